@@ -1,0 +1,22 @@
+//! The TypeScript side of every type that crosses IPC, generated with ts-rs into `ui/src/bindings/`.
+
+use std::path::Path;
+
+use ts_rs::{Config, ExportError, TS};
+
+/// Writes the bindings of every IPC type (and the types they use) into `dir`.
+pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
+    // Local ids and counts stay far below 2^53, so `number` is exact and easier to use than bigint.
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    crate::Overview::export_all(&cfg)?;
+    crate::Status::export_all(&cfg)?;
+    crate::ErrorPayload::export_all(&cfg)?;
+    crate::FailedRecordPage::export_all(&cfg)?;
+    crate::DuplicateGroupPage::export_all(&cfg)?;
+    bridge_model::RecordQuery::export_all(&cfg)?;
+    bridge_model::RecordPage::export_all(&cfg)?;
+    bridge_model::Record::export_all(&cfg)?;
+    bridge_model::FieldMappingRow::export_all(&cfg)?;
+    bridge_model::MigrationRow::export_all(&cfg)?;
+    Ok(())
+}

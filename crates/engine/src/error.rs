@@ -1,0 +1,75 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Everything a use case can fail with. `code()` classifies it once for the UI and the CLI.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] bridge_store::Error),
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: String },
+    #[error("cannot use {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("invalid {field}: {message}")]
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the UI can branch on. Every error maps to exactly one code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The sync database could not be read or written.
+    Database,
+    /// The sync database was written by a newer CRM Bridge.
+    DatabaseTooNew,
+    /// The stored data is not what this version expects.
+    DatabaseCorrupt,
+    /// A file or directory could not be used.
+    Io,
+    NotFound,
+    InvalidInput,
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Store(e) => match e {
+                bridge_store::Error::Sqlite(_) | bridge_store::Error::Migration(_) => {
+                    ErrorCode::Database
+                }
+                bridge_store::Error::NewerSchema { .. } => ErrorCode::DatabaseTooNew,
+                bridge_store::Error::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+            },
+            Error::Io { .. } => ErrorCode::Io,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+        }
+    }
+}
+
+/// The shape every error takes across IPC: `{ code, message }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(e: &Error) -> Self {
+        ErrorPayload {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<Error> for ErrorPayload {
+    fn from(e: Error) -> Self {
+        ErrorPayload::from(&e)
+    }
+}

@@ -1,0 +1,72 @@
+use bridge_model::{Connection, ObjectType};
+use bridge_store::{connections, duplicate_groups, failed_records, records};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Engine, Result};
+
+/// One connection with how many live records of each object type it has mirrored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConnectionStatus {
+    pub connection: Connection,
+    /// `[object type, count]` for each object type present, in object-type order.
+    pub counts: Vec<(ObjectType, i64)>,
+    pub total: i64,
+}
+
+/// What the workspace holds, per connection (the CLI's `status`, the Connections screen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Status {
+    pub connections: Vec<ConnectionStatus>,
+    pub total_records: i64,
+}
+
+/// The numbers the navigation shows beside each screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Overview {
+    pub connections: i64,
+    pub records: i64,
+    pub open_duplicate_groups: i64,
+    pub open_failed_records: i64,
+    pub database_path: Option<String>,
+}
+
+impl Engine {
+    pub fn status(&self) -> Result<Status> {
+        Ok(self.store.read(|conn| {
+            let counts = records::counts(conn)?;
+            let connections = connections::list(conn)?
+                .into_iter()
+                .map(|connection| {
+                    let counts: Vec<(ObjectType, i64)> = counts
+                        .iter()
+                        .filter(|c| c.connection_id == connection.id)
+                        .map(|c| (c.object_type, c.count))
+                        .collect();
+                    ConnectionStatus {
+                        total: counts.iter().map(|(_, n)| n).sum(),
+                        counts,
+                        connection,
+                    }
+                })
+                .collect::<Vec<_>>();
+            Ok(Status {
+                total_records: connections.iter().map(|c| c.total).sum(),
+                connections,
+            })
+        })?)
+    }
+
+    pub fn overview(&self) -> Result<Overview> {
+        let status = self.status()?;
+        Ok(self.store.read(|conn| {
+            Ok(Overview {
+                connections: status.connections.len() as i64,
+                records: status.total_records,
+                open_duplicate_groups: duplicate_groups::count_open(conn)?,
+                open_failed_records: failed_records::count_open(conn)?,
+                database_path: self.store.path().map(|p| p.display().to_string()),
+            })
+        })?)
+    }
+}

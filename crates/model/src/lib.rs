@@ -1,0 +1,28 @@
+//! Domain types shared by every CRM Bridge crate. No I/O lives here.
+
+mod connection;
+mod failed_record;
+mod ids;
+mod object_type;
+mod provider;
+mod query;
+mod record;
+mod review;
+
+pub use connection::{Connection, NewConnection};
+pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};
+pub use ids::{ConnectionId, RecordId};
+pub use object_type::ObjectType;
+pub use provider::Provider;
+pub use query::{ObjectCount, RecordPage, RecordQuery};
+pub use record::{Fields, NewRecord, Record, RecordRow, field};
+pub use review::{DuplicateGroupRow, FieldMappingRow, MigrationRow, MigrationStatus};
+
+/// A value that did not parse as one of our domain words, e.g. an unknown provider name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} `{value}`; expected one of: {expected}")]
+pub struct ParseError {
+    pub kind: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}

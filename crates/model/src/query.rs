@@ -1,0 +1,36 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ConnectionId, ObjectType, RecordRow};
+
+/// One page of the Records list: which records, and which slice of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecordQuery {
+    pub connection_id: Option<ConnectionId>,
+    pub object_type: Option<ObjectType>,
+    /// Words that must all occur in the name, e-mail, phone, company or id (case-insensitive substrings).
+    pub search: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl RecordQuery {
+    /// The most rows one page may hold; the list asks for pages, never for the whole table.
+    pub const MAX_LIMIT: i64 = 500;
+}
+
+/// One page of records plus the total that matches, so the list can size its scrollbar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RecordPage {
+    pub rows: Vec<RecordRow>,
+    pub total: i64,
+    pub offset: i64,
+}
+
+/// How many records one connection holds of one object type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ObjectCount {
+    pub connection_id: ConnectionId,
+    pub object_type: ObjectType,
+    pub count: i64,
+}

@@ -1,0 +1,130 @@
+//! The sync database. SQL lives here and only here: one module per table, `?N` parameters, and callers
+//! compose transactions with [`Store::write`].
+
+pub mod connections;
+pub mod duplicate_groups;
+pub mod failed_records;
+pub mod field_mappings;
+pub mod migrations;
+pub mod records;
+mod schema;
+mod time;
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Mutex, MutexGuard},
+};
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+pub use schema::SCHEMA_VERSION;
+
+/// Everything that can go wrong in the sync database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error(
+        "the database {path} was written by a newer CRM Bridge (schema {found}, this version knows {supported}); \
+         it was left untouched: update CRM Bridge to open it"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("stored {what} is corrupt: {detail}")]
+    Corrupt { what: String, detail: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The sync database: one writer connection and a pool of readers. In WAL mode a reader never waits for
+/// the writer, so the UI stays responsive during a long pull.
+pub struct Store {
+    path: Option<PathBuf>,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date. A database
+    /// whose schema is newer than this binary is refused and left byte-for-byte untouched.
+    pub fn open(path: &Path) -> Result<Self> {
+        if path.exists() {
+            schema::refuse_newer(path)?;
+        }
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        schema::migrate(&mut writer)?;
+        Ok(Store {
+            path: Some(path.to_owned()),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A private in-memory database (tests, dry runs). Reads share the writer connection.
+    pub fn open_in_memory() -> Result<Self> {
+        let mut writer = Connection::open_in_memory()?;
+        configure(&writer)?;
+        schema::migrate(&mut writer)?;
+        Ok(Store {
+            path: None,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` on a read connection. It sees the last committed state and never blocks on a writer.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.path else {
+            return f(&lock(&self.writer));
+        };
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&conn)?;
+                conn.pragma_update(None, "query_only", true)?;
+                conn
+            }
+        };
+        let result = f(&conn);
+        lock(&self.readers).push(conn);
+        result
+    }
+
+    /// Runs `f` in one write transaction: it commits if `f` returns `Ok`, and rolls back otherwise.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// A poisoned lock only means another thread panicked mid-call; SQLite rolled its transaction back.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,292 @@
+//! The `records` table and its trigram search index `records_fts`.
+
+use bridge_model::{
+    ConnectionId, NewRecord, ObjectCount, ObjectType, Record, RecordId, RecordQuery, RecordRow,
+};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, ToSql, params};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result, time};
+
+/// What an upsert did to the stored copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts or updates one pulled record; an identical copy is left alone (and its deletion mark cleared).
+pub fn upsert(
+    conn: &rusqlite::Connection,
+    record: &NewRecord,
+    pulled_at: DateTime<Utc>,
+) -> Result<UpsertOutcome> {
+    let hash = hex(&Sha256::digest(record.content_fingerprint().as_bytes()));
+    let existing: Option<(i64, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT id, content_hash, deleted_at FROM records
+             WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
+        )?
+        .query_row(
+            params![
+                record.connection_id.0,
+                record.object_type.as_str(),
+                record.remote_id
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let fields = serde_json::Value::Object(record.fields.clone()).to_string();
+    let raw = record.raw.to_string();
+    let modified = record.remote_modified_at.map(time::to_sql);
+    let pulled = time::to_sql(pulled_at);
+    match existing {
+        Some((_, old_hash, None)) if old_hash == hash => Ok(UpsertOutcome::Unchanged),
+        Some((id, _, _)) => {
+            conn.prepare_cached(
+                "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
+                        content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                record.display_name(),
+                fields,
+                raw,
+                modified,
+                hash,
+                record.search_text(),
+                pulled
+            ])?;
+            Ok(UpsertOutcome::Updated)
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
+                                      remote_modified_at, content_hash, search_text, pulled_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                record.connection_id.0,
+                record.object_type.as_str(),
+                record.remote_id,
+                record.display_name(),
+                fields,
+                raw,
+                modified,
+                hash,
+                record.search_text(),
+                pulled
+            ])?;
+            Ok(UpsertOutcome::Created)
+        }
+    }
+}
+
+pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, connection_id, object_type, remote_id, display_name, fields, remote_modified_at,
+                    content_hash
+             FROM records WHERE id = ?1",
+        )?
+        .query_row([id.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, connection_id, object_type, remote_id, display_name, fields, modified, hash)) =
+        row
+    else {
+        return Ok(None);
+    };
+    let fields = match serde_json::from_str::<serde_json::Value>(&fields) {
+        Ok(serde_json::Value::Object(map)) => map,
+        other => {
+            return Err(Error::Corrupt {
+                what: format!("records.fields of record {id}"),
+                detail: format!("not a JSON object: {other:?}"),
+            });
+        }
+    };
+    Ok(Some(Record {
+        id: RecordId(id),
+        connection_id: ConnectionId(connection_id),
+        object_type: parse_object_type(id, &object_type)?,
+        remote_id,
+        display_name,
+        fields,
+        remote_modified_at: time::opt_from_sql("records.remote_modified_at", modified)?,
+        content_hash: hash,
+    }))
+}
+
+/// One page of live records matching `query`, ordered by name.
+pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<RecordRow>> {
+    let filter = Filter::new(query);
+    let limit_at = filter.params.len() + 1;
+    let sql = format!(
+        "SELECT r.id, r.connection_id, r.object_type, r.remote_id, r.display_name,
+                json_extract(r.fields, '$.email'), json_extract(r.fields, '$.phone'),
+                json_extract(r.fields, '$.company'), r.remote_modified_at
+         FROM records r WHERE {}
+         ORDER BY r.display_name, r.id LIMIT ?{} OFFSET ?{}",
+        filter.sql,
+        limit_at,
+        limit_at + 1
+    );
+    let limit = query.limit.clamp(0, RecordQuery::MAX_LIMIT);
+    let offset = query.offset.max(0);
+    let mut params: Vec<&dyn ToSql> = filter.params.iter().map(|p| p.as_ref()).collect();
+    params.push(&limit);
+    params.push(&offset);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params.as_slice(), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (
+            id,
+            connection_id,
+            object_type,
+            remote_id,
+            display_name,
+            email,
+            phone,
+            company,
+            modified,
+        ) = row?;
+        Ok(RecordRow {
+            id: RecordId(id),
+            connection_id: ConnectionId(connection_id),
+            object_type: parse_object_type(id, &object_type)?,
+            remote_id,
+            display_name,
+            email,
+            phone,
+            company,
+            remote_modified_at: time::opt_from_sql("records.remote_modified_at", modified)?,
+        })
+    })
+    .collect()
+}
+
+/// How many live records match `query` (its offset and limit are ignored).
+pub fn count(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<i64> {
+    let filter = Filter::new(query);
+    let sql = format!("SELECT count(*) FROM records r WHERE {}", filter.sql);
+    let params: Vec<&dyn ToSql> = filter.params.iter().map(|p| p.as_ref()).collect();
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params.as_slice(), |r| r.get(0))?)
+}
+
+/// Live records per connection and object type.
+pub fn counts(conn: &rusqlite::Connection) -> Result<Vec<ObjectCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT connection_id, object_type, count(*) FROM records
+         WHERE deleted_at IS NULL GROUP BY connection_id, object_type ORDER BY connection_id, object_type",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (connection_id, object_type, count) = row?;
+        Ok(ObjectCount {
+            connection_id: ConnectionId(connection_id),
+            object_type: parse_object_type(connection_id, &object_type)?,
+            count,
+        })
+    })
+    .collect()
+}
+
+/// The WHERE clause of a records query, built from fixed fragments with numbered parameters.
+struct Filter {
+    sql: String,
+    params: Vec<Box<dyn ToSql>>,
+}
+
+impl Filter {
+    fn new(query: &RecordQuery) -> Self {
+        let mut f = Filter {
+            sql: "r.deleted_at IS NULL".to_owned(),
+            params: Vec::new(),
+        };
+        if let Some(id) = query.connection_id {
+            f.push(" AND r.connection_id = ?", Box::new(id.0));
+        }
+        if let Some(t) = query.object_type {
+            f.push(" AND r.object_type = ?", Box::new(t.as_str()));
+        }
+        if let Some(search) = query.search.as_deref() {
+            let words = search_words(search);
+            let (indexed, short): (Vec<_>, Vec<_>) =
+                words.into_iter().partition(|w| w.chars().count() >= 3);
+            if !indexed.is_empty() {
+                let phrase = indexed
+                    .iter()
+                    .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                f.push(
+                    " AND r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?",
+                    Box::new(phrase),
+                );
+                f.sql.push(')');
+            }
+            // Trigrams need three characters; shorter words are checked on the rows that remain.
+            for w in short {
+                f.push(" AND instr(r.search_text, ?", Box::new(w));
+                f.sql.push_str(") > 0");
+            }
+        }
+        f
+    }
+
+    fn push(&mut self, fragment: &str, param: Box<dyn ToSql>) {
+        self.params.push(param);
+        self.sql.push_str(fragment);
+        self.sql.push_str(&self.params.len().to_string());
+    }
+}
+
+fn search_words(search: &str) -> Vec<String> {
+    search.split_whitespace().map(str::to_lowercase).collect()
+}
+
+fn parse_object_type(id: i64, text: &str) -> Result<ObjectType> {
+    text.parse()
+        .map_err(|e: bridge_model::ParseError| Error::Corrupt {
+            what: format!("object_type of row {id}"),
+            detail: e.to_string(),
+        })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,125 @@
+//! Schema migrations: append-only `.sql` files under `migrations/`, tracked in `PRAGMA user_version`.
+
+use std::{path::Path, sync::LazyLock};
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+use crate::{Error, Result};
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))]));
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    MIGRATIONS.to_latest(conn)?;
+    Ok(())
+}
+
+/// Reads the schema version through a read-only connection, so a database from a newer binary is
+/// refused before anything (journal mode included) has been written to it.
+pub(crate) fn refuse_newer(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_owned(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
+    MIGRATIONS.to_version(conn, version)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_validate() {
+        MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn schema_version_matches_the_number_of_migrations() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_database_at_the_first_schema_keeps_its_data_when_opened_by_this_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO connections (id, provider, label, base_url, created_at)
+                   VALUES (7, 'close', 'Inside sales', 'http://x/api/v1', '2025-01-01T00:00:00.000Z');
+                 INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
+                                      content_hash, search_text, pulled_at)
+                   VALUES (7, 'company', 'lead_1', 'Acme', '{\"name\":\"Acme\"}', '{}', 'h', 'acme',
+                           '2025-01-01T00:00:00.000Z');",
+            )
+            .unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        let connections = store.read(crate::connections::list).unwrap();
+        assert_eq!(connections.len(), 1);
+        assert_eq!(connections[0].label, "Inside sales");
+        let query = bridge_model::RecordQuery {
+            search: Some("acm".into()),
+            limit: 10,
+            ..Default::default()
+        };
+        let rows = store.read(|c| crate::records::page(c, &query)).unwrap();
+        assert_eq!(
+            rows.len(),
+            1,
+            "the old row is found through the search index too"
+        );
+        assert_eq!(rows[0].display_name, "Acme");
+    }
+
+    #[test]
+    fn every_table_of_the_data_model_exists_and_is_strict() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        for table in [
+            "connections",
+            "records",
+            "links",
+            "sync_cursors",
+            "sync_runs",
+            "failed_records",
+            "field_mappings",
+            "stage_mappings",
+            "owner_mappings",
+            "duplicate_groups",
+            "merges",
+            "migrations",
+            "migration_items",
+        ] {
+            let strict: i64 = conn
+                .query_row(
+                    "SELECT strict FROM pragma_table_list WHERE name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap_or_else(|e| panic!("table {table}: {e}"));
+            assert_eq!(strict, 1, "table {table} is not STRICT");
+        }
+    }
+}

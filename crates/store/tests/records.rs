@@ -1,0 +1,217 @@
+//! The records table: upserts, deletion cascade, paging, filters and search.
+
+use bridge_model::{ConnectionId, NewConnection, NewRecord, ObjectType, Provider, RecordQuery};
+use bridge_store::{Store, connections, records, records::UpsertOutcome};
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::json;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap()
+}
+
+fn connect(store: &Store, provider: Provider) -> ConnectionId {
+    store
+        .write(|tx| {
+            connections::insert(
+                tx,
+                &NewConnection {
+                    provider,
+                    label: provider.label().into(),
+                    base_url: "http://127.0.0.1:1".into(),
+                    account_id: None,
+                    secret_ref: None,
+                },
+                now(),
+            )
+        })
+        .unwrap()
+}
+
+fn person(
+    connection_id: ConnectionId,
+    id: &str,
+    first: &str,
+    last: &str,
+    email: &str,
+) -> NewRecord {
+    NewRecord {
+        connection_id,
+        object_type: ObjectType::Person,
+        remote_id: id.into(),
+        fields: json!({"first_name": first, "last_name": last, "email": email})
+            .as_object()
+            .unwrap()
+            .clone(),
+        raw: json!({"id": id}),
+        remote_modified_at: Some(now()),
+    }
+}
+
+fn upsert(store: &Store, r: &NewRecord) -> UpsertOutcome {
+    store.write(|tx| records::upsert(tx, r, now())).unwrap()
+}
+
+fn names(store: &Store, query: RecordQuery) -> Vec<String> {
+    store
+        .read(|c| records::page(c, &query))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.display_name)
+        .collect()
+}
+
+fn search(text: &str) -> RecordQuery {
+    RecordQuery {
+        search: Some(text.into()),
+        limit: 100,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn upsert_creates_then_skips_identical_copies_then_updates_changes() {
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    let mut ann = person(hs, "1", "Ann", "Lee", "ann@lee.example");
+    assert_eq!(upsert(&store, &ann), UpsertOutcome::Created);
+    assert_eq!(upsert(&store, &ann), UpsertOutcome::Unchanged);
+    ann.fields.insert("email".into(), json!("ann@new.example"));
+    assert_eq!(upsert(&store, &ann), UpsertOutcome::Updated);
+    assert_eq!(names(&store, search("new.example")), ["Ann Lee"]);
+    assert!(
+        names(&store, search("lee.example")).is_empty(),
+        "the search index follows updates"
+    );
+}
+
+#[test]
+fn search_matches_every_word_as_a_substring_case_insensitively() {
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    for r in [
+        person(hs, "1", "Ann", "Smith", "ann@acme.example"),
+        person(hs, "2", "Bob", "Smithers", "bob@globex.example"),
+        person(hs, "3", "Zoë", "Müller", "zoe@acme.example"),
+        person(hs, "4", "Al", "Ng", "al@ng.example"),
+    ] {
+        upsert(&store, &r);
+    }
+    assert_eq!(
+        names(&store, search("SMITH")),
+        ["Ann Smith", "Bob Smithers"]
+    );
+    assert_eq!(names(&store, search("smith acme")), ["Ann Smith"]);
+    assert_eq!(names(&store, search("müller")), ["Zoë Müller"]);
+    assert_eq!(
+        names(&store, search("ng")),
+        ["Al Ng"],
+        "two-letter words are searched too"
+    );
+    assert_eq!(names(&store, search("\"quoted\"")), Vec::<String>::new());
+    assert_eq!(
+        names(&store, search("   ")).len(),
+        4,
+        "blank search is no filter"
+    );
+}
+
+#[test]
+fn pages_are_ordered_by_name_and_filtered_by_connection_and_type() {
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    let close = connect(&store, Provider::Close);
+    for i in 0..25 {
+        upsert(
+            &store,
+            &person(
+                hs,
+                &i.to_string(),
+                &format!("P{i:02}"),
+                "Hs",
+                "x@hs.example",
+            ),
+        );
+    }
+    upsert(
+        &store,
+        &person(close, "lead_1", "Cl", "One", "c@close.example"),
+    );
+    let mut company = person(close, "lead_2", "", "", "");
+    company.object_type = ObjectType::Company;
+    company.fields = json!({"name": "Acme"}).as_object().unwrap().clone();
+    upsert(&store, &company);
+
+    let page = |connection_id, object_type, offset| RecordQuery {
+        connection_id,
+        object_type,
+        search: None,
+        offset,
+        limit: 10,
+    };
+    let second = names(&store, page(Some(hs), None, 10));
+    assert_eq!(second.first().map(String::as_str), Some("P10 Hs"));
+    assert_eq!(second.len(), 10);
+    assert_eq!(names(&store, page(Some(hs), None, 20)).len(), 5);
+    assert_eq!(
+        names(&store, page(Some(close), None, 0)),
+        ["Acme", "Cl One"]
+    );
+    assert_eq!(
+        names(&store, page(None, Some(ObjectType::Company), 0)),
+        ["Acme"]
+    );
+    let total = store
+        .read(|c| records::count(c, &page(Some(hs), Some(ObjectType::Person), 0)))
+        .unwrap();
+    assert_eq!(total, 25);
+    let counts = store.read(records::counts).unwrap();
+    let summary: Vec<_> = counts
+        .iter()
+        .map(|c| (c.connection_id, c.object_type, c.count))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (hs, ObjectType::Person, 25),
+            (close, ObjectType::Company, 1),
+            (close, ObjectType::Person, 1)
+        ]
+    );
+}
+
+#[test]
+fn removing_a_connection_removes_its_records_and_their_search_entries() {
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    let pd = connect(&store, Provider::Pipedrive);
+    upsert(&store, &person(hs, "1", "Ann", "Gone", "ann@gone.example"));
+    upsert(&store, &person(pd, "1", "Ann", "Kept", "ann@kept.example"));
+    assert!(store.write(|tx| connections::delete(tx, hs)).unwrap());
+    assert_eq!(names(&store, search("ann")), ["Ann Kept"]);
+    let fts_rows: i64 = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM records_fts WHERE records_fts MATCH '\"gone\"'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(fts_rows, 0);
+}
+
+#[test]
+fn a_stored_record_reads_back_with_all_its_fields() {
+    let store = Store::open_in_memory().unwrap();
+    let sf = connect(&store, Provider::Salesforce);
+    upsert(&store, &person(sf, "003A", "Ann", "Lee", "ann@lee.example"));
+    let row = store
+        .read(|c| records::page(c, &search("ann")))
+        .unwrap()
+        .remove(0);
+    assert_eq!(row.email.as_deref(), Some("ann@lee.example"));
+    let record = store.read(|c| records::get(c, row.id)).unwrap().unwrap();
+    assert_eq!(record.remote_id, "003A");
+    assert_eq!(record.fields["last_name"], "Lee");
+    assert_eq!(record.remote_modified_at, Some(now()));
+}

@@ -1,0 +1,1 @@
+//! End-to-end test of the real app (filled in below).

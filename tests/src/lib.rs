@@ -1,0 +1,3 @@
+//! Shared scenario fixtures: realistic, deterministic sample data for tests, benchmarks and screenshots.
+
+pub mod fixtures;

@@ -1,0 +1,78 @@
+import { useCallback, useState } from "react";
+import { ErrorBanner } from "./components/ErrorBanner";
+import { useCommand } from "./components/useCommand";
+import { formatCount } from "./format";
+import { api } from "./ipc";
+import { ConnectionsScreen } from "./screens/ConnectionsScreen";
+import { DuplicatesScreen } from "./screens/DuplicatesScreen";
+import { FailedRecordsScreen } from "./screens/FailedRecordsScreen";
+import { MappingsScreen } from "./screens/MappingsScreen";
+import { MigrationScreen } from "./screens/MigrationScreen";
+import { RecordsScreen } from "./screens/RecordsScreen";
+
+export type ScreenId = "connections" | "records" | "duplicates" | "mappings" | "migration" | "failed";
+
+const SCREENS: { id: ScreenId; label: string }[] = [
+  { id: "connections", label: "Connections" },
+  { id: "records", label: "Records" },
+  { id: "duplicates", label: "Duplicates" },
+  { id: "mappings", label: "Mappings" },
+  { id: "migration", label: "Migration" },
+  { id: "failed", label: "Failed records" },
+];
+
+export function App() {
+  const [screen, setScreen] = useState<ScreenId>("connections");
+  const loadOverview = useCallback(() => api.overview(), []);
+  const overview = useCommand(loadOverview);
+  const badge: Partial<Record<ScreenId, number>> = overview.data
+    ? {
+        connections: overview.data.connections,
+        records: overview.data.records,
+        duplicates: overview.data.open_duplicate_groups,
+        failed: overview.data.open_failed_records,
+      }
+    : {};
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Screens">
+        <div className="brand">CRM Bridge</div>
+        {SCREENS.map((s) => (
+          <button
+            key={s.id}
+            className={s.id === screen ? "nav-item active" : "nav-item"}
+            aria-current={s.id === screen ? "page" : undefined}
+            data-testid={`nav-${s.id}`}
+            onClick={() => {
+              setScreen(s.id);
+              overview.reload();
+            }}
+          >
+            <span>{s.label}</span>
+            {badge[s.id] ? (
+              <span className={s.id === "failed" ? "count count-alert" : "count"}>
+                {formatCount(badge[s.id]!)}
+              </span>
+            ) : null}
+          </button>
+        ))}
+        <div className="sidebar-foot" title={overview.data?.database_path ?? undefined}>
+          Local workspace
+          {overview.data?.database_path ? (
+            <div className="db-path">{overview.data.database_path}</div>
+          ) : null}
+        </div>
+      </nav>
+      <main className="content" data-testid={`screen-${screen}`}>
+        <ErrorBanner error={overview.error} />
+        {screen === "connections" && <ConnectionsScreen onOpenRecords={() => setScreen("records")} />}
+        {screen === "records" && <RecordsScreen />}
+        {screen === "duplicates" && <DuplicatesScreen />}
+        {screen === "mappings" && <MappingsScreen />}
+        {screen === "migration" && <MigrationScreen />}
+        {screen === "failed" && <FailedRecordsScreen />}
+      </main>
+    </div>
+  );
+}

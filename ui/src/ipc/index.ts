@@ -1,0 +1,50 @@
+// The only module that talks to the Rust side. Every command is typed with the generated bindings.
+import { invoke } from "@tauri-apps/api/core";
+import type { DuplicateGroupPage } from "../bindings/DuplicateGroupPage";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { FailedRecordPage } from "../bindings/FailedRecordPage";
+import type { FieldMappingRow } from "../bindings/FieldMappingRow";
+import type { MigrationRow } from "../bindings/MigrationRow";
+import type { Overview } from "../bindings/Overview";
+import type { Record as CrmRecord } from "../bindings/Record";
+import type { RecordId } from "../bindings/RecordId";
+import type { RecordPage } from "../bindings/RecordPage";
+import type { RecordQuery } from "../bindings/RecordQuery";
+import type { Status } from "../bindings/Status";
+
+/** A failed command: the engine's error code, which the UI may branch on, and its message. */
+export class IpcError extends Error {
+  readonly code: ErrorCode | "ipc";
+
+  constructor(code: ErrorCode | "ipc", message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function isErrorPayload(e: unknown): e is ErrorPayload {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (isErrorPayload(e)) throw new IpcError(e.code, e.message);
+    throw new IpcError("ipc", String(e));
+  }
+}
+
+export const api = {
+  overview: () => call<Overview>("overview"),
+  status: () => call<Status>("status"),
+  recordPage: (query: RecordQuery) => call<RecordPage>("record_page", { query }),
+  record: (id: RecordId) => call<CrmRecord>("record", { id }),
+  failedRecords: (offset: number, limit: number) =>
+    call<FailedRecordPage>("failed_records", { offset, limit }),
+  duplicateGroups: (offset: number, limit: number) =>
+    call<DuplicateGroupPage>("duplicate_groups", { offset, limit }),
+  fieldMappings: () => call<FieldMappingRow[]>("field_mappings"),
+  migrations: () => call<MigrationRow[]>("migrations"),
+};

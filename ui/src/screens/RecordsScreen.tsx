@@ -1,0 +1,249 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ConnectionId } from "../bindings/ConnectionId";
+import type { ObjectType } from "../bindings/ObjectType";
+import type { Provider } from "../bindings/Provider";
+import type { Record as CrmRecord } from "../bindings/Record";
+import type { RecordRow } from "../bindings/RecordRow";
+import { EmptyState } from "../components/EmptyState";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ProviderBadge } from "../components/ProviderBadge";
+import { useCommand } from "../components/useCommand";
+import { formatCount, formatTime, objectTypeLabel } from "../format";
+import { api } from "../ipc";
+import { PageCache } from "../records/pages";
+
+const ROW_HEIGHT = 36;
+const SEARCH_DELAY_MS = 250;
+
+export function RecordsScreen() {
+  const loadStatus = useCallback(() => api.status(), []);
+  const status = useCommand(loadStatus);
+  const [connectionId, setConnectionId] = useState<ConnectionId | null>(null);
+  const [objectType, setObjectType] = useState<ObjectType | null>(null);
+  const [searchInput, setSearchInput] = useState("");
+  const [search, setSearch] = useState("");
+  const [total, setTotal] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [, setVersion] = useState(0);
+  const [selected, setSelected] = useState<CrmRecord | null>(null);
+  const cache = useRef(new PageCache<RecordRow>()).current;
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => setSearch(searchInput.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [searchInput]);
+
+  const providerById = useMemo(
+    () =>
+      new Map<ConnectionId, Provider>(
+        (status.data?.connections ?? []).map((c) => [c.connection.id, c.connection.provider]),
+      ),
+    [status.data],
+  );
+
+  const fetchPages = useCallback(
+    (pages: number[], generation: number) => {
+      for (const page of pages) {
+        api
+          .recordPage({
+            connection_id: connectionId,
+            object_type: objectType,
+            search: search || null,
+            offset: page * cache.pageSize,
+            limit: cache.pageSize,
+          })
+          .then((result) => {
+            if (cache.fill(page, result.rows, generation)) {
+              setTotal(result.total);
+              setError(undefined);
+              setVersion((v) => v + 1);
+            }
+          })
+          .catch((e: unknown) => {
+            cache.release(page, generation);
+            setError(e);
+          });
+      }
+    },
+    [cache, connectionId, objectType, search],
+  );
+
+  // A new filter is a new list: forget loaded pages and ask for the first one.
+  useEffect(() => {
+    const generation = cache.reset();
+    setTotal(null);
+    scrollRef.current?.scrollTo({ top: 0 });
+    fetchPages(cache.claim(0, 0), generation);
+  }, [cache, fetchPages]);
+
+  // The virtualizer re-measures on every render by design; React Compiler memoisation does not apply.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (total) fetchPages(cache.claim(first, last), cache.generation);
+  }, [cache, fetchPages, first, last, total]);
+
+  const open = (id: RecordRow["id"]) => {
+    api.record(id).then(setSelected).catch(setError);
+  };
+
+  const connections = status.data?.connections ?? [];
+  if (status.data && connections.length === 0) {
+    return (
+      <section>
+        <RecordsHead />
+        <EmptyState title="No records yet">
+          <p>Records appear here once a CRM is connected and pulled. Start on the Connections screen.</p>
+        </EmptyState>
+      </section>
+    );
+  }
+
+  return (
+    <section className="records">
+      <RecordsHead />
+      <div className="filters">
+        <label>
+          CRM
+          <select
+            data-testid="filter-connection"
+            value={connectionId ?? ""}
+            onChange={(e) => setConnectionId(e.target.value ? Number(e.target.value) : null)}
+          >
+            <option value="">All connections</option>
+            {connections.map((c) => (
+              <option key={c.connection.id} value={c.connection.id}>
+                {c.connection.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Type
+          <select
+            data-testid="filter-type"
+            value={objectType ?? ""}
+            onChange={(e) => setObjectType((e.target.value || null) as ObjectType | null)}
+          >
+            <option value="">All types</option>
+            {Object.entries(objectTypeLabel).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grow">
+          Search
+          <input
+            type="search"
+            data-testid="search"
+            placeholder="Name, e-mail, phone, company or id"
+            value={searchInput}
+            onChange={(e) => setSearchInput(e.target.value)}
+          />
+        </label>
+        <div className="result-count" data-testid="result-count">
+          {total === null ? "Loading…" : `${formatCount(total)} ${total === 1 ? "record" : "records"}`}
+        </div>
+      </div>
+      <ErrorBanner error={error} />
+      <div className="table-head" role="row">
+        <span>Name</span>
+        <span>Type</span>
+        <span>E-mail</span>
+        <span>Phone</span>
+        <span>Company</span>
+        <span>CRM</span>
+        <span>Modified</span>
+      </div>
+      <div className="table-body" ref={scrollRef} data-testid="records-list">
+        {total === 0 ? (
+          <p className="muted pad">
+            {search ? `Nothing matches “${search}”.` : "No records of this kind in this connection."}
+          </p>
+        ) : null}
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {items.map((item) => {
+            const row = cache.row(item.index);
+            return (
+              <div
+                key={item.key}
+                className={row && selected?.id === row.id ? "row selected" : "row"}
+                data-testid="record-row"
+                role="row"
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => row && open(row.id)}
+              >
+                {row ? (
+                  <>
+                    <span className="strong">{row.display_name}</span>
+                    <span>{objectTypeLabel[row.object_type]}</span>
+                    <span>{row.email ?? ""}</span>
+                    <span className="mono">{row.phone ?? ""}</span>
+                    <span>{row.company ?? ""}</span>
+                    <span>
+                      <ProviderCell provider={providerById.get(row.connection_id)} />
+                    </span>
+                    <span className="muted">{formatTime(row.remote_modified_at)}</span>
+                  </>
+                ) : (
+                  <span className="placeholder">Loading…</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {selected ? <RecordDetail record={selected} onClose={() => setSelected(null)} /> : null}
+    </section>
+  );
+}
+
+function ProviderCell({ provider }: { provider: Provider | undefined }) {
+  return provider ? <ProviderBadge provider={provider} /> : null;
+}
+
+function RecordsHead() {
+  return (
+    <header className="screen-head">
+      <h1>Records</h1>
+      <p className="lede">Everything mirrored from your CRMs, searchable offline.</p>
+    </header>
+  );
+}
+
+function RecordDetail({ record, onClose }: { record: CrmRecord; onClose: () => void }) {
+  return (
+    <aside className="detail" data-testid="record-detail" aria-label="Record detail">
+      <div className="detail-head">
+        <h2>{record.display_name}</h2>
+        <button className="link" onClick={onClose} aria-label="Close detail">
+          Close
+        </button>
+      </div>
+      <p className="muted">
+        {objectTypeLabel[record.object_type]} · id <span className="mono">{record.remote_id}</span>
+      </p>
+      <dl className="facts">
+        {Object.entries(record.fields).map(([key, value]) => (
+          <div key={key} className="fact">
+            <dt>{key.replace(/_/g, " ")}</dt>
+            <dd>{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </aside>
+  );
+}
