@@ -1,1 +1,263 @@
-//! End-to-end test of the real app (filled in below).
+//! The real app in a real window: tauri-driver + WebKitWebDriver drive `bridge-desktop` on a real SQLite
+//! file, visit every screen, assert what it shows, and save a screenshot of each under
+//! `target/screenshots/`. Runs when `TAURI_E2E=1` (as `make test` does, under Xvfb).
+
+use std::{
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use bridge_engine::Engine;
+use bridge_model::{ErrorCategory, NewFailedRecord, ObjectType, Provider, WriteOperation};
+use bridge_store::failed_records;
+use bridge_tests::fixtures;
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver down with it.
+struct TauriDriver(Child);
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver_binary() -> PathBuf {
+    let in_cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    match in_cargo_home {
+        Some(path) if path.exists() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A workspace with two CRMs, 1,600 records and one failed write.
+fn seed(db: &Path) {
+    let engine = Engine::open(db).unwrap();
+    let store = engine.store();
+    let hubspot = fixtures::add_connection(store, Provider::Hubspot, "HubSpot — Sales EU");
+    let close = fixtures::add_connection(store, Provider::Close, "Close — Inside sales");
+    fixtures::fill(store, hubspot, 1_200, 100, 7);
+    fixtures::fill(store, close, 300, 0, 8);
+    store
+        .write(|tx| {
+            failed_records::insert(
+                tx,
+                &NewFailedRecord {
+                    connection_id: hubspot,
+                    object_type: ObjectType::Person,
+                    remote_id: None,
+                    operation: WriteOperation::Create,
+                    payload: json!({"email": "ann@@example"}),
+                    category: ErrorCategory::Validation,
+                    message: "Property values were not valid: email".into(),
+                    field: Some("email".into()),
+                },
+                fixtures::fixture_now(),
+            )
+        })
+        .unwrap();
+}
+
+/// The element's `textContent` (WebKitWebDriver's rendered-text algorithm skips text in clipped cells).
+async fn text_of(driver: &WebDriver, el: &WebElement) -> String {
+    driver
+        .execute(
+            "return arguments[0].textContent;",
+            vec![el.to_json().unwrap()],
+        )
+        .await
+        .ok()
+        .and_then(|r| r.json().as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+async fn wait_for_text(driver: &WebDriver, css: &str, want: &str) -> WebElement {
+    let started = Instant::now();
+    let mut last = String::new();
+    while started.elapsed() < WAIT {
+        if let Ok(el) = driver.find(By::Css(css)).await {
+            last = text_of(driver, &el).await;
+            if last.contains(want) {
+                return el;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shot = screenshot_dir().join("failure.png");
+    let _ = driver.screenshot(&shot).await;
+    panic!(
+        "`{css}` never showed `{want}`; last text: `{last}` (screen: {})",
+        shot.display()
+    );
+}
+
+async fn count(driver: &WebDriver, css: &str) -> usize {
+    driver.find_all(By::Css(css)).await.unwrap().len()
+}
+
+/// Screenshots lag the DOM by a frame or two; wait for two animation frames first.
+async fn screenshot(driver: &WebDriver, name: &str) {
+    driver
+        .execute(
+            "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    driver
+        .screenshot(&screenshot_dir().join(format!("{name}.png")))
+        .await
+        .unwrap();
+}
+
+async fn open_screen(driver: &WebDriver, id: &str, heading: &str) {
+    driver
+        .find(By::Css(&format!("[data-testid=nav-{id}]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(driver, &format!("[data-testid=screen-{id}] h1"), heading).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_real_app_shows_every_screen() {
+    if std::env::var_os("TAURI_E2E").is_none() {
+        eprintln!("skipped: set TAURI_E2E=1 to drive the real app (make test does, under Xvfb)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.sqlite3");
+    seed(&db);
+
+    let (port, native_port) = (free_port(), free_port());
+    let _tauri_driver = TauriDriver(
+        Command::new(tauri_driver_binary())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("CRM_BRIDGE_DB", &db)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver must be installed (make setup installs it)"),
+    );
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < WAIT, "tauri-driver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let mut caps = Capabilities::new();
+    caps.set("browserName", "wry").unwrap();
+    caps.set(
+        "tauri:options",
+        json!({ "application": env!("CARGO_BIN_EXE_bridge-desktop") }),
+    )
+    .unwrap();
+    let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        .await
+        .expect("WebDriver session with the app");
+
+    assert_eq!(driver.title().await.unwrap(), "CRM Bridge");
+
+    // Connections: both CRMs with their counts, read from the real database.
+    wait_for_text(
+        &driver,
+        "[data-testid=screen-connections] h1",
+        "Connections",
+    )
+    .await;
+    let cards = wait_for_text(&driver, ".cards", "Close — Inside sales").await;
+    let text = text_of(&driver, &cards).await;
+    assert!(text.contains("HubSpot — Sales EU"), "{text}");
+    assert!(
+        text.contains("1,300"),
+        "HubSpot holds 1,200 people + 100 companies: {text}"
+    );
+    assert_eq!(count(&driver, "[data-testid=connection-card]").await, 2);
+    wait_for_text(&driver, "[data-testid=nav-records]", "1,600").await;
+    screenshot(&driver, "01-connections").await;
+
+    // Records: a page at a time, virtualized; search narrows; a row opens its detail.
+    open_screen(&driver, "records", "Records").await;
+    wait_for_text(&driver, "[data-testid=result-count]", "1,600 records").await;
+    wait_for_text(&driver, "[data-testid=records-list]", "@").await;
+    let rendered = count(&driver, "[data-testid=record-row]").await;
+    assert!(
+        (10..200).contains(&rendered),
+        "only the visible rows are in the DOM, not 1,600: {rendered}"
+    );
+    screenshot(&driver, "02-records").await;
+    let search = driver.find(By::Css("[data-testid=search]")).await.unwrap();
+    search.send_keys("smith").await.unwrap();
+    let narrowed = wait_for_text(&driver, "[data-testid=result-count]", "records").await;
+    let started = Instant::now();
+    while text_of(&driver, &narrowed).await.contains("1,600") && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shown = text_of(&driver, &narrowed).await;
+    assert!(!shown.contains("1,600"), "search did not narrow: {shown}");
+    let first_row = wait_for_text(&driver, "[data-testid=record-row]", "Smith").await;
+    first_row.click().await.unwrap();
+    let detail = wait_for_text(&driver, "[data-testid=record-detail]", "email").await;
+    assert!(text_of(&driver, &detail).await.contains("Smith"));
+    screenshot(&driver, "03-records-search-detail").await;
+
+    // The screens with nothing yet say what the user can do.
+    open_screen(&driver, "duplicates", "Duplicates").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=empty-state]",
+        "No duplicate candidates",
+    )
+    .await;
+    screenshot(&driver, "04-duplicates").await;
+    open_screen(&driver, "mappings", "Mappings").await;
+    wait_for_text(&driver, "[data-testid=empty-state]", "No mappings saved").await;
+    screenshot(&driver, "05-mappings").await;
+    open_screen(&driver, "migration", "Migration").await;
+    wait_for_text(&driver, "[data-testid=empty-state]", "No migrations yet").await;
+    screenshot(&driver, "06-migration").await;
+
+    // Failed records: the queued write with the CRM's message and the field it named.
+    open_screen(&driver, "failed", "Failed records").await;
+    let table = wait_for_text(
+        &driver,
+        "[data-testid=failed-records]",
+        "Property values were not valid",
+    )
+    .await;
+    assert!(text_of(&driver, &table).await.contains("email"));
+    screenshot(&driver, "07-failed-records").await;
+
+    driver.quit().await.unwrap();
+}

@@ -59,9 +59,7 @@ export function App() {
         ))}
         <div className="sidebar-foot" title={overview.data?.database_path ?? undefined}>
           Local workspace
-          {overview.data?.database_path ? (
-            <div className="db-path">{overview.data.database_path}</div>
-          ) : null}
+          {overview.data?.database_path ? <div className="db-path">{overview.data.database_path}</div> : null}
         </div>
       </nav>
       <main className="content" data-testid={`screen-${screen}`}>

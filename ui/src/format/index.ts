@@ -5,6 +5,11 @@ const number = new Intl.NumberFormat("en-US");
 
 export const formatCount = (n: number | bigint) => number.format(n);
 
+/** "1 record", "1,600 records". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
 export const providerLabel: { [P in Provider]: string } = {
   hubspot: "HubSpot",
   salesforce: "Salesforce",
@@ -27,4 +32,14 @@ export function formatTime(iso: string | null | undefined): string {
   return Number.isNaN(t.getTime())
     ? iso
     : t.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A compact date-time for dense lists: "Oct 31, 2026 15:04". */
+export function formatShortTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const date = t.toLocaleDateString(undefined, { month: "short", day: "numeric", year: "numeric" });
+  const time = t.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+  return `${date} ${time}`;
 }

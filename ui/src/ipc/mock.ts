@@ -18,9 +18,33 @@ const LAST = ["Smith", "Müller", "García", "Rossi", "Johnson", "Dubois", "Nowa
 const COMPANY = ["Acme Inc.", "Globex GmbH", "Initech Ltd", "Umbrella SA", "Hooli LLC"];
 
 const connections: Connection[] = [
-  { id: 1, provider: "hubspot", label: "HubSpot — Sales EU", base_url: "https://api.hubapi.com", account_id: "4411", secret_ref: "keyring:1", created_at: "2026-10-01T09:00:00.000Z" },
-  { id: 2, provider: "close", label: "Close — Inside sales", base_url: "https://api.close.com/api/v1", account_id: "orga_7", secret_ref: "keyring:2", created_at: "2026-10-02T09:00:00.000Z" },
-  { id: 3, provider: "salesforce", label: "Salesforce — HQ", base_url: "https://acme.my.salesforce.com", account_id: "00D5e", secret_ref: "keyring:3", created_at: "2026-10-03T09:00:00.000Z" },
+  {
+    id: 1,
+    provider: "hubspot",
+    label: "HubSpot — Sales EU",
+    base_url: "https://api.hubapi.com",
+    account_id: "4411",
+    secret_ref: "keyring:1",
+    created_at: "2026-10-01T09:00:00.000Z",
+  },
+  {
+    id: 2,
+    provider: "close",
+    label: "Close — Inside sales",
+    base_url: "https://api.close.com/api/v1",
+    account_id: "orga_7",
+    secret_ref: "keyring:2",
+    created_at: "2026-10-02T09:00:00.000Z",
+  },
+  {
+    id: 3,
+    provider: "salesforce",
+    label: "Salesforce — HQ",
+    base_url: "https://acme.my.salesforce.com",
+    account_id: "00D5e",
+    secret_ref: "keyring:3",
+    created_at: "2026-10-03T09:00:00.000Z",
+  },
 ];
 
 const records: CrmRecord[] = Array.from({ length: MOCK_RECORDS }, (_, i) => {
@@ -37,15 +61,45 @@ const records: CrmRecord[] = Array.from({ length: MOCK_RECORDS }, (_, i) => {
     fields:
       type === "company"
         ? { name: `${company} ${i}`, domain: "acme.example" }
-        : { first_name: first, last_name: `${last} ${i}`, email: `${first}.${last}${i}@example.com`.toLowerCase(), phone: `+1 555 ${String(i).padStart(4, "0")}`, company },
+        : {
+            first_name: first,
+            last_name: `${last} ${i}`,
+            email: `${first}.${last}${i}@example.com`.toLowerCase(),
+            phone: `+1 555 ${String(i).padStart(4, "0")}`,
+            company,
+          },
     remote_modified_at: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString(),
     content_hash: "h",
   };
 }).sort((a, b) => a.display_name.localeCompare(b.display_name) || a.id - b.id);
 
 const failed: FailedRecord[] = [
-  { id: 1, connection_id: 1, object_type: "person", remote_id: null, operation: "create", payload: { email: "ann@@example" }, category: "validation", message: "Property values were not valid: email", field: "email", attempts: 1, created_at: "2026-11-20T10:00:00.000Z" },
-  { id: 2, connection_id: 3, object_type: "company", remote_id: "001A", operation: "update", payload: { Name: "" }, category: "validation", message: "Required fields are missing: [Name]", field: "Name", attempts: 2, created_at: "2026-11-20T11:00:00.000Z" },
+  {
+    id: 1,
+    connection_id: 1,
+    object_type: "person",
+    remote_id: null,
+    operation: "create",
+    payload: { email: "ann@@example" },
+    category: "validation",
+    message: "Property values were not valid: email",
+    field: "email",
+    attempts: 1,
+    created_at: "2026-11-20T10:00:00.000Z",
+  },
+  {
+    id: 2,
+    connection_id: 3,
+    object_type: "company",
+    remote_id: "001A",
+    operation: "update",
+    payload: { Name: "" },
+    category: "validation",
+    message: "Required fields are missing: [Name]",
+    field: "Name",
+    attempts: 2,
+    created_at: "2026-11-20T11:00:00.000Z",
+  },
 ];
 
 function matches(r: CrmRecord, q: RecordQuery): boolean {
@@ -53,7 +107,10 @@ function matches(r: CrmRecord, q: RecordQuery): boolean {
   if (q.object_type !== null && r.object_type !== q.object_type) return false;
   if (!q.search) return true;
   const text = [r.display_name, r.remote_id, ...Object.values(r.fields).map(String)].join(" ").toLowerCase();
-  return q.search.toLowerCase().split(/\s+/).every((w) => text.includes(w));
+  return q.search
+    .toLowerCase()
+    .split(/\s+/)
+    .every((w) => text.includes(w));
 }
 
 function row(r: CrmRecord): RecordRow {
@@ -94,7 +151,13 @@ export function installMockIpc() {
     mockCalls.push({ cmd, args });
     switch (cmd) {
       case "overview":
-        return { connections: connections.length, records: records.length, open_duplicate_groups: 0, open_failed_records: failed.length, database_path: "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3" };
+        return {
+          connections: connections.length,
+          records: records.length,
+          open_duplicate_groups: 0,
+          open_failed_records: failed.length,
+          database_path: "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
+        };
       case "status":
         return status();
       case "record_page": {
@@ -104,7 +167,11 @@ export function installMockIpc() {
           throw err;
         }
         const all = records.filter((r) => matches(r, q));
-        return { rows: all.slice(q.offset, q.offset + q.limit).map(row), total: all.length, offset: q.offset };
+        return {
+          rows: all.slice(q.offset, q.offset + q.limit).map(row),
+          total: all.length,
+          offset: q.offset,
+        };
       }
       case "record":
         return records.find((r) => r.id === (args as { id: number }).id);

@@ -19,7 +19,11 @@ describe("PageCache", () => {
     const cache = new PageCache<string>(10);
     expect(cache.claim(0, 25)).toEqual([0, 1, 2]);
     expect(cache.claim(0, 25)).toEqual([]);
-    cache.fill(1, Array.from({ length: 10 }, (_, i) => `r${10 + i}`), cache.generation);
+    cache.fill(
+      1,
+      Array.from({ length: 10 }, (_, i) => `r${10 + i}`),
+      cache.generation,
+    );
     cache.release(2, cache.generation);
     expect(cache.claim(0, 25)).toEqual([2]);
     expect(cache.row(13)).toBe("r13");

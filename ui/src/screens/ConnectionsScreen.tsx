@@ -14,7 +14,9 @@ export function ConnectionsScreen({ onOpenRecords }: { onOpenRecords: () => void
     <section>
       <header className="screen-head">
         <h1>Connections</h1>
-        <p className="lede">The CRM accounts mirrored into this workspace. Your data stays on this computer.</p>
+        <p className="lede">
+          The CRM accounts mirrored into this workspace. Your data stays on this computer.
+        </p>
       </header>
       <ErrorBanner error={error} />
       {loading && !data ? <p className="muted">Loading…</p> : null}
@@ -22,8 +24,8 @@ export function ConnectionsScreen({ onOpenRecords }: { onOpenRecords: () => void
         <EmptyState title="No CRM connected yet">
           <p>
             Connect HubSpot, Salesforce, Close or Pipedrive to mirror its companies, people, deals and
-            activities here. Sign-in keys are kept in your operating system's keyring, never in the
-            workspace file.
+            activities here. Sign-in keys are kept in your operating system's keyring, never in the workspace
+            file.
           </p>
           <p className="muted">Adding connections from this screen comes in the next release.</p>
         </EmptyState>

@@ -2,7 +2,7 @@ import { useCallback } from "react";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
-import { formatCount, formatTime, objectTypeLabel } from "../format";
+import { countOf, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 
 export function DuplicatesScreen() {
@@ -14,23 +14,23 @@ export function DuplicatesScreen() {
       <header className="screen-head">
         <h1>Duplicates</h1>
         <p className="lede">
-          Records that look like the same person or company, within one CRM or across several, best
-          matches first.
+          Records that look like the same person or company, within one CRM or across several, best matches
+          first.
         </p>
       </header>
       <ErrorBanner error={error} />
       {data && data.total === 0 ? (
         <EmptyState title="No duplicate candidates">
           <p>
-            Once records are pulled from your CRMs, a duplicate scan lists the groups that look alike here,
-            with the reasons they matched. You review each group, pick the values to keep, and merge — and
-            every merge can be undone.
+            When a duplicate scan finds records that look alike — within one CRM or across several — they are
+            listed here with the reasons they matched. You review each group side by side, pick the values to
+            keep, and merge; every merge can be undone.
           </p>
         </EmptyState>
       ) : null}
       {data && data.total > 0 ? (
         <>
-          <p className="muted">{formatCount(data.total)} groups to review</p>
+          <p className="muted">{countOf(data.total, "group")} to review</p>
           <table className="grid" data-testid="duplicate-groups">
             <thead>
               <tr>

@@ -1,9 +1,12 @@
-import { useCallback } from "react";
+import { useCallback, useMemo } from "react";
+import type { Connection } from "../bindings/Connection";
 import type { ErrorCategory } from "../bindings/ErrorCategory";
+import type { WriteOperation } from "../bindings/WriteOperation";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
-import { formatCount, formatTime, objectTypeLabel } from "../format";
+import { ProviderBadge } from "../components/ProviderBadge";
+import { countOf, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 
 const CATEGORY_LABEL: { [C in ErrorCategory]: string } = {
@@ -17,17 +20,40 @@ const CATEGORY_LABEL: { [C in ErrorCategory]: string } = {
   network: "Network",
 };
 
+const OPERATION_LABEL: { [O in WriteOperation]: string } = {
+  create: "Create",
+  update: "Update",
+  upsert: "Create or update",
+  delete: "Delete",
+  merge: "Merge",
+};
+
+function ConnectionCell({ connection }: { connection: Connection | undefined }) {
+  if (!connection) return null;
+  return (
+    <span className="nowrap">
+      <ProviderBadge provider={connection.provider} /> {connection.label}
+    </span>
+  );
+}
+
 export function FailedRecordsScreen() {
   const load = useCallback(() => api.failedRecords(0, 500), []);
   const { data, error } = useCommand(load);
+  const loadStatus = useCallback(() => api.status(), []);
+  const status = useCommand(loadStatus);
+  const connectionById = useMemo(
+    () => new Map((status.data?.connections ?? []).map((c) => [c.connection.id, c.connection])),
+    [status.data],
+  );
 
   return (
     <section>
       <header className="screen-head">
         <h1>Failed records</h1>
         <p className="lede">
-          Every write a CRM refused waits here, from every connection, until you fix it and send it again
-          or discard it. Nothing is dropped silently.
+          Every write a CRM refused waits here, from every connection, until you fix it and send it again or
+          discard it. Nothing is dropped silently.
         </p>
       </header>
       <ErrorBanner error={error} />
@@ -41,12 +67,15 @@ export function FailedRecordsScreen() {
       ) : null}
       {data && data.total > 0 ? (
         <>
-          <p className="muted">{formatCount(data.total)} records wait for a fix</p>
+          <p className="muted">
+            {countOf(data.total, "record")} {data.total === 1 ? "waits" : "wait"} for a fix
+          </p>
           <table className="grid" data-testid="failed-records">
             <thead>
               <tr>
                 <th>Problem</th>
-                <th>Record</th>
+                <th>CRM</th>
+                <th>Write</th>
                 <th>Field</th>
                 <th>What the CRM said</th>
                 <th className="num">Attempts</th>
@@ -60,7 +89,10 @@ export function FailedRecordsScreen() {
                     <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
                   </td>
                   <td>
-                    {objectTypeLabel[f.object_type]} {f.operation}
+                    <ConnectionCell connection={connectionById.get(f.connection_id)} />
+                  </td>
+                  <td>
+                    {OPERATION_LABEL[f.operation]} {objectTypeLabel[f.object_type].toLowerCase()}
                     {f.remote_id ? <span className="mono muted"> {f.remote_id}</span> : null}
                   </td>
                   <td className="mono">{f.field ?? "—"}</td>

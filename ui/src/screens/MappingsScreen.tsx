@@ -15,8 +15,8 @@ export function MappingsScreen() {
       <header className="screen-head">
         <h1>Mappings</h1>
         <p className="lede">
-          How fields, pipeline stages and owners of one CRM correspond to another's. Sync and migration
-          both use them.
+          How fields, pipeline stages and owners of one CRM correspond to another's. Sync and migration both
+          use them.
         </p>
       </header>
       <ErrorBanner error={error} />
@@ -24,8 +24,8 @@ export function MappingsScreen() {
         <EmptyState title="No mappings saved">
           <p>
             Mappings need two connected CRMs. You then pick an object on each side (for example Close leads
-            and HubSpot companies), accept or change the suggested field pairs, and save. Every save keeps
-            the previous version.
+            and HubSpot companies), accept or change the suggested field pairs, and save. Every save keeps the
+            previous version.
           </p>
         </EmptyState>
       ) : null}

@@ -32,8 +32,8 @@ export function MigrationScreen() {
       {data && data.length === 0 ? (
         <EmptyState title="No migrations yet">
           <p>
-            A migration needs a source and a target connection. Plans are saved, so you can stop at any
-            step and come back later.
+            A migration needs a source and a target connection. Plans are saved, so you can stop at any step
+            and come back later.
           </p>
         </EmptyState>
       ) : null}

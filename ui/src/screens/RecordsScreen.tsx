@@ -9,7 +9,7 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
-import { formatCount, formatTime, objectTypeLabel } from "../format";
+import { countOf, formatShortTime, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 import { PageCache } from "../records/pages";
 
@@ -155,58 +155,73 @@ export function RecordsScreen() {
           />
         </label>
         <div className="result-count" data-testid="result-count">
-          {total === null ? "Loading…" : `${formatCount(total)} ${total === 1 ? "record" : "records"}`}
+          {total === null ? "Loading…" : countOf(total, "record")}
         </div>
       </div>
       <ErrorBanner error={error} />
-      <div className="table-head" role="row">
-        <span>Name</span>
-        <span>Type</span>
-        <span>E-mail</span>
-        <span>Phone</span>
-        <span>Company</span>
-        <span>CRM</span>
-        <span>Modified</span>
-      </div>
-      <div className="table-body" ref={scrollRef} data-testid="records-list">
-        {total === 0 ? (
-          <p className="muted pad">
-            {search ? `Nothing matches “${search}”.` : "No records of this kind in this connection."}
-          </p>
-        ) : null}
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-          {items.map((item) => {
-            const row = cache.row(item.index);
-            return (
-              <div
-                key={item.key}
-                className={row && selected?.id === row.id ? "row selected" : "row"}
-                data-testid="record-row"
-                role="row"
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => row && open(row.id)}
-              >
-                {row ? (
-                  <>
-                    <span className="strong">{row.display_name}</span>
-                    <span>{objectTypeLabel[row.object_type]}</span>
-                    <span>{row.email ?? ""}</span>
-                    <span className="mono">{row.phone ?? ""}</span>
-                    <span>{row.company ?? ""}</span>
-                    <span>
-                      <ProviderCell provider={providerById.get(row.connection_id)} />
-                    </span>
-                    <span className="muted">{formatTime(row.remote_modified_at)}</span>
-                  </>
-                ) : (
-                  <span className="placeholder">Loading…</span>
-                )}
-              </div>
-            );
-          })}
+      <div className={selected ? "records-body with-detail" : "records-body"}>
+        <div className="records-table">
+          <div className="table-head" role="row">
+            <span>Name</span>
+            <span>Type</span>
+            <span>E-mail</span>
+            <span>Phone</span>
+            <span>Company</span>
+            <span>CRM</span>
+            <span>Modified</span>
+          </div>
+          <div className="table-body" ref={scrollRef} data-testid="records-list">
+            {total === 0 ? (
+              <p className="muted pad">
+                {search ? `Nothing matches “${search}”.` : "No records of this kind in this connection."}
+              </p>
+            ) : null}
+            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+              {items.map((item) => {
+                const row = cache.row(item.index);
+                return (
+                  <div
+                    key={item.key}
+                    className={row && selected?.id === row.id ? "row selected" : "row"}
+                    data-testid="record-row"
+                    role="row"
+                    style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                    onClick={() => row && open(row.id)}
+                  >
+                    {row ? (
+                      <>
+                        <span className="strong" title={row.display_name}>
+                          {row.display_name}
+                        </span>
+                        <span>{objectTypeLabel[row.object_type]}</span>
+                        <span title={row.email ?? undefined}>{row.email ?? ""}</span>
+                        <span className="mono">{row.phone ?? ""}</span>
+                        <span title={row.company ?? undefined}>{row.company ?? ""}</span>
+                        <span>
+                          <ProviderCell provider={providerById.get(row.connection_id)} />
+                        </span>
+                        <span className="muted">{formatShortTime(row.remote_modified_at)}</span>
+                      </>
+                    ) : (
+                      <span className="placeholder">Loading…</span>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
         </div>
+        {selected ? (
+          <RecordDetail
+            record={selected}
+            crm={
+              status.data?.connections.find((c) => c.connection.id === selected.connection_id)?.connection
+                .label
+            }
+            onClose={() => setSelected(null)}
+          />
+        ) : null}
       </div>
-      {selected ? <RecordDetail record={selected} onClose={() => setSelected(null)} /> : null}
     </section>
   );
 }
@@ -224,7 +239,15 @@ function RecordsHead() {
   );
 }
 
-function RecordDetail({ record, onClose }: { record: CrmRecord; onClose: () => void }) {
+function RecordDetail({
+  record,
+  crm,
+  onClose,
+}: {
+  record: CrmRecord;
+  crm: string | undefined;
+  onClose: () => void;
+}) {
   return (
     <aside className="detail" data-testid="record-detail" aria-label="Record detail">
       <div className="detail-head">
@@ -234,7 +257,10 @@ function RecordDetail({ record, onClose }: { record: CrmRecord; onClose: () => v
         </button>
       </div>
       <p className="muted">
-        {objectTypeLabel[record.object_type]} · id <span className="mono">{record.remote_id}</span>
+        {objectTypeLabel[record.object_type]} in {crm ?? "an unknown connection"} · id{" "}
+        <span className="mono">{record.remote_id}</span>
+        <br />
+        Modified in the CRM {formatTime(record.remote_modified_at) || "at an unknown time"}
       </p>
       <dl className="facts">
         {Object.entries(record.fields).map(([key, value]) => (

@@ -1,0 +1,146 @@
+// The built UI (mock IPC) in Debian's chromium through playwright-core: screens, the virtualized
+// Records list, search, filters and error display. Run by `npm run test:ui` after `build:mock`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("../dist-mock/", import.meta.url));
+const shots = fileURLToPath(new URL("../test-results/", import.meta.url));
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png" };
+
+let server;
+let browser;
+let page;
+let baseUrl;
+
+before(async () => {
+  server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^\/+/, "");
+    const file = join(root, path || "index.html");
+    try {
+      const body = await readFile(file.startsWith(root) ? file : join(root, "index.html"));
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  await mkdir(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(baseUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const text = (selector) => page.locator(selector).first().textContent();
+
+async function open(id, heading) {
+  await page.click(`[data-testid=nav-${id}]`);
+  await page.waitForSelector(`[data-testid=screen-${id}] h1:has-text("${heading}")`);
+}
+
+describe("CRM Bridge UI (mock IPC)", () => {
+  test("the window opens on Connections with each CRM and its counts", async () => {
+    await page.waitForSelector("[data-testid=connection-card]");
+    assert.equal(await page.locator("[data-testid=connection-card]").count(), 3);
+    assert.match(await text(".cards"), /HubSpot — Sales EU/);
+    assert.match(await text("[data-testid=nav-failed]"), /2/);
+    await page.screenshot({ path: join(shots, "connections.png") });
+  });
+
+  test("Records renders only the visible rows and fetches pages, never the whole table", async () => {
+    await open("records", "Records");
+    await page.waitForSelector("[data-testid=result-count]:has-text('5,000 records')");
+    await page.waitForSelector("[data-testid=record-row]:has-text('Acme Inc.')");
+    const rendered = await page.locator("[data-testid=record-row]").count();
+    assert.ok(rendered > 10 && rendered < 150, `rendered ${rendered} rows of 5,000`);
+    await page.locator("[data-testid=records-list]").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    // At the end of the list every visible row is filled from a page fetched by offset.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll("[data-testid=record-row]")];
+      const lastPageAsked = window.__mockCalls.some(
+        (c) => c.cmd === "record_page" && c.args.query.offset >= 4900,
+      );
+      return lastPageAsked && rows.length > 0 && rows.every((r) => !/Loading/.test(r.textContent ?? ""));
+    });
+    const calls = await page.evaluate(() =>
+      window.__mockCalls.filter((c) => c.cmd === "record_page").map((c) => c.args.query),
+    );
+    assert.ok(calls.length >= 2, "scrolling to the end fetched another page");
+    assert.ok(
+      calls.every((q) => q.limit <= 100),
+      "every request asks for one page",
+    );
+    assert.ok(
+      calls.some((q) => q.offset >= 4900),
+      "the last page was fetched by offset",
+    );
+    await page.screenshot({ path: join(shots, "records.png") });
+  });
+
+  test("search and filters narrow the list; a row opens its detail", async () => {
+    await page.fill("[data-testid=search]", "emma");
+    await page.waitForSelector("[data-testid=result-count]:has-text('500 records')");
+    await page.selectOption("[data-testid=filter-connection]", "2");
+    await page.waitForFunction(() =>
+      /^1\d\d records$/.test(document.querySelector("[data-testid=result-count]")?.textContent ?? ""),
+    );
+    await page.locator("[data-testid=record-row]:has-text('Emma')").first().click();
+    await page.waitForSelector("[data-testid=record-detail]:has-text('Close — Inside sales')");
+    assert.match(await text("[data-testid=record-detail]"), /emma\./);
+    await page.screenshot({ path: join(shots, "records-detail.png") });
+    await page.selectOption("[data-testid=filter-connection]", "");
+  });
+
+  test("a failing command shows its code and message instead of failing silently", async () => {
+    await page.fill("[data-testid=search]", "explode");
+    await page.waitForSelector("[data-testid=error-banner]");
+    const banner = await text("[data-testid=error-banner]");
+    assert.match(banner, /database/);
+    assert.match(banner, /disk I\/O error/);
+    await page.fill("[data-testid=search]", "");
+    await page.waitForSelector("[data-testid=result-count]:has-text('5,000 records')");
+    assert.equal(await page.locator("[data-testid=error-banner]").count(), 0);
+  });
+
+  test("screens with nothing yet say what the user can do", async () => {
+    for (const [id, heading, empty] of [
+      ["duplicates", "Duplicates", "No duplicate candidates"],
+      ["mappings", "Mappings", "No mappings saved"],
+      ["migration", "Migration", "No migrations yet"],
+    ]) {
+      await open(id, heading);
+      await page.waitForSelector(`[data-testid=empty-state]:has-text("${empty}")`);
+    }
+  });
+
+  test("Failed records lists each write with its CRM, field and the CRM's message", async () => {
+    await open("failed", "Failed records");
+    await page.waitForSelector("[data-testid=failed-records]");
+    const table = await text("[data-testid=failed-records]");
+    assert.match(table, /Required fields are missing: \[Name\]/);
+    assert.match(table, /Salesforce — HQ/);
+    assert.match(await text("main"), /2 records wait for a fix/);
+    await page.screenshot({ path: join(shots, "failed-records.png") });
+  });
+});
