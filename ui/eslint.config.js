@@ -24,8 +24,9 @@ export default tseslint.config(
     rules: { "no-restricted-imports": "off" },
   },
   {
+    // The UI tests run in Node and hand callbacks to the browser (page.evaluate).
     files: ["e2e/**/*.mjs", "*.js"],
     extends: [js.configs.recommended],
-    languageOptions: { globals: globals.node },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -137,7 +137,7 @@ async fn screenshot(driver: &WebDriver, name: &str) {
 
 async fn open_screen(driver: &WebDriver, id: &str, heading: &str) {
     driver
-        .find(By::Css(&format!("[data-testid=nav-{id}]")))
+        .find(By::Css(format!("[data-testid=nav-{id}]")))
         .await
         .unwrap()
         .click()

@@ -1,0 +1,57 @@
+# CRM Bridge. `make run` and `make test` do all set-up on a fresh Debian 12 machine.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+export CARGO_TERM_COLOR ?= never
+
+# One cargo selection everywhere: another one unifies features differently and rebuilds ~130 crates.
+CARGO_ALL := --workspace --all-targets --locked
+# Tests: the same features as CARGO_ALL, without running the benchmarks.
+CARGO_TESTS := --workspace --lib --bins --tests --locked
+
+.PHONY: help setup ui build run test check lint bindings screenshots bench clean-screenshots
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: ## install what is missing (Debian packages, tauri-driver, npm packages)
+	@scripts/setup.sh
+
+ui: setup ## build the UI into ui/dist (the app embeds it at compile time)
+	npm --prefix ui run build
+
+build: ui ## build the app, the CLI and every test
+	cargo build $(CARGO_ALL)
+
+run: build ## start the desktop app
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display: run this from a desktop session (or: xvfb-run make run)." >&2; exit 1; fi
+	target/debug/bridge-desktop
+
+lint: setup ## formatting, dependency direction, clippy, TypeScript, ESLint
+	cargo fmt --all --check
+	scripts/check-deps.py
+	npm --prefix ui run format:check
+	npm --prefix ui run typecheck
+	npm --prefix ui run lint
+	npm --prefix ui run build
+	cargo clippy $(CARGO_ALL) -- -D warnings
+
+test: lint ## everything CI checks
+	cargo build $(CARGO_ALL)
+	@mkdir -p target/test-logs
+	npm --prefix ui test 2>&1 | tee target/test-logs/ui-unit.log
+	npm --prefix ui run test:ui 2>&1 | tee target/test-logs/ui-browser.log
+	# Rust tests (incl. the bindings drift check) and the real app driven under Xvfb + a real keyring.
+	TAURI_E2E=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) 2>&1 | tee target/test-logs/rust.log
+	@echo "Screenshots of every screen: target/screenshots/"
+	@scripts/test-summary.sh
+
+bindings: ## regenerate ui/src/bindings from the Rust types
+	UPDATE_BINDINGS=1 cargo test $(CARGO_TESTS) typescript_bindings_match_the_rust_types
+
+screenshots: ui ## screenshots of every screen of the real app, under Xvfb
+	TAURI_E2E=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) the_real_app_shows_every_screen
+
+bench: ## benchmarks (release build): Records page queries on 200,000 records
+	cargo bench -p bridge-tests --bench records_page
