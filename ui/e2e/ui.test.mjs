@@ -95,6 +95,10 @@ describe("CRM Bridge UI (mock IPC)", () => {
       calls.some((q) => q.offset >= 4900),
       "the last page was fetched by offset",
     );
+    assert.ok(
+      calls.every((q) => q.with_total === (q.offset === 0)),
+      "only the first page of a filter asks for the total",
+    );
     await page.screenshot({ path: join(shots, "records.png") });
   });
 

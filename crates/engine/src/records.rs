@@ -4,7 +4,7 @@ use bridge_store::records;
 use crate::{Engine, Error, Result};
 
 impl Engine {
-    /// One page of the Records list, with the total that matches the filter.
+    /// One page of the Records list, with the total that matches the filter if asked for.
     pub fn record_page(&self, query: &RecordQuery) -> Result<RecordPage> {
         if !(1..=RecordQuery::MAX_LIMIT).contains(&query.limit) {
             return Err(Error::InvalidInput {
@@ -25,7 +25,11 @@ impl Engine {
         Ok(self.store.read(|conn| {
             Ok(RecordPage {
                 rows: records::page(conn, query)?,
-                total: records::count(conn, query)?,
+                total: if query.with_total {
+                    Some(records::count(conn, query)?)
+                } else {
+                    None
+                },
                 offset: query.offset,
             })
         })?)

@@ -12,6 +12,8 @@ pub struct RecordQuery {
     pub search: Option<String>,
     pub offset: i64,
     pub limit: i64,
+    /// Also count every match (the list asks once per filter, to size its scrollbar, not per page).
+    pub with_total: bool,
 }
 
 impl RecordQuery {
@@ -19,11 +21,11 @@ impl RecordQuery {
     pub const MAX_LIMIT: i64 = 500;
 }
 
-/// One page of records plus the total that matches, so the list can size its scrollbar.
+/// One page of records, and the total that matches when the query asked for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RecordPage {
     pub rows: Vec<RecordRow>,
-    pub total: i64,
+    pub total: Option<i64>,
     pub offset: i64,
 }
 

@@ -56,7 +56,8 @@ impl NewRecord {
             .unwrap_or_else(|| self.remote_id.clone())
     }
 
-    /// Lowercased text that the Records search matches against.
+    /// Lowercased text that the Records search matches against. A phone is also given as its digits
+    /// alone, so "+1 (555) 010-2030" is found by "5550102030" as well as by "555 010".
     pub fn search_text(&self) -> String {
         let mut parts = vec![self.display_name(), self.remote_id.clone()];
         for key in [
@@ -69,6 +70,13 @@ impl NewRecord {
             if let Some(s) = self.fields.get(key).and_then(|v| v.as_str()) {
                 parts.push(s.to_owned());
             }
+        }
+        if let Some(phone) = self.fields.get(field::PHONE).and_then(|v| v.as_str()) {
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            if let Some(national) = digits.strip_prefix('1').filter(|n| n.len() == 10) {
+                parts.push(national.to_owned());
+            }
+            parts.push(digits);
         }
         parts.join(" ").to_lowercase()
     }
@@ -143,10 +151,14 @@ mod tests {
 
     #[test]
     fn search_text_is_lowercase_and_covers_contact_fields() {
-        let r = record(json!({"first_name": "Ann", "email": "ANN@Example.com", "phone": "+1 555"}));
+        let r = record(
+            json!({"first_name": "Ann", "email": "ANN@Example.com", "phone": "+1 (555) 010-2030"}),
+        );
         let text = r.search_text();
         assert!(text.contains("ann@example.com"), "{text}");
-        assert!(text.contains("+1 555"), "{text}");
+        assert!(text.contains("+1 (555) 010-2030"), "{text}");
+        assert!(text.contains(" 15550102030"), "digits only: {text}");
+        assert!(text.contains(" 5550102030"), "national number: {text}");
         assert!(text.contains("r-1"), "{text}");
         assert_eq!(text, text.to_lowercase());
     }

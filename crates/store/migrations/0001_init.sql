@@ -24,18 +24,26 @@ CREATE TABLE records (
   raw                TEXT NOT NULL,  -- the provider's payload as received
   remote_modified_at TEXT,
   content_hash       TEXT NOT NULL,
-  search_text        TEXT NOT NULL,  -- lowercased name, e-mail, phone, company: indexed by records_fts
+  search_text        TEXT NOT NULL,  -- name, e-mail, phone (also as digits), company, id: indexed by records_fts
   pulled_at          TEXT NOT NULL,
   deleted_at         TEXT,           -- set when the CRM no longer has the record
   UNIQUE (connection_id, object_type, remote_id)
 ) STRICT;
-CREATE INDEX records_browse ON records (connection_id, object_type, display_name, id);
-CREATE INDEX records_by_name ON records (display_name, id);
+-- The Records list pages live records by name through whichever filter is set. The indexes are partial
+-- (live rows only) and hold everything the paging subquery reads, so skipping to a deep offset or
+-- counting never touches the table.
+CREATE INDEX records_live_by_name ON records (display_name) WHERE deleted_at IS NULL;
+CREATE INDEX records_live_by_connection ON records (connection_id, display_name) WHERE deleted_at IS NULL;
+CREATE INDEX records_live_by_type ON records (object_type, display_name) WHERE deleted_at IS NULL;
+CREATE INDEX records_live_by_connection_type ON records (connection_id, object_type, display_name)
+  WHERE deleted_at IS NULL;
 CREATE INDEX records_modified ON records (connection_id, object_type, remote_modified_at);
 
--- Substring search over search_text (trigram), kept in step with records by triggers.
+-- Word-prefix search over search_text ("smi" finds Smith, "muller" finds Müller), kept in step with
+-- records by triggers. Prefix indexes keep short prefixes fast.
 CREATE VIRTUAL TABLE records_fts USING fts5 (
-  search_text, content = 'records', content_rowid = 'id', tokenize = 'trigram'
+  search_text, content = 'records', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
   INSERT INTO records_fts (rowid, search_text) VALUES (new.id, new.search_text);

@@ -19,15 +19,7 @@ type Row = (
 );
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
+    Row::try_from(r)
 }
 
 fn into_connection(row: Row) -> Result<Connection> {

@@ -27,13 +27,7 @@ pub fn list_open(
          ORDER BY g.score DESC, g.id LIMIT ?1 OFFSET ?2",
     )?;
     let rows = stmt.query_map(params![limit, offset], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, f64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
+        <(i64, String, f64, String, String)>::try_from(r)
     })?;
     rows.map(|row| {
         let (id, object_type, score, created_at, names) = row?;

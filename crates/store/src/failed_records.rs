@@ -52,19 +52,19 @@ pub fn list_open(
          FROM failed_records WHERE status = 'open' ORDER BY id LIMIT ?1 OFFSET ?2",
     )?;
     let rows = stmt.query_map([limit, offset], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, String>(7)?,
-            r.get::<_, Option<String>>(8)?,
-            r.get::<_, i64>(9)?,
-            r.get::<_, String>(10)?,
-        ))
+        <(
+            i64,
+            i64,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            i64,
+            String,
+        )>::try_from(r)
     })?;
     rows.map(|row| {
         let (

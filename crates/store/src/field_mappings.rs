@@ -14,17 +14,17 @@ pub fn list_current(conn: &rusqlite::Connection) -> Result<Vec<FieldMappingRow>>
          ORDER BY name",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, i64>(7)?,
-            r.get::<_, String>(8)?,
-        ))
+        <(
+            i64,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+        )>::try_from(r)
     })?;
     rows.map(|row| {
         let (id, name, version, sp, so, tp, to, rule_count, created_at) = row?;

@@ -15,17 +15,7 @@ pub fn list(conn: &rusqlite::Connection) -> Result<Vec<MigrationRow>> {
          GROUP BY m.id ORDER BY m.updated_at DESC, m.id DESC",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, i64>(6)?,
-            r.get::<_, i64>(7)?,
-            r.get::<_, i64>(8)?,
-        ))
+        <(i64, String, i64, i64, String, String, i64, i64, i64)>::try_from(r)
     })?;
     rows.map(|row| {
         let (id, name, source, target, status, updated_at, done, failed, total) = row?;

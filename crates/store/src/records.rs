@@ -92,18 +92,7 @@ pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> 
                     content_hash
              FROM records WHERE id = ?1",
         )?
-        .query_row([id.0], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-            ))
-        })
+        .query_row([id.0], |r| <(i64, i64, String, String, String, String, Option<String>, String)>::try_from(r))
         .optional()?;
     let Some((id, connection_id, object_type, remote_id, display_name, fields, modified, hash)) =
         row
@@ -135,12 +124,15 @@ pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> 
 pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<RecordRow>> {
     let filter = Filter::new(query);
     let limit_at = filter.params.len() + 1;
+    // Deferred join: page through the covering index first, then read only the rows of the page.
     let sql = format!(
         "SELECT r.id, r.connection_id, r.object_type, r.remote_id, r.display_name,
                 json_extract(r.fields, '$.email'), json_extract(r.fields, '$.phone'),
                 json_extract(r.fields, '$.company'), r.remote_modified_at
-         FROM records r WHERE {}
-         ORDER BY r.display_name, r.id LIMIT ?{} OFFSET ?{}",
+         FROM (SELECT r.id FROM {} WHERE {} ORDER BY r.display_name, r.id LIMIT ?{} OFFSET ?{}) p
+         JOIN records r ON r.id = p.id
+         ORDER BY r.display_name, r.id",
+        filter.from,
         filter.sql,
         limit_at,
         limit_at + 1
@@ -152,17 +144,17 @@ pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<Reco
     params.push(&offset);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params.as_slice(), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, Option<String>>(8)?,
-        ))
+        <(
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>::try_from(r)
     })?;
     rows.map(|row| {
         let (
@@ -194,7 +186,7 @@ pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<Reco
 /// How many live records match `query` (its offset and limit are ignored).
 pub fn count(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<i64> {
     let filter = Filter::new(query);
-    let sql = format!("SELECT count(*) FROM records r WHERE {}", filter.sql);
+    let sql = format!("SELECT count(*) FROM {} WHERE {}", filter.from, filter.sql);
     let params: Vec<&dyn ToSql> = filter.params.iter().map(|p| p.as_ref()).collect();
     Ok(conn
         .prepare_cached(&sql)?
@@ -207,13 +199,7 @@ pub fn counts(conn: &rusqlite::Connection) -> Result<Vec<ObjectCount>> {
         "SELECT connection_id, object_type, count(*) FROM records
          WHERE deleted_at IS NULL GROUP BY connection_id, object_type ORDER BY connection_id, object_type",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
+    let rows = stmt.query_map([], |r| <(i64, String, i64)>::try_from(r))?;
     rows.map(|row| {
         let (connection_id, object_type, count) = row?;
         Ok(ObjectCount {
@@ -225,8 +211,9 @@ pub fn counts(conn: &rusqlite::Connection) -> Result<Vec<ObjectCount>> {
     .collect()
 }
 
-/// The WHERE clause of a records query, built from fixed fragments with numbered parameters.
+/// The FROM and WHERE clauses of a records query, built from fixed fragments with numbered parameters.
 struct Filter {
+    from: &'static str,
     sql: String,
     params: Vec<Box<dyn ToSql>>,
 }
@@ -234,6 +221,7 @@ struct Filter {
 impl Filter {
     fn new(query: &RecordQuery) -> Self {
         let mut f = Filter {
+            from: "records r",
             sql: "r.deleted_at IS NULL".to_owned(),
             params: Vec::new(),
         };
@@ -243,27 +231,19 @@ impl Filter {
         if let Some(t) = query.object_type {
             f.push(" AND r.object_type = ?", Box::new(t.as_str()));
         }
-        if let Some(search) = query.search.as_deref() {
-            let words = search_words(search);
-            let (indexed, short): (Vec<_>, Vec<_>) =
-                words.into_iter().partition(|w| w.chars().count() >= 3);
-            if !indexed.is_empty() {
-                let phrase = indexed
-                    .iter()
-                    .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                f.push(
-                    " AND r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?",
-                    Box::new(phrase),
-                );
-                f.sql.push(')');
-            }
-            // Trigrams need three characters; shorter words are checked on the rows that remain.
-            for w in short {
-                f.push(" AND instr(r.search_text, ?", Box::new(w));
-                f.sql.push_str(") > 0");
-            }
+        let words: Vec<String> = query
+            .search
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+            .collect();
+        if !words.is_empty() {
+            // Every word must start a word of the record (a quoted prefix phrase each, so punctuation
+            // in "ann@acme" or "o'brien" is tokenised like the stored text). Start from the matches and
+            // sort only them: a search is usually far smaller than the table.
+            f.from = "records_fts CROSS JOIN records r ON r.id = records_fts.rowid";
+            f.push(" AND records_fts MATCH ?", Box::new(words.join(" ")));
         }
         f
     }
@@ -273,10 +253,6 @@ impl Filter {
         self.sql.push_str(fragment);
         self.sql.push_str(&self.params.len().to_string());
     }
-}
-
-fn search_words(search: &str) -> Vec<String> {
-    search.split_whitespace().map(str::to_lowercase).collect()
 }
 
 fn parse_object_type(id: i64, text: &str) -> Result<ObjectType> {

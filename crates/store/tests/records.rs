@@ -85,7 +85,7 @@ fn upsert_creates_then_skips_identical_copies_then_updates_changes() {
 }
 
 #[test]
-fn search_matches_every_word_as_a_substring_case_insensitively() {
+fn search_matches_the_start_of_words_for_every_word_case_and_accent_insensitively() {
     let store = Store::open_in_memory().unwrap();
     let hs = connect(&store, Provider::Hubspot);
     for r in [
@@ -147,6 +147,7 @@ fn pages_are_ordered_by_name_and_filtered_by_connection_and_type() {
         search: None,
         offset,
         limit: 10,
+        with_total: false,
     };
     let second = names(&store, page(Some(hs), None, 10));
     assert_eq!(second.first().map(String::as_str), Some("P10 Hs"));

@@ -2,6 +2,6 @@
 import type { RecordRow } from "./RecordRow";
 
 /**
- * One page of records plus the total that matches, so the list can size its scrollbar.
+ * One page of records, and the total that matches when the query asked for it.
  */
-export type RecordPage = { rows: Array<RecordRow>, total: number, offset: number, };
+export type RecordPage = { rows: Array<RecordRow>, total: number | null, offset: number, };

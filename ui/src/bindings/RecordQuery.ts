@@ -9,4 +9,8 @@ export type RecordQuery = { connection_id: ConnectionId | null, object_type: Obj
 /**
  * Words that must all occur in the name, e-mail, phone, company or id (case-insensitive substrings).
  */
-search: string | null, offset: number, limit: number, };
+search: string | null, offset: number, limit: number, 
+/**
+ * Also count every match (the list asks once per filter, to size its scrollbar, not per page).
+ */
+with_total: boolean, };

@@ -53,10 +53,12 @@ export function RecordsScreen() {
             search: search || null,
             offset: page * cache.pageSize,
             limit: cache.pageSize,
+            // Counting every match costs more than a page: ask once per filter, with the first page.
+            with_total: page === 0,
           })
           .then((result) => {
             if (cache.fill(page, result.rows, generation)) {
-              setTotal(result.total);
+              if (result.total !== null) setTotal(result.total);
               setError(undefined);
               setVersion((v) => v + 1);
             }
