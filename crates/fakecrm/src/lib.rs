@@ -1,2 +1,122 @@
-//! A local emulator of the four CRM APIs for tests, benchmarks and the demo workspace.
-//! The server arrives with the fakecrm issue.
+//! `bridge-fakecrm`: a local emulator of the CRM APIs our clients speak, following
+//! `shared/specs/CONTRACTS.md`. One port serves every provider under its own prefix; the description
+//! returned by [`start`] (and printed first by the `fakecrm` binary) tells clients where and how to
+//! sign in. Data is generated from a seed, so runs are reproducible and large data sets cost little.
+
+mod admin;
+pub mod config;
+mod hubspot;
+pub mod seed;
+mod table;
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+pub use bridge_model::Provider;
+use serde::Serialize;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+pub use config::{Config, Faults};
+
+/// The state of one emulator: every emulated account.
+pub struct Emulator {
+    pub(crate) config: Config,
+    pub(crate) seed: seed::Seed,
+    hubspot: Mutex<hubspot::Hubspot>,
+}
+
+impl Emulator {
+    fn new(config: Config) -> Self {
+        let seed = seed::Seed {
+            seed: config.seed,
+            people: config.records,
+        };
+        Emulator {
+            hubspot: Mutex::new(hubspot::Hubspot::new(
+                seed,
+                config.hubspot_per_10s,
+                config.hubspot_search_per_s,
+            )),
+            seed,
+            config,
+        }
+    }
+
+    pub(crate) fn hubspot(&self) -> MutexGuard<'_, hubspot::Hubspot> {
+        // A panic in one request must not take the emulator down for the rest of a test run.
+        self.hubspot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Wall-clock milliseconds: the emulator stamps writes with real time, like the services do.
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// How to reach and sign in to each emulated CRM.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Description {
+    pub hubspot: HubspotAccess,
+    pub admin_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HubspotAccess {
+    pub base_url: String,
+    pub token: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// A running emulator. Dropping it leaves the server running until the runtime ends; `stop` ends it.
+pub struct Running {
+    pub description: Description,
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Starts the emulator on 127.0.0.1 (port 0 picks a free one) inside the current Tokio runtime.
+pub async fn start(config: Config) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+    let addr = listener.local_addr()?;
+    let emulator = Arc::new(Emulator::new(config));
+    let base = format!("http://{addr}");
+    let description = Description {
+        hubspot: HubspotAccess {
+            base_url: format!("{base}/hubspot"),
+            token: emulator.hubspot().token.clone(),
+            client_id: "fakecrm-hubspot-client".into(),
+            client_secret: format!("hs-secret-{:x}", seed::mix(&[emulator.seed.seed, 2])),
+        },
+        admin_url: format!("{base}/_admin"),
+    };
+    let app = axum::Router::new()
+        .nest("/hubspot", hubspot::router(emulator.clone()))
+        .nest("/_admin", admin::router(emulator.clone()));
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok(Running {
+        description,
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

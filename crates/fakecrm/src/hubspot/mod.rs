@@ -1,0 +1,196 @@
+//! HubSpot CRM v3 as CONTRACTS.md §2 describes it: bearer tokens, objects with `after` paging, search
+//! with filters and object sorts, the 10-second rate window and its headers, HubSpot's error bodies.
+
+mod objects;
+pub mod render;
+mod search;
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Json, Router,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde_json::json;
+
+use crate::{
+    Emulator,
+    seed::{Kind, Seed},
+    table::Table,
+};
+
+/// The emulated HubSpot account.
+pub struct Hubspot {
+    pub token: String,
+    tables: HashMap<Kind, Table>,
+    window: RateWindow,
+    search_window: RateWindow,
+    correlation: u64,
+}
+
+impl Hubspot {
+    pub fn new(seed: Seed, per_10s: u32, search_per_s: u32) -> Self {
+        let tables = Kind::ALL
+            .into_iter()
+            .map(|kind| {
+                let generator = Box::new(render::HubspotGenerator { seed, kind });
+                (kind, Table::new(kind.count(seed.people), generator))
+            })
+            .collect();
+        Hubspot {
+            token: format!("pat-na1-fake-{:016x}", crate::seed::mix(&[seed.seed, 1])),
+            tables,
+            window: RateWindow::new(per_10s, Duration::from_secs(10)),
+            search_window: RateWindow::new(search_per_s, Duration::from_secs(1)),
+            correlation: 0,
+        }
+    }
+
+    pub(crate) fn table(&mut self, kind: Kind) -> &mut Table {
+        self.tables.get_mut(&kind).expect("a table per kind")
+    }
+
+    pub(crate) fn correlation_id(&mut self) -> String {
+        self.correlation += 1;
+        format!("00000000-0000-4000-8000-{:012x}", self.correlation)
+    }
+
+    /// HubSpot's error body: `{status:"error", message, correlationId, category, ...}`.
+    pub(crate) fn error(
+        &mut self,
+        status: StatusCode,
+        category: &str,
+        message: impl Into<String>,
+    ) -> Response {
+        let body = json!({
+            "status": "error",
+            "message": message.into(),
+            "correlationId": self.correlation_id(),
+            "category": category,
+        });
+        (status, Json(body)).into_response()
+    }
+}
+
+/// A rolling window: at most `max` requests per `interval`.
+struct RateWindow {
+    max: u32,
+    interval: Duration,
+    started: Instant,
+    used: u32,
+}
+
+impl RateWindow {
+    fn new(max: u32, interval: Duration) -> Self {
+        RateWindow {
+            max,
+            interval,
+            started: Instant::now(),
+            used: 0,
+        }
+    }
+
+    /// Counts a request; returns the requests left in the window, or None when over the limit.
+    fn take(&mut self, now: Instant) -> Option<u32> {
+        if now.duration_since(self.started) >= self.interval {
+            self.started = now;
+            self.used = 0;
+        }
+        if self.used >= self.max {
+            return None;
+        }
+        self.used += 1;
+        Some(self.max - self.used)
+    }
+}
+
+pub fn router(emulator: Arc<Emulator>) -> Router {
+    Router::new()
+        .route(
+            "/crm/v3/objects/{object}",
+            get(objects::list).post(objects::create),
+        )
+        .route("/crm/v3/objects/{object}/search", post(search::search))
+        .route(
+            "/crm/v3/objects/{object}/{id}",
+            get(objects::read)
+                .patch(objects::update)
+                .delete(objects::archive),
+        )
+        .layer(middleware::from_fn_with_state(emulator.clone(), guard))
+        .with_state(emulator)
+}
+
+/// Checks the bearer token and the rate window before any HubSpot route, and adds the rate headers.
+async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
+    let remaining = {
+        let mut hs = emu.hubspot();
+        let authorised = bearer(request.headers()).is_some_and(|t| t == hs.token);
+        if !authorised {
+            return hs.error(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_AUTHENTICATION",
+                "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find \
+                 more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+            );
+        }
+        match hs.window.take(Instant::now()) {
+            Some(left) => left,
+            None => {
+                let body = json!({
+                    "status": "error",
+                    "message": "You have reached your ten_secondly_rolling limit.",
+                    "errorType": "RATE_LIMIT",
+                    "correlationId": hs.correlation_id(),
+                    "policyName": "TEN_SECONDLY_ROLLING",
+                });
+                let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+                rate_headers(response.headers_mut(), hs.window.max, 0);
+                return response;
+            }
+        }
+    };
+    let max = emu.config.hubspot_per_10s;
+    let mut response = next.run(request).await;
+    rate_headers(response.headers_mut(), max, remaining);
+    response
+}
+
+fn rate_headers(headers: &mut HeaderMap, max: u32, remaining: u32) {
+    headers.insert(
+        "X-HubSpot-RateLimit-Interval-Milliseconds",
+        HeaderValue::from_static("10000"),
+    );
+    headers.insert("X-HubSpot-RateLimit-Max", HeaderValue::from(max));
+    headers.insert(
+        "X-HubSpot-RateLimit-Remaining",
+        HeaderValue::from(remaining),
+    );
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// `contacts`, `companies`, `deals`, `notes` (also HubSpot's numeric type ids for the first three).
+pub(crate) fn kind_of(object: &str) -> Option<Kind> {
+    match object {
+        "contacts" | "0-1" => Some(Kind::Person),
+        "companies" | "0-2" => Some(Kind::Company),
+        "deals" | "0-3" => Some(Kind::Deal),
+        "notes" => Some(Kind::Note),
+        _ => None,
+    }
+}

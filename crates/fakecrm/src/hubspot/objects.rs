@@ -1,0 +1,369 @@
+//! CRUD and list paging of HubSpot objects.
+
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Hubspot, kind_of, render};
+use crate::{Emulator, now_ms, seed::Kind, table::Props};
+
+/// What HubSpot returns when no `properties` are asked for.
+fn default_properties(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Person => &[
+            "createdate",
+            "email",
+            "firstname",
+            "hs_object_id",
+            "lastmodifieddate",
+            "lastname",
+        ],
+        Kind::Company => &[
+            "createdate",
+            "domain",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "name",
+        ],
+        Kind::Deal => &[
+            "amount",
+            "closedate",
+            "createdate",
+            "dealname",
+            "dealstage",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "pipeline",
+        ],
+        Kind::Note => &[
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "hs_note_body",
+            "hs_timestamp",
+        ],
+    }
+}
+
+/// A record as HubSpot sends it: `{id, properties, createdAt, updatedAt, archived}`.
+pub(crate) fn object_json(kind: Kind, id: u64, props: &Props, wanted: Option<&[String]>) -> Value {
+    let mut shown = serde_json::Map::new();
+    match wanted {
+        Some(names) => {
+            for name in names {
+                shown.insert(
+                    name.clone(),
+                    props.get(name).cloned().unwrap_or(Value::Null),
+                );
+            }
+        }
+        None => {
+            for name in default_properties(kind) {
+                if let Some(v) = props.get(*name) {
+                    shown.insert((*name).to_owned(), v.clone());
+                }
+            }
+        }
+    }
+    let created = props
+        .get(if kind == Kind::Note {
+            "hs_createdate"
+        } else {
+            "createdate"
+        })
+        .cloned()
+        .unwrap_or(Value::Null);
+    json!({
+        "id": id.to_string(),
+        "properties": shown,
+        "createdAt": created,
+        "updatedAt": props.get(render::modified_property(kind)).cloned().unwrap_or(Value::Null),
+        "archived": false,
+    })
+}
+
+pub(crate) fn split_properties(list: Option<&str>) -> Option<Vec<String>> {
+    list.map(|l| {
+        l.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+fn unknown_object(hs: &mut Hubspot, object: &str) -> Response {
+    hs.error(
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        format!("Unable to infer object type from: {object}"),
+    )
+}
+
+fn not_found(hs: &mut Hubspot, id: &str) -> Response {
+    hs.error(
+        StatusCode::NOT_FOUND,
+        "OBJECT_NOT_FOUND",
+        format!("Object not found.  objectId are usually numeric. id: {id}"),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    limit: Option<String>,
+    after: Option<String>,
+    properties: Option<String>,
+}
+
+pub async fn list(
+    State(emu): State<Arc<Emulator>>,
+    Path(object): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(kind) = kind_of(&object) else {
+        return unknown_object(&mut hs, &object);
+    };
+    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
+        None => 10,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            return hs.error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION_ERROR",
+                "limit must be between 1 and 100",
+            );
+        }
+    };
+    let after = match params.after.as_deref().map(str::parse::<u64>) {
+        None => 0,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            return hs.error(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION_ERROR",
+                "after must be a paging cursor",
+            );
+        }
+    };
+    let wanted = split_properties(params.properties.as_deref());
+    let table = hs.table(kind);
+    // One more than asked tells whether another page exists.
+    let ids = table.ids_after(after.saturating_sub(1), limit + 1);
+    let results: Vec<Value> = ids
+        .iter()
+        .take(limit)
+        .filter_map(|&id| {
+            table
+                .get(id)
+                .map(|p| object_json(kind, id, &p, wanted.as_deref()))
+        })
+        .collect();
+    let mut body = json!({ "results": results });
+    if let Some(next) = ids.get(limit) {
+        // The cursor is the first id of the next page, as HubSpot's `after` values are.
+        body["paging"] =
+            json!({"next": {"after": next.to_string(), "link": format!("?after={next}")}});
+    }
+    Json(body).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReadParams {
+    properties: Option<String>,
+}
+
+pub async fn read(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id)): Path<(String, String)>,
+    Query(params): Query<ReadParams>,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(kind) = kind_of(&object) else {
+        return unknown_object(&mut hs, &object);
+    };
+    let wanted = split_properties(params.properties.as_deref());
+    match id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| hs.table(kind).get(n).map(|p| (n, p)))
+    {
+        Some((n, props)) => Json(object_json(kind, n, &props, wanted.as_deref())).into_response(),
+        None => not_found(&mut hs, &id),
+    }
+}
+
+/// Parses `{"properties": {...}}`, checking values HubSpot validates (e-mail format, string values).
+pub(crate) fn parse_properties(body: &[u8]) -> Result<Props, (String, Option<String>)> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        (
+            format!(
+                "Invalid input JSON on line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+            None,
+        )
+    })?;
+    let Some(props) = value.get("properties").and_then(Value::as_object) else {
+        return Err((
+            "Invalid input JSON: `properties` must be an object".into(),
+            None,
+        ));
+    };
+    validate(props)?;
+    Ok(props.clone())
+}
+
+pub(crate) fn validate(props: &Props) -> Result<(), (String, Option<String>)> {
+    if let Some(email) = props.get("email").and_then(Value::as_str)
+        && !email.is_empty()
+        && !looks_like_email(email)
+    {
+        return Err((
+            format!(
+                "Property values were not valid: [{{\"isValid\":false,\"message\":\"Email address {email} is invalid\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}}]"
+            ),
+            Some("email".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
+        && !domain.contains('@')
+}
+
+pub(crate) fn validation_error(
+    hs: &mut Hubspot,
+    message: String,
+    field: Option<String>,
+) -> Response {
+    let mut response = hs.error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message.clone());
+    if let Some(field) = field {
+        // Rebuild with the per-field detail HubSpot adds for invalid property values.
+        let body = json!({
+            "status": "error",
+            "message": message,
+            "correlationId": hs.correlation_id(),
+            "category": "VALIDATION_ERROR",
+            "errors": [{"message": format!("Property \"{field}\" has an invalid value"), "code": "INVALID_EMAIL", "in": field}],
+            "context": {"propertyName": [field]},
+        });
+        response = (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    }
+    response
+}
+
+fn stamp(kind: Kind, props: &mut Props, id: u64, now: i64, created: bool) {
+    let iso = render::iso(now);
+    props.insert(
+        render::modified_property(kind).into(),
+        Value::String(iso.clone()),
+    );
+    props.insert("hs_object_id".into(), Value::String(id.to_string()));
+    if created {
+        let created_key = if kind == Kind::Note {
+            "hs_createdate"
+        } else {
+            "createdate"
+        };
+        props.insert(created_key.into(), Value::String(iso));
+    }
+}
+
+pub(crate) fn stringify(props: &mut Props) {
+    // HubSpot keeps every property value as a string.
+    for v in props.values_mut() {
+        match v {
+            Value::Number(n) => *v = Value::String(n.to_string()),
+            Value::Bool(b) => *v = Value::String(b.to_string()),
+            _ => {}
+        }
+    }
+}
+
+pub async fn create(
+    State(emu): State<Arc<Emulator>>,
+    Path(object): Path<String>,
+    body: Bytes,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(kind) = kind_of(&object) else {
+        return unknown_object(&mut hs, &object);
+    };
+    let mut props = match parse_properties(&body) {
+        Ok(p) => p,
+        Err((message, field)) => return validation_error(&mut hs, message, field),
+    };
+    stringify(&mut props);
+    let now = now_ms();
+    let table = hs.table(kind);
+    let id = table.peek_next_id();
+    stamp(kind, &mut props, id, now, true);
+    table.create(props.clone(), now);
+    (
+        StatusCode::CREATED,
+        Json(object_json(kind, id, &props, None)),
+    )
+        .into_response()
+}
+
+pub async fn update(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(kind) = kind_of(&object) else {
+        return unknown_object(&mut hs, &object);
+    };
+    let changes = match parse_properties(&body) {
+        Ok(p) => p,
+        Err((message, field)) => return validation_error(&mut hs, message, field),
+    };
+    let Some((n, mut props)) = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| hs.table(kind).get(n).map(|p| (n, p)))
+    else {
+        return not_found(&mut hs, &id);
+    };
+    let mut changes = changes;
+    stringify(&mut changes);
+    props.extend(changes);
+    let now = now_ms();
+    stamp(kind, &mut props, n, now, false);
+    hs.table(kind).put(n, props.clone(), now);
+    Json(object_json(kind, n, &props, None)).into_response()
+}
+
+pub async fn archive(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id)): Path<(String, String)>,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(kind) = kind_of(&object) else {
+        return unknown_object(&mut hs, &object);
+    };
+    match id.parse::<u64>() {
+        Ok(n) if hs.table(kind).delete(n) => StatusCode::NO_CONTENT.into_response(),
+        _ => not_found(&mut hs, &id),
+    }
+}

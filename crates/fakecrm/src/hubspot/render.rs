@@ -1,0 +1,92 @@
+//! Seed records as HubSpot shows them: every property value a string, times in ISO-8601 with ms.
+
+use serde_json::{Value, json};
+
+use crate::{
+    Provider,
+    seed::{Kind, STAGES, Seed},
+    table::{Generator, Props},
+};
+
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// HubSpot's owner ids: 100 + index, as strings.
+pub fn owner_id(index: u32) -> String {
+    (100 + index).to_string()
+}
+
+pub fn stage_id(stage: usize) -> String {
+    STAGES[stage].0.to_lowercase().replace(' ', "")
+}
+
+/// The modified-time property: contacts use `lastmodifieddate`, every other object `hs_lastmodifieddate`.
+pub fn modified_property(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Person => "lastmodifieddate",
+        _ => "hs_lastmodifieddate",
+    }
+}
+
+pub struct HubspotGenerator {
+    pub seed: Seed,
+    pub kind: Kind,
+}
+
+impl Generator for HubspotGenerator {
+    fn render(&self, index: u32) -> Props {
+        let id = (index + 1).to_string();
+        let s = self.seed;
+        let p = Provider::Hubspot;
+        let props = match self.kind {
+            Kind::Person => {
+                let r = s.person(p, index);
+                json!({
+                    "firstname": r.first_name, "lastname": r.last_name, "email": r.email, "phone": r.phone,
+                    "jobtitle": r.title, "city": r.city, "country": r.country,
+                    "company": s.company(p, r.company).name,
+                    "associatedcompanyid": (r.company + 1).to_string(),
+                    "hubspot_owner_id": owner_id(r.owner),
+                    "createdate": iso(r.created_ms), "lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
+                })
+            }
+            Kind::Company => {
+                let r = s.company(p, index);
+                json!({
+                    "name": r.name, "domain": r.domain, "phone": r.phone, "city": r.city, "country": r.country,
+                    "industry": r.industry.to_uppercase().replace(' ', "_"),
+                    "numberofemployees": r.employees.to_string(), "hubspot_owner_id": owner_id(r.owner),
+                    "createdate": iso(r.created_ms), "hs_lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
+                })
+            }
+            Kind::Deal => {
+                let r = s.deal(p, index);
+                json!({
+                    "dealname": r.name, "amount": format!("{:.2}", r.amount_cents as f64 / 100.0),
+                    "deal_currency_code": r.currency, "pipeline": "default", "dealstage": stage_id(r.stage),
+                    "closedate": format!("{}T00:00:00.000Z", r.close_date), "hubspot_owner_id": owner_id(r.owner),
+                    "createdate": iso(r.created_ms), "hs_lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
+                })
+            }
+            Kind::Note => {
+                let r = s.note(p, index);
+                json!({
+                    "hs_note_body": r.body, "hs_timestamp": iso(r.created_ms), "hubspot_owner_id": owner_id(r.owner),
+                    "hs_createdate": iso(r.created_ms), "hs_lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
+                })
+            }
+        };
+        let Value::Object(mut map) = props else {
+            unreachable!("json! object")
+        };
+        map.retain(|_, v| !v.is_null());
+        map
+    }
+
+    fn modified_ms(&self, index: u32) -> i64 {
+        self.seed.modified_ms(Provider::Hubspot, self.kind, index)
+    }
+}
