@@ -385,3 +385,238 @@ async fn ground_truth_names_the_entity_of_each_seeded_record() {
         "about 6 % duplicate another record: {duplicates}"
     );
 }
+
+#[tokio::test]
+async fn batches_take_at_most_100_inputs_and_report_partial_failure_with_207() {
+    let (running, client) = emulator(relaxed(50)).await;
+    let hs = hs(&running, &client);
+    let too_many: Vec<Value> = (0..101).map(|i| json!({"id": i.to_string()})).collect();
+    let (status, body) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/read",
+            json!({"inputs": too_many}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error_body(&body, "VALIDATION_ERROR");
+
+    let (status, body) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/read",
+            json!({"inputs": [{"id": "1"}, {"id": "999999"}], "properties": ["email"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::MULTI_STATUS);
+    assert_eq!(body["status"], "COMPLETE");
+    assert_eq!(body["numErrors"], 1);
+    assert_eq!(body["results"].as_array().unwrap().len(), 1);
+    assert_eq!(body["errors"][0]["category"], "OBJECT_NOT_FOUND");
+    assert_eq!(body["errors"][0]["context"]["ids"][0], "999999");
+
+    let (status, body) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/update",
+            json!({"inputs": [
+                {"id": "2", "properties": {"jobtitle": "CFO"}},
+                {"id": "3", "properties": {"email": "not-an-email"}},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::MULTI_STATUS);
+    assert_eq!(body["results"][0]["id"], "2");
+    assert_eq!(body["errors"][0]["category"], "VALIDATION_ERROR");
+    assert_eq!(body["errors"][0]["context"]["ids"][0], "3");
+}
+
+#[tokio::test]
+async fn batch_create_is_all_or_nothing_and_refuses_an_existing_email_with_409() {
+    let (running, client) = emulator(relaxed(50)).await;
+    let hs = hs(&running, &client);
+    let (status, body) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/create",
+            json!({"inputs": [
+                {"properties": {"email": "new.one@example.com", "firstname": "New"}},
+                {"properties": {"email": "new.two@example.com"}},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["results"].as_array().unwrap().len(), 2);
+    let (status, body) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/create",
+            json!({"inputs": [
+                {"properties": {"email": "third@example.com"}},
+                {"properties": {"email": "NEW.ONE@example.com"}},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_error_body(&body, "CONFLICT");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Contact already exists. Existing ID: ")
+    );
+    let (status, body) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/read",
+            json!({"inputs": [{"id": "third@example.com"}], "idProperty": "email"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::MULTI_STATUS,
+        "nothing of the failed batch was written: {body}"
+    );
+}
+
+#[tokio::test]
+async fn upsert_by_email_creates_once_then_updates() {
+    let (running, client) = emulator(relaxed(20)).await;
+    let hs = hs(&running, &client);
+    let input = |title: &str| json!({"inputs": [{"id": "upsert.me@example.com", "idProperty": "email", "properties": {"jobtitle": title}}]});
+    let (status, first) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/upsert",
+            input("CTO"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["results"][0]["new"], true);
+    let (_, second) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/upsert",
+            input("CEO"),
+        )
+        .await;
+    assert_eq!(second["results"][0]["new"], false);
+    assert_eq!(second["results"][0]["id"], first["results"][0]["id"]);
+}
+
+#[tokio::test]
+async fn merge_keeps_the_primary_fills_its_blanks_and_moves_associations() {
+    let (running, client) = emulator(relaxed(200)).await;
+    let hs = hs(&running, &client);
+    let (_, a) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts",
+            json!({"properties": {"email": "keep@x.example", "firstname": "Keep"}}),
+        )
+        .await;
+    let (_, b) = hs
+        .send(reqwest::Method::POST, "/crm/v3/objects/contacts", json!({"properties": {"email": "gone@x.example", "firstname": "Gone", "phone": "+1 555 010 0000"}}))
+        .await;
+    let (a, b) = (
+        a["id"].as_str().unwrap().to_owned(),
+        b["id"].as_str().unwrap().to_owned(),
+    );
+    let (status, note) = hs
+        .send(reqwest::Method::POST, "/crm/v3/objects/notes/batch/create", json!({"inputs": [{
+            "properties": {"hs_note_body": "call", "hs_timestamp": "2026-01-01T00:00:00.000Z"},
+            "associations": [{"to": {"id": b}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202}]}],
+        }]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let note_id = note["results"][0]["id"].as_str().unwrap().to_owned();
+
+    let (status, merged) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/merge",
+            json!({"primaryObjectId": a, "objectIdToMerge": b}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(merged["id"], a);
+    let (_, _, survivor) = hs
+        .get(&format!(
+            "/crm/v3/objects/contacts/{a}?properties=firstname,phone,email"
+        ))
+        .await;
+    assert_eq!(
+        survivor["properties"]["firstname"], "Keep",
+        "the primary's values win"
+    );
+    assert_eq!(
+        survivor["properties"]["phone"], "+1 555 010 0000",
+        "blanks are filled"
+    );
+    let (status, _, _) = hs.get(&format!("/crm/v3/objects/contacts/{b}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, assoc) = hs
+        .get(&format!("/crm/v4/objects/contacts/{a}/associations/notes"))
+        .await;
+    let ids: Vec<&str> = assoc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["toObjectId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [note_id.as_str()]);
+    assert_eq!(assoc["results"][0]["associationTypes"][0]["typeId"], 201);
+    assert_eq!(
+        assoc["results"][0]["associationTypes"][0]["category"],
+        "HUBSPOT_DEFINED"
+    );
+}
+
+#[tokio::test]
+async fn properties_pipelines_and_owners_have_hubspots_shapes() {
+    let (running, client) = emulator(relaxed(10)).await;
+    let hs = hs(&running, &client);
+    let (status, _, props) = hs.get("/crm/v3/properties/contacts").await;
+    assert_eq!(status, StatusCode::OK);
+    let email = props["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "email")
+        .unwrap();
+    for key in [
+        "name",
+        "label",
+        "type",
+        "fieldType",
+        "groupName",
+        "description",
+        "options",
+    ] {
+        assert!(email.get(key).is_some(), "Property.{key}");
+    }
+    let custom = props["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["hubspotDefined"] == false)
+        .unwrap();
+    assert_eq!(custom["options"].as_array().unwrap().len(), 3);
+
+    let (_, _, pipelines) = hs.get("/crm/v3/pipelines/deals").await;
+    let stages = pipelines["results"][0]["stages"].as_array().unwrap();
+    assert_eq!(pipelines["results"][0]["id"], "default");
+    let won = stages.iter().find(|s| s["label"] == "Closed Won").unwrap();
+    assert_eq!(won["metadata"]["probability"], "1.0");
+    assert_eq!(won["metadata"]["isClosed"], "true");
+
+    let (_, _, owners) = hs.get("/crm/v3/owners").await;
+    let first = &owners["results"][0];
+    assert!(
+        first["email"]
+            .as_str()
+            .unwrap()
+            .ends_with("@crmbridge-demo.example")
+    );
+    assert_eq!(first["type"], "PERSON");
+}

@@ -1,6 +1,10 @@
 //! HubSpot CRM v3 as CONTRACTS.md §2 describes it: bearer tokens, objects with `after` paging, search
 //! with filters and object sorts, the 10-second rate window and its headers, HubSpot's error bodies.
 
+mod associations;
+mod batch;
+mod merge;
+mod metadata;
 mod objects;
 pub mod render;
 mod search;
@@ -34,6 +38,8 @@ pub struct Hubspot {
     window: RateWindow,
     search_window: RateWindow,
     correlation: u64,
+    /// Lower-cased e-mail -> contact id, built on first use (HubSpot keeps e-mails unique).
+    emails: Option<HashMap<String, u64>>,
 }
 
 impl Hubspot {
@@ -51,11 +57,58 @@ impl Hubspot {
             window: RateWindow::new(per_10s, Duration::from_secs(10)),
             search_window: RateWindow::new(search_per_s, Duration::from_secs(1)),
             correlation: 0,
+            emails: None,
         }
     }
 
     pub(crate) fn table(&mut self, kind: Kind) -> &mut Table {
         self.tables.get_mut(&kind).expect("a table per kind")
+    }
+
+    fn emails(&mut self) -> &mut HashMap<String, u64> {
+        if self.emails.is_none() {
+            let table = self.table(Kind::Person);
+            let mut index = HashMap::new();
+            let mut after = 0;
+            loop {
+                let ids = table.ids_after(after, 10_000);
+                let Some(&last) = ids.last() else { break };
+                for id in ids {
+                    if let Some(email) = table
+                        .get(id)
+                        .and_then(|p| p.get("email")?.as_str().map(str::to_lowercase))
+                    {
+                        index.entry(email).or_insert(id);
+                    }
+                }
+                after = last;
+            }
+            self.emails = Some(index);
+        }
+        self.emails.as_mut().expect("built above")
+    }
+
+    pub(crate) fn contact_by_email(&mut self, email: &str) -> Option<u64> {
+        let id = *self.emails().get(&email.to_lowercase())?;
+        self.table(Kind::Person).exists(id).then_some(id)
+    }
+
+    /// Keeps the e-mail index in step after a contact was written.
+    pub(crate) fn index_email(&mut self, kind: Kind, id: u64, props: &crate::table::Props) {
+        if kind != Kind::Person {
+            return;
+        }
+        let emails = self.emails();
+        emails.retain(|_, v| *v != id);
+        if let Some(email) = props.get("email").and_then(|v| v.as_str()) {
+            emails.insert(email.to_lowercase(), id);
+        }
+    }
+
+    pub(crate) fn forget_email(&mut self, kind: Kind, id: u64) {
+        if kind == Kind::Person {
+            self.emails().retain(|_, v| *v != id);
+        }
     }
 
     pub(crate) fn correlation_id(&mut self) -> String {
@@ -119,6 +172,18 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             get(objects::list).post(objects::create),
         )
         .route("/crm/v3/objects/{object}/search", post(search::search))
+        .route("/crm/v3/objects/{object}/merge", post(merge::merge))
+        .route(
+            "/crm/v3/objects/{object}/batch/{action}",
+            post(batch::batch),
+        )
+        .route(
+            "/crm/v4/objects/{object}/{id}/associations/{to}",
+            get(associations::list),
+        )
+        .route("/crm/v3/properties/{object}", get(metadata::properties))
+        .route("/crm/v3/pipelines/{object}", get(metadata::pipelines))
+        .route("/crm/v3/owners", get(metadata::owners))
         .route(
             "/crm/v3/objects/{object}/{id}",
             get(objects::read)

@@ -53,7 +53,8 @@ fn default_properties(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// A record as HubSpot sends it: `{id, properties, createdAt, updatedAt, archived}`.
+/// A record as HubSpot sends it: `{id, properties, createdAt, updatedAt, archived}`. Keys starting
+/// with `_` hold the emulator's association lists and are never shown.
 pub(crate) fn object_json(kind: Kind, id: u64, props: &Props, wanted: Option<&[String]>) -> Value {
     let mut shown = serde_json::Map::new();
     match wanted {
@@ -271,7 +272,7 @@ pub(crate) fn validation_error(
     response
 }
 
-fn stamp(kind: Kind, props: &mut Props, id: u64, now: i64, created: bool) {
+pub(crate) fn stamp(kind: Kind, props: &mut Props, id: u64, now: i64, created: bool) {
     let iso = render::iso(now);
     props.insert(
         render::modified_property(kind).into(),
@@ -351,6 +352,7 @@ pub async fn update(
     let now = now_ms();
     stamp(kind, &mut props, n, now, false);
     hs.table(kind).put(n, props.clone(), now);
+    hs.index_email(kind, n, &props);
     Json(object_json(kind, n, &props, None)).into_response()
 }
 
@@ -363,7 +365,10 @@ pub async fn archive(
         return unknown_object(&mut hs, &object);
     };
     match id.parse::<u64>() {
-        Ok(n) if hs.table(kind).delete(n) => StatusCode::NO_CONTENT.into_response(),
+        Ok(n) if hs.table(kind).delete(n) => {
+            hs.forget_email(kind, n);
+            StatusCode::NO_CONTENT.into_response()
+        }
         _ => not_found(&mut hs, &id),
     }
 }

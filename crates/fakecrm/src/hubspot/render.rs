@@ -43,12 +43,19 @@ impl Generator for HubspotGenerator {
         let p = Provider::Hubspot;
         let props = match self.kind {
             Kind::Person => {
-                let r = s.person(p, index);
+                let mut r = s.person(p, index);
+                // HubSpot keeps one contact per e-mail, so its own duplicates differ in the address.
+                if s.is_copy(p, Kind::Person, index)
+                    && let Some(email) = &r.email
+                {
+                    r.email = Some(email.replacen('@', &format!(".{}@", index % 97), 1));
+                }
+                let company = r.company;
                 json!({
                     "firstname": r.first_name, "lastname": r.last_name, "email": r.email, "phone": r.phone,
                     "jobtitle": r.title, "city": r.city, "country": r.country,
                     "company": s.company(p, r.company).name,
-                    "associatedcompanyid": (r.company + 1).to_string(),
+                    "associatedcompanyid": (company + 1).to_string(),
                     "hubspot_owner_id": owner_id(r.owner),
                     "createdate": iso(r.created_ms), "lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
                 })
@@ -68,6 +75,7 @@ impl Generator for HubspotGenerator {
                     "dealname": r.name, "amount": format!("{:.2}", r.amount_cents as f64 / 100.0),
                     "deal_currency_code": r.currency, "pipeline": "default", "dealstage": stage_id(r.stage),
                     "closedate": format!("{}T00:00:00.000Z", r.close_date), "hubspot_owner_id": owner_id(r.owner),
+                    "_contacts": [(r.person + 1).to_string()], "_companies": [(r.company + 1).to_string()],
                     "createdate": iso(r.created_ms), "hs_lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
                 })
             }
@@ -75,6 +83,7 @@ impl Generator for HubspotGenerator {
                 let r = s.note(p, index);
                 json!({
                     "hs_note_body": r.body, "hs_timestamp": iso(r.created_ms), "hubspot_owner_id": owner_id(r.owner),
+                    "_contacts": [(r.person + 1).to_string()], "_companies": [(r.company + 1).to_string()],
                     "hs_createdate": iso(r.created_ms), "hs_lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
                 })
             }

@@ -270,6 +270,17 @@ impl Seed {
         }
     }
 
+    /// Whether a record copies an earlier record of the same CRM (a within-CRM duplicate).
+    pub fn is_copy(&self, provider: Provider, kind: Kind, index: u32) -> bool {
+        let (entity, _) = self.entity(provider, kind, index);
+        let own = if entity < (1 << 40) {
+            entity
+        } else {
+            entity & 0xFFFF_FFFF
+        };
+        own != index as u64
+    }
+
     pub fn person(&self, provider: Provider, index: u32) -> Person {
         let (entity, variant) = self.entity(provider, Kind::Person, index);
         let e = |salt| mix(&[self.seed, entity, salt]);

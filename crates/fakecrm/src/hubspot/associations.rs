@@ -1,0 +1,102 @@
+//! `GET /crm/v4/objects/{type}/{id}/associations/{toType}` with HubSpot's default association type ids.
+
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+
+use super::{kind_of, merge::association_key};
+use crate::{Emulator, seed::Kind};
+
+/// HubSpot-defined association type ids (from -> to).
+fn type_id(from: Kind, to: Kind) -> u64 {
+    match (from, to) {
+        (Kind::Person, Kind::Company) => 279,
+        (Kind::Company, Kind::Person) => 280,
+        (Kind::Deal, Kind::Person) => 3,
+        (Kind::Person, Kind::Deal) => 4,
+        (Kind::Deal, Kind::Company) => 341,
+        (Kind::Company, Kind::Deal) => 342,
+        (Kind::Note, Kind::Person) => 202,
+        (Kind::Note, Kind::Company) => 190,
+        (Kind::Note, Kind::Deal) => 214,
+        (Kind::Person, Kind::Note) => 201,
+        (Kind::Company, Kind::Note) => 189,
+        (Kind::Deal, Kind::Note) => 213,
+        _ => 0,
+    }
+}
+
+pub async fn list(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id, to)): Path<(String, String, String)>,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let (Some(from), Some(to_kind)) = (kind_of(&object), kind_of(&to)) else {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            format!("Unable to infer object type from: {object} or {to}"),
+        );
+    };
+    let Some((n, props)) = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| hs.table(from).get(n).map(|p| (n, p)))
+    else {
+        return hs.error(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            format!("Object not found. id: {id}"),
+        );
+    };
+    let mut targets: Vec<String> = Vec::new();
+    // Forward: lists kept on this record (deals, notes) or the contact's primary company.
+    if let Some(list) = association_key(to_kind)
+        .and_then(|k| props.get(k))
+        .and_then(Value::as_array)
+    {
+        targets.extend(list.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+    }
+    if from == Kind::Person
+        && to_kind == Kind::Company
+        && let Some(c) = props.get("associatedcompanyid").and_then(Value::as_str)
+    {
+        targets.push(c.to_owned());
+    }
+    // Reverse: deals and notes that point at this record.
+    if matches!(to_kind, Kind::Deal | Kind::Note)
+        && let Some(key) = association_key(from)
+    {
+        let wanted = n.to_string();
+        let table = hs.table(to_kind);
+        let mut after = 0;
+        loop {
+            let ids = table.ids_after(after, 10_000);
+            let Some(&last) = ids.last() else { break };
+            for other in ids {
+                if table
+                    .get(other)
+                    .and_then(|p| p.get(key).and_then(Value::as_array).cloned())
+                    .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(wanted.as_str())))
+                {
+                    targets.push(other.to_string());
+                }
+            }
+            after = last;
+        }
+    }
+    targets.sort_by_key(|t| t.parse::<u64>().unwrap_or(u64::MAX));
+    targets.dedup();
+    let type_id = type_id(from, to_kind);
+    let results: Vec<Value> = targets
+        .into_iter()
+        .map(|t| json!({"toObjectId": t, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": null}]}))
+        .collect();
+    Json(json!({"results": results})).into_response()
+}
