@@ -5,13 +5,15 @@
 
 mod admin;
 pub mod config;
+mod faults;
 mod hubspot;
 pub mod seed;
 mod table;
 
 use std::{
+    collections::{HashMap, VecDeque},
     net::SocketAddr,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard, atomic::AtomicU64},
 };
 
 pub use bridge_model::Provider;
@@ -19,12 +21,16 @@ use serde::Serialize;
 use tokio::{sync::oneshot, task::JoinHandle};
 
 pub use config::{Config, Faults};
+pub use faults::LoggedRequest;
 
 /// The state of one emulator: every emulated account.
 pub struct Emulator {
     pub(crate) config: Config,
     pub(crate) seed: seed::Seed,
     hubspot: Mutex<hubspot::Hubspot>,
+    faults: Mutex<HashMap<Provider, Faults>>,
+    pub(crate) request_seq: AtomicU64,
+    requests: Mutex<VecDeque<LoggedRequest>>,
 }
 
 impl Emulator {
@@ -39,15 +45,50 @@ impl Emulator {
                 config.hubspot_per_10s,
                 config.hubspot_search_per_s,
             )),
+            faults: Mutex::new(
+                Provider::ALL
+                    .into_iter()
+                    .map(|p| (p, config.faults))
+                    .collect(),
+            ),
+            request_seq: AtomicU64::new(0),
+            requests: Mutex::new(VecDeque::new()),
             seed,
             config,
         }
     }
 
-    pub(crate) fn hubspot(&self) -> MutexGuard<'_, hubspot::Hubspot> {
-        // A panic in one request must not take the emulator down for the rest of a test run.
-        self.hubspot.lock().unwrap_or_else(|e| e.into_inner())
+    pub(crate) fn faults(&self, provider: Provider) -> Faults {
+        lock(&self.faults)
+            .get(&provider)
+            .copied()
+            .unwrap_or_default()
     }
+
+    pub(crate) fn set_faults(&self, provider: Provider, faults: Faults) {
+        lock(&self.faults).insert(provider, faults);
+    }
+
+    pub(crate) fn log(&self, entry: LoggedRequest) {
+        let mut log = lock(&self.requests);
+        if log.len() == faults::LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    pub(crate) fn requests(&self) -> MutexGuard<'_, VecDeque<LoggedRequest>> {
+        lock(&self.requests)
+    }
+
+    pub(crate) fn hubspot(&self) -> MutexGuard<'_, hubspot::Hubspot> {
+        lock(&self.hubspot)
+    }
+}
+
+/// A panic in one request must not take the emulator down for the rest of a test run.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Wall-clock milliseconds: the emulator stamps writes with real time, like the services do.
@@ -102,8 +143,17 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         },
         admin_url: format!("{base}/_admin"),
     };
+    let faulty = |provider: Provider, router: axum::Router| {
+        router.layer(axum::middleware::from_fn_with_state(
+            (emulator.clone(), provider),
+            faults::inject,
+        ))
+    };
     let app = axum::Router::new()
-        .nest("/hubspot", hubspot::router(emulator.clone()))
+        .nest(
+            "/hubspot",
+            faulty(Provider::Hubspot, hubspot::router(emulator.clone())),
+        )
         .nest("/_admin", admin::router(emulator.clone()));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

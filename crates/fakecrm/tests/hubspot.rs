@@ -620,3 +620,128 @@ async fn properties_pipelines_and_owners_have_hubspots_shapes() {
     );
     assert_eq!(first["type"], "PERSON");
 }
+
+mod faults {
+    use super::*;
+
+    async fn set_faults(running: &Running, client: &Client, spec: &str) {
+        let url = format!("{}/faults?provider=hubspot", running.description.admin_url);
+        let r = client.put(url).body(spec.to_owned()).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+
+    /// Statuses (and whether the body was valid JSON) of `n` list requests.
+    async fn outcomes(hs: &Hs<'_>, n: usize) -> Vec<(u16, bool)> {
+        let mut out = Vec::new();
+        for _ in 0..n {
+            let r = hs
+                .client
+                .get(format!("{}/crm/v3/objects/contacts?limit=1", hs.base))
+                .bearer_auth(&hs.token)
+                .send()
+                .await;
+            out.push(match r {
+                Err(_) => (0, false),
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    let parsed = match r.bytes().await {
+                        Ok(b) => serde_json::from_slice::<Value>(&b).is_ok(),
+                        Err(_) => false,
+                    };
+                    (status, parsed)
+                }
+            });
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn faults_set_at_run_time_fail_requests_in_every_way_and_replay_with_the_same_seed() {
+        let (running, client) = emulator(relaxed(20)).await;
+        let hs = hs(&running, &client);
+        set_faults(
+            &running,
+            &client,
+            "error_rate=0.2,rate_limit_rate=0.2,drop_rate=0.15,malformed_rate=0.15,seed=9",
+        )
+        .await;
+        let first = outcomes(&hs, 120).await;
+        assert!(first.contains(&(503, true)), "5xx with a JSON body");
+        assert!(first.contains(&(429, true)), "429 with HubSpot's body");
+        assert!(
+            first.iter().any(|&(s, ok)| s == 200 && !ok),
+            "malformed or cut-off 200 bodies"
+        );
+        assert!(first.contains(&(200, true)), "some requests still succeed");
+
+        // The same seed over the same request sequence fails the same way.
+        let (running2, client2) = emulator(relaxed(20)).await;
+        let hs2 = super::hs(&running2, &client2);
+        set_faults(
+            &running2,
+            &client2,
+            "error_rate=0.2,rate_limit_rate=0.2,drop_rate=0.15,malformed_rate=0.15,seed=9",
+        )
+        .await;
+        assert_eq!(outcomes(&hs2, 120).await, first);
+
+        set_faults(&running, &client, "").await;
+        assert!(
+            outcomes(&hs, 20).await.iter().all(|&o| o == (200, true)),
+            "an empty spec turns faults off"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bad_fault_spec_is_refused_with_the_reason() {
+        let (running, client) = emulator(relaxed(5)).await;
+        let url = format!("{}/faults?provider=hubspot", running.description.admin_url);
+        let r = client.put(url).body("drop_rate=7").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("drop_rate"));
+    }
+
+    #[tokio::test]
+    async fn the_request_log_tells_reads_from_writes() {
+        let (running, client) = emulator(relaxed(20)).await;
+        let hs = hs(&running, &client);
+        hs.get("/crm/v3/objects/contacts?limit=5").await;
+        hs.send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/search",
+            json!({"limit": 5}),
+        )
+        .await;
+        hs.send(
+            reqwest::Method::POST,
+            "/crm/v3/objects/contacts/batch/read",
+            json!({"inputs": [{"id": "1"}]}),
+        )
+        .await;
+        let url = format!(
+            "{}/requests?provider=hubspot&writes_only=true",
+            running.description.admin_url
+        );
+        let log: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            log["requests"].as_array().unwrap().len(),
+            0,
+            "reads and searches are not writes: {log}"
+        );
+        hs.send(
+            reqwest::Method::PATCH,
+            "/crm/v3/objects/contacts/1",
+            json!({"properties": {"jobtitle": "CEO"}}),
+        )
+        .await;
+        let log: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
+        let writes = log["requests"].as_array().unwrap();
+        assert_eq!(writes.len(), 1);
+        assert_eq!(writes[0]["method"], "PATCH");
+        assert_eq!(
+            writes[0]["path"], "/crm/v3/objects/contacts/1",
+            "the API path as the CRM sees it"
+        );
+        assert_eq!(writes[0]["status"], 200);
+    }
+}

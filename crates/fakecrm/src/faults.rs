@@ -1,0 +1,191 @@
+//! Fault injection in front of every provider route, and the request log tests read.
+//!
+//! Which request fails is decided by a counter-based seeded hash, so the same `seed` and the same
+//! sequence of requests fail the same way: a failing run can be replayed.
+
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::Duration,
+};
+
+use axum::{
+    Json,
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{Emulator, Provider, seed::mix};
+
+/// One request as the emulator saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoggedRequest {
+    pub seq: u64,
+    pub provider: Provider,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    /// The fault injected instead of an answer, if any.
+    pub fault: Option<&'static str>,
+}
+
+impl LoggedRequest {
+    /// Whether the request could change data (so a dry run must never send one).
+    pub fn is_write(&self) -> bool {
+        let read_only_post = self.path.ends_with("/search")
+            || self.path.ends_with("/batch/read")
+            || self.path.contains("/oauth");
+        match self.method.as_str() {
+            "GET" | "HEAD" | "OPTIONS" => false,
+            "POST" => !read_only_post,
+            _ => true,
+        }
+    }
+}
+
+/// The most requests the log keeps; older ones are dropped first.
+pub const LOG_CAPACITY: usize = 1_000_000;
+
+fn fault_for(emu: &Emulator, provider: Provider, seq: u64) -> (Option<&'static str>, u64) {
+    let f = emu.faults(provider);
+    let roll =
+        |salt: u64| (mix(&[f.seed, provider as u64, seq, salt]) % 1_000_000) as f64 / 1_000_000.0;
+    let fault = if roll(1) < f.error_rate {
+        Some("server_error")
+    } else if roll(2) < f.rate_limit_rate {
+        Some("rate_limit")
+    } else if roll(3) < f.drop_rate {
+        Some("drop")
+    } else if roll(4) < f.malformed_rate {
+        Some("malformed")
+    } else {
+        None
+    };
+    (fault, f.latency_ms)
+}
+
+/// The middleware: log, maybe delay, maybe answer with a fault instead of the route.
+pub async fn inject(
+    State((emu, provider)): State<(Arc<Emulator>, Provider)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let seq = emu.request_seq.fetch_add(1, Ordering::Relaxed);
+    let (fault, latency) = fault_for(&emu, provider, seq);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let (method, path) = (
+        request.method().to_string(),
+        request.uri().path().to_owned(),
+    );
+    let response = match fault {
+        Some("server_error") => server_error(provider),
+        Some("rate_limit") => rate_limited(provider),
+        Some("drop") => dropped(),
+        Some("malformed") => malformed(),
+        _ => next.run(request).await,
+    };
+    emu.log(LoggedRequest {
+        seq,
+        provider,
+        method,
+        path,
+        status: response.status().as_u16(),
+        fault,
+    });
+    response
+}
+
+fn server_error(provider: Provider) -> Response {
+    let body = match provider {
+        Provider::Hubspot => {
+            json!({"status": "error", "message": "internal error", "correlationId": "00000000-0000-4000-8000-00000000f500", "category": "INTERNAL_ERROR"})
+        }
+        Provider::Salesforce => {
+            json!([{"message": "An unexpected error occurred. Please include this ErrorId if you contact support.", "errorCode": "UNKNOWN_EXCEPTION"}])
+        }
+        Provider::Close => json!({"error": "Internal server error"}),
+        Provider::Pipedrive => {
+            json!({"success": false, "error": "Requested service is not available", "error_info": "Please check developers.pipedrive.com", "data": null, "additional_data": null})
+        }
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+}
+
+fn rate_limited(provider: Provider) -> Response {
+    let (body, headers): (_, &[(&str, &str)]) = match provider {
+        Provider::Hubspot => (
+            json!({"status": "error", "message": "You have reached your ten_secondly_rolling limit.", "errorType": "RATE_LIMIT", "correlationId": "00000000-0000-4000-8000-00000000f429", "policyName": "TEN_SECONDLY_ROLLING"}),
+            &[
+                ("X-HubSpot-RateLimit-Remaining", "0"),
+                ("X-HubSpot-RateLimit-Interval-Milliseconds", "10000"),
+            ],
+        ),
+        Provider::Salesforce => (
+            json!([{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]),
+            &[],
+        ),
+        Provider::Close => (
+            json!({"error": "API rate limit exceeded"}),
+            &[
+                ("RateLimit", "limit=20, remaining=0, reset=1"),
+                ("Retry-After", "1"),
+            ],
+        ),
+        Provider::Pipedrive => (
+            json!({"success": false, "error": "Request over limit", "data": null, "additional_data": null}),
+            &[
+                ("x-ratelimit-limit", "40"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "1"),
+            ],
+        ),
+    };
+    // A Salesforce burst is a 403 REQUEST_LIMIT_EXCEEDED, every other provider answers 429.
+    let status = if provider == Provider::Salesforce {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::TOO_MANY_REQUESTS
+    };
+    let mut response = (status, Json(body)).into_response();
+    for (name, value) in headers {
+        response
+            .headers_mut()
+            .insert(*name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Headers and the start of a body, then the connection is cut.
+fn dropped() -> Response {
+    let chunks: Vec<Result<&'static [u8], std::io::Error>> = vec![
+        Ok(b"{\"results\":[{\"id\":\"1\",\"prop"),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fakecrm dropped the connection",
+        )),
+    ];
+    let mut response = Response::new(Body::from_stream(tokio_stream::iter(chunks)));
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert("content-length", HeaderValue::from_static("4096"));
+    response
+}
+
+fn malformed() -> Response {
+    let mut response = Response::new(Body::from(
+        "{\"results\": [{\"id\": \"1\", \"properties\": {\"email\": \"ann@",
+    ));
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    response
+}
