@@ -7,6 +7,7 @@ mod admin;
 pub mod config;
 mod faults;
 mod hubspot;
+mod oauth;
 pub mod seed;
 mod table;
 
@@ -44,6 +45,7 @@ impl Emulator {
                 seed,
                 config.hubspot_per_10s,
                 config.hubspot_search_per_s,
+                config.token_lifetime,
             )),
             faults: Mutex::new(
                 Provider::ALL
@@ -109,6 +111,10 @@ pub struct HubspotAccess {
     pub token: String,
     pub client_id: String,
     pub client_secret: String,
+    /// Where the OAuth authorize page is (HubSpot serves it from app.hubspot.com).
+    pub authorize_url: String,
+    /// The OAuth token endpoint.
+    pub token_url: String,
 }
 
 /// A running emulator. Dropping it leaves the server running until the runtime ends; `stop` ends it.
@@ -135,11 +141,16 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let emulator = Arc::new(Emulator::new(config));
     let base = format!("http://{addr}");
     let description = Description {
-        hubspot: HubspotAccess {
-            base_url: format!("{base}/hubspot"),
-            token: emulator.hubspot().token.clone(),
-            client_id: "fakecrm-hubspot-client".into(),
-            client_secret: format!("hs-secret-{:x}", seed::mix(&[emulator.seed.seed, 2])),
+        hubspot: {
+            let hs = emulator.hubspot();
+            HubspotAccess {
+                base_url: format!("{base}/hubspot"),
+                token: hs.token.clone(),
+                client_id: hs.oauth.client_id.clone(),
+                client_secret: hs.oauth.client_secret.clone(),
+                authorize_url: format!("{base}/hubspot/oauth/authorize"),
+                token_url: format!("{base}/hubspot/oauth/v1/token"),
+            }
         },
         admin_url: format!("{base}/_admin"),
     };

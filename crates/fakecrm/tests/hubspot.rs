@@ -745,3 +745,167 @@ mod faults {
         assert_eq!(writes[0]["status"], 200);
     }
 }
+
+mod oauth {
+    use std::{collections::HashMap, time::Duration};
+
+    use super::*;
+
+    /// Authorize (no redirect following: the Location header carries the code), then exchange with PKCE.
+    async fn sign_in(
+        running: &Running,
+        verifier: &str,
+        sent_verifier: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let d = &running.description.hubspot;
+        let challenge = {
+            use base64::Engine;
+            use sha2::Digest;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(verifier.as_bytes()))
+        };
+        let r = client
+            .get(&d.authorize_url)
+            .query(&[
+                ("client_id", d.client_id.as_str()),
+                ("redirect_uri", "http://127.0.0.1:9/callback"),
+                (
+                    "scope",
+                    "crm.objects.contacts.read crm.objects.contacts.write",
+                ),
+                ("state", "s t&ate"),
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S256"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FOUND);
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.starts_with("http://127.0.0.1:9/callback?code="),
+            "{location}"
+        );
+        assert!(
+            location.ends_with("&state=s%20t%26ate"),
+            "state comes back intact: {location}"
+        );
+        let code = location
+            .split("code=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned();
+        let mut form: HashMap<&str, &str> = HashMap::from([
+            ("grant_type", "authorization_code"),
+            ("client_id", d.client_id.as_str()),
+            ("client_secret", d.client_secret.as_str()),
+            ("redirect_uri", "http://127.0.0.1:9/callback"),
+            ("code", code.as_str()),
+        ]);
+        if let Some(v) = sent_verifier {
+            form.insert("code_verifier", v);
+        }
+        let r = client.post(&d.token_url).form(&form).send().await.unwrap();
+        (r.status(), r.json().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_authorization_code_flow_with_pkce_issues_tokens_that_work_and_refresh() {
+        let (running, client) = emulator(relaxed(5)).await;
+        let (status, tokens) = sign_in(
+            &running,
+            "v3rifier-v3rifier-v3rifier-v3rifier-v3rifier",
+            Some("v3rifier-v3rifier-v3rifier-v3rifier-v3rifier"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        assert_eq!(tokens["token_type"], "bearer");
+        assert!(tokens["expires_in"].as_u64().unwrap() > 0);
+        let access = tokens["access_token"].as_str().unwrap();
+        let url = format!(
+            "{}/crm/v3/objects/contacts?limit=1",
+            running.description.hubspot.base_url
+        );
+        assert_eq!(
+            client
+                .get(&url)
+                .bearer_auth(access)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+
+        let d = &running.description.hubspot;
+        let r = client
+            .post(&d.token_url)
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", d.client_id.as_str()),
+                ("client_secret", d.client_secret.as_str()),
+                ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let refreshed: Value = r.json().await.unwrap();
+        assert_ne!(refreshed["access_token"], tokens["access_token"]);
+        assert_eq!(
+            refreshed["refresh_token"], tokens["refresh_token"],
+            "HubSpot keeps the refresh token"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wrong_or_missing_code_verifier_is_refused() {
+        let (running, _) = emulator(relaxed(5)).await;
+        let (status, body) = sign_in(
+            &running,
+            "right-verifier-right-verifier-right-verifier",
+            Some("wrong"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["status"], "BAD_AUTH_CODE");
+        let (status, _) = sign_in(
+            &running,
+            "right-verifier-right-verifier-right-verifier",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn an_expired_access_token_gets_hubspots_expired_401() {
+        let (running, client) = emulator(Config {
+            token_lifetime: Duration::ZERO,
+            ..relaxed(5)
+        })
+        .await;
+        let verifier = "expiring-verifier-expiring-verifier-expiring";
+        let (_, tokens) = sign_in(&running, verifier, Some(verifier)).await;
+        let url = format!(
+            "{}/crm/v3/objects/contacts?limit=1",
+            running.description.hubspot.base_url
+        );
+        let r = client
+            .get(&url)
+            .bearer_auth(tokens["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let body: Value = r.json().await.unwrap();
+        assert_error_body(&body, "EXPIRED_AUTHENTICATION");
+        assert!(body["message"].as_str().unwrap().contains("expired"));
+    }
+}

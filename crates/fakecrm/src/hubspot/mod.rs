@@ -5,6 +5,7 @@ mod associations;
 mod batch;
 mod merge;
 mod metadata;
+mod oauth;
 mod objects;
 pub mod render;
 mod search;
@@ -34,6 +35,7 @@ use crate::{
 /// The emulated HubSpot account.
 pub struct Hubspot {
     pub token: String,
+    pub oauth: crate::oauth::OAuth,
     tables: HashMap<Kind, Table>,
     window: RateWindow,
     search_window: RateWindow,
@@ -43,7 +45,7 @@ pub struct Hubspot {
 }
 
 impl Hubspot {
-    pub fn new(seed: Seed, per_10s: u32, search_per_s: u32) -> Self {
+    pub fn new(seed: Seed, per_10s: u32, search_per_s: u32, token_lifetime: Duration) -> Self {
         let tables = Kind::ALL
             .into_iter()
             .map(|kind| {
@@ -53,6 +55,13 @@ impl Hubspot {
             .collect();
         Hubspot {
             token: format!("pat-na1-fake-{:016x}", crate::seed::mix(&[seed.seed, 1])),
+            oauth: crate::oauth::OAuth::new(
+                "fakecrm-hubspot-client".into(),
+                format!("hs-secret-{:x}", crate::seed::mix(&[seed.seed, 2])),
+                token_lifetime,
+                false,
+                crate::seed::mix(&[seed.seed, 3]),
+            ),
             tables,
             window: RateWindow::new(per_10s, Duration::from_secs(10)),
             search_window: RateWindow::new(search_per_s, Duration::from_secs(1)),
@@ -166,7 +175,11 @@ impl RateWindow {
 }
 
 pub fn router(emulator: Arc<Emulator>) -> Router {
-    Router::new()
+    let oauth = Router::new()
+        .route("/oauth/authorize", get(oauth::authorize))
+        .route("/oauth/v1/token", post(oauth::token))
+        .with_state(emulator.clone());
+    let api = Router::new()
         .route(
             "/crm/v3/objects/{object}",
             get(objects::list).post(objects::create),
@@ -191,14 +204,26 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
                 .delete(objects::archive),
         )
         .layer(middleware::from_fn_with_state(emulator.clone(), guard))
-        .with_state(emulator)
+        .with_state(emulator);
+    oauth.merge(api)
 }
 
 /// Checks the bearer token and the rate window before any HubSpot route, and adds the rate headers.
 async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
     let remaining = {
         let mut hs = emu.hubspot();
-        let authorised = bearer(request.headers()).is_some_and(|t| t == hs.token);
+        let token = bearer(request.headers()).unwrap_or_default();
+        if let Some(Err(expired_for)) = hs.oauth.check(token) {
+            return hs.error(
+                StatusCode::UNAUTHORIZED,
+                "EXPIRED_AUTHENTICATION",
+                format!(
+                    "The OAuth token used to make this call expired {} second(s) ago.",
+                    expired_for.as_secs().max(1)
+                ),
+            );
+        }
+        let authorised = token == hs.token || hs.oauth.check(token).is_some();
         if !authorised {
             return hs.error(
                 StatusCode::UNAUTHORIZED,
