@@ -131,6 +131,11 @@ impl Table {
         out
     }
 
+    /// Every live id, ascending.
+    pub fn live_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        (1..self.next_id).filter(|&id| self.exists(id))
+    }
+
     /// Live (modified, id) pairs after `after` in (modified, id) order, at most `limit`: the order
     /// incremental queries walk, with ties broken by id.
     pub fn modified_after(&self, after: (i64, u64), limit: usize) -> Vec<(i64, u64)> {

@@ -75,21 +75,17 @@ pub async fn list(
     {
         let wanted = n.to_string();
         let table = hs.table(to_kind);
-        let mut after = 0;
-        loop {
-            let ids = table.ids_after(after, 10_000);
-            let Some(&last) = ids.last() else { break };
-            for other in ids {
-                if table
-                    .get(other)
-                    .and_then(|p| p.get(key).and_then(Value::as_array).cloned())
-                    .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(wanted.as_str())))
-                {
-                    targets.push(other.to_string());
-                }
-            }
-            after = last;
-        }
+        targets.extend(
+            table
+                .live_ids()
+                .filter(|&other| {
+                    table
+                        .get(other)
+                        .and_then(|p| p.get(key).and_then(Value::as_array).cloned())
+                        .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(wanted.as_str())))
+                })
+                .map(|other| other.to_string()),
+        );
     }
     targets.sort_by_key(|t| t.parse::<u64>().unwrap_or(u64::MAX));
     targets.dedup();

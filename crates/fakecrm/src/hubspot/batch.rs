@@ -80,11 +80,7 @@ pub async fn batch(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return hs.error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            format!("Unable to infer object type from: {object}"),
-        );
+        return hs.unknown_object(&object);
     };
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -221,28 +217,40 @@ fn create(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
     batch_response(results, vec![], StatusCode::CREATED)
 }
 
+/// An input's `properties`, validated and stringified, or the StandardError that refuses the input.
+fn input_changes(input: &Value, key: &str) -> Result<Props, Value> {
+    let Some(changes) = input["properties"].as_object() else {
+        return Err(standard_error(
+            "VALIDATION_ERROR",
+            "properties must be an object".into(),
+            json!({"ids": [key]}),
+        ));
+    };
+    if let Err((message, field)) = validate(changes) {
+        return Err(standard_error(
+            "VALIDATION_ERROR",
+            message,
+            json!({"ids": [key], "propertyName": [field]}),
+        ));
+    }
+    let mut changes = changes.clone();
+    stringify(&mut changes);
+    Ok(changes)
+}
+
 fn update(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
     let now = now_ms();
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
         let key = input["id"].as_str().unwrap_or_default().to_owned();
-        let Some(changes) = input["properties"].as_object() else {
-            errors.push(standard_error(
-                "VALIDATION_ERROR",
-                "properties must be an object".into(),
-                json!({"ids": [key]}),
-            ));
-            continue;
+        let changes = match input_changes(input, &key) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
-        if let Err((message, field)) = validate(changes) {
-            errors.push(standard_error(
-                "VALIDATION_ERROR",
-                message,
-                json!({"ids": [key], "propertyName": [field]}),
-            ));
-            continue;
-        }
         let Some((id, mut props)) = key
             .parse::<u64>()
             .ok()
@@ -255,8 +263,6 @@ fn update(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
             ));
             continue;
         };
-        let mut changes = changes.clone();
-        stringify(&mut changes);
         props.extend(changes);
         stamp(kind, &mut props, id, now, false);
         hs.table(kind).put(id, props.clone(), now);
@@ -274,22 +280,13 @@ fn upsert(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
     for input in inputs {
         let key = input["id"].as_str().unwrap_or_default().to_owned();
         let id_property = input["idProperty"].as_str().unwrap_or("hs_object_id");
-        let Some(changes) = input["properties"].as_object() else {
-            errors.push(standard_error(
-                "VALIDATION_ERROR",
-                "properties must be an object".into(),
-                json!({"ids": [key]}),
-            ));
-            continue;
+        let changes = match input_changes(input, &key) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
-        if let Err((message, field)) = validate(changes) {
-            errors.push(standard_error(
-                "VALIDATION_ERROR",
-                message,
-                json!({"ids": [key], "propertyName": [field]}),
-            ));
-            continue;
-        }
         let existing = match id_property {
             "email" if kind == Kind::Person => hs.contact_by_email(&key),
             "hs_object_id" => key
@@ -305,8 +302,6 @@ fn upsert(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
                 continue;
             }
         };
-        let mut changes = changes.clone();
-        stringify(&mut changes);
         let (id, mut props, new) = match existing {
             Some(id) => (id, hs.table(kind).get(id).unwrap_or_default(), false),
             None => {

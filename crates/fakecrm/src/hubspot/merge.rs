@@ -35,11 +35,7 @@ pub async fn merge(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return hs.error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            format!("Unable to infer object type from: {object}"),
-        );
+        return hs.unknown_object(&object);
     };
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let (Some(primary), Some(merged)) = (
@@ -93,24 +89,17 @@ pub async fn merge(
         for other in [Kind::Deal, Kind::Note] {
             let table = hs.table(other);
             let mut moved = Vec::new();
-            let mut after = 0;
-            loop {
-                let ids = table.ids_after(after, 10_000);
-                let Some(&last) = ids.last() else { break };
-                for id in ids {
-                    if let Some(mut p) = table.get(id)
-                        && let Some(list) = p.get_mut(key).and_then(Value::as_array_mut)
-                        && list.iter().any(|v| v.as_str() == Some(merged.as_str()))
-                    {
-                        list.retain(|v| {
-                            v.as_str() != Some(merged.as_str())
-                                && v.as_str() != Some(primary.as_str())
-                        });
-                        list.push(Value::String(primary.clone()));
-                        moved.push((id, p));
-                    }
+            for id in table.live_ids() {
+                if let Some(mut p) = table.get(id)
+                    && let Some(list) = p.get_mut(key).and_then(Value::as_array_mut)
+                    && list.iter().any(|v| v.as_str() == Some(merged.as_str()))
+                {
+                    list.retain(|v| {
+                        v.as_str() != Some(merged.as_str()) && v.as_str() != Some(primary.as_str())
+                    });
+                    list.push(Value::String(primary.clone()));
+                    moved.push((id, p));
                 }
-                after = last;
             }
             for (id, p) in moved {
                 hs.table(other).put(id, p, now);

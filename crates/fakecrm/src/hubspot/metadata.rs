@@ -28,11 +28,7 @@ fn property(name: &str, label: &str, kind: &str, field_type: &str, hubspot_defin
 pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<String>) -> Response {
     let Some(kind) = kind_of(&object) else {
         let mut hs = emu.hubspot();
-        return hs.error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            format!("Unable to infer object type from: {object}"),
-        );
+        return hs.unknown_object(&object);
     };
     let mut results = match kind {
         Kind::Person => vec![

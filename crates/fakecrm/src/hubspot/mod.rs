@@ -78,19 +78,13 @@ impl Hubspot {
         if self.emails.is_none() {
             let table = self.table(Kind::Person);
             let mut index = HashMap::new();
-            let mut after = 0;
-            loop {
-                let ids = table.ids_after(after, 10_000);
-                let Some(&last) = ids.last() else { break };
-                for id in ids {
-                    if let Some(email) = table
-                        .get(id)
-                        .and_then(|p| p.get("email")?.as_str().map(str::to_lowercase))
-                    {
-                        index.entry(email).or_insert(id);
-                    }
+            for id in table.live_ids() {
+                if let Some(email) = table
+                    .get(id)
+                    .and_then(|p| p.get("email")?.as_str().map(str::to_lowercase))
+                {
+                    index.entry(email).or_insert(id);
                 }
-                after = last;
             }
             self.emails = Some(index);
         }
@@ -123,6 +117,15 @@ impl Hubspot {
     pub(crate) fn correlation_id(&mut self) -> String {
         self.correlation += 1;
         format!("00000000-0000-4000-8000-{:012x}", self.correlation)
+    }
+
+    /// The answer to a path naming an object type HubSpot does not know.
+    pub(crate) fn unknown_object(&mut self, object: &str) -> Response {
+        self.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            format!("Unable to infer object type from: {object}"),
+        )
     }
 
     /// HubSpot's error body: `{status:"error", message, correlationId, category, ...}`.

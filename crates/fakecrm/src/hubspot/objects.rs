@@ -101,14 +101,6 @@ pub(crate) fn split_properties(list: Option<&str>) -> Option<Vec<String>> {
     })
 }
 
-fn unknown_object(hs: &mut Hubspot, object: &str) -> Response {
-    hs.error(
-        StatusCode::BAD_REQUEST,
-        "VALIDATION_ERROR",
-        format!("Unable to infer object type from: {object}"),
-    )
-}
-
 fn not_found(hs: &mut Hubspot, id: &str) -> Response {
     hs.error(
         StatusCode::NOT_FOUND,
@@ -131,7 +123,7 @@ pub async fn list(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return unknown_object(&mut hs, &object);
+        return hs.unknown_object(&object);
     };
     let limit = match params.limit.as_deref().map(str::parse::<usize>) {
         None => 10,
@@ -189,7 +181,7 @@ pub async fn read(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return unknown_object(&mut hs, &object);
+        return hs.unknown_object(&object);
     };
     let wanted = split_properties(params.properties.as_deref());
     match id
@@ -307,7 +299,7 @@ pub async fn create(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return unknown_object(&mut hs, &object);
+        return hs.unknown_object(&object);
     };
     let mut props = match parse_properties(&body) {
         Ok(p) => p,
@@ -333,7 +325,7 @@ pub async fn update(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return unknown_object(&mut hs, &object);
+        return hs.unknown_object(&object);
     };
     let changes = match parse_properties(&body) {
         Ok(p) => p,
@@ -362,7 +354,7 @@ pub async fn archive(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return unknown_object(&mut hs, &object);
+        return hs.unknown_object(&object);
     };
     match id.parse::<u64>() {
         Ok(n) if hs.table(kind).delete(n) => {

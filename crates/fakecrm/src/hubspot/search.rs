@@ -175,11 +175,7 @@ pub async fn search(
 ) -> Response {
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
-        return hs.error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            format!("Unable to infer object type from: {object}"),
-        );
+        return hs.unknown_object(&object);
     };
     if hs.search_window.take(Instant::now()).is_none() {
         let body = json!({
