@@ -86,6 +86,8 @@ pub struct Config {
     pub hubspot_per_10s: u32,
     /// HubSpot search: requests per second per token.
     pub hubspot_search_per_s: u32,
+    /// Close: requests per second per API key.
+    pub close_per_s: u32,
 }
 
 impl Default for Config {
@@ -98,6 +100,7 @@ impl Default for Config {
             token_lifetime: Duration::from_secs(1800),
             hubspot_per_10s: 190,
             hubspot_search_per_s: 4,
+            close_per_s: 20,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! sign in. Data is generated from a seed, so runs are reproducible and large data sets cost little.
 
 mod admin;
+mod close;
 pub mod config;
 mod faults;
 mod hubspot;
@@ -29,6 +30,7 @@ pub struct Emulator {
     pub(crate) config: Config,
     pub(crate) seed: seed::Seed,
     hubspot: Mutex<hubspot::Hubspot>,
+    close: Mutex<close::Close>,
     faults: Mutex<HashMap<Provider, Faults>>,
     pub(crate) request_seq: AtomicU64,
     requests: Mutex<VecDeque<LoggedRequest>>,
@@ -45,6 +47,11 @@ impl Emulator {
                 seed,
                 config.hubspot_per_10s,
                 config.hubspot_search_per_s,
+                config.token_lifetime,
+            )),
+            close: Mutex::new(close::Close::new(
+                seed,
+                config.close_per_s,
                 config.token_lifetime,
             )),
             faults: Mutex::new(
@@ -86,6 +93,10 @@ impl Emulator {
     pub(crate) fn hubspot(&self) -> MutexGuard<'_, hubspot::Hubspot> {
         lock(&self.hubspot)
     }
+
+    pub(crate) fn close(&self) -> MutexGuard<'_, close::Close> {
+        lock(&self.close)
+    }
 }
 
 /// A panic in one request must not take the emulator down for the rest of a test run.
@@ -102,7 +113,17 @@ pub(crate) fn now_ms() -> i64 {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Description {
     pub hubspot: HubspotAccess,
+    pub close: CloseAccess,
     pub admin_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CloseAccess {
+    /// Ends in `/api/v1`.
+    pub base_url: String,
+    pub api_key: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -152,6 +173,15 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
                 token_url: format!("{base}/hubspot/oauth/v1/token"),
             }
         },
+        close: {
+            let close = emulator.close();
+            CloseAccess {
+                base_url: format!("{base}/close/api/v1"),
+                api_key: close.api_key.clone(),
+                client_id: close.oauth.client_id.clone(),
+                client_secret: close.oauth.client_secret.clone(),
+            }
+        },
         admin_url: format!("{base}/_admin"),
     };
     let faulty = |provider: Provider, router: axum::Router| {
@@ -164,6 +194,10 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         .nest(
             "/hubspot",
             faulty(Provider::Hubspot, hubspot::router(emulator.clone())),
+        )
+        .nest(
+            "/close",
+            faulty(Provider::Close, close::router(emulator.clone())),
         )
         .nest("/_admin", admin::router(emulator.clone()));
     let (tx, rx) = oneshot::channel::<()>();

@@ -281,13 +281,18 @@ impl Seed {
         own != index as u64
     }
 
+    /// The company a person works for, without generating the person.
+    pub fn person_company(&self, provider: Provider, index: u32) -> u32 {
+        let (entity, _) = self.entity(provider, Kind::Person, index);
+        (mix(&[self.seed, entity, 3]) % Kind::Company.count(self.people) as u64) as u32
+    }
+
     pub fn person(&self, provider: Provider, index: u32) -> Person {
         let (entity, variant) = self.entity(provider, Kind::Person, index);
         let e = |salt| mix(&[self.seed, entity, salt]);
         let (first, nickname) = pick(FIRST, e(1));
         let (last, last_ascii) = pick(LAST, e(2));
-        let companies = Kind::Company.count(self.people);
-        let company = (e(3) % companies as u64) as u32;
+        let company = self.person_company(provider, index);
         let company_domain = self.company(provider, company).domain;
         let local = format!("{}.{}", ascii_fold(first), ascii_fold(last_ascii))
             .to_lowercase()

@@ -1,0 +1,572 @@
+//! Close resources: lead, contact, opportunity and note activities; list, read, create, PUT, delete.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::{Map, Value, json};
+
+use super::{Close, Refused, error, field_error, render};
+use crate::{
+    Emulator, now_ms,
+    seed::{self, Kind, STAGES},
+    table::Props,
+};
+
+const MAX_LIMIT: usize = 100;
+
+fn kind_of(resource: &str) -> Option<Kind> {
+    match resource {
+        "lead" => Some(Kind::Company),
+        "contact" => Some(Kind::Person),
+        "opportunity" => Some(Kind::Deal),
+        _ => None,
+    }
+}
+
+fn label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Company => "Lead",
+        Kind::Person => "Contact",
+        Kind::Deal => "Opportunity",
+        Kind::Note => "Note",
+    }
+}
+
+/// A record as Close answers it; a lead carries its contacts.
+fn record_json(close: &mut Close, kind: Kind, id: u64, props: Props) -> Value {
+    let mut map = props;
+    if kind == Kind::Company {
+        let contacts: Vec<Value> = close
+            .contacts_of(id)
+            .into_iter()
+            .filter_map(|c| close.table(Kind::Person).get(c).map(Value::Object))
+            .collect();
+        map.insert("contacts".into(), Value::Array(contacts));
+    }
+    Value::Object(map)
+}
+
+fn only_fields(value: Value, fields: Option<&str>) -> Value {
+    let (Some(fields), Value::Object(map)) = (fields, &value) else {
+        return value;
+    };
+    let wanted: Vec<&str> = fields.split(',').map(str::trim).collect();
+    Value::Object(
+        map.iter()
+            .filter(|(k, _)| wanted.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
+fn parse_time(value: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| t.timestamp_millis())
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|t| t.and_utc().timestamp_millis())
+        })
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map(|d| {
+                d.and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc()
+                    .timestamp_millis()
+            })
+        })
+        .ok()
+}
+
+fn list_kind(close: &mut Close, kind: Kind, q: &HashMap<String, String>) -> Response {
+    let limit = match q.get("_limit").map(|l| l.parse::<usize>()) {
+        None => MAX_LIMIT,
+        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return field_error(
+                "_limit",
+                format!("Ensure this value is less than or equal to {MAX_LIMIT}."),
+            );
+        }
+    };
+    let skip = match q.get("_skip").map(|s| s.parse::<usize>()) {
+        None => 0,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => return field_error("_skip", "A valid integer is required."),
+    };
+    // date_updated__gt / __gte / __lt / __lte, compared on the modified time without rendering.
+    let mut bounds: Vec<(&str, i64)> = Vec::new();
+    for op in ["gt", "gte", "lt", "lte"] {
+        if let Some(v) = q.get(&format!("date_updated__{op}")) {
+            match parse_time(v) {
+                Some(ms) => bounds.push((op, ms)),
+                None => {
+                    return field_error(
+                        &format!("date_updated__{op}"),
+                        format!("Invalid datetime: {v}"),
+                    );
+                }
+            }
+        }
+    }
+    let in_bounds = |m: i64| {
+        bounds.iter().all(|&(op, b)| match op {
+            "gt" => m > b,
+            "gte" => m >= b,
+            "lt" => m < b,
+            _ => m <= b,
+        })
+    };
+    let order = q.get("_order_by").map(String::as_str);
+    let mut ids: Vec<u64> = match order {
+        Some("date_updated") | Some("-date_updated") => {
+            let table = close.table(kind);
+            let mut out = Vec::new();
+            let mut cursor = (i64::MIN, 0);
+            loop {
+                let chunk = table.modified_after(cursor, 10_000);
+                let Some(&last) = chunk.last() else { break };
+                cursor = last;
+                out.extend(
+                    chunk
+                        .into_iter()
+                        .filter(|&(m, _)| in_bounds(m))
+                        .map(|(_, id)| id),
+                );
+            }
+            out
+        }
+        None | Some("id") => {
+            let table = close.table(kind);
+            table
+                .live_ids()
+                .filter(|&id| table.modified_ms(id).is_some_and(in_bounds))
+                .collect()
+        }
+        Some(other) => return field_error("_order_by", format!("Unsupported ordering: {other}")),
+    };
+    if order == Some("-date_updated") {
+        ids.reverse();
+    }
+    if let Some(lead) = q.get("lead_id") {
+        let Some(lead) = render::decode(Kind::Company, lead) else {
+            return field_error("lead_id", format!("Invalid lead id: {lead}"));
+        };
+        let lead_text = render::encode(Kind::Company, lead);
+        if kind == Kind::Person {
+            let mine = close.contacts_of(lead);
+            ids.retain(|id| mine.contains(id));
+        } else {
+            let table = close.table(kind);
+            ids.retain(|&id| {
+                table.get(id).is_some_and(|p| {
+                    p.get("lead_id").and_then(Value::as_str) == Some(lead_text.as_str())
+                })
+            });
+        }
+    }
+    let total = ids.len();
+    let page: Vec<u64> = ids.into_iter().skip(skip).take(limit).collect();
+    let mut data: Vec<Value> = Vec::with_capacity(page.len());
+    for id in page {
+        if let Some(props) = close.table(kind).get(id) {
+            data.push(only_fields(
+                record_json(close, kind, id, props),
+                q.get("_fields").map(String::as_str),
+            ));
+        }
+    }
+    Json(json!({"data": data, "has_more": skip + limit < total, "total_results": total}))
+        .into_response()
+}
+
+pub async fn list(
+    State(emu): State<Arc<Emulator>>,
+    Path(resource): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match kind_of(&resource) {
+        Some(kind) => list_kind(&mut emu.close(), kind, &q),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown resource: {resource}"),
+        ),
+    }
+}
+
+pub async fn list_notes(
+    State(emu): State<Arc<Emulator>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    list_kind(&mut emu.close(), Kind::Note, &q)
+}
+
+fn read_kind(close: &mut Close, kind: Kind, id: &str) -> Response {
+    match render::decode(kind, id).and_then(|n| close.table(kind).get(n).map(|p| (n, p))) {
+        Some((n, props)) => Json(record_json(close, kind, n, props)).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!(
+                "Empty query: {} matching query does not exist.",
+                label(kind)
+            ),
+        ),
+    }
+}
+
+pub async fn read(
+    State(emu): State<Arc<Emulator>>,
+    Path((resource, id)): Path<(String, String)>,
+) -> Response {
+    match kind_of(&resource) {
+        Some(kind) => read_kind(&mut emu.close(), kind, &id),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown resource: {resource}"),
+        ),
+    }
+}
+
+pub async fn read_note(State(emu): State<Arc<Emulator>>, Path(id): Path<String>) -> Response {
+    read_kind(&mut emu.close(), Kind::Note, &id)
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !s.contains(char::is_whitespace)
+}
+
+/// Checks the fields Close validates; returns the field-errors answer for the first bad one.
+fn validate(kind: Kind, body: &Map<String, Value>, creating: bool) -> Result<(), Refused> {
+    if let Some(emails) = body.get("emails") {
+        let Some(list) = emails.as_array() else {
+            return Err(Refused::Field(
+                "emails".into(),
+                "Expected a list of items.".into(),
+            ));
+        };
+        for (i, e) in list.iter().enumerate() {
+            let address = e.get("email").and_then(Value::as_str).unwrap_or_default();
+            if !looks_like_email(address) {
+                return Err(Refused::Field(
+                    "emails".into(),
+                    format!("emails[{i}].email: Enter a valid email address. ({address})"),
+                ));
+            }
+        }
+    }
+    if creating
+        && matches!(kind, Kind::Deal | Kind::Note)
+        && body.get("lead_id").and_then(Value::as_str).is_none()
+    {
+        return Err(Refused::Field(
+            "lead_id".into(),
+            "This field is required.".into(),
+        ));
+    }
+    if let Some(lead) = body.get("lead_id").and_then(Value::as_str)
+        && render::decode(Kind::Company, lead).is_none()
+    {
+        return Err(Refused::Field(
+            "lead_id".into(),
+            format!("Object does not exist: {lead}"),
+        ));
+    }
+    Ok(())
+}
+
+fn stamp(props: &mut Props, now: i64, created: bool) {
+    let t = Value::String(render::datetime(now));
+    props.insert("date_updated".into(), t.clone());
+    if created {
+        props.insert("date_created".into(), t);
+        props.insert(
+            "organization_id".into(),
+            Value::String(render::ORGANIZATION.into()),
+        );
+    }
+}
+
+/// Creates one record (and, for a lead, its nested contacts); returns its id.
+fn create_kind(
+    close: &mut Close,
+    kind: Kind,
+    mut body: Map<String, Value>,
+    now: i64,
+) -> Result<u64, Refused> {
+    validate(kind, &body, true)?;
+    if let Some(lead) = body.get("lead_id").and_then(Value::as_str)
+        && !render::decode(Kind::Company, lead)
+            .is_some_and(|n| close.table(Kind::Company).exists(n))
+    {
+        return Err(Refused::Field(
+            "lead_id".into(),
+            format!("Object does not exist: {lead}"),
+        ));
+    }
+    let nested = if kind == Kind::Company {
+        body.remove("contacts")
+    } else {
+        None
+    };
+    if let Some(contacts) = nested.as_ref().and_then(Value::as_array) {
+        for c in contacts {
+            validate(Kind::Person, c.as_object().unwrap_or(&Map::new()), true)?;
+        }
+    }
+    // A contact without a lead gets a new lead named after it, as in Close.
+    if kind == Kind::Person && body.get("lead_id").is_none() {
+        let mut lead = Map::new();
+        lead.insert(
+            "name".into(),
+            body.get("name")
+                .cloned()
+                .unwrap_or(Value::String(String::new())),
+        );
+        let lead_id = create_kind(close, Kind::Company, lead, now)?;
+        body.insert(
+            "lead_id".into(),
+            Value::String(render::encode(Kind::Company, lead_id)),
+        );
+    }
+    let id = close.table(kind).peek_next_id();
+    body.insert("id".into(), Value::String(render::encode(kind, id)));
+    match kind {
+        Kind::Company => {
+            let name = body
+                .get("name")
+                .cloned()
+                .unwrap_or(Value::String(String::new()));
+            body.entry("display_name").or_insert(name);
+            body.entry("status_id")
+                .or_insert_with(|| Value::String(render::lead_status_id(0)));
+            body.entry("status_label")
+                .or_insert_with(|| Value::String(render::LEAD_STATUSES[0].into()));
+        }
+        Kind::Deal => {
+            body.entry("status_id")
+                .or_insert_with(|| Value::String(render::opportunity_status_id(0)));
+            let stage = body
+                .get("status_id")
+                .and_then(Value::as_str)
+                .and_then(|s| (0..STAGES.len()).find(|&i| render::opportunity_status_id(i) == s))
+                .unwrap_or(0);
+            body.insert("status_label".into(), Value::String(STAGES[stage].0.into()));
+            body.insert(
+                "status_type".into(),
+                Value::String(render::status_type(stage).into()),
+            );
+            body.entry("value_period")
+                .or_insert_with(|| Value::String("one_time".into()));
+        }
+        Kind::Note => {
+            body.insert("_type".into(), Value::String("Note".into()));
+        }
+        Kind::Person => {}
+    }
+    stamp(&mut body, now, true);
+    close.table(kind).create(body.clone(), now);
+    if kind == Kind::Person {
+        let lead = body
+            .get("lead_id")
+            .and_then(Value::as_str)
+            .and_then(|l| render::decode(Kind::Company, l));
+        close.place_contact(id, lead);
+    }
+    for c in nested
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let mut contact = c.as_object().cloned().unwrap_or_default();
+        contact.insert(
+            "lead_id".into(),
+            Value::String(render::encode(Kind::Company, id)),
+        );
+        create_kind(close, Kind::Person, contact, now)?;
+    }
+    Ok(id)
+}
+
+fn body_object(body: &[u8]) -> Result<Map<String, Value>, Refused> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Refused::Plain(
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object.".into(),
+        )),
+        Err(_) => Err(Refused::Plain(
+            StatusCode::BAD_REQUEST,
+            "The request contains invalid JSON.".into(),
+        )),
+    }
+}
+
+fn create_answer(close: &mut Close, kind: Kind, body: &[u8]) -> Response {
+    let result = body_object(body).and_then(|b| create_kind(close, kind, b, now_ms()));
+    match result {
+        Ok(id) => {
+            let props = close.table(kind).get(id).unwrap_or_default();
+            Json(record_json(close, kind, id, props)).into_response()
+        }
+        Err(refused) => refused.into_response(),
+    }
+}
+
+pub async fn create(
+    State(emu): State<Arc<Emulator>>,
+    Path(resource): Path<String>,
+    body: Bytes,
+) -> Response {
+    match kind_of(&resource) {
+        Some(kind) => create_answer(&mut emu.close(), kind, &body),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown resource: {resource}"),
+        ),
+    }
+}
+
+pub async fn create_note(State(emu): State<Arc<Emulator>>, body: Bytes) -> Response {
+    create_answer(&mut emu.close(), Kind::Note, &body)
+}
+
+/// PUT changes only the fields it sends (Close's PUT behaves as PATCH).
+fn update_kind(close: &mut Close, kind: Kind, id: &str, body: &[u8]) -> Response {
+    let changes = match body_object(body) {
+        Ok(c) => c,
+        Err(r) => return r.into_response(),
+    };
+    if let Err(r) = validate(kind, &changes, false) {
+        return r.into_response();
+    }
+    let Some((n, mut props)) =
+        render::decode(kind, id).and_then(|n| close.table(kind).get(n).map(|p| (n, p)))
+    else {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!(
+                "Empty query: {} matching query does not exist.",
+                label(kind)
+            ),
+        );
+    };
+    for (key, value) in changes {
+        if key != "id" && key != "date_created" && key != "organization_id" {
+            props.insert(key, value);
+        }
+    }
+    if kind == Kind::Company
+        && let Some(name) = props.get("name").cloned()
+    {
+        props.insert("display_name".into(), name);
+    }
+    let now = now_ms();
+    stamp(&mut props, now, false);
+    close.table(kind).put(n, props.clone(), now);
+    if kind == Kind::Person {
+        let lead = props
+            .get("lead_id")
+            .and_then(Value::as_str)
+            .and_then(|l| render::decode(Kind::Company, l));
+        close.place_contact(n, lead);
+    }
+    Json(record_json(close, kind, n, props)).into_response()
+}
+
+pub async fn update(
+    State(emu): State<Arc<Emulator>>,
+    Path((resource, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    match kind_of(&resource) {
+        Some(kind) => update_kind(&mut emu.close(), kind, &id, &body),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown resource: {resource}"),
+        ),
+    }
+}
+
+pub async fn update_note(
+    State(emu): State<Arc<Emulator>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    update_kind(&mut emu.close(), Kind::Note, &id, &body)
+}
+
+fn delete_kind(close: &mut Close, kind: Kind, id: &str) -> Response {
+    match render::decode(kind, id) {
+        Some(n) if close.table(kind).delete(n) => {
+            if kind == Kind::Person {
+                close.place_contact(n, None);
+            }
+            Json(json!({})).into_response()
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            format!(
+                "Empty query: {} matching query does not exist.",
+                label(kind)
+            ),
+        ),
+    }
+}
+
+pub async fn delete(
+    State(emu): State<Arc<Emulator>>,
+    Path((resource, id)): Path<(String, String)>,
+) -> Response {
+    match kind_of(&resource) {
+        Some(kind) => delete_kind(&mut emu.close(), kind, &id),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown resource: {resource}"),
+        ),
+    }
+}
+
+pub async fn delete_note(State(emu): State<Arc<Emulator>>, Path(id): Path<String>) -> Response {
+    delete_kind(&mut emu.close(), Kind::Note, &id)
+}
+
+pub async fn me(State(_emu): State<Arc<Emulator>>) -> Response {
+    let (first, last) = seed::OWNERS[0];
+    Json(json!({
+        "id": render::user_id(0), "first_name": first, "last_name": last, "email": seed::owner_email(0),
+        "organizations": [{"id": render::ORGANIZATION, "name": "CRM Bridge demo (Close)"}],
+    }))
+    .into_response()
+}
+
+pub async fn lead_statuses(State(_emu): State<Arc<Emulator>>) -> Response {
+    let data: Vec<Value> = render::LEAD_STATUSES
+        .iter()
+        .enumerate()
+        .map(|(i, label)| json!({"id": render::lead_status_id(i), "label": label}))
+        .collect();
+    Json(json!({ "data": data })).into_response()
+}
+
+pub async fn opportunity_statuses(State(_emu): State<Arc<Emulator>>) -> Response {
+    let data: Vec<Value> = STAGES
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _, _))| {
+            json!({"id": render::opportunity_status_id(i), "label": label, "status_type": render::status_type(i), "pipeline_id": "pipe_fakecrmSalesPipeline"})
+        })
+        .collect();
+    Json(json!({ "data": data })).into_response()
+}

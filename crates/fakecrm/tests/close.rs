@@ -1,0 +1,307 @@
+//! Contract tests: the emulated Close answers with the paths, status codes, headers, JSON keys, paging
+//! and error bodies of CONTRACTS.md §4.
+
+use bridge_fakecrm::{Config, Running, start};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+struct Close {
+    running: Running,
+    client: Client,
+}
+
+impl Close {
+    async fn new(config: Config) -> Self {
+        Close {
+            running: start(config).await.expect("emulator starts"),
+            client: Client::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.description.close.base_url)
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        // API key as the user name of Basic auth, with an empty password.
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .basic_auth(&self.running.description.close.api_key, Some(""));
+        if let Some(b) = body {
+            request = request.json(&b);
+        }
+        let r = request.send().await.unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn relaxed(records: u32) -> Config {
+    Config {
+        records,
+        close_per_s: 100_000,
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn the_api_key_is_basic_auth_with_an_empty_password() {
+    let close = Close::new(relaxed(10)).await;
+    let (status, headers, me) = close.call(Method::GET, "/me/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        me["organizations"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("orga_")
+    );
+    let rate = headers["ratelimit"].to_str().unwrap();
+    assert!(
+        rate.starts_with("limit=") && rate.contains("remaining=") && rate.contains("reset="),
+        "{rate}"
+    );
+
+    let r = close
+        .client
+        .get(close.url("/me/"))
+        .basic_auth("api_wrong", Some(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.json::<Value>().await.unwrap()["error"].is_string());
+}
+
+#[tokio::test]
+async fn leads_page_with_skip_and_limit_until_has_more_is_false_and_embed_their_contacts() {
+    let close = Close::new(relaxed(500)).await;
+    let mut skip = 0;
+    let mut ids = Vec::new();
+    let mut contacts_seen = 0;
+    loop {
+        let (status, _, body) = close
+            .call(Method::GET, &format!("/lead/?_skip={skip}&_limit=40"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["total_results"], 100);
+        for lead in body["data"].as_array().unwrap() {
+            let id = lead["id"].as_str().unwrap().to_owned();
+            assert!(id.starts_with("lead_"));
+            assert!(lead["date_updated"].as_str().unwrap().ends_with("+00:00"));
+            for c in lead["contacts"].as_array().unwrap() {
+                assert_eq!(
+                    c["lead_id"], lead["id"],
+                    "an embedded contact belongs to its lead"
+                );
+                contacts_seen += 1;
+            }
+            ids.push(id);
+        }
+        if !body["has_more"].as_bool().unwrap() {
+            break;
+        }
+        skip += 40;
+    }
+    assert_eq!(ids.len(), 100);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 100);
+    assert_eq!(
+        contacts_seen, 500,
+        "every contact sits under exactly one lead"
+    );
+}
+
+#[tokio::test]
+async fn a_limit_over_the_maximum_is_a_field_error() {
+    let close = Close::new(relaxed(10)).await;
+    let (status, _, body) = close.call(Method::GET, "/contact/?_limit=101", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["field-errors"]["_limit"].is_string(), "{body}");
+    assert_eq!(body["errors"], json!([]));
+}
+
+#[tokio::test]
+async fn a_lead_with_nested_contacts_is_created_updated_by_put_and_deleted() {
+    let close = Close::new(relaxed(10)).await;
+    let (status, _, lead) = close
+        .call(Method::POST, "/lead/", Some(json!({
+            "name": "Acme", "custom.cf_LeadSourceDetail000000000000000000000000": "Webinar",
+            "contacts": [{"name": "John Doe", "emails": [{"email": "john@acme.example", "type": "office"}]}],
+        })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{lead}");
+    let id = lead["id"].as_str().unwrap().to_owned();
+    assert_eq!(lead["contacts"][0]["lead_id"], lead["id"]);
+    assert_eq!(lead["display_name"], "Acme");
+
+    let (status, _, updated) = close
+        .call(
+            Method::PUT,
+            &format!("/lead/{id}/"),
+            Some(json!({"description": "Big account"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        updated["name"], "Acme",
+        "PUT keeps the fields it does not send"
+    );
+    assert_eq!(updated["description"], "Big account");
+    assert_eq!(
+        updated["custom.cf_LeadSourceDetail000000000000000000000000"],
+        "Webinar"
+    );
+
+    let (status, _, body) = close
+        .call(
+            Method::POST,
+            "/contact/",
+            Some(json!({"lead_id": id, "name": "Bad", "emails": [{"email": "bad@@x"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["field-errors"]["emails"]
+            .as_str()
+            .unwrap()
+            .contains("bad@@x"),
+        "{body}"
+    );
+
+    let (status, _, body) = close
+        .call(Method::DELETE, &format!("/lead/{id}/"), None)
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({})));
+    let (status, _, body) = close.call(Method::GET, &format!("/lead/{id}/"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body["error"].is_string());
+}
+
+#[tokio::test]
+async fn a_contact_without_a_lead_gets_a_new_lead_and_an_opportunity_needs_one() {
+    let close = Close::new(relaxed(10)).await;
+    let (status, _, contact) = close
+        .call(
+            Method::POST,
+            "/contact/",
+            Some(json!({"name": "Solo Person"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let lead_id = contact["lead_id"].as_str().unwrap();
+    let (status, _, lead) = close
+        .call(Method::GET, &format!("/lead/{lead_id}/"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lead["name"], "Solo Person");
+    let (status, _, body) = close
+        .call(
+            Method::POST,
+            "/opportunity/",
+            Some(json!({"value": 100000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["field-errors"]["lead_id"], "This field is required.");
+    let (status, _, opp) = close
+        .call(
+            Method::POST,
+            "/opportunity/",
+            Some(json!({"lead_id": lead_id, "value": 100000, "value_currency": "USD"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(opp["status_type"], "active");
+    assert_eq!(opp["value"], 100000, "money in cents");
+}
+
+#[tokio::test]
+async fn date_updated_filters_walk_in_modified_order() {
+    let close = Close::new(relaxed(400)).await;
+    let since = "2026-05-01T00:00:00";
+    let mut seen: Vec<String> = Vec::new();
+    let mut skip = 0;
+    loop {
+        let path = format!(
+            "/opportunity/?date_updated__gte={since}&_order_by=date_updated&_skip={skip}&_limit=50&_fields=id,date_updated"
+        );
+        let (status, _, body) = close.call(Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for o in body["data"].as_array().unwrap() {
+            assert_eq!(
+                o.as_object().unwrap().len(),
+                2,
+                "_fields limits the keys: {o}"
+            );
+            seen.push(o["date_updated"].as_str().unwrap().to_owned());
+        }
+        if !body["has_more"].as_bool().unwrap() {
+            break;
+        }
+        skip += 50;
+    }
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|d| d.as_str() >= "2026-05-01T00:00:00"));
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "ascending date_updated"
+    );
+}
+
+#[tokio::test]
+async fn over_the_limit_close_answers_429_with_ratelimit_and_retry_after() {
+    let close = Close::new(Config {
+        records: 10,
+        close_per_s: 3,
+        ..Config::default()
+    })
+    .await;
+    let mut last = None;
+    for _ in 0..4 {
+        last = Some(close.call(Method::GET, "/me/", None).await);
+    }
+    let (status, headers, body) = last.unwrap();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert!(
+        headers["ratelimit"]
+            .to_str()
+            .unwrap()
+            .contains("remaining=0")
+    );
+    assert!(body["error"].is_string());
+}
+
+#[tokio::test]
+async fn statuses_list_lead_and_opportunity_statuses_with_their_types() {
+    let close = Close::new(relaxed(10)).await;
+    let (_, _, leads) = close.call(Method::GET, "/status/lead/", None).await;
+    assert!(
+        leads["data"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("stat_")
+    );
+    let (_, _, opps) = close.call(Method::GET, "/status/opportunity/", None).await;
+    let types: Vec<&str> = opps["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status_type"].as_str().unwrap())
+        .collect();
+    assert!(types.contains(&"won") && types.contains(&"lost") && types.contains(&"active"));
+}
