@@ -124,6 +124,8 @@ pub struct CloseAccess {
     pub api_key: String,
     pub client_id: String,
     pub client_secret: String,
+    pub authorize_url: String,
+    pub token_url: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -180,6 +182,8 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
                 api_key: close.api_key.clone(),
                 client_id: close.oauth.client_id.clone(),
                 client_secret: close.oauth.client_secret.clone(),
+                authorize_url: format!("{base}/close/oauth2/authorize/"),
+                token_url: format!("{base}/close/oauth2/token/"),
             }
         },
         admin_url: format!("{base}/_admin"),

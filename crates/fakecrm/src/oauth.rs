@@ -49,6 +49,18 @@ pub struct Issued {
     pub expires_in: u64,
 }
 
+/// Percent-encodes a value for the query of a redirect (`state` comes back exactly as it was sent).
+pub fn escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// `base64url(sha256(verifier))` without padding: RFC 7636's S256.
 pub fn s256(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))

@@ -305,3 +305,149 @@ async fn statuses_list_lead_and_opportunity_statuses_with_their_types() {
         .collect();
     assert!(types.contains(&"won") && types.contains(&"lost") && types.contains(&"active"));
 }
+
+#[tokio::test]
+async fn oauth_refresh_tokens_rotate_and_the_old_one_dies() {
+    let close = Close::new(relaxed(5)).await;
+    let d = &close.running.description.close;
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client
+        .get(&d.authorize_url)
+        .query(&[
+            ("client_id", d.client_id.as_str()),
+            ("response_type", "code"),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("state", "xyz"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("&state=xyz"), "{location}");
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = |form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = d.token_url.clone();
+        async move { client.post(url).form(&form).send().await.unwrap() }
+    };
+    let first: Value = token(vec![
+        ("grant_type", "authorization_code".into()),
+        ("client_id", d.client_id.clone()),
+        ("client_secret", d.client_secret.clone()),
+        ("code", code),
+        ("redirect_uri", "http://127.0.0.1:9/cb".into()),
+    ])
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(first["token_type"], "Bearer");
+    assert_eq!(first["expires_in"], 1800);
+    assert!(
+        first["organization_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("orga_")
+    );
+    let r = close
+        .client
+        .get(close.url("/me/"))
+        .bearer_auth(first["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the access token works on the API"
+    );
+
+    let refresh = |rt: String| {
+        token(vec![
+            ("grant_type", "refresh_token".into()),
+            ("client_id", d.client_id.clone()),
+            ("client_secret", d.client_secret.clone()),
+            ("refresh_token", rt),
+        ])
+    };
+    let second = refresh(first["refresh_token"].as_str().unwrap().into()).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let second: Value = second.json().await.unwrap();
+    assert_ne!(
+        second["refresh_token"], first["refresh_token"],
+        "a new refresh token each time"
+    );
+    let reused = refresh(first["refresh_token"].as_str().unwrap().into()).await;
+    assert_eq!(
+        reused.status(),
+        StatusCode::BAD_REQUEST,
+        "the old refresh token is revoked"
+    );
+    assert_eq!(
+        reused.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
+}
+
+#[tokio::test]
+async fn merging_a_lead_moves_its_contacts_and_opportunities_and_deletes_it() {
+    let close = Close::new(relaxed(10)).await;
+    let (_, _, source) = close
+        .call(Method::POST, "/lead/", Some(json!({"name": "Acme Inc", "description": "from the trade show", "contacts": [{"name": "Ann Source"}]})))
+        .await;
+    let (_, _, destination) = close
+        .call(Method::POST, "/lead/", Some(json!({"name": "ACME"})))
+        .await;
+    let (source_id, destination_id) = (
+        source["id"].as_str().unwrap().to_owned(),
+        destination["id"].as_str().unwrap().to_owned(),
+    );
+    let (_, _, opportunity) = close
+        .call(
+            Method::POST,
+            "/opportunity/",
+            Some(json!({"lead_id": source_id, "value": 5000})),
+        )
+        .await;
+
+    let (status, _, body) = close
+        .call(
+            Method::POST,
+            "/lead/merge/",
+            Some(json!({"source": source_id, "destination": destination_id})),
+        )
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({})));
+    let (status, _, _) = close
+        .call(Method::GET, &format!("/lead/{source_id}/"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the source lead is gone");
+    let (_, _, merged) = close
+        .call(Method::GET, &format!("/lead/{destination_id}/"), None)
+        .await;
+    assert_eq!(
+        merged["name"], "ACME",
+        "the destination keeps its own values"
+    );
+    assert_eq!(
+        merged["description"], "from the trade show",
+        "and gains what it lacked"
+    );
+    assert_eq!(merged["contacts"][0]["name"], "Ann Source");
+    let opp_id = opportunity["id"].as_str().unwrap();
+    let (_, _, moved) = close
+        .call(Method::GET, &format!("/opportunity/{opp_id}/"), None)
+        .await;
+    assert_eq!(moved["lead_id"], destination_id.as_str());
+}

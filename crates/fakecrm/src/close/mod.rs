@@ -2,6 +2,8 @@
 //! OAuth bearer token), trailing slashes, `_skip`/`_limit`/`has_more`, PUT as a partial update,
 //! `date_updated__*` filters, leads that embed their contacts, `RateLimit` headers, Close's error bodies.
 
+mod merge;
+mod oauth;
 mod objects;
 pub mod render;
 
@@ -156,7 +158,12 @@ pub(crate) fn field_error(field: &str, message: impl Into<String>) -> Response {
 }
 
 pub fn router(emulator: Arc<Emulator>) -> Router {
-    Router::new()
+    let oauth = Router::new()
+        .route("/oauth2/authorize/", get(oauth::authorize))
+        .route("/oauth2/token/", axum::routing::post(oauth::token))
+        .with_state(emulator.clone());
+    let api = Router::new()
+        .route("/api/v1/lead/merge/", axum::routing::post(merge::merge))
         .route("/api/v1/me/", get(objects::me))
         .route("/api/v1/status/lead/", get(objects::lead_statuses))
         .route(
@@ -184,7 +191,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
                 .delete(objects::delete),
         )
         .layer(middleware::from_fn_with_state(emulator.clone(), guard))
-        .with_state(emulator)
+        .with_state(emulator);
+    oauth.merge(api)
 }
 
 fn api_key_of(request: &Request) -> Option<String> {

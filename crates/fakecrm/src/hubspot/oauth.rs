@@ -69,7 +69,7 @@ pub async fn authorize(
     let separator = if redirect.contains('?') { '&' } else { '?' };
     let location = format!(
         "{redirect}{separator}code={code}&state={}",
-        urlencode(get("state"))
+        crate::oauth::escape(get("state"))
     );
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
@@ -108,15 +108,4 @@ pub async fn token(
         .into_response(),
         Err(r) => refusal(r),
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
