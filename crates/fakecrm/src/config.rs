@@ -88,6 +88,8 @@ pub struct Config {
     pub hubspot_search_per_s: u32,
     /// Close: requests per second per API key.
     pub close_per_s: u32,
+    /// Pipedrive: requests per 2-second burst window per token.
+    pub pipedrive_per_2s: u32,
 }
 
 impl Default for Config {
@@ -101,6 +103,7 @@ impl Default for Config {
             hubspot_per_10s: 190,
             hubspot_search_per_s: 4,
             close_per_s: 20,
+            pipedrive_per_2s: 40,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod config;
 mod faults;
 mod hubspot;
 mod oauth;
+mod pipedrive;
 pub mod seed;
 mod table;
 
@@ -31,6 +32,7 @@ pub struct Emulator {
     pub(crate) seed: seed::Seed,
     hubspot: Mutex<hubspot::Hubspot>,
     close: Mutex<close::Close>,
+    pipedrive: Mutex<pipedrive::Pipedrive>,
     faults: Mutex<HashMap<Provider, Faults>>,
     pub(crate) request_seq: AtomicU64,
     requests: Mutex<VecDeque<LoggedRequest>>,
@@ -54,6 +56,7 @@ impl Emulator {
                 config.close_per_s,
                 config.token_lifetime,
             )),
+            pipedrive: Mutex::new(pipedrive::Pipedrive::new(seed, config.pipedrive_per_2s)),
             faults: Mutex::new(
                 Provider::ALL
                     .into_iter()
@@ -97,6 +100,10 @@ impl Emulator {
     pub(crate) fn close(&self) -> MutexGuard<'_, close::Close> {
         lock(&self.close)
     }
+
+    pub(crate) fn pipedrive(&self) -> MutexGuard<'_, pipedrive::Pipedrive> {
+        lock(&self.pipedrive)
+    }
 }
 
 /// A panic in one request must not take the emulator down for the rest of a test run.
@@ -114,7 +121,15 @@ pub(crate) fn now_ms() -> i64 {
 pub struct Description {
     pub hubspot: HubspotAccess,
     pub close: CloseAccess,
+    pub pipedrive: PipedriveAccess,
     pub admin_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PipedriveAccess {
+    /// Ends in `/api/v1`; the v2 API is beside it at `/api/v2`.
+    pub base_url: String,
+    pub api_token: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -186,6 +201,10 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
                 token_url: format!("{base}/close/oauth2/token/"),
             }
         },
+        pipedrive: PipedriveAccess {
+            base_url: format!("{base}/pipedrive/api/v1"),
+            api_token: emulator.pipedrive().api_token.clone(),
+        },
         admin_url: format!("{base}/_admin"),
     };
     let faulty = |provider: Provider, router: axum::Router| {
@@ -202,6 +221,10 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         .nest(
             "/close",
             faulty(Provider::Close, close::router(emulator.clone())),
+        )
+        .nest(
+            "/pipedrive",
+            faulty(Provider::Pipedrive, pipedrive::router(emulator.clone())),
         )
         .nest("/_admin", admin::router(emulator.clone()));
     let (tx, rx) = oneshot::channel::<()>();

@@ -1,0 +1,193 @@
+//! Pipedrive (v1 and v2) as CONTRACTS.md §5 describes it: `x-api-token` (or `?api_token=`), v1
+//! `start`/`limit` with `additional_data.pagination`, v2 cursors with `updated_since`/`updated_until`,
+//! custom fields keyed by 40-character hashes, person merge, field discovery, pipelines and stages,
+//! the 2-second burst window with `x-ratelimit-*` headers, and Pipedrive's error envelope.
+
+mod objects;
+pub mod render;
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Json, Router,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, put},
+};
+use serde_json::json;
+
+use crate::{
+    Emulator,
+    seed::{Kind, Seed},
+    table::Table,
+};
+
+const WINDOW: Duration = Duration::from_secs(2);
+
+pub struct Pipedrive {
+    pub api_token: String,
+    tables: HashMap<Kind, Table>,
+    per_window: u32,
+    window_started: Instant,
+    window_used: u32,
+}
+
+impl Pipedrive {
+    pub fn new(seed: Seed, per_2s: u32) -> Self {
+        let tables = Kind::ALL
+            .into_iter()
+            .map(|kind| {
+                (
+                    kind,
+                    Table::new(
+                        kind.count(seed.people),
+                        Box::new(render::PipedriveGenerator { seed, kind }),
+                    ),
+                )
+            })
+            .collect();
+        Pipedrive {
+            api_token: format!(
+                "{:040x}",
+                crate::seed::mix(&[seed.seed, 31]) as u128 * 0x1_0000_0001
+            ),
+            tables,
+            per_window: per_2s,
+            window_started: Instant::now(),
+            window_used: 0,
+        }
+    }
+
+    pub(crate) fn table(&mut self, kind: Kind) -> &mut Table {
+        self.tables.get_mut(&kind).expect("a table per kind")
+    }
+
+    /// Counts a request: (allowed, remaining, seconds until the window resets).
+    fn take(&mut self) -> (bool, u32, u64) {
+        let now = Instant::now();
+        if now.duration_since(self.window_started) >= WINDOW {
+            self.window_started = now;
+            self.window_used = 0;
+        }
+        let reset = (WINDOW - now.duration_since(self.window_started))
+            .as_secs_f64()
+            .ceil() as u64;
+        if self.window_used >= self.per_window {
+            return (false, 0, reset.max(1));
+        }
+        self.window_used += 1;
+        (true, self.per_window - self.window_used, reset.max(1))
+    }
+}
+
+/// Why Pipedrive refuses a request; becomes its error envelope at the edge.
+pub(crate) struct Refused(pub StatusCode, pub String);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
+/// Pipedrive's error envelope.
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = json!({
+        "success": false, "error": message.into(), "error_info": "Please check developers.pipedrive.com",
+        "data": null, "additional_data": null,
+    });
+    (status, Json(body)).into_response()
+}
+
+pub fn router(emulator: Arc<Emulator>) -> Router {
+    Router::new()
+        .route("/api/v1/users/me", get(objects::me))
+        .route("/api/v1/users", get(objects::users))
+        .route("/api/v1/pipelines", get(objects::pipelines))
+        .route("/api/v1/stages", get(objects::stages))
+        .route(
+            "/api/v1/{collection}",
+            get(objects::v1_list).post(objects::v1_create),
+        )
+        .route(
+            "/api/v1/{collection}/{id}",
+            get(objects::v1_read)
+                .put(objects::v1_update)
+                .delete(objects::delete),
+        )
+        .route("/api/v1/persons/{id}/merge", put(objects::merge))
+        .route(
+            "/api/v2/{collection}",
+            get(objects::v2_list).post(objects::v2_create),
+        )
+        .route(
+            "/api/v2/{collection}/{id}",
+            get(objects::v2_read)
+                .patch(objects::v2_update)
+                .delete(objects::delete),
+        )
+        .layer(middleware::from_fn_with_state(emulator.clone(), guard))
+        .with_state(emulator)
+}
+
+fn token_of(request: &Request) -> Option<String> {
+    if let Some(t) = request
+        .headers()
+        .get("x-api-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        return Some(t.to_owned());
+    }
+    // The older query parameter still appears in tutorials; accept it too.
+    request
+        .uri()
+        .query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("api_token=").map(str::to_owned))
+}
+
+async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
+    let (limit, remaining, reset) = {
+        let mut pd = emu.pipedrive();
+        if token_of(&request).as_deref() != Some(pd.api_token.as_str()) {
+            let body = json!({
+                "success": false, "error": "unauthorized access", "errorCode": 401,
+                "error_info": "Please check developers.pipedrive.com", "data": null, "additional_data": null,
+            });
+            return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+        }
+        let (ok, remaining, reset) = pd.take();
+        if !ok {
+            let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Request over limit");
+            rate_headers(&mut response, pd.per_window, 0, reset);
+            return response;
+        }
+        (pd.per_window, remaining, reset)
+    };
+    let mut response = next.run(request).await;
+    rate_headers(&mut response, limit, remaining, reset);
+    response
+}
+
+fn rate_headers(response: &mut Response, limit: u32, remaining: u32, reset: u64) {
+    let h = response.headers_mut();
+    h.insert("x-ratelimit-limit", HeaderValue::from(limit));
+    h.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+    h.insert("x-ratelimit-reset", HeaderValue::from(reset));
+}
+
+/// `persons`, `organizations`, `deals`, `notes`.
+pub(crate) fn kind_of(collection: &str) -> Option<Kind> {
+    match collection {
+        "persons" => Some(Kind::Person),
+        "organizations" => Some(Kind::Company),
+        "deals" => Some(Kind::Deal),
+        "notes" => Some(Kind::Note),
+        _ => None,
+    }
+}

@@ -1,0 +1,656 @@
+//! Pipedrive collections in v1 and v2, person merge, fields, pipelines, stages, users.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use base64::Engine;
+use serde_json::{Map, Value, json};
+
+use super::{Pipedrive, Refused, error, kind_of, render};
+use crate::{
+    Emulator, now_ms,
+    seed::{self, Kind, STAGES, StageKind},
+    table::Props,
+};
+
+const MAX_LIMIT: usize = 500;
+const CUSTOM_KEY_LEN: usize = 40;
+
+fn noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Person => "Person",
+        Kind::Company => "Organization",
+        Kind::Deal => "Deal",
+        Kind::Note => "Note",
+    }
+}
+
+fn not_found(kind: Kind) -> Response {
+    error(StatusCode::NOT_FOUND, format!("{} not found", noun(kind)))
+}
+
+fn unknown(collection: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!("Unknown method {collection}"),
+    )
+}
+
+fn v1_of(pd: &mut Pipedrive, kind: Kind, props: &Props) -> Value {
+    let orgs = pd.table(Kind::Company);
+    render::v1(kind, props, |id| {
+        orgs.get(id as u64)
+            .and_then(|o| o.get("name").and_then(Value::as_str).map(str::to_owned))
+    })
+}
+
+fn ok(data: Value) -> Response {
+    Json(json!({"success": true, "data": data})).into_response()
+}
+
+fn parse_limit(q: &HashMap<String, String>) -> Result<usize, Refused> {
+    match q.get("limit").map(|l| l.parse::<usize>()) {
+        None => Ok(100),
+        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(Refused(
+            StatusCode::BAD_REQUEST,
+            format!("limit must be a number from 1 to {MAX_LIMIT}"),
+        )),
+    }
+}
+
+pub async fn v1_list(
+    State(emu): State<Arc<Emulator>>,
+    Path(collection): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(object) = collection.strip_suffix("Fields") {
+        return fields(object);
+    }
+    let Some(kind) = kind_of(&collection) else {
+        return unknown(&collection);
+    };
+    let limit = match parse_limit(&q) {
+        Ok(l) => l,
+        Err(r) => return r.into_response(),
+    };
+    let start = q
+        .get("start")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut pd = emu.pipedrive();
+    let table = pd.table(kind);
+    let ids: Vec<u64> = table.live_ids().skip(start).take(limit + 1).collect();
+    let more = ids.len() > limit;
+    let mut data = Vec::new();
+    for &id in ids.iter().take(limit) {
+        if let Some(props) = pd.table(kind).get(id) {
+            data.push(v1_of(&mut pd, kind, &props));
+        }
+    }
+    let mut pagination = json!({"start": start, "limit": limit, "more_items_in_collection": more});
+    if more {
+        pagination["next_start"] = json!(start + limit);
+    }
+    Json(json!({"success": true, "data": data, "additional_data": {"pagination": pagination}}))
+        .into_response()
+}
+
+/// v2 cursors are opaque: base64 of the last (sort key, id) of the previous page.
+fn encode_cursor(key: i64, id: u64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{key}:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<(i64, u64)> {
+    let text = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()?,
+    )
+    .ok()?;
+    let (key, id) = text.split_once(':')?;
+    Some((key.parse().ok()?, id.parse().ok()?))
+}
+
+fn rfc3339_ms(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+pub async fn v2_list(
+    State(emu): State<Arc<Emulator>>,
+    Path(collection): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(kind) = kind_of(&collection).filter(|k| *k != Kind::Note) else {
+        return unknown(&collection);
+    };
+    let limit = match parse_limit(&q) {
+        Ok(l) => l,
+        Err(r) => return r.into_response(),
+    };
+    let bound = |name: &str| match q.get(name) {
+        None => Ok(None),
+        Some(v) => rfc3339_ms(v).map(Some).ok_or_else(|| {
+            Refused(
+                StatusCode::BAD_REQUEST,
+                format!("{name} must be an RFC 3339 date-time"),
+            )
+        }),
+    };
+    let (since, until) = match (bound("updated_since"), bound("updated_until")) {
+        (Ok(s), Ok(u)) => (s, u),
+        (Err(r), _) | (_, Err(r)) => return r.into_response(),
+    };
+    let by_update = match q.get("sort_by").map(String::as_str) {
+        None | Some("id") => false,
+        Some("update_time") => true,
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("sort_by `{other}` is not supported; id or update_time"),
+            );
+        }
+    };
+    let descending = q.get("sort_direction").map(String::as_str) == Some("desc");
+    let after = match q.get("cursor").map(|c| decode_cursor(c)) {
+        None => None,
+        Some(Some(c)) => Some(c),
+        Some(None) => return error(StatusCode::BAD_REQUEST, "Invalid cursor"),
+    };
+    let mut pd = emu.pipedrive();
+    let table = pd.table(kind);
+    // (sort key, id) of every live record in the window: updated_since inclusive, updated_until exclusive.
+    let in_window = |m: i64| since.is_none_or(|s| m >= s) && until.is_none_or(|u| m < u);
+    let mut keyed: Vec<(i64, u64)> = if by_update {
+        let mut out = Vec::new();
+        let mut cursor = (i64::MIN, 0);
+        loop {
+            let chunk = table.modified_after(cursor, 10_000);
+            let Some(&last) = chunk.last() else { break };
+            cursor = last;
+            out.extend(chunk.into_iter().filter(|&(m, _)| in_window(m)));
+        }
+        out
+    } else {
+        table
+            .live_ids()
+            .filter(|&id| table.modified_ms(id).is_some_and(in_window))
+            .map(|id| (id as i64, id))
+            .collect()
+    };
+    if descending {
+        keyed.reverse();
+    }
+    let start = match after {
+        None => 0,
+        Some(c) => keyed
+            .iter()
+            .position(|&k| k == c)
+            .map_or(keyed.len(), |p| p + 1),
+    };
+    let page: Vec<(i64, u64)> = keyed.iter().skip(start).take(limit).copied().collect();
+    let next = (start + limit < keyed.len())
+        .then(|| page.last().map(|&(k, id)| encode_cursor(k, id)))
+        .flatten();
+    let data: Vec<Value> = page
+        .iter()
+        .filter_map(|&(_, id)| pd.table(kind).get(id).map(Value::Object))
+        .collect();
+    Json(json!({"success": true, "data": data, "additional_data": {"next_cursor": next}}))
+        .into_response()
+}
+
+fn read_one(pd: &mut Pipedrive, kind: Kind, id: &str) -> Option<(u64, Props)> {
+    let n = id.parse::<u64>().ok()?;
+    pd.table(kind).get(n).map(|p| (n, p))
+}
+
+pub async fn v1_read(
+    State(emu): State<Arc<Emulator>>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    let Some(kind) = kind_of(&collection) else {
+        return unknown(&collection);
+    };
+    let mut pd = emu.pipedrive();
+    match read_one(&mut pd, kind, &id) {
+        Some((_, props)) => ok(v1_of(&mut pd, kind, &props)),
+        None => not_found(kind),
+    }
+}
+
+pub async fn v2_read(
+    State(emu): State<Arc<Emulator>>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    let Some(kind) = kind_of(&collection) else {
+        return unknown(&collection);
+    };
+    match read_one(&mut emu.pipedrive(), kind, &id) {
+        Some((_, props)) => ok(Value::Object(props)),
+        None => not_found(kind),
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !s.contains(char::is_whitespace)
+}
+
+/// v1 `email`/`phone` take a string, a list of strings or a list of `{value, label, primary}`.
+fn contact_list(value: &Value) -> Value {
+    let item = |v: &Value, primary: bool| match v {
+        Value::String(s) => json!({"value": s, "label": "work", "primary": primary}),
+        other => other.clone(),
+    };
+    match value {
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| item(v, i == 0))
+                .collect(),
+        ),
+        Value::Null => json!([]),
+        other => json!([item(other, true)]),
+    }
+}
+
+/// The stored (v2) shape of what a v1 or v2 write sent.
+fn to_stored(kind: Kind, body: Map<String, Value>, v1: bool) -> Result<Props, Refused> {
+    let mut out = Props::new();
+    let mut custom = Map::new();
+    for (key, value) in body {
+        let key = match key.as_str() {
+            "email" if v1 => "emails".to_owned(),
+            "phone" if v1 => "phones".to_owned(),
+            "user_id" if v1 && kind == Kind::Deal => "owner_id".to_owned(),
+            _ => key,
+        };
+        if key.len() == CUSTOM_KEY_LEN && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            custom.insert(key, value);
+        } else if key == "custom_fields" {
+            custom.extend(value.as_object().cloned().unwrap_or_default());
+        } else if key == "emails" || key == "phones" {
+            out.insert(key, contact_list(&value));
+        } else {
+            out.insert(key, value);
+        }
+    }
+    for e in out
+        .get("emails")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let address = e.get("value").and_then(Value::as_str).unwrap_or_default();
+        if !looks_like_email(address) {
+            return Err(Refused(
+                StatusCode::BAD_REQUEST,
+                format!("Invalid email address: {address}"),
+            ));
+        }
+    }
+    for key in ["org_id", "person_id", "owner_id", "stage_id", "pipeline_id"] {
+        if let Some(v) = out.get(key).filter(|v| !v.is_null())
+            && v.as_i64().is_none()
+        {
+            // v2 does not coerce strings to numbers; v1 accepts numeric strings.
+            match v.as_str().and_then(|s| s.parse::<i64>().ok()) {
+                Some(n) if v1 => {
+                    out.insert(key.into(), json!(n));
+                }
+                _ => {
+                    return Err(Refused(
+                        StatusCode::BAD_REQUEST,
+                        format!("{key} must be an integer"),
+                    ));
+                }
+            }
+        }
+    }
+    if !custom.is_empty() {
+        out.insert("custom_fields".into(), Value::Object(custom));
+    }
+    Ok(out)
+}
+
+fn stamp(props: &mut Props, id: u64, now: i64, created: bool) {
+    props.insert("id".into(), json!(id));
+    props.insert("update_time".into(), Value::String(render::rfc3339(now)));
+    if created {
+        props.insert("add_time".into(), Value::String(render::rfc3339(now)));
+        props.entry("is_deleted").or_insert(json!(false));
+    }
+}
+
+fn create(emu: &Emulator, collection: &str, body: &[u8], v1: bool) -> Response {
+    let Some(kind) = kind_of(collection) else {
+        return unknown(collection);
+    };
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object",
+        );
+    };
+    let mut props = match to_stored(kind, body, v1) {
+        Ok(p) => p,
+        Err(r) => return r.into_response(),
+    };
+    let named = |k: &str| {
+        props
+            .get(k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.trim().is_empty())
+    };
+    match kind {
+        Kind::Person if !(named("name") || (named("first_name") && named("last_name"))) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Person name is required (name, or first_name and last_name)",
+            );
+        }
+        Kind::Company if !named("name") => {
+            return error(StatusCode::BAD_REQUEST, "Organization name is required");
+        }
+        Kind::Deal if !named("title") => {
+            return error(StatusCode::BAD_REQUEST, "Deal title is required");
+        }
+        _ => {}
+    }
+    if kind == Kind::Person && !named("name") {
+        let full = format!(
+            "{} {}",
+            props
+                .get("first_name")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            props
+                .get("last_name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        );
+        props.insert("name".into(), Value::String(full));
+    }
+    let now = now_ms();
+    let mut pd = emu.pipedrive();
+    let id = pd.table(kind).peek_next_id();
+    stamp(&mut props, id, now, true);
+    pd.table(kind).create(props.clone(), now);
+    let data = if v1 {
+        v1_of(&mut pd, kind, &props)
+    } else {
+        Value::Object(props)
+    };
+    (
+        StatusCode::CREATED,
+        Json(json!({"success": true, "data": data})),
+    )
+        .into_response()
+}
+
+pub async fn v1_create(
+    State(emu): State<Arc<Emulator>>,
+    Path(collection): Path<String>,
+    body: Bytes,
+) -> Response {
+    create(&emu, &collection, &body, true)
+}
+
+pub async fn v2_create(
+    State(emu): State<Arc<Emulator>>,
+    Path(collection): Path<String>,
+    body: Bytes,
+) -> Response {
+    create(&emu, &collection, &body, false)
+}
+
+fn update(emu: &Emulator, collection: &str, id: &str, body: &[u8], v1: bool) -> Response {
+    let Some(kind) = kind_of(collection) else {
+        return unknown(collection);
+    };
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object",
+        );
+    };
+    let changes = match to_stored(kind, body, v1) {
+        Ok(c) => c,
+        Err(r) => return r.into_response(),
+    };
+    let mut pd = emu.pipedrive();
+    let Some((n, mut props)) = read_one(&mut pd, kind, id) else {
+        return not_found(kind);
+    };
+    for (key, value) in changes {
+        if key == "custom_fields" {
+            let merged = props.entry("custom_fields").or_insert_with(|| json!({}));
+            if let (Some(old), Some(new)) = (merged.as_object_mut(), value.as_object()) {
+                old.extend(new.clone());
+            }
+        } else if key != "id" && key != "add_time" {
+            props.insert(key, value);
+        }
+    }
+    let now = now_ms();
+    stamp(&mut props, n, now, false);
+    pd.table(kind).put(n, props.clone(), now);
+    let data = if v1 {
+        v1_of(&mut pd, kind, &props)
+    } else {
+        Value::Object(props)
+    };
+    ok(data)
+}
+
+pub async fn v1_update(
+    State(emu): State<Arc<Emulator>>,
+    Path((collection, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    update(&emu, &collection, &id, &body, true)
+}
+
+pub async fn v2_update(
+    State(emu): State<Arc<Emulator>>,
+    Path((collection, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    update(&emu, &collection, &id, &body, false)
+}
+
+pub async fn delete(
+    State(emu): State<Arc<Emulator>>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    let Some(kind) = kind_of(&collection) else {
+        return unknown(&collection);
+    };
+    let mut pd = emu.pipedrive();
+    match id.parse::<u64>() {
+        Ok(n) if pd.table(kind).delete(n) => ok(json!({ "id": n })),
+        _ => not_found(kind),
+    }
+}
+
+/// `PUT /v1/persons/{id}/merge {"merge_with_id"}`: `{id}` is removed; `merge_with_id` survives, keeps its
+/// values, gains what it lacked, and inherits the removed person's deals and notes.
+pub async fn merge(
+    State(emu): State<Arc<Emulator>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(survivor) = request["merge_with_id"].as_u64().or_else(|| {
+        request["merge_with_id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+    }) else {
+        return error(StatusCode::BAD_REQUEST, "merge_with_id is required");
+    };
+    let mut pd = emu.pipedrive();
+    let (Some((removed, loser)), Some((_, mut props))) = (
+        read_one(&mut pd, Kind::Person, &id),
+        read_one(&mut pd, Kind::Person, &survivor.to_string()),
+    ) else {
+        return not_found(Kind::Person);
+    };
+    if removed == survivor {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "A person cannot be merged with itself",
+        );
+    }
+    for (key, value) in loser {
+        let blank = props.get(&key).is_none_or(|v| {
+            v.is_null() || v.as_str() == Some("") || v.as_array().is_some_and(Vec::is_empty)
+        });
+        if blank {
+            props.insert(key, value);
+        }
+    }
+    let now = now_ms();
+    stamp(&mut props, survivor, now, false);
+    for kind in [Kind::Deal, Kind::Note] {
+        let table = pd.table(kind);
+        let moved: Vec<(u64, Props)> = table
+            .live_ids()
+            .filter_map(|n| table.get(n).map(|p| (n, p)))
+            .filter(|(_, p)| p.get("person_id").and_then(Value::as_u64) == Some(removed))
+            .collect();
+        for (n, mut p) in moved {
+            p.insert("person_id".into(), json!(survivor));
+            pd.table(kind).put(n, p, now);
+        }
+    }
+    pd.table(Kind::Person).delete(removed);
+    pd.table(Kind::Person).put(survivor, props.clone(), now);
+    let mut data = v1_of(&mut pd, Kind::Person, &props);
+    data["merge_what_id"] = json!(removed);
+    ok(data)
+}
+
+fn field(
+    id: i64,
+    key: &str,
+    name: &str,
+    field_type: &str,
+    options: Option<Value>,
+    mandatory: bool,
+) -> Value {
+    json!({
+        "id": id, "key": key, "name": name, "field_type": field_type, "options": options,
+        "mandatory_flag": mandatory, "edit_flag": key.len() == CUSTOM_KEY_LEN, "active_flag": true,
+        "add_time": "2024-01-01 00:00:00", "update_time": "2024-01-01 00:00:00", "order_nr": id,
+    })
+}
+
+/// `GET /v1/{person,organization,deal}Fields`: standard fields by name, custom ones by 40-hex key.
+fn fields(object: &str) -> Response {
+    let source_options = json!(
+        render::SOURCES
+            .iter()
+            .enumerate()
+            .map(|(i, l)| json!({"id": i + 1, "label": l}))
+            .collect::<Vec<_>>()
+    );
+    let custom = field(
+        9001,
+        render::CF_SOURCE,
+        "Lead source detail",
+        "enum",
+        Some(source_options),
+        false,
+    );
+    let data = match object {
+        "person" => vec![
+            field(1, "name", "Name", "varchar", None, true),
+            field(2, "email", "Email", "varchar", None, false),
+            field(3, "phone", "Phone", "phone", None, false),
+            field(4, "org_id", "Organization", "org", None, false),
+            field(5, "owner_id", "Owner", "user", None, false),
+            field(6, "job_title", "Job title", "varchar", None, false),
+            custom,
+        ],
+        "organization" => vec![
+            field(1, "name", "Name", "varchar", None, true),
+            field(2, "address", "Address", "address", None, false),
+            field(3, "owner_id", "Owner", "user", None, false),
+            custom,
+        ],
+        "deal" => vec![
+            field(1, "title", "Title", "varchar", None, true),
+            field(2, "value", "Value", "monetary", None, false),
+            field(3, "stage_id", "Stage", "stage", None, false),
+            field(4, "status", "Status", "status", None, false),
+            field(5, "person_id", "Contact person", "people", None, false),
+            field(6, "org_id", "Organization", "org", None, false),
+            field(
+                7,
+                "expected_close_date",
+                "Expected close date",
+                "date",
+                None,
+                false,
+            ),
+        ],
+        other => return unknown(&format!("{other}Fields")),
+    };
+    Json(json!({"success": true, "data": data, "additional_data": {"pagination": {"start": 0, "limit": 500, "more_items_in_collection": false}}}))
+        .into_response()
+}
+
+pub async fn pipelines(State(_emu): State<Arc<Emulator>>) -> Response {
+    ok(
+        json!([{"id": 1, "name": "Sales pipeline", "url_title": "sales", "order_nr": 0, "active": true,
+        "deal_probability": true, "add_time": "2024-01-01 00:00:00", "update_time": "2024-01-01 00:00:00", "selected": true}]),
+    )
+}
+
+pub async fn stages(State(_emu): State<Arc<Emulator>>) -> Response {
+    // Won and lost are deal statuses in Pipedrive, not stages: only the open stages are listed.
+    let data: Vec<Value> = STAGES
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, kind))| *kind == StageKind::Open)
+        .map(|(i, (name, probability, _))| {
+            json!({"id": render::stage_id(i), "order_nr": i, "name": name, "active_flag": true,
+                "deal_probability": probability, "pipeline_id": 1, "rotten_flag": false, "rotten_days": null})
+        })
+        .collect();
+    ok(Value::Array(data))
+}
+
+fn user(i: u32) -> Value {
+    let (first, last) = seed::OWNERS[i as usize];
+    json!({"id": render::user_id(i), "name": format!("{first} {last}"), "email": seed::owner_email(i), "active_flag": true,
+        "is_admin": if i == 0 { 1 } else { 0 }, "company_id": 7001, "company_name": "CRM Bridge demo (Pipedrive)",
+        "company_domain": "crmbridge-demo"})
+}
+
+pub async fn users(State(_emu): State<Arc<Emulator>>) -> Response {
+    ok(Value::Array(
+        (0..seed::owner_count(crate::Provider::Pipedrive))
+            .map(user)
+            .collect(),
+    ))
+}
+
+pub async fn me(State(_emu): State<Arc<Emulator>>) -> Response {
+    ok(user(0))
+}
