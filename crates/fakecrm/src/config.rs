@@ -90,6 +90,8 @@ pub struct Config {
     pub close_per_s: u32,
     /// Pipedrive: requests per 2-second burst window per token.
     pub pipedrive_per_2s: u32,
+    /// Salesforce: API requests per day for the org.
+    pub salesforce_daily: u64,
 }
 
 impl Default for Config {
@@ -104,6 +106,7 @@ impl Default for Config {
             hubspot_search_per_s: 4,
             close_per_s: 20,
             pipedrive_per_2s: 40,
+            salesforce_daily: 100_000,
         }
     }
 }

@@ -10,6 +10,7 @@ mod faults;
 mod hubspot;
 mod oauth;
 mod pipedrive;
+mod salesforce;
 pub mod seed;
 mod table;
 
@@ -33,6 +34,7 @@ pub struct Emulator {
     hubspot: Mutex<hubspot::Hubspot>,
     close: Mutex<close::Close>,
     pipedrive: Mutex<pipedrive::Pipedrive>,
+    salesforce: Mutex<salesforce::Salesforce>,
     faults: Mutex<HashMap<Provider, Faults>>,
     pub(crate) request_seq: AtomicU64,
     requests: Mutex<VecDeque<LoggedRequest>>,
@@ -57,6 +59,11 @@ impl Emulator {
                 config.token_lifetime,
             )),
             pipedrive: Mutex::new(pipedrive::Pipedrive::new(seed, config.pipedrive_per_2s)),
+            salesforce: Mutex::new(salesforce::Salesforce::new(
+                seed,
+                config.salesforce_daily,
+                config.token_lifetime,
+            )),
             faults: Mutex::new(
                 Provider::ALL
                     .into_iter()
@@ -104,6 +111,10 @@ impl Emulator {
     pub(crate) fn pipedrive(&self) -> MutexGuard<'_, pipedrive::Pipedrive> {
         lock(&self.pipedrive)
     }
+
+    pub(crate) fn salesforce(&self) -> MutexGuard<'_, salesforce::Salesforce> {
+        lock(&self.salesforce)
+    }
 }
 
 /// A panic in one request must not take the emulator down for the rest of a test run.
@@ -122,7 +133,19 @@ pub struct Description {
     pub hubspot: HubspotAccess,
     pub close: CloseAccess,
     pub pipedrive: PipedriveAccess,
+    pub salesforce: SalesforceAccess,
     pub admin_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SalesforceAccess {
+    /// The login host (OAuth); API calls go to `instance_url`.
+    pub base_url: String,
+    pub instance_url: String,
+    pub access_token: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub username: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -205,6 +228,17 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
             base_url: format!("{base}/pipedrive/api/v1"),
             api_token: emulator.pipedrive().api_token.clone(),
         },
+        salesforce: {
+            let sf = emulator.salesforce();
+            SalesforceAccess {
+                base_url: format!("{base}/salesforce/login"),
+                instance_url: format!("{base}/salesforce/instance"),
+                access_token: sf.access_token.clone(),
+                client_id: sf.oauth.client_id.clone(),
+                client_secret: sf.oauth.client_secret.clone(),
+                username: sf.username.clone(),
+            }
+        },
         admin_url: format!("{base}/_admin"),
     };
     let faulty = |provider: Provider, router: axum::Router| {
@@ -225,6 +259,13 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         .nest(
             "/pipedrive",
             faulty(Provider::Pipedrive, pipedrive::router(emulator.clone())),
+        )
+        .nest(
+            "/salesforce/instance",
+            faulty(
+                Provider::Salesforce,
+                salesforce::instance_router(emulator.clone()),
+            ),
         )
         .nest("/_admin", admin::router(emulator.clone()));
     let (tx, rx) = oneshot::channel::<()>();

@@ -1,0 +1,167 @@
+//! Salesforce (REST v60.0) as CONTRACTS.md §3 describes it: a login host for OAuth and an instance host
+//! for the API (`instance_url`), bearer sessions, sObject CRUD with 18-character ids, describe, the daily
+//! API quota with `Sforce-Limit-Info` and 403 `REQUEST_LIMIT_EXCEEDED`, errors as JSON arrays.
+
+mod query;
+pub mod render;
+mod rest;
+mod schema;
+mod soql;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use axum::{
+    Json, Router,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde_json::json;
+
+use crate::{
+    Emulator,
+    seed::{Kind, Seed},
+    table::Table,
+};
+
+pub struct Salesforce {
+    /// A session id handed out in the description, as if the user had signed in already.
+    pub access_token: String,
+    pub oauth: crate::oauth::OAuth,
+    pub username: String,
+    tables: HashMap<Kind, Table>,
+    daily_max: u64,
+    daily_used: u64,
+    locators: HashMap<String, query::Locator>,
+    locator_seq: u64,
+}
+
+impl Salesforce {
+    pub fn new(seed: Seed, daily_max: u64, token_lifetime: Duration) -> Self {
+        let tables = Kind::ALL
+            .into_iter()
+            .map(|kind| {
+                (
+                    kind,
+                    Table::new(
+                        kind.count(seed.people),
+                        Box::new(render::SalesforceGenerator { seed, kind }),
+                    ),
+                )
+            })
+            .collect();
+        Salesforce {
+            access_token: format!(
+                "00D5e000000FAKE!AQ{:024x}",
+                crate::seed::mix(&[seed.seed, 41]) as u128
+            ),
+            oauth: crate::oauth::OAuth::new(
+                "3MVG9fakecrm.SalesforceConsumerKey".into(),
+                format!("{:X}", crate::seed::mix(&[seed.seed, 42])),
+                token_lifetime,
+                false,
+                crate::seed::mix(&[seed.seed, 43]),
+            ),
+            username: "integration@crmbridge-demo.example".into(),
+            tables,
+            daily_max,
+            daily_used: 0,
+            locators: HashMap::new(),
+            locator_seq: 0,
+        }
+    }
+
+    pub(crate) fn table(&mut self, kind: Kind) -> &mut Table {
+        self.tables.get_mut(&kind).expect("a table per kind")
+    }
+}
+
+/// Salesforce's REST error body: a JSON array of `{message, errorCode, fields?}`.
+pub(crate) fn error(
+    status: StatusCode,
+    code: &str,
+    message: impl Into<String>,
+    fields: &[&str],
+) -> Response {
+    let mut item = json!({"message": message.into(), "errorCode": code});
+    if !fields.is_empty() {
+        item["fields"] = json!(fields);
+    }
+    (status, Json(json!([item]))).into_response()
+}
+
+/// The instance host: everything under `/services/data`.
+pub fn instance_router(emulator: Arc<Emulator>) -> Router {
+    let version = format!("/services/data/{}", render::API_VERSION);
+    let api = Router::new()
+        .route(&format!("{version}/limits"), get(rest::limits))
+        .route(&format!("{version}/query"), get(query::query))
+        .route(&format!("{version}/query/{{locator}}"), get(query::more))
+        .route(
+            &format!("{version}/sobjects/{{sobject}}/describe"),
+            get(rest::describe),
+        )
+        .route(
+            &format!("{version}/sobjects/{{sobject}}"),
+            axum::routing::post(rest::create),
+        )
+        .route(
+            &format!("{version}/sobjects/{{sobject}}/{{id}}"),
+            get(rest::read).patch(rest::update).delete(rest::delete),
+        )
+        .layer(middleware::from_fn_with_state(emulator.clone(), guard))
+        .with_state(emulator.clone());
+    // The version list needs no session and does not count against the quota.
+    Router::new()
+        .route("/services/data/", get(rest::versions))
+        .with_state(emulator)
+        .merge(api)
+}
+
+fn bearer(request: &Request) -> Option<&str> {
+    request
+        .headers()
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
+    let usage = {
+        let mut sf = emu.salesforce();
+        let token = bearer(&request).unwrap_or_default();
+        let valid = token == sf.access_token || matches!(sf.oauth.check(token), Some(Ok(())));
+        if !valid {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_SESSION_ID",
+                "Session expired or invalid",
+                &[],
+            );
+        }
+        if sf.daily_used >= sf.daily_max {
+            let mut response = error(
+                StatusCode::FORBIDDEN,
+                "REQUEST_LIMIT_EXCEEDED",
+                "TotalRequests Limit exceeded.",
+                &[],
+            );
+            limit_header(&mut response, sf.daily_used, sf.daily_max);
+            return response;
+        }
+        sf.daily_used += 1;
+        (sf.daily_used, sf.daily_max)
+    };
+    let mut response = next.run(request).await;
+    limit_header(&mut response, usage.0, usage.1);
+    response
+}
+
+fn limit_header(response: &mut Response, used: u64, max: u64) {
+    if let Ok(v) = HeaderValue::from_str(&format!("api-usage={used}/{max}")) {
+        response.headers_mut().insert("Sforce-Limit-Info", v);
+    }
+}

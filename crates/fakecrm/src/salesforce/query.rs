@@ -1,0 +1,192 @@
+//! `GET /query?q=SOQL` and `GET /query/{locator}-{offset}`: batches of up to 2,000 records with
+//! `totalSize`, `done` and `nextRecordsUrl`, followed verbatim until `done` is true.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+
+use super::{Salesforce, error, render, schema, soql};
+use crate::{Emulator, seed::Kind, table::Props};
+
+const MAX_BATCH: usize = 2_000;
+/// Open query locators kept at most; the oldest expire first, as idle locators do on Salesforce.
+const MAX_LOCATORS: usize = 1_000;
+
+/// A query's results waiting to be fetched batch by batch.
+pub struct Locator {
+    kind: Kind,
+    ids: Vec<u64>,
+    fields: Vec<String>,
+    batch: usize,
+}
+
+/// `Sforce-Query-Options: batchSize=N` (200 to 2,000).
+fn batch_size(headers: &HeaderMap) -> usize {
+    headers
+        .get("sforce-query-options")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|p| p.trim().strip_prefix("batchSize=")?.parse::<usize>().ok())
+        })
+        .map_or(MAX_BATCH, |n| n.clamp(200, MAX_BATCH))
+}
+
+fn page(sf: &mut Salesforce, locator_id: &str, offset: usize) -> Response {
+    let Some(locator) = sf.locators.get(locator_id) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "INVALID_QUERY_LOCATOR",
+            "invalid query locator",
+            &[],
+        );
+    };
+    let (kind, fields, batch, total) = (
+        locator.kind,
+        locator.fields.clone(),
+        locator.batch,
+        locator.ids.len(),
+    );
+    let ids: Vec<u64> = locator
+        .ids
+        .iter()
+        .skip(offset)
+        .take(batch)
+        .copied()
+        .collect();
+    let records: Vec<Value> = ids
+        .into_iter()
+        .filter_map(|id| sf.table(kind).get(id))
+        .map(|props| render::record_json(kind, &props, Some(&fields)))
+        .collect();
+    let next = offset + batch;
+    let mut body = json!({"totalSize": total, "done": next >= total, "records": records});
+    if next < total {
+        body["nextRecordsUrl"] = json!(format!(
+            "/services/data/{}/query/{locator_id}-{next}",
+            render::API_VERSION
+        ));
+    } else {
+        sf.locators.remove(locator_id);
+    }
+    Json(body).into_response()
+}
+
+fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
+    let query = match soql::parse(soql_text) {
+        Ok(q) => q,
+        Err(m) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", m, &[]),
+    };
+    let Some(kind) = render::kind_of(&query.sobject) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_TYPE",
+            format!("sObject type '{}' is not supported.", query.sobject),
+            &[],
+        );
+    };
+    let named = query
+        .fields
+        .iter()
+        .chain(query.conditions.iter().map(|c| &c.field))
+        .chain(query.order.iter().map(|o| &o.0));
+    for field in named {
+        if schema::field_name(kind, field).is_none() {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                format!(
+                    "No such column '{field}' on entity '{}'.",
+                    render::sobject(kind)
+                ),
+                &[],
+            );
+        }
+    }
+    // An incremental query starts its walk at the modified-time floor instead of the oldest record.
+    let floor = query
+        .conditions
+        .iter()
+        .filter_map(soql::Condition::modified_floor)
+        .max();
+    let table = sf.table(kind);
+    let mut cursor = (floor.map_or(i64::MIN, |f| f - 1), u64::MAX);
+    let mut rows: Vec<(u64, Props)> = Vec::new();
+    loop {
+        let chunk = table.modified_after(cursor, 10_000);
+        let Some(&last) = chunk.last() else { break };
+        cursor = last;
+        for (_, id) in chunk {
+            if let Some(props) = table.get(id)
+                && query.conditions.iter().all(|c| c.holds(&props))
+            {
+                rows.push((id, props));
+            }
+        }
+    }
+    if !query.order.is_empty() {
+        soql::sort(&mut rows, &query.order, kind);
+    }
+    if let Some(limit) = query.limit {
+        rows.truncate(limit);
+    }
+    sf.locator_seq += 1;
+    let locator_id = format!("01gFAKE{:011}", sf.locator_seq);
+    if sf.locators.len() >= MAX_LOCATORS
+        && let Some(oldest) = sf.locators.keys().min().cloned()
+    {
+        sf.locators.remove(&oldest);
+    }
+    let fields = query
+        .fields
+        .iter()
+        .map(|f| schema::field_name(kind, f).unwrap_or_default().to_owned())
+        .collect();
+    sf.locators.insert(
+        locator_id.clone(),
+        Locator {
+            kind,
+            ids: rows.into_iter().map(|(id, _)| id).collect(),
+            fields,
+            batch,
+        },
+    );
+    page(sf, &locator_id, 0)
+}
+
+pub async fn query(
+    State(emu): State<Arc<Emulator>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(text) = q.get("q") else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_QUERY",
+            "The q parameter is required.",
+            &[],
+        );
+    };
+    run(&mut emu.salesforce(), text, batch_size(&headers))
+}
+
+pub async fn more(State(emu): State<Arc<Emulator>>, Path(locator): Path<String>) -> Response {
+    let Some((id, offset)) = locator
+        .rsplit_once('-')
+        .and_then(|(id, o)| Some((id.to_owned(), o.parse::<usize>().ok()?)))
+    else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "INVALID_QUERY_LOCATOR",
+            "invalid query locator",
+            &[],
+        );
+    };
+    page(&mut emu.salesforce(), &id, offset)
+}

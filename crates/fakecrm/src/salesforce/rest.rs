@@ -1,0 +1,311 @@
+//! sObject CRUD, describe, limits and the version list.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::{Map, Value, json};
+
+use super::{Salesforce, error, render, schema};
+use crate::{Emulator, now_ms, seed::Kind, table::Props};
+
+fn unknown_sobject(name: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!("The requested resource does not exist: sObject type '{name}' is not supported."),
+        &[],
+    )
+}
+
+fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "The requested resource does not exist",
+        &[],
+    )
+}
+
+pub async fn versions(State(_emu): State<Arc<Emulator>>) -> Response {
+    Json(json!([{"label": "Spring '24", "url": format!("/services/data/{}", render::API_VERSION), "version": "60.0"}])).into_response()
+}
+
+pub async fn limits(State(emu): State<Arc<Emulator>>) -> Response {
+    let sf = emu.salesforce();
+    Json(json!({"DailyApiRequests": {"Max": sf.daily_max, "Remaining": sf.daily_max.saturating_sub(sf.daily_used)}})).into_response()
+}
+
+pub async fn describe(State(_emu): State<Arc<Emulator>>, Path(sobject): Path<String>) -> Response {
+    match render::kind_of(&sobject) {
+        Some(kind) => Json(schema::describe(kind, render::sobject(kind))).into_response(),
+        None => unknown_sobject(&sobject),
+    }
+}
+
+pub async fn read(
+    State(emu): State<Arc<Emulator>>,
+    Path((sobject, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(kind) = render::kind_of(&sobject) else {
+        return unknown_sobject(&sobject);
+    };
+    let fields: Option<Vec<String>> = q
+        .get("fields")
+        .map(|f| f.split(',').map(|s| s.trim().to_owned()).collect());
+    if let Some(bad) = fields
+        .iter()
+        .flatten()
+        .find(|f| schema::field_name(kind, f).is_none())
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_FIELD",
+            format!(
+                "No such column '{bad}' on sobject of type {}",
+                render::sobject(kind)
+            ),
+            &[],
+        );
+    }
+    let mut sf = emu.salesforce();
+    match render::decode(kind, &id).and_then(|n| sf.table(kind).get(n)) {
+        Some(props) => Json(render::record_json(kind, &props, fields.as_deref())).into_response(),
+        None => not_found(),
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !s.contains(char::is_whitespace)
+}
+
+/// Checks a write against the sObject's fields. Returns (errorCode, message, fields) when refused.
+pub(crate) fn check_write(
+    kind: Kind,
+    body: &Map<String, Value>,
+    creating: bool,
+) -> Result<Props, (&'static str, String, Vec<String>)> {
+    let mut props = Props::new();
+    for (key, value) in body {
+        if key == "attributes" || (key == "Id" && !creating) || key == "id" {
+            continue;
+        }
+        let Some(name) = schema::field_name(kind, key) else {
+            return Err((
+                "INVALID_FIELD",
+                format!(
+                    "No such column '{key}' on sobject of type {}",
+                    render::sobject(kind)
+                ),
+                vec![],
+            ));
+        };
+        if !schema::is_createable(kind, name) {
+            return Err((
+                "INVALID_FIELD_FOR_INSERT_UPDATE",
+                format!("Unable to create/update fields: {name}."),
+                vec![name.to_owned()],
+            ));
+        }
+        if name == "Email"
+            && let Some(email) = value.as_str()
+            && !email.is_empty()
+            && !looks_like_email(email)
+        {
+            return Err((
+                "INVALID_EMAIL_ADDRESS",
+                format!("Email: invalid email address: {email}"),
+                vec!["Email".into()],
+            ));
+        }
+        props.insert(name.to_owned(), value.clone());
+    }
+    if creating {
+        let missing: Vec<String> = schema::required(kind)
+            .into_iter()
+            .filter(|f| {
+                props
+                    .get(*f)
+                    .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+            })
+            .map(str::to_owned)
+            .collect();
+        if !missing.is_empty() {
+            return Err((
+                "REQUIRED_FIELD_MISSING",
+                format!("Required fields are missing: [{}]", missing.join(", ")),
+                missing,
+            ));
+        }
+    }
+    Ok(props)
+}
+
+/// Fills what Salesforce derives: audit times, full name, stage-derived probability and flags.
+pub(crate) fn derive(kind: Kind, props: &mut Props, now: i64, created: bool) {
+    let t = Value::String(render::datetime(now));
+    props.insert("LastModifiedDate".into(), t.clone());
+    props.insert("SystemModstamp".into(), t.clone());
+    if created {
+        props.insert("CreatedDate".into(), t);
+        props.insert("IsDeleted".into(), json!(false));
+        props
+            .entry("OwnerId")
+            .or_insert_with(|| Value::String(render::user_id(0)));
+    }
+    if kind == Kind::Person {
+        let part = |k: &str| {
+            props
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let name = format!("{} {}", part("FirstName"), part("LastName"))
+            .trim()
+            .to_owned();
+        props.insert("Name".into(), Value::String(name));
+    }
+    if kind == Kind::Deal
+        && let Some((_, probability, stage_kind)) = crate::seed::STAGES
+            .iter()
+            .find(|s| Some(s.0) == props.get("StageName").and_then(Value::as_str))
+    {
+        props.insert("Probability".into(), json!(probability));
+        props.insert(
+            "IsClosed".into(),
+            json!(*stage_kind != crate::seed::StageKind::Open),
+        );
+        props.insert(
+            "IsWon".into(),
+            json!(*stage_kind == crate::seed::StageKind::Won),
+        );
+    }
+}
+
+/// Creates one record; returns its 18-character id.
+pub(crate) fn insert(
+    sf: &mut Salesforce,
+    kind: Kind,
+    body: &Map<String, Value>,
+    now: i64,
+) -> Result<String, (&'static str, String, Vec<String>)> {
+    let mut props = check_write(kind, body, true)?;
+    let n = sf.table(kind).peek_next_id();
+    let id = render::encode(kind, n);
+    props.insert("Id".into(), Value::String(id.clone()));
+    derive(kind, &mut props, now, true);
+    sf.table(kind).create(props, now);
+    Ok(id)
+}
+
+/// Applies a partial update; `Ok(false)` when the record does not exist.
+pub(crate) fn patch(
+    sf: &mut Salesforce,
+    kind: Kind,
+    id: &str,
+    body: &Map<String, Value>,
+    now: i64,
+) -> Result<bool, (&'static str, String, Vec<String>)> {
+    let changes = check_write(kind, body, false)?;
+    let Some((n, mut props)) =
+        render::decode(kind, id).and_then(|n| sf.table(kind).get(n).map(|p| (n, p)))
+    else {
+        return Ok(false);
+    };
+    props.extend(changes);
+    derive(kind, &mut props, now, false);
+    sf.table(kind).put(n, props, now);
+    Ok(true)
+}
+
+fn body_object(body: &[u8]) -> Option<Map<String, Value>> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+fn malformed() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "JSON_PARSER_ERROR",
+        "The request body is not a JSON object.",
+        &[],
+    )
+}
+
+pub async fn create(
+    State(emu): State<Arc<Emulator>>,
+    Path(sobject): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(kind) = render::kind_of(&sobject) else {
+        return unknown_sobject(&sobject);
+    };
+    let Some(body) = body_object(&body) else {
+        return malformed();
+    };
+    match insert(&mut emu.salesforce(), kind, &body, now_ms()) {
+        Ok(id) => (
+            StatusCode::CREATED,
+            Json(json!({"id": id, "success": true, "errors": []})),
+        )
+            .into_response(),
+        Err((code, message, fields)) => error(
+            StatusCode::BAD_REQUEST,
+            code,
+            message,
+            &fields.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+    }
+}
+
+pub async fn update(
+    State(emu): State<Arc<Emulator>>,
+    Path((sobject, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some(kind) = render::kind_of(&sobject) else {
+        return unknown_sobject(&sobject);
+    };
+    let Some(body) = body_object(&body) else {
+        return malformed();
+    };
+    match patch(&mut emu.salesforce(), kind, &id, &body, now_ms()) {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => not_found(),
+        Err((code, message, fields)) => error(
+            StatusCode::BAD_REQUEST,
+            code,
+            message,
+            &fields.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+    }
+}
+
+pub async fn delete(
+    State(emu): State<Arc<Emulator>>,
+    Path((sobject, id)): Path<(String, String)>,
+) -> Response {
+    let Some(kind) = render::kind_of(&sobject) else {
+        return unknown_sobject(&sobject);
+    };
+    let mut sf = emu.salesforce();
+    match render::decode(kind, &id) {
+        Some(n) if sf.table(kind).delete(n) => StatusCode::NO_CONTENT.into_response(),
+        _ => not_found(),
+    }
+}

@@ -1,0 +1,175 @@
+//! The fields each emulated sObject has, as describe reports them; writes are checked against them.
+
+use serde_json::{Value, json};
+
+use crate::seed::{Kind, STAGES};
+
+/// (API name, label, type, required on create, createable)
+type Field = (&'static str, &'static str, &'static str, bool, bool);
+
+pub fn fields(kind: Kind) -> &'static [Field] {
+    match kind {
+        Kind::Company => &[
+            ("Id", "Account ID", "id", false, false),
+            ("Name", "Account Name", "string", true, true),
+            ("Website", "Website", "url", false, true),
+            ("Phone", "Account Phone", "phone", false, true),
+            ("BillingCity", "Billing City", "string", false, true),
+            ("BillingCountry", "Billing Country", "string", false, true),
+            ("Industry", "Industry", "picklist", false, true),
+            ("NumberOfEmployees", "Employees", "int", false, true),
+            ("OwnerId", "Owner ID", "reference", false, true),
+            (
+                "Lead_Source_Detail__c",
+                "Lead source detail",
+                "picklist",
+                false,
+                true,
+            ),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
+        Kind::Person => &[
+            ("Id", "Contact ID", "id", false, false),
+            ("FirstName", "First Name", "string", false, true),
+            ("LastName", "Last Name", "string", true, true),
+            ("Name", "Full Name", "string", false, false),
+            ("Email", "Email", "email", false, true),
+            ("Phone", "Business Phone", "phone", false, true),
+            ("Title", "Title", "string", false, true),
+            ("AccountId", "Account ID", "reference", false, true),
+            ("MailingCity", "Mailing City", "string", false, true),
+            ("MailingCountry", "Mailing Country", "string", false, true),
+            ("OwnerId", "Owner ID", "reference", false, true),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
+        Kind::Deal => &[
+            ("Id", "Opportunity ID", "id", false, false),
+            ("Name", "Name", "string", true, true),
+            ("Amount", "Amount", "currency", false, true),
+            ("StageName", "Stage", "picklist", true, true),
+            ("Probability", "Probability (%)", "percent", false, true),
+            ("IsClosed", "Closed", "boolean", false, false),
+            ("IsWon", "Won", "boolean", false, false),
+            ("CloseDate", "Close Date", "date", true, true),
+            ("AccountId", "Account ID", "reference", false, true),
+            ("ContactId", "Contact ID", "reference", false, true),
+            ("OwnerId", "Owner ID", "reference", false, true),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
+        Kind::Note => &[
+            ("Id", "Activity ID", "id", false, false),
+            ("Subject", "Subject", "combobox", false, true),
+            ("Description", "Description", "textarea", false, true),
+            ("Status", "Status", "picklist", false, true),
+            ("WhoId", "Name ID", "reference", false, true),
+            ("WhatId", "Related To ID", "reference", false, true),
+            ("OwnerId", "Assigned To ID", "reference", false, true),
+            ("ActivityDate", "Due Date Only", "date", false, true),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
+    }
+}
+
+/// The field's stored spelling, if the sObject has it (API names are case-insensitive).
+pub fn field_name(kind: Kind, name: &str) -> Option<&'static str> {
+    fields(kind)
+        .iter()
+        .find(|f| f.0.eq_ignore_ascii_case(name))
+        .map(|f| f.0)
+}
+
+pub fn is_createable(kind: Kind, name: &str) -> bool {
+    fields(kind).iter().any(|f| f.0 == name && f.4)
+}
+
+pub fn required(kind: Kind) -> Vec<&'static str> {
+    fields(kind).iter().filter(|f| f.3).map(|f| f.0).collect()
+}
+
+pub fn describe(kind: Kind, sobject: &str) -> Value {
+    let fields: Vec<Value> = fields(kind)
+        .iter()
+        .map(|&(name, label, kind_name, required, createable)| {
+            let picklist: Vec<Value> = match name {
+                "StageName" => STAGES.iter().enumerate().map(|(i, s)| json!({"value": s.0, "label": s.0, "active": true, "defaultValue": i == 0})).collect(),
+                "Lead_Source_Detail__c" => ["Webinar", "Trade show", "Referral"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
+                _ => vec![],
+            };
+            let reference_to: Vec<&str> = match name {
+                "AccountId" | "WhatId" => vec!["Account"],
+                "ContactId" | "WhoId" => vec!["Contact"],
+                "OwnerId" => vec!["User"],
+                _ => vec![],
+            };
+            json!({
+                "name": name, "label": label, "type": kind_name, "length": if kind_name == "string" { 255 } else { 0 },
+                "nillable": !required && createable, "createable": createable, "updateable": createable,
+                "custom": name.ends_with("__c"), "externalId": false, "referenceTo": reference_to, "picklistValues": picklist,
+            })
+        })
+        .collect();
+    json!({
+        "name": sobject, "label": sobject, "custom": false, "queryable": true, "createable": true, "updateable": true,
+        "fields": fields, "recordTypeInfos": [], "childRelationships": [], "urls": {},
+    })
+}

@@ -1,0 +1,313 @@
+//! Contract tests: the emulated Salesforce answers with the paths, status codes, headers, JSON keys,
+//! query paging and error bodies of CONTRACTS.md §3.
+
+use bridge_fakecrm::{Config, Running, start};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+struct Sf {
+    running: Running,
+    client: Client,
+}
+
+impl Sf {
+    async fn new(config: Config) -> Self {
+        Sf {
+            running: start(config).await.expect("emulator starts"),
+            client: Client::new(),
+        }
+    }
+
+    /// `path` is relative to instance_url, as `nextRecordsUrl` is.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let d = &self.running.description.salesforce;
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", d.instance_url))
+            .bearer_auth(&d.access_token);
+        if let Some(b) = body {
+            request = request.json(&b);
+        }
+        let r = request.send().await.unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn query(&self, soql: &str) -> (StatusCode, Value) {
+        let d = &self.running.description.salesforce;
+        let r = self
+            .client
+            .get(format!("{}/services/data/v60.0/query", d.instance_url))
+            .query(&[("q", soql)])
+            .bearer_auth(&d.access_token)
+            .header("Sforce-Query-Options", "batchSize=200")
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap())
+    }
+}
+
+const V: &str = "/services/data/v60.0";
+
+fn relaxed(records: u32) -> Config {
+    Config {
+        records,
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn sessions_quota_and_the_limit_header() {
+    let sf = Sf::new(Config {
+        records: 5,
+        salesforce_daily: 3,
+        ..Config::default()
+    })
+    .await;
+    let d = &sf.running.description.salesforce;
+    let versions: Value = sf
+        .client
+        .get(format!("{}/services/data/", d.instance_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        versions[0]["version"], "60.0",
+        "the version list needs no session"
+    );
+    let r = sf
+        .client
+        .get(format!("{}{V}/limits", d.instance_url))
+        .bearer_auth("00Dbad")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()[0]["errorCode"],
+        "INVALID_SESSION_ID",
+        "errors are JSON arrays"
+    );
+
+    let mut last = None;
+    for _ in 0..4 {
+        last = Some(sf.call(Method::GET, &format!("{V}/limits"), None).await);
+    }
+    let (status, headers, body) = last.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the daily quota is a 403, not a 429"
+    );
+    assert_eq!(body[0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
+    assert_eq!(headers["sforce-limit-info"], "api-usage=3/3");
+}
+
+#[tokio::test]
+async fn a_query_pages_through_next_records_url_until_done() {
+    let sf = Sf::new(relaxed(1_000)).await;
+    let (status, mut body) = sf.query("SELECT Id, Name, Email FROM Contact").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["totalSize"], 1_000);
+    let mut ids = Vec::new();
+    loop {
+        for r in body["records"].as_array().unwrap() {
+            assert_eq!(r["attributes"]["type"], "Contact");
+            let id = r["Id"].as_str().unwrap().to_owned();
+            assert!(id.len() == 18 && id.starts_with("003"), "{id}");
+            assert_eq!(
+                r.as_object().unwrap().len(),
+                4,
+                "attributes + the three fields asked for"
+            );
+            ids.push(id);
+        }
+        if body["done"] == true {
+            assert!(body.get("nextRecordsUrl").is_none());
+            break;
+        }
+        let next = body["nextRecordsUrl"].as_str().unwrap().to_owned();
+        assert!(next.starts_with("/services/data/v60.0/query/"), "{next}");
+        let (status, _, page) = sf.call(Method::GET, &next, None).await;
+        assert_eq!(status, StatusCode::OK);
+        body = page;
+    }
+    assert_eq!(ids.len(), 1_000);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1_000);
+}
+
+#[tokio::test]
+async fn an_incremental_query_on_system_modstamp_is_ordered_with_ties_by_id() {
+    let sf = Sf::new(relaxed(2_000)).await;
+    let (status, body) = sf
+        .query("SELECT Id, SystemModstamp FROM Account WHERE SystemModstamp > 2026-04-01T00:00:00Z ORDER BY SystemModstamp, Id")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows: Vec<(String, String)> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["SystemModstamp"].as_str().unwrap().to_owned(),
+                r["Id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|(t, _)| t.as_str() > "2026-04-01T00:00:00.000+0000" && t.ends_with("+0000"))
+    );
+    assert!(rows.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[tokio::test]
+async fn bad_soql_unknown_objects_and_fields_get_their_error_codes() {
+    let sf = Sf::new(relaxed(5)).await;
+    for (soql, code) in [
+        ("SELEC Id FROM Contact", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Widget__c", "INVALID_TYPE"),
+        ("SELECT Id, Foo FROM Contact", "INVALID_FIELD"),
+        ("SELECT Id FROM Contact WHERE Bar = 'x'", "INVALID_FIELD"),
+    ] {
+        let (status, body) = sf.query(soql).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{soql}");
+        assert_eq!(body[0]["errorCode"], code, "{soql}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn sobject_create_read_update_delete_with_salesforces_status_codes() {
+    let sf = Sf::new(relaxed(5)).await;
+    let (status, _, body) = sf
+        .call(
+            Method::POST,
+            &format!("{V}/sobjects/Contact"),
+            Some(json!({"FirstName": "Ann"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body[0]["errorCode"], "REQUIRED_FIELD_MISSING");
+    assert_eq!(body[0]["fields"], json!(["LastName"]));
+    let (status, _, body) = sf
+        .call(
+            Method::POST,
+            &format!("{V}/sobjects/Contact"),
+            Some(json!({"LastName": "Lee", "Email": "ann@@x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body[0]["errorCode"], "INVALID_EMAIL_ADDRESS");
+    let (status, _, body) = sf
+        .call(
+            Method::POST,
+            &format!("{V}/sobjects/Contact"),
+            Some(json!({"LastName": "Lee", "Shoe__c": 42})),
+        )
+        .await;
+    assert_eq!(
+        (status, body[0]["errorCode"].clone()),
+        (StatusCode::BAD_REQUEST, json!("INVALID_FIELD"))
+    );
+
+    let (status, _, created) = sf
+        .call(
+            Method::POST,
+            &format!("{V}/sobjects/Contact"),
+            Some(json!({"FirstName": "Ann", "LastName": "Lee", "Email": "ann@lee.example"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (created["success"].clone(), created["errors"].clone()),
+        (json!(true), json!([]))
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (_, _, read) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Contact/{id}?fields=Name,Email,LastModifiedDate"),
+            None,
+        )
+        .await;
+    assert_eq!(read["Name"], "Ann Lee");
+    assert!(
+        read["LastModifiedDate"]
+            .as_str()
+            .unwrap()
+            .ends_with("+0000")
+    );
+
+    let (status, _, _) = sf
+        .call(
+            Method::PATCH,
+            &format!("{V}/sobjects/Contact/{id}"),
+            Some(json!({"Title": "CFO"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, _, read) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Contact/{}", &id[..15]),
+            None,
+        )
+        .await;
+    assert_eq!(read["Title"], "CFO", "the 15-character id works too");
+    assert_eq!(read["Email"], "ann@lee.example");
+    let (status, _, _) = sf
+        .call(Method::DELETE, &format!("{V}/sobjects/Contact/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, body) = sf
+        .call(Method::GET, &format!("{V}/sobjects/Contact/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body[0]["errorCode"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn describe_lists_fields_with_picklists_and_references() {
+    let sf = Sf::new(relaxed(5)).await;
+    let (status, _, d) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Opportunity/describe"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let stage = d["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "StageName")
+        .unwrap();
+    assert_eq!(stage["type"], "picklist");
+    assert!(
+        stage["picklistValues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["value"] == "Closed Won")
+    );
+    let account = d["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "AccountId")
+        .unwrap();
+    assert_eq!(account["referenceTo"], json!(["Account"]));
+}
