@@ -37,6 +37,8 @@ pub struct Emulator {
     salesforce: Mutex<salesforce::Salesforce>,
     faults: Mutex<HashMap<Provider, Faults>>,
     pub(crate) request_seq: AtomicU64,
+    /// `http://127.0.0.1:PORT`, known once the listener is bound.
+    base: std::sync::OnceLock<String>,
     requests: Mutex<VecDeque<LoggedRequest>>,
 }
 
@@ -71,6 +73,7 @@ impl Emulator {
                     .collect(),
             ),
             request_seq: AtomicU64::new(0),
+            base: std::sync::OnceLock::new(),
             requests: Mutex::new(VecDeque::new()),
             seed,
             config,
@@ -115,6 +118,10 @@ impl Emulator {
     pub(crate) fn salesforce(&self) -> MutexGuard<'_, salesforce::Salesforce> {
         lock(&self.salesforce)
     }
+
+    pub(crate) fn base_url(&self) -> &str {
+        self.base.get().map(String::as_str).unwrap_or_default()
+    }
 }
 
 /// A panic in one request must not take the emulator down for the rest of a test run.
@@ -146,6 +153,10 @@ pub struct SalesforceAccess {
     pub client_id: String,
     pub client_secret: String,
     pub username: String,
+    pub authorize_url: String,
+    pub token_url: String,
+    /// The private key a connected app signs JWT bearer assertions with (a test key; see keys/README.md).
+    pub jwt_private_key_path: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -192,6 +203,7 @@ impl Running {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
+        let _ = std::fs::remove_file(&self.description.salesforce.jwt_private_key_path);
     }
 }
 
@@ -201,6 +213,9 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let emulator = Arc::new(Emulator::new(config));
     let base = format!("http://{addr}");
+    let _ = emulator.base.set(base.clone());
+    let key_path = std::env::temp_dir().join(format!("fakecrm-{}-salesforce-jwt.key", addr.port()));
+    std::fs::write(&key_path, salesforce::JWT_PRIVATE_KEY)?;
     let description = Description {
         hubspot: {
             let hs = emulator.hubspot();
@@ -237,6 +252,9 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
                 client_id: sf.oauth.client_id.clone(),
                 client_secret: sf.oauth.client_secret.clone(),
                 username: sf.username.clone(),
+                authorize_url: format!("{base}/salesforce/login/services/oauth2/authorize"),
+                token_url: format!("{base}/salesforce/login/services/oauth2/token"),
+                jwt_private_key_path: key_path.display().to_string(),
             }
         },
         admin_url: format!("{base}/_admin"),
@@ -266,6 +284,10 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
                 Provider::Salesforce,
                 salesforce::instance_router(emulator.clone()),
             ),
+        )
+        .nest(
+            "/salesforce/login",
+            salesforce::login_router(emulator.clone()),
         )
         .nest("/_admin", admin::router(emulator.clone()));
     let (tx, rx) = oneshot::channel::<()>();

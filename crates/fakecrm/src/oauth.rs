@@ -132,6 +132,14 @@ impl OAuth {
         }
     }
 
+    /// An access token alone, for grants that never get a refresh token (Salesforce's JWT bearer flow).
+    pub fn issue_without_refresh(&mut self) -> String {
+        let access_token = self.token("access");
+        self.access
+            .insert(access_token.clone(), Instant::now() + self.lifetime);
+        access_token
+    }
+
     /// `grant_type=authorization_code`: a code is good once; with a challenge the verifier must match.
     pub fn exchange_code(
         &mut self,

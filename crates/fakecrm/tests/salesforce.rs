@@ -311,3 +311,208 @@ async fn describe_lists_fields_with_picklists_and_references() {
         .unwrap();
     assert_eq!(account["referenceTo"], json!(["Account"]));
 }
+
+mod sign_in {
+    use super::*;
+
+    fn challenge(verifier: &str) -> String {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()))
+    }
+
+    async fn code(sf: &Sf, verifier: &str) -> String {
+        let d = &sf.running.description.salesforce;
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = client
+            .get(&d.authorize_url)
+            .query(&[
+                ("response_type", "code"),
+                ("client_id", d.client_id.as_str()),
+                ("redirect_uri", "http://127.0.0.1:9/cb"),
+                ("state", "st"),
+                ("code_challenge", challenge(verifier).as_str()),
+                ("code_challenge_method", "S256"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FOUND);
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.ends_with("&state=st"), "{location}");
+        location
+            .split("code=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn exchange(sf: &Sf, code: &str, verifier: Option<&str>) -> (StatusCode, Value) {
+        let d = &sf.running.description.salesforce;
+        let mut form = vec![
+            ("grant_type", "authorization_code".to_owned()),
+            ("client_id", d.client_id.clone()),
+            ("client_secret", d.client_secret.clone()),
+            ("code", code.to_owned()),
+            ("redirect_uri", "http://127.0.0.1:9/cb".to_owned()),
+        ];
+        if let Some(v) = verifier {
+            form.push(("code_verifier", v.to_owned()));
+        }
+        let r = sf
+            .client
+            .post(&d.token_url)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_web_server_flow_returns_instance_url_and_refreshes_without_a_new_refresh_token() {
+        let sf = Sf::new(relaxed(5)).await;
+        let verifier = "sf-verifier-sf-verifier-sf-verifier-sf-verifier";
+        let c = code(&sf, verifier).await;
+        let (status, tokens) = exchange(&sf, &c, Some(verifier)).await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        assert!(
+            tokens.get("expires_in").is_none(),
+            "Salesforce sends no expires_in"
+        );
+        for key in [
+            "access_token",
+            "refresh_token",
+            "signature",
+            "instance_url",
+            "id",
+            "issued_at",
+        ] {
+            assert!(tokens[key].is_string(), "{key}: {tokens}");
+        }
+        assert_eq!(tokens["token_type"], "Bearer");
+        let instance = tokens["instance_url"].as_str().unwrap();
+        assert_eq!(instance, sf.running.description.salesforce.instance_url);
+        let r = sf
+            .client
+            .get(format!("{instance}{V}/limits"))
+            .bearer_auth(tokens["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "the session works on instance_url"
+        );
+
+        let d = &sf.running.description.salesforce;
+        let refreshed: Value = sf
+            .client
+            .post(&d.token_url)
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", d.client_id.as_str()),
+                ("client_secret", d.client_secret.as_str()),
+                ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(refreshed["access_token"].is_string());
+        assert!(
+            refreshed.get("refresh_token").is_none(),
+            "no rotation: no refresh_token on refresh"
+        );
+    }
+
+    #[tokio::test]
+    async fn pkce_errors_are_salesforces() {
+        let sf = Sf::new(relaxed(5)).await;
+        let verifier = "another-verifier-another-verifier-another-ver";
+        let c = code(&sf, verifier).await;
+        let (status, body) = exchange(&sf, &c, None).await;
+        assert_eq!(
+            (status, body["error"].clone()),
+            (StatusCode::BAD_REQUEST, json!("invalid_grant"))
+        );
+        let c = code(&sf, verifier).await;
+        let (_, body) = exchange(&sf, &c, Some("wrong")).await;
+        assert_eq!(body["error"], "invalid_request");
+    }
+
+    fn assertion(sf: &Sf, sub: &str, exp_offset: i64) -> String {
+        use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+        let d = &sf.running.description.salesforce;
+        let pem = std::fs::read(&d.jwt_private_key_path).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let claims =
+            json!({"iss": d.client_id, "sub": sub, "aud": d.base_url, "exp": now + exp_offset});
+        encode(
+            &Header::new(Algorithm::RS256),
+            &claims,
+            &EncodingKey::from_rsa_pem(&pem).unwrap(),
+        )
+        .unwrap()
+    }
+
+    async fn jwt_grant(sf: &Sf, assertion: &str) -> (StatusCode, Value) {
+        let r = sf
+            .client
+            .post(&sf.running.description.salesforce.token_url)
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("assertion", assertion),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_jwt_bearer_flow_verifies_the_rs256_assertion() {
+        let sf = Sf::new(relaxed(5)).await;
+        let username = sf.running.description.salesforce.username.clone();
+        let (status, tokens) = jwt_grant(&sf, &assertion(&sf, &username, 180)).await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        assert!(
+            tokens.get("refresh_token").is_none(),
+            "the JWT flow issues no refresh token"
+        );
+        let r = sf
+            .client
+            .get(format!(
+                "{}{V}/limits",
+                tokens["instance_url"].as_str().unwrap()
+            ))
+            .bearer_auth(tokens["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+
+        let (status, body) = jwt_grant(&sf, &assertion(&sf, "someone.else@example.com", 180)).await;
+        assert_eq!(
+            (status, body["error"].clone()),
+            (StatusCode::BAD_REQUEST, json!("invalid_grant"))
+        );
+        let (_, body) = jwt_grant(&sf, &assertion(&sf, &username, -600)).await;
+        assert_eq!(body["error"], "invalid_grant", "an expired assertion");
+        let mut tampered = assertion(&sf, &username, 180);
+        let last = tampered.pop().unwrap();
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        let (_, body) = jwt_grant(&sf, &tampered).await;
+        assert_eq!(body["error"], "invalid_grant", "a bad signature");
+    }
+}

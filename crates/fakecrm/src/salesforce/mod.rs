@@ -2,6 +2,7 @@
 //! for the API (`instance_url`), bearer sessions, sObject CRUD with 18-character ids, describe, the daily
 //! API quota with `Sforce-Limit-Info` and 403 `REQUEST_LIMIT_EXCEEDED`, errors as JSON arrays.
 
+mod oauth;
 mod query;
 pub mod render;
 mod rest;
@@ -19,6 +20,8 @@ use axum::{
     routing::get,
 };
 use serde_json::json;
+
+pub use oauth::JWT_PRIVATE_KEY;
 
 use crate::{
     Emulator,
@@ -90,6 +93,14 @@ pub(crate) fn error(
         item["fields"] = json!(fields);
     }
     (status, Json(json!([item]))).into_response()
+}
+
+/// The login host: OAuth authorize and token endpoints.
+pub fn login_router(emulator: Arc<Emulator>) -> Router {
+    Router::new()
+        .route("/services/oauth2/authorize", get(oauth::authorize))
+        .route("/services/oauth2/token", axum::routing::post(oauth::token))
+        .with_state(emulator)
 }
 
 /// The instance host: everything under `/services/data`.
