@@ -516,3 +516,83 @@ mod sign_in {
         assert_eq!(body["error"], "invalid_grant", "a bad signature");
     }
 }
+
+#[tokio::test]
+async fn collections_answer_200_per_record_and_all_or_none_writes_nothing_on_a_failure() {
+    let sf = Sf::new(relaxed(5)).await;
+    let path = format!("{V}/composite/sobjects");
+    let too_many: Vec<Value> = (0..201)
+        .map(|i| json!({"attributes": {"type": "Contact"}, "LastName": format!("L{i}")}))
+        .collect();
+    let (status, _, _) = sf
+        .call(
+            Method::POST,
+            &path,
+            Some(json!({"allOrNone": false, "records": too_many})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let records = json!([
+        {"attributes": {"type": "Contact"}, "LastName": "Good"},
+        {"attributes": {"type": "Contact"}, "FirstName": "No last name"},
+    ]);
+    let (status, _, body) = sf
+        .call(
+            Method::POST,
+            &path,
+            Some(json!({"allOrNone": true, "records": records})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "200 even when records fail");
+    assert_eq!(
+        body[0]["errors"][0]["statusCode"],
+        "ALL_OR_NONE_OPERATION_ROLLED_BACK"
+    );
+    assert_eq!(
+        body[1]["errors"][0]["statusCode"], "REQUIRED_FIELD_MISSING",
+        "item errors use statusCode"
+    );
+    let (_, _, count) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/query?q=SELECT+Id+FROM+Contact+WHERE+LastName+%3D+%27Good%27"),
+            None,
+        )
+        .await;
+    assert_eq!(count["totalSize"], 0, "all or none wrote nothing");
+
+    let (_, _, body) = sf
+        .call(
+            Method::POST,
+            &path,
+            Some(json!({"allOrNone": false, "records": records})),
+        )
+        .await;
+    assert_eq!(body[0]["success"], true);
+    assert_eq!(body[1]["success"], false);
+    let good = body[0]["id"].as_str().unwrap().to_owned();
+
+    let (_, _, body) = sf
+        .call(Method::PATCH, &path, Some(json!({"allOrNone": false, "records": [{"attributes": {"type": "Contact"}, "id": good, "Title": "CEO"}]})))
+        .await;
+    assert_eq!(body[0]["success"], true);
+    let (_, _, read) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Contact/{good}?fields=Title"),
+            None,
+        )
+        .await;
+    assert_eq!(read["Title"], "CEO");
+
+    let (_, _, body) = sf
+        .call(
+            Method::DELETE,
+            &format!("{path}?ids={good},003000000000000AAA&allOrNone=false"),
+            None,
+        )
+        .await;
+    assert_eq!(body[0]["success"], true);
+    assert_eq!(body[1]["success"], false);
+}

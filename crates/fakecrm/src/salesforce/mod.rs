@@ -2,6 +2,7 @@
 //! for the API (`instance_url`), bearer sessions, sObject CRUD with 18-character ids, describe, the daily
 //! API quota with `Sforce-Limit-Info` and 403 `REQUEST_LIMIT_EXCEEDED`, errors as JSON arrays.
 
+mod composite;
 mod oauth;
 mod query;
 pub mod render;
@@ -109,6 +110,12 @@ pub fn instance_router(emulator: Arc<Emulator>) -> Router {
     let api = Router::new()
         .route(&format!("{version}/limits"), get(rest::limits))
         .route(&format!("{version}/query"), get(query::query))
+        .route(
+            &format!("{version}/composite/sobjects"),
+            axum::routing::post(composite::create)
+                .patch(composite::update)
+                .delete(composite::delete),
+        )
         .route(&format!("{version}/query/{{locator}}"), get(query::more))
         .route(
             &format!("{version}/sobjects/{{sobject}}/describe"),
