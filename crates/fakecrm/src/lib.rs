@@ -60,7 +60,11 @@ impl Emulator {
                 config.close_per_s,
                 config.token_lifetime,
             )),
-            pipedrive: Mutex::new(pipedrive::Pipedrive::new(seed, config.pipedrive_per_2s)),
+            pipedrive: Mutex::new(pipedrive::Pipedrive::new(
+                seed,
+                config.pipedrive_per_2s,
+                config.token_lifetime,
+            )),
             salesforce: Mutex::new(salesforce::Salesforce::new(
                 seed,
                 config.salesforce_daily,
@@ -164,6 +168,10 @@ pub struct PipedriveAccess {
     /// Ends in `/api/v1`; the v2 API is beside it at `/api/v2`.
     pub base_url: String,
     pub api_token: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub authorize_url: String,
+    pub token_url: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -239,9 +247,16 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
                 token_url: format!("{base}/close/oauth2/token/"),
             }
         },
-        pipedrive: PipedriveAccess {
-            base_url: format!("{base}/pipedrive/api/v1"),
-            api_token: emulator.pipedrive().api_token.clone(),
+        pipedrive: {
+            let pd = emulator.pipedrive();
+            PipedriveAccess {
+                base_url: format!("{base}/pipedrive/api/v1"),
+                api_token: pd.api_token.clone(),
+                client_id: pd.oauth.client_id.clone(),
+                client_secret: pd.oauth.client_secret.clone(),
+                authorize_url: format!("{base}/pipedrive/oauth/authorize"),
+                token_url: format!("{base}/pipedrive/oauth/token"),
+            }
         },
         salesforce: {
             let sf = emulator.salesforce();

@@ -379,3 +379,90 @@ async fn the_burst_window_answers_429_request_over_limit() {
     assert_eq!(headers["x-ratelimit-remaining"], "0");
     assert_eq!(body["error"], "Request over limit");
 }
+
+#[tokio::test]
+async fn oauth_uses_basic_client_auth_returns_api_domain_and_keeps_the_refresh_token() {
+    let pd = Pd::new(relaxed(5)).await;
+    let d = &pd.running.description.pipedrive;
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client
+        .get(&d.authorize_url)
+        .query(&[
+            ("client_id", d.client_id.as_str()),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("state", "s1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("&state=s1"), "{location}");
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let r = client
+        .post(&d.token_url)
+        .basic_auth(&d.client_id, Some(&d.client_secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let tokens: Value = r.json().await.unwrap();
+    let api_domain = tokens["api_domain"].as_str().unwrap();
+    let me = client
+        .get(format!("{api_domain}/api/v1/users/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        StatusCode::OK,
+        "calls go to api_domain with the bearer token"
+    );
+
+    let refreshed: Value = client
+        .post(&d.token_url)
+        .basic_auth(&d.client_id, Some(&d.client_secret))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        refreshed["refresh_token"], tokens["refresh_token"],
+        "Pipedrive keeps the refresh token"
+    );
+    assert_ne!(refreshed["access_token"], tokens["access_token"]);
+
+    let wrong = client
+        .post(&d.token_url)
+        .basic_auth(&d.client_id, Some("not-the-secret"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+}

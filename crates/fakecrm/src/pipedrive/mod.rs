@@ -3,6 +3,7 @@
 //! custom fields keyed by 40-character hashes, person merge, field discovery, pipelines and stages,
 //! the 2-second burst window with `x-ratelimit-*` headers, and Pipedrive's error envelope.
 
+mod oauth;
 mod objects;
 pub mod render;
 
@@ -32,6 +33,7 @@ const WINDOW: Duration = Duration::from_secs(2);
 
 pub struct Pipedrive {
     pub api_token: String,
+    pub oauth: crate::oauth::OAuth,
     tables: HashMap<Kind, Table>,
     per_window: u32,
     window_started: Instant,
@@ -39,7 +41,7 @@ pub struct Pipedrive {
 }
 
 impl Pipedrive {
-    pub fn new(seed: Seed, per_2s: u32) -> Self {
+    pub fn new(seed: Seed, per_2s: u32, token_lifetime: Duration) -> Self {
         let tables = Kind::ALL
             .into_iter()
             .map(|kind| {
@@ -56,6 +58,13 @@ impl Pipedrive {
             api_token: format!(
                 "{:040x}",
                 crate::seed::mix(&[seed.seed, 31]) as u128 * 0x1_0000_0001
+            ),
+            oauth: crate::oauth::OAuth::new(
+                "fakecrm-pipedrive-client".into(),
+                format!("pd-secret-{:x}", crate::seed::mix(&[seed.seed, 32])),
+                token_lifetime,
+                false,
+                crate::seed::mix(&[seed.seed, 33]),
             ),
             tables,
             per_window: per_2s,
@@ -105,7 +114,11 @@ pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response 
 }
 
 pub fn router(emulator: Arc<Emulator>) -> Router {
-    Router::new()
+    let oauth = Router::new()
+        .route("/oauth/authorize", get(oauth::authorize))
+        .route("/oauth/token", axum::routing::post(oauth::token))
+        .with_state(emulator.clone());
+    let api = Router::new()
         .route("/api/v1/users/me", get(objects::me))
         .route("/api/v1/users", get(objects::users))
         .route("/api/v1/pipelines", get(objects::pipelines))
@@ -132,7 +145,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
                 .delete(objects::delete),
         )
         .layer(middleware::from_fn_with_state(emulator.clone(), guard))
-        .with_state(emulator)
+        .with_state(emulator);
+    oauth.merge(api)
 }
 
 fn token_of(request: &Request) -> Option<String> {
@@ -154,7 +168,22 @@ fn token_of(request: &Request) -> Option<String> {
 async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
     let (limit, remaining, reset) = {
         let mut pd = emu.pipedrive();
-        if token_of(&request).as_deref() != Some(pd.api_token.as_str()) {
+        let bearer = request
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        if let Some(Err(_)) = bearer.as_deref().and_then(|t| pd.oauth.check(t)) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "Invalid token: access_token is invalid",
+            );
+        }
+        let by_oauth = bearer
+            .as_deref()
+            .is_some_and(|t| pd.oauth.check(t).is_some());
+        if !by_oauth && token_of(&request).as_deref() != Some(pd.api_token.as_str()) {
             let body = json!({
                 "success": false, "error": "unauthorized access", "errorCode": 401,
                 "error_info": "Please check developers.pipedrive.com", "data": null, "additional_data": null,
