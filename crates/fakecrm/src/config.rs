@@ -88,6 +88,8 @@ pub struct Config {
     pub hubspot_search_per_s: u32,
     /// Close: requests per second per API key.
     pub close_per_s: u32,
+    /// Close: how long an unused data/search cursor lives.
+    pub close_cursor_ttl: Duration,
     /// Pipedrive: requests per 2-second burst window per token.
     pub pipedrive_per_2s: u32,
     /// Salesforce: API requests per day for the org.
@@ -105,6 +107,7 @@ impl Default for Config {
             hubspot_per_10s: 190,
             hubspot_search_per_s: 4,
             close_per_s: 20,
+            close_cursor_ttl: Duration::from_secs(30),
             pipedrive_per_2s: 40,
             salesforce_daily: 100_000,
         }

@@ -451,3 +451,125 @@ async fn merging_a_lead_moves_its_contacts_and_opportunities_and_deletes_it() {
         .await;
     assert_eq!(moved["lead_id"], destination_id.as_str());
 }
+
+fn search_body(since: &str, cursor: Option<&str>, limit: u64) -> Value {
+    json!({
+        "query": {"type": "and", "queries": [
+            {"type": "object_type", "object_type": "contact"},
+            {"type": "field_condition",
+             "field": {"type": "regular_field", "object_type": "contact", "field_name": "date_updated"},
+             "condition": {"type": "moment_range", "on_or_after": {"type": "fixed_utc", "value": since}}},
+        ]},
+        "_fields": {"contact": ["id", "name", "date_updated"]},
+        "_limit": limit,
+        "cursor": cursor,
+    })
+}
+
+#[tokio::test]
+async fn data_search_pages_with_cursors_in_date_updated_order() {
+    let close = Close::new(relaxed(800)).await;
+    let (status, _, body) = close
+        .call(
+            Method::POST,
+            "/data/search/",
+            Some(search_body("2026-03-01T00:00:00", None, 201)),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "_limit is at most 200: {body}"
+    );
+    let mut cursor: Option<String> = None;
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let (status, _, body) = close
+            .call(
+                Method::POST,
+                "/data/search/",
+                Some(search_body("2026-03-01T00:00:00", cursor.as_deref(), 100)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for r in body["data"].as_array().unwrap() {
+            assert_eq!(r["__object_type"], "contact");
+            assert_eq!(
+                r.as_object().unwrap().len(),
+                4,
+                "id, name, date_updated + __object_type: {r}"
+            );
+            seen.push(r["date_updated"].as_str().unwrap().to_owned());
+        }
+        match body["cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert!(seen.len() > 100);
+    assert!(seen.iter().all(|d| d.as_str() >= "2026-03-01T00:00:00"));
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[tokio::test]
+async fn a_data_search_cursor_expires() {
+    let close = Close::new(Config {
+        close_cursor_ttl: std::time::Duration::ZERO,
+        ..relaxed(300)
+    })
+    .await;
+    let (_, _, first) = close
+        .call(
+            Method::POST,
+            "/data/search/",
+            Some(search_body("2025-01-01T00:00:00", None, 10)),
+        )
+        .await;
+    let cursor = first["cursor"]
+        .as_str()
+        .expect("more than one page")
+        .to_owned();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let (status, _, body) = close
+        .call(
+            Method::POST,
+            "/data/search/",
+            Some(search_body("2025-01-01T00:00:00", Some(&cursor), 10)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("cursor"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn data_search_stops_at_ten_thousand_objects_per_sequence() {
+    let close = Close::new(relaxed(12_000)).await;
+    let mut cursor: Option<String> = None;
+    let mut total = 0;
+    loop {
+        let (status, _, body) = close
+            .call(
+                Method::POST,
+                "/data/search/",
+                Some(search_body("2000-01-01T00:00:00", cursor.as_deref(), 200)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        total += body["data"].as_array().unwrap().len();
+        match body["cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        total, 10_000,
+        "12,000 contacts match, one sequence yields 10,000"
+    );
+}

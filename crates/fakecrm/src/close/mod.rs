@@ -6,6 +6,7 @@ mod merge;
 mod oauth;
 mod objects;
 pub mod render;
+mod search;
 
 use std::{
     collections::HashMap,
@@ -40,6 +41,9 @@ pub struct Close {
     limit_per_s: u32,
     window_started: Instant,
     window_used: u32,
+    /// Open Advanced Filtering pagination sequences by cursor.
+    search_sequences: HashMap<String, search::Sequence>,
+    search_seq: u64,
 }
 
 impl Close {
@@ -74,6 +78,8 @@ impl Close {
             limit_per_s,
             window_started: Instant::now(),
             window_used: 0,
+            search_sequences: HashMap::new(),
+            search_seq: 0,
         }
     }
 
@@ -165,6 +171,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     let api = Router::new()
         .route("/api/v1/lead/merge/", axum::routing::post(merge::merge))
         .route("/api/v1/me/", get(objects::me))
+        .route("/api/v1/data/search/", axum::routing::post(search::search))
         .route("/api/v1/status/lead/", get(objects::lead_statuses))
         .route(
             "/api/v1/status/opportunity/",
