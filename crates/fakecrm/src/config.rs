@@ -11,6 +11,8 @@ pub struct Faults {
     pub drop_rate: f64,
     pub malformed_rate: f64,
     pub latency_ms: u64,
+    /// Bodies trickle out in four pieces spread over this many milliseconds.
+    pub slow_body_ms: u64,
     pub seed: u64,
 }
 
@@ -64,6 +66,7 @@ impl FromStr for Faults {
                 "drop_rate" => f.drop_rate = rate("a fraction from 0 to 1")?,
                 "malformed_rate" => f.malformed_rate = rate("a fraction from 0 to 1")?,
                 "latency_ms" => f.latency_ms = whole("milliseconds")?,
+                "slow_body_ms" => f.slow_body_ms = whole("milliseconds")?,
                 "seed" => f.seed = whole("a whole number")?,
                 other => return Err(FaultsError::UnknownKey(other.to_owned())),
             }
@@ -120,9 +123,10 @@ mod tests {
 
     #[test]
     fn a_fault_spec_parses_and_bad_ones_say_what_is_wrong() {
-        let f: Faults = "error_rate=0.1, rate_limit_rate=0.05,drop_rate=0,latency_ms=20,seed=7"
+        let f: Faults = "error_rate=0.1, rate_limit_rate=0.05,drop_rate=0,latency_ms=20,slow_body_ms=300,seed=7"
             .parse()
             .unwrap();
+        assert_eq!(f.slow_body_ms, 300);
         assert_eq!(f.error_rate, 0.1);
         assert_eq!(f.rate_limit_rate, 0.05);
         assert_eq!(f.latency_ms, 20);

@@ -19,7 +19,7 @@ use axum::{
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Emulator, Provider, seed::mix};
+use crate::{Emulator, Faults, Provider, seed::mix};
 
 /// One request as the emulator saw it.
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +50,7 @@ impl LoggedRequest {
 /// The most requests the log keeps; older ones are dropped first.
 pub const LOG_CAPACITY: usize = 1_000_000;
 
-fn fault_for(emu: &Emulator, provider: Provider, seq: u64) -> (Option<&'static str>, u64) {
+fn fault_for(emu: &Emulator, provider: Provider, seq: u64) -> (Option<&'static str>, Faults) {
     let f = emu.faults(provider);
     let roll =
         |salt: u64| (mix(&[f.seed, provider as u64, seq, salt]) % 1_000_000) as f64 / 1_000_000.0;
@@ -65,7 +65,7 @@ fn fault_for(emu: &Emulator, provider: Provider, seq: u64) -> (Option<&'static s
     } else {
         None
     };
-    (fault, f.latency_ms)
+    (fault, f)
 }
 
 /// The middleware: log, maybe delay, maybe answer with a fault instead of the route.
@@ -75,9 +75,9 @@ pub async fn inject(
     next: Next,
 ) -> Response {
     let seq = emu.request_seq.fetch_add(1, Ordering::Relaxed);
-    let (fault, latency) = fault_for(&emu, provider, seq);
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    let (fault, f) = fault_for(&emu, provider, seq);
+    if f.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
     }
     let (method, path) = (
         request.method().to_string(),
@@ -98,7 +98,37 @@ pub async fn inject(
         status: response.status().as_u16(),
         fault,
     });
+    if f.slow_body_ms > 0 && fault.is_none() {
+        return slow(response, Duration::from_millis(f.slow_body_ms)).await;
+    }
     response
+}
+
+/// The same answer, its body sent in four pieces with pauses between them.
+async fn slow(response: Response, total: Duration) -> Response {
+    let (mut parts, body) = response.into_parts();
+    // A trickled body has no length announced up front: it goes out chunked.
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let step = bytes.len().div_ceil(4).max(1);
+    let pieces: Vec<axum::body::Bytes> = bytes
+        .chunks(step)
+        .map(axum::body::Bytes::copy_from_slice)
+        .collect();
+    Response::from_parts(parts, Body::from_stream(trickle(pieces, total / 4)))
+}
+
+fn trickle(
+    pieces: Vec<axum::body::Bytes>,
+    pause: Duration,
+) -> impl tokio_stream::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    use tokio_stream::StreamExt;
+    tokio_stream::iter(pieces).then(move |piece| async move {
+        tokio::time::sleep(pause).await;
+        Ok(piece)
+    })
 }
 
 fn server_error(provider: Provider) -> Response {

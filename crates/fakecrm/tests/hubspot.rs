@@ -693,6 +693,41 @@ mod faults {
     }
 
     #[tokio::test]
+    async fn a_slow_body_is_streamed_and_arrives_whole() {
+        let (running, client) = emulator(relaxed(20)).await;
+        let hs = hs(&running, &client);
+        let url = format!("{}/crm/v3/objects/contacts?limit=20", hs.base);
+        let plain = client
+            .get(&url)
+            .bearer_auth(&hs.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            plain.headers().contains_key("content-length"),
+            "a normal answer has its length"
+        );
+        set_faults(&running, &client, "slow_body_ms=80").await;
+        let slow = client
+            .get(&url)
+            .bearer_auth(&hs.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !slow.headers().contains_key("content-length"),
+            "a slow body is streamed"
+        );
+        assert_eq!(slow.headers()["transfer-encoding"], "chunked");
+        let parsed: Value = slow.json().await.unwrap();
+        assert_eq!(
+            parsed["results"].as_array().unwrap().len(),
+            20,
+            "and arrives whole"
+        );
+    }
+
+    #[tokio::test]
     async fn a_bad_fault_spec_is_refused_with_the_reason() {
         let (running, client) = emulator(relaxed(5)).await;
         let url = format!("{}/faults?provider=hubspot", running.description.admin_url);
