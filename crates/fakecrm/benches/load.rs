@@ -39,7 +39,7 @@ async fn main() {
     .await
     .expect("emulator starts");
     println!(
-        "start with {PEOPLE} people per provider (+ {} companies, {} deals, {} notes; providers served so far: HubSpot, Close, Pipedrive; load on HubSpot): {:.2} s, RSS {:.0} MiB (process before: {:.0} MiB)",
+        "start with {PEOPLE} people per provider (+ {} companies, {} deals, {} notes; providers: HubSpot, Salesforce, Close, Pipedrive; load on HubSpot): {:.2} s, RSS {:.0} MiB (process before: {:.0} MiB)",
         PEOPLE / 5,
         PEOPLE / 4,
         PEOPLE / 2,
