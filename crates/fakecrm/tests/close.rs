@@ -573,3 +573,22 @@ async fn data_search_stops_at_ten_thousand_objects_per_sequence() {
         "12,000 contacts match, one sequence yields 10,000"
     );
 }
+
+#[tokio::test]
+async fn custom_fields_and_pipelines_are_discoverable() {
+    let close = Close::new(relaxed(5)).await;
+    let (status, _, fields) = close.call(Method::GET, "/custom_field/lead/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let field = &fields["data"][0];
+    assert!(field["id"].as_str().unwrap().starts_with("cf_"));
+    assert_eq!(field["type"], "choices");
+    let (_, _, lead) = close.call(Method::GET, "/lead/?_limit=1", None).await;
+    let key = format!("custom.{}", field["id"].as_str().unwrap());
+    assert!(
+        lead["data"][0][key.as_str()].is_string(),
+        "leads carry the field as custom.cf_…"
+    );
+    let (_, _, pipelines) = close.call(Method::GET, "/pipeline/", None).await;
+    let statuses = pipelines["data"][0]["statuses"].as_array().unwrap();
+    assert!(statuses.iter().any(|s| s["type"] == "won"));
+}

@@ -596,3 +596,44 @@ async fn collections_answer_200_per_record_and_all_or_none_writes_nothing_on_a_f
     assert_eq!(body[0]["success"], true);
     assert_eq!(body[1]["success"], false);
 }
+
+#[tokio::test]
+async fn users_and_opportunity_stages_are_read_with_soql() {
+    let sf = Sf::new(relaxed(5)).await;
+    let (status, users) = sf
+        .query("SELECT Id, Name, Email FROM User WHERE IsActive = true ORDER BY Email")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{users}");
+    let emails: Vec<&str> = users["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["Email"].as_str().unwrap())
+        .collect();
+    assert!(
+        emails.len() >= 2 && emails.windows(2).all(|w| w[0] <= w[1]),
+        "{emails:?}"
+    );
+    assert!(
+        users["records"][0]["Id"]
+            .as_str()
+            .unwrap()
+            .starts_with("005")
+    );
+    let (_, stages) = sf
+        .query("SELECT ApiName, IsClosed, IsWon, DefaultProbability FROM OpportunityStage ORDER BY SortOrder")
+        .await;
+    let won: Vec<&Value> = stages["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["IsWon"] == true)
+        .collect();
+    assert_eq!(won.len(), 1);
+    assert_eq!(won[0]["DefaultProbability"], 100);
+    let (status, body) = sf.query("SELECT Shoe FROM User").await;
+    assert_eq!(
+        (status, body[0]["errorCode"].clone()),
+        (StatusCode::BAD_REQUEST, json!("INVALID_FIELD"))
+    );
+}

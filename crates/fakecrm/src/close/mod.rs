@@ -171,6 +171,11 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     let api = Router::new()
         .route("/api/v1/lead/merge/", axum::routing::post(merge::merge))
         .route("/api/v1/me/", get(objects::me))
+        .route(
+            "/api/v1/custom_field/{object}/",
+            get(objects::custom_fields),
+        )
+        .route("/api/v1/pipeline/", get(objects::pipelines))
         .route("/api/v1/data/search/", axum::routing::post(search::search))
         .route("/api/v1/status/lead/", get(objects::lead_statuses))
         .route(

@@ -570,3 +570,36 @@ pub async fn opportunity_statuses(State(_emu): State<Arc<Emulator>>) -> Response
         .collect();
     Json(json!({ "data": data })).into_response()
 }
+
+/// `GET /custom_field/lead/` (and contact, opportunity): the organisation's custom fields.
+pub async fn custom_fields(
+    State(_emu): State<Arc<Emulator>>,
+    Path(object): Path<String>,
+) -> Response {
+    let data = match object.as_str() {
+        "lead" => vec![json!({
+            "id": render::CF_SOURCE, "name": "Lead source detail", "description": "Where the lead came from",
+            "type": "choices", "choices": ["Webinar", "Trade show", "Referral"], "accepts_multiple_values": false,
+            "editable_with_roles": [], "date_created": render::datetime(seed::DATA_END_MS - 400 * 86_400_000),
+        })],
+        "contact" | "opportunity" | "activity" | "shared" => vec![],
+        other => {
+            return error(
+                StatusCode::NOT_FOUND,
+                format!("Unknown custom field object type: {other}"),
+            );
+        }
+    };
+    Json(json!({"data": data, "has_more": false})).into_response()
+}
+
+/// `GET /pipeline/`: the pipelines with their opportunity statuses.
+pub async fn pipelines(State(_emu): State<Arc<Emulator>>) -> Response {
+    let statuses: Vec<Value> = STAGES
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _, _))| json!({"id": render::opportunity_status_id(i), "label": label, "type": render::status_type(i)}))
+        .collect();
+    Json(json!({"data": [{"id": "pipe_fakecrmSalesPipeline", "name": "Sales", "statuses": statuses}], "has_more": false}))
+        .into_response()
+}

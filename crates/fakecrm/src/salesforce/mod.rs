@@ -3,6 +3,7 @@
 //! API quota with `Sforce-Limit-Info` and 403 `REQUEST_LIMIT_EXCEEDED`, errors as JSON arrays.
 
 mod composite;
+mod directory;
 mod oauth;
 mod query;
 pub mod render;

@@ -11,7 +11,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{Salesforce, error, render, schema, soql};
+use super::{Salesforce, directory, error, render, schema, soql};
 use crate::{Emulator, seed::Kind, table::Props};
 
 const MAX_BATCH: usize = 2_000;
@@ -83,6 +83,9 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
         Ok(q) => q,
         Err(m) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", m, &[]),
     };
+    if let Some((rows, known)) = directory::rows(&query.sobject) {
+        return directory_answer(&query, rows, known);
+    }
     let Some(kind) = render::kind_of(&query.sobject) else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -131,7 +134,7 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
         }
     }
     if !query.order.is_empty() {
-        soql::sort(&mut rows, &query.order, kind);
+        soql::sort(&mut rows, &query.order);
     }
     if let Some(limit) = query.limit {
         rows.truncate(limit);
@@ -158,6 +161,45 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
         },
     );
     page(sf, &locator_id, 0)
+}
+
+/// Users and stages: a handful of rows, answered in one batch.
+fn directory_answer(query: &soql::Query, rows: Vec<Props>, known: &[&str]) -> Response {
+    let named = query
+        .fields
+        .iter()
+        .chain(query.conditions.iter().map(|c| &c.field))
+        .chain(query.order.iter().map(|o| &o.0));
+    for field in named {
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(field)) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                format!("No such column '{field}' on entity '{}'.", query.sobject),
+                &[],
+            );
+        }
+    }
+    let mut rows: Vec<(u64, Props)> = rows
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| query.conditions.iter().all(|c| c.holds(p)))
+        .map(|(i, p)| (i as u64, p))
+        .collect();
+    soql::sort(&mut rows, &query.order);
+    if let Some(limit) = query.limit {
+        rows.truncate(limit);
+    }
+    let sobject = if query.sobject.eq_ignore_ascii_case("User") {
+        "User"
+    } else {
+        "OpportunityStage"
+    };
+    let records: Vec<Value> = rows
+        .iter()
+        .map(|(_, p)| directory::record(sobject, p, &query.fields))
+        .collect();
+    Json(json!({"totalSize": records.len(), "done": true, "records": records})).into_response()
 }
 
 pub async fn query(

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::render;
-use crate::{seed::Kind, table::Props};
+use crate::table::Props;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
@@ -266,7 +266,7 @@ impl Condition {
 }
 
 /// Sorts rows by the ORDER BY fields (ties by Id so pages are stable).
-pub fn sort(rows: &mut [(u64, Props)], order: &[(String, bool)], _kind: Kind) {
+pub fn sort(rows: &mut [(u64, Props)], order: &[(String, bool)]) {
     rows.sort_by(|(ia, a), (ib, b)| {
         for (field, ascending) in order {
             let get = |p: &Props| {
