@@ -31,6 +31,8 @@ pub struct Table {
     generated_order: Vec<(i64, u32)>,
     /// Changed and created live records ordered by (modified, id).
     changed_order: BTreeSet<(i64, u64)>,
+    /// (deleted at, id) of every deletion, oldest first: the delete feeds read it.
+    deletions: Vec<(i64, u64)>,
 }
 
 impl Table {
@@ -46,6 +48,7 @@ impl Table {
             next_id: generated as u64 + 1,
             generated_order,
             changed_order: BTreeSet::new(),
+            deletions: Vec::new(),
         }
     }
 
@@ -104,7 +107,17 @@ impl Table {
         };
         self.changed_order.remove(&(old, id));
         self.overlay.insert(id, Slot::Deleted);
+        self.deletions.push((crate::now_ms(), id));
         true
+    }
+
+    /// Deletions with `start <= deleted at < end`, oldest first.
+    pub fn deleted_between(&self, start: i64, end: i64) -> Vec<(i64, u64)> {
+        self.deletions
+            .iter()
+            .copied()
+            .filter(|&(t, _)| t >= start && t < end)
+            .collect()
     }
 
     #[cfg(test)]

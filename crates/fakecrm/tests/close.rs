@@ -592,3 +592,37 @@ async fn custom_fields_and_pipelines_are_discoverable() {
     let statuses = pipelines["data"][0]["statuses"].as_array().unwrap();
     assert!(statuses.iter().any(|s| s["type"] == "won"));
 }
+
+#[tokio::test]
+async fn the_event_log_reveals_deletions_newest_first() {
+    let close = Close::new(relaxed(10)).await;
+    let (_, _, a) = close
+        .call(Method::POST, "/lead/", Some(json!({"name": "First gone"})))
+        .await;
+    let (_, _, b) = close
+        .call(Method::POST, "/lead/", Some(json!({"name": "Second gone"})))
+        .await;
+    for lead in [&a, &b] {
+        let id = lead["id"].as_str().unwrap();
+        close
+            .call(Method::DELETE, &format!("/lead/{id}/"), None)
+            .await;
+    }
+    let (status, _, events) = close
+        .call(Method::GET, "/event/?object_type=lead&action=deleted", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<&str> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["object_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [b["id"].as_str().unwrap(), a["id"].as_str().unwrap()],
+        "newest first"
+    );
+    assert_eq!(events["data"][0]["action"], "deleted");
+    assert!(events["cursor_next"].is_null());
+}

@@ -944,3 +944,44 @@ mod oauth {
         assert!(body["message"].as_str().unwrap().contains("expired"));
     }
 }
+
+#[tokio::test]
+async fn archived_records_are_listed_with_archived_true() {
+    let (running, client) = emulator(relaxed(10)).await;
+    let hs = hs(&running, &client);
+    for id in ["3", "7"] {
+        let r = client
+            .delete(format!("{}/crm/v3/objects/contacts/{id}", hs.base))
+            .bearer_auth(&hs.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    let (status, _, body) = hs
+        .get("/crm/v3/objects/contacts?archived=true&limit=1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["results"][0]["id"], "3");
+    assert_eq!(body["results"][0]["archived"], true);
+    assert!(
+        body["results"][0]["archivedAt"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    let after = body["paging"]["next"]["after"].as_str().unwrap().to_owned();
+    let (_, _, rest) = hs
+        .get(&format!(
+            "/crm/v3/objects/contacts?archived=true&limit=1&after={after}"
+        ))
+        .await;
+    assert_eq!(rest["results"][0]["id"], "7");
+    assert!(rest.get("paging").is_none());
+    let (_, _, live) = hs.get("/crm/v3/objects/contacts?limit=100").await;
+    assert_eq!(
+        live["results"].as_array().unwrap().len(),
+        8,
+        "archived records leave the normal list"
+    );
+}

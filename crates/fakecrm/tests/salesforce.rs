@@ -637,3 +637,59 @@ async fn users_and_opportunity_stages_are_read_with_soql() {
         (StatusCode::BAD_REQUEST, json!("INVALID_FIELD"))
     );
 }
+
+#[tokio::test]
+async fn deleted_and_updated_feeds_report_what_changed_in_a_window() {
+    let sf = Sf::new(relaxed(20)).await;
+    let (_, _, created) = sf
+        .call(
+            Method::POST,
+            &format!("{V}/sobjects/Account"),
+            Some(json!({"Name": "Doomed Ltd"})),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (status, _, _) = sf
+        .call(Method::DELETE, &format!("{V}/sobjects/Account/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let window = "start=2020-01-01T00%3A00%3A00%2B00%3A00&end=2100-01-01T00%3A00%3A00%2B00%3A00";
+    let (status, _, deleted) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Account/deleted/?{window}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{deleted}");
+    assert_eq!(deleted["deletedRecords"][0]["id"], id.as_str());
+    assert!(
+        deleted["deletedRecords"][0]["deletedDate"]
+            .as_str()
+            .unwrap()
+            .ends_with("+0000")
+    );
+    assert!(
+        deleted["earliestDateAvailable"].is_string() && deleted["latestDateCovered"].is_string()
+    );
+    let (_, _, updated) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Account/updated/?{window}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        updated["ids"].as_array().unwrap().len(),
+        4,
+        "the 4 live seeded accounts; the deleted one is gone"
+    );
+    let (status, _, body) = sf
+        .call(
+            Method::GET,
+            &format!("{V}/sobjects/Account/deleted/?start=yesterday"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}

@@ -176,6 +176,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             get(objects::custom_fields),
         )
         .route("/api/v1/pipeline/", get(objects::pipelines))
+        .route("/api/v1/event/", get(objects::events))
         .route("/api/v1/data/search/", axum::routing::post(search::search))
         .route("/api/v1/status/lead/", get(objects::lead_statuses))
         .route(

@@ -603,3 +603,68 @@ pub async fn pipelines(State(_emu): State<Arc<Emulator>>) -> Response {
     Json(json!({"data": [{"id": "pipe_fakecrmSalesPipeline", "name": "Sales", "statuses": statuses}], "has_more": false}))
         .into_response()
 }
+
+/// `GET /event/?object_type=lead&action=deleted[&date_updated__gte=]`: the event log, newest first, at
+/// most 50 a page. The emulator records deletions (the one change only the event log reveals).
+pub async fn events(
+    State(emu): State<Arc<Emulator>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let kinds: Vec<Kind> = match q.get("object_type").map(String::as_str) {
+        None => vec![Kind::Company, Kind::Person, Kind::Deal, Kind::Note],
+        Some(t) => match kind_of(t).or((t == "activity.note").then_some(Kind::Note)) {
+            Some(k) => vec![k],
+            None => return field_error("object_type", format!("Unknown object type: {t}")),
+        },
+    };
+    if q.get("action").is_some_and(|a| a != "deleted") {
+        return Json(json!({"data": [], "cursor_next": null, "cursor_previous": null}))
+            .into_response();
+    }
+    let since = match q.get("date_updated__gte").map(|v| parse_time(v)) {
+        None => i64::MIN,
+        Some(Some(ms)) => ms,
+        Some(None) => return field_error("date_updated__gte", "Invalid datetime."),
+    };
+    let limit = q
+        .get("_limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(50)
+        .clamp(1, 50);
+    let skip = q
+        .get("_cursor")
+        .and_then(|c| c.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut close = emu.close();
+    let mut all: Vec<(i64, Kind, u64)> = kinds
+        .iter()
+        .flat_map(|&k| {
+            close
+                .table(k)
+                .deleted_between(since, i64::MAX)
+                .into_iter()
+                .map(move |(t, id)| (t, k, id))
+        })
+        .collect();
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.cmp(&a.2)));
+    let data: Vec<Value> = all
+        .iter()
+        .skip(skip)
+        .take(limit)
+        .map(|&(t, k, id)| {
+            let object_type = match k {
+                Kind::Company => "lead",
+                Kind::Person => "contact",
+                Kind::Deal => "opportunity",
+                Kind::Note => "activity.note",
+            };
+            json!({
+                "id": format!("ev_{:016x}", crate::seed::mix(&[t as u64, id])), "object_type": object_type,
+                "action": "deleted", "object_id": render::encode(k, id), "organization_id": render::ORGANIZATION,
+                "date_created": render::datetime(t), "date_updated": render::datetime(t),
+            })
+        })
+        .collect();
+    let next = (skip + limit < all.len()).then(|| (skip + limit).to_string());
+    Json(json!({"data": data, "cursor_next": next, "cursor_previous": null})).into_response()
+}

@@ -114,6 +114,7 @@ pub struct ListParams {
     limit: Option<String>,
     after: Option<String>,
     properties: Option<String>,
+    archived: Option<String>,
 }
 
 pub async fn list(
@@ -148,6 +149,9 @@ pub async fn list(
         }
     };
     let wanted = split_properties(params.properties.as_deref());
+    if params.archived.as_deref() == Some("true") {
+        return archived(hs.table(kind), after, limit);
+    }
     let table = hs.table(kind);
     // One more than asked tells whether another page exists.
     let ids = table.ids_after(after.saturating_sub(1), limit + 1);
@@ -363,4 +367,23 @@ pub async fn archive(
         }
         _ => not_found(&mut hs, &id),
     }
+}
+
+/// `archived=true`: the records that were archived (deleted), in the order they went, with `archivedAt`.
+fn archived(table: &crate::table::Table, after: u64, limit: usize) -> Response {
+    let all = table.deleted_between(i64::MIN, i64::MAX);
+    let start = after as usize;
+    let results: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|(t, id)| json!({"id": id.to_string(), "properties": {}, "archived": true, "archivedAt": render::iso(*t)}))
+        .collect();
+    let mut body = json!({ "results": results });
+    if start + limit < all.len() {
+        let next = (start + limit).to_string();
+        body["paging"] =
+            json!({"next": {"after": next, "link": format!("?after={next}&archived=true")}});
+    }
+    Json(body).into_response()
 }

@@ -123,6 +123,14 @@ pub fn instance_router(emulator: Arc<Emulator>) -> Router {
             get(rest::describe),
         )
         .route(
+            &format!("{version}/sobjects/{{sobject}}/deleted/"),
+            get(rest::deleted),
+        )
+        .route(
+            &format!("{version}/sobjects/{{sobject}}/updated/"),
+            get(rest::updated),
+        )
+        .route(
             &format!("{version}/sobjects/{{sobject}}"),
             axum::routing::post(rest::create),
         )

@@ -309,3 +309,84 @@ pub async fn delete(
         _ => not_found(),
     }
 }
+
+/// The `start`/`end` window of the updated and deleted feeds, or (errorCode, message).
+fn window(q: &HashMap<String, String>) -> Result<(i64, i64), (&'static str, String)> {
+    let parse = |key: &str| -> Result<i64, (&'static str, String)> {
+        let text = q
+            .get(key)
+            .ok_or(("MISSING_ARGUMENT", format!("{key} is required")))?;
+        render::parse_datetime(text)
+            .or_else(|| {
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .ok()
+                    .map(|t| t.timestamp_millis())
+            })
+            .ok_or(("INVALID_DATE_FORMAT", format!("{key}: invalid date {text}")))
+    };
+    Ok((parse("start")?, parse("end")?))
+}
+
+/// `GET /sobjects/{X}/deleted/?start=&end=`: ids deleted in the window, with when.
+pub async fn deleted(
+    State(emu): State<Arc<Emulator>>,
+    Path(sobject): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(kind) = render::kind_of(&sobject) else {
+        return unknown_sobject(&sobject);
+    };
+    let (start, end) = match window(&q) {
+        Ok(w) => w,
+        Err((code, message)) => return error(StatusCode::BAD_REQUEST, code, message, &[]),
+    };
+    let mut sf = emu.salesforce();
+    let rows: Vec<Value> = sf
+        .table(kind)
+        .deleted_between(start, end)
+        .into_iter()
+        .map(|(t, id)| json!({"id": render::encode(kind, id), "deletedDate": render::datetime(t)}))
+        .collect();
+    Json(json!({
+        "deletedRecords": rows,
+        "earliestDateAvailable": render::datetime(crate::seed::DATA_END_MS - 15 * 86_400_000),
+        "latestDateCovered": render::datetime(end.min(now_ms())),
+    }))
+    .into_response()
+}
+
+/// `GET /sobjects/{X}/updated/?start=&end=`: ids changed in the window (by SystemModstamp).
+pub async fn updated(
+    State(emu): State<Arc<Emulator>>,
+    Path(sobject): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(kind) = render::kind_of(&sobject) else {
+        return unknown_sobject(&sobject);
+    };
+    let (start, end) = match window(&q) {
+        Ok(w) => w,
+        Err((code, message)) => return error(StatusCode::BAD_REQUEST, code, message, &[]),
+    };
+    let mut sf = emu.salesforce();
+    let table = sf.table(kind);
+    let mut ids = Vec::new();
+    let mut cursor = (start - 1, u64::MAX);
+    loop {
+        let chunk = table.modified_after(cursor, 10_000);
+        let Some(&last) = chunk.last() else { break };
+        cursor = last;
+        ids.extend(
+            chunk
+                .into_iter()
+                .take_while(|&(m, _)| m < end)
+                .filter(|&(m, _)| m >= start)
+                .map(|(_, id)| render::encode(kind, id)),
+        );
+        if last.0 >= end {
+            break;
+        }
+    }
+    Json(json!({"ids": ids, "latestDateCovered": render::datetime(end.min(now_ms()))}))
+        .into_response()
+}
