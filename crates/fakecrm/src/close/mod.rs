@@ -48,18 +48,8 @@ pub struct Close {
 
 impl Close {
     pub fn new(seed: Seed, limit_per_s: u32, token_lifetime: Duration) -> Self {
-        let tables = Kind::ALL
-            .into_iter()
-            .map(|kind| {
-                (
-                    kind,
-                    Table::new(
-                        kind.count(seed.people),
-                        Box::new(render::CloseGenerator { seed, kind }),
-                    ),
-                )
-            })
-            .collect();
+        let tables =
+            crate::table::tables(seed, |kind| Box::new(render::CloseGenerator { seed, kind }));
         Close {
             api_key: format!(
                 "api_fake{:024x}",

@@ -46,13 +46,9 @@ pub struct Hubspot {
 
 impl Hubspot {
     pub fn new(seed: Seed, per_10s: u32, search_per_s: u32, token_lifetime: Duration) -> Self {
-        let tables = Kind::ALL
-            .into_iter()
-            .map(|kind| {
-                let generator = Box::new(render::HubspotGenerator { seed, kind });
-                (kind, Table::new(kind.count(seed.people), generator))
-            })
-            .collect();
+        let tables = crate::table::tables(seed, |kind| {
+            Box::new(render::HubspotGenerator { seed, kind })
+        });
         Hubspot {
             token: format!("pat-na1-fake-{:016x}", crate::seed::mix(&[seed.seed, 1])),
             oauth: crate::oauth::OAuth::new(

@@ -42,18 +42,9 @@ pub struct Pipedrive {
 
 impl Pipedrive {
     pub fn new(seed: Seed, per_2s: u32, token_lifetime: Duration) -> Self {
-        let tables = Kind::ALL
-            .into_iter()
-            .map(|kind| {
-                (
-                    kind,
-                    Table::new(
-                        kind.count(seed.people),
-                        Box::new(render::PipedriveGenerator { seed, kind }),
-                    ),
-                )
-            })
-            .collect();
+        let tables = crate::table::tables(seed, |kind| {
+            Box::new(render::PipedriveGenerator { seed, kind })
+        });
         Pipedrive {
             api_token: format!(
                 "{:040x}",

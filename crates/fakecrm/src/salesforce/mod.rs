@@ -45,18 +45,9 @@ pub struct Salesforce {
 
 impl Salesforce {
     pub fn new(seed: Seed, daily_max: u64, token_lifetime: Duration) -> Self {
-        let tables = Kind::ALL
-            .into_iter()
-            .map(|kind| {
-                (
-                    kind,
-                    Table::new(
-                        kind.count(seed.people),
-                        Box::new(render::SalesforceGenerator { seed, kind }),
-                    ),
-                )
-            })
-            .collect();
+        let tables = crate::table::tables(seed, |kind| {
+            Box::new(render::SalesforceGenerator { seed, kind })
+        });
         Salesforce {
             access_token: format!(
                 "00D5e000000FAKE!AQ{:024x}",
