@@ -61,6 +61,24 @@ pub fn escape(s: &str) -> String {
         .collect()
 }
 
+/// The authorize step's answer: a 302 back to `redirect` with the `code` (and `state`, as it was sent).
+pub fn redirect_with_code(
+    redirect: &str,
+    code: &str,
+    state: Option<&str>,
+) -> axum::response::Response {
+    use axum::{
+        http::{StatusCode, header},
+        response::IntoResponse,
+    };
+    let separator = if redirect.contains('?') { '&' } else { '?' };
+    let mut location = format!("{redirect}{separator}code={}", escape(code));
+    if let Some(state) = state {
+        location.push_str(&format!("&state={}", escape(state)));
+    }
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
 /// `base64url(sha256(verifier))` without padding: RFC 7636's S256.
 pub fn s256(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))

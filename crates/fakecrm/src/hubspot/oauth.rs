@@ -6,7 +6,7 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{
     Form, Json,
     extract::{Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde_json::json;
@@ -66,12 +66,7 @@ pub async fn authorize(
         Ok(code) => code,
         Err(r) => return refusal(r),
     };
-    let separator = if redirect.contains('?') { '&' } else { '?' };
-    let location = format!(
-        "{redirect}{separator}code={code}&state={}",
-        crate::oauth::escape(get("state"))
-    );
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+    crate::oauth::redirect_with_code(redirect, &code, Some(get("state")))
 }
 
 pub async fn token(

@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{
     Form, Json,
     extract::{Query, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use base64::Engine;
@@ -45,12 +45,7 @@ pub async fn authorize(
         Ok(c) => c,
         Err(r) => return refusal(r),
     };
-    let separator = if redirect.contains('?') { '&' } else { '?' };
-    let mut location = format!("{redirect}{separator}code={code}");
-    if let Some(state) = q.get("state") {
-        location.push_str(&format!("&state={}", crate::oauth::escape(state)));
-    }
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+    crate::oauth::redirect_with_code(redirect, &code, q.get("state").map(String::as_str))
 }
 
 /// `Authorization: Basic base64(client_id:client_secret)`; credentials in the body are accepted too.

@@ -8,7 +8,7 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{
     Form, Json,
     extract::{Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use base64::Engine;
@@ -89,12 +89,7 @@ pub async fn authorize(
         Ok(c) => c,
         Err(r) => return refusal(r),
     };
-    let separator = if redirect.contains('?') { '&' } else { '?' };
-    let mut location = format!("{redirect}{separator}code={}", crate::oauth::escape(&code));
-    if let Some(state) = q.get("state") {
-        location.push_str(&format!("&state={}", crate::oauth::escape(state)));
-    }
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+    crate::oauth::redirect_with_code(redirect, &code, q.get("state").map(String::as_str))
 }
 
 #[derive(Debug, Deserialize)]
