@@ -1,6 +1,8 @@
 //! Contract tests: the emulated Close answers with the paths, status codes, headers, JSON keys, paging
 //! and error bodies of CONTRACTS.md §4.
 
+mod common;
+
 use bridge_fakecrm::{Config, Running, start};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -29,16 +31,11 @@ impl Close {
         body: Option<Value>,
     ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
         // API key as the user name of Basic auth, with an empty password.
-        let mut request = self
+        let request = self
             .client
             .request(method, self.url(path))
             .basic_auth(&self.running.description.close.api_key, Some(""));
-        if let Some(b) = body {
-            request = request.json(&b);
-        }
-        let r = request.send().await.unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        (status, headers, r.json().await.unwrap_or(Value::Null))
+        common::send(request, body).await
     }
 }
 

@@ -1,6 +1,8 @@
 //! Contract tests: the emulated HubSpot answers with the paths, status codes, headers, JSON keys,
 //! paging and error bodies of CONTRACTS.md §2.
 
+mod common;
+
 use bridge_fakecrm::{Config, Running, start};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -26,28 +28,20 @@ struct Hs<'a> {
 
 impl Hs<'_> {
     async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-        let r = self
+        let request = self
             .client
             .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        (status, headers, r.json().await.unwrap_or(Value::Null))
+            .bearer_auth(&self.token);
+        common::send(request, None).await
     }
 
     async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
+        let request = self
             .client
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
+            .bearer_auth(&self.token);
+        let (status, _, answer) = common::send(request, Some(body)).await;
+        (status, answer)
     }
 }
 

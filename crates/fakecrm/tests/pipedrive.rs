@@ -1,6 +1,8 @@
 //! Contract tests: the emulated Pipedrive answers with the paths, status codes, headers, JSON keys,
 //! paging and error bodies of CONTRACTS.md §5 (v1 and v2).
 
+mod common;
+
 use bridge_fakecrm::{Config, Running, start};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -30,16 +32,11 @@ impl Pd {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-        let mut request = self
+        let request = self
             .client
             .request(method, self.url(path))
             .header("x-api-token", &self.running.description.pipedrive.api_token);
-        if let Some(b) = body {
-            request = request.json(&b);
-        }
-        let r = request.send().await.unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        (status, headers, r.json().await.unwrap_or(Value::Null))
+        common::send(request, body).await
     }
 }
 

@@ -1,6 +1,8 @@
 //! Contract tests: the emulated Salesforce answers with the paths, status codes, headers, JSON keys,
 //! query paging and error bodies of CONTRACTS.md §3.
 
+mod common;
+
 use bridge_fakecrm::{Config, Running, start};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -26,16 +28,11 @@ impl Sf {
         body: Option<Value>,
     ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
         let d = &self.running.description.salesforce;
-        let mut request = self
+        let request = self
             .client
             .request(method, format!("{}{path}", d.instance_url))
             .bearer_auth(&d.access_token);
-        if let Some(b) = body {
-            request = request.json(&b);
-        }
-        let r = request.send().await.unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        (status, headers, r.json().await.unwrap_or(Value::Null))
+        common::send(request, body).await
     }
 
     async fn query(&self, soql: &str) -> (StatusCode, Value) {
