@@ -252,20 +252,19 @@ pub(crate) fn validation_error(
     message: String,
     field: Option<String>,
 ) -> Response {
-    let mut response = hs.error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message.clone());
-    if let Some(field) = field {
-        // Rebuild with the per-field detail HubSpot adds for invalid property values.
-        let body = json!({
-            "status": "error",
-            "message": message,
-            "correlationId": hs.correlation_id(),
-            "category": "VALIDATION_ERROR",
-            "errors": [{"message": format!("Property \"{field}\" has an invalid value"), "code": "INVALID_EMAIL", "in": field}],
-            "context": {"propertyName": [field]},
-        });
-        response = (StatusCode::BAD_REQUEST, Json(body)).into_response();
-    }
-    response
+    let Some(field) = field else {
+        return hs.error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message);
+    };
+    // With a field named, HubSpot adds per-field detail to its error body.
+    let body = json!({
+        "status": "error",
+        "message": message,
+        "correlationId": hs.correlation_id(),
+        "category": "VALIDATION_ERROR",
+        "errors": [{"message": format!("Property \"{field}\" has an invalid value"), "code": "INVALID_EMAIL", "in": field}],
+        "context": {"propertyName": [field]},
+    });
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
 pub(crate) fn stamp(kind: Kind, props: &mut Props, id: u64, now: i64, created: bool) {
