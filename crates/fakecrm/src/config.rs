@@ -95,8 +95,12 @@ pub struct Config {
     pub close_cursor_ttl: Duration,
     /// Pipedrive: requests per 2-second burst window per token.
     pub pipedrive_per_2s: u32,
+    /// Pipedrive: the company's daily token budget (each call costs tokens by kind).
+    pub pipedrive_daily_tokens: u64,
     /// Salesforce: API requests per day for the org.
     pub salesforce_daily: u64,
+    /// HubSpot: requests per day for a private app (OAuth apps have no daily limit).
+    pub hubspot_daily: u64,
 }
 
 impl Default for Config {
@@ -112,7 +116,10 @@ impl Default for Config {
             close_per_s: 20,
             close_cursor_ttl: Duration::from_secs(30),
             pipedrive_per_2s: 40,
+            // Premium plan (x5) with ten seats.
+            pipedrive_daily_tokens: 30_000 * 5 * 10,
             salesforce_daily: 100_000,
+            hubspot_daily: 650_000,
         }
     }
 }

@@ -53,6 +53,7 @@ impl Emulator {
                 seed,
                 config.hubspot_per_10s,
                 config.hubspot_search_per_s,
+                config.hubspot_daily,
                 config.token_lifetime,
             )),
             close: Mutex::new(close::Close::new(
@@ -63,6 +64,7 @@ impl Emulator {
             pipedrive: Mutex::new(pipedrive::Pipedrive::new(
                 seed,
                 config.pipedrive_per_2s,
+                config.pipedrive_daily_tokens,
                 config.token_lifetime,
             )),
             salesforce: Mutex::new(salesforce::Salesforce::new(

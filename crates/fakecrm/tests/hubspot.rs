@@ -979,3 +979,24 @@ async fn archived_records_are_listed_with_archived_true() {
         "archived records leave the normal list"
     );
 }
+
+#[tokio::test]
+async fn a_private_app_has_a_daily_limit_with_its_headers_and_daily_429() {
+    let (running, client) = emulator(Config {
+        hubspot_daily: 2,
+        ..relaxed(10)
+    })
+    .await;
+    let hs = hs(&running, &client);
+    let (status, headers, _) = hs.get("/crm/v3/objects/contacts?limit=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-hubspot-ratelimit-daily"], "2");
+    assert_eq!(headers["x-hubspot-ratelimit-daily-remaining"], "1");
+    let (status, _, _) = hs.get("/crm/v3/objects/contacts?limit=1").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, headers, body) = hs.get("/crm/v3/objects/contacts?limit=1").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["policyName"], "DAILY");
+    assert_eq!(body["message"], "You have reached your daily limit.");
+    assert_eq!(headers["x-hubspot-ratelimit-daily-remaining"], "0");
+}

@@ -463,3 +463,197 @@ async fn oauth_uses_basic_client_auth_returns_api_domain_and_keeps_the_refresh_t
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn recents_list_what_changed_since_a_moment_oldest_first() {
+    let pd = Pd::new(relaxed(300)).await;
+    let since = "2026-09-01 00:00:00";
+    let mut start = 0;
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    loop {
+        let path =
+            format!("/api/v1/recents?since_timestamp={since}&items=person&start={start}&limit=50");
+        let (status, _, body) = pd.call(Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["additional_data"]["since_timestamp"], since);
+        for r in body["data"].as_array().unwrap() {
+            assert_eq!(r["item"], "person");
+            assert_eq!(r["data"]["id"], r["id"]);
+            assert!(r["data"]["email"].is_array(), "the v1 shape: {r}");
+            seen.push((
+                r["data"]["update_time"].as_str().unwrap().to_owned(),
+                r["id"].as_i64().unwrap(),
+            ));
+        }
+        let pagination = &body["additional_data"]["pagination"];
+        match pagination["next_start"].as_u64() {
+            Some(next) => start = next as usize,
+            None => break,
+        }
+    }
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|(t, _)| t.as_str() >= since),
+        "v1 times are `YYYY-MM-DD HH:MM:SS`"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "oldest first, then by id"
+    );
+
+    // A change made now comes last.
+    let (status, _, _) = pd
+        .call(
+            Method::PUT,
+            "/api/v1/persons/1",
+            Some(json!({"job_title": "CFO"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, body) = pd
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/recents?since_timestamp={since}&items=person&start={}&limit=500",
+                seen.len() - 1
+            ),
+            None,
+        )
+        .await;
+    let last = body["data"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["id"], 1, "{body}");
+    assert_eq!(last["data"]["job_title"], "CFO");
+
+    let (status, _, body) = pd
+        .call(
+            Method::GET,
+            "/api/v1/recents?since_timestamp=yesterday&items=person",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"].as_str().unwrap().contains("since_timestamp"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn v2_update_time_cursors_see_every_record_in_the_window_exactly_once() {
+    let pd = Pd::new(relaxed(700)).await;
+    let walk = |direction: &'static str| {
+        let pd = &pd;
+        async move {
+            let mut ids = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut path = format!(
+                    "/api/v2/persons?updated_since=2025-06-01T00:00:00Z&updated_until=2026-10-01T00:00:00Z&sort_by=update_time&sort_direction={direction}&limit=37"
+                );
+                if let Some(c) = &cursor {
+                    path.push_str(&format!("&cursor={c}"));
+                }
+                let (_, _, body) = pd.call(Method::GET, &path, None).await;
+                ids.extend(
+                    body["data"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|p| p["id"].as_i64().unwrap()),
+                );
+                match body["additional_data"]["next_cursor"].as_str() {
+                    Some(c) => cursor = Some(c.to_owned()),
+                    None => break,
+                }
+            }
+            ids
+        }
+    };
+    let ascending = walk("asc").await;
+    let mut descending = walk("desc").await;
+    descending.reverse();
+    assert!(ascending.len() > 100);
+    assert_eq!(ascending, descending);
+    let mut unique = ascending.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ascending.len(), "no record twice");
+}
+
+#[tokio::test]
+async fn organizations_merge_like_persons_and_take_the_removed_ones_people() {
+    let pd = Pd::new(relaxed(100)).await;
+    let people_of = |org: i64| {
+        let pd = &pd;
+        async move {
+            let (_, _, body) = pd
+                .call(Method::GET, "/api/v1/persons?limit=500", None)
+                .await;
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["org_id"]["value"] == org)
+                .map(|p| p["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let (removed_people, kept_people) = (people_of(3).await, people_of(4).await);
+    assert!(!removed_people.is_empty());
+    let (status, _, body) = pd
+        .call(
+            Method::PUT,
+            "/api/v1/organizations/3/merge",
+            Some(json!({"merge_with_id": 4})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["id"], 4);
+    assert_eq!(body["data"]["merge_what_id"], 3);
+    let (status, _, _) = pd.call(Method::GET, "/api/v1/organizations/3", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut expected: Vec<i64> = removed_people.into_iter().chain(kept_people).collect();
+    expected.sort_unstable();
+    assert_eq!(people_of(4).await, expected);
+
+    let (status, _, _) = pd
+        .call(
+            Method::PUT,
+            "/api/v1/deals/1/merge",
+            Some(json!({"merge_with_id": 2})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = pd.call(Method::GET, "/api/v1/deals/1", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_daily_token_budget_is_spent_by_cost_and_then_refused() {
+    let pd = Pd::new(Config {
+        pipedrive_daily_tokens: 35,
+        ..relaxed(10)
+    })
+    .await;
+    // A single read costs 2 and reports no budget (only API-token writes do).
+    let (status, headers, _) = pd.call(Method::GET, "/api/v1/persons/1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("x-daily-requests-left").is_none());
+    // A write costs 10: 35 - 2 - 10 = 23 left.
+    let (status, headers, _) = pd
+        .call(
+            Method::PUT,
+            "/api/v1/persons/1",
+            Some(json!({"job_title": "CTO"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-daily-requests-left"], "23");
+    // A list costs 20: 3 left, so the next list is refused with 429.
+    let (status, _, _) = pd.call(Method::GET, "/api/v1/persons", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = pd.call(Method::GET, "/api/v1/persons", None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["success"], false);
+    assert!(body["error"].as_str().unwrap().contains("budget"), "{body}");
+}

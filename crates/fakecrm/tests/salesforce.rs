@@ -690,3 +690,63 @@ async fn deleted_and_updated_feeds_report_what_changed_in_a_window() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
+
+#[tokio::test]
+async fn leads_are_people_not_yet_contacts_with_company_as_text() {
+    let sf = Sf::new(relaxed(200)).await;
+    let (status, page) = sf
+        .query("SELECT Id, FirstName, LastName, Company, Email, Status FROM Lead ORDER BY Id LIMIT 100")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    // One lead per ten people.
+    assert_eq!(page["totalSize"], 20, "{page}");
+    let lead = &page["records"][0];
+    assert_eq!(lead["attributes"]["type"], "Lead");
+    let id = lead["Id"].as_str().unwrap();
+    assert!(id.starts_with("00Q") && id.len() == 18, "{id}");
+    assert!(
+        lead["Company"].as_str().is_some_and(|c| !c.is_empty()),
+        "{lead}"
+    );
+    // A lead is the same person as one of the contacts: same e-mail.
+    let email = lead["Email"].as_str().unwrap();
+    let (_, contacts) = sf
+        .query(&format!("SELECT Id FROM Contact WHERE Email = '{email}'"))
+        .await;
+    assert!(contacts["totalSize"].as_u64().unwrap() >= 1, "{contacts}");
+
+    let (status, _, describe) = sf
+        .call(Method::GET, &format!("{V}/sobjects/Lead/describe"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let statuses: Vec<&str> = describe["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Status")
+        .unwrap()["picklistValues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"Open - Not Contacted"), "{statuses:?}");
+
+    // Company is required on create, as in Salesforce.
+    let (status, _, body) = sf
+        .call(
+            Method::POST,
+            &format!("{V}/sobjects/Lead"),
+            Some(json!({"LastName": "Nakamura", "Status": "Open - Not Contacted"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body[0]["errorCode"], "REQUIRED_FIELD_MISSING", "{body}");
+    assert!(
+        body[0]["fields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Company")),
+        "{body}"
+    );
+}

@@ -48,8 +48,9 @@ pub struct Close {
 
 impl Close {
     pub fn new(seed: Seed, limit_per_s: u32, token_lifetime: Duration) -> Self {
-        let tables =
-            crate::table::tables(seed, |kind| Box::new(render::CloseGenerator { seed, kind }));
+        let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
+            Box::new(render::CloseGenerator { seed, kind })
+        });
         Close {
             api_key: format!(
                 "api_fake{:024x}",

@@ -31,6 +31,7 @@ fn kind_of(resource: &str) -> Option<Kind> {
 
 fn label(kind: Kind) -> &'static str {
     match kind {
+        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
         Kind::Company => "Lead",
         Kind::Person => "Contact",
         Kind::Deal => "Opportunity",
@@ -342,6 +343,7 @@ fn create_kind(
     let id = close.table(kind).peek_next_id();
     body.insert("id".into(), Value::String(render::encode(kind, id)));
     match kind {
+        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
         Kind::Company => {
             let name = body
                 .get("name")
@@ -653,6 +655,7 @@ pub async fn events(
         .take(limit)
         .map(|&(t, k, id)| {
             let object_type = match k {
+                Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
                 Kind::Company => "lead",
                 Kind::Person => "contact",
                 Kind::Deal => "opportunity",

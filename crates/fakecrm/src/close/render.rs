@@ -14,6 +14,7 @@ const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 
 pub fn prefix(kind: Kind) -> &'static str {
     match kind {
+        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
         Kind::Company => "lead",
         Kind::Person => "cont",
         Kind::Deal => "oppo",
@@ -91,6 +92,7 @@ impl Generator for CloseGenerator {
         let (s, p) = (self.seed, Provider::Close);
         let id = encode(self.kind, index as u64 + 1);
         let value = match self.kind {
+            Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
             Kind::Company => {
                 let r = s.company(p, index);
                 let status = (r.employees % LEAD_STATUSES.len() as u32) as usize;

@@ -23,6 +23,7 @@ const MAX_INPUTS: usize = 100;
 
 fn object_label(kind: Kind) -> &'static str {
     match kind {
+        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
         Kind::Person => "CONTACT",
         Kind::Company => "COMPANY",
         Kind::Deal => "DEAL",

@@ -40,13 +40,21 @@ pub struct Hubspot {
     window: RateWindow,
     search_window: RateWindow,
     correlation: u64,
+    /// Private-app requests today: (limit, used). The emulator's "day" is its lifetime.
+    daily: (u64, u64),
     /// Lower-cased e-mail -> contact id, built on first use (HubSpot keeps e-mails unique).
     emails: Option<HashMap<String, u64>>,
 }
 
 impl Hubspot {
-    pub fn new(seed: Seed, per_10s: u32, search_per_s: u32, token_lifetime: Duration) -> Self {
-        let tables = crate::table::tables(seed, |kind| {
+    pub fn new(
+        seed: Seed,
+        per_10s: u32,
+        search_per_s: u32,
+        daily: u64,
+        token_lifetime: Duration,
+    ) -> Self {
+        let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
             Box::new(render::HubspotGenerator { seed, kind })
         });
         Hubspot {
@@ -62,6 +70,7 @@ impl Hubspot {
             window: RateWindow::new(per_10s, Duration::from_secs(10)),
             search_window: RateWindow::new(search_per_s, Duration::from_secs(1)),
             correlation: 0,
+            daily: (daily, 0),
             emails: None,
         }
     }
@@ -209,7 +218,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
 
 /// Checks the bearer token and the rate window before any HubSpot route, and adds the rate headers.
 async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
-    let remaining = {
+    let (remaining, daily) = {
         let mut hs = emu.hubspot();
         let token = bearer(request.headers()).unwrap_or_default();
         if let Some(Err(expired_for)) = hs.oauth.check(token) {
@@ -231,8 +240,23 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
                  more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
             );
         }
+        // Only private apps have a daily limit (and its headers).
+        let private_app = token == hs.token;
+        if private_app && hs.daily.1 >= hs.daily.0 {
+            let body = json!({
+                "status": "error", "message": "You have reached your daily limit.", "errorType": "RATE_LIMIT",
+                "correlationId": hs.correlation_id(), "policyName": "DAILY",
+            });
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+            daily_headers(response.headers_mut(), hs.daily.0, 0);
+            return response;
+        }
+        let daily = private_app.then(|| {
+            hs.daily.1 += 1;
+            (hs.daily.0, hs.daily.0 - hs.daily.1)
+        });
         match hs.window.take(Instant::now()) {
-            Some(left) => left,
+            Some(left) => (left, daily),
             None => {
                 let body = json!({
                     "status": "error",
@@ -250,7 +274,18 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
     let max = emu.config.hubspot_per_10s;
     let mut response = next.run(request).await;
     rate_headers(response.headers_mut(), max, remaining);
+    if let Some((limit, left)) = daily {
+        daily_headers(response.headers_mut(), limit, left);
+    }
     response
+}
+
+fn daily_headers(headers: &mut HeaderMap, limit: u64, remaining: u64) {
+    headers.insert("X-HubSpot-RateLimit-Daily", HeaderValue::from(limit));
+    headers.insert(
+        "X-HubSpot-RateLimit-Daily-Remaining",
+        HeaderValue::from(remaining),
+    );
 }
 
 fn rate_headers(headers: &mut HeaderMap, max: u32, remaining: u32) {

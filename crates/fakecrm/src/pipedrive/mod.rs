@@ -16,7 +16,7 @@ use std::{
 use axum::{
     Json, Router,
     extract::{Request, State},
-    http::{HeaderValue, StatusCode},
+    http::{HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, put},
@@ -38,11 +38,13 @@ pub struct Pipedrive {
     per_window: u32,
     window_started: Instant,
     window_used: u32,
+    /// The company's daily token budget: (tokens per day, tokens spent). The emulator's day is its lifetime.
+    budget: (u64, u64),
 }
 
 impl Pipedrive {
-    pub fn new(seed: Seed, per_2s: u32, token_lifetime: Duration) -> Self {
-        let tables = crate::table::tables(seed, |kind| {
+    pub fn new(seed: Seed, per_2s: u32, daily_tokens: u64, token_lifetime: Duration) -> Self {
+        let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
             Box::new(render::PipedriveGenerator { seed, kind })
         });
         Pipedrive {
@@ -61,6 +63,7 @@ impl Pipedrive {
             per_window: per_2s,
             window_started: Instant::now(),
             window_used: 0,
+            budget: (daily_tokens, 0),
         }
     }
 
@@ -83,6 +86,23 @@ impl Pipedrive {
         }
         self.window_used += 1;
         (true, self.per_window - self.window_used, reset.max(1))
+    }
+}
+
+/// What a call costs from the daily token budget (CONTRACTS.md §5.9: single read 2, list 20, write 10,
+/// merge 40).
+fn token_cost(method: &Method, path: &str) -> u64 {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    match *method {
+        Method::GET if last.parse::<u64>().is_ok() || last == "me" => 2,
+        Method::GET => 20,
+        Method::DELETE => 6,
+        _ if last == "merge" => 40,
+        _ => 10,
     }
 }
 
@@ -124,7 +144,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
                 .put(objects::v1_update)
                 .delete(objects::delete),
         )
-        .route("/api/v1/persons/{id}/merge", put(objects::merge))
+        .route("/api/v1/recents", get(objects::recents))
+        .route("/api/v1/{collection}/{id}/merge", put(objects::merge))
         .route(
             "/api/v2/{collection}",
             get(objects::v2_list).post(objects::v2_create),
@@ -157,7 +178,7 @@ fn token_of(request: &Request) -> Option<String> {
 }
 
 async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
-    let (limit, remaining, reset) = {
+    let (limit, remaining, reset, daily_left) = {
         let mut pd = emu.pipedrive();
         let bearer = request
             .headers()
@@ -181,16 +202,35 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
             });
             return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
         }
+        let cost = token_cost(request.method(), request.uri().path());
+        if pd.budget.1 + cost > pd.budget.0 {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Daily token budget exhausted; it resets at midnight",
+            );
+        }
         let (ok, remaining, reset) = pd.take();
         if !ok {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Request over limit");
             rate_headers(&mut response, pd.per_window, 0, reset);
             return response;
         }
-        (pd.per_window, remaining, reset)
+        pd.budget.1 += cost;
+        // Only API-token writes report the daily budget (in tokens left).
+        let writes = matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH
+        );
+        let daily_left = (!by_oauth && writes).then_some(pd.budget.0 - pd.budget.1);
+        (pd.per_window, remaining, reset, daily_left)
     };
     let mut response = next.run(request).await;
     rate_headers(&mut response, limit, remaining, reset);
+    if let Some(left) = daily_left {
+        response
+            .headers_mut()
+            .insert("x-daily-requests-left", HeaderValue::from(left));
+    }
     response
 }
 

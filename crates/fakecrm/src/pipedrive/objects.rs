@@ -24,6 +24,7 @@ const CUSTOM_KEY_LEN: usize = 40;
 
 fn noun(kind: Kind) -> &'static str {
     match kind {
+        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
         Kind::Person => "Person",
         Kind::Company => "Organization",
         Kind::Deal => "Deal",
@@ -169,6 +170,25 @@ pub async fn v2_list(
     let table = pd.table(kind);
     // (sort key, id) of every live record in the window: updated_since inclusive, updated_until exclusive.
     let in_window = |m: i64| since.is_none_or(|s| m >= s) && until.is_none_or(|u| m < u);
+    // Ascending by update time (how incremental pulls read): seek to the cursor instead of scanning.
+    if by_update && !descending {
+        let from = after.unwrap_or((since.map_or(i64::MIN, |s| s - 1), u64::MAX));
+        let mut page = table.modified_after(from, limit + 1);
+        page.retain(|&(m, _)| in_window(m));
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = more
+            .then(|| page.last().map(|&(k, id)| encode_cursor(k, id)))
+            .flatten();
+        let data: Vec<Value> = page
+            .iter()
+            .filter_map(|&(_, id)| pd.table(kind).get(id).map(Value::Object))
+            .collect();
+        return Json(
+            json!({"success": true, "data": data, "additional_data": {"next_cursor": next}}),
+        )
+        .into_response();
+    }
     let mut keyed: Vec<(i64, u64)> = if by_update {
         let mut out = Vec::new();
         let mut cursor = (i64::MIN, 0);
@@ -488,13 +508,16 @@ pub async fn delete(
     }
 }
 
-/// `PUT /v1/persons/{id}/merge {"merge_with_id"}`: `{id}` is removed; `merge_with_id` survives, keeps its
-/// values, gains what it lacked, and inherits the removed person's deals and notes.
+/// `PUT /v1/{persons|organizations|deals}/{id}/merge {"merge_with_id"}`: `{id}` is removed; `merge_with_id`
+/// survives, keeps its values, gains what it lacked, and inherits the removed record's related records.
 pub async fn merge(
     State(emu): State<Arc<Emulator>>,
-    Path(id): Path<String>,
+    Path((collection, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
+    let Some(kind) = kind_of(&collection).filter(|k| *k != Kind::Note) else {
+        return unknown(&collection);
+    };
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let Some(survivor) = request["merge_with_id"].as_u64().or_else(|| {
         request["merge_with_id"]
@@ -505,15 +528,15 @@ pub async fn merge(
     };
     let mut pd = emu.pipedrive();
     let (Some((removed, loser)), Some((_, mut props))) = (
-        read_one(&mut pd, Kind::Person, &id),
-        read_one(&mut pd, Kind::Person, &survivor.to_string()),
+        read_one(&mut pd, kind, &id),
+        read_one(&mut pd, kind, &survivor.to_string()),
     ) else {
-        return not_found(Kind::Person);
+        return not_found(kind);
     };
     if removed == survivor {
         return error(
             StatusCode::BAD_REQUEST,
-            "A person cannot be merged with itself",
+            format!("{} cannot be merged with itself", noun(kind)),
         );
     }
     for (key, value) in loser {
@@ -526,23 +549,91 @@ pub async fn merge(
     }
     let now = now_ms();
     stamp(&mut props, survivor, now, false);
-    for kind in [Kind::Deal, Kind::Note] {
-        let table = pd.table(kind);
+    let (link, children): (&str, &[Kind]) = match kind {
+        Kind::Company => ("org_id", &[Kind::Person, Kind::Deal, Kind::Note]),
+        Kind::Deal => ("deal_id", &[Kind::Note]),
+        _ => ("person_id", &[Kind::Deal, Kind::Note]),
+    };
+    for &child in children {
+        let table = pd.table(child);
         let moved: Vec<(u64, Props)> = table
             .live_ids()
             .filter_map(|n| table.get(n).map(|p| (n, p)))
-            .filter(|(_, p)| p.get("person_id").and_then(Value::as_u64) == Some(removed))
+            .filter(|(_, p)| p.get(link).and_then(Value::as_u64) == Some(removed))
             .collect();
         for (n, mut p) in moved {
-            p.insert("person_id".into(), json!(survivor));
-            pd.table(kind).put(n, p, now);
+            p.insert(link.into(), json!(survivor));
+            pd.table(child).put(n, p, now);
         }
     }
-    pd.table(Kind::Person).delete(removed);
-    pd.table(Kind::Person).put(survivor, props.clone(), now);
-    let mut data = v1_of(&mut pd, Kind::Person, &props);
+    pd.table(kind).delete(removed);
+    pd.table(kind).put(survivor, props.clone(), now);
+    let mut data = v1_of(&mut pd, kind, &props);
     data["merge_what_id"] = json!(removed);
     ok(data)
+}
+
+/// `GET /v1/recents?since_timestamp=YYYY-MM-DD HH:MM:SS&items=person&start&limit`: what changed since a
+/// moment (inclusive, UTC), oldest first, as `{item, id, data}` with the v1 view of each record.
+pub async fn recents(
+    State(emu): State<Arc<Emulator>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(since_text) = q.get("since_timestamp") else {
+        return error(StatusCode::BAD_REQUEST, "since_timestamp is required");
+    };
+    let Ok(since) = chrono::NaiveDateTime::parse_from_str(since_text, "%Y-%m-%d %H:%M:%S") else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "since_timestamp must be YYYY-MM-DD HH:MM:SS",
+        );
+    };
+    let since_ms = since.and_utc().timestamp_millis();
+    let item = q.get("items").map_or("person", String::as_str);
+    let Some(kind) =
+        kind_of(&format!("{item}s")).or((item == "organization").then_some(Kind::Company))
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("items `{item}` is not supported; person, organization, deal or note"),
+        );
+    };
+    let limit = match parse_limit(&q) {
+        Ok(l) => l,
+        Err(r) => return r.into_response(),
+    };
+    let start = q
+        .get("start")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut pd = emu.pipedrive();
+    let keyed = pd
+        .table(kind)
+        .modified_after((since_ms - 1, u64::MAX), start + limit + 1);
+    let more = keyed.len() > start + limit;
+    let page: Vec<(i64, u64)> = keyed.into_iter().skip(start).take(limit).collect();
+    let mut data = Vec::new();
+    for &(_, id) in &page {
+        if let Some(props) = pd.table(kind).get(id) {
+            data.push(json!({"item": item, "id": id, "data": v1_of(&mut pd, kind, &props)}));
+        }
+    }
+    let stamp_text = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let mut pagination = json!({"start": start, "limit": limit, "more_items_in_collection": more});
+    if more {
+        pagination["next_start"] = json!(start + limit);
+    }
+    let additional = json!({
+        "since_timestamp": since_text,
+        "last_timestamp_on_page": page.last().map(|&(m, _)| stamp_text(m)),
+        "pagination": pagination,
+    });
+    Json(json!({"success": true, "data": data, "additional_data": additional})).into_response()
 }
 
 fn field(

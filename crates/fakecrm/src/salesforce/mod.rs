@@ -45,7 +45,7 @@ pub struct Salesforce {
 
 impl Salesforce {
     pub fn new(seed: Seed, daily_max: u64, token_lifetime: Duration) -> Self {
-        let tables = crate::table::tables(seed, |kind| {
+        let tables = crate::table::tables(seed, &Kind::ALL, |kind| {
             Box::new(render::SalesforceGenerator { seed, kind })
         });
         Salesforce {

@@ -20,6 +20,7 @@ pub fn sobject(kind: Kind) -> &'static str {
         Kind::Person => "Contact",
         Kind::Deal => "Opportunity",
         Kind::Note => "Task",
+        Kind::Lead => "Lead",
     }
 }
 
@@ -29,6 +30,7 @@ pub fn kind_of(sobject: &str) -> Option<Kind> {
         "contact" => Some(Kind::Person),
         "opportunity" => Some(Kind::Deal),
         "task" => Some(Kind::Note),
+        "lead" => Some(Kind::Lead),
         _ => None,
     }
 }
@@ -39,6 +41,7 @@ fn key_prefix(kind: Kind) -> &'static str {
         Kind::Person => "003",
         Kind::Deal => "006",
         Kind::Note => "00T",
+        Kind::Lead => "00Q",
     }
 }
 
@@ -166,6 +169,19 @@ impl Generator for SalesforceGenerator {
                     "Id": id, "Subject": "Note", "Description": r.body, "Status": "Completed",
                     "WhoId": encode(Kind::Person, r.person as u64 + 1), "WhatId": encode(Kind::Company, r.company as u64 + 1),
                     "OwnerId": user_id(r.owner), "ActivityDate": datetime(r.created_ms)[..10].to_owned(),
+                    "CreatedDate": datetime(r.created_ms), "LastModifiedDate": datetime(r.modified_ms),
+                    "SystemModstamp": datetime(r.modified_ms), "IsDeleted": false,
+                })
+            }
+            Kind::Lead => {
+                let r = s.lead(p, index);
+                let person = &r.person;
+                json!({
+                    "Id": id, "FirstName": person.first_name, "LastName": person.last_name,
+                    "Name": format!("{} {}", person.first_name, person.last_name), "Company": r.company,
+                    "Email": person.email, "Phone": person.phone, "Title": person.title, "Status": r.status,
+                    "LeadSource": SOURCES[(index % 3) as usize], "City": person.city, "Country": person.country,
+                    "IsConverted": r.status == "Closed - Converted", "OwnerId": user_id(person.owner),
                     "CreatedDate": datetime(r.created_ms), "LastModifiedDate": datetime(r.modified_ms),
                     "SystemModstamp": datetime(r.modified_ms), "IsDeleted": false,
                 })

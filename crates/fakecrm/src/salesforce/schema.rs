@@ -127,6 +127,38 @@ pub fn fields(kind: Kind) -> &'static [Field] {
             ),
             ("IsDeleted", "Deleted", "boolean", false, false),
         ],
+        Kind::Lead => &[
+            ("Id", "Lead ID", "id", false, false),
+            ("FirstName", "First Name", "string", false, true),
+            ("LastName", "Last Name", "string", true, true),
+            ("Name", "Full Name", "string", false, false),
+            ("Company", "Company", "string", true, true),
+            ("Email", "Email", "email", false, true),
+            ("Phone", "Phone", "phone", false, true),
+            ("Title", "Title", "string", false, true),
+            ("Status", "Lead Status", "picklist", true, true),
+            ("LeadSource", "Lead Source", "picklist", false, true),
+            ("City", "City", "string", false, true),
+            ("Country", "Country", "string", false, true),
+            ("IsConverted", "Converted", "boolean", false, false),
+            ("OwnerId", "Owner ID", "reference", false, true),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
     }
 }
 
@@ -152,7 +184,8 @@ pub fn describe(kind: Kind, sobject: &str) -> Value {
         .map(|&(name, label, kind_name, required, createable)| {
             let picklist: Vec<Value> = match name {
                 "StageName" => STAGES.iter().enumerate().map(|(i, s)| json!({"value": s.0, "label": s.0, "active": true, "defaultValue": i == 0})).collect(),
-                "Lead_Source_Detail__c" => ["Webinar", "Trade show", "Referral"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
+                "Status" if kind == Kind::Lead => crate::seed::LEAD_STATUSES.iter().enumerate().map(|(i, v)| json!({"value": v, "label": v, "active": true, "defaultValue": i == 0})).collect(),
+                "Lead_Source_Detail__c" | "LeadSource" => ["Webinar", "Trade show", "Referral"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
                 _ => vec![],
             };
             let reference_to: Vec<&str> = match name {

@@ -74,10 +74,20 @@ pub enum Kind {
     Company,
     Deal,
     Note,
+    /// A Salesforce lead: a person not yet converted to a contact. Only Salesforce has a table of them.
+    Lead,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Person, Kind::Company, Kind::Deal, Kind::Note];
+    /// The kinds every provider has.
+    pub const CORE: [Kind; 4] = [Kind::Person, Kind::Company, Kind::Deal, Kind::Note];
+    pub const ALL: [Kind; 5] = [
+        Kind::Person,
+        Kind::Company,
+        Kind::Deal,
+        Kind::Note,
+        Kind::Lead,
+    ];
 
     /// How many of this kind a data set with `people` people holds.
     pub fn count(self, people: u32) -> u32 {
@@ -86,6 +96,7 @@ impl Kind {
             Kind::Company => people.div_ceil(5),
             Kind::Deal => people.div_ceil(4),
             Kind::Note => people.div_ceil(2),
+            Kind::Lead => people.div_ceil(10),
         }
     }
 
@@ -99,6 +110,7 @@ impl Kind {
             Kind::Company => "company",
             Kind::Deal => "deal",
             Kind::Note => "note",
+            Kind::Lead => "lead",
         }
     }
 }
@@ -164,6 +176,24 @@ pub struct Note {
     pub created_ms: i64,
     pub modified_ms: i64,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead {
+    /// Name, e-mail, phone, title, city and owner as the person gave them (times are the person's).
+    pub person: Person,
+    pub company: String,
+    pub status: &'static str,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+}
+
+/// Salesforce's default lead statuses.
+pub const LEAD_STATUSES: &[&str] = &[
+    "Open - Not Contacted",
+    "Working - Contacted",
+    "Closed - Converted",
+    "Closed - Not Converted",
+];
 
 /// The sales pipeline every CRM is seeded with: (label, probability %, open/won/lost).
 pub const STAGES: &[(&str, u8, StageKind)] = &[
@@ -235,6 +265,9 @@ impl Seed {
     /// The real-world entity a record stands for, and how the record deviates from it.
     /// Entities below 2^40 exist in every CRM (cross-CRM duplicates); above are CRM-specific.
     pub fn entity(&self, provider: Provider, kind: Kind, index: u32) -> (u64, Variant) {
+        if kind == Kind::Lead {
+            return self.entity(provider, Kind::Person, self.lead_person(index));
+        }
         let mut index = index;
         let mut variant = Variant::Exact;
         // A within-CRM duplicate copies an earlier record of the same CRM (bounded walk back).
@@ -449,6 +482,28 @@ impl Seed {
             person,
             company: (h(3) % Kind::Company.count(self.people) as u64) as u32,
             owner: (h(4) % owner_count(provider) as u64) as u32,
+            created_ms,
+            modified_ms,
+        }
+    }
+
+    /// The person a lead captures: every lead is also (the same entity as) a contact, as when a web form
+    /// fills in someone sales already knows. Spread over the people, one in ten.
+    pub fn lead_person(&self, index: u32) -> u32 {
+        let spread = index.saturating_mul(10) + (mix(&[self.seed, index as u64, 61]) % 10) as u32;
+        spread % self.people.max(1)
+    }
+
+    /// A lead: the person's details as captured on a form, with the company as free text.
+    pub fn lead(&self, provider: Provider, index: u32) -> Lead {
+        let person = self.person(provider, self.lead_person(index));
+        let company = self.company(provider, person.company).name;
+        let (created_ms, modified_ms) = self.times(provider, Kind::Lead, index);
+        let status = (self.h(provider, Kind::Lead, index, 1) % LEAD_STATUSES.len() as u64) as usize;
+        Lead {
+            person,
+            company,
+            status: LEAD_STATUSES[status],
             created_ms,
             modified_ms,
         }
