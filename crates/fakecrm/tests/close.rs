@@ -623,3 +623,80 @@ async fn the_event_log_reveals_deletions_newest_first() {
     assert_eq!(events["data"][0]["action"], "deleted");
     assert!(events["cursor_next"].is_null());
 }
+
+#[tokio::test]
+async fn calls_are_activities_of_their_own_beside_notes() {
+    let close = Close::new(relaxed(40)).await;
+    let (status, _, calls) = close
+        .call(Method::GET, "/activity/call/?_limit=100", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{calls}");
+    let list = calls["data"].as_array().unwrap();
+    assert_eq!(list.len(), 10, "one call per four people");
+    for c in list {
+        assert_eq!(c["_type"], "Call");
+        assert!(c["id"].as_str().unwrap().starts_with("acti_"));
+        assert!(c["duration"].as_u64().unwrap() >= 30);
+        assert!(["inbound", "outbound"].contains(&c["direction"].as_str().unwrap()));
+        assert!(c["lead_id"].as_str().unwrap().starts_with("lead_"));
+    }
+    let (_, _, notes) = close
+        .call(Method::GET, "/activity/note/?_limit=100", None)
+        .await;
+    let note_ids: Vec<&str> = notes["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        list.iter()
+            .all(|c| !note_ids.contains(&c["id"].as_str().unwrap())),
+        "ids never collide"
+    );
+    let call_id = list[0]["id"].as_str().unwrap();
+    let (status, _, _) = close
+        .call(Method::GET, &format!("/activity/note/{call_id}/"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a call is not a note");
+
+    let lead = list[0]["lead_id"].clone();
+    let (status, _, created) = close
+        .call(Method::POST, "/activity/call/", Some(json!({"lead_id": lead, "duration": 95, "direction": "outbound", "note": "Called back"})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    assert_eq!(created["_type"], "Call");
+    assert_eq!(created["status"], "completed");
+    let id = created["id"].as_str().unwrap();
+    let (status, _, read) = close
+        .call(Method::GET, &format!("/activity/call/{id}/"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["duration"], 95);
+    let (status, _, _) = close
+        .call(Method::DELETE, &format!("/activity/call/{id}/"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, events) = close
+        .call(
+            Method::GET,
+            "/event/?object_type=activity.call&action=deleted",
+            None,
+        )
+        .await;
+    assert_eq!(events["data"][0]["object_id"], id, "{events}");
+
+    let (status, _, body) = close
+        .call(
+            Method::POST,
+            "/activity/call/",
+            Some(json!({"duration": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["field-errors"]["lead_id"].is_string(), "{body}");
+    let (status, _, _) = close
+        .call(Method::GET, "/activity/meeting_room/", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

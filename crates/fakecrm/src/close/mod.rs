@@ -48,9 +48,17 @@ pub struct Close {
 
 impl Close {
     pub fn new(seed: Seed, limit_per_s: u32, token_lifetime: Duration) -> Self {
-        let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
-            Box::new(render::CloseGenerator { seed, kind })
-        });
+        let tables = crate::table::tables(
+            seed,
+            &[
+                Kind::Person,
+                Kind::Company,
+                Kind::Deal,
+                Kind::Note,
+                Kind::Call,
+            ],
+            |kind| Box::new(render::CloseGenerator { seed, kind }),
+        );
         Close {
             api_key: format!(
                 "api_fake{:024x}",
@@ -179,14 +187,14 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             get(objects::list).post(objects::create),
         )
         .route(
-            "/api/v1/activity/note/",
-            get(objects::list_notes).post(objects::create_note),
+            "/api/v1/activity/{activity}/",
+            get(objects::list_activities).post(objects::create_activity),
         )
         .route(
-            "/api/v1/activity/note/{id}/",
-            get(objects::read_note)
-                .put(objects::update_note)
-                .delete(objects::delete_note),
+            "/api/v1/activity/{activity}/{id}/",
+            get(objects::read_activity)
+                .put(objects::update_activity)
+                .delete(objects::delete_activity),
         )
         .route(
             "/api/v1/{resource}/{id}/",

@@ -31,7 +31,8 @@ fn kind_of(resource: &str) -> Option<Kind> {
 
 fn label(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
+        Kind::Call => "Call",
         Kind::Company => "Lead",
         Kind::Person => "Contact",
         Kind::Deal => "Opportunity",
@@ -200,11 +201,31 @@ pub async fn list(
     }
 }
 
-pub async fn list_notes(
+/// `note` and `call` activities (`/activity/{type}/`).
+fn activity_kind(activity: &str) -> Option<Kind> {
+    match activity {
+        "note" => Some(Kind::Note),
+        "call" => Some(Kind::Call),
+        _ => None,
+    }
+}
+
+fn unknown_activity(activity: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!("Unknown activity type: {activity}"),
+    )
+}
+
+pub async fn list_activities(
     State(emu): State<Arc<Emulator>>,
+    Path(activity): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    list_kind(&mut emu.close(), Kind::Note, &q)
+    match activity_kind(&activity) {
+        Some(kind) => list_kind(&mut emu.close(), kind, &q),
+        None => unknown_activity(&activity),
+    }
 }
 
 fn read_kind(close: &mut Close, kind: Kind, id: &str) -> Response {
@@ -233,8 +254,14 @@ pub async fn read(
     }
 }
 
-pub async fn read_note(State(emu): State<Arc<Emulator>>, Path(id): Path<String>) -> Response {
-    read_kind(&mut emu.close(), Kind::Note, &id)
+pub async fn read_activity(
+    State(emu): State<Arc<Emulator>>,
+    Path((activity, id)): Path<(String, String)>,
+) -> Response {
+    match activity_kind(&activity) {
+        Some(kind) => read_kind(&mut emu.close(), kind, &id),
+        None => unknown_activity(&activity),
+    }
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -267,7 +294,7 @@ fn validate(kind: Kind, body: &Map<String, Value>, creating: bool) -> Result<(),
         }
     }
     if creating
-        && matches!(kind, Kind::Deal | Kind::Note)
+        && matches!(kind, Kind::Deal | Kind::Note | Kind::Call)
         && body.get("lead_id").and_then(Value::as_str).is_none()
     {
         return Err(Refused::Field(
@@ -343,7 +370,7 @@ fn create_kind(
     let id = close.table(kind).peek_next_id();
     body.insert("id".into(), Value::String(render::encode(kind, id)));
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Company => {
             let name = body
                 .get("name")
@@ -373,6 +400,11 @@ fn create_kind(
         }
         Kind::Note => {
             body.insert("_type".into(), Value::String("Note".into()));
+        }
+        Kind::Call => {
+            body.insert("_type".into(), Value::String("Call".into()));
+            body.entry("status")
+                .or_insert_with(|| Value::String("completed".into()));
         }
         Kind::Person => {}
     }
@@ -440,8 +472,15 @@ pub async fn create(
     }
 }
 
-pub async fn create_note(State(emu): State<Arc<Emulator>>, body: Bytes) -> Response {
-    create_answer(&mut emu.close(), Kind::Note, &body)
+pub async fn create_activity(
+    State(emu): State<Arc<Emulator>>,
+    Path(activity): Path<String>,
+    body: Bytes,
+) -> Response {
+    match activity_kind(&activity) {
+        Some(kind) => create_answer(&mut emu.close(), kind, &body),
+        None => unknown_activity(&activity),
+    }
 }
 
 /// PUT changes only the fields it sends (Close's PUT behaves as PATCH).
@@ -501,12 +540,15 @@ pub async fn update(
     }
 }
 
-pub async fn update_note(
+pub async fn update_activity(
     State(emu): State<Arc<Emulator>>,
-    Path(id): Path<String>,
+    Path((activity, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    update_kind(&mut emu.close(), Kind::Note, &id, &body)
+    match activity_kind(&activity) {
+        Some(kind) => update_kind(&mut emu.close(), kind, &id, &body),
+        None => unknown_activity(&activity),
+    }
 }
 
 fn delete_kind(close: &mut Close, kind: Kind, id: &str) -> Response {
@@ -540,8 +582,14 @@ pub async fn delete(
     }
 }
 
-pub async fn delete_note(State(emu): State<Arc<Emulator>>, Path(id): Path<String>) -> Response {
-    delete_kind(&mut emu.close(), Kind::Note, &id)
+pub async fn delete_activity(
+    State(emu): State<Arc<Emulator>>,
+    Path((activity, id)): Path<(String, String)>,
+) -> Response {
+    match activity_kind(&activity) {
+        Some(kind) => delete_kind(&mut emu.close(), kind, &id),
+        None => unknown_activity(&activity),
+    }
 }
 
 pub async fn me(State(_emu): State<Arc<Emulator>>) -> Response {
@@ -613,8 +661,15 @@ pub async fn events(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let kinds: Vec<Kind> = match q.get("object_type").map(String::as_str) {
-        None => vec![Kind::Company, Kind::Person, Kind::Deal, Kind::Note],
-        Some(t) => match kind_of(t).or((t == "activity.note").then_some(Kind::Note)) {
+        None => vec![
+            Kind::Company,
+            Kind::Person,
+            Kind::Deal,
+            Kind::Note,
+            Kind::Call,
+        ],
+        Some(t) => match kind_of(t).or_else(|| t.strip_prefix("activity.").and_then(activity_kind))
+        {
             Some(k) => vec![k],
             None => return field_error("object_type", format!("Unknown object type: {t}")),
         },
@@ -655,7 +710,8 @@ pub async fn events(
         .take(limit)
         .map(|&(t, k, id)| {
             let object_type = match k {
-                Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+                Kind::Lead => unreachable!("no table of this kind in this CRM"),
+                Kind::Call => "activity.call",
                 Kind::Company => "lead",
                 Kind::Person => "contact",
                 Kind::Deal => "opportunity",

@@ -14,17 +14,21 @@ const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 
 pub fn prefix(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Company => "lead",
         Kind::Person => "cont",
         Kind::Deal => "oppo",
-        Kind::Note => "acti",
+        Kind::Note | Kind::Call => "acti",
     }
 }
 
 /// `lead_0000000000002xYz…`: a prefixed, fixed-width base62 id that maps back to the table id.
+/// Notes and calls share the `acti_` prefix, so calls live in their own range of numbers.
+const CALL_RANGE: u64 = 1 << 44;
+
 pub fn encode(kind: Kind, id: u64) -> String {
-    let mut n = id ^ MASK;
+    let offset = if kind == Kind::Call { CALL_RANGE } else { 0 };
+    let mut n = (id + offset) ^ MASK;
     let mut digits = [b'0'; 22];
     for d in digits.iter_mut().rev() {
         *d = ALPHABET[(n % 62) as usize];
@@ -43,7 +47,12 @@ pub fn decode(kind: Kind, text: &str) -> Option<u64> {
         let d = ALPHABET.iter().position(|&a| a == b)? as u64;
         n = n.checked_mul(62)?.checked_add(d)?;
     }
-    Some(n ^ MASK)
+    let n = n ^ MASK;
+    match kind {
+        Kind::Call => n.checked_sub(CALL_RANGE),
+        Kind::Note => (n < CALL_RANGE).then_some(n),
+        _ => Some(n),
+    }
 }
 
 pub fn datetime(ms: i64) -> String {
@@ -92,7 +101,18 @@ impl Generator for CloseGenerator {
         let (s, p) = (self.seed, Provider::Close);
         let id = encode(self.kind, index as u64 + 1);
         let value = match self.kind {
-            Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+            Kind::Lead => unreachable!("no table of this kind in this CRM"),
+            Kind::Call => {
+                let r = s.call(p, index);
+                json!({
+                    "id": id, "_type": "Call", "lead_id": encode(Kind::Company, r.company as u64 + 1),
+                    "contact_id": encode(Kind::Person, r.person as u64 + 1), "note": r.note,
+                    "duration": r.duration_s, "direction": if r.outbound { "outbound" } else { "inbound" },
+                    "status": "completed", "user_id": user_id(r.owner),
+                    "date_created": datetime(r.created_ms), "date_updated": datetime(r.modified_ms),
+                    "organization_id": ORGANIZATION,
+                })
+            }
             Kind::Company => {
                 let r = s.company(p, index);
                 let status = (r.employees % LEAD_STATUSES.len() as u32) as usize;

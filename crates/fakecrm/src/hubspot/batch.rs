@@ -23,7 +23,7 @@ const MAX_INPUTS: usize = 100;
 
 fn object_label(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
         Kind::Person => "CONTACT",
         Kind::Company => "COMPANY",
         Kind::Deal => "DEAL",

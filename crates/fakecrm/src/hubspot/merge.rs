@@ -21,7 +21,7 @@ use crate::{Emulator, now_ms, seed::Kind};
 /// The hidden association list on deals and notes that points at records of `kind`.
 pub(crate) fn association_key(kind: Kind) -> Option<&'static str> {
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
         Kind::Person => Some("_contacts"),
         Kind::Company => Some("_companies"),
         Kind::Deal => Some("_deals"),

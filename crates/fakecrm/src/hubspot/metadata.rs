@@ -31,7 +31,7 @@ pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<Str
         return hs.unknown_object(&object);
     };
     let mut results = match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
         Kind::Person => vec![
             property("firstname", "First Name", "string", "text", true),
             property("lastname", "Last Name", "string", "text", true),

@@ -18,7 +18,7 @@ use crate::{Emulator, now_ms, seed::Kind, table::Props};
 /// What HubSpot returns when no `properties` are asked for.
 fn default_properties(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
         Kind::Person => &[
             "createdate",
             "email",

@@ -42,7 +42,7 @@ impl Generator for HubspotGenerator {
         let s = self.seed;
         let p = Provider::Hubspot;
         let props = match self.kind {
-            Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+            Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
             Kind::Person => {
                 let mut r = s.person(p, index);
                 // HubSpot keeps one contact per e-mail, so its own duplicates differ in the address.

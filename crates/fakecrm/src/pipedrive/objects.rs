@@ -24,7 +24,7 @@ const CUSTOM_KEY_LEN: usize = 40;
 
 fn noun(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
         Kind::Person => "Person",
         Kind::Company => "Organization",
         Kind::Deal => "Deal",

@@ -44,7 +44,7 @@ impl Generator for PipedriveGenerator {
         let (s, p) = (self.seed, Provider::Pipedrive);
         let id = index as i64 + 1;
         let value = match self.kind {
-            Kind::Lead => unreachable!("only Salesforce keeps a lead table"),
+            Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
             Kind::Person => {
                 let r = s.person(p, index);
                 let emails: Vec<Value> = r

@@ -190,7 +190,7 @@ pub async fn delete(
     let found: Vec<Option<(Kind, u64)>> = ids
         .iter()
         .map(|id| {
-            Kind::ALL.into_iter().find_map(|k| {
+            super::SOBJECT_KINDS.into_iter().find_map(|k| {
                 render::decode(k, id)
                     .filter(|n| sf.table(k).exists(*n))
                     .map(|n| (k, n))

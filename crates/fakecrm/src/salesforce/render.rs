@@ -21,6 +21,7 @@ pub fn sobject(kind: Kind) -> &'static str {
         Kind::Deal => "Opportunity",
         Kind::Note => "Task",
         Kind::Lead => "Lead",
+        Kind::Call => unreachable!("calls are Tasks in Salesforce"),
     }
 }
 
@@ -42,6 +43,7 @@ fn key_prefix(kind: Kind) -> &'static str {
         Kind::Deal => "006",
         Kind::Note => "00T",
         Kind::Lead => "00Q",
+        Kind::Call => unreachable!("calls are Tasks in Salesforce"),
     }
 }
 
@@ -129,6 +131,7 @@ impl Generator for SalesforceGenerator {
         let (s, p) = (self.seed, Provider::Salesforce);
         let id = encode(self.kind, index as u64 + 1);
         let value = match self.kind {
+            Kind::Call => unreachable!("calls are Tasks in Salesforce"),
             Kind::Company => {
                 let r = s.company(p, index);
                 json!({

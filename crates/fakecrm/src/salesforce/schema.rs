@@ -9,6 +9,7 @@ type Field = (&'static str, &'static str, &'static str, bool, bool);
 
 pub fn fields(kind: Kind) -> &'static [Field] {
     match kind {
+        Kind::Call => unreachable!("calls are Tasks in Salesforce"),
         Kind::Company => &[
             ("Id", "Account ID", "id", false, false),
             ("Name", "Account Name", "string", true, true),

@@ -76,6 +76,8 @@ pub enum Kind {
     Note,
     /// A Salesforce lead: a person not yet converted to a contact. Only Salesforce has a table of them.
     Lead,
+    /// A logged phone call. Only Close keeps calls apart from notes.
+    Call,
 }
 
 impl Kind {
@@ -97,6 +99,7 @@ impl Kind {
             Kind::Deal => people.div_ceil(4),
             Kind::Note => people.div_ceil(2),
             Kind::Lead => people.div_ceil(10),
+            Kind::Call => people.div_ceil(4),
         }
     }
 
@@ -111,6 +114,7 @@ impl Kind {
             Kind::Deal => "deal",
             Kind::Note => "note",
             Kind::Lead => "lead",
+            Kind::Call => "call",
         }
     }
 }
@@ -183,6 +187,18 @@ pub struct Lead {
     pub person: Person,
     pub company: String,
     pub status: &'static str,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub person: u32,
+    pub company: u32,
+    pub owner: u32,
+    pub duration_s: u32,
+    pub outbound: bool,
+    pub note: &'static str,
     pub created_ms: i64,
     pub modified_ms: i64,
 }
@@ -504,6 +520,30 @@ impl Seed {
             person,
             company,
             status: LEAD_STATUSES[status],
+            created_ms,
+            modified_ms,
+        }
+    }
+
+    /// A logged call: who was called, for how long, which way.
+    pub fn call(&self, provider: Provider, index: u32) -> Call {
+        let h = |salt| self.h(provider, Kind::Call, index, salt);
+        let (created_ms, modified_ms) = self.times(provider, Kind::Call, index);
+        Call {
+            person: (h(1) % self.people.max(1) as u64) as u32,
+            company: (h(2) % Kind::Company.count(self.people) as u64) as u32,
+            owner: (h(3) % owner_count(provider) as u64) as u32,
+            duration_s: 30 + (h(4) % 1800) as u32,
+            outbound: h(5) % 3 != 0,
+            note: pick(
+                &[
+                    "Left a voicemail",
+                    "Discussed renewal",
+                    "Booked a demo",
+                    "No answer",
+                ],
+                h(6),
+            ),
             created_ms,
             modified_ms,
         }
