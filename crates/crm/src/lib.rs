@@ -1,3 +1,311 @@
-//! The `Crm` trait and one client per provider. Wire types stay private to each provider module.
-//! The clients arrive with the connections issue; the crate exists so the dependency direction
-//! `engine -> crm -> model` holds from the start.
+//! The `Crm` trait and one client per provider. Wire types stay private to each provider module; each
+//! module's `convert.rs` is the only bridge to the canonical model.
+
+mod error;
+pub mod http;
+pub mod oauth;
+pub mod pacer;
+mod secret;
+
+pub mod close;
+pub mod hubspot;
+pub mod pipedrive;
+pub mod salesforce;
+
+use std::sync::Arc;
+
+use bridge_model::{Fields, ObjectType, Provider};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use error::{CrmError, Result};
+pub use http::OnRefresh;
+pub use secret::{OAuthTokens, Secret};
+
+/// Who the credentials belong to and what is left of the API allowance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// The CRM's id for the account (portal, org, organization, company).
+    pub account_id: String,
+    pub account_name: String,
+    pub user_email: Option<String>,
+    /// e.g. "98,812 of 100,000 API requests left today"
+    pub quota: Option<String>,
+}
+
+/// A record as pulled: canonical fields, the payload as received, and the remote modified time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pulled {
+    pub object_type: ObjectType,
+    pub remote_id: String,
+    pub fields: Fields,
+    pub raw: serde_json::Value,
+    pub modified_at: Option<DateTime<Utc>>,
+}
+
+/// One page of a pull and where the next one starts (None: the pass is complete).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub records: Vec<Pulled>,
+    pub next: Option<String>,
+}
+
+/// Which page to fetch: records modified at or after `since` (all when None), from `cursor` (an opaque
+/// token of this provider, from the previous page; None for the first page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullRequest {
+    pub object_type: ObjectType,
+    pub since: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+}
+
+/// A field of an object as the CRM describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldInfo {
+    /// The key in the CRM's payload (Pipedrive: the 40-character hash for custom fields).
+    pub key: String,
+    pub label: String,
+    /// The CRM's type name (string, email, enumeration, picklist, ...).
+    pub kind: String,
+    pub custom: bool,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: String,
+    pub label: String,
+    pub order: u32,
+    /// 0..=100 where the CRM has one.
+    pub probability: Option<f64>,
+    pub outcome: StageOutcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageOutcome {
+    Open,
+    Won,
+    Lost,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub id: String,
+    pub label: String,
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Owner {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// One CRM account, reached over its API. One call fetches one page; the engine drives the pull.
+#[async_trait::async_trait]
+pub trait Crm: Send + Sync {
+    fn provider(&self) -> Provider;
+    /// The object types this CRM mirrors, parents first.
+    fn object_types(&self) -> &'static [ObjectType];
+    async fn check(&self) -> Result<Account>;
+    async fn pull(&self, request: &PullRequest) -> Result<Page>;
+    /// Remote ids of records deleted at or after `since`, where the CRM keeps a delete feed
+    /// (None: it has none, and deletions are found by comparing every id on a full pull).
+    async fn deleted_since(
+        &self,
+        object_type: ObjectType,
+        since: DateTime<Utc>,
+    ) -> Result<Option<Vec<String>>>;
+    async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>>;
+    async fn pipelines(&self) -> Result<Vec<Pipeline>>;
+    async fn owners(&self) -> Result<Vec<Owner>>;
+    /// The secret as it stands (refreshed tokens included), for the keyring.
+    async fn secret(&self) -> Secret;
+}
+
+/// Where and how to reach one account.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub provider: Provider,
+    /// The API base (HubSpot `https://api.hubapi.com`, Close `.../api/v1`, Pipedrive `.../api/v1` or the
+    /// OAuth `api_domain`, Salesforce the `instance_url`).
+    pub base_url: String,
+    pub secret: Secret,
+}
+
+/// The client for an endpoint.
+pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<dyn Crm>> {
+    let base = endpoint.base_url.trim_end_matches('/').to_owned();
+    url::Url::parse(&base).map_err(|e| CrmError::Config(format!("`{base}` is not a URL: {e}")))?;
+    Ok(match endpoint.provider {
+        Provider::Hubspot => Arc::new(hubspot::Hubspot::new(base, endpoint.secret, on_refresh)),
+        Provider::Close => Arc::new(close::Close::new(base, endpoint.secret, on_refresh)),
+        other => {
+            return Err(CrmError::Unsupported(format!(
+                "{other} is not connected yet"
+            )));
+        }
+    })
+}
+
+/// Parses the RFC 3339 / ISO times the CRMs send (with or without a zone, `+0000` too).
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// Keyset paging over modified time, for APIs that filter `modified >= since` ordered by (modified, id)
+/// with an offset: `skip` counts the records at exactly `since` already taken, so ties of any size are
+/// walked without loss, and a pass can restart from its cursor after a crash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TimeCursor {
+    pub since: Option<DateTime<Utc>>,
+    pub skip: u64,
+}
+
+impl TimeCursor {
+    pub fn decode(cursor: Option<&str>, since: Option<DateTime<Utc>>) -> Result<Self> {
+        match cursor {
+            None => Ok(TimeCursor { since, skip: 0 }),
+            Some(text) => serde_json::from_str(text)
+                .map_err(|_| CrmError::Config(format!("unreadable pull cursor `{text}`"))),
+        }
+    }
+
+    /// The cursor after a page of `times` (ascending): re-sliced at the last time of the page.
+    pub fn after(&self, times: &[Option<DateTime<Utc>>]) -> Self {
+        let Some(Some(last)) = times.last() else {
+            return self.clone();
+        };
+        let at_last = times.iter().filter(|t| **t == Some(*last)).count() as u64;
+        let skip = if self.since == Some(*last) {
+            self.skip + at_last
+        } else {
+            at_last
+        };
+        TimeCursor {
+            since: Some(*last),
+            skip,
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("a cursor serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Option<DateTime<Utc>> {
+        parse_time(s)
+    }
+
+    #[test]
+    fn the_crms_time_formats_parse() {
+        let want = t("2024-01-02T03:04:05Z").unwrap();
+        for text in [
+            "2024-01-02T03:04:05.000Z",
+            "2024-01-02T03:04:05.000+0000",
+            "2024-01-02T03:04:05.000000+00:00",
+            "2024-01-02 03:04:05",
+        ] {
+            assert_eq!(parse_time(text), Some(want), "{text}");
+        }
+        assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn a_time_cursor_counts_ties_at_the_last_time_across_pages() {
+        let start = TimeCursor {
+            since: None,
+            skip: 0,
+        };
+        let a = t("2024-01-01T00:00:00Z");
+        let b = t("2024-01-02T00:00:00Z");
+        let first = start.after(&[a, b, b]);
+        assert_eq!(first, TimeCursor { since: b, skip: 2 });
+        // A page entirely at the same time adds to the tie count.
+        let second = first.after(&[b, b, b]);
+        assert_eq!(second, TimeCursor { since: b, skip: 5 });
+        let c = t("2024-01-03T00:00:00Z");
+        assert_eq!(second.after(&[b, c]), TimeCursor { since: c, skip: 1 });
+        assert_eq!(second.after(&[]), second);
+        let round = TimeCursor::decode(Some(&second.encode()), None).unwrap();
+        assert_eq!(round, second);
+    }
+}
+
+/// Reads a typed value out of an answer, or says which request sent what we could not read.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    provider: &'static str,
+    request: &str,
+    value: serde_json::Value,
+) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| CrmError::Malformed {
+        provider,
+        request: request.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+/// The OAuth app behind a set of tokens, for refreshing them.
+pub(crate) fn refresh_app(
+    provider: &'static str,
+    tokens: &OAuthTokens,
+    basic: bool,
+) -> oauth::OAuthApp {
+    oauth::OAuthApp {
+        provider,
+        authorize_url: String::new(),
+        token_url: tokens.token_url.clone(),
+        client_id: tokens.client_id.clone(),
+        client_secret: tokens.client_secret.clone(),
+        scopes: Vec::new(),
+        basic_client_auth: basic,
+    }
+}
+
+/// A refreshed OAuth secret, or None when the secret cannot refresh (API keys).
+pub(crate) async fn refresh_oauth(
+    provider: &'static str,
+    client: &reqwest::Client,
+    secret: &Secret,
+    basic: bool,
+) -> Result<Option<Secret>> {
+    let Secret::OAuth(tokens) = secret else {
+        return Ok(None);
+    };
+    let Some(refresh_token) = &tokens.refresh_token else {
+        return Ok(None);
+    };
+    let app = refresh_app(provider, tokens, basic);
+    let signed_in = oauth::refresh(client, &app, refresh_token).await?;
+    Ok(Some(Secret::OAuth(signed_in.tokens)))
+}
+
+/// `Authorization: Bearer` with an API token or an OAuth access token.
+pub(crate) fn bearer(request: reqwest::RequestBuilder, secret: &Secret) -> reqwest::RequestBuilder {
+    match secret {
+        Secret::ApiKey { key } => request.bearer_auth(key),
+        Secret::OAuth(t) => request.bearer_auth(&t.access_token),
+        Secret::JwtBearer { .. } => request,
+    }
+}
+
+/// A header's value as a number.
+pub(crate) fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}

@@ -170,6 +170,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     let api = Router::new()
         .route("/api/v1/lead/merge/", axum::routing::post(merge::merge))
         .route("/api/v1/me/", get(objects::me))
+        .route("/api/v1/user/", get(objects::users))
         .route(
             "/api/v1/custom_field/{object}/",
             get(objects::custom_fields),

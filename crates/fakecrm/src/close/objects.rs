@@ -727,3 +727,14 @@ pub async fn events(
     let next = (skip + limit < all.len()).then(|| (skip + limit).to_string());
     Json(json!({"data": data, "cursor_next": next, "cursor_previous": null})).into_response()
 }
+
+/// `GET /user/`: the organization's users (the owners records point at).
+pub async fn users(State(_emu): State<Arc<Emulator>>) -> Response {
+    let data: Vec<Value> = (0..seed::owner_count(crate::Provider::Close))
+        .map(|i| {
+            let (first, last) = seed::OWNERS[i as usize];
+            json!({"id": render::user_id(i), "first_name": first, "last_name": last, "email": seed::owner_email(i)})
+        })
+        .collect();
+    Json(json!({"data": data, "has_more": false})).into_response()
+}

@@ -176,3 +176,13 @@ pub async fn owners(State(_emu): State<Arc<Emulator>>) -> Response {
         .collect();
     Json(json!({ "results": results })).into_response()
 }
+
+/// `GET /account-info/v3/details`: which portal the token belongs to.
+pub async fn account_details(State(emu): State<Arc<Emulator>>) -> Response {
+    Json(json!({
+        "portalId": 40_000_000 + emu.seed.seed % 1_000_000, "accountType": "STANDARD", "timeZone": "Europe/Berlin",
+        "companyCurrency": "EUR", "additionalCurrencies": ["USD"], "utcOffset": "+01:00", "utcOffsetMilliseconds": 3_600_000,
+        "uiDomain": "app.hubspot.com", "dataHostingLocation": "na1",
+    }))
+    .into_response()
+}

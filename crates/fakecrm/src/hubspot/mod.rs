@@ -205,6 +205,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/crm/v3/properties/{object}", get(metadata::properties))
         .route("/crm/v3/pipelines/{object}", get(metadata::pipelines))
         .route("/crm/v3/owners", get(metadata::owners))
+        .route("/account-info/v3/details", get(metadata::account_details))
         .route(
             "/crm/v3/objects/{object}/{id}",
             get(objects::read)

@@ -1,0 +1,411 @@
+//! Close (api/v1): the API key as Basic auth with an empty password or an OAuth bearer token (refresh
+//! tokens rotate, and each new one is handed over to be kept), lists ordered by `date_updated` and
+//! walked by time (so no cursor can expire under a long pull), the event log as the delete feed,
+//! custom fields, pipelines and users.
+
+mod convert;
+mod wire;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bridge_model::{ObjectType, Provider};
+use chrono::{DateTime, Utc};
+use reqwest::{RequestBuilder, header::HeaderMap};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::{
+    Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
+    Secret, Stage, StageOutcome, TimeCursor, decode,
+    http::{Call, Dialect, Http},
+    pacer::{Pacer, RateInfo},
+};
+
+const PROVIDER: &str = "Close";
+const LIMIT: usize = 100;
+
+pub struct Close {
+    base: String,
+    http: Http,
+}
+
+struct CloseDialect;
+
+/// `RateLimit: limit=20, remaining=19, reset=0.734`
+fn rate_limit_header(headers: &HeaderMap) -> RateInfo {
+    let Some(text) = headers.get("ratelimit").and_then(|v| v.to_str().ok()) else {
+        return RateInfo::default();
+    };
+    let value = |key: &str| {
+        text.split(',')
+            .filter_map(|part| part.trim().split_once('='))
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| v.trim().parse::<f64>().ok())
+            .map(|v| v as u32)
+    };
+    RateInfo {
+        limit: value("limit"),
+        remaining: value("remaining"),
+    }
+}
+
+#[async_trait]
+impl Dialect for CloseDialect {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder {
+        match secret {
+            Secret::ApiKey { key } => request.basic_auth(key, Some("")),
+            other => crate::bearer(request, other),
+        }
+    }
+
+    fn rate_info(&self, headers: &HeaderMap) -> RateInfo {
+        rate_limit_header(headers)
+    }
+
+    fn error_message(&self, body: &Value) -> (String, Option<String>) {
+        if let Some((field, message)) = body["field-errors"]
+            .as_object()
+            .and_then(|m| m.iter().next())
+        {
+            let message = message
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| message.to_string());
+            return (message, Some(field.clone()));
+        }
+        let message = body["error"]
+            .as_str()
+            .or_else(|| body["errors"][0].as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| body.to_string());
+        (message, None)
+    }
+
+    async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
+        crate::refresh_oauth(PROVIDER, client, secret, false).await
+    }
+}
+
+/// Where a pass stands: which of the type's endpoints, and the time cursor within it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cursor {
+    part: usize,
+    time: TimeCursor,
+}
+
+impl Close {
+    pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        Close {
+            base,
+            http: Http::new(
+                Box::new(CloseDialect),
+                secret,
+                on_refresh,
+                Pacer::new(Some(20), Duration::from_secs(1)),
+            ),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{path}/", self.base)
+    }
+
+    fn close_time(t: DateTime<Utc>) -> String {
+        t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+    }
+
+    async fn list<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
+        let body = self.http.get(self.url(path), &[]).await?;
+        let list: wire::List<T> = decode(PROVIDER, &format!("GET /{path}/"), body)?;
+        Ok(list.data)
+    }
+}
+
+#[async_trait]
+impl Crm for Close {
+    fn provider(&self) -> Provider {
+        Provider::Close
+    }
+
+    fn object_types(&self) -> &'static [ObjectType] {
+        &[
+            ObjectType::Company,
+            ObjectType::Person,
+            ObjectType::Deal,
+            ObjectType::Activity,
+        ]
+    }
+
+    async fn check(&self) -> Result<Account> {
+        let body = self.http.get(self.url("me"), &[]).await?;
+        let me: wire::Me = decode(PROVIDER, "GET /me/", body)?;
+        let organization =
+            me.organizations
+                .into_iter()
+                .next()
+                .ok_or_else(|| CrmError::Malformed {
+                    provider: PROVIDER,
+                    request: "GET /me/".into(),
+                    detail: "the user belongs to no organization".into(),
+                })?;
+        Ok(Account {
+            account_id: organization.id,
+            account_name: organization.name,
+            user_email: me.email,
+            quota: None,
+        })
+    }
+
+    async fn pull(&self, request: &PullRequest) -> Result<Page> {
+        let resources = convert::resources(request.object_type);
+        if resources.is_empty() {
+            return Err(CrmError::Unsupported(format!(
+                "Close has no {} object",
+                request.object_type
+            )));
+        }
+        let cursor = match &request.cursor {
+            None => Cursor {
+                part: 0,
+                time: TimeCursor::decode(None, request.since)?,
+            },
+            Some(text) => serde_json::from_str(text)
+                .map_err(|_| CrmError::Config(format!("unreadable Close cursor `{text}`")))?,
+        };
+        let resource = resources.get(cursor.part).ok_or_else(|| {
+            CrmError::Config(format!(
+                "Close cursor names part {} of {}",
+                cursor.part,
+                resources.len()
+            ))
+        })?;
+        let mut call = Call::get(self.url(resource))
+            .query("_limit", LIMIT)
+            .query("_skip", cursor.time.skip)
+            .query("_order_by", "date_updated");
+        if let Some(since) = cursor.time.since {
+            call = call.query("date_updated__gte", Self::close_time(since));
+        }
+        let request_name = format!("GET /{resource}/");
+        let body = self.http.send(&call).await?.body;
+        let has_more = body["has_more"].as_bool().unwrap_or(false);
+        let Some(data) = body.get("data").and_then(Value::as_array) else {
+            return Err(CrmError::Malformed {
+                provider: PROVIDER,
+                request: request_name,
+                detail: "no `data` list".into(),
+            });
+        };
+        let records = data
+            .iter()
+            .map(|raw| {
+                let object: wire::Object = decode(PROVIDER, &request_name, raw.clone())?;
+                Ok(convert::pulled(
+                    request.object_type,
+                    object.id,
+                    object.date_updated.as_deref(),
+                    raw.clone(),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let times: Vec<_> = records.iter().map(|r| r.modified_at).collect();
+        let next = if has_more {
+            Some(Cursor {
+                part: cursor.part,
+                time: cursor.time.after(&times),
+            })
+        } else if cursor.part + 1 < resources.len() {
+            Some(Cursor {
+                part: cursor.part + 1,
+                time: TimeCursor::decode(None, request.since)?,
+            })
+        } else {
+            None
+        };
+        Ok(Page {
+            records,
+            next: next.map(|c| json!(c).to_string()),
+        })
+    }
+
+    async fn deleted_since(
+        &self,
+        object_type: ObjectType,
+        since: DateTime<Utc>,
+    ) -> Result<Option<Vec<String>>> {
+        let mut ids = Vec::new();
+        for resource in convert::resources(object_type) {
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut call = Call::get(self.url("event"))
+                    .query("object_type", convert::event_object(resource))
+                    .query("action", "deleted")
+                    .query("date_updated__gte", Self::close_time(since));
+                if let Some(c) = &cursor {
+                    call = call.query("_cursor", c);
+                }
+                let body = self.http.send(&call).await?.body;
+                let events: wire::Events = decode(PROVIDER, "GET /event/", body)?;
+                ids.extend(events.data.into_iter().map(|e| e.object_id));
+                match events.cursor_next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+        }
+        Ok(Some(ids))
+    }
+
+    async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {
+        let (object, standard): (&str, &[(&str, &str, &str)]) = match object_type {
+            ObjectType::Company => (
+                "lead",
+                &[
+                    ("name", "Name", "text"),
+                    ("url", "URL", "url"),
+                    ("description", "Description", "text"),
+                    ("status_id", "Status", "choices"),
+                ],
+            ),
+            ObjectType::Person => (
+                "contact",
+                &[
+                    ("name", "Name", "text"),
+                    ("title", "Title", "text"),
+                    ("emails", "Emails", "email"),
+                    ("phones", "Phones", "phone"),
+                ],
+            ),
+            ObjectType::Deal => (
+                "opportunity",
+                &[
+                    ("note", "Note", "text"),
+                    ("value", "Value (cents)", "number"),
+                    ("value_currency", "Currency", "text"),
+                    ("status_id", "Status", "choices"),
+                    ("date_won", "Date won", "date"),
+                ],
+            ),
+            ObjectType::Activity => (
+                "activity",
+                &[
+                    ("note", "Note", "text"),
+                    ("duration", "Duration (s)", "number"),
+                    ("direction", "Direction", "choices"),
+                ],
+            ),
+            ObjectType::Lead => {
+                return Err(CrmError::Unsupported(
+                    "Close has no lead object apart from companies".into(),
+                ));
+            }
+        };
+        let mut out: Vec<FieldInfo> = standard
+            .iter()
+            .map(|(key, label, kind)| FieldInfo {
+                key: (*key).into(),
+                label: (*label).into(),
+                kind: (*kind).into(),
+                custom: false,
+                required: *key == "name" && object == "lead",
+                options: Vec::new(),
+            })
+            .collect();
+        let custom: Vec<wire::CustomField> = self.list(&format!("custom_field/{object}")).await?;
+        out.extend(custom.into_iter().map(|f| {
+            FieldInfo {
+                // Custom values sit under `custom.<id>` in a record's JSON.
+                key: format!("custom.{}", f.id),
+                label: f.name,
+                kind: f.kind,
+                custom: true,
+                required: false,
+                options: f
+                    .choices
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| {
+                        c.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| c.to_string())
+                    })
+                    .collect(),
+            }
+        }));
+        Ok(out)
+    }
+
+    async fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        let pipelines: Vec<wire::Pipeline> = self.list("pipeline").await?;
+        Ok(pipelines
+            .into_iter()
+            .map(|p| Pipeline {
+                id: p.id,
+                label: p.name,
+                stages: p
+                    .statuses
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| Stage {
+                        outcome: match s.kind.as_str() {
+                            "won" => StageOutcome::Won,
+                            "lost" => StageOutcome::Lost,
+                            _ => StageOutcome::Open,
+                        },
+                        id: s.id,
+                        label: s.label,
+                        order: i as u32,
+                        probability: None,
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    async fn owners(&self) -> Result<Vec<Owner>> {
+        let users: Vec<wire::User> = self.list("user").await?;
+        Ok(users
+            .into_iter()
+            .map(|u| Owner {
+                name: [u.first_name, u.last_name]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                id: u.id,
+                email: u.email,
+            })
+            .collect())
+    }
+
+    async fn secret(&self) -> Secret {
+        self.http.secret().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ratelimit_header_is_read() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "ratelimit",
+            "limit=20, remaining=0, reset=0.734".parse().unwrap(),
+        );
+        assert_eq!(
+            rate_limit_header(&headers),
+            RateInfo {
+                limit: Some(20),
+                remaining: Some(0)
+            }
+        );
+        assert_eq!(rate_limit_header(&HeaderMap::new()), RateInfo::default());
+    }
+}

@@ -1,0 +1,324 @@
+//! One HTTP path for every CRM call: pacing inside the request window, retries with exponential backoff
+//! and jitter on 429, 5xx, dropped connections, timeouts and unreadable bodies, `Retry-After` honoured,
+//! one token refresh on 401, and errors classified once. Each provider supplies its [`Dialect`].
+
+use std::{sync::Arc, time::Duration};
+
+use backon::BackoffBuilder;
+use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::{
+    CrmError, Result,
+    pacer::{Pacer, RateInfo},
+    secret::Secret,
+};
+
+/// How one CRM differs on the wire: how it signs requests, reports its window and words its errors.
+#[async_trait::async_trait]
+pub trait Dialect: Send + Sync {
+    fn provider(&self) -> &'static str;
+    fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder;
+    fn rate_info(&self, headers: &HeaderMap) -> RateInfo;
+    /// The CRM's own error message and the field it names, from an error body.
+    fn error_message(&self, body: &Value) -> (String, Option<String>);
+    /// Whether a refusal means a daily allowance is spent (no retry helps today).
+    fn quota_exhausted(&self, _status: StatusCode, _headers: &HeaderMap, _body: &Value) -> bool {
+        false
+    }
+    /// A fresh secret after a 401, where the login can refresh.
+    async fn refresh(&self, _client: &reqwest::Client, _secret: &Secret) -> Result<Option<Secret>> {
+        Ok(None)
+    }
+}
+
+/// Called with the new secret after every refresh, so rotating refresh tokens are never lost.
+pub type OnRefresh = Arc<dyn Fn(&Secret) + Send + Sync>;
+
+pub struct Http {
+    client: reqwest::Client,
+    dialect: Box<dyn Dialect>,
+    secret: Mutex<Secret>,
+    on_refresh: Option<OnRefresh>,
+    pacer: Pacer,
+    max_attempts: u32,
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+/// One request to make (and remake on retry).
+pub struct Call {
+    pub method: Method,
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    pub json: Option<Value>,
+    pub form: Option<Vec<(String, String)>>,
+}
+
+impl Call {
+    pub fn get(url: impl Into<String>) -> Self {
+        Call {
+            method: Method::GET,
+            url: url.into(),
+            query: Vec::new(),
+            json: None,
+            form: None,
+        }
+    }
+
+    pub fn new(method: Method, url: impl Into<String>, json: Option<Value>) -> Self {
+        Call {
+            json,
+            method,
+            ..Call::get(url)
+        }
+    }
+
+    pub fn query(mut self, key: &str, value: impl ToString) -> Self {
+        self.query.push((key.to_owned(), value.to_string()));
+        self
+    }
+
+    /// `GET /crm/v3/objects/contacts`: the method and path, never the query (it may hold a token).
+    fn describe(&self) -> String {
+        let path = url::Url::parse(&self.url)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_else(|_| "(bad URL)".into());
+        format!("{} {path}", self.method)
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(90))
+        .user_agent(concat!("CRM-Bridge/", env!("CARGO_PKG_VERSION")))
+        // A redirect could carry our credentials elsewhere; the APIs never need one.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a TLS backend is compiled in")
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get("retry-after")?.to_str().ok()?;
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+}
+
+impl Http {
+    pub fn new(
+        dialect: Box<dyn Dialect>,
+        secret: Secret,
+        on_refresh: Option<OnRefresh>,
+        pacer: Pacer,
+    ) -> Self {
+        Http {
+            client: client(),
+            dialect,
+            secret: Mutex::new(secret),
+            on_refresh,
+            pacer,
+            max_attempts: 8,
+        }
+    }
+
+    pub fn provider(&self) -> &'static str {
+        self.dialect.provider()
+    }
+
+    pub fn raw_client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub async fn secret(&self) -> Secret {
+        self.secret.lock().await.clone()
+    }
+
+    pub async fn get(&self, url: impl Into<String>, query: &[(&str, String)]) -> Result<Value> {
+        let mut call = Call::get(url);
+        for (k, v) in query {
+            call = call.query(k, v);
+        }
+        Ok(self.send(&call).await?.body)
+    }
+
+    pub async fn send(&self, call: &Call) -> Result<Answer> {
+        let provider = self.dialect.provider();
+        let mut backoff = backon::ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(200))
+            .with_max_delay(Duration::from_secs(20))
+            .with_factor(2.0)
+            .with_jitter()
+            .without_max_times()
+            .build();
+        let mut refreshed = false;
+        let mut last: Option<CrmError> = None;
+        for attempt in 1..=self.max_attempts {
+            if let Some(e) = &last {
+                let delay = match e {
+                    CrmError::RateLimited { retry_after, .. } if !retry_after.is_zero() => {
+                        Duration::ZERO
+                    }
+                    _ => backoff.next().unwrap_or(Duration::from_secs(20)),
+                };
+                tokio::time::sleep(delay).await;
+            }
+            self.pacer.ready().await;
+            let secret = self.secret.lock().await.clone();
+            let mut request = self
+                .client
+                .request(call.method.clone(), &call.url)
+                .query(&call.query);
+            if let Some(json) = &call.json {
+                request = request.json(json);
+            }
+            if let Some(form) = &call.form {
+                request = request.form(form);
+            }
+            let request = self.dialect.authorize(request, &secret);
+            let network = |message: String| CrmError::Network {
+                provider,
+                request: call.describe(),
+                attempts: attempt,
+                message,
+            };
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    last = Some(network(without_url(&e)));
+                    continue;
+                }
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            self.pacer.observe(self.dialect.rate_info(&headers)).await;
+            let bytes = match response.bytes().await {
+                Ok(b) => b,
+                Err(e) => {
+                    last = Some(network(format!(
+                        "the answer broke off ({})",
+                        without_url(&e)
+                    )));
+                    continue;
+                }
+            };
+            let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+                Value::Null
+            } else {
+                match serde_json::from_slice(&bytes) {
+                    Ok(v) => v,
+                    Err(e) if status.is_success() || status.is_server_error() => {
+                        last = Some(CrmError::Malformed {
+                            provider,
+                            request: call.describe(),
+                            detail: format!("not JSON ({e}), {} bytes", bytes.len()),
+                        });
+                        continue;
+                    }
+                    // A 4xx may be an HTML page (Pipedrive's Cloudflare 403): keep a short text.
+                    Err(_) => Value::String(
+                        String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned(),
+                    ),
+                }
+            };
+            if status.is_success() {
+                return Ok(Answer {
+                    status,
+                    headers,
+                    body,
+                });
+            }
+            let (message, field) = self.dialect.error_message(&body);
+            if self.dialect.quota_exhausted(status, &headers, &body) {
+                return Err(CrmError::QuotaExhausted { provider, message });
+            }
+            match status {
+                StatusCode::UNAUTHORIZED if !refreshed => {
+                    refreshed = true;
+                    match self.dialect.refresh(&self.client, &secret).await? {
+                        Some(fresh) => {
+                            *self.secret.lock().await = fresh.clone();
+                            if let Some(save) = &self.on_refresh {
+                                save(&fresh);
+                            }
+                            last = None;
+                            continue;
+                        }
+                        None => return Err(CrmError::Unauthorized { provider, message }),
+                    }
+                }
+                StatusCode::UNAUTHORIZED => {
+                    return Err(CrmError::Unauthorized { provider, message });
+                }
+                StatusCode::FORBIDDEN => return Err(CrmError::Forbidden { provider, message }),
+                StatusCode::TOO_MANY_REQUESTS => {
+                    let wait = retry_after(&headers);
+                    self.pacer.back_off(wait).await;
+                    last = Some(CrmError::RateLimited {
+                        provider,
+                        request: call.describe(),
+                        retry_after: wait.unwrap_or_default(),
+                    });
+                }
+                s if s.is_server_error() => {
+                    last = Some(CrmError::Server {
+                        provider,
+                        request: call.describe(),
+                        status: s.as_u16(),
+                        attempts: attempt,
+                        message,
+                    });
+                }
+                s => {
+                    return Err(CrmError::Rejected {
+                        provider,
+                        request: call.describe(),
+                        status: s.as_u16(),
+                        field,
+                        message,
+                    });
+                }
+            }
+        }
+        Err(last.unwrap_or(CrmError::Network {
+            provider,
+            request: call.describe(),
+            attempts: self.max_attempts,
+            message: "no attempt was made".into(),
+        }))
+    }
+}
+
+/// reqwest's message without the URL (whose query may hold a token).
+fn without_url(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the answer broke off"
+    } else {
+        "the connection failed"
+    };
+    let mut source = std::error::Error::source(e);
+    let mut detail = String::new();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}

@@ -1,0 +1,369 @@
+//! HubSpot CRM v3: private-app or OAuth bearer tokens, `after` paging for full pulls, search sorted by the
+//! modified time for incremental ones (re-sliced on time at every page, so the 10,000-result cap never
+//! bites), archived lists as the delete feed, properties, pipelines and owners.
+
+mod convert;
+mod wire;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bridge_model::{ObjectType, Provider};
+use chrono::{DateTime, Utc};
+use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+
+use crate::{
+    Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
+    Secret, Stage, StageOutcome, TimeCursor, decode,
+    http::{Call, Dialect, Http},
+    pacer::{Pacer, RateInfo},
+};
+
+const PROVIDER: &str = "HubSpot";
+const LIST_LIMIT: usize = 100;
+const SEARCH_LIMIT: usize = 200;
+
+pub struct Hubspot {
+    base: String,
+    http: Http,
+    /// Search has its own per-second limit (4/s) beside the 10-second window.
+    search_pacer: Pacer,
+}
+
+struct HubspotDialect;
+
+#[async_trait]
+impl Dialect for HubspotDialect {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder {
+        crate::bearer(request, secret)
+    }
+
+    fn rate_info(&self, headers: &HeaderMap) -> RateInfo {
+        RateInfo {
+            limit: crate::header_u32(headers, "x-hubspot-ratelimit-max"),
+            remaining: crate::header_u32(headers, "x-hubspot-ratelimit-remaining"),
+        }
+    }
+
+    fn error_message(&self, body: &Value) -> (String, Option<String>) {
+        let message = body["message"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| body.to_string());
+        let field = body["context"]["propertyName"][0]
+            .as_str()
+            .or_else(|| body["errors"][0]["in"].as_str())
+            .map(str::to_owned);
+        (message, field)
+    }
+
+    fn quota_exhausted(&self, status: StatusCode, _: &HeaderMap, body: &Value) -> bool {
+        status == StatusCode::TOO_MANY_REQUESTS && body["policyName"] == "DAILY"
+    }
+
+    async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
+        crate::refresh_oauth(PROVIDER, client, secret, false).await
+    }
+}
+
+impl Hubspot {
+    pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        Hubspot {
+            base,
+            http: Http::new(
+                Box::new(HubspotDialect),
+                secret,
+                on_refresh,
+                // Pro/Enterprise private apps: 190 per 10 s until the headers say otherwise.
+                Pacer::new(Some(190), Duration::from_secs(10)),
+            ),
+            search_pacer: Pacer::new(Some(4), Duration::from_secs(1)),
+        }
+    }
+
+    fn object(object_type: ObjectType) -> Result<&'static str> {
+        convert::object_name(object_type)
+            .ok_or_else(|| CrmError::Unsupported(format!("HubSpot has no {object_type} object")))
+    }
+
+    fn page(
+        &self,
+        object_type: ObjectType,
+        body: Value,
+        request: &str,
+    ) -> Result<Vec<crate::Pulled>> {
+        let results = match body.get("results") {
+            Some(Value::Array(a)) => a.clone(),
+            _ => {
+                return Err(CrmError::Malformed {
+                    provider: PROVIDER,
+                    request: request.to_owned(),
+                    detail: "no `results` list".into(),
+                });
+            }
+        };
+        results
+            .into_iter()
+            .map(|raw| {
+                let object: wire::Object = decode(PROVIDER, request, raw.clone())?;
+                Ok(convert::pulled(object_type, object, raw))
+            })
+            .collect()
+    }
+
+    async fn list_page(&self, object_type: ObjectType, after: Option<&str>) -> Result<Page> {
+        let object = Self::object(object_type)?;
+        let properties: Vec<&str> = convert::properties(object_type)
+            .iter()
+            .map(|p| p.0)
+            .collect();
+        let mut call = Call::get(format!("{}/crm/v3/objects/{object}", self.base))
+            .query("limit", LIST_LIMIT)
+            .query("properties", properties.join(","));
+        if let Some(after) = after {
+            call = call.query("after", after);
+        }
+        let body = self.http.send(&call).await?.body;
+        let next = body["paging"]["next"]["after"].as_str().map(str::to_owned);
+        let records = self.page(object_type, body, &format!("GET /crm/v3/objects/{object}"))?;
+        Ok(Page {
+            records,
+            next: next.map(|after| json!({ "after": after }).to_string()),
+        })
+    }
+
+    async fn search_page(&self, object_type: ObjectType, cursor: TimeCursor) -> Result<Page> {
+        let object = Self::object(object_type)?;
+        let modified = convert::modified_property(object_type);
+        let properties: Vec<&str> = convert::properties(object_type)
+            .iter()
+            .map(|p| p.0)
+            .collect();
+        let filters: Vec<Value> = cursor
+            .since
+            .iter()
+            .map(|t| json!({"propertyName": modified, "operator": "GTE", "value": t.timestamp_millis().to_string()}))
+            .collect();
+        let mut body = json!({
+            "filterGroups": [{ "filters": filters }],
+            "sorts": [{ "propertyName": modified, "direction": "ASCENDING" }],
+            "properties": properties,
+            "limit": SEARCH_LIMIT,
+        });
+        if cursor.skip > 0 {
+            body["after"] = json!(cursor.skip.to_string());
+        }
+        self.search_pacer.ready().await;
+        let call = Call::new(
+            Method::POST,
+            format!("{}/crm/v3/objects/{object}/search", self.base),
+            Some(body),
+        );
+        let answer = self.http.send(&call).await?.body;
+        let more = answer["paging"]["next"]["after"].is_string();
+        let records = self.page(
+            object_type,
+            answer,
+            &format!("POST /crm/v3/objects/{object}/search"),
+        )?;
+        let times: Vec<_> = records.iter().map(|r| r.modified_at).collect();
+        let next = more.then(|| cursor.after(&times).encode());
+        Ok(Page { records, next })
+    }
+}
+
+fn outcome(metadata: &std::collections::BTreeMap<String, Value>) -> StageOutcome {
+    let text = |k: &str| metadata.get(k).and_then(Value::as_str).unwrap_or_default();
+    match (text("isClosed"), text("probability")) {
+        ("true", p) if p.parse::<f64>().is_ok_and(|p| p >= 1.0) => StageOutcome::Won,
+        ("true", _) => StageOutcome::Lost,
+        _ => StageOutcome::Open,
+    }
+}
+
+#[async_trait]
+impl Crm for Hubspot {
+    fn provider(&self) -> Provider {
+        Provider::Hubspot
+    }
+
+    fn object_types(&self) -> &'static [ObjectType] {
+        &[
+            ObjectType::Company,
+            ObjectType::Person,
+            ObjectType::Deal,
+            ObjectType::Activity,
+        ]
+    }
+
+    async fn check(&self) -> Result<Account> {
+        let call = Call::get(format!("{}/account-info/v3/details", self.base));
+        let answer = self.http.send(&call).await?;
+        let details: wire::AccountDetails =
+            decode(PROVIDER, "GET /account-info/v3/details", answer.body)?;
+        let quota = match (
+            crate::header_u32(&answer.headers, "x-hubspot-ratelimit-daily-remaining"),
+            crate::header_u32(&answer.headers, "x-hubspot-ratelimit-daily"),
+        ) {
+            (Some(left), Some(max)) => Some(format!("{left} of {max} API calls left today")),
+            _ => None,
+        };
+        Ok(Account {
+            account_id: details.portal_id.to_string(),
+            account_name: format!(
+                "HubSpot portal {}{}",
+                details.portal_id,
+                details
+                    .account_type
+                    .map(|t| format!(" ({})", t.to_lowercase()))
+                    .unwrap_or_default()
+            ),
+            user_email: None,
+            quota,
+        })
+    }
+
+    async fn pull(&self, request: &PullRequest) -> Result<Page> {
+        match request.since {
+            None => {
+                let after = match &request.cursor {
+                    None => None,
+                    Some(c) => Some(
+                        serde_json::from_str::<Value>(c)
+                            .ok()
+                            .and_then(|v| v["after"].as_str().map(str::to_owned))
+                            .ok_or_else(|| {
+                                CrmError::Config(format!("unreadable HubSpot cursor `{c}`"))
+                            })?,
+                    ),
+                };
+                self.list_page(request.object_type, after.as_deref()).await
+            }
+            Some(since) => {
+                let cursor = TimeCursor::decode(request.cursor.as_deref(), Some(since))?;
+                self.search_page(request.object_type, cursor).await
+            }
+        }
+    }
+
+    async fn deleted_since(
+        &self,
+        object_type: ObjectType,
+        since: DateTime<Utc>,
+    ) -> Result<Option<Vec<String>>> {
+        let object = Self::object(object_type)?;
+        let mut ids = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut call = Call::get(format!("{}/crm/v3/objects/{object}", self.base))
+                .query("archived", "true")
+                .query("limit", LIST_LIMIT);
+            if let Some(a) = &after {
+                call = call.query("after", a);
+            }
+            let body = self.http.send(&call).await?.body;
+            let page: wire::ObjectPage = decode(
+                PROVIDER,
+                &format!("GET /crm/v3/objects/{object}?archived=true"),
+                body,
+            )?;
+            for o in page.results {
+                let at = o.archived_at.as_deref().and_then(crate::parse_time);
+                if at.is_none_or(|t| t >= since) {
+                    ids.push(o.id);
+                }
+            }
+            match page.paging.and_then(|p| p.next) {
+                Some(next) => after = Some(next.after),
+                None => return Ok(Some(ids)),
+            }
+        }
+    }
+
+    async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {
+        let object = Self::object(object_type)?;
+        let body = self
+            .http
+            .get(format!("{}/crm/v3/properties/{object}", self.base), &[])
+            .await?;
+        let properties: wire::Properties =
+            decode(PROVIDER, &format!("GET /crm/v3/properties/{object}"), body)?;
+        Ok(properties
+            .results
+            .into_iter()
+            .map(|p| FieldInfo {
+                custom: p.hubspot_defined != Some(true),
+                required: false,
+                options: p.options.into_iter().map(|o| o.label).collect(),
+                key: p.name,
+                label: p.label,
+                kind: p.kind,
+            })
+            .collect())
+    }
+
+    async fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        let body = self
+            .http
+            .get(format!("{}/crm/v3/pipelines/deals", self.base), &[])
+            .await?;
+        let pipelines: wire::Pipelines = decode(PROVIDER, "GET /crm/v3/pipelines/deals", body)?;
+        Ok(pipelines
+            .results
+            .into_iter()
+            .map(|p| Pipeline {
+                id: p.id,
+                label: p.label,
+                stages: p
+                    .stages
+                    .into_iter()
+                    .map(|s| Stage {
+                        probability: s
+                            .metadata
+                            .get("probability")
+                            .and_then(Value::as_str)
+                            .and_then(|p| p.parse::<f64>().ok())
+                            .map(|p| p * 100.0),
+                        outcome: outcome(&s.metadata),
+                        order: s.display_order.max(0) as u32,
+                        id: s.id,
+                        label: s.label,
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    async fn owners(&self) -> Result<Vec<Owner>> {
+        let body = self
+            .http
+            .get(
+                format!("{}/crm/v3/owners", self.base),
+                &[("limit", "500".into())],
+            )
+            .await?;
+        let owners: wire::Owners = decode(PROVIDER, "GET /crm/v3/owners", body)?;
+        Ok(owners
+            .results
+            .into_iter()
+            .map(|o| Owner {
+                name: [o.first_name, o.last_name]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                id: o.id,
+                email: o.email,
+            })
+            .collect())
+    }
+
+    async fn secret(&self) -> Secret {
+        self.http.secret().await
+    }
+}

@@ -1,0 +1,107 @@
+//! HubSpot's JSON, as CRM v3 sends it. Private to the HubSpot module.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+pub struct ObjectPage {
+    pub results: Vec<Object>,
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    pub next: Option<Next>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Next {
+    pub after: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Object {
+    pub id: String,
+    #[serde(default)]
+    pub properties: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub archived_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Properties {
+    pub results: Vec<Property>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Property {
+    pub name: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub hubspot_defined: Option<bool>,
+    #[serde(default)]
+    pub options: Vec<Option_>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Option_ {
+    pub label: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Pipelines {
+    pub results: Vec<Pipeline>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pipeline {
+    pub id: String,
+    pub label: String,
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub display_order: i64,
+    #[serde(default)]
+    pub metadata: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Owners {
+    pub results: Vec<Owner>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Owner {
+    pub id: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDetails {
+    pub portal_id: u64,
+    #[serde(default)]
+    pub account_type: Option<String>,
+}

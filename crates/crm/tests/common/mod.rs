@@ -1,0 +1,67 @@
+//! Helpers shared by the client tests: drive a whole pass, and play the browser in OAuth sign-ins.
+#![allow(dead_code)]
+
+use std::{collections::BTreeSet, sync::Arc};
+
+use bridge_crm::{Crm, CrmError, PullRequest, Pulled};
+use bridge_model::ObjectType;
+use chrono::{DateTime, Utc};
+
+/// Every page of one pass.
+pub async fn pull_all(
+    crm: &Arc<dyn Crm>,
+    object_type: ObjectType,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<Pulled>, CrmError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = crm
+            .pull(&PullRequest {
+                object_type,
+                since,
+                cursor: cursor.clone(),
+            })
+            .await?;
+        out.extend(page.records);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+pub fn ids(records: &[Pulled]) -> BTreeSet<String> {
+    records.iter().map(|r| r.remote_id.clone()).collect()
+}
+
+/// Plays the system browser: opens the authorize URL (which approves at once) and follows its
+/// redirect to our loopback listener.
+pub async fn browser(url: String) -> Result<(), CrmError> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = client
+        .get(&url)
+        .send()
+        .await
+        .expect("authorize page answers");
+    let location = answer
+        .headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("authorize redirects ({})", answer.status()))
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("return to CRM Bridge"), "{page}");
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! The HubSpot client against the emulator: every operation, each login, faults, and a token expiring
+//! mid-pull.
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use bridge_crm::{Crm, Endpoint, Secret, connect, oauth};
+use bridge_fakecrm::{Config, Faults, Running, start};
+use bridge_model::{ObjectType, Provider};
+use common::{browser, ids, pull_all};
+
+fn relaxed(records: u32) -> Config {
+    Config {
+        records,
+        hubspot_per_10s: 100_000,
+        hubspot_search_per_s: 100_000,
+        ..Config::default()
+    }
+}
+
+fn client(running: &Running) -> Arc<dyn Crm> {
+    let d = &running.description.hubspot;
+    connect(
+        Endpoint {
+            provider: Provider::Hubspot,
+            base_url: d.base_url.clone(),
+            secret: Secret::api_key(&d.token),
+        },
+        None,
+    )
+    .unwrap()
+}
+
+fn app(running: &Running) -> oauth::OAuthApp {
+    let d = &running.description.hubspot;
+    oauth::OAuthApp {
+        provider: "HubSpot",
+        authorize_url: d.authorize_url.clone(),
+        token_url: d.token_url.clone(),
+        client_id: d.client_id.clone(),
+        client_secret: Some(d.client_secret.clone()),
+        scopes: vec!["crm.objects.contacts.read".into()],
+        basic_client_auth: false,
+    }
+}
+
+fn expected_ids(n: u32) -> BTreeSet<String> {
+    (1..=n).map(|i| i.to_string()).collect()
+}
+
+#[tokio::test]
+async fn check_names_the_portal_and_the_daily_allowance() {
+    let running = start(relaxed(10)).await.unwrap();
+    let account = client(&running).check().await.unwrap();
+    assert!(account.account_id.parse::<u64>().is_ok(), "{account:?}");
+    assert!(account.account_name.contains(&account.account_id));
+    assert!(account.quota.unwrap().contains("left today"));
+}
+
+#[tokio::test]
+async fn a_full_pull_pages_through_every_object_with_canonical_fields() {
+    let running = start(relaxed(250)).await.unwrap();
+    let crm = client(&running);
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    assert_eq!(ids(&people), expected_ids(250));
+    let first = people.iter().find(|p| p.remote_id == "1").unwrap();
+    assert!(first.fields["first_name"].is_string() && first.fields["last_name"].is_string());
+    assert!(first.modified_at.is_some());
+    assert_eq!(first.raw["id"], "1", "the payload is kept as received");
+    for (object_type, count) in [
+        (ObjectType::Company, 50),
+        (ObjectType::Deal, 63),
+        (ObjectType::Activity, 125),
+    ] {
+        let records = pull_all(&crm, object_type, None).await.unwrap();
+        assert_eq!(ids(&records), expected_ids(count), "{object_type}");
+    }
+    let deals = pull_all(&crm, ObjectType::Deal, None).await.unwrap();
+    assert!(
+        deals
+            .iter()
+            .all(|d| d.fields["stage_id"].is_string() && d.fields["name"].is_string())
+    );
+}
+
+#[tokio::test]
+async fn an_incremental_pull_gets_exactly_what_changed_since_through_ties_and_pages() {
+    let running = start(relaxed(3000)).await.unwrap();
+    let crm = client(&running);
+    let all = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let mut times: Vec<_> = all.iter().filter_map(|r| r.modified_at).collect();
+    times.sort();
+    // From the middle: well over one search page, with bulk-update ties on the way.
+    let since = times[times.len() / 2];
+    let want: BTreeSet<String> = all
+        .iter()
+        .filter(|r| r.modified_at.is_some_and(|t| t >= since))
+        .map(|r| r.remote_id.clone())
+        .collect();
+    let changed = pull_all(&crm, ObjectType::Person, Some(since))
+        .await
+        .unwrap();
+    assert_eq!(ids(&changed), want);
+    assert_eq!(changed.len(), want.len(), "no record twice");
+    assert!(
+        changed
+            .windows(2)
+            .all(|w| w[0].modified_at <= w[1].modified_at)
+    );
+}
+
+#[tokio::test]
+async fn archived_records_come_back_from_the_delete_feed() {
+    let running = start(relaxed(20)).await.unwrap();
+    let crm = client(&running);
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let d = &running.description.hubspot;
+    for id in ["3", "7"] {
+        let status = reqwest::Client::new()
+            .delete(format!("{}/crm/v3/objects/contacts/{id}", d.base_url))
+            .bearer_auth(&d.token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+    }
+    let deleted = crm
+        .deleted_since(ObjectType::Person, before)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(deleted, ["3", "7"]);
+    let later = chrono::Utc::now() + chrono::Duration::seconds(5);
+    assert!(
+        crm.deleted_since(ObjectType::Person, later)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty()
+    );
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    assert!(!ids(&people).contains("3"));
+}
+
+#[tokio::test]
+async fn fields_pipelines_and_owners_are_described() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let fields = crm.fields(ObjectType::Person).await.unwrap();
+    let email = fields.iter().find(|f| f.key == "email").unwrap();
+    assert_eq!(email.label, "Email");
+    assert!(
+        fields.iter().any(|f| f.custom),
+        "custom properties are told apart"
+    );
+    let pipelines = crm.pipelines().await.unwrap();
+    let stages = &pipelines[0].stages;
+    assert!(stages.len() >= 4);
+    assert!(
+        stages
+            .iter()
+            .any(|s| s.outcome == bridge_crm::StageOutcome::Won)
+    );
+    assert!(
+        stages
+            .iter()
+            .any(|s| s.outcome == bridge_crm::StageOutcome::Lost)
+    );
+    let owners = crm.owners().await.unwrap();
+    assert!(
+        owners
+            .iter()
+            .all(|o| o.email.as_deref().is_some_and(|e| e.contains('@')))
+    );
+    assert!(!owners[0].name.is_empty());
+}
+
+#[tokio::test]
+async fn oauth_with_pkce_signs_in_through_the_loopback_redirect() {
+    let running = start(relaxed(10)).await.unwrap();
+    let signed_in = oauth::sign_in(
+        &reqwest::Client::new(),
+        &app(&running),
+        browser,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    assert!(signed_in.tokens.refresh_token.is_some());
+    assert!(signed_in.tokens.expires_at.is_some());
+    let crm = connect(
+        Endpoint {
+            provider: Provider::Hubspot,
+            base_url: running.description.hubspot.base_url.clone(),
+            secret: Secret::OAuth(signed_in.tokens),
+        },
+        None,
+    )
+    .unwrap();
+    crm.check().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sign_in_nobody_finishes_times_out_with_a_clear_error() {
+    let running = start(relaxed(10)).await.unwrap();
+    let err = oauth::sign_in(
+        &reqwest::Client::new(),
+        &app(&running),
+        |_url| async { Ok(()) },
+        Duration::from_millis(300),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("no answer from the browser"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_expiring_mid_pull_is_refreshed_once_and_the_pull_goes_on() {
+    let running = start(Config {
+        token_lifetime: Duration::from_secs(1),
+        ..relaxed(400)
+    })
+    .await
+    .unwrap();
+    let signed_in = oauth::sign_in(
+        &reqwest::Client::new(),
+        &app(&running),
+        browser,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let saved: Arc<Mutex<Vec<Secret>>> = Arc::default();
+    let sink = saved.clone();
+    let crm = connect(
+        Endpoint {
+            provider: Provider::Hubspot,
+            base_url: running.description.hubspot.base_url.clone(),
+            secret: Secret::OAuth(signed_in.tokens.clone()),
+        },
+        Some(Arc::new(move |s: &Secret| {
+            sink.lock().unwrap().push(s.clone())
+        })),
+    )
+    .unwrap();
+    let first = crm
+        .pull(&bridge_crm::PullRequest {
+            object_type: ObjectType::Person,
+            since: None,
+            cursor: None,
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let mut rest = Vec::new();
+    let mut cursor = first.next.clone();
+    while let Some(c) = cursor {
+        let page = crm
+            .pull(&bridge_crm::PullRequest {
+                object_type: ObjectType::Person,
+                since: None,
+                cursor: Some(c),
+            })
+            .await
+            .unwrap();
+        rest.extend(page.records);
+        cursor = page.next;
+    }
+    assert_eq!(first.records.len() + rest.len(), 400);
+    let saved = saved.lock().unwrap();
+    assert_eq!(saved.len(), 1, "one refresh, handed over to be kept");
+    let Secret::OAuth(fresh) = &saved[0] else {
+        panic!()
+    };
+    assert_ne!(fresh.access_token, signed_in.tokens.access_token);
+
+    // An API token the CRM refuses is Unauthorized, with no refresh to try.
+    let bad = connect(
+        Endpoint {
+            provider: Provider::Hubspot,
+            base_url: running.description.hubspot.base_url.clone(),
+            secret: Secret::api_key("pat-na1-wrong"),
+        },
+        None,
+    )
+    .unwrap();
+    let err = bad.check().await.unwrap_err();
+    assert!(
+        matches!(err, bridge_crm::CrmError::Unauthorized { .. }),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("pat-na1-wrong"));
+}
+
+#[tokio::test]
+async fn a_pull_under_faults_still_gets_exactly_every_record() {
+    let running = start(Config {
+        faults: Faults {
+            error_rate: 0.1,
+            rate_limit_rate: 0.05,
+            drop_rate: 0.05,
+            malformed_rate: 0.05,
+            seed: 3,
+            ..Faults::default()
+        },
+        ..relaxed(2000)
+    })
+    .await
+    .unwrap();
+    let crm = client(&running);
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    assert_eq!(ids(&people), expected_ids(2000));
+    assert_eq!(people.len(), 2000);
+}
