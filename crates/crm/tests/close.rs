@@ -1,0 +1,231 @@
+//! The Close client against the emulator: every operation, the API key and OAuth with rotating refresh
+//! tokens, faults.
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use bridge_crm::{Crm, CrmError, Endpoint, Secret, StageOutcome, connect, oauth};
+use bridge_fakecrm::{Config, Faults, Running, start};
+use bridge_model::{ObjectType, Provider};
+use common::{browser, ids, pull_all};
+
+fn relaxed(records: u32) -> Config {
+    Config {
+        records,
+        close_per_s: 100_000,
+        ..Config::default()
+    }
+}
+
+fn client_with(
+    running: &Running,
+    secret: Secret,
+    on_refresh: Option<bridge_crm::OnRefresh>,
+) -> Arc<dyn Crm> {
+    connect(
+        Endpoint {
+            provider: Provider::Close,
+            base_url: running.description.close.base_url.clone(),
+            secret,
+        },
+        on_refresh,
+    )
+    .unwrap()
+}
+
+fn client(running: &Running) -> Arc<dyn Crm> {
+    client_with(
+        running,
+        Secret::api_key(&running.description.close.api_key),
+        None,
+    )
+}
+
+fn app(running: &Running) -> oauth::OAuthApp {
+    let d = &running.description.close;
+    oauth::OAuthApp {
+        provider: "Close",
+        authorize_url: d.authorize_url.clone(),
+        token_url: d.token_url.clone(),
+        client_id: d.client_id.clone(),
+        client_secret: Some(d.client_secret.clone()),
+        scopes: vec!["all.full_access".into(), "offline_access".into()],
+        basic_client_auth: false,
+    }
+}
+
+#[tokio::test]
+async fn check_names_the_organization_and_the_user() {
+    let running = start(relaxed(10)).await.unwrap();
+    let account = client(&running).check().await.unwrap();
+    assert!(account.account_id.starts_with("orga_"));
+    assert!(account.user_email.unwrap().contains('@'));
+    let wrong = client_with(&running, Secret::api_key("api_wrong"), None);
+    assert!(matches!(
+        wrong.check().await,
+        Err(CrmError::Unauthorized { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_full_pull_gets_every_lead_contact_opportunity_and_activity() {
+    let running = start(relaxed(300)).await.unwrap();
+    let crm = client(&running);
+    for (object_type, count, prefix) in [
+        (ObjectType::Company, 60, "lead_"),
+        (ObjectType::Person, 300, "cont_"),
+        (ObjectType::Deal, 75, "oppo_"),
+        // 150 notes + 75 calls.
+        (ObjectType::Activity, 225, "acti_"),
+    ] {
+        let records = pull_all(&crm, object_type, None).await.unwrap();
+        assert_eq!(records.len(), count, "{object_type}");
+        assert_eq!(ids(&records).len(), count, "{object_type}: no record twice");
+        assert!(records.iter().all(|r| r.remote_id.starts_with(prefix)));
+    }
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let someone = &people[0];
+    assert!(someone.fields["last_name"].is_string() && someone.fields["company_id"].is_string());
+    let activities = pull_all(&crm, ObjectType::Activity, None).await.unwrap();
+    let kinds: BTreeSet<&str> = activities
+        .iter()
+        .map(|a| a.fields["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, BTreeSet::from(["call", "note"]));
+    let deals = pull_all(&crm, ObjectType::Deal, None).await.unwrap();
+    assert!(
+        deals.iter().all(|d| d.fields["amount"].is_f64()),
+        "cents become an amount"
+    );
+}
+
+#[tokio::test]
+async fn an_incremental_pull_gets_exactly_what_changed_since() {
+    let running = start(relaxed(1500)).await.unwrap();
+    let crm = client(&running);
+    let all = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let mut times: Vec<_> = all.iter().filter_map(|r| r.modified_at).collect();
+    times.sort();
+    let since = times[times.len() / 3];
+    let want: BTreeSet<String> = all
+        .iter()
+        .filter(|r| r.modified_at.is_some_and(|t| t >= since))
+        .map(|r| r.remote_id.clone())
+        .collect();
+    let changed = pull_all(&crm, ObjectType::Person, Some(since))
+        .await
+        .unwrap();
+    assert_eq!(ids(&changed), want);
+    assert_eq!(changed.len(), want.len());
+}
+
+#[tokio::test]
+async fn deletions_come_from_the_event_log() {
+    let running = start(relaxed(20)).await.unwrap();
+    let crm = client(&running);
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let gone = &people[4].remote_id;
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let d = &running.description.close;
+    let status = reqwest::Client::new()
+        .delete(format!("{}/contact/{gone}/", d.base_url))
+        .basic_auth(&d.api_key, Some(""))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let deleted = crm
+        .deleted_since(ObjectType::Person, before)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(&deleted, &[gone.clone()]);
+}
+
+#[tokio::test]
+async fn custom_fields_pipelines_and_users_are_described() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let fields = crm.fields(ObjectType::Company).await.unwrap();
+    let custom = fields.iter().find(|f| f.custom).unwrap();
+    assert_eq!(custom.label, "Lead source detail");
+    assert!(custom.key.starts_with("custom.cf_"));
+    assert_eq!(custom.options.len(), 3);
+    let stages = &crm.pipelines().await.unwrap()[0].stages;
+    assert!(stages.iter().any(|s| s.outcome == StageOutcome::Won));
+    let owners = crm.owners().await.unwrap();
+    assert!(owners.len() >= 2 && owners[0].id.starts_with("user_"));
+}
+
+#[tokio::test]
+async fn oauth_refresh_tokens_rotate_and_each_new_one_is_handed_over() {
+    let running = start(Config {
+        token_lifetime: Duration::from_secs(1),
+        ..relaxed(150)
+    })
+    .await
+    .unwrap();
+    let signed_in = oauth::sign_in(
+        &reqwest::Client::new(),
+        &app(&running),
+        browser,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let saved: Arc<Mutex<Vec<Secret>>> = Arc::default();
+    let sink = saved.clone();
+    let crm = client_with(
+        &running,
+        Secret::OAuth(signed_in.tokens.clone()),
+        Some(Arc::new(move |s: &Secret| {
+            sink.lock().unwrap().push(s.clone())
+        })),
+    );
+    crm.check().await.unwrap();
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+        assert_eq!(people.len(), 150);
+    }
+    let saved = saved.lock().unwrap();
+    assert!(saved.len() >= 2, "a refresh per expiry");
+    let refresh = |s: &Secret| match s {
+        Secret::OAuth(t) => t.refresh_token.clone().unwrap(),
+        _ => panic!(),
+    };
+    let rotated: BTreeSet<String> = saved.iter().map(refresh).collect();
+    assert_eq!(
+        rotated.len(),
+        saved.len(),
+        "every refresh brought a new refresh token"
+    );
+    assert!(!rotated.contains(signed_in.tokens.refresh_token.as_ref().unwrap()));
+}
+
+#[tokio::test]
+async fn a_pull_under_faults_still_gets_exactly_every_record() {
+    let running = start(Config {
+        faults: Faults {
+            error_rate: 0.1,
+            rate_limit_rate: 0.05,
+            drop_rate: 0.05,
+            malformed_rate: 0.05,
+            seed: 5,
+            ..Faults::default()
+        },
+        ..relaxed(1000)
+    })
+    .await
+    .unwrap();
+    let crm = client(&running);
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    assert_eq!(ids(&people).len(), 1000);
+    assert_eq!(people.len(), 1000);
+}
