@@ -143,6 +143,9 @@ pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<
     Ok(match endpoint.provider {
         Provider::Hubspot => Arc::new(hubspot::Hubspot::new(base, endpoint.secret, on_refresh)),
         Provider::Close => Arc::new(close::Close::new(base, endpoint.secret, on_refresh)),
+        Provider::Pipedrive => {
+            Arc::new(pipedrive::Pipedrive::new(base, endpoint.secret, on_refresh))
+        }
         other => {
             return Err(CrmError::Unsupported(format!(
                 "{other} is not connected yet"

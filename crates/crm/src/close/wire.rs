@@ -27,8 +27,6 @@ pub struct Object {
 #[derive(Debug, Deserialize)]
 pub struct List<T> {
     pub data: Vec<T>,
-    #[serde(default)]
-    pub has_more: bool,
 }
 
 #[derive(Debug, Deserialize)]

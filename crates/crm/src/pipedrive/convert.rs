@@ -1,0 +1,149 @@
+//! Pipedrive objects -> the canonical model. The only bridge between `wire` and `bridge_model`.
+
+use bridge_model::{Fields, ObjectType, field};
+use serde_json::{Value, json};
+
+use crate::{Pulled, parse_time};
+
+/// The collection of each canonical type.
+pub fn collection(object_type: ObjectType) -> Option<&'static str> {
+    match object_type {
+        ObjectType::Company => Some("organizations"),
+        ObjectType::Person => Some("persons"),
+        ObjectType::Deal => Some("deals"),
+        ObjectType::Activity => Some("notes"),
+        ObjectType::Lead => None,
+    }
+}
+
+/// The field name of a v1 field list (`personFields`, ...).
+pub fn fields_path(object_type: ObjectType) -> Option<&'static str> {
+    match object_type {
+        ObjectType::Company => Some("organizationFields"),
+        ObjectType::Person => Some("personFields"),
+        ObjectType::Deal => Some("dealFields"),
+        ObjectType::Activity => Some("noteFields"),
+        ObjectType::Lead => None,
+    }
+}
+
+/// A custom field's key: 40 hex characters.
+pub fn is_custom_key(key: &str) -> bool {
+    key.len() == 40 && key.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// An id that may be a v2 integer or a v1 `{"value": id}` object.
+fn id_of(value: &Value) -> Option<Value> {
+    match value {
+        Value::Number(n) => Some(json!(n.to_string())),
+        Value::Object(o) => o.get("value").and_then(id_of),
+        _ => None,
+    }
+}
+
+fn first_value(list: &Value) -> Option<Value> {
+    let items = list.as_array()?;
+    items
+        .iter()
+        .find(|i| i["primary"] == true)
+        .or_else(|| items.first())
+        .and_then(|i| i["value"].as_str())
+        .filter(|s| !s.is_empty())
+        .map(|s| json!(s))
+}
+
+fn text(raw: &Value, key: &str) -> Option<Value> {
+    raw.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(|s| json!(s))
+}
+
+pub fn pulled(object_type: ObjectType, id: i64, update_time: Option<&str>, raw: Value) -> Pulled {
+    let mut fields = Fields::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value.filter(|v| !v.is_null()) {
+            fields.insert(key.to_owned(), v);
+        }
+    };
+    match object_type {
+        ObjectType::Person => {
+            put(field::NAME, text(&raw, "name"));
+            put(field::FIRST_NAME, text(&raw, "first_name"));
+            put(field::LAST_NAME, text(&raw, "last_name"));
+            put(
+                field::EMAIL,
+                first_value(&raw["emails"]).or_else(|| first_value(&raw["email"])),
+            );
+            put(
+                field::PHONE,
+                first_value(&raw["phones"]).or_else(|| first_value(&raw["phone"])),
+            );
+            put(field::TITLE, text(&raw, "job_title"));
+            put("company_id", id_of(&raw["org_id"]));
+            put("owner_id", id_of(&raw["owner_id"]));
+        }
+        ObjectType::Company => {
+            put(field::NAME, text(&raw, "name"));
+            put(
+                "city",
+                raw["address"]["locality"].as_str().map(|s| json!(s)),
+            );
+            put(
+                "country",
+                raw["address"]["country"].as_str().map(|s| json!(s)),
+            );
+            put("owner_id", id_of(&raw["owner_id"]));
+        }
+        ObjectType::Deal => {
+            put(field::NAME, text(&raw, "title"));
+            put("amount", raw.get("value").cloned());
+            put("currency", text(&raw, "currency"));
+            put("pipeline_id", id_of(&raw["pipeline_id"]));
+            // Won and lost are deal statuses in Pipedrive; they read as the pseudo-stages `won`/`lost`.
+            let stage = match raw["status"].as_str() {
+                Some(s @ ("won" | "lost")) => Some(json!(s)),
+                _ => id_of(&raw["stage_id"]),
+            };
+            put("stage_id", stage);
+            put("close_date", text(&raw, "expected_close_date"));
+            put("company_id", id_of(&raw["org_id"]));
+            put("person_id", id_of(&raw["person_id"]));
+            put(
+                "owner_id",
+                id_of(&raw["owner_id"]).or_else(|| id_of(&raw["user_id"])),
+            );
+        }
+        ObjectType::Activity => {
+            put("kind", Some(json!("note")));
+            put("body", text(&raw, "content"));
+            put("company_id", id_of(&raw["org_id"]));
+            put("person_id", id_of(&raw["person_id"]));
+            put("deal_id", id_of(&raw["deal_id"]));
+            put("owner_id", id_of(&raw["user_id"]));
+        }
+        ObjectType::Lead => {}
+    }
+    put("created_at", text(&raw, "add_time"));
+    // Custom fields: v2 nests them, v1 puts the hashes at the root.
+    let custom: Vec<(String, Value)> = match raw.get("custom_fields").and_then(Value::as_object) {
+        Some(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        None => raw
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| is_custom_key(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    if !custom.is_empty() {
+        put("custom", Some(Value::Object(custom.into_iter().collect())));
+    }
+    Pulled {
+        object_type,
+        remote_id: id.to_string(),
+        fields,
+        modified_at: update_time.and_then(parse_time),
+        raw,
+    }
+}
