@@ -194,13 +194,9 @@ async fn a_spent_daily_budget_stops_with_a_clear_error() {
     .unwrap();
     let crm = client(&running);
     crm.check().await.unwrap();
-    let err = pull_all(&crm, ObjectType::Person, None)
-        .await
-        .and_then(|_| Ok(()));
-    let err = match err {
-        Ok(()) => pull_all(&crm, ObjectType::Person, None).await.unwrap_err(),
-        Err(e) => e,
-    };
+    // check (2 tokens) + a list (20) fit in 30; the next list does not.
+    pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let err = pull_all(&crm, ObjectType::Person, None).await.unwrap_err();
     assert!(matches!(err, CrmError::QuotaExhausted { .. }), "{err}");
     assert!(err.to_string().contains("daily"), "{err}");
 }
