@@ -60,6 +60,7 @@ pub struct Call {
     pub query: Vec<(String, String)>,
     pub json: Option<Value>,
     pub form: Option<Vec<(String, String)>>,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Call {
@@ -70,6 +71,7 @@ impl Call {
             query: Vec::new(),
             json: None,
             form: None,
+            headers: Vec::new(),
         }
     }
 
@@ -79,6 +81,11 @@ impl Call {
             method,
             ..Call::get(url)
         }
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
     }
 
     pub fn query(mut self, key: &str, value: impl ToString) -> Self {
@@ -181,6 +188,9 @@ impl Http {
                 .query(&call.query);
             if let Some(json) = &call.json {
                 request = request.json(json);
+            }
+            for (name, value) in &call.headers {
+                request = request.header(*name, value);
             }
             if let Some(form) = &call.form {
                 request = request.form(form);
@@ -321,4 +331,31 @@ fn without_url(e: &reqwest::Error) -> String {
     } else {
         format!("{kind}: {detail}")
     }
+}
+
+/// Reads a typed value out of an answer, or says which request sent what we could not read.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    provider: &'static str,
+    request: &str,
+    value: serde_json::Value,
+) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| CrmError::Malformed {
+        provider,
+        request: request.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+/// `Authorization: Bearer` with an API token or an OAuth access token.
+pub(crate) fn bearer(request: reqwest::RequestBuilder, secret: &Secret) -> reqwest::RequestBuilder {
+    match secret {
+        Secret::ApiKey { key } => request.bearer_auth(key),
+        Secret::OAuth(t) => request.bearer_auth(&t.access_token),
+        Secret::JwtBearer { .. } => request,
+    }
+}
+
+/// A header's value as a number.
+pub(crate) fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }

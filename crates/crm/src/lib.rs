@@ -146,11 +146,11 @@ pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<
         Provider::Pipedrive => {
             Arc::new(pipedrive::Pipedrive::new(base, endpoint.secret, on_refresh))
         }
-        other => {
-            return Err(CrmError::Unsupported(format!(
-                "{other} is not connected yet"
-            )));
-        }
+        Provider::Salesforce => Arc::new(salesforce::Salesforce::new(
+            base,
+            endpoint.secret,
+            on_refresh,
+        )),
     })
 }
 
@@ -249,66 +249,4 @@ mod tests {
         let round = TimeCursor::decode(Some(&second.encode()), None).unwrap();
         assert_eq!(round, second);
     }
-}
-
-/// Reads a typed value out of an answer, or says which request sent what we could not read.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(
-    provider: &'static str,
-    request: &str,
-    value: serde_json::Value,
-) -> Result<T> {
-    serde_json::from_value(value).map_err(|e| CrmError::Malformed {
-        provider,
-        request: request.to_owned(),
-        detail: e.to_string(),
-    })
-}
-
-/// The OAuth app behind a set of tokens, for refreshing them.
-pub(crate) fn refresh_app(
-    provider: &'static str,
-    tokens: &OAuthTokens,
-    basic: bool,
-) -> oauth::OAuthApp {
-    oauth::OAuthApp {
-        provider,
-        authorize_url: String::new(),
-        token_url: tokens.token_url.clone(),
-        client_id: tokens.client_id.clone(),
-        client_secret: tokens.client_secret.clone(),
-        scopes: Vec::new(),
-        basic_client_auth: basic,
-    }
-}
-
-/// A refreshed OAuth secret, or None when the secret cannot refresh (API keys).
-pub(crate) async fn refresh_oauth(
-    provider: &'static str,
-    client: &reqwest::Client,
-    secret: &Secret,
-    basic: bool,
-) -> Result<Option<Secret>> {
-    let Secret::OAuth(tokens) = secret else {
-        return Ok(None);
-    };
-    let Some(refresh_token) = &tokens.refresh_token else {
-        return Ok(None);
-    };
-    let app = refresh_app(provider, tokens, basic);
-    let signed_in = oauth::refresh(client, &app, refresh_token).await?;
-    Ok(Some(Secret::OAuth(signed_in.tokens)))
-}
-
-/// `Authorization: Bearer` with an API token or an OAuth access token.
-pub(crate) fn bearer(request: reqwest::RequestBuilder, secret: &Secret) -> reqwest::RequestBuilder {
-    match secret {
-        Secret::ApiKey { key } => request.bearer_auth(key),
-        Secret::OAuth(t) => request.bearer_auth(&t.access_token),
-        Secret::JwtBearer { .. } => request,
-    }
-}
-
-/// A header's value as a number.
-pub(crate) fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }

@@ -20,7 +20,7 @@ use tokio::{
     net::TcpListener,
 };
 
-use crate::{CrmError, OAuthTokens, Result};
+use crate::{CrmError, OAuthTokens, Result, Secret};
 
 /// The token answer's provider-specific extras.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -296,4 +296,35 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// The OAuth app behind a set of tokens, for refreshing them.
+pub(crate) fn refresh_app(provider: &'static str, tokens: &OAuthTokens, basic: bool) -> OAuthApp {
+    OAuthApp {
+        provider,
+        authorize_url: String::new(),
+        token_url: tokens.token_url.clone(),
+        client_id: tokens.client_id.clone(),
+        client_secret: tokens.client_secret.clone(),
+        scopes: Vec::new(),
+        basic_client_auth: basic,
+    }
+}
+
+/// A refreshed OAuth secret, or None when the secret cannot refresh (API keys).
+pub(crate) async fn refresh_oauth(
+    provider: &'static str,
+    client: &reqwest::Client,
+    secret: &Secret,
+    basic: bool,
+) -> Result<Option<Secret>> {
+    let Secret::OAuth(tokens) = secret else {
+        return Ok(None);
+    };
+    let Some(refresh_token) = &tokens.refresh_token else {
+        return Ok(None);
+    };
+    let app = refresh_app(provider, tokens, basic);
+    let signed_in = refresh(client, &app, refresh_token).await?;
+    Ok(Some(Secret::OAuth(signed_in.tokens)))
 }

@@ -145,7 +145,7 @@ async fn deletions_come_from_the_event_log() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(&deleted, &[gone.clone()]);
+    assert_eq!(deleted, vec![gone.clone()]);
 }
 
 #[tokio::test]
@@ -194,7 +194,7 @@ async fn oauth_refresh_tokens_rotate_and_each_new_one_is_handed_over() {
         let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
         assert_eq!(people.len(), 150);
     }
-    let saved = saved.lock().unwrap();
+    let saved = saved.lock().unwrap().clone();
     assert!(saved.len() >= 2, "a refresh per expiry");
     let refresh = |s: &Secret| match s {
         Secret::OAuth(t) => t.refresh_token.clone().unwrap(),

@@ -276,7 +276,7 @@ async fn a_token_expiring_mid_pull_is_refreshed_once_and_the_pull_goes_on() {
         cursor = page.next;
     }
     assert_eq!(first.records.len() + rest.len(), 400);
-    let saved = saved.lock().unwrap();
+    let saved = saved.lock().unwrap().clone();
     assert_eq!(saved.len(), 1, "one refresh, handed over to be kept");
     let Secret::OAuth(fresh) = &saved[0] else {
         panic!()

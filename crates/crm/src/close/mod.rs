@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 
 use crate::{
     Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
-    Secret, Stage, StageOutcome, TimeCursor, decode,
-    http::{Call, Dialect, Http},
+    Secret, Stage, StageOutcome, TimeCursor,
+    http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
 
@@ -59,7 +59,7 @@ impl Dialect for CloseDialect {
     fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder {
         match secret {
             Secret::ApiKey { key } => request.basic_auth(key, Some("")),
-            other => crate::bearer(request, other),
+            other => crate::http::bearer(request, other),
         }
     }
 
@@ -87,7 +87,7 @@ impl Dialect for CloseDialect {
     }
 
     async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
-        crate::refresh_oauth(PROVIDER, client, secret, false).await
+        crate::oauth::refresh_oauth(PROVIDER, client, secret, false).await
     }
 }
 

@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use crate::{
     Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
-    Secret, Stage, StageOutcome, TimeCursor, decode,
-    http::{Call, Dialect, Http},
+    Secret, Stage, StageOutcome, TimeCursor,
+    http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
 
@@ -40,13 +40,13 @@ impl Dialect for HubspotDialect {
     }
 
     fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder {
-        crate::bearer(request, secret)
+        crate::http::bearer(request, secret)
     }
 
     fn rate_info(&self, headers: &HeaderMap) -> RateInfo {
         RateInfo {
-            limit: crate::header_u32(headers, "x-hubspot-ratelimit-max"),
-            remaining: crate::header_u32(headers, "x-hubspot-ratelimit-remaining"),
+            limit: crate::http::header_u32(headers, "x-hubspot-ratelimit-max"),
+            remaining: crate::http::header_u32(headers, "x-hubspot-ratelimit-remaining"),
         }
     }
 
@@ -67,7 +67,7 @@ impl Dialect for HubspotDialect {
     }
 
     async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
-        crate::refresh_oauth(PROVIDER, client, secret, false).await
+        crate::oauth::refresh_oauth(PROVIDER, client, secret, false).await
     }
 }
 
@@ -207,8 +207,8 @@ impl Crm for Hubspot {
         let details: wire::AccountDetails =
             decode(PROVIDER, "GET /account-info/v3/details", answer.body)?;
         let quota = match (
-            crate::header_u32(&answer.headers, "x-hubspot-ratelimit-daily-remaining"),
-            crate::header_u32(&answer.headers, "x-hubspot-ratelimit-daily"),
+            crate::http::header_u32(&answer.headers, "x-hubspot-ratelimit-daily-remaining"),
+            crate::http::header_u32(&answer.headers, "x-hubspot-ratelimit-daily"),
         ) {
             (Some(left), Some(max)) => Some(format!("{left} of {max} API calls left today")),
             _ => None,

@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 
 use crate::{
     Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
-    Secret, Stage, StageOutcome, decode,
-    http::{Call, Dialect, Http},
+    Secret, Stage, StageOutcome,
+    http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
 
@@ -44,14 +44,14 @@ impl Dialect for PipedriveDialect {
     fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder {
         match secret {
             Secret::ApiKey { key } => request.header("x-api-token", key),
-            other => crate::bearer(request, other),
+            other => crate::http::bearer(request, other),
         }
     }
 
     fn rate_info(&self, headers: &HeaderMap) -> RateInfo {
         RateInfo {
-            limit: crate::header_u32(headers, "x-ratelimit-limit"),
-            remaining: crate::header_u32(headers, "x-ratelimit-remaining"),
+            limit: crate::http::header_u32(headers, "x-ratelimit-limit"),
+            remaining: crate::http::header_u32(headers, "x-ratelimit-remaining"),
         }
     }
 
@@ -78,7 +78,7 @@ impl Dialect for PipedriveDialect {
     }
 
     async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
-        crate::refresh_oauth(PROVIDER, client, secret, true).await
+        crate::oauth::refresh_oauth(PROVIDER, client, secret, true).await
     }
 }
 

@@ -1,8 +1,405 @@
-//! Salesforce (in progress).
-use crate::{OnRefresh, Secret};
-pub struct Salesforce;
+//! Salesforce REST (v60.0) on the `instance_url`: a session id, OAuth (web-server flow; refresh keeps the
+//! refresh token) or the JWT bearer grant (a new session minted from the key on every 401), SOQL ordered
+//! by `SystemModstamp, Id` followed through `nextRecordsUrl`, the `deleted` feed, describe, opportunity
+//! stages and users by SOQL, and the daily quota read from `Sforce-Limit-Info`: a spent quota stops
+//! with a clear error instead of hammering.
+
+mod convert;
+mod wire;
+
+use std::{sync::Mutex, time::Duration};
+
+use async_trait::async_trait;
+use bridge_model::{ObjectType, Provider};
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::{
+    Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
+    Secret, Stage, StageOutcome,
+    http::{Call, Dialect, Http, decode},
+    pacer::{Pacer, RateInfo},
+};
+
+const PROVIDER: &str = "Salesforce";
+pub const API_VERSION: &str = "v60.0";
+/// Stop this many requests short of the daily allowance, so the user's other tools keep working.
+const QUOTA_RESERVE: u64 = 0;
+
+pub struct Salesforce {
+    instance: String,
+    http: Http,
+}
+
+struct SalesforceDialect {
+    /// The session minted from a JWT bearer login (the secret itself stays the key).
+    session: Mutex<Option<String>>,
+}
+
+/// `Sforce-Limit-Info: api-usage=18/15000` -> (used, max)
+fn api_usage(headers: &HeaderMap) -> Option<(u64, u64)> {
+    let text = headers.get("sforce-limit-info")?.to_str().ok()?;
+    let usage = text
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("api-usage="))?;
+    let (used, max) = usage.split_once('/')?;
+    Some((used.trim().parse().ok()?, max.trim().parse().ok()?))
+}
+
+/// Signs a JWT bearer assertion and trades it for a session id.
+async fn jwt_session(client: &reqwest::Client, secret: &Secret) -> Result<String> {
+    let Secret::JwtBearer {
+        client_id,
+        username,
+        private_key_pem,
+        login_url,
+    } = secret
+    else {
+        return Err(CrmError::Config("not a JWT bearer login".into()));
+    };
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|e| {
+        CrmError::Config(format!("the JWT key is not an RSA private key in PEM: {e}"))
+    })?;
+    let claims = json!({
+        "iss": client_id, "sub": username, "aud": login_url,
+        "exp": Utc::now().timestamp() + 180,
+    });
+    let assertion = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &key,
+    )
+    .map_err(|e| CrmError::Config(format!("cannot sign the JWT: {e}")))?;
+    let response = client
+        .post(format!(
+            "{}/services/oauth2/token",
+            login_url.trim_end_matches('/')
+        ))
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", assertion.as_str()),
+        ])
+        .send()
+        .await
+        .map_err(|e| CrmError::Network {
+            provider: PROVIDER,
+            request: "POST /services/oauth2/token".into(),
+            attempts: 1,
+            message: e.without_url().to_string(),
+        })?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(CrmError::Unauthorized {
+            provider: PROVIDER,
+            message: format!(
+                "JWT bearer login refused: {} ({})",
+                body["error"].as_str().unwrap_or("error"),
+                body["error_description"].as_str().unwrap_or_default()
+            ),
+        });
+    }
+    let answer: wire::JwtAnswer = decode(PROVIDER, "POST /services/oauth2/token", body)?;
+    Ok(answer.access_token)
+}
+
+#[async_trait]
+impl Dialect for SalesforceDialect {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn authorize(&self, request: RequestBuilder, secret: &Secret) -> RequestBuilder {
+        match secret {
+            Secret::JwtBearer { .. } => match self.session.lock().expect("session lock").clone() {
+                Some(session) => request.bearer_auth(session),
+                None => request,
+            },
+            other => crate::http::bearer(request, other),
+        }
+    }
+
+    fn rate_info(&self, _: &HeaderMap) -> RateInfo {
+        // Salesforce limits per day (and concurrent long requests), not per window.
+        RateInfo::default()
+    }
+
+    fn error_message(&self, body: &Value) -> (String, Option<String>) {
+        // Errors are an array: [{"message", "errorCode", "fields"}].
+        let first = body.get(0).unwrap_or(body);
+        let message = match (first["errorCode"].as_str(), first["message"].as_str()) {
+            (Some(code), Some(m)) => format!("{code}: {m}"),
+            (None, Some(m)) => m.to_owned(),
+            _ => body.to_string(),
+        };
+        let field = first["fields"][0].as_str().map(str::to_owned);
+        (message, field)
+    }
+
+    fn quota_exhausted(&self, status: StatusCode, headers: &HeaderMap, body: &Value) -> bool {
+        let code = body.get(0).unwrap_or(body)["errorCode"]
+            .as_str()
+            .unwrap_or_default();
+        (status == StatusCode::FORBIDDEN && code == "REQUEST_LIMIT_EXCEEDED")
+            || api_usage(headers).is_some_and(|(used, max)| used + QUOTA_RESERVE > max)
+    }
+
+    async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
+        match secret {
+            Secret::JwtBearer { .. } => {
+                let session = jwt_session(client, secret).await?;
+                *self.session.lock().expect("session lock") = Some(session);
+                Ok(Some(secret.clone()))
+            }
+            other => crate::oauth::refresh_oauth(PROVIDER, client, other, false).await,
+        }
+    }
+}
+
+/// A pass: the query locator to follow.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cursor {
+    next: String,
+}
+
 impl Salesforce {
-    pub fn new(_base: String, _secret: Secret, _on_refresh: Option<OnRefresh>) -> Self {
-        Salesforce
+    pub fn new(instance: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        Salesforce {
+            instance,
+            http: Http::new(
+                Box::new(SalesforceDialect {
+                    session: Mutex::new(None),
+                }),
+                secret,
+                on_refresh,
+                Pacer::new(None, Duration::from_secs(1)),
+            ),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/services/data/{API_VERSION}/{path}", self.instance)
+    }
+
+    async fn query(&self, soql: &str) -> Result<Vec<Value>> {
+        let mut out = Vec::new();
+        let mut page = self
+            .query_page(Call::get(self.url("query")).query("q", soql))
+            .await?;
+        loop {
+            out.append(&mut page.records);
+            match page.next_records_url.filter(|_| !page.done) {
+                Some(next) => {
+                    page = self
+                        .query_page(Call::get(format!("{}{next}", self.instance)))
+                        .await?
+                }
+                None => return Ok(out),
+            }
+        }
+    }
+
+    async fn query_page(&self, call: Call) -> Result<wire::QueryPage> {
+        let call = call.header("sforce-query-options", "batchSize=2000");
+        match self.http.send(&call).await {
+            Ok(answer) => decode(PROVIDER, "GET /query", answer.body),
+            Err(CrmError::Rejected { message, .. })
+                if message.contains("INVALID_QUERY_LOCATOR") =>
+            {
+                Err(CrmError::CursorExpired { provider: PROVIDER })
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[async_trait]
+impl Crm for Salesforce {
+    fn provider(&self) -> Provider {
+        Provider::Salesforce
+    }
+
+    fn object_types(&self) -> &'static [ObjectType] {
+        &[
+            ObjectType::Company,
+            ObjectType::Person,
+            ObjectType::Lead,
+            ObjectType::Deal,
+            ObjectType::Activity,
+        ]
+    }
+
+    async fn check(&self) -> Result<Account> {
+        let answer = self.http.send(&Call::get(self.url("limits"))).await?;
+        let limits: wire::Limits = decode(PROVIDER, "GET /limits", answer.body)?;
+        let host = url::Url::parse(&self.instance)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| self.instance.clone());
+        // A session id starts with the org id: `00D…!…`.
+        let org = match self.http.secret().await {
+            Secret::ApiKey { key } => key.split_once('!').map(|(org, _)| org.to_owned()),
+            Secret::OAuth(t) => t
+                .access_token
+                .split_once('!')
+                .map(|(org, _)| org.to_owned()),
+            Secret::JwtBearer { .. } => None,
+        };
+        let d = limits.daily_api_requests;
+        Ok(Account {
+            account_id: org.clone().unwrap_or_else(|| host.clone()),
+            account_name: format!("Salesforce org at {host}"),
+            user_email: match self.http.secret().await {
+                Secret::JwtBearer { username, .. } => Some(username),
+                _ => None,
+            },
+            quota: Some(format!(
+                "{} of {} API requests left today",
+                d.remaining, d.max
+            )),
+        })
+    }
+
+    async fn pull(&self, request: &PullRequest) -> Result<Page> {
+        let object_type = request.object_type;
+        let call = match &request.cursor {
+            Some(text) => {
+                let cursor: Cursor = serde_json::from_str(text).map_err(|_| {
+                    CrmError::Config(format!("unreadable Salesforce cursor `{text}`"))
+                })?;
+                Call::get(format!("{}{}", self.instance, cursor.next))
+            }
+            None => {
+                let filter = request
+                    .since
+                    .map(|t| {
+                        format!(
+                            " WHERE SystemModstamp >= {}",
+                            t.to_rfc3339_opts(SecondsFormat::Secs, true)
+                        )
+                    })
+                    .unwrap_or_default();
+                let soql = format!(
+                    "SELECT {} FROM {}{filter} ORDER BY SystemModstamp, Id",
+                    convert::soql_fields(object_type),
+                    convert::sobject(object_type)
+                );
+                Call::get(self.url("query")).query("q", soql)
+            }
+        };
+        let page = self.query_page(call).await?;
+        let records = page
+            .records
+            .into_iter()
+            .map(|raw| {
+                let r: wire::Record = decode(PROVIDER, "GET /query", raw.clone())?;
+                Ok(convert::pulled(
+                    object_type,
+                    r.id,
+                    r.system_modstamp.as_deref(),
+                    raw,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let next = page
+            .next_records_url
+            .filter(|_| !page.done)
+            .map(|next| json!(Cursor { next }).to_string());
+        Ok(Page { records, next })
+    }
+
+    async fn deleted_since(
+        &self,
+        object_type: ObjectType,
+        since: DateTime<Utc>,
+    ) -> Result<Option<Vec<String>>> {
+        let sobject = convert::sobject(object_type);
+        let call = Call::get(self.url(&format!("sobjects/{sobject}/deleted/")))
+            .query("start", since.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .query(
+                "end",
+                (Utc::now() + chrono::Duration::minutes(1))
+                    .to_rfc3339_opts(SecondsFormat::Secs, true),
+            );
+        let body = self.http.send(&call).await?.body;
+        let deleted: wire::Deleted =
+            decode(PROVIDER, &format!("GET /sobjects/{sobject}/deleted/"), body)?;
+        Ok(Some(
+            deleted.deleted_records.into_iter().map(|d| d.id).collect(),
+        ))
+    }
+
+    async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {
+        let sobject = convert::sobject(object_type);
+        let body = self
+            .http
+            .get(self.url(&format!("sobjects/{sobject}/describe")), &[])
+            .await?;
+        let describe: wire::Describe =
+            decode(PROVIDER, &format!("GET /sobjects/{sobject}/describe"), body)?;
+        Ok(describe
+            .fields
+            .into_iter()
+            .map(|f| FieldInfo {
+                required: f.createable
+                    && !f.nillable
+                    && !f.defaulted_on_create
+                    && f.kind != "boolean",
+                custom: f.custom,
+                options: f.picklist_values.into_iter().map(|v| v.value).collect(),
+                key: f.name,
+                label: f.label,
+                kind: f.kind,
+            })
+            .collect())
+    }
+
+    async fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        let rows = self
+            .query("SELECT Id, MasterLabel, SortOrder, IsClosed, IsWon, DefaultProbability FROM OpportunityStage ORDER BY SortOrder")
+            .await?;
+        let stages = rows
+            .into_iter()
+            .map(|raw| {
+                let s: wire::OpportunityStage = decode(PROVIDER, "SOQL OpportunityStage", raw)?;
+                Ok(Stage {
+                    // Opportunity.StageName holds the label, so the label is the stage's key.
+                    id: s.master_label.clone(),
+                    label: s.master_label,
+                    order: s.sort_order.unwrap_or_default().max(0.0) as u32,
+                    probability: s.default_probability,
+                    outcome: match (s.is_closed, s.is_won) {
+                        (true, true) => StageOutcome::Won,
+                        (true, false) => StageOutcome::Lost,
+                        _ => StageOutcome::Open,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(vec![Pipeline {
+            id: "Opportunity".into(),
+            label: "Opportunities".into(),
+            stages,
+        }])
+    }
+
+    async fn owners(&self) -> Result<Vec<Owner>> {
+        let rows = self.query("SELECT Id, Name, Email FROM User").await?;
+        rows.into_iter()
+            .map(|raw| {
+                let u: wire::User = decode(PROVIDER, "SOQL User", raw)?;
+                Ok(Owner {
+                    id: u.id,
+                    name: u.name,
+                    email: u.email,
+                })
+            })
+            .collect()
+    }
+
+    async fn secret(&self) -> Secret {
+        self.http.secret().await
     }
 }

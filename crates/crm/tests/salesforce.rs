@@ -1,0 +1,289 @@
+//! The Salesforce client against the emulator: every operation, the session id, OAuth with PKCE, the
+//! JWT bearer grant, the daily quota, faults.
+
+mod common;
+
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+
+use bridge_crm::{Crm, CrmError, Endpoint, Secret, StageOutcome, connect, oauth};
+use bridge_fakecrm::{Config, Faults, Running, start};
+use bridge_model::{ObjectType, Provider};
+use common::{browser, ids, pull_all};
+
+fn client_with(running: &Running, secret: Secret) -> Arc<dyn Crm> {
+    connect(
+        Endpoint {
+            provider: Provider::Salesforce,
+            base_url: running.description.salesforce.instance_url.clone(),
+            secret,
+        },
+        None,
+    )
+    .unwrap()
+}
+
+fn client(running: &Running) -> Arc<dyn Crm> {
+    client_with(
+        running,
+        Secret::api_key(&running.description.salesforce.access_token),
+    )
+}
+
+fn config(records: u32) -> Config {
+    Config {
+        records,
+        ..Config::default()
+    }
+}
+
+fn jwt(running: &Running) -> Secret {
+    let d = &running.description.salesforce;
+    Secret::JwtBearer {
+        client_id: d.client_id.clone(),
+        username: d.username.clone(),
+        private_key_pem: std::fs::read_to_string(&d.jwt_private_key_path).unwrap(),
+        login_url: d.base_url.clone(),
+    }
+}
+
+#[tokio::test]
+async fn check_names_the_org_and_the_quota() {
+    let running = start(config(10)).await.unwrap();
+    let account = client(&running).check().await.unwrap();
+    assert!(account.account_id.starts_with("00D"), "{account:?}");
+    assert!(account.quota.unwrap().contains("left today"));
+    let wrong = client_with(&running, Secret::api_key("00Dwrong!nope"));
+    let err = wrong.check().await.unwrap_err();
+    assert!(matches!(err, CrmError::Unauthorized { .. }), "{err}");
+    assert!(err.to_string().contains("INVALID_SESSION_ID"), "{err}");
+}
+
+#[tokio::test]
+async fn a_full_pull_follows_next_records_url_for_every_sobject() {
+    let running = start(config(4500)).await.unwrap();
+    let crm = client(&running);
+    for (object_type, count, prefix) in [
+        (ObjectType::Company, 900, "001"),
+        (ObjectType::Person, 4500, "003"),
+        (ObjectType::Lead, 450, "00Q"),
+        (ObjectType::Deal, 1125, "006"),
+        (ObjectType::Activity, 2250, "00T"),
+    ] {
+        let records = pull_all(&crm, object_type, None).await.unwrap();
+        assert_eq!(records.len(), count, "{object_type}");
+        assert_eq!(ids(&records).len(), count, "{object_type}: no record twice");
+        assert!(
+            records
+                .iter()
+                .all(|r| r.remote_id.starts_with(prefix) && r.remote_id.len() == 18)
+        );
+    }
+    let leads = pull_all(&crm, ObjectType::Lead, None).await.unwrap();
+    assert!(
+        leads
+            .iter()
+            .all(|l| l.fields["company"].is_string() && l.fields["status"].is_string())
+    );
+    let companies = pull_all(&crm, ObjectType::Company, None).await.unwrap();
+    assert!(
+        !companies[0].fields["domain"]
+            .as_str()
+            .unwrap()
+            .contains("://")
+    );
+}
+
+#[tokio::test]
+async fn an_incremental_pull_gets_exactly_what_changed_since() {
+    let running = start(config(3000)).await.unwrap();
+    let crm = client(&running);
+    let all = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let mut times: Vec<_> = all.iter().filter_map(|r| r.modified_at).collect();
+    times.sort();
+    let since = times[times.len() / 3];
+    let want: BTreeSet<String> = all
+        .iter()
+        .filter(|r| r.modified_at.is_some_and(|t| t >= since))
+        .map(|r| r.remote_id.clone())
+        .collect();
+    let changed = pull_all(&crm, ObjectType::Person, Some(since))
+        .await
+        .unwrap();
+    assert_eq!(ids(&changed), want);
+}
+
+#[tokio::test]
+async fn deletions_come_from_the_deleted_feed() {
+    let running = start(config(20)).await.unwrap();
+    let crm = client(&running);
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let gone = people[2].remote_id.clone();
+    let before = chrono::Utc::now() - chrono::Duration::seconds(2);
+    let d = &running.description.salesforce;
+    let status = reqwest::Client::new()
+        .delete(format!(
+            "{}/services/data/v60.0/sobjects/Contact/{gone}",
+            d.instance_url
+        ))
+        .bearer_auth(&d.access_token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 204);
+    let deleted = crm
+        .deleted_since(ObjectType::Person, before)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(deleted, [gone]);
+}
+
+#[tokio::test]
+async fn describe_stages_and_users() {
+    let running = start(config(10)).await.unwrap();
+    let crm = client(&running);
+    let fields = crm.fields(ObjectType::Lead).await.unwrap();
+    let company = fields.iter().find(|f| f.key == "Company").unwrap();
+    assert!(company.required);
+    let status = fields.iter().find(|f| f.key == "Status").unwrap();
+    assert!(status.options.contains(&"Open - Not Contacted".to_owned()));
+    let account_fields = crm.fields(ObjectType::Company).await.unwrap();
+    assert!(
+        account_fields
+            .iter()
+            .any(|f| f.custom && f.key.ends_with("__c"))
+    );
+    let stages = &crm.pipelines().await.unwrap()[0].stages;
+    let won = stages
+        .iter()
+        .find(|s| s.outcome == StageOutcome::Won)
+        .unwrap();
+    assert_eq!(won.probability, Some(100.0));
+    assert!(stages.windows(2).all(|w| w[0].order <= w[1].order));
+    let owners = crm.owners().await.unwrap();
+    assert!(owners.iter().all(|o| o.id.starts_with("005")));
+}
+
+#[tokio::test]
+async fn the_jwt_bearer_grant_mints_a_session_and_mints_again_when_it_expires() {
+    let running = start(Config {
+        token_lifetime: Duration::from_secs(1),
+        ..config(2500)
+    })
+    .await
+    .unwrap();
+    let crm = client_with(&running, jwt(&running));
+    let account = crm.check().await.unwrap();
+    assert_eq!(
+        account.user_email.as_deref(),
+        Some(running.description.salesforce.username.as_str())
+    );
+    let first = crm
+        .pull(&bridge_crm::PullRequest {
+            object_type: ObjectType::Person,
+            since: None,
+            cursor: None,
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let page = crm
+        .pull(&bridge_crm::PullRequest {
+            object_type: ObjectType::Person,
+            since: None,
+            cursor: first.next,
+        })
+        .await
+        .unwrap();
+    assert!(!page.records.is_empty());
+    assert!(
+        matches!(crm.secret().await, Secret::JwtBearer { .. }),
+        "the key stays the secret"
+    );
+
+    // A key that is not the connected app's is refused with Salesforce's reason.
+    let mut other = jwt(&running);
+    if let Secret::JwtBearer { username, .. } = &mut other {
+        *username = "someone.else@example.com".into();
+    }
+    let err = client_with(&running, other).check().await.unwrap_err();
+    assert!(matches!(err, CrmError::Unauthorized { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn oauth_web_server_flow_with_pkce() {
+    let running = start(config(10)).await.unwrap();
+    let d = &running.description.salesforce;
+    let app = oauth::OAuthApp {
+        provider: "Salesforce",
+        authorize_url: d.authorize_url.clone(),
+        token_url: d.token_url.clone(),
+        client_id: d.client_id.clone(),
+        client_secret: Some(d.client_secret.clone()),
+        scopes: vec!["api".into(), "refresh_token".into()],
+        basic_client_auth: false,
+    };
+    let signed_in = oauth::sign_in(
+        &reqwest::Client::new(),
+        &app,
+        browser,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let instance = signed_in
+        .extra
+        .instance_url
+        .clone()
+        .expect("Salesforce names the instance");
+    assert_eq!(instance, d.instance_url);
+    let crm = connect(
+        Endpoint {
+            provider: Provider::Salesforce,
+            base_url: instance,
+            secret: Secret::OAuth(signed_in.tokens),
+        },
+        None,
+    )
+    .unwrap();
+    crm.check().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_spent_daily_quota_stops_the_pull_with_a_clear_error() {
+    let running = start(Config {
+        salesforce_daily: 2,
+        ..config(5000)
+    })
+    .await
+    .unwrap();
+    // Three pages of 2,000 need three requests; the org allows two a day.
+    let Err(err) = pull_all(&client(&running), ObjectType::Person, None).await else {
+        panic!("the pull went past the daily quota");
+    };
+    assert!(matches!(err, CrmError::QuotaExhausted { .. }), "{err}");
+    assert!(err.to_string().contains("daily API allowance"), "{err}");
+}
+
+#[tokio::test]
+async fn a_pull_under_faults_still_gets_exactly_every_record() {
+    let running = start(Config {
+        faults: Faults {
+            error_rate: 0.1,
+            rate_limit_rate: 0.05,
+            drop_rate: 0.05,
+            malformed_rate: 0.05,
+            seed: 11,
+            ..Faults::default()
+        },
+        ..config(6000)
+    })
+    .await
+    .unwrap();
+    let people = pull_all(&client(&running), ObjectType::Person, None)
+        .await
+        .unwrap();
+    assert_eq!(ids(&people).len(), 6000);
+    assert_eq!(people.len(), 6000);
+}
