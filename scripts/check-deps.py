@@ -12,7 +12,8 @@ ALLOWED = {
     "bridge-crm": {"bridge-model"},
     "bridge-dedupe": {"bridge-model"},
     "bridge-fakecrm": {"bridge-model"},
-    "bridge-engine": {"bridge-model", "bridge-store", "bridge-crm", "bridge-dedupe"},
+    # The engine hosts the demo workspace, which runs the emulator in-process (DESIGN.md: "the demo mode").
+    "bridge-engine": {"bridge-model", "bridge-store", "bridge-crm", "bridge-dedupe", "bridge-fakecrm"},
     "bridge-cli": {"bridge-engine", "bridge-model"},
     "bridge-desktop": {"bridge-engine", "bridge-model"},
     "bridge-tests": {"bridge-engine", "bridge-model", "bridge-store", "bridge-crm", "bridge-dedupe", "bridge-fakecrm"},

@@ -2,7 +2,13 @@
 
 use std::{path::PathBuf, process::ExitCode};
 
-use bridge_engine::{Engine, ErrorPayload, Status, default_database_path};
+use std::sync::Arc;
+
+use bridge_engine::{
+    Cancel, ConnectRequest, Engine, Error, ErrorPayload, Keyring, Login, OAuthClient, PullOptions,
+    PullPhase, PullProgress, Status, default_database_path,
+};
+use bridge_model::{ConnectionId, ObjectType, Provider};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -11,6 +17,9 @@ struct Cli {
     /// The sync database (default: the desktop app's, in the OS app-data directory).
     #[arg(long, global = true, env = "CRM_BRIDGE_DB")]
     db: Option<PathBuf>,
+    /// The keyring service that holds sign-ins (tests use their own).
+    #[arg(long, global = true, env = "CRM_BRIDGE_KEYRING_SERVICE", default_value = bridge_engine::APP_IDENTIFIER, hide = true)]
+    keyring_service: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -23,12 +32,79 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Connect a CRM account: checks the sign-in, keeps the secret in the OS keyring.
+    Connect(ConnectArgs),
+    /// The connected CRM accounts.
+    Connections {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a connection, its mirrored records and its secret.
+    Disconnect { id: i64 },
+    /// Mirror CRM records into the database (incremental unless --full).
+    Pull {
+        /// Only this connection (default: every one).
+        #[arg(long)]
+        connection: Option<i64>,
+        /// Only this object type: company, person, lead, deal, activity.
+        #[arg(long)]
+        object: Option<ObjectType>,
+        /// Pull everything again and find deletions by comparison.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Start the four emulated CRMs in-process, connect them, and pull them: a workspace to try things on.
+    Demo {
+        /// People per CRM.
+        #[arg(long, default_value_t = bridge_engine::DEMO_PEOPLE)]
+        records: u32,
+    },
+}
+
+#[derive(clap::Args)]
+struct ConnectArgs {
+    /// hubspot, salesforce, close or pipedrive.
+    provider: Provider,
+    /// The API base URL (Salesforce: the instance URL).
+    #[arg(long)]
+    base_url: String,
+    /// HubSpot private-app token, Pipedrive API token or Salesforce session id.
+    #[arg(long, conflicts_with_all = ["api_key", "oauth", "jwt_key"])]
+    token: Option<String>,
+    /// Close API key.
+    #[arg(long, conflicts_with_all = ["oauth", "jwt_key"])]
+    api_key: Option<String>,
+    /// Sign in with the browser (OAuth with PKCE); needs --client-id, --authorize-url, --token-url.
+    #[arg(long, requires_all = ["client_id", "authorize_url", "token_url"])]
+    oauth: bool,
+    /// Salesforce JWT bearer: the connected app's private key (PEM); needs --username and --client-id.
+    #[arg(long, requires_all = ["username", "client_id"])]
+    jwt_key: Option<PathBuf>,
+    #[arg(long)]
+    username: Option<String>,
+    #[arg(long)]
+    client_id: Option<String>,
+    #[arg(long, env = "CRM_BRIDGE_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    #[arg(long)]
+    authorize_url: Option<String>,
+    #[arg(long)]
+    token_url: Option<String>,
+    /// Salesforce login host for JWT bearer.
+    #[arg(long, default_value = "https://login.salesforce.com")]
+    login_url: String,
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// A name for the connection (default: the account's name).
+    #[arg(long)]
+    label: Option<String>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let db = cli.db.unwrap_or_else(default_database_path);
-    match run(&db, cli.command) {
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
+    match runtime.block_on(run(&db, cli.keyring_service, cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let payload = ErrorPayload::from(&e);
@@ -38,8 +114,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(db: &std::path::Path, command: Command) -> bridge_engine::Result<()> {
-    let engine = Engine::open(db)?;
+async fn run(
+    db: &std::path::Path,
+    keyring_service: String,
+    command: Command,
+) -> bridge_engine::Result<()> {
+    let engine = Engine::open_with_secrets(db, Arc::new(Keyring::new(keyring_service)))?;
     match command {
         Command::Status { json } => {
             let status = engine.status()?;
@@ -52,6 +132,177 @@ fn run(db: &std::path::Path, command: Command) -> bridge_engine::Result<()> {
                 print!("{}", render_status(db, &status));
             }
         }
+        Command::Connect(args) => {
+            let request = connect_request(args)?;
+            let connection = engine
+                .connect(request, |url| async move {
+                    eprintln!(
+                        "Opening your browser to sign in. If it does not open, visit:\n  {url}"
+                    );
+                    let _ = open::that_detached(&url);
+                    Ok(())
+                })
+                .await?;
+            println!(
+                "Connected #{}: {} — {} ({})",
+                connection.id,
+                connection.provider.label(),
+                connection.label,
+                connection.base_url
+            );
+        }
+        Command::Connections { json } => {
+            let connections = engine.connections()?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&connections).expect("connections serialise")
+                );
+            } else if connections.is_empty() {
+                println!("No connections yet. Add one with `crm-bridge connect`.");
+            } else {
+                for c in connections {
+                    println!(
+                        "#{:<3} {:<10} {:<30} {}",
+                        c.id,
+                        c.provider.label(),
+                        c.label,
+                        c.base_url
+                    );
+                }
+            }
+        }
+        Command::Disconnect { id } => {
+            engine.disconnect(ConnectionId(id))?;
+            println!("Removed connection #{id}, its records and its secret.");
+        }
+        Command::Pull {
+            connection,
+            object,
+            full,
+        } => {
+            let ids: Vec<ConnectionId> = match connection {
+                Some(id) => vec![ConnectionId(id)],
+                None => engine.connections()?.into_iter().map(|c| c.id).collect(),
+            };
+            let options = PullOptions {
+                object_types: object.into_iter().collect(),
+                full,
+            };
+            pull(&engine, &ids, &options).await?;
+        }
+        Command::Demo { records } => {
+            eprintln!("Starting the four emulated CRMs with {records} people each...");
+            let crms = bridge_engine::start_demo_crms(records).await?;
+            let connections = engine.connect_demo(&crms).await?;
+            let ids: Vec<ConnectionId> = connections.iter().map(|c| c.id).collect();
+            pull(&engine, &ids, &PullOptions::default()).await?;
+            print!("{}", render_status(db, &engine.status()?));
+            eprintln!(
+                "The emulated CRMs stop when this command ends; `crm-bridge demo` again makes a fresh demo."
+            );
+            crms.stop().await;
+        }
+    }
+    Ok(())
+}
+
+fn connect_request(args: ConnectArgs) -> bridge_engine::Result<ConnectRequest> {
+    let login = if let Some(key) = args.token.or(args.api_key) {
+        Login::ApiKey(key)
+    } else if args.oauth {
+        Login::Browser(OAuthClient {
+            authorize_url: args.authorize_url.unwrap_or_default(),
+            token_url: args.token_url.unwrap_or_default(),
+            client_id: args.client_id.unwrap_or_default(),
+            client_secret: args.client_secret,
+            scopes: args.scopes,
+        })
+    } else if let Some(path) = args.jwt_key {
+        let private_key_pem = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Login::JwtBearer {
+            client_id: args.client_id.unwrap_or_default(),
+            username: args.username.unwrap_or_default(),
+            private_key_pem,
+            login_url: args.login_url,
+        }
+    } else {
+        return Err(Error::InvalidInput {
+            field: "login",
+            message: "give --token, --api-key, --oauth or --jwt-key".into(),
+        });
+    };
+    Ok(ConnectRequest {
+        provider: args.provider,
+        base_url: args.base_url,
+        login,
+        label: args.label,
+    })
+}
+
+/// Pulls connections one after another with a progress bar per object type; Ctrl-C stops between pages
+/// (the next pull resumes there).
+async fn pull(
+    engine: &Engine,
+    ids: &[ConnectionId],
+    options: &PullOptions,
+) -> bridge_engine::Result<()> {
+    let cancel = Cancel::default();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\nStopping after this page; the next pull resumes here.");
+            on_ctrl_c.cancel();
+        }
+    });
+    let bars = indicatif::MultiProgress::new();
+    let style = indicatif::ProgressStyle::with_template("{prefix:>28} {bar:30} {msg}")
+        .expect("a valid template");
+    for &id in ids {
+        let current: std::sync::Mutex<Option<(bridge_model::ObjectType, indicatif::ProgressBar)>> =
+            std::sync::Mutex::new(None);
+        let label = engine
+            .connections()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .map(|c| format!("#{} {}", c.id, c.provider.label()))
+            .unwrap_or_default();
+        let report = |p: &PullProgress| {
+            let mut current = current.lock().expect("progress lock");
+            if current.as_ref().is_none_or(|(t, _)| *t != p.object_type) {
+                let bar = bars.add(indicatif::ProgressBar::new(1000).with_style(style.clone()));
+                bar.set_prefix(format!("{label} {}", p.object_type));
+                *current = Some((p.object_type, bar));
+            }
+            let (_, bar) = current.as_ref().expect("a bar");
+            bar.set_position((p.fraction.unwrap_or(0.0) * 1000.0) as u64);
+            let eta = p
+                .eta_seconds
+                .filter(|_| p.phase == PullPhase::Pulling)
+                .map(|s| format!(", {s:.0} s left"))
+                .unwrap_or_default();
+            let what = match p.phase {
+                PullPhase::Pulling => "pulling",
+                PullPhase::Deletions => "checking deletions",
+                PullPhase::Done => "done",
+                PullPhase::Failed => "failed",
+                PullPhase::Cancelled => "stopped",
+            };
+            bar.set_message(format!(
+                "{what}: {} records ({} new, {} changed, {} deleted), {:.0}/s{eta}",
+                p.records, p.created, p.updated, p.deleted, p.rate
+            ));
+            if matches!(
+                p.phase,
+                PullPhase::Done | PullPhase::Failed | PullPhase::Cancelled
+            ) {
+                bar.finish();
+            }
+        };
+        engine.pull(id, options, &report, &cancel).await?;
     }
     Ok(())
 }

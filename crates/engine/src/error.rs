@@ -15,6 +15,14 @@ pub enum Error {
         field: &'static str,
         message: String,
     },
+    #[error(transparent)]
+    Crm(#[from] bridge_crm::CrmError),
+    #[error("{message}")]
+    Keyring { message: String },
+    #[error(
+        "the sign-in `{reference}` is not in the keyring any more; remove the connection and connect again"
+    )]
+    SecretMissing { reference: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -33,6 +41,25 @@ pub enum ErrorCode {
     Io,
     NotFound,
     InvalidInput,
+    /// The CRM refused the sign-in: sign in again.
+    Unauthorized,
+    /// The login may not do this.
+    Forbidden,
+    /// Still rate limited after every retry: try later.
+    RateLimited,
+    /// The CRM's daily API allowance is spent.
+    QuotaExhausted,
+    /// The CRM could not be reached, failed, or answered what we cannot read.
+    CrmUnavailable,
+    /// The CRM refused the input (names the record and field where it did).
+    CrmRejected,
+    /// Not something this CRM offers.
+    Unsupported,
+    Cancelled,
+    /// No usable OS keyring: install or unlock one.
+    KeyringUnavailable,
+    /// A connection's secret is gone from the keyring.
+    SecretMissing,
 }
 
 impl Error {
@@ -48,6 +75,26 @@ impl Error {
             Error::Io { .. } => ErrorCode::Io,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Crm(e) => {
+                use bridge_crm::CrmError as C;
+                match e {
+                    C::Unauthorized { .. } => ErrorCode::Unauthorized,
+                    C::Forbidden { .. } => ErrorCode::Forbidden,
+                    C::RateLimited { .. } => ErrorCode::RateLimited,
+                    C::QuotaExhausted { .. } => ErrorCode::QuotaExhausted,
+                    C::Server { .. }
+                    | C::Network { .. }
+                    | C::Malformed { .. }
+                    | C::CursorExpired { .. } => ErrorCode::CrmUnavailable,
+                    C::Rejected { .. } => ErrorCode::CrmRejected,
+                    C::NotFound { .. } => ErrorCode::NotFound,
+                    C::Unsupported(_) => ErrorCode::Unsupported,
+                    C::Config(_) => ErrorCode::InvalidInput,
+                    C::Cancelled => ErrorCode::Cancelled,
+                }
+            }
+            Error::Keyring { .. } => ErrorCode::KeyringUnavailable,
+            Error::SecretMissing { .. } => ErrorCode::SecretMissing,
         }
     }
 }

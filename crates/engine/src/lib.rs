@@ -2,18 +2,31 @@
 //! clients (`crm`) and duplicate detection (`dedupe`). The desktop app and the CLI are thin shells over it.
 
 mod bindings;
+mod connections;
+mod demo;
 mod error;
+mod pull;
 mod queues;
 mod records;
+mod secrets;
 mod status;
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use bridge_store::Store;
 
 pub use bindings::export_bindings;
+pub use bridge_crm::Account;
+pub use bridge_fakecrm::Running as DemoCrms;
+pub use connections::{ConnectRequest, Login, OAuthClient};
+pub use demo::{DEMO_PEOPLE, start_demo_crms};
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
+pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};
+pub use secrets::{Keyring, SecretStore};
 pub use status::{ConnectionStatus, Overview, Status};
 
 /// The application identifier; the OS app-data directory of the app is named after it.
@@ -32,11 +45,17 @@ pub fn default_database_path() -> PathBuf {
 /// One open workspace: a sync database and what acts on it.
 pub struct Engine {
     store: Store,
+    secrets: Arc<dyn SecretStore>,
 }
 
 impl Engine {
     /// Opens (creating if needed) the sync database at `path`.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with_secrets(path, Arc::new(Keyring::new(APP_IDENTIFIER)))
+    }
+
+    /// Opens a workspace whose secrets live in `secrets` (a keyring under another service name).
+    pub fn open_with_secrets(path: &Path, secrets: Arc<dyn SecretStore>) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::Io {
                 path: dir.display().to_string(),
@@ -45,6 +64,7 @@ impl Engine {
         }
         Ok(Engine {
             store: Store::open(path)?,
+            secrets,
         })
     }
 
@@ -52,6 +72,7 @@ impl Engine {
     pub fn open_in_memory() -> Result<Self> {
         Ok(Engine {
             store: Store::open_in_memory()?,
+            secrets: Arc::new(Keyring::new(APP_IDENTIFIER)),
         })
     }
 

@@ -8,6 +8,8 @@ pub mod field_mappings;
 pub mod migrations;
 pub mod records;
 mod schema;
+pub mod sync_cursors;
+pub mod sync_runs;
 mod time;
 
 use std::{

@@ -43,7 +43,12 @@ pub fn upsert(
     let modified = record.remote_modified_at.map(time::to_sql);
     let pulled = time::to_sql(pulled_at);
     match existing {
-        Some((_, old_hash, None)) if old_hash == hash => Ok(UpsertOutcome::Unchanged),
+        Some((id, old_hash, None)) if old_hash == hash => {
+            // Seen again: a full pull marks what it did not see as deleted by this time.
+            conn.prepare_cached("UPDATE records SET pulled_at = ?2 WHERE id = ?1")?
+                .execute(params![id, pulled])?;
+            Ok(UpsertOutcome::Unchanged)
+        }
         Some((id, _, _)) => {
             conn.prepare_cached(
                 "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
@@ -83,6 +88,52 @@ pub fn upsert(
             Ok(UpsertOutcome::Created)
         }
     }
+}
+
+/// Marks records the CRM's delete feed reported; returns how many were live.
+pub fn mark_deleted(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    remote_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE records SET deleted_at = ?4
+         WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3 AND deleted_at IS NULL",
+    )?;
+    let mut n = 0;
+    for id in remote_ids {
+        n += stmt.execute(params![
+            connection.0,
+            object_type.as_str(),
+            id,
+            time::to_sql(now)
+        ])?;
+    }
+    Ok(n)
+}
+
+/// After a full pull: every live record it did not see (pulled before the pull began) is gone from the
+/// CRM. Returns how many were marked.
+pub fn mark_unseen_deleted(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    pass_started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE records SET deleted_at = ?4
+             WHERE connection_id = ?1 AND object_type = ?2 AND deleted_at IS NULL AND pulled_at < ?3",
+        )?
+        .execute(params![
+            connection.0,
+            object_type.as_str(),
+            time::to_sql(pass_started),
+            time::to_sql(now)
+        ])?)
 }
 
 pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> {

@@ -1,0 +1,229 @@
+//! Connecting a CRM account: sign in (API key, browser OAuth with PKCE, Salesforce JWT bearer), check
+//! it, keep the secret in the keyring and the connection in the database; and disconnecting.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use bridge_crm::{Account, Crm, Endpoint, OnRefresh, Secret, oauth};
+use bridge_model::{Connection, ConnectionId, NewConnection, Provider};
+use chrono::Utc;
+
+use crate::{Engine, Error, Result};
+
+/// How to sign in.
+#[derive(Debug, Clone)]
+pub enum Login {
+    /// HubSpot private-app token, Close API key, Pipedrive API token, Salesforce session id.
+    ApiKey(String),
+    /// Sign in with the browser (OAuth 2 authorization code + PKCE).
+    Browser(OAuthClient),
+    /// Salesforce server-to-server: a JWT signed with the connected app's key.
+    JwtBearer {
+        client_id: String,
+        username: String,
+        private_key_pem: String,
+        login_url: String,
+    },
+}
+
+/// The OAuth app registered with the CRM.
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    pub authorize_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectRequest {
+    pub provider: Provider,
+    /// The API base: HubSpot `https://api.hubapi.com`, Close and Pipedrive `.../api/v1`, Salesforce the
+    /// instance URL (after a browser sign-in, the one the CRM names wins).
+    pub base_url: String,
+    pub login: Login,
+    pub label: Option<String>,
+}
+
+/// How long a browser sign-in may take.
+const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn new_reference(provider: Provider) -> String {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    format!(
+        "connection-{}-{nanos:x}-{}",
+        provider.as_str(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn oauth_app(provider: Provider, client: &OAuthClient) -> oauth::OAuthApp {
+    oauth::OAuthApp {
+        provider: provider.label(),
+        authorize_url: client.authorize_url.clone(),
+        token_url: client.token_url.clone(),
+        client_id: client.client_id.clone(),
+        client_secret: client.client_secret.clone(),
+        scopes: client.scopes.clone(),
+        basic_client_auth: provider == Provider::Pipedrive,
+    }
+}
+
+impl Engine {
+    /// Every connection, oldest first.
+    pub fn connections(&self) -> Result<Vec<Connection>> {
+        Ok(self.store.read(bridge_store::connections::list)?)
+    }
+
+    pub(crate) fn connection(&self, id: ConnectionId) -> Result<Connection> {
+        self.store
+            .read(|c| bridge_store::connections::get(c, id))?
+            .ok_or_else(|| Error::NotFound {
+                what: "connection",
+                id: id.0.to_string(),
+            })
+    }
+
+    /// Signs in, checks the account, and keeps the connection. `open_browser` shows the sign-in page
+    /// for a browser login (the app opens the system browser).
+    pub async fn connect<F, Fut>(
+        &self,
+        request: ConnectRequest,
+        open_browser: F,
+    ) -> Result<Connection>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = bridge_crm::Result<()>>,
+    {
+        let provider = request.provider;
+        let mut base_url = request.base_url.trim().trim_end_matches('/').to_owned();
+        if url_is_bad(&base_url) {
+            return Err(Error::InvalidInput {
+                field: "base_url",
+                message: format!("`{base_url}` is not an http(s) address"),
+            });
+        }
+        let secret = match request.login {
+            Login::ApiKey(key) => {
+                let key = key.trim().to_owned();
+                if key.is_empty() {
+                    return Err(Error::InvalidInput {
+                        field: "api_key",
+                        message: format!("enter the {} API key or token", provider.label()),
+                    });
+                }
+                Secret::api_key(key)
+            }
+            Login::Browser(client) => {
+                let http = bridge_crm::http::client();
+                let signed_in = oauth::sign_in(
+                    &http,
+                    &oauth_app(provider, &client),
+                    open_browser,
+                    SIGN_IN_TIMEOUT,
+                )
+                .await?;
+                if let Some(instance) = signed_in.extra.instance_url {
+                    base_url = instance;
+                }
+                if let Some(domain) = signed_in.extra.api_domain {
+                    base_url = format!("{}/api/v1", domain.trim_end_matches('/'));
+                }
+                Secret::OAuth(signed_in.tokens)
+            }
+            Login::JwtBearer {
+                client_id,
+                username,
+                private_key_pem,
+                login_url,
+            } => Secret::JwtBearer {
+                client_id,
+                username,
+                private_key_pem,
+                login_url,
+            },
+        };
+        let crm = bridge_crm::connect(
+            Endpoint {
+                provider,
+                base_url: base_url.clone(),
+                secret: secret.clone(),
+            },
+            None,
+        )?;
+        let account = crm.check().await?;
+        // A refresh during the check may have rotated the tokens: keep the newest.
+        let secret = crm.secret().await;
+        let reference = new_reference(provider);
+        self.secrets.save(&reference, &secret)?;
+        let new = NewConnection {
+            provider,
+            label: request.label.unwrap_or(account.account_name.clone()),
+            base_url,
+            account_id: Some(account.account_id),
+            secret_ref: Some(reference.clone()),
+        };
+        match self
+            .store
+            .write(|tx| bridge_store::connections::insert(tx, &new, Utc::now()))
+        {
+            Ok(id) => self.connection(id),
+            Err(e) => {
+                let _ = self.secrets.delete(&reference);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Removes a connection, its mirrored records, and its secret.
+    pub fn disconnect(&self, id: ConnectionId) -> Result<()> {
+        let connection = self.connection(id)?;
+        if let Some(reference) = &connection.secret_ref {
+            self.secrets.delete(reference)?;
+        }
+        self.store
+            .write(|tx| bridge_store::connections::delete(tx, id))?;
+        Ok(())
+    }
+
+    /// The client of a connection, with its secret from the keyring; refreshed tokens go back there.
+    pub(crate) fn client(&self, connection: &Connection) -> Result<Arc<dyn Crm>> {
+        let reference = connection
+            .secret_ref
+            .clone()
+            .ok_or_else(|| Error::SecretMissing {
+                reference: format!("connection {}", connection.id.0),
+            })?;
+        let secret = self.secrets.load(&reference)?;
+        let secrets = self.secrets.clone();
+        let on_refresh: OnRefresh = Arc::new(move |fresh: &Secret| {
+            // A failure here only costs a sign-in later; the pull goes on with the fresh token.
+            let _ = secrets.save(&reference, fresh);
+        });
+        Ok(bridge_crm::connect(
+            Endpoint {
+                provider: connection.provider,
+                base_url: connection.base_url.clone(),
+                secret,
+            },
+            Some(on_refresh),
+        )?)
+    }
+
+    /// Who the connection signs in as and what is left of its API allowance.
+    pub async fn check_connection(&self, id: ConnectionId) -> Result<Account> {
+        let connection = self.connection(id)?;
+        Ok(self.client(&connection)?.check().await?)
+    }
+}
+
+fn url_is_bad(url: &str) -> bool {
+    !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10
+}

@@ -1,0 +1,78 @@
+//! The `sync_runs` table: the history of pulls (and later pushes, syncs, migrations) with their counts.
+
+use bridge_model::{ConnectionId, ObjectType};
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use crate::{Result, time};
+
+/// Counts of one run, added to as pages commit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub pages: i64,
+    pub fetched: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub deleted: i64,
+}
+
+pub fn start_pull(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO sync_runs (kind, connection_id, object_type, status, started_at)
+         VALUES ('pull', ?1, ?2, 'running', ?3)",
+    )?
+    .execute(params![
+        connection.0,
+        object_type.as_str(),
+        time::to_sql(now)
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn add(conn: &rusqlite::Connection, run: i64, counts: &RunCounts) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_runs SET pages = pages + ?2, fetched = fetched + ?3, created = created + ?4,
+                updated = updated + ?5, unchanged = unchanged + ?6, deleted = deleted + ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        run,
+        counts.pages,
+        counts.fetched,
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.deleted
+    ])?;
+    Ok(())
+}
+
+/// Ends a run: `succeeded`, `failed` (with the error), `cancelled`.
+pub fn finish(
+    conn: &rusqlite::Connection,
+    run: i64,
+    status: &str,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_runs SET status = ?2, error = ?3, finished_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![run, status, error, time::to_sql(now)])?;
+    Ok(())
+}
+
+/// Runs a crash left `running` become `interrupted`.
+pub fn mark_interrupted(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE sync_runs SET status = 'interrupted', finished_at = ?1 WHERE status = 'running'",
+        )?
+        .execute(params![time::to_sql(now)])?)
+}
