@@ -43,7 +43,7 @@ test: lint ## everything CI checks
 	npm --prefix ui test 2>&1 | tee target/test-logs/ui-unit.log
 	npm --prefix ui run test:ui 2>&1 | tee target/test-logs/ui-browser.log
 	# Rust tests (incl. the bindings drift check) and the real app driven under Xvfb + a real keyring.
-	TAURI_E2E=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) 2>&1 | tee target/test-logs/rust.log
+	TAURI_E2E=1 CRM_BRIDGE_REQUIRE_KEYRING=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) 2>&1 | tee target/test-logs/rust.log
 	@echo "Screenshots of every screen: target/screenshots/"
 	@scripts/test-summary.sh
 

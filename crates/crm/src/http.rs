@@ -23,6 +23,10 @@ pub trait Dialect: Send + Sync {
     fn rate_info(&self, headers: &HeaderMap) -> RateInfo;
     /// The CRM's own error message and the field it names, from an error body.
     fn error_message(&self, body: &Value) -> (String, Option<String>);
+    /// Whether a refusal asks to slow down (429, or Salesforce's 403 for too many requests at once).
+    fn throttled(&self, status: StatusCode, _body: &Value) -> bool {
+        status == StatusCode::TOO_MANY_REQUESTS
+    }
     /// Whether a refusal means a daily allowance is spent (no retry helps today).
     fn quota_exhausted(&self, _status: StatusCode, _headers: &HeaderMap, _body: &Value) -> bool {
         false
@@ -252,6 +256,16 @@ impl Http {
             if self.dialect.quota_exhausted(status, &headers, &body) {
                 return Err(CrmError::QuotaExhausted { provider, message });
             }
+            if self.dialect.throttled(status, &body) {
+                let wait = retry_after(&headers);
+                self.pacer.back_off(wait).await;
+                last = Some(CrmError::RateLimited {
+                    provider,
+                    request: call.describe(),
+                    retry_after: wait.unwrap_or_default(),
+                });
+                continue;
+            }
             match status {
                 StatusCode::UNAUTHORIZED if !refreshed => {
                     refreshed = true;
@@ -271,15 +285,6 @@ impl Http {
                     return Err(CrmError::Unauthorized { provider, message });
                 }
                 StatusCode::FORBIDDEN => return Err(CrmError::Forbidden { provider, message }),
-                StatusCode::TOO_MANY_REQUESTS => {
-                    let wait = retry_after(&headers);
-                    self.pacer.back_off(wait).await;
-                    last = Some(CrmError::RateLimited {
-                        provider,
-                        request: call.describe(),
-                        retry_after: wait.unwrap_or_default(),
-                    });
-                }
                 s if s.is_server_error() => {
                     last = Some(CrmError::Server {
                         provider,

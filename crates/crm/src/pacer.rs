@@ -92,14 +92,17 @@ impl Pacer {
         }
     }
 
-    /// The server answered 429: wait as long as it asked, or a whole window.
+    /// The server answered 429: wait as long as it asked, or to the end of the window (a whole one if
+    /// ours has run out, so the server's has too).
     pub async fn back_off(&self, retry_after: Option<Duration>) {
         let mut s = self.state.lock().await;
         let now = Instant::now();
         match retry_after {
             Some(wait) => s.blocked_until = Some(now + wait),
             None => {
-                s.window_start = Some(now);
+                if s.window_start.is_none_or(|start| now >= start + s.window) {
+                    s.window_start = Some(now);
+                }
                 s.used = s.limit.unwrap_or(1).max(1);
             }
         }

@@ -157,7 +157,8 @@ fn rate_limited(provider: Provider) -> Response {
             ],
         ),
         Provider::Salesforce => (
-            json!([{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]),
+            // A burst: too many long requests at once (the daily quota has its own message).
+            json!([{"message": "ConcurrentPerOrgLongTxn Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]),
             &[],
         ),
         Provider::Close => (

@@ -317,3 +317,19 @@ fn parse_object_type(id: i64, text: &str) -> Result<ObjectType> {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// (object type, remote id, content hash, deleted) of every record of a connection, in a stable order:
+/// what two mirrors of the same CRM must agree on.
+pub fn fingerprints(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+) -> Result<Vec<(String, String, String, bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT object_type, remote_id, content_hash, deleted_at IS NOT NULL FROM records
+         WHERE connection_id = ?1 ORDER BY object_type, remote_id",
+    )?;
+    let rows = stmt.query_map(params![connection.0], |r| {
+        <(String, String, String, bool)>::try_from(r)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -48,6 +48,12 @@ fn api_usage(headers: &HeaderMap) -> Option<(u64, u64)> {
     Some((used.trim().parse().ok()?, max.trim().parse().ok()?))
 }
 
+fn is_daily(error: &Value) -> bool {
+    error["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("TotalRequests"))
+}
+
 /// Signs a JWT bearer assertion and trades it for a session id.
 async fn jwt_session(client: &reqwest::Client, secret: &Secret) -> Result<String> {
     let Secret::JwtBearer {
@@ -138,11 +144,21 @@ impl Dialect for SalesforceDialect {
         (message, field)
     }
 
+    fn throttled(&self, status: StatusCode, body: &Value) -> bool {
+        // REQUEST_LIMIT_EXCEEDED names which limit: only TotalRequests is the daily quota; the others
+        // (concurrent long requests) pass in seconds.
+        let first = body.get(0).unwrap_or(body);
+        status == StatusCode::TOO_MANY_REQUESTS
+            || (status == StatusCode::FORBIDDEN
+                && first["errorCode"] == "REQUEST_LIMIT_EXCEEDED"
+                && !is_daily(first))
+    }
+
     fn quota_exhausted(&self, status: StatusCode, headers: &HeaderMap, body: &Value) -> bool {
-        let code = body.get(0).unwrap_or(body)["errorCode"]
-            .as_str()
-            .unwrap_or_default();
-        (status == StatusCode::FORBIDDEN && code == "REQUEST_LIMIT_EXCEEDED")
+        let first = body.get(0).unwrap_or(body);
+        (status == StatusCode::FORBIDDEN
+            && first["errorCode"] == "REQUEST_LIMIT_EXCEEDED"
+            && is_daily(first))
             || api_usage(headers).is_some_and(|(used, max)| used + QUOTA_RESERVE > max)
     }
 

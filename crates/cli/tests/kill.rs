@@ -1,0 +1,188 @@
+//! `crm-bridge pull` killed with SIGKILL at random moments and run again ends with the same database as
+//! an uninterrupted pull: every page commits with its cursor. The emulator runs in this test process;
+//! only the CLI is killed.
+
+use std::{
+    path::Path,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use bridge_fakecrm::{Config, Faults, start};
+use bridge_model::ConnectionId;
+use bridge_store::Store;
+
+fn cli(db: &Path, service: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_crm-bridge"));
+    c.arg("--db")
+        .arg(db)
+        .env("CRM_BRIDGE_KEYRING_SERVICE", service)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn keyring_ready() -> bool {
+    // The CLI needs a Secret Service; `make test` runs inside one (CRM_BRIDGE_REQUIRE_KEYRING=1).
+    let required = std::env::var("CRM_BRIDGE_REQUIRE_KEYRING").as_deref() == Ok("1");
+    let present = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+    if !present && !required {
+        eprintln!(
+            "skipped: no session bus for the keyring here; `make test` runs this in a desktop session"
+        );
+    }
+    present || required
+}
+
+fn connect_all(db: &Path, service: &str, d: &bridge_fakecrm::Description) {
+    let key_path = &d.salesforce.jwt_private_key_path;
+    let logins: [Vec<&str>; 4] = [
+        vec![
+            "hubspot",
+            "--base-url",
+            &d.hubspot.base_url,
+            "--token",
+            &d.hubspot.token,
+        ],
+        vec![
+            "salesforce",
+            "--base-url",
+            &d.salesforce.instance_url,
+            "--jwt-key",
+            key_path,
+            "--username",
+            &d.salesforce.username,
+            "--client-id",
+            &d.salesforce.client_id,
+            "--login-url",
+            &d.salesforce.base_url,
+        ],
+        vec![
+            "close",
+            "--base-url",
+            &d.close.base_url,
+            "--api-key",
+            &d.close.api_key,
+        ],
+        vec![
+            "pipedrive",
+            "--base-url",
+            &d.pipedrive.base_url,
+            "--token",
+            &d.pipedrive.api_token,
+        ],
+    ];
+    for args in logins {
+        let out = cli(db, service)
+            .arg("connect")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "connect {}: {}",
+            args[0],
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+fn fingerprints(db: &Path) -> Vec<Vec<(String, String, String, bool)>> {
+    let store = Store::open(db).unwrap();
+    (1..=4)
+        .map(|id| {
+            store
+                .read(|c| bridge_store::records::fingerprints(c, ConnectionId(id)))
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pull_killed_at_random_moments_resumes_to_the_same_database() {
+    if !keyring_ready() {
+        return;
+    }
+    let running = start(Config {
+        records: 6_000,
+        faults: Faults {
+            error_rate: 0.05,
+            drop_rate: 0.02,
+            malformed_rate: 0.02,
+            seed: 23,
+            ..Faults::default()
+        },
+        hubspot_per_10s: 100_000,
+        hubspot_search_per_s: 100_000,
+        close_per_s: 100_000,
+        pipedrive_per_2s: 100_000,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let d = running.description.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("crm-bridge-test-kill-{}", std::process::id());
+    let (reference, killed) = (
+        dir.path().join("reference.sqlite3"),
+        dir.path().join("killed.sqlite3"),
+    );
+    let (r2, k2, s2) = (reference.clone(), killed.clone(), service.clone());
+    tokio::task::spawn_blocking(move || {
+        connect_all(&r2, &s2, &d);
+        connect_all(&k2, &s2, &d);
+        let out = cli(&r2, &s2).arg("pull").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        // Kill after a pseudo-random 0.2-1.5 s, again and again, until a run finishes on its own.
+        let mut seed: u64 = 0x5EED_CAFE;
+        let mut kills = 0;
+        let started = Instant::now();
+        loop {
+            assert!(
+                started.elapsed() < Duration::from_secs(600),
+                "the pull never finished"
+            );
+            let mut child = cli(&k2, &s2).arg("pull").spawn().unwrap();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let wait = Duration::from_millis(200 + (seed >> 33) % 1300);
+            let deadline = Instant::now() + wait;
+            let finished = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break Some(status);
+                }
+                if Instant::now() >= deadline {
+                    break None;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            match finished {
+                Some(status) => {
+                    assert!(status.success(), "a resumed pull failed");
+                    break;
+                }
+                None => {
+                    child.kill().unwrap(); // SIGKILL
+                    child.wait().unwrap();
+                    kills += 1;
+                }
+            }
+        }
+        assert!(kills >= 3, "the pull was killed only {kills} times");
+        eprintln!("killed {kills} times");
+    })
+    .await
+    .unwrap();
+    let (want, got) = (fingerprints(&reference), fingerprints(&killed));
+    for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+        assert!(!w.is_empty());
+        assert_eq!(w.len(), g.len(), "connection {}", i + 1);
+        assert!(w == g, "connection {} differs after the kills", i + 1);
+    }
+}
