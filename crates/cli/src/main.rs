@@ -33,7 +33,7 @@ enum Command {
         json: bool,
     },
     /// Connect a CRM account: checks the sign-in, keeps the secret in the OS keyring.
-    Connect(ConnectArgs),
+    Connect(Box<ConnectArgs>),
     /// The connected CRM accounts.
     Connections {
         #[arg(long)]
@@ -133,7 +133,7 @@ async fn run(
             }
         }
         Command::Connect(args) => {
-            let request = connect_request(args)?;
+            let request = connect_request(*args)?;
             let connection = engine
                 .connect(request, |url| async move {
                     eprintln!(
