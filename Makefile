@@ -23,10 +23,12 @@ ui: setup ## build the UI into ui/dist (the app embeds it at compile time)
 build: ui ## build the app, the CLI and every test
 	cargo build $(CARGO_ALL)
 
-run: build ## start the desktop app
+run: build ## start the desktop app on a demo workspace backed by the emulator
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "No display: run this from a desktop session (or: xvfb-run make run)." >&2; exit 1; fi
-	target/debug/bridge-desktop
+	@mkdir -p target/demo
+	# The demo workspace: four emulated CRMs served by the app itself, connected and pulled on start.
+	CRM_BRIDGE_DB=$(CURDIR)/target/demo/workspace.sqlite3 CRM_BRIDGE_DEMO=1 target/debug/bridge-desktop
 
 lint: setup ## formatting, dependency direction, clippy, TypeScript, ESLint
 	cargo fmt --all --check

@@ -10,10 +10,28 @@ pub fn run() {
     let db = std::env::var_os("CRM_BRIDGE_DB")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(bridge_engine::default_database_path);
+    // `make run` sets CRM_BRIDGE_DEMO=1: the window opens on the demo CRMs, connected and pulling.
+    let demo = std::env::var("CRM_BRIDGE_DEMO").as_deref() == Ok("1");
     tauri::Builder::default()
         .manage(AppState::open(&db))
+        .setup(move |app| {
+            if demo {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    use tauri::Manager;
+                    handle.state::<AppState>().open_demo_and_pull(&handle).await;
+                });
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::status::overview,
+            commands::connections::connect_with_key,
+            commands::connections::disconnect,
+            commands::connections::check_connection,
+            commands::connections::open_demo,
+            commands::connections::pull,
+            commands::connections::cancel_pull,
             commands::status::status,
             commands::records::record_page,
             commands::records::record,

@@ -1,21 +1,93 @@
-use std::path::Path;
+use std::{collections::HashMap, path::Path, sync::Mutex};
 
-use bridge_engine::{Engine, ErrorPayload};
+use bridge_engine::{Cancel, DemoCrms, Engine, ErrorPayload};
+use bridge_model::{Connection, ConnectionId};
 
 /// The one state of the app. If the database cannot be opened the app still starts, and every command
 /// answers with the reason, so the window can say what is wrong instead of vanishing.
 pub struct AppState {
     engine: Result<Engine, ErrorPayload>,
+    /// The demo CRMs, served in-process while the app runs (started by "Open demo workspace").
+    demo: tokio::sync::Mutex<Option<DemoCrms>>,
+    /// How to stop each running pull.
+    pulls: Mutex<HashMap<ConnectionId, Cancel>>,
 }
 
 impl AppState {
     pub fn open(db: &Path) -> Self {
+        let engine = Engine::open(db).map_err(ErrorPayload::from);
+        if let Ok(engine) = &engine {
+            // A pull the app was closed in the middle of resumes from its cursor; its run is history.
+            let _ = engine.recover_interrupted_runs();
+        }
         AppState {
-            engine: Engine::open(db).map_err(ErrorPayload::from),
+            engine,
+            demo: tokio::sync::Mutex::new(None),
+            pulls: Mutex::new(HashMap::new()),
         }
     }
 
     pub fn engine(&self) -> Result<&Engine, ErrorPayload> {
         self.engine.as_ref().map_err(Clone::clone)
+    }
+
+    /// Starts the demo CRMs (once per app run) and connects them, replacing earlier demo connections.
+    pub async fn open_demo(&self) -> Result<Vec<Connection>, ErrorPayload> {
+        let engine = self.engine()?;
+        let mut demo = self.demo.lock().await;
+        if demo.is_none() {
+            *demo = Some(bridge_engine::start_demo_crms(bridge_engine::DEMO_PEOPLE).await?);
+        }
+        let crms = demo.as_ref().expect("just started");
+        Ok(engine.connect_demo(crms).await?)
+    }
+
+    /// A fresh stop switch for a pull of `id` (a pull already running for it is stopped first).
+    pub fn start_pull(&self, id: ConnectionId) -> Cancel {
+        let cancel = Cancel::default();
+        let mut pulls = self.pulls.lock().expect("pull registry");
+        if let Some(old) = pulls.insert(id, cancel.clone()) {
+            old.cancel();
+        }
+        cancel
+    }
+
+    pub fn end_pull(&self, id: ConnectionId) {
+        self.pulls.lock().expect("pull registry").remove(&id);
+    }
+
+    /// Pulls one connection, sending `pull-progress` events after every page.
+    pub async fn pull(
+        &self,
+        app: &tauri::AppHandle,
+        id: ConnectionId,
+        full: bool,
+    ) -> Result<bridge_engine::PullSummary, ErrorPayload> {
+        use tauri::Emitter;
+        let cancel = self.start_pull(id);
+        let report = |p: &bridge_engine::PullProgress| drop(app.emit("pull-progress", p));
+        let options = bridge_engine::PullOptions {
+            object_types: Vec::new(),
+            full,
+        };
+        let outcome = self.engine()?.pull(id, &options, &report, &cancel).await;
+        self.end_pull(id);
+        Ok(outcome?)
+    }
+
+    /// `make run` starts the app on a demo workspace: connect the demo CRMs and pull them all at once.
+    pub async fn open_demo_and_pull(&self, app: &tauri::AppHandle) {
+        let Ok(connections) = self.open_demo().await else {
+            return;
+        };
+        // Failures show in the window as failed progress; nothing else to do with them here.
+        let pulls = connections.iter().map(|c| self.pull(app, c.id, false));
+        drop(futures_util::future::join_all(pulls).await);
+    }
+
+    pub fn cancel_pull(&self, id: ConnectionId) {
+        if let Some(cancel) = self.pulls.lock().expect("pull registry").get(&id) {
+            cancel.cancel();
+        }
     }
 }

@@ -259,5 +259,40 @@ async fn the_real_app_shows_every_screen() {
     assert!(text_of(&driver, &table).await.contains("email"));
     screenshot(&driver, "07-failed-records").await;
 
+    // The demo workspace: four emulated CRMs connected (secrets in the real keyring) and pulled.
+    open_screen(&driver, "connections", "Connections").await;
+    driver
+        .find(By::Css("[data-testid=open-demo]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&driver, "[data-testid=pull-progress]", "records").await;
+    let started = Instant::now();
+    while count(&driver, "[data-testid=pull-progress]").await < 4 && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&driver, "08-connections-demo-pulling").await;
+    let cards = wait_for_text(&driver, ".cards", "Demo Pipedrive").await;
+    let text = text_of(&driver, &cards).await;
+    for crm in ["Demo HubSpot", "Demo Salesforce", "Demo Close"] {
+        assert!(text.contains(crm), "{text}");
+    }
+    // Every demo pull ends (Salesforce alone has leads).
+    let started = Instant::now();
+    while count(&driver, "[data-testid=pull]").await < 6
+        && started.elapsed() < Duration::from_secs(120)
+    {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        count(&driver, "[data-testid=pull]").await,
+        6,
+        "every pull finished"
+    );
+    wait_for_text(&driver, ".cards", "Lead").await;
+    screenshot(&driver, "09-connections-demo-pulled").await;
+
     driver.quit().await.unwrap();
 }

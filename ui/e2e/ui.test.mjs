@@ -68,6 +68,35 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.screenshot({ path: join(shots, "connections.png") });
   });
 
+  test("adding a connection shows the CRM's reason for a refused key, then adds the card", async () => {
+    await page.click("[data-testid=add-connection-button]");
+    await page.fill("[data-testid=api-key]", "wrong-key");
+    await page.click("[data-testid=add-connection] button[type=submit]");
+    await page.waitForSelector("[data-testid=add-connection] [data-testid=error-banner]");
+    const banner = await text("[data-testid=add-connection] [data-testid=error-banner]");
+    assert.match(banner, /unauthorized/);
+    assert.match(banner, /refused the sign-in/);
+    assert.doesNotMatch(banner, /wrong-key/, "the key is never shown back");
+    await page.screenshot({ path: join(shots, "add-connection-refused.png") });
+    await page.fill("[data-testid=api-key]", "good-key");
+    await page.click("[data-testid=add-connection] button[type=submit]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=connection-card]").length === 4);
+    assert.equal(await page.locator("[data-testid=add-connection]").count(), 0, "the form closes");
+  });
+
+  test("a pull shows a progress bar per object type, then what changed", async () => {
+    const card = page.locator("[data-testid=connection-card]").first();
+    await card.locator("[data-testid=pull]").click();
+    await card.locator("[data-testid=cancel-pull]").waitFor();
+    await card.locator("[data-testid=pull-progress] progress").first().waitFor();
+    await page.screenshot({ path: join(shots, "connections-pulling.png") });
+    await card.locator("[data-testid=pull]").waitFor({ timeout: 10000 });
+    const done = await card.locator("[data-testid=pull-progress]").textContent();
+    assert.match(done ?? "", /Activity/);
+    assert.match(done ?? "", /new, 0 changed, 0 deleted/);
+    assert.equal(await card.locator("progress").count(), 4, "one bar per object type");
+  });
+
   test("Records renders only the visible rows and fetches pages, never the whole table", async () => {
     await open("records", "Records");
     await page.waitForSelector("[data-testid=result-count]:has-text('5,000 records')");

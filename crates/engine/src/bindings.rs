@@ -13,6 +13,10 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::ErrorPayload::export_all(&cfg)?;
     crate::FailedRecordPage::export_all(&cfg)?;
     crate::DuplicateGroupPage::export_all(&cfg)?;
+    crate::ConnectionCheck::export_all(&cfg)?;
+    crate::PullProgress::export_all(&cfg)?;
+    crate::PullSummary::export_all(&cfg)?;
+    bridge_model::Connection::export_all(&cfg)?;
     bridge_model::RecordQuery::export_all(&cfg)?;
     bridge_model::RecordPage::export_all(&cfg)?;
     bridge_model::Record::export_all(&cfg)?;

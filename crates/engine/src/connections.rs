@@ -51,6 +51,17 @@ pub struct ConnectRequest {
     pub label: Option<String>,
 }
 
+/// The answer of "Test connection": the account the sign-in reaches and its API allowance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ConnectionCheck {
+    pub connection_id: ConnectionId,
+    pub account_id: String,
+    pub account_name: String,
+    pub user_email: Option<String>,
+    /// e.g. "98,812 of 100,000 API requests left today", where the CRM tells.
+    pub quota: Option<String>,
+}
+
 /// How long a browser sign-in may take.
 const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -218,9 +229,16 @@ impl Engine {
     }
 
     /// Who the connection signs in as and what is left of its API allowance.
-    pub async fn check_connection(&self, id: ConnectionId) -> Result<Account> {
+    pub async fn check_connection(&self, id: ConnectionId) -> Result<ConnectionCheck> {
         let connection = self.connection(id)?;
-        Ok(self.client(&connection)?.check().await?)
+        let account: Account = self.client(&connection)?.check().await?;
+        Ok(ConnectionCheck {
+            connection_id: id,
+            account_id: account.account_id,
+            account_name: account.account_name,
+            user_email: account.user_email,
+            quota: account.quota,
+        })
     }
 }
 

@@ -21,7 +21,7 @@ use bridge_store::Store;
 pub use bindings::export_bindings;
 pub use bridge_crm::Account;
 pub use bridge_fakecrm::Running as DemoCrms;
-pub use connections::{ConnectRequest, Login, OAuthClient};
+pub use connections::{ConnectRequest, ConnectionCheck, Login, OAuthClient};
 pub use demo::{DEMO_PEOPLE, start_demo_crms};
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};

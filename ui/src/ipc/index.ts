@@ -1,5 +1,9 @@
 // The only module that talks to the Rust side. Every command is typed with the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionCheck } from "../bindings/ConnectionCheck";
+import type { ConnectionId } from "../bindings/ConnectionId";
 import type { DuplicateGroupPage } from "../bindings/DuplicateGroupPage";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
@@ -7,6 +11,9 @@ import type { FailedRecordPage } from "../bindings/FailedRecordPage";
 import type { FieldMappingRow } from "../bindings/FieldMappingRow";
 import type { MigrationRow } from "../bindings/MigrationRow";
 import type { Overview } from "../bindings/Overview";
+import type { Provider } from "../bindings/Provider";
+import type { PullProgress } from "../bindings/PullProgress";
+import type { PullSummary } from "../bindings/PullSummary";
 import type { Record as CrmRecord } from "../bindings/Record";
 import type { RecordId } from "../bindings/RecordId";
 import type { RecordPage } from "../bindings/RecordPage";
@@ -47,4 +54,14 @@ export const api = {
     call<DuplicateGroupPage>("duplicate_groups", { offset, limit }),
   fieldMappings: () => call<FieldMappingRow[]>("field_mappings"),
   migrations: () => call<MigrationRow[]>("migrations"),
+  connectWithKey: (provider: Provider, baseUrl: string, apiKey: string) =>
+    call<Connection>("connect_with_key", { provider, baseUrl, apiKey }),
+  disconnect: (id: ConnectionId) => call<null>("disconnect", { id }),
+  checkConnection: (id: ConnectionId) => call<ConnectionCheck>("check_connection", { id }),
+  openDemo: () => call<Connection[]>("open_demo"),
+  pull: (id: ConnectionId, full: boolean) => call<PullSummary>("pull", { id, full }),
+  cancelPull: (id: ConnectionId) => call<null>("cancel_pull", { id }),
+  /** Progress of every running pull, after each page. */
+  onPullProgress: (handler: (p: PullProgress) => void): Promise<UnlistenFn> =>
+    listen<PullProgress>("pull-progress", (e) => handler(e.payload)),
 };

@@ -1,5 +1,7 @@
 // Canned answers to every command, for UI tests in a plain browser (the `mock` build only).
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
+import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FailedRecord } from "../bindings/FailedRecord";
@@ -145,45 +147,129 @@ function status(): Status {
 /** Every command the mock has seen, so tests can check that the list only ever asks for pages. */
 export const mockCalls: { cmd: string; args: unknown }[] = [];
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A pull of a mock connection: progress events for each object type, slow enough to be seen. */
+async function mockPull(id: number, full: boolean) {
+  const objects: ObjectType[] = ["company", "person", "deal", "activity"];
+  const results: PullProgress[] = [];
+  for (const [i, object_type] of objects.entries()) {
+    let p: PullProgress = {
+      connection_id: id,
+      object_type,
+      phase: "pulling",
+      full,
+      pages: 0,
+      records: 0,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      rate: 0,
+      fraction: null,
+      eta_seconds: null,
+      message: null,
+    };
+    for (let page = 1; page <= 4; page++) {
+      await sleep(150);
+      p = {
+        ...p,
+        pages: page,
+        records: page * 250 * (i + 1),
+        created: page * 240 * (i + 1),
+        rate: 1800,
+        fraction: page / 4,
+        eta_seconds: (4 - page) * 0.15,
+      };
+      await emit("pull-progress", p);
+    }
+    p = { ...p, phase: "done", eta_seconds: 0 };
+    await emit("pull-progress", p);
+    results.push(p);
+  }
+  return { connection_id: id, objects: results };
+}
+
 export function installMockIpc() {
   (window as unknown as { __mockCalls: typeof mockCalls }).__mockCalls = mockCalls;
-  mockIPC((cmd, args) => {
-    mockCalls.push({ cmd, args });
-    switch (cmd) {
-      case "overview":
-        return {
-          connections: connections.length,
-          records: records.length,
-          open_duplicate_groups: 0,
-          open_failed_records: failed.length,
-          database_path: "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
-        };
-      case "status":
-        return status();
-      case "record_page": {
-        const q = (args as { query: RecordQuery }).query;
-        if (q.search === MOCK_FAILING_SEARCH) {
-          const err: ErrorPayload = { code: "database", message: "database error: disk I/O error" };
-          throw err;
+  mockIPC(
+    (cmd, args) => {
+      mockCalls.push({ cmd, args });
+      switch (cmd) {
+        case "overview":
+          return {
+            connections: connections.length,
+            records: records.length,
+            open_duplicate_groups: 0,
+            open_failed_records: failed.length,
+            database_path: "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
+          };
+        case "status":
+          return status();
+        case "record_page": {
+          const q = (args as { query: RecordQuery }).query;
+          if (q.search === MOCK_FAILING_SEARCH) {
+            const err: ErrorPayload = { code: "database", message: "database error: disk I/O error" };
+            throw err;
+          }
+          const all = records.filter((r) => matches(r, q));
+          return {
+            rows: all.slice(q.offset, q.offset + q.limit).map(row),
+            total: all.length,
+            offset: q.offset,
+          };
         }
-        const all = records.filter((r) => matches(r, q));
-        return {
-          rows: all.slice(q.offset, q.offset + q.limit).map(row),
-          total: all.length,
-          offset: q.offset,
-        };
+        case "record":
+          return records.find((r) => r.id === (args as { id: number }).id);
+        case "failed_records":
+          return { rows: failed, total: failed.length };
+        case "duplicate_groups":
+          return { rows: [], total: 0 };
+        case "field_mappings":
+        case "migrations":
+          return [];
+        case "connect_with_key": {
+          const a = args as { provider: Connection["provider"]; baseUrl: string; apiKey: string };
+          if (a.apiKey !== "good-key") {
+            const err: ErrorPayload = {
+              code: "unauthorized",
+              message:
+                "HubSpot refused the sign-in: Authentication credentials not found. Sign in again to reconnect",
+            };
+            throw err;
+          }
+          const c: Connection = {
+            id: connections.length + 1,
+            provider: a.provider,
+            label: "HubSpot portal 40000042",
+            base_url: a.baseUrl,
+            account_id: "40000042",
+            secret_ref: "keyring:new",
+            created_at: "2026-11-30T09:00:00.000Z",
+          };
+          connections.push(c);
+          return c;
+        }
+        case "check_connection":
+          return {
+            connection_id: (args as { id: number }).id,
+            account_id: "4411",
+            account_name: "HubSpot portal 4411",
+            user_email: null,
+            quota: "649,870 of 650,000 API calls left today",
+          };
+        case "pull": {
+          const a = args as { id: number; full: boolean };
+          return mockPull(a.id, a.full);
+        }
+        case "cancel_pull":
+        case "disconnect":
+          return null;
+        case "open_demo":
+          return connections;
+        default:
+          throw { code: "not_found", message: `unknown command ${cmd}` } satisfies ErrorPayload;
       }
-      case "record":
-        return records.find((r) => r.id === (args as { id: number }).id);
-      case "failed_records":
-        return { rows: failed, total: failed.length };
-      case "duplicate_groups":
-        return { rows: [], total: 0 };
-      case "field_mappings":
-      case "migrations":
-        return [];
-      default:
-        throw { code: "not_found", message: `unknown command ${cmd}` } satisfies ErrorPayload;
-    }
-  });
+    },
+    { shouldMockEvents: true },
+  );
 }

@@ -1,73 +1,321 @@
-import { useCallback } from "react";
+import { useCallback, useEffect, useState } from "react";
+import type { ConnectionCheck } from "../bindings/ConnectionCheck";
+import type { ConnectionId } from "../bindings/ConnectionId";
+import type { ObjectType } from "../bindings/ObjectType";
+import type { Provider } from "../bindings/Provider";
+import type { PullProgress } from "../bindings/PullProgress";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
+import { PullProgressList } from "../components/PullProgressList";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 
-export function ConnectionsScreen({ onOpenRecords }: { onOpenRecords: () => void }) {
-  const load = useCallback(() => api.status(), []);
-  const { data, error, loading } = useCommand(load);
+const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string }[] = [
+  { id: "hubspot", label: "HubSpot", baseUrl: "https://api.hubapi.com", key: "Private app access token" },
+  {
+    id: "salesforce",
+    label: "Salesforce",
+    baseUrl: "https://yourcompany.my.salesforce.com",
+    key: "Session id",
+  },
+  { id: "close", label: "Close", baseUrl: "https://api.close.com/api/v1", key: "API key" },
+  { id: "pipedrive", label: "Pipedrive", baseUrl: "https://api.pipedrive.com/api/v1", key: "API token" },
+];
+
+type Pulls = Map<ConnectionId, Map<ObjectType, PullProgress>>;
+
+function AddConnection({ onAdded, onCancel }: { onAdded: () => void; onCancel: () => void }) {
+  const [provider, setProvider] = useState<Provider>("hubspot");
+  const spec = PROVIDERS.find((p) => p.id === provider)!;
+  const [baseUrl, setBaseUrl] = useState(spec.baseUrl);
+  const [apiKey, setApiKey] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.connectWithKey(provider, baseUrl, apiKey);
+      setApiKey("");
+      onAdded();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   return (
-    <section>
-      <header className="screen-head">
-        <h1>Connections</h1>
-        <p className="lede">
-          The CRM accounts mirrored into this workspace. Your data stays on this computer.
-        </p>
-      </header>
+    <form className="panel add-connection" onSubmit={submit} data-testid="add-connection">
+      <h2>Add a connection</h2>
       <ErrorBanner error={error} />
+      <label>
+        CRM
+        <select
+          value={provider}
+          onChange={(e) => {
+            const next = PROVIDERS.find((p) => p.id === e.target.value)!;
+            setProvider(next.id);
+            setBaseUrl(next.baseUrl);
+          }}
+        >
+          {PROVIDERS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        API address
+        <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} className="mono" required />
+      </label>
+      <label>
+        {spec.key}
+        <input
+          type="password"
+          value={apiKey}
+          onChange={(e) => setApiKey(e.target.value)}
+          autoComplete="off"
+          required
+          data-testid="api-key"
+        />
+      </label>
+      <p className="muted small">
+        CRM Bridge checks the key with {spec.label} and keeps it in your system keyring, never in the
+        workspace file. To sign in with the browser instead, use{" "}
+        <code>crm-bridge connect {provider} --oauth</code>.
+      </p>
+      <div className="actions">
+        <button className="primary" type="submit" disabled={busy}>
+          {busy ? "Checking…" : "Connect"}
+        </button>
+        <button type="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ConnectionsScreen({ onOpenRecords }: { onOpenRecords: () => void }) {
+  const load = useCallback(() => api.status(), []);
+  const { data, error, loading, reload } = useCommand(load);
+  const [adding, setAdding] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(undefined);
+  const [demoBusy, setDemoBusy] = useState(false);
+  const [pulls, setPulls] = useState<Pulls>(new Map());
+  const [running, setRunning] = useState<Set<ConnectionId>>(new Set());
+  const [checks, setChecks] = useState<Map<ConnectionId, ConnectionCheck>>(new Map());
+
+  useEffect(() => {
+    const stop = api.onPullProgress((p) => {
+      setPulls((old) => {
+        const next = new Map(old);
+        const objects = new Map(next.get(p.connection_id) ?? []);
+        objects.set(p.object_type, p);
+        next.set(p.connection_id, objects);
+        return next;
+      });
+      // Pulls the app started itself (the demo on `make run`) refresh the counts as each object ends.
+      if (p.phase !== "pulling" && p.phase !== "deletions") reload();
+    });
+    return () => {
+      void stop.then((unlisten) => unlisten());
+    };
+  }, [reload]);
+
+  const pull = async (id: ConnectionId, full: boolean) => {
+    setRunning((s) => new Set(s).add(id));
+    setPulls((old) => new Map(old).set(id, new Map()));
+    try {
+      await api.pull(id, full);
+    } catch (err) {
+      if (!(err instanceof Error && "code" in err && err.code === "cancelled")) setActionError(err);
+    } finally {
+      setRunning((s) => {
+        const next = new Set(s);
+        next.delete(id);
+        return next;
+      });
+      reload();
+    }
+  };
+
+  const act = async (work: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+
+  const openDemo = () =>
+    act(async () => {
+      setDemoBusy(true);
+      try {
+        const connections = await api.openDemo();
+        reload();
+        await Promise.all(connections.map((c) => pull(c.id, false)));
+      } finally {
+        setDemoBusy(false);
+      }
+    });
+
+  const connections = data?.connections ?? [];
+  return (
+    <section>
+      <header className="screen-head with-actions">
+        <div>
+          <h1>Connections</h1>
+          <p className="lede">
+            The CRM accounts mirrored into this workspace. Your data stays on this computer.
+          </p>
+        </div>
+        <div className="actions">
+          {connections.length > 0 ? (
+            <button onClick={() => connections.forEach((c) => void pull(c.connection.id, false))}>
+              Pull all
+            </button>
+          ) : null}
+          <button onClick={() => void openDemo()} disabled={demoBusy} data-testid="open-demo">
+            {demoBusy ? "Starting demo…" : "Open demo workspace"}
+          </button>
+          <button className="primary" onClick={() => setAdding(true)} data-testid="add-connection-button">
+            Add connection
+          </button>
+        </div>
+      </header>
+      <ErrorBanner error={error ?? actionError} />
+      {adding ? (
+        <AddConnection
+          onAdded={() => {
+            setAdding(false);
+            reload();
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      ) : null}
       {loading && !data ? <p className="muted">Loading…</p> : null}
-      {data && data.connections.length === 0 ? (
+      {data && connections.length === 0 && !adding ? (
         <EmptyState title="No CRM connected yet">
           <p>
             Connect HubSpot, Salesforce, Close or Pipedrive to mirror its companies, people, deals and
             activities here. Sign-in keys are kept in your operating system's keyring, never in the workspace
             file.
           </p>
-          <p className="muted">Adding connections from this screen comes in the next release.</p>
+          <p>
+            Or open the demo workspace: four emulated CRMs on this computer, with realistic data and
+            duplicates, to try every screen safely.
+          </p>
         </EmptyState>
       ) : null}
       <div className="cards">
-        {data?.connections.map(({ connection, counts, total }) => (
-          <article className="card" key={connection.id} data-testid="connection-card">
-            <div className="card-head">
-              <ProviderBadge provider={connection.provider} />
-              <h2>{connection.label}</h2>
-            </div>
-            <dl className="facts">
-              <dt>Account</dt>
-              <dd>{connection.account_id ?? "—"}</dd>
-              <dt>Address</dt>
-              <dd className="mono">{connection.base_url}</dd>
-              <dt>Connected</dt>
-              <dd>{formatTime(connection.created_at)}</dd>
-            </dl>
-            {counts.length === 0 ? (
-              <p className="muted">No records pulled yet.</p>
-            ) : (
-              <table className="mini">
-                <tbody>
-                  {counts.map(([type, n]) => (
-                    <tr key={type}>
-                      <td>{objectTypeLabel[type]}</td>
-                      <td className="num">{formatCount(n)}</td>
+        {connections.map(({ connection, counts, total }) => {
+          const id = connection.id;
+          const progress = pulls.get(id);
+          const check = checks.get(id);
+          const isRunning = running.has(id);
+          return (
+            <article className="card" key={id} data-testid="connection-card">
+              <div className="card-head">
+                <ProviderBadge provider={connection.provider} />
+                <h2>{connection.label}</h2>
+              </div>
+              <dl className="facts">
+                <dt>Account</dt>
+                <dd>{connection.account_id ?? "—"}</dd>
+                <dt>Address</dt>
+                <dd className="mono">{connection.base_url}</dd>
+                <dt>Connected</dt>
+                <dd>{formatTime(connection.created_at)}</dd>
+                {check ? (
+                  <>
+                    <dt>Signed in to</dt>
+                    <dd data-testid="check-result">
+                      {check.account_name}
+                      {check.user_email ? ` as ${check.user_email}` : ""}
+                      {check.quota ? <div className="muted">{check.quota}</div> : null}
+                    </dd>
+                  </>
+                ) : null}
+              </dl>
+              {progress && progress.size > 0 ? <PullProgressList objects={progress} /> : null}
+              {counts.length === 0 ? (
+                <p className="muted">No records pulled yet.</p>
+              ) : (
+                <table className="mini">
+                  <tbody>
+                    {counts.map(([type, n]) => (
+                      <tr key={type}>
+                        <td>{objectTypeLabel[type]}</td>
+                        <td className="num">{formatCount(n)}</td>
+                      </tr>
+                    ))}
+                    <tr className="total">
+                      <td>All records</td>
+                      <td className="num">{formatCount(total)}</td>
                     </tr>
-                  ))}
-                  <tr className="total">
-                    <td>All records</td>
-                    <td className="num">{formatCount(total)}</td>
-                  </tr>
-                </tbody>
-              </table>
-            )}
-            <button className="link" onClick={onOpenRecords}>
-              Browse records →
-            </button>
-          </article>
-        ))}
+                  </tbody>
+                </table>
+              )}
+              <div className="actions">
+                {isRunning ? (
+                  <button onClick={() => void act(() => api.cancelPull(id))} data-testid="cancel-pull">
+                    Stop pull
+                  </button>
+                ) : (
+                  <>
+                    <button className="primary" onClick={() => void pull(id, false)} data-testid="pull">
+                      Pull changes
+                    </button>
+                    <button
+                      onClick={() => void pull(id, true)}
+                      title="Pull everything again and find deletions"
+                    >
+                      Full pull
+                    </button>
+                  </>
+                )}
+                <button
+                  onClick={() =>
+                    void act(async () => {
+                      const result = await api.checkConnection(id);
+                      setChecks((old) => new Map(old).set(id, result));
+                    })
+                  }
+                >
+                  Test
+                </button>
+                <button
+                  className="danger"
+                  disabled={isRunning}
+                  onClick={() => {
+                    if (
+                      window.confirm(
+                        `Remove ${connection.label}? Its mirrored records and its sign-in are deleted.`,
+                      )
+                    )
+                      void act(async () => {
+                        await api.disconnect(id);
+                        reload();
+                      });
+                  }}
+                >
+                  Remove
+                </button>
+              </div>
+              <button className="link" onClick={onOpenRecords}>
+                Browse records →
+              </button>
+            </article>
+          );
+        })}
       </div>
     </section>
   );

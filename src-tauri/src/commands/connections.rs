@@ -1,0 +1,54 @@
+use bridge_engine::{ConnectRequest, ConnectionCheck, Login, PullSummary};
+use bridge_model::{Connection, ConnectionId, Provider};
+
+use super::{Answer, State};
+
+#[tauri::command(async)]
+pub async fn connect_with_key(
+    state: State<'_>,
+    provider: Provider,
+    base_url: String,
+    api_key: String,
+) -> Answer<Connection> {
+    let request = ConnectRequest {
+        provider,
+        base_url,
+        login: Login::ApiKey(api_key),
+        label: None,
+    };
+    Ok(state
+        .engine()?
+        .connect(request, |_| async { Ok(()) })
+        .await?)
+}
+
+#[tauri::command(async)]
+pub fn disconnect(state: State<'_>, id: ConnectionId) -> Answer<()> {
+    Ok(state.engine()?.disconnect(id)?)
+}
+
+#[tauri::command(async)]
+pub async fn check_connection(state: State<'_>, id: ConnectionId) -> Answer<ConnectionCheck> {
+    Ok(state.engine()?.check_connection(id).await?)
+}
+
+#[tauri::command(async)]
+pub async fn open_demo(state: State<'_>) -> Answer<Vec<Connection>> {
+    state.open_demo().await
+}
+
+/// Pulls one connection; progress arrives as `pull-progress` events after every page.
+#[tauri::command(async)]
+pub async fn pull(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    id: ConnectionId,
+    full: bool,
+) -> Answer<PullSummary> {
+    state.pull(&app, id, full).await
+}
+
+#[tauri::command(async)]
+pub fn cancel_pull(state: State<'_>, id: ConnectionId) {
+    state.cancel_pull(id)
+}
