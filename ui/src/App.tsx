@@ -64,7 +64,9 @@ export function App() {
       </nav>
       <main className="content" data-testid={`screen-${screen}`}>
         <ErrorBanner error={overview.error} />
-        {screen === "connections" && <ConnectionsScreen onOpenRecords={() => setScreen("records")} />}
+        {screen === "connections" && (
+          <ConnectionsScreen onOpenRecords={() => setScreen("records")} onChanged={overview.reload} />
+        )}
         {screen === "records" && <RecordsScreen />}
         {screen === "duplicates" && <DuplicatesScreen />}
         {screen === "mappings" && <MappingsScreen />}

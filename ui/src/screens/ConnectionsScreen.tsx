@@ -102,9 +102,20 @@ function AddConnection({ onAdded, onCancel }: { onAdded: () => void; onCancel: (
   );
 }
 
-export function ConnectionsScreen({ onOpenRecords }: { onOpenRecords: () => void }) {
+export function ConnectionsScreen({
+  onOpenRecords,
+  onChanged,
+}: {
+  onOpenRecords: () => void;
+  /** The workspace changed (connections added or removed, records pulled): the counts elsewhere are stale. */
+  onChanged: () => void;
+}) {
   const load = useCallback(() => api.status(), []);
-  const { data, error, loading, reload } = useCommand(load);
+  const { data, error, loading, reload: reloadStatus } = useCommand(load);
+  const reload = useCallback(() => {
+    reloadStatus();
+    onChanged();
+  }, [reloadStatus, onChanged]);
   const [adding, setAdding] = useState(false);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [demoBusy, setDemoBusy] = useState(false);
@@ -184,7 +195,7 @@ export function ConnectionsScreen({ onOpenRecords }: { onOpenRecords: () => void
             </button>
           ) : null}
           <button onClick={() => void openDemo()} disabled={demoBusy} data-testid="open-demo">
-            {demoBusy ? "Starting demo…" : "Open demo workspace"}
+            {demoBusy ? "Demo: connecting and pulling…" : "Open demo workspace"}
           </button>
           <button className="primary" onClick={() => setAdding(true)} data-testid="add-connection-button">
             Add connection
