@@ -65,3 +65,29 @@ pub async fn browser(url: String) -> Result<(), CrmError> {
     assert!(page.contains("return to CRM Bridge"), "{page}");
     Ok(())
 }
+
+/// Pulls people changed since the time at `share` of the way through their modified times, and checks it
+/// is exactly the records a full pull shows as modified at or after it, none twice, oldest first.
+/// Returns the `since` used.
+pub async fn assert_incremental_matches_full(crm: &Arc<dyn Crm>, share: f64) -> DateTime<Utc> {
+    let all = pull_all(crm, ObjectType::Person, None).await.unwrap();
+    let mut times: Vec<_> = all.iter().filter_map(|r| r.modified_at).collect();
+    times.sort();
+    let since = times[(times.len() as f64 * share) as usize];
+    let want: BTreeSet<String> = all
+        .iter()
+        .filter(|r| r.modified_at.is_some_and(|t| t >= since))
+        .map(|r| r.remote_id.clone())
+        .collect();
+    let changed = pull_all(crm, ObjectType::Person, Some(since))
+        .await
+        .unwrap();
+    assert_eq!(ids(&changed), want);
+    assert_eq!(changed.len(), want.len(), "no record twice");
+    assert!(
+        changed
+            .windows(2)
+            .all(|w| w[0].modified_at <= w[1].modified_at)
+    );
+    since
+}
