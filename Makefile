@@ -55,6 +55,7 @@ bindings: ## regenerate ui/src/bindings from the Rust types
 screenshots: ui ## screenshots of every screen of the real app, under Xvfb
 	TAURI_E2E=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) the_real_app_shows_every_screen
 
-bench: ## benchmarks (release build): Records page queries on 200,000 records; the emulator under load
+bench: ## benchmarks (release build): Records page queries on 200,000 records; the emulator under load; pull rate vs rate limits
 	cargo bench -p bridge-tests --bench records_page
 	cargo bench -p bridge-fakecrm --bench load
+	cargo bench -p bridge-tests --bench pull_rate
