@@ -104,6 +104,17 @@ pub struct Owner {
     pub email: Option<String>,
 }
 
+impl Owner {
+    /// "First Last" from the parts a CRM keeps apart (either may be missing).
+    pub(crate) fn full_name(first: Option<String>, last: Option<String>) -> String {
+        [first, last]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// One CRM account, reached over its API. One call fetches one page; the engine drives the pull.
 #[async_trait::async_trait]
 pub trait Crm: Send + Sync {

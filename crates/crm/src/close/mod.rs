@@ -372,11 +372,7 @@ impl Crm for Close {
         Ok(users
             .into_iter()
             .map(|u| Owner {
-                name: [u.first_name, u.last_name]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                name: Owner::full_name(u.first_name, u.last_name),
                 id: u.id,
                 email: u.email,
             })

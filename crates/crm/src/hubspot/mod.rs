@@ -352,11 +352,7 @@ impl Crm for Hubspot {
             .results
             .into_iter()
             .map(|o| Owner {
-                name: [o.first_name, o.last_name]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                name: Owner::full_name(o.first_name, o.last_name),
                 id: o.id,
                 email: o.email,
             })
