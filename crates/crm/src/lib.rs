@@ -115,6 +115,14 @@ impl Owner {
     }
 }
 
+/// What HubSpot, Close and Pipedrive mirror (Salesforce adds leads), parents first.
+pub(crate) const COMPANIES_PEOPLE_DEALS_ACTIVITIES: &[ObjectType] = &[
+    ObjectType::Company,
+    ObjectType::Person,
+    ObjectType::Deal,
+    ObjectType::Activity,
+];
+
 /// One CRM account, reached over its API. One call fetches one page; the engine drives the pull.
 #[async_trait::async_trait]
 pub trait Crm: Send + Sync {

@@ -10,7 +10,7 @@ use std::{
 };
 
 use bridge_crm::{Crm, CrmError, Endpoint, Secret, StageOutcome, connect, oauth};
-use bridge_fakecrm::{Config, Faults, Running, start};
+use bridge_fakecrm::{Config, Running, start};
 use bridge_model::{ObjectType, Provider};
 use common::{browser, ids, pull_all};
 
@@ -199,14 +199,7 @@ async fn oauth_refresh_tokens_rotate_and_each_new_one_is_handed_over() {
 #[tokio::test]
 async fn a_pull_under_faults_still_gets_exactly_every_record() {
     let running = start(Config {
-        faults: Faults {
-            error_rate: 0.1,
-            rate_limit_rate: 0.05,
-            drop_rate: 0.05,
-            malformed_rate: 0.05,
-            seed: 5,
-            ..Faults::default()
-        },
+        faults: common::heavy_faults(5),
         ..relaxed(1000)
     })
     .await

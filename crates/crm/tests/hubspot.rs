@@ -10,7 +10,7 @@ use std::{
 };
 
 use bridge_crm::{Crm, Endpoint, Secret, connect, oauth};
-use bridge_fakecrm::{Config, Faults, Running, start};
+use bridge_fakecrm::{Config, Running, start};
 use bridge_model::{ObjectType, Provider};
 use common::{browser, ids, pull_all};
 
@@ -285,14 +285,7 @@ async fn a_token_expiring_mid_pull_is_refreshed_once_and_the_pull_goes_on() {
 #[tokio::test]
 async fn a_pull_under_faults_still_gets_exactly_every_record() {
     let running = start(Config {
-        faults: Faults {
-            error_rate: 0.1,
-            rate_limit_rate: 0.05,
-            drop_rate: 0.05,
-            malformed_rate: 0.05,
-            seed: 3,
-            ..Faults::default()
-        },
+        faults: common::heavy_faults(3),
         ..relaxed(2000)
     })
     .await

@@ -6,7 +6,7 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use bridge_crm::{Crm, CrmError, Endpoint, Secret, StageOutcome, connect, oauth};
-use bridge_fakecrm::{Config, Faults, Running, start};
+use bridge_fakecrm::{Config, Running, start};
 use bridge_model::{ObjectType, Provider};
 use common::{browser, ids, pull_all};
 
@@ -257,14 +257,7 @@ async fn a_spent_daily_quota_stops_the_pull_with_a_clear_error() {
 #[tokio::test]
 async fn a_pull_under_faults_still_gets_exactly_every_record() {
     let running = start(Config {
-        faults: Faults {
-            error_rate: 0.1,
-            rate_limit_rate: 0.05,
-            drop_rate: 0.05,
-            malformed_rate: 0.05,
-            seed: 11,
-            ..Faults::default()
-        },
+        faults: common::heavy_faults(11),
         ..config(6000)
     })
     .await

@@ -133,12 +133,7 @@ impl Crm for Close {
     }
 
     fn object_types(&self) -> &'static [ObjectType] {
-        &[
-            ObjectType::Company,
-            ObjectType::Person,
-            ObjectType::Deal,
-            ObjectType::Activity,
-        ]
+        crate::COMPANIES_PEOPLE_DEALS_ACTIVITIES
     }
 
     async fn check(&self) -> Result<Account> {

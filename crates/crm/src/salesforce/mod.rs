@@ -255,7 +255,8 @@ impl Crm for Salesforce {
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| self.instance.clone());
         // A session id starts with the org id: `00D…!…`.
-        let org = match self.http.secret().await {
+        let secret = self.http.secret().await;
+        let org = match &secret {
             Secret::ApiKey { key } => key.split_once('!').map(|(org, _)| org.to_owned()),
             Secret::OAuth(t) => t
                 .access_token
@@ -267,7 +268,7 @@ impl Crm for Salesforce {
         Ok(Account {
             account_id: org.clone().unwrap_or_else(|| host.clone()),
             account_name: format!("Salesforce org at {host}"),
-            user_email: match self.http.secret().await {
+            user_email: match secret {
                 Secret::JwtBearer { username, .. } => Some(username),
                 _ => None,
             },

@@ -91,3 +91,15 @@ pub async fn assert_incremental_matches_full(crm: &Arc<dyn Crm>, share: f64) -> 
     );
     since
 }
+
+/// The fault mix the client tests pull under: 10 % 5xx, 5 % 429, 5 % drops, 5 % malformed bodies.
+pub fn heavy_faults(seed: u64) -> bridge_fakecrm::Faults {
+    bridge_fakecrm::Faults {
+        error_rate: 0.1,
+        rate_limit_rate: 0.05,
+        drop_rate: 0.05,
+        malformed_rate: 0.05,
+        seed,
+        ..bridge_fakecrm::Faults::default()
+    }
+}
