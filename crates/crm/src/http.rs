@@ -65,6 +65,9 @@ pub struct Call {
     pub json: Option<Value>,
     pub form: Option<Vec<(String, String)>>,
     pub headers: Vec<(&'static str, String)>,
+    /// Sent again only when the CRM surely did not act on it (429, no connection, 401 refresh): a
+    /// create that met a 5xx or a broken answer may have been made, and is reported, not repeated.
+    pub at_most_once: bool,
 }
 
 impl Call {
@@ -76,6 +79,7 @@ impl Call {
             json: None,
             form: None,
             headers: Vec::new(),
+            at_most_once: false,
         }
     }
 
@@ -85,6 +89,12 @@ impl Call {
             method,
             ..Call::get(url)
         }
+    }
+
+    /// A write that must not be repeated blindly (creates, merges).
+    pub fn at_most_once(mut self) -> Self {
+        self.at_most_once = true;
+        self
     }
 
     pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -209,7 +219,11 @@ impl Http {
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) => {
-                    last = Some(network(without_url(&e)));
+                    let error = network(without_url(&e));
+                    if call.at_most_once && !e.is_connect() {
+                        return Err(error);
+                    }
+                    last = Some(error);
                     continue;
                 }
             };
@@ -219,10 +233,11 @@ impl Http {
             let bytes = match response.bytes().await {
                 Ok(b) => b,
                 Err(e) => {
-                    last = Some(network(format!(
-                        "the answer broke off ({})",
-                        without_url(&e)
-                    )));
+                    let error = network(format!("the answer broke off ({})", without_url(&e)));
+                    if call.at_most_once {
+                        return Err(error);
+                    }
+                    last = Some(error);
                     continue;
                 }
             };
@@ -232,11 +247,15 @@ impl Http {
                 match serde_json::from_slice(&bytes) {
                     Ok(v) => v,
                     Err(e) if status.is_success() || status.is_server_error() => {
-                        last = Some(CrmError::Malformed {
+                        let error = CrmError::Malformed {
                             provider,
                             request: call.describe(),
                             detail: format!("not JSON ({e}), {} bytes", bytes.len()),
-                        });
+                        };
+                        if call.at_most_once {
+                            return Err(error);
+                        }
+                        last = Some(error);
                         continue;
                     }
                     // A 4xx may be an HTML page (Pipedrive's Cloudflare 403): keep a short text.
@@ -286,13 +305,17 @@ impl Http {
                 }
                 StatusCode::FORBIDDEN => return Err(CrmError::Forbidden { provider, message }),
                 s if s.is_server_error() => {
-                    last = Some(CrmError::Server {
+                    let error = CrmError::Server {
                         provider,
                         request: call.describe(),
                         status: s.as_u16(),
                         attempts: attempt,
                         message,
-                    });
+                    };
+                    if call.at_most_once {
+                        return Err(error);
+                    }
+                    last = Some(error);
                 }
                 s => {
                     return Err(CrmError::Rejected {

@@ -6,6 +6,7 @@ pub mod http;
 pub mod oauth;
 pub mod pacer;
 mod secret;
+mod write;
 
 pub mod close;
 pub mod hubspot;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use error::{CrmError, Result};
 pub use http::OnRefresh;
 pub use secret::{OAuthTokens, Secret};
+pub use write::{CUSTOM, Merged, RecordError, Update, WriteResult, Written};
 
 /// Who the credentials belong to and what is left of the API allowance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +143,25 @@ pub trait Crm: Send + Sync {
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>>;
     async fn pipelines(&self) -> Result<Vec<Pipeline>>;
     async fn owners(&self) -> Result<Vec<Owner>>;
+    /// Records the CRM takes in one write request (1 where it has no batch endpoint).
+    fn batch_size(&self) -> usize;
+    /// Creates records from canonical fields; one result per record, in order.
+    async fn create(&self, object_type: ObjectType, records: &[Fields]) -> Vec<WriteResult>;
+    /// Changes the given fields of existing records; one result per record, in order.
+    async fn update(&self, object_type: ObjectType, records: &[Update]) -> Vec<WriteResult>;
+    /// Creates or updates by a unique canonical field (`email` for people): the record whose `key`
+    /// matches is updated, else one is created.
+    async fn upsert(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult>;
+    /// Deletes (archives, where the CRM keeps a bin) records by id; one result per id, in order.
+    async fn delete(&self, object_type: ObjectType, ids: &[String]) -> Vec<WriteResult>;
+    /// Merges `merged` into `survivor`: the survivor keeps its values and fills blanks from the merged
+    /// record, takes over its children (deals, activities, people), and the merged record is deleted.
+    async fn merge(&self, object_type: ObjectType, survivor: &str, merged: &str) -> Result<Merged>;
     /// The secret as it stands (refreshed tokens included), for the keyring.
     async fn secret(&self) -> Secret;
 }

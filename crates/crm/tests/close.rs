@@ -209,3 +209,85 @@ async fn a_pull_under_faults_still_gets_exactly_every_record() {
     assert_eq!(ids(&people).len(), 1000);
     assert_eq!(people.len(), 1000);
 }
+
+#[tokio::test]
+async fn creates_updates_and_deletes_with_a_result_per_record() {
+    let running = start(relaxed(10)).await.unwrap();
+    common::assert_person_writes(&client(&running), "cont_doesnotexist", false).await;
+}
+
+#[tokio::test]
+async fn activities_are_written_to_notes_or_calls_by_kind() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let lead = crm
+        .create(
+            ObjectType::Company,
+            &[common::fields(
+                serde_json::json!({"name": "Globex", "domain": "globex.example"}),
+            )],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    let results = crm
+        .create(
+            ObjectType::Activity,
+            &[
+                common::fields(serde_json::json!({"kind": "note", "body": "Met at the fair", "company_id": lead.remote_id})),
+                common::fields(serde_json::json!({"kind": "call", "duration_s": 300, "direction": "outbound", "company_id": lead.remote_id})),
+                common::fields(serde_json::json!({"kind": "note", "body": "No lead"})),
+            ],
+        )
+        .await;
+    let (note, call) = (results[0].clone().unwrap(), results[1].clone().unwrap());
+    let orphan = results[2].as_ref().unwrap_err();
+    assert_eq!(orphan.field.as_deref(), Some("company_id"), "{orphan:?}");
+    let activities = pull_all(&crm, ObjectType::Activity, None).await.unwrap();
+    let kind = |id: &str| {
+        activities
+            .iter()
+            .find(|a| a.remote_id == id)
+            .map(|a| a.fields["kind"].clone())
+    };
+    assert_eq!(kind(&note.remote_id), Some(serde_json::json!("note")));
+    assert_eq!(kind(&call.remote_id), Some(serde_json::json!("call")));
+    // By id alone, a call is found among calls after notes.
+    let deleted = crm
+        .delete(ObjectType::Activity, std::slice::from_ref(&call.remote_id))
+        .await;
+    assert!(deleted[0].is_ok(), "{deleted:?}");
+    assert!(
+        common::pulled(&crm, ObjectType::Activity, &call.remote_id)
+            .await
+            .is_none()
+    );
+    let company = common::pulled(&crm, ObjectType::Company, &lead.remote_id)
+        .await
+        .unwrap();
+    assert_eq!(company.fields["domain"], "globex.example");
+}
+
+#[tokio::test]
+async fn a_lead_merge_moves_its_contacts() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    common::assert_company_merge(
+        &crm,
+        common::fields(serde_json::json!({"name": "Acme", "domain": "acme.example"})),
+        common::fields(serde_json::json!({"name": "Acme Inc", "description": "duplicate"})),
+    )
+    .await;
+    let people = crm
+        .merge(ObjectType::Person, "cont_a", "cont_b")
+        .await
+        .unwrap_err();
+    assert!(people.to_string().contains("merges leads only"), "{people}");
+}
+
+#[tokio::test]
+async fn a_create_is_never_sent_twice() {
+    let running = start(relaxed(10)).await.unwrap();
+    common::assert_creates_at_most_once(&client(&running), &running.description.admin_url, "close")
+        .await;
+}

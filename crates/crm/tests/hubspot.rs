@@ -295,3 +295,138 @@ async fn a_pull_under_faults_still_gets_exactly_every_record() {
     assert_eq!(ids(&people), expected_ids(2000));
     assert_eq!(people.len(), 2000);
 }
+
+#[tokio::test]
+async fn creates_updates_upserts_and_deletes_with_a_result_per_record() {
+    let running = start(relaxed(10)).await.unwrap();
+    common::assert_person_writes(&client(&running), "999999999", true).await;
+}
+
+#[tokio::test]
+async fn refused_inputs_in_a_batch_create_do_not_stop_the_others() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    // HubSpot refuses a whole batch for one bad input; the client splits it until the bad ones stand alone.
+    let records: Vec<_> = (0..250)
+        .map(|i| {
+            let email = if i % 100 == 7 {
+                format!("broken-{i}")
+            } else {
+                format!("p{i}@batch.example")
+            };
+            common::fields(serde_json::json!({"last_name": format!("Batch {i}"), "email": email}))
+        })
+        .collect();
+    let results = crm.create(ObjectType::Person, &records).await;
+    assert_eq!(results.len(), 250);
+    for (i, r) in results.iter().enumerate() {
+        match r {
+            Ok(w) => assert!(i % 100 != 7 && w.created, "{i}"),
+            Err(e) => {
+                assert_eq!(i % 100, 7, "{i}: {e:?}");
+                assert_eq!(e.field.as_deref(), Some("email"));
+                assert!(e.message.contains(&format!("broken-{i}")), "{e:?}");
+            }
+        }
+    }
+    let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let made: BTreeSet<&str> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|w| w.remote_id.as_str()))
+        .collect();
+    assert_eq!(made.len(), 247);
+    let pulled: BTreeSet<&str> = people.iter().map(|p| p.remote_id.as_str()).collect();
+    assert!(made.is_subset(&pulled));
+}
+
+#[tokio::test]
+async fn a_deal_created_with_its_company_is_associated_with_it() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let company = crm
+        .create(
+            ObjectType::Company,
+            &[common::fields(serde_json::json!({"name": "Initech"}))],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    let deal = crm
+        .create(
+            ObjectType::Deal,
+            &[common::fields(
+                serde_json::json!({"name": "Initech renewal", "amount": "1200",
+                "company_id": company.remote_id}),
+            )],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    let url = format!(
+        "{}/crm/v4/objects/deals/{}/associations/companies",
+        running.description.hubspot.base_url, deal.remote_id
+    );
+    let answer: serde_json::Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(&running.description.hubspot.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["results"][0]["toObjectId"].as_str(),
+        Some(company.remote_id.as_str()),
+        "{answer}"
+    );
+    // A link is set on create only; changing it later is refused by name, not dropped.
+    let refused = crm
+        .update(
+            ObjectType::Deal,
+            &[bridge_crm::Update {
+                remote_id: deal.remote_id,
+                fields: common::fields(serde_json::json!({"company_id": "1"})),
+            }],
+        )
+        .await
+        .remove(0)
+        .unwrap_err();
+    assert_eq!(refused.field.as_deref(), Some("company_id"));
+}
+
+#[tokio::test]
+async fn a_company_merge_fills_blanks_and_moves_its_people() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let merged = common::assert_company_merge(
+        &crm,
+        common::fields(serde_json::json!({"name": "Acme", "domain": "acme.example"})),
+        common::fields(serde_json::json!({"name": "Acme Inc", "phone": "+1 555 0100"})),
+    )
+    .await;
+    let survivor = common::pulled(&crm, ObjectType::Company, &merged.survivor_id)
+        .await
+        .unwrap();
+    assert_eq!(survivor.fields["name"], "Acme", "the survivor's values win");
+    assert_eq!(
+        survivor.fields["phone"], "+1 555 0100",
+        "its blanks are filled"
+    );
+    let notes = crm.merge(ObjectType::Activity, "1", "2").await.unwrap_err();
+    assert!(
+        notes.to_string().contains("does not merge notes"),
+        "{notes}"
+    );
+}
+
+#[tokio::test]
+async fn a_create_is_never_sent_twice() {
+    let running = start(relaxed(10)).await.unwrap();
+    common::assert_creates_at_most_once(
+        &client(&running),
+        &running.description.admin_url,
+        "hubspot",
+    )
+    .await;
+}

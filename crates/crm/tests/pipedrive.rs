@@ -196,3 +196,55 @@ async fn a_pull_under_faults_still_gets_exactly_every_record() {
     let people = pull_all(&crm, ObjectType::Person, None).await.unwrap();
     assert_eq!(ids(&people), expected_ids(3000));
 }
+
+#[tokio::test]
+async fn creates_updates_upserts_and_deletes_with_a_result_per_record() {
+    let running = start(relaxed(10)).await.unwrap();
+    common::assert_person_writes(&client(&running), "99999999", true).await;
+}
+
+#[tokio::test]
+async fn deals_take_numeric_ids_and_won_or_lost_as_their_status() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let results = crm
+        .create(
+            ObjectType::Deal,
+            &[
+                common::fields(serde_json::json!({"name": "Big one", "amount": 5000, "stage_id": "won", "company_id": "1"})),
+                common::fields(serde_json::json!({"name": "Odd", "company_id": "org-1"})),
+            ],
+        )
+        .await;
+    let won = results[0].clone().unwrap();
+    let odd = results[1].as_ref().unwrap_err();
+    assert_eq!(odd.field.as_deref(), Some("company_id"), "{odd:?}");
+    let deal = common::pulled(&crm, ObjectType::Deal, &won.remote_id)
+        .await
+        .unwrap();
+    assert_eq!(deal.fields["stage_id"], "won");
+    assert_eq!(deal.fields["company_id"], "1");
+}
+
+#[tokio::test]
+async fn an_organization_merge_moves_its_people() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    common::assert_company_merge(
+        &crm,
+        common::fields(serde_json::json!({"name": "Acme"})),
+        common::fields(serde_json::json!({"name": "Acme Inc", "city": "Leeds"})),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_create_is_never_sent_twice() {
+    let running = start(relaxed(10)).await.unwrap();
+    common::assert_creates_at_most_once(
+        &client(&running),
+        &running.description.admin_url,
+        "pipedrive",
+    )
+    .await;
+}

@@ -268,3 +268,45 @@ async fn a_pull_under_faults_still_gets_exactly_every_record() {
     assert_eq!(ids(&people).len(), 6000);
     assert_eq!(people.len(), 6000);
 }
+
+#[tokio::test]
+async fn creates_updates_upserts_and_deletes_with_a_result_per_record() {
+    let running = start(config(10)).await.unwrap();
+    common::assert_person_writes(&client(&running), "003000000009999AAA", true).await;
+}
+
+#[tokio::test]
+async fn a_merge_fills_blanks_moves_children_and_deletes_the_other_account() {
+    let running = start(config(10)).await.unwrap();
+    let crm = client(&running);
+    let merged = common::assert_company_merge(
+        &crm,
+        common::fields(serde_json::json!({"name": "Acme", "domain": "acme.example"})),
+        common::fields(serde_json::json!({"name": "Acme Inc", "phone": "+1 555 0100"})),
+    )
+    .await;
+    assert_eq!(merged.moved.len(), 1, "the contact was moved: {merged:?}");
+    let survivor = common::pulled(&crm, ObjectType::Company, &merged.survivor_id)
+        .await
+        .unwrap();
+    assert_eq!(survivor.fields["name"], "Acme");
+    assert_eq!(survivor.fields["phone"], "+1 555 0100");
+    let deals = crm.merge(ObjectType::Deal, "006", "006").await.unwrap_err();
+    assert!(
+        deals
+            .to_string()
+            .contains("merges accounts, contacts and leads"),
+        "{deals}"
+    );
+}
+
+#[tokio::test]
+async fn a_create_is_never_sent_twice() {
+    let running = start(config(10)).await.unwrap();
+    common::assert_creates_at_most_once(
+        &client(&running),
+        &running.description.admin_url,
+        "salesforce",
+    )
+    .await;
+}

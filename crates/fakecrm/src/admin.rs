@@ -73,7 +73,7 @@ fn bad_request(message: String) -> Response {
 fn faults_json(f: Faults) -> serde_json::Value {
     json!({
         "error_rate": f.error_rate, "rate_limit_rate": f.rate_limit_rate, "drop_rate": f.drop_rate,
-        "malformed_rate": f.malformed_rate, "latency_ms": f.latency_ms, "slow_body_ms": f.slow_body_ms, "seed": f.seed,
+        "malformed_rate": f.malformed_rate, "lost_answer_rate": f.lost_answer_rate, "latency_ms": f.latency_ms, "slow_body_ms": f.slow_body_ms, "seed": f.seed,
     })
 }
 

@@ -10,6 +10,9 @@ pub struct Faults {
     pub rate_limit_rate: f64,
     pub drop_rate: f64,
     pub malformed_rate: f64,
+    /// The request is carried out, then the connection drops before the answer: the client cannot
+    /// know whether its write happened.
+    pub lost_answer_rate: f64,
     pub latency_ms: u64,
     /// Bodies trickle out in four pieces spread over this many milliseconds.
     pub slow_body_ms: u64,
@@ -21,7 +24,7 @@ pub enum FaultsError {
     #[error("fault `{0}` is not key=value")]
     NotKeyValue(String),
     #[error(
-        "unknown fault `{0}`; known: error_rate, rate_limit_rate, drop_rate, malformed_rate, latency_ms, seed"
+        "unknown fault `{0}`; known: error_rate, rate_limit_rate, drop_rate, malformed_rate, lost_answer_rate, latency_ms, slow_body_ms, seed"
     )]
     UnknownKey(String),
     #[error("fault `{key}` needs {what}, got `{value}`")]
@@ -65,6 +68,7 @@ impl FromStr for Faults {
                 "rate_limit_rate" => f.rate_limit_rate = rate("a fraction from 0 to 1")?,
                 "drop_rate" => f.drop_rate = rate("a fraction from 0 to 1")?,
                 "malformed_rate" => f.malformed_rate = rate("a fraction from 0 to 1")?,
+                "lost_answer_rate" => f.lost_answer_rate = rate("a fraction from 0 to 1")?,
                 "latency_ms" => f.latency_ms = whole("milliseconds")?,
                 "slow_body_ms" => f.slow_body_ms = whole("milliseconds")?,
                 "seed" => f.seed = whole("a whole number")?,

@@ -62,6 +62,8 @@ fn fault_for(emu: &Emulator, provider: Provider, seq: u64) -> (Option<&'static s
         Some("drop")
     } else if roll(4) < f.malformed_rate {
         Some("malformed")
+    } else if roll(5) < f.lost_answer_rate {
+        Some("lost_answer")
     } else {
         None
     };
@@ -88,6 +90,10 @@ pub async fn inject(
         Some("rate_limit") => rate_limited(provider),
         Some("drop") => dropped(),
         Some("malformed") => malformed(),
+        Some("lost_answer") => {
+            next.run(request).await;
+            dropped()
+        }
         _ => next.run(request).await,
     };
     emu.log(LoggedRequest {

@@ -3,7 +3,7 @@
 use bridge_model::{Fields, ObjectType, field};
 use serde_json::{Value, json};
 
-use crate::{Pulled, parse_time};
+use crate::{Pulled, RecordError, parse_time, write};
 
 /// The list path(s) of each canonical type: activities come from two endpoints.
 pub fn resources(object_type: ObjectType) -> &'static [&'static str] {
@@ -133,4 +133,119 @@ pub fn pulled(
         modified_at: date_updated.and_then(parse_time),
         raw,
     }
+}
+
+/// (Close key, canonical field) for writes. Keys starting with `_` are regrouped by `input`.
+pub fn table(object_type: ObjectType) -> &'static [(&'static str, &'static str)] {
+    match object_type {
+        ObjectType::Company => &[
+            ("name", field::NAME),
+            ("url", field::DOMAIN),
+            ("description", "description"),
+            ("_city", "city"),
+            ("_country", "country"),
+        ],
+        ObjectType::Person => &[
+            ("name", field::NAME),
+            ("_first", field::FIRST_NAME),
+            ("_last", field::LAST_NAME),
+            ("title", field::TITLE),
+            ("emails", field::EMAIL),
+            ("phones", field::PHONE),
+            ("lead_id", "company_id"),
+        ],
+        ObjectType::Deal => &[
+            ("note", field::NAME),
+            ("value", "amount"),
+            ("value_currency", "currency"),
+            ("status_id", "stage_id"),
+            ("date_won", "close_date"),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("user_id", "owner_id"),
+        ],
+        ObjectType::Activity => &[
+            ("note", "body"),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("user_id", "owner_id"),
+            ("duration", "duration_s"),
+            ("direction", "direction"),
+        ],
+        ObjectType::Lead => &[],
+    }
+}
+
+/// Close's activity endpoint for a record's `kind` (notes unless it says call).
+pub fn activity_resource(fields: &Fields) -> &'static str {
+    match fields.get("kind").and_then(Value::as_str) {
+        Some("call") => "activity/call",
+        _ => "activity/note",
+    }
+}
+
+pub fn what(object_type: ObjectType) -> String {
+    let name = match object_type {
+        ObjectType::Company => "leads",
+        ObjectType::Person => "contacts",
+        ObjectType::Deal => "opportunities",
+        ObjectType::Activity => "activities",
+        ObjectType::Lead => "unqualified leads",
+    };
+    format!("Close {name}")
+}
+
+/// Canonical fields -> a Close body: e-mails and phones as lists, money in cents, a URL for the
+/// domain, the city and country as the first address, first and last name joined.
+pub fn input(object_type: ObjectType, fields: &Fields) -> Result<Value, RecordError> {
+    let mut body = write::to_wire(&what(object_type), fields, table(object_type), |k| {
+        format!("custom.{k}")
+    })?;
+    let (first, last) = (body.remove("_first"), body.remove("_last"));
+    if !body.contains_key("name") && (first.is_some() || last.is_some()) {
+        let parts: Vec<&str> = [&first, &last]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        body.insert("name".into(), json!(parts.join(" ")));
+    }
+    if let Some(email) = body.remove("emails") {
+        body.insert(
+            "emails".into(),
+            json!([{ "email": email, "type": "office" }]),
+        );
+    }
+    if let Some(phone) = body.remove("phones") {
+        body.insert(
+            "phones".into(),
+            json!([{ "phone": phone, "type": "office" }]),
+        );
+    }
+    if let Some(Value::String(url)) = body.get("url")
+        && !url.contains("://")
+    {
+        let url = format!("https://{url}");
+        body.insert("url".into(), json!(url));
+    }
+    if let Some(amount) = body.get("value") {
+        let Some(amount) = amount
+            .as_f64()
+            .or_else(|| amount.as_str().and_then(|s| s.trim().parse().ok()))
+        else {
+            return Err(RecordError::validation(
+                Some("amount"),
+                format!("amount `{amount}` is not a number"),
+            ));
+        };
+        body.insert("value".into(), json!((amount * 100.0).round() as i64));
+    }
+    let (city, country) = (body.remove("_city"), body.remove("_country"));
+    if city.is_some() || country.is_some() {
+        body.insert(
+            "addresses".into(),
+            json!([{ "city": city, "country": country }]),
+        );
+    }
+    Ok(Value::Object(body))
 }

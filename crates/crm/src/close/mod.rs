@@ -5,19 +5,20 @@
 
 mod convert;
 mod wire;
+mod write;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bridge_model::{ObjectType, Provider};
+use bridge_model::{Fields, ObjectType, Provider};
 use chrono::{DateTime, Utc};
 use reqwest::{RequestBuilder, header::HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
-    Secret, Stage, StageOutcome, TimeCursor,
+    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
+    Result, Secret, Stage, StageOutcome, TimeCursor, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -372,6 +373,30 @@ impl Crm for Close {
                 email: u.email,
             })
             .collect())
+    }
+
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    async fn create(&self, object_type: ObjectType, records: &[Fields]) -> Vec<WriteResult> {
+        self.create_records(object_type, records).await
+    }
+
+    async fn update(&self, object_type: ObjectType, records: &[Update]) -> Vec<WriteResult> {
+        self.update_records(object_type, records).await
+    }
+
+    async fn upsert(&self, _: ObjectType, key: &str, records: &[Fields]) -> Vec<WriteResult> {
+        self.upsert_records(key, records).await
+    }
+
+    async fn delete(&self, object_type: ObjectType, ids: &[String]) -> Vec<WriteResult> {
+        self.delete_records(object_type, ids).await
+    }
+
+    async fn merge(&self, object_type: ObjectType, survivor: &str, merged: &str) -> Result<Merged> {
+        self.merge_records(object_type, survivor, merged).await
     }
 
     async fn secret(&self) -> Secret {

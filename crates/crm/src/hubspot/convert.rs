@@ -4,7 +4,7 @@ use bridge_model::{Fields, ObjectType, field};
 use serde_json::{Value, json};
 
 use super::wire;
-use crate::{Pulled, parse_time};
+use crate::{Pulled, RecordError, parse_time, write};
 
 /// HubSpot's object name for each canonical type.
 pub fn object_name(object_type: ObjectType) -> Option<&'static str> {
@@ -99,4 +99,62 @@ pub fn pulled(object_type: ObjectType, object: wire::Object, raw: Value) -> Pull
         raw,
         modified_at,
     }
+}
+
+/// Links kept as associations rather than properties: (canonical field, target object, type id from
+/// this object). A contact's company stays the `associatedcompanyid` property.
+fn association_types(object_type: ObjectType) -> &'static [(&'static str, u32)] {
+    match object_type {
+        ObjectType::Deal => &[("company_id", 341), ("person_id", 3)],
+        ObjectType::Activity => &[("company_id", 190), ("person_id", 202), ("deal_id", 214)],
+        _ => &[],
+    }
+}
+
+/// The plural name of the object types of a HubSpot record, for messages ("HubSpot contacts").
+pub fn what(object_type: ObjectType) -> String {
+    format!("HubSpot {}", object_name(object_type).unwrap_or("objects"))
+}
+
+/// One batch input: `{"properties": ...}`, with `associations` on create for the linked ids.
+pub fn input(
+    object_type: ObjectType,
+    fields: &Fields,
+    creating: bool,
+) -> Result<Value, RecordError> {
+    let mut fields = fields.clone();
+    let mut associations = Vec::new();
+    for (canonical, type_id) in association_types(object_type) {
+        let Some(to) = fields.remove(*canonical).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        if !creating {
+            return Err(RecordError::validation(
+                Some(canonical),
+                format!(
+                    "{} keep `{canonical}` as an association, set when the record is created",
+                    what(object_type)
+                ),
+            ));
+        }
+        let to = match to {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        associations.push(json!({
+            "to": {"id": to},
+            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}],
+        }));
+    }
+    let properties = write::to_wire(
+        &what(object_type),
+        &fields,
+        properties(object_type),
+        str::to_owned,
+    )?;
+    let mut input = json!({ "properties": properties });
+    if !associations.is_empty() {
+        input["associations"] = Value::Array(associations);
+    }
+    Ok(input)
 }

@@ -105,3 +105,36 @@ pub struct AccountDetails {
     #[serde(default)]
     pub account_type: Option<String>,
 }
+
+/// The answer of `batch/create|update|upsert`: 200/201, or 207 with `errors`.
+#[derive(Debug, Deserialize)]
+pub struct BatchAnswer {
+    #[serde(default)]
+    pub results: Vec<BatchResult>,
+    #[serde(default)]
+    pub errors: Vec<BatchError>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BatchResult {
+    pub id: String,
+    #[serde(default)]
+    pub new: Option<bool>,
+    #[serde(default)]
+    pub properties: BTreeMap<String, Value>,
+}
+
+/// A `StandardError` of a batch: `context.ids` names the inputs it is about.
+#[derive(Debug, Deserialize)]
+pub struct BatchError {
+    #[serde(default)]
+    pub category: String,
+    pub message: String,
+    #[serde(default)]
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MergeAnswer {
+    pub id: String,
+}

@@ -3,7 +3,7 @@
 use bridge_model::{Fields, ObjectType, field};
 use serde_json::{Value, json};
 
-use crate::{Pulled, parse_time};
+use crate::{Pulled, RecordError, parse_time, write};
 
 /// The collection of each canonical type.
 pub fn collection(object_type: ObjectType) -> Option<&'static str> {
@@ -146,4 +146,120 @@ pub fn pulled(object_type: ObjectType, id: i64, update_time: Option<&str>, raw: 
         modified_at: update_time.and_then(parse_time),
         raw,
     }
+}
+
+/// (Pipedrive key, canonical field) for writes: v2 keys for persons, organizations and deals, v1 for
+/// notes. Keys starting with `_` are regrouped by `input`.
+pub fn table(object_type: ObjectType) -> &'static [(&'static str, &'static str)] {
+    match object_type {
+        ObjectType::Person => &[
+            ("name", field::NAME),
+            ("first_name", field::FIRST_NAME),
+            ("last_name", field::LAST_NAME),
+            ("emails", field::EMAIL),
+            ("phones", field::PHONE),
+            ("job_title", field::TITLE),
+            ("org_id", "company_id"),
+            ("owner_id", "owner_id"),
+        ],
+        ObjectType::Company => &[
+            ("name", field::NAME),
+            ("_locality", "city"),
+            ("_country", "country"),
+            ("owner_id", "owner_id"),
+        ],
+        ObjectType::Deal => &[
+            ("title", field::NAME),
+            ("value", "amount"),
+            ("currency", "currency"),
+            ("pipeline_id", "pipeline_id"),
+            ("stage_id", "stage_id"),
+            ("expected_close_date", "close_date"),
+            ("org_id", "company_id"),
+            ("person_id", "person_id"),
+            ("owner_id", "owner_id"),
+        ],
+        ObjectType::Activity => &[
+            ("content", "body"),
+            ("org_id", "company_id"),
+            ("person_id", "person_id"),
+            ("deal_id", "deal_id"),
+            ("user_id", "owner_id"),
+        ],
+        ObjectType::Lead => &[],
+    }
+}
+
+pub fn what(object_type: ObjectType) -> String {
+    format!("Pipedrive {}", collection(object_type).unwrap_or("objects"))
+}
+
+/// Keys that hold another record's numeric id.
+const ID_KEYS: &[&str] = &[
+    "org_id",
+    "person_id",
+    "deal_id",
+    "owner_id",
+    "user_id",
+    "pipeline_id",
+    "stage_id",
+];
+
+/// Canonical fields -> a Pipedrive body: lists of e-mails and phones, numeric ids (v2 does not
+/// coerce strings), won/lost as the deal status, the address as an object, custom fields nested for
+/// v2 and flat for v1 notes.
+pub fn input(object_type: ObjectType, fields: &Fields) -> Result<Value, RecordError> {
+    let v1 = object_type == ObjectType::Activity;
+    let mut custom = serde_json::Map::new();
+    let mut body = write::to_wire(&what(object_type), fields, table(object_type), |k| {
+        format!("_custom.{k}")
+    })?;
+    for key in body.keys().cloned().collect::<Vec<_>>() {
+        if let Some(hash) = key.strip_prefix("_custom.") {
+            let value = body.remove(&key).unwrap_or_default();
+            if v1 {
+                body.insert(hash.to_owned(), value);
+            } else {
+                custom.insert(hash.to_owned(), value);
+            }
+        }
+    }
+    if !custom.is_empty() {
+        body.insert("custom_fields".into(), Value::Object(custom));
+    }
+    for (key, label) in [("emails", "work"), ("phones", "work")] {
+        if let Some(value) = body.remove(key) {
+            body.insert(
+                key.into(),
+                json!([{ "value": value, "primary": true, "label": label }]),
+            );
+        }
+    }
+    if let Some(stage) = body.get("stage_id").and_then(Value::as_str)
+        && matches!(stage, "won" | "lost")
+    {
+        let status = stage.to_owned();
+        body.remove("stage_id");
+        body.insert("status".into(), json!(status));
+    }
+    for key in ID_KEYS {
+        let Some(value) = body.get(*key).filter(|v| !v.is_null() && !v.is_i64()) else {
+            continue;
+        };
+        let Some(n) = value.as_str().and_then(|s| s.trim().parse::<i64>().ok()) else {
+            return Err(RecordError::validation(
+                Some(&write::canonical_field(table(object_type), key)),
+                format!("`{value}` is not a Pipedrive id (a whole number)"),
+            ));
+        };
+        body.insert((*key).to_owned(), json!(n));
+    }
+    let (locality, country) = (body.remove("_locality"), body.remove("_country"));
+    if locality.is_some() || country.is_some() {
+        body.insert(
+            "address".into(),
+            json!({ "locality": locality, "country": country }),
+        );
+    }
+    Ok(Value::Object(body))
 }

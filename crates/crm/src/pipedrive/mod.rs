@@ -5,19 +5,20 @@
 
 mod convert;
 mod wire;
+mod write;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bridge_model::{ObjectType, Provider};
+use bridge_model::{Fields, ObjectType, Provider};
 use chrono::{DateTime, Utc};
 use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
-    Secret, Stage, StageOutcome,
+    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
+    Result, Secret, Stage, StageOutcome, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -68,7 +69,8 @@ impl Dialect for PipedriveDialect {
                     .map(|html| format!("refused: {}", html.chars().take(80).collect::<String>()))
             })
             .unwrap_or_else(|| body.to_string());
-        (message, None)
+        let field = field_named_in(&message);
+        (message, field)
     }
 
     fn quota_exhausted(&self, status: StatusCode, _: &HeaderMap, body: &Value) -> bool {
@@ -80,6 +82,22 @@ impl Dialect for PipedriveDialect {
     async fn refresh(&self, client: &reqwest::Client, secret: &Secret) -> Result<Option<Secret>> {
         crate::oauth::refresh_oauth(PROVIDER, client, secret, true).await
     }
+}
+
+/// Pipedrive's errors do not name the field in a key, only in the text ("Invalid email address: x",
+/// "org_id must be an integer"): the field is read from there.
+fn field_named_in(message: &str) -> Option<String> {
+    let lower = message.to_lowercase();
+    if lower.contains("email") {
+        return Some("emails".into());
+    }
+    if lower.contains("phone") {
+        return Some("phones".into());
+    }
+    lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.ends_with("_id") || *w == "name" || *w == "title")
+        .map(str::to_owned)
 }
 
 /// A pass: a v2 cursor, or a v1 offset (notes).
@@ -308,6 +326,35 @@ impl Crm for Pipedrive {
                 email: u.email,
             })
             .collect())
+    }
+
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    async fn create(&self, object_type: ObjectType, records: &[Fields]) -> Vec<WriteResult> {
+        self.create_records(object_type, records).await
+    }
+
+    async fn update(&self, object_type: ObjectType, records: &[Update]) -> Vec<WriteResult> {
+        self.update_records(object_type, records).await
+    }
+
+    async fn upsert(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        self.upsert_records(object_type, key, records).await
+    }
+
+    async fn delete(&self, object_type: ObjectType, ids: &[String]) -> Vec<WriteResult> {
+        self.delete_records(object_type, ids).await
+    }
+
+    async fn merge(&self, object_type: ObjectType, survivor: &str, merged: &str) -> Result<Merged> {
+        self.merge_records(object_type, survivor, merged).await
     }
 
     async fn secret(&self) -> Secret {

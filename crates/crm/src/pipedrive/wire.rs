@@ -58,3 +58,15 @@ pub struct Stage {
     #[serde(default)]
     pub deal_probability: Option<f64>,
 }
+
+/// `GET /v2/{collection}/search`: `data.items[].item`.
+#[derive(Debug, Deserialize)]
+pub struct SearchData {
+    #[serde(default)]
+    pub items: Vec<SearchItem>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchItem {
+    pub item: Object,
+}

@@ -6,19 +6,20 @@
 
 mod convert;
 mod wire;
+mod write;
 
 use std::{sync::Mutex, time::Duration};
 
 use async_trait::async_trait;
-use bridge_model::{ObjectType, Provider};
+use bridge_model::{Fields, ObjectType, Provider};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, OnRefresh, Owner, Page, Pipeline, PullRequest, Result,
-    Secret, Stage, StageOutcome,
+    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
+    Result, Secret, Stage, StageOutcome, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -414,6 +415,35 @@ impl Crm for Salesforce {
                 })
             })
             .collect()
+    }
+
+    fn batch_size(&self) -> usize {
+        write::BATCH
+    }
+
+    async fn create(&self, object_type: ObjectType, records: &[Fields]) -> Vec<WriteResult> {
+        self.create_records(object_type, records).await
+    }
+
+    async fn update(&self, object_type: ObjectType, records: &[Update]) -> Vec<WriteResult> {
+        self.update_records(object_type, records).await
+    }
+
+    async fn upsert(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        self.upsert_records(object_type, key, records).await
+    }
+
+    async fn delete(&self, _: ObjectType, ids: &[String]) -> Vec<WriteResult> {
+        self.delete_records(ids).await
+    }
+
+    async fn merge(&self, object_type: ObjectType, survivor: &str, merged: &str) -> Result<Merged> {
+        self.merge_records(object_type, survivor, merged).await
     }
 
     async fn secret(&self) -> Secret {

@@ -100,3 +100,22 @@ pub struct Limit {
 pub struct JwtAnswer {
     pub access_token: String,
 }
+
+/// One item of an sObject Collections answer (in request order, HTTP 200 whatever happened).
+#[derive(Debug, Deserialize)]
+pub struct CollectionResult {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub success: bool,
+    #[serde(default)]
+    pub errors: Vec<CollectionError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionError {
+    pub status_code: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<String>,
+}

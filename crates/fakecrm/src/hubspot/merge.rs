@@ -107,5 +107,18 @@ pub async fn merge(
             }
         }
     }
+    // Contacts whose primary company was the merged one now belong to the primary.
+    if kind == Kind::Company {
+        let table = hs.table(Kind::Person);
+        let moved: Vec<(u64, crate::table::Props)> = table
+            .live_ids()
+            .filter_map(|id| table.get(id).map(|p| (id, p)))
+            .filter(|(_, p)| p.get("associatedcompanyid").and_then(Value::as_str) == Some(&merged))
+            .collect();
+        for (id, mut p) in moved {
+            p.insert("associatedcompanyid".into(), Value::String(primary.clone()));
+            hs.table(Kind::Person).put(id, p, now);
+        }
+    }
     (StatusCode::OK, Json(object_json(kind, pid, &props, None))).into_response()
 }

@@ -150,6 +150,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             "/api/v2/{collection}",
             get(objects::v2_list).post(objects::v2_create),
         )
+        .route("/api/v2/{collection}/search", get(objects::search))
         .route(
             "/api/v2/{collection}/{id}",
             get(objects::v2_read)

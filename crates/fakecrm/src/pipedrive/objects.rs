@@ -745,3 +745,72 @@ pub async fn users(State(_emu): State<Arc<Emulator>>) -> Response {
 pub async fn me(State(_emu): State<Arc<Emulator>>) -> Response {
     ok(user(0))
 }
+
+/// `GET /api/v2/{persons|organizations}/search?term=&fields=email,name,phone&exact_match=true`: items
+/// whose named fields hold the term (exactly, case-insensitively, with `exact_match`; else as a part).
+pub async fn search(
+    State(emu): State<Arc<Emulator>>,
+    Path(collection): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(kind) = kind_of(&collection).filter(|k| matches!(k, Kind::Person | Kind::Company))
+    else {
+        return unknown(&collection);
+    };
+    let term = q
+        .get("term")
+        .map(|t| t.trim().to_lowercase())
+        .unwrap_or_default();
+    if term.len() < 2 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "term must be at least 2 characters long",
+        );
+    }
+    let exact = q.get("exact_match").is_some_and(|v| v == "true");
+    let fields: Vec<String> = q
+        .get("fields")
+        .map(|f| f.split(',').map(str::to_owned).collect())
+        .unwrap_or_else(|| vec!["name".into(), "email".into(), "phone".into()]);
+    let limit = q
+        .get("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(100)
+        .min(500);
+    let hit = |text: &str| {
+        let text = text.to_lowercase();
+        if exact {
+            text == term
+        } else {
+            text.contains(&term)
+        }
+    };
+    let mut pd = emu.pipedrive();
+    let table = pd.table(kind);
+    let items: Vec<Value> = table
+        .live_ids()
+        .filter_map(|n| table.get(n).map(|p| (n, p)))
+        .filter(|(_, p)| {
+            fields.iter().any(|f| match f.as_str() {
+                "name" => p.get("name").and_then(Value::as_str).is_some_and(hit),
+                "email" | "phone" => p
+                    .get(&format!("{f}s"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e["value"].as_str())
+                    .any(hit),
+                _ => false,
+            })
+        })
+        .take(limit)
+        .map(|(n, p)| {
+            json!({"result_score": 1.0, "item": {
+                "id": n, "type": if kind == Kind::Person { "person" } else { "organization" },
+                "name": p.get("name"), "emails": p.get("emails"), "phones": p.get("phones"),
+            }})
+        })
+        .collect();
+    Json(json!({"success": true, "data": {"items": items}, "additional_data": {"next_cursor": null}}))
+        .into_response()
+}

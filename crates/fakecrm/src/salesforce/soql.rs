@@ -1,6 +1,7 @@
 //! A SOQL subset: `SELECT f, ... FROM Object [WHERE cond AND cond ...] [ORDER BY f [ASC|DESC], ...]
 //! [LIMIT n]`; conditions compare a field with `=`, `!=`, `<`, `<=`, `>`, `>=` against a quoted string,
-//! an unquoted datetime or date literal, a number, `true`/`false` or `null`.
+//! an unquoted datetime or date literal, a number, `true`/`false` or `null`, or test it with
+//! `IN (literal, ...)`.
 
 use std::cmp::Ordering;
 
@@ -16,6 +17,8 @@ pub enum Literal {
     Number(f64),
     Bool(bool),
     Null,
+    /// `IN ('a', 'b')`
+    List(Vec<Literal>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +146,36 @@ pub fn parse(soql: &str) -> Result<Query, String> {
     if keyword(i, "WHERE") {
         i += 1;
         loop {
+            if t.get(i + 1).is_some_and(|w| w.eq_ignore_ascii_case("IN")) {
+                let field = t[i].clone();
+                if t.get(i + 2).map(String::as_str) != Some("(") {
+                    return Err("expected ( after IN".into());
+                }
+                i += 3;
+                let mut items = Vec::new();
+                loop {
+                    match t.get(i).map(String::as_str) {
+                        Some(")") => break,
+                        Some(",") => {}
+                        Some(token) => items.push(literal(token)?),
+                        None => return Err("unterminated IN list".into()),
+                    }
+                    i += 1;
+                }
+                conditions.push(Condition {
+                    field,
+                    op: "IN".into(),
+                    value: Literal::List(items),
+                });
+                i += 1;
+                if keyword(i, "AND") {
+                    i += 1;
+                    continue;
+                } else if keyword(i, "OR") {
+                    return Err("OR is not supported by this emulator".into());
+                }
+                break;
+            }
             let (Some(field), Some(op), Some(value)) = (t.get(i), t.get(i + 1), t.get(i + 2))
             else {
                 return Err("incomplete WHERE condition".into());
@@ -243,6 +276,11 @@ impl Condition {
             .find(|(k, _)| k.eq_ignore_ascii_case(&self.field))
             .map(|(_, v)| v.clone())
             .unwrap_or(Value::Null);
+        if let Literal::List(items) = &self.value {
+            return items
+                .iter()
+                .any(|item| compare(&stored, item) == Some(Ordering::Equal));
+        }
         let ord = compare(&stored, &self.value);
         match self.op.as_str() {
             "=" => ord == Some(Ordering::Equal),
@@ -319,6 +357,25 @@ mod tests {
             [("SystemModstamp".to_owned(), true), ("Id".to_owned(), true)]
         );
         assert_eq!(q.limit, Some(500));
+    }
+
+    #[test]
+    fn an_in_list_matches_any_of_its_values_case_insensitively() {
+        let q = parse(
+            "SELECT Id, Email FROM Contact WHERE Email IN ('a@x.io', 'B@y.io') AND LastName != 'Z'",
+        )
+        .unwrap();
+        let props = |email: &str, last: &str| {
+            let mut p = Props::new();
+            p.insert("Email".into(), Value::String(email.into()));
+            p.insert("LastName".into(), Value::String(last.into()));
+            p
+        };
+        let all = |p: &Props| q.conditions.iter().all(|c| c.holds(p));
+        assert!(all(&props("b@Y.io", "Q")));
+        assert!(!all(&props("c@y.io", "Q")));
+        assert!(!all(&props("a@x.io", "Z")));
+        assert!(parse("SELECT Id FROM Contact WHERE Email IN ('a'").is_err());
     }
 
     #[test]

@@ -1,0 +1,145 @@
+//! Close writes: one request per record (Close has no batch create), lead merge. Activities share one
+//! id space across notes and calls, so a write by id alone tries the note endpoint, then the call one.
+
+use bridge_model::{Fields, ObjectType};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{Close, PROVIDER, convert, wire};
+use crate::{
+    CrmError, Merged, Result, Update, WriteResult, Written,
+    http::{Call, decode},
+    write::{all_failed, one_by_one},
+};
+
+impl Close {
+    fn resource(object_type: ObjectType, fields: &Fields) -> Result<&'static str> {
+        match object_type {
+            ObjectType::Activity => Ok(convert::activity_resource(fields)),
+            _ => convert::resources(object_type)
+                .first()
+                .copied()
+                .ok_or_else(|| CrmError::Unsupported(format!("{PROVIDER} has no {object_type}"))),
+        }
+    }
+
+    pub(super) async fn create_records(
+        &self,
+        object_type: ObjectType,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        one_by_one(records, convert::table(object_type), |fields| async move {
+            let resource = Self::resource(object_type, fields)?;
+            let body = match convert::input(object_type, fields) {
+                Ok(b) => b,
+                Err(e) => return Ok(Err(e)),
+            };
+            let call = Call::new(Method::POST, self.url(resource), Some(body)).at_most_once();
+            let answer = self.http.send(&call).await?.body;
+            let created: wire::Object = decode(PROVIDER, &format!("POST /{resource}/"), answer)?;
+            Ok(Ok(Written {
+                remote_id: created.id,
+                created: true,
+            }))
+        })
+        .await
+    }
+
+    pub(super) async fn update_records(
+        &self,
+        object_type: ObjectType,
+        records: &[Update],
+    ) -> Vec<WriteResult> {
+        one_by_one(records, convert::table(object_type), |update| async move {
+            let body = match convert::input(object_type, &update.fields) {
+                Ok(b) => b,
+                Err(e) => return Ok(Err(e)),
+            };
+            self.by_id(object_type, &update.remote_id, Method::PUT, Some(body))
+                .await?;
+            Ok(Ok(Written {
+                remote_id: update.remote_id.clone(),
+                created: false,
+            }))
+        })
+        .await
+    }
+
+    pub(super) async fn delete_records(
+        &self,
+        object_type: ObjectType,
+        ids: &[String],
+    ) -> Vec<WriteResult> {
+        one_by_one(ids, convert::table(object_type), |id| async move {
+            self.by_id(object_type, id, Method::DELETE, None).await?;
+            Ok(Ok(Written {
+                remote_id: id.clone(),
+                created: false,
+            }))
+        })
+        .await
+    }
+
+    /// PUT or DELETE on a record; an activity is looked for among notes, then calls.
+    async fn by_id(
+        &self,
+        object_type: ObjectType,
+        id: &str,
+        method: Method,
+        body: Option<Value>,
+    ) -> Result<Value> {
+        let resources: &[&str] = match object_type {
+            ObjectType::Activity => &["activity/note", "activity/call"],
+            _ => convert::resources(object_type),
+        };
+        let mut last = CrmError::Unsupported(format!("{PROVIDER} has no {object_type}"));
+        for resource in resources {
+            let call = Call::new(
+                method.clone(),
+                self.url(&format!("{resource}/{id}")),
+                body.clone(),
+            );
+            match self.http.send(&call).await {
+                Ok(answer) => return Ok(answer.body),
+                Err(e @ CrmError::Rejected { status: 404, .. }) => last = e,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    pub(super) async fn upsert_records(&self, key: &str, records: &[Fields]) -> Vec<WriteResult> {
+        let e = CrmError::Unsupported(format!(
+            "{PROVIDER} has no way to look a record up by `{key}`: match against the mirrored \
+             records, then create or update"
+        ));
+        all_failed(records.len(), &e)
+    }
+
+    /// `POST /lead/merge/`: the source lead (merged) moves into the destination and is deleted.
+    pub(super) async fn merge_records(
+        &self,
+        object_type: ObjectType,
+        survivor: &str,
+        merged: &str,
+    ) -> Result<Merged> {
+        if object_type != ObjectType::Company {
+            return Err(CrmError::Unsupported(format!(
+                "{PROVIDER} merges leads only, not {}",
+                convert::what(object_type)
+            )));
+        }
+        let call = Call::new(
+            Method::POST,
+            self.url("lead/merge"),
+            Some(json!({ "source": merged, "destination": survivor })),
+        )
+        .at_most_once();
+        self.http.send(&call).await?;
+        Ok(Merged {
+            survivor_id: survivor.to_owned(),
+            merged_id: merged.to_owned(),
+            moved: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,330 @@
+//! HubSpot writes: the batch endpoints (100 inputs a request), merge. Batch create is all-or-nothing
+//! in HubSpot, so a refused batch is split in halves until the refused records stand alone and every
+//! other record is still created.
+
+use std::collections::HashMap;
+
+use bridge_model::{ErrorCategory, Fields, ObjectType, field};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{Hubspot, PROVIDER, convert, wire};
+use crate::{
+    CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
+    http::{Call, decode},
+    write::{Slots, all_failed, ends_batch, rejected},
+};
+
+pub(super) const BATCH: usize = 100;
+
+fn category(hubspot: &str) -> ErrorCategory {
+    match hubspot {
+        "OBJECT_NOT_FOUND" => ErrorCategory::NotFound,
+        "CONFLICT" => ErrorCategory::Conflict,
+        "RATE_LIMITS" => ErrorCategory::RateLimit,
+        "MISSING_SCOPES" => ErrorCategory::Permission,
+        _ => ErrorCategory::Validation,
+    }
+}
+
+impl Hubspot {
+    fn batch_url(&self, object: &str, action: &str) -> String {
+        format!("{}/crm/v3/objects/{object}/batch/{action}", self.base)
+    }
+
+    /// Sends one batch and reads its answer; a refusal of the whole request is an `Err`.
+    async fn send_batch(&self, call: Call, request: &str) -> Result<wire::BatchAnswer> {
+        let answer = self.http.send(&call).await?;
+        decode(PROVIDER, request, answer.body)
+    }
+
+    /// Files the errors of a 207 answer under the inputs they name (by the key each input was sent with).
+    fn file_errors(
+        object_type: ObjectType,
+        errors: Vec<wire::BatchError>,
+        index_of: &HashMap<String, usize>,
+        slots: &mut Slots,
+    ) {
+        for e in errors {
+            let field = e
+                .context
+                .get("propertyName")
+                .and_then(|p| p.first())
+                .map(|f| crate::write::canonical_field(convert::properties(object_type), f));
+            let error = RecordError {
+                category: category(&e.category),
+                field,
+                message: format!("{PROVIDER}: {}", e.message),
+            };
+            for id in e.context.get("ids").into_iter().flatten() {
+                if let Some(&i) = index_of.get(&id.to_lowercase()) {
+                    slots.set(i, Err(error.clone()));
+                }
+            }
+        }
+    }
+
+    pub(super) async fn create_records(
+        &self,
+        object_type: ObjectType,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        let object = match Self::object(object_type) {
+            Ok(o) => o,
+            Err(e) => return all_failed(records.len(), &e),
+        };
+        let mut slots = Slots::new(PROVIDER, records.len());
+        let mut inputs = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            match convert::input(object_type, record, true) {
+                Ok(input) => inputs.push((i, input)),
+                Err(e) => slots.set(i, Err(e)),
+            }
+        }
+        let request = format!("POST /crm/v3/objects/{object}/batch/create");
+        let table = convert::properties(object_type);
+        let mut pending: Vec<&[(usize, Value)]> = inputs.chunks(BATCH).rev().collect();
+        let mut stopped: Option<RecordError> = None;
+        while let Some(part) = pending.pop() {
+            if let Some(e) = &stopped {
+                slots.fail(part.iter().map(|p| p.0), e);
+                continue;
+            }
+            let body = json!({ "inputs": part.iter().map(|p| &p.1).collect::<Vec<_>>() });
+            let call = Call::new(Method::POST, self.batch_url(object, "create"), Some(body))
+                .at_most_once();
+            match self.send_batch(call, &request).await {
+                // Results come in input order (HubSpot gives no other key to match a new record by).
+                Ok(answer) if answer.results.len() == part.len() => {
+                    for ((i, _), r) in part.iter().zip(answer.results) {
+                        slots.set(
+                            *i,
+                            Ok(Written {
+                                remote_id: r.id,
+                                created: true,
+                            }),
+                        );
+                    }
+                }
+                Ok(answer) => {
+                    let e = CrmError::Malformed {
+                        provider: PROVIDER,
+                        request: request.clone(),
+                        detail: format!(
+                            "{} results for {} inputs",
+                            answer.results.len(),
+                            part.len()
+                        ),
+                    };
+                    slots.fail(part.iter().map(|p| p.0), &RecordError::from(&e));
+                }
+                Err(CrmError::Rejected { .. }) if part.len() > 1 => {
+                    let (left, right) = part.split_at(part.len() / 2);
+                    pending.push(right);
+                    pending.push(left);
+                }
+                Err(e) => {
+                    slots.fail(part.iter().map(|p| p.0), &rejected(table, &e));
+                    if ends_batch(&e) {
+                        stopped = Some(RecordError::from(&e));
+                    }
+                }
+            }
+        }
+        slots.finish()
+    }
+
+    pub(super) async fn update_records(
+        &self,
+        object_type: ObjectType,
+        records: &[Update],
+    ) -> Vec<WriteResult> {
+        let object = match Self::object(object_type) {
+            Ok(o) => o,
+            Err(e) => return all_failed(records.len(), &e),
+        };
+        let mut slots = Slots::new(PROVIDER, records.len());
+        let mut inputs = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            match convert::input(object_type, &record.fields, false) {
+                Ok(mut input) => {
+                    input["id"] = json!(record.remote_id);
+                    inputs.push((i, record.remote_id.to_lowercase(), input));
+                }
+                Err(e) => slots.set(i, Err(e)),
+            }
+        }
+        self.keyed_batches(object_type, object, "update", inputs, &mut slots)
+            .await;
+        slots.finish()
+    }
+
+    pub(super) async fn upsert_records(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        let object = match Self::object(object_type) {
+            Ok(o) => o,
+            Err(e) => return all_failed(records.len(), &e),
+        };
+        if object_type != ObjectType::Person || key != field::EMAIL {
+            let e = CrmError::Unsupported(format!(
+                "{PROVIDER} upserts contacts by `email` only, not {} by `{key}`",
+                convert::what(object_type)
+            ));
+            return all_failed(records.len(), &e);
+        }
+        let mut slots = Slots::new(PROVIDER, records.len());
+        let mut inputs = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            let Some(email) = record
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+            else {
+                slots.set(
+                    i,
+                    Err(RecordError::validation(
+                        Some(key),
+                        format!("an upsert needs `{key}`, and this record has none"),
+                    )),
+                );
+                continue;
+            };
+            match convert::input(object_type, record, false) {
+                Ok(mut input) => {
+                    input["id"] = json!(email);
+                    input["idProperty"] = json!("email");
+                    inputs.push((i, email.to_lowercase(), input));
+                }
+                Err(e) => slots.set(i, Err(e)),
+            }
+        }
+        self.keyed_batches(object_type, object, "upsert", inputs, &mut slots)
+            .await;
+        slots.finish()
+    }
+
+    /// Update and upsert: results and errors name their input by id (or e-mail), so order is moot.
+    async fn keyed_batches(
+        &self,
+        object_type: ObjectType,
+        object: &str,
+        action: &str,
+        inputs: Vec<(usize, String, Value)>,
+        slots: &mut Slots,
+    ) {
+        let request = format!("POST /crm/v3/objects/{object}/batch/{action}");
+        let table = convert::properties(object_type);
+        let mut stopped: Option<RecordError> = None;
+        for part in inputs.chunks(BATCH) {
+            if let Some(e) = &stopped {
+                slots.fail(part.iter().map(|p| p.0), e);
+                continue;
+            }
+            let index_of: HashMap<String, usize> =
+                part.iter().map(|(i, key, _)| (key.clone(), *i)).collect();
+            let body = json!({ "inputs": part.iter().map(|p| &p.2).collect::<Vec<_>>() });
+            let call = Call::new(Method::POST, self.batch_url(object, action), Some(body));
+            match self.send_batch(call, &request).await {
+                Ok(answer) => {
+                    for r in answer.results {
+                        let key = if action == "upsert" {
+                            r.properties
+                                .get("email")
+                                .and_then(Value::as_str)
+                                .map(str::to_lowercase)
+                        } else {
+                            Some(r.id.to_lowercase())
+                        };
+                        if let Some(&i) = key.as_ref().and_then(|k| index_of.get(k)) {
+                            slots.set(
+                                i,
+                                Ok(Written {
+                                    created: r.new.unwrap_or(false),
+                                    remote_id: r.id,
+                                }),
+                            );
+                        }
+                    }
+                    Self::file_errors(object_type, answer.errors, &index_of, slots);
+                }
+                Err(e) => {
+                    slots.fail(part.iter().map(|p| p.0), &rejected(table, &e));
+                    if ends_batch(&e) {
+                        stopped = Some(RecordError::from(&e));
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) async fn delete_records(
+        &self,
+        object_type: ObjectType,
+        ids: &[String],
+    ) -> Vec<WriteResult> {
+        let object = match Self::object(object_type) {
+            Ok(o) => o,
+            Err(e) => return all_failed(ids.len(), &e),
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for part in ids.chunks(BATCH) {
+            let inputs: Vec<Value> = part.iter().map(|id| json!({ "id": id })).collect();
+            let call = Call::new(
+                Method::POST,
+                self.batch_url(object, "archive"),
+                Some(json!({ "inputs": inputs })),
+            );
+            match self.http.send(&call).await {
+                Ok(_) => out.extend(part.iter().map(|id| {
+                    Ok(Written {
+                        remote_id: id.clone(),
+                        created: false,
+                    })
+                })),
+                Err(e) => {
+                    out.extend(all_failed(part.len(), &e));
+                    if ends_batch(&e) {
+                        out.extend(all_failed(ids.len() - out.len(), &e));
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) async fn merge_records(
+        &self,
+        object_type: ObjectType,
+        survivor: &str,
+        merged: &str,
+    ) -> Result<Merged> {
+        if object_type == ObjectType::Activity {
+            return Err(CrmError::Unsupported(format!(
+                "{PROVIDER} does not merge notes"
+            )));
+        }
+        let object = Self::object(object_type)?;
+        let call = Call::new(
+            Method::POST,
+            format!("{}/crm/v3/objects/{object}/merge", self.base),
+            Some(json!({ "primaryObjectId": survivor, "objectIdToMerge": merged })),
+        )
+        .at_most_once();
+        let body = self.http.send(&call).await?.body;
+        let answer: wire::MergeAnswer = decode(
+            PROVIDER,
+            &format!("POST /crm/v3/objects/{object}/merge"),
+            body,
+        )?;
+        Ok(Merged {
+            survivor_id: answer.id,
+            merged_id: merged.to_owned(),
+            moved: Vec::new(),
+        })
+    }
+}

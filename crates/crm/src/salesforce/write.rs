@@ -1,0 +1,420 @@
+//! Salesforce writes: sObject Collections (200 records a request, one result per record in request
+//! order), upsert by looking the key up with SOQL first, and merge as Salesforce's REST API allows it:
+//! fill the master's blanks, move the children to it, delete the other record.
+
+use std::collections::HashMap;
+
+use bridge_model::{ErrorCategory, Fields, ObjectType};
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use super::{PROVIDER, Salesforce, convert, wire};
+use crate::{
+    CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
+    http::{Call, decode},
+    write::{Slots, all_failed, canonical_field, ends_batch, rejected, to_wire},
+};
+
+pub(super) const BATCH: usize = 200;
+/// Values per SOQL `IN (...)` list, well inside the query-length limit.
+const LOOKUP_BATCH: usize = 100;
+
+fn category(status_code: &str) -> ErrorCategory {
+    match status_code {
+        "ENTITY_IS_DELETED" | "NOT_FOUND" | "INVALID_CROSS_REFERENCE_KEY" => {
+            ErrorCategory::NotFound
+        }
+        "DUPLICATE_VALUE" | "DUPLICATES_DETECTED" => ErrorCategory::Conflict,
+        "UNABLE_TO_LOCK_ROW" | "UNKNOWN_EXCEPTION" => ErrorCategory::Server,
+        c if c.starts_with("INSUFFICIENT_ACCESS") => ErrorCategory::Permission,
+        _ => ErrorCategory::Validation,
+    }
+}
+
+/// A literal for SOQL: quoted, with quotes and backslashes escaped.
+pub(super) fn soql_text(value: &str) -> String {
+    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+fn what(object_type: ObjectType) -> String {
+    format!("Salesforce {}s", convert::sobject(object_type))
+}
+
+/// Canonical fields -> a collection record of `object_type`.
+fn record(object_type: ObjectType, fields: &Fields) -> std::result::Result<Value, RecordError> {
+    let mut wire = to_wire(
+        &what(object_type),
+        fields,
+        convert::fields(object_type),
+        str::to_owned,
+    )?;
+    wire.insert(
+        "attributes".into(),
+        json!({ "type": convert::sobject(object_type) }),
+    );
+    Ok(Value::Object(wire))
+}
+
+impl Salesforce {
+    /// Sends collection requests of up to 200 records and files each answer under its record.
+    async fn collections(
+        &self,
+        object_type: ObjectType,
+        method: Method,
+        inputs: Vec<(usize, Value)>,
+        created: bool,
+        slots: &mut Slots,
+    ) {
+        let table = convert::fields(object_type);
+        let mut stopped: Option<RecordError> = None;
+        for part in inputs.chunks(BATCH) {
+            if let Some(e) = &stopped {
+                for (i, _) in part {
+                    slots.set(*i, Err(e.clone()));
+                }
+                continue;
+            }
+            let records: Vec<&Value> = part.iter().map(|p| &p.1).collect();
+            let mut call = Call::new(
+                method.clone(),
+                self.url("composite/sobjects"),
+                Some(json!({ "allOrNone": false, "records": records })),
+            );
+            if created {
+                call = call.at_most_once();
+            }
+            let request = format!("{method} /composite/sobjects");
+            let answer = match self.http.send(&call).await {
+                Ok(a) => decode::<Vec<wire::CollectionResult>>(PROVIDER, &request, a.body),
+                Err(e) => Err(e),
+            };
+            match answer {
+                Ok(results) if results.len() == part.len() => {
+                    for ((i, input), r) in part.iter().zip(results) {
+                        slots.set(*i, item(table, input, r, created));
+                    }
+                }
+                Ok(results) => {
+                    let e = CrmError::Malformed {
+                        provider: PROVIDER,
+                        request,
+                        detail: format!("{} results for {} records", results.len(), part.len()),
+                    };
+                    for (i, _) in part {
+                        slots.set(*i, Err(RecordError::from(&e)));
+                    }
+                }
+                Err(e) => {
+                    for (i, _) in part {
+                        slots.set(*i, Err(rejected(table, &e)));
+                    }
+                    if ends_batch(&e) {
+                        stopped = Some(RecordError::from(&e));
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) async fn create_records(
+        &self,
+        object_type: ObjectType,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        let mut slots = Slots::new(PROVIDER, records.len());
+        let mut inputs = Vec::new();
+        for (i, fields) in records.iter().enumerate() {
+            match record(object_type, fields) {
+                Ok(r) => inputs.push((i, r)),
+                Err(e) => slots.set(i, Err(e)),
+            }
+        }
+        self.collections(object_type, Method::POST, inputs, true, &mut slots)
+            .await;
+        slots.finish()
+    }
+
+    pub(super) async fn update_records(
+        &self,
+        object_type: ObjectType,
+        records: &[Update],
+    ) -> Vec<WriteResult> {
+        let mut slots = Slots::new(PROVIDER, records.len());
+        let mut inputs = Vec::new();
+        for (i, update) in records.iter().enumerate() {
+            match record(object_type, &update.fields) {
+                Ok(mut r) => {
+                    r["id"] = json!(update.remote_id);
+                    inputs.push((i, r));
+                }
+                Err(e) => slots.set(i, Err(e)),
+            }
+        }
+        self.collections(object_type, Method::PATCH, inputs, false, &mut slots)
+            .await;
+        slots.finish()
+    }
+
+    /// Looks every key value up with SOQL, updates the records found and creates the others.
+    pub(super) async fn upsert_records(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        let table = convert::fields(object_type);
+        let Some((key_field, _)) = table.iter().find(|(_, c)| *c == key) else {
+            let e = RecordError::validation(
+                Some(key),
+                format!("{} have no field `{key}` to match on", what(object_type)),
+            );
+            return records.iter().map(|_| Err(e.clone())).collect();
+        };
+        let value_of = |fields: &Fields| {
+            fields
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_lowercase)
+        };
+        let values: Vec<String> = records.iter().filter_map(value_of).collect();
+        let mut found: HashMap<String, Vec<String>> = HashMap::new();
+        for part in values.chunks(LOOKUP_BATCH) {
+            let list: Vec<String> = part.iter().map(|v| soql_text(v)).collect();
+            let soql = format!(
+                "SELECT Id, {key_field} FROM {} WHERE {key_field} IN ({})",
+                convert::sobject(object_type),
+                list.join(", ")
+            );
+            match self.query(&soql).await {
+                Ok(rows) => {
+                    for row in rows {
+                        if let (Some(id), Some(v)) = (row["Id"].as_str(), row[*key_field].as_str())
+                        {
+                            found
+                                .entry(v.to_lowercase())
+                                .or_default()
+                                .push(id.to_owned());
+                        }
+                    }
+                }
+                Err(e) => return all_failed(records.len(), &e),
+            }
+        }
+        let mut slots = Slots::new(PROVIDER, records.len());
+        let (mut updates, mut creates) = (Vec::new(), Vec::new());
+        for (i, fields) in records.iter().enumerate() {
+            let Some(value) = value_of(fields) else {
+                slots.set(
+                    i,
+                    Err(RecordError::validation(
+                        Some(key),
+                        format!("an upsert needs `{key}`, and this record has none"),
+                    )),
+                );
+                continue;
+            };
+            let input = match record(object_type, fields) {
+                Ok(r) => r,
+                Err(e) => {
+                    slots.set(i, Err(e));
+                    continue;
+                }
+            };
+            match found.get(&value).map(Vec::as_slice) {
+                None | Some([]) => creates.push((i, input)),
+                Some([id]) => {
+                    let mut input = input;
+                    input["id"] = json!(id);
+                    updates.push((i, input));
+                }
+                Some(ids) => slots.set(
+                    i,
+                    Err(RecordError {
+                        category: ErrorCategory::Conflict,
+                        field: Some(key.to_owned()),
+                        message: format!(
+                            "{} records of {} share this `{key}`: {}",
+                            ids.len(),
+                            what(object_type),
+                            ids.join(", ")
+                        ),
+                    }),
+                ),
+            }
+        }
+        self.collections(object_type, Method::PATCH, updates, false, &mut slots)
+            .await;
+        self.collections(object_type, Method::POST, creates, true, &mut slots)
+            .await;
+        slots.finish()
+    }
+
+    pub(super) async fn delete_records(&self, ids: &[String]) -> Vec<WriteResult> {
+        let mut out = Vec::with_capacity(ids.len());
+        for part in ids.chunks(BATCH) {
+            let call = Call::new(Method::DELETE, self.url("composite/sobjects"), None)
+                .query("ids", part.join(","))
+                .query("allOrNone", "false");
+            let request = "DELETE /composite/sobjects";
+            let answer = match self.http.send(&call).await {
+                Ok(a) => decode::<Vec<wire::CollectionResult>>(PROVIDER, request, a.body),
+                Err(e) => Err(e),
+            };
+            match answer {
+                Ok(results) if results.len() == part.len() => {
+                    out.extend(
+                        part.iter()
+                            .zip(results)
+                            .map(|(id, r)| item(&[], &json!({ "id": id }), r, false)),
+                    );
+                }
+                Ok(_) => out.extend(all_failed(
+                    part.len(),
+                    &CrmError::Malformed {
+                        provider: PROVIDER,
+                        request: request.into(),
+                        detail: "a result count that differs from the ids sent".into(),
+                    },
+                )),
+                Err(e) => {
+                    out.extend(all_failed(part.len(), &e));
+                    if ends_batch(&e) {
+                        out.extend(all_failed(ids.len() - out.len(), &e));
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Salesforce's REST API has no merge (it is a SOAP call), so: fill the survivor's blank fields
+    /// from the merged record, point the merged record's children at the survivor, delete it.
+    pub(super) async fn merge_records(
+        &self,
+        object_type: ObjectType,
+        survivor: &str,
+        merged: &str,
+    ) -> Result<Merged> {
+        let children: &[(&str, &str)] = match object_type {
+            ObjectType::Company => &[
+                ("Contact", "AccountId"),
+                ("Opportunity", "AccountId"),
+                ("Task", "WhatId"),
+            ],
+            ObjectType::Person => &[("Opportunity", "ContactId"), ("Task", "WhoId")],
+            ObjectType::Lead => &[("Task", "WhoId")],
+            ObjectType::Deal | ObjectType::Activity => {
+                return Err(CrmError::Unsupported(format!(
+                    "{PROVIDER} merges accounts, contacts and leads, not {}",
+                    what(object_type)
+                )));
+            }
+        };
+        let sobject = convert::sobject(object_type);
+        let read = |id: &str| {
+            let path = format!("sobjects/{sobject}/{id}");
+            async move {
+                let body = self.http.send(&Call::get(self.url(&path))).await?.body;
+                Ok::<Value, CrmError>(body)
+            }
+        };
+        let (kept, gone) = (read(survivor).await?, read(merged).await?);
+        let blank = |v: &Value| v.is_null() || v.as_str() == Some("");
+        let fill: Map<String, Value> = convert::fields(object_type)
+            .iter()
+            .filter(|(_, canonical)| *canonical != "created_at")
+            .filter(|(wire, _)| blank(&kept[*wire]) && !blank(&gone[*wire]))
+            .map(|(wire, _)| ((*wire).to_owned(), gone[*wire].clone()))
+            .collect();
+        if !fill.is_empty() {
+            let call = Call::new(
+                Method::PATCH,
+                self.url(&format!("sobjects/{sobject}/{survivor}")),
+                Some(Value::Object(fill)),
+            );
+            self.http.send(&call).await?;
+        }
+        let mut moved = Vec::new();
+        for (child, link) in children {
+            let soql = format!(
+                "SELECT Id FROM {child} WHERE {link} = {}",
+                soql_text(merged)
+            );
+            let ids: Vec<String> = self
+                .query(&soql)
+                .await?
+                .iter()
+                .filter_map(|r| r["Id"].as_str().map(str::to_owned))
+                .collect();
+            for part in ids.chunks(BATCH) {
+                let records: Vec<Value> = part
+                    .iter()
+                    .map(|id| json!({ "attributes": {"type": child}, "id": id, *link: survivor }))
+                    .collect();
+                let call = Call::new(
+                    Method::PATCH,
+                    self.url("composite/sobjects"),
+                    Some(json!({ "allOrNone": true, "records": records })),
+                );
+                let body = self.http.send(&call).await?.body;
+                let results: Vec<wire::CollectionResult> =
+                    decode(PROVIDER, "PATCH /composite/sobjects", body)?;
+                if let Some(failed) = results.iter().find(|r| !r.success) {
+                    return Err(CrmError::Rejected {
+                        provider: PROVIDER,
+                        request: format!("moving {child} records to {survivor}"),
+                        status: 400,
+                        field: Some((*link).to_owned()),
+                        message: failed
+                            .errors
+                            .first()
+                            .map(|e| format!("{}: {}", e.status_code, e.message))
+                            .unwrap_or_default(),
+                    });
+                }
+                moved.extend(part.iter().cloned());
+            }
+        }
+        let call = Call::new(
+            Method::DELETE,
+            self.url(&format!("sobjects/{sobject}/{merged}")),
+            None,
+        );
+        self.http.send(&call).await?;
+        Ok(Merged {
+            survivor_id: survivor.to_owned(),
+            merged_id: merged.to_owned(),
+            moved,
+        })
+    }
+}
+
+/// One collection item as a result: its id, or the first error with its field named canonically.
+fn item(
+    table: &[(&str, &str)],
+    input: &Value,
+    r: wire::CollectionResult,
+    created: bool,
+) -> WriteResult {
+    if r.success {
+        let remote_id =
+            r.id.or_else(|| input["id"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+        return Ok(Written { remote_id, created });
+    }
+    let first = r.errors.into_iter().next();
+    Err(match first {
+        Some(e) => RecordError {
+            category: category(&e.status_code),
+            field: e.fields.first().map(|f| canonical_field(table, f)),
+            message: format!("{PROVIDER}: {}: {}", e.status_code, e.message),
+        },
+        None => RecordError {
+            category: ErrorCategory::Server,
+            field: None,
+            message: format!("{PROVIDER} refused the record without saying why"),
+        },
+    })
+}
