@@ -14,7 +14,7 @@ packages=(
   libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev file
   # tests: a real window under Xvfb driven by WebKitWebDriver, the UI in chromium, a real keyring
   xvfb xauth webkit2gtk-driver dbus dbus-x11 chromium fonts-dejavu-core
-  gnome-keyring libsecret-tools keyutils
+  gnome-keyring libsecret-tools keyutils curl
 )
 missing=()
 for p in "${packages[@]}"; do

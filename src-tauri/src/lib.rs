@@ -27,6 +27,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::status::overview,
             commands::connections::connect_with_key,
+            commands::connections::connect_with_browser,
+            commands::connections::cancel_sign_in,
             commands::connections::disconnect,
             commands::connections::check_connection,
             commands::connections::open_demo,

@@ -1,7 +1,7 @@
 use std::{collections::HashMap, path::Path, sync::Mutex};
 
-use bridge_engine::{Cancel, DemoCrms, Engine, ErrorPayload};
-use bridge_model::{Connection, ConnectionId};
+use bridge_engine::{Cancel, ConnectRequest, CrmError, DemoCrms, Engine, ErrorPayload, Login};
+use bridge_model::{Connection, ConnectionId, Provider};
 
 /// The one state of the app. If the database cannot be opened the app still starts, and every command
 /// answers with the reason, so the window can say what is wrong instead of vanishing.
@@ -11,6 +11,8 @@ pub struct AppState {
     demo: tokio::sync::Mutex<Option<DemoCrms>>,
     /// How to stop each running pull.
     pulls: Mutex<HashMap<ConnectionId, Cancel>>,
+    /// How to give up the browser sign-in being waited for.
+    sign_in: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
             engine,
             demo: tokio::sync::Mutex::new(None),
             pulls: Mutex::new(HashMap::new()),
+            sign_in: Mutex::new(None),
         }
     }
 
@@ -40,6 +43,51 @@ impl AppState {
         }
         let crms = demo.as_ref().expect("just started");
         Ok(engine.connect_demo(crms).await?)
+    }
+
+    /// Signs in with the system browser (`$BROWSER` where set): the demo CRMs' own app for a demo
+    /// address, else the CRM's production app.
+    pub async fn connect_with_browser(
+        &self,
+        provider: Provider,
+        base_url: String,
+    ) -> Result<Connection, ErrorPayload> {
+        let engine = self.engine()?;
+        let app = {
+            let demo = self.demo.lock().await;
+            bridge_engine::oauth_app(provider, &base_url, demo.as_ref())?
+        };
+        let request = ConnectRequest {
+            provider,
+            base_url,
+            login: Login::Browser(app),
+            label: None,
+        };
+        let open = |url: String| async move {
+            // A text-mode $BROWSER may run until the sign-in completes: keep it off the async threads.
+            let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
+            match opened {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(CrmError::Config(format!("could not open a browser: {e}"))),
+                Err(e) => Err(CrmError::Config(format!("could not open a browser: {e}"))),
+            }
+        };
+        let (give_up, given_up) = tokio::sync::oneshot::channel();
+        *self.sign_in.lock().expect("sign-in slot") = Some(give_up);
+        // Giving up drops the sign-in, and with it the loopback listener.
+        tokio::select! {
+            connected = engine.connect(request, open) => Ok(connected?),
+            _ = given_up => Err(ErrorPayload {
+                code: bridge_engine::ErrorCode::Cancelled,
+                message: "the sign-in was cancelled".into(),
+            }),
+        }
+    }
+
+    pub fn cancel_sign_in(&self) {
+        if let Some(give_up) = self.sign_in.lock().expect("sign-in slot").take() {
+            let _ = give_up.send(());
+        }
     }
 
     /// A fresh stop switch for a pull of `id` (a pull already running for it is stopped first).

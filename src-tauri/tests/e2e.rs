@@ -166,6 +166,11 @@ async fn the_real_app_shows_every_screen() {
                 &native_port.to_string(),
             ])
             .env("CRM_BRIDGE_DB", &db)
+            // "Sign in with browser" opens $BROWSER: here a script that follows the sign-in page.
+            .env(
+                "BROWSER",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/follow-browser.sh"),
+            )
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver must be installed (make setup installs it)"),
@@ -293,6 +298,42 @@ async fn the_real_app_shows_every_screen() {
     );
     wait_for_text(&driver, ".cards", "Lead").await;
     screenshot(&driver, "09-connections-demo-pulled").await;
+
+    // Sign in with the browser (OAuth + PKCE through the loopback listener) to the demo Pipedrive.
+    let click = |css: &'static str| {
+        let driver = &driver;
+        async move {
+            driver
+                .find(By::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"))
+                .click()
+                .await
+                .unwrap()
+        }
+    };
+    click("[data-testid=add-connection-button]").await;
+    click("[data-testid=add-connection] select option[value=pipedrive]").await;
+    click("[data-testid=target] option[value=demo]").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=sign-in-help]",
+        "browser opens Pipedrive",
+    )
+    .await;
+    screenshot(&driver, "10-add-connection-browser").await;
+    click("[data-testid=connect]").await;
+    let started = Instant::now();
+    while count(&driver, "[data-testid=connection-card]").await < 7 && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        count(&driver, "[data-testid=connection-card]").await,
+        7,
+        "the browser sign-in added a connection"
+    );
+    assert_eq!(count(&driver, "[data-testid=add-connection]").await, 0);
+    screenshot(&driver, "11-connections-signed-in-with-browser").await;
 
     driver.quit().await.unwrap();
 }

@@ -70,6 +70,7 @@ describe("CRM Bridge UI (mock IPC)", () => {
 
   test("adding a connection shows the CRM's reason for a refused key, then adds the card", async () => {
     await page.click("[data-testid=add-connection-button]");
+    await page.click("[data-testid=method-key]");
     await page.fill("[data-testid=api-key]", "wrong-key");
     await page.click("[data-testid=add-connection] button[type=submit]");
     await page.waitForSelector("[data-testid=add-connection] [data-testid=error-banner]");
@@ -82,6 +83,30 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("[data-testid=add-connection] button[type=submit]");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=connection-card]").length === 4);
     assert.equal(await page.locator("[data-testid=add-connection]").count(), 0, "the form closes");
+  });
+
+  test("signing in with the browser waits for the approval, then adds the card", async () => {
+    await page.click("[data-testid=add-connection-button]");
+    await page.selectOption("[data-testid=add-connection] select", "pipedrive");
+    assert.equal(await page.locator("[data-testid=api-key]").count(), 0, "no key to type");
+    assert.match(await text("[data-testid=sign-in-help]"), /browser opens Pipedrive's sign-in page/);
+    await page.screenshot({ path: join(shots, "add-connection-browser.png") });
+    await page.click("[data-testid=connect]");
+    await page.waitForFunction(() =>
+      document.querySelector("[data-testid=connect]")?.textContent?.includes("Waiting for the browser"),
+    );
+    assert.match(await text("[data-testid=sign-in-help]"), /Approve CRM Bridge on Pipedrive's page/);
+    await page.screenshot({ path: join(shots, "add-connection-waiting.png") });
+    // Giving up the wait returns to the form without an error and without a connection.
+    await page.click("[data-testid=cancel-sign-in]");
+    await page.waitForFunction(() =>
+      document.querySelector("[data-testid=connect]")?.textContent?.includes("Sign in with browser"),
+    );
+    assert.equal(await page.locator("[data-testid=add-connection] [data-testid=error-banner]").count(), 0);
+    assert.equal(await page.locator("[data-testid=connection-card]").count(), 4);
+    await page.click("[data-testid=connect]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=connection-card]").length === 5);
+    assert.match(await text(".cards"), /Pipedrive — Acme Sales/);
   });
 
   test("a pull shows a progress bar per object type, then what changed", async () => {

@@ -139,7 +139,8 @@ async fn run(
                     eprintln!(
                         "Opening your browser to sign in. If it does not open, visit:\n  {url}"
                     );
-                    let _ = open::that_detached(&url);
+                    // `$BROWSER` wins where set; a text-mode one may block, so it runs off the runtime.
+                    drop(tokio::task::spawn_blocking(move || webbrowser::open(&url)));
                     Ok(())
                 })
                 .await?;

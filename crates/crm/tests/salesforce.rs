@@ -52,6 +52,9 @@ async fn check_names_the_org_and_the_quota() {
     let account = client(&running).check().await.unwrap();
     assert!(account.account_id.starts_with("00D"), "{account:?}");
     assert!(account.quota.unwrap().contains("left today"));
+    // A JWT login names the org too, from the session it mints.
+    let by_jwt = client_with(&running, jwt(&running)).check().await.unwrap();
+    assert_eq!(by_jwt.account_id, account.account_id);
     let wrong = client_with(&running, Secret::api_key("00Dwrong!nope"));
     let err = wrong.check().await.unwrap_err();
     assert!(matches!(err, CrmError::Unauthorized { .. }), "{err}");

@@ -5,6 +5,7 @@ mod bindings;
 mod connections;
 mod demo;
 mod error;
+mod oauth_apps;
 mod pull;
 mod queues;
 mod records;
@@ -19,11 +20,12 @@ use std::{
 use bridge_store::Store;
 
 pub use bindings::export_bindings;
-pub use bridge_crm::Account;
+pub use bridge_crm::{Account, CrmError};
 pub use bridge_fakecrm::Running as DemoCrms;
 pub use connections::{ConnectRequest, ConnectionCheck, Login, OAuthClient};
 pub use demo::{DEMO_PEOPLE, start_demo_crms};
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
+pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};
 pub use secrets::{Keyring, SecretStore};

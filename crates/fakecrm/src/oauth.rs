@@ -40,6 +40,7 @@ pub struct OAuth {
     refresh: HashMap<String, String>,
     counter: u64,
     salt: u64,
+    access_prefix: String,
 }
 
 /// What the token endpoint hands out.
@@ -102,7 +103,19 @@ impl OAuth {
             refresh: HashMap::new(),
             counter: 0,
             salt,
+            access_prefix: String::new(),
         }
+    }
+
+    /// Access tokens start with this (Salesforce sessions begin with the org id and `!`).
+    pub fn with_access_prefix(mut self, prefix: &str) -> Self {
+        self.access_prefix = prefix.to_owned();
+        self
+    }
+
+    fn access_token(&mut self) -> String {
+        let token = self.token("access");
+        format!("{}{token}", self.access_prefix)
     }
 
     fn token(&mut self, prefix: &str) -> String {
@@ -137,7 +150,7 @@ impl OAuth {
     }
 
     fn issue(&mut self, refresh_token: Option<String>) -> Issued {
-        let access_token = self.token("access");
+        let access_token = self.access_token();
         self.access
             .insert(access_token.clone(), Instant::now() + self.lifetime);
         let refresh_token = refresh_token.unwrap_or_else(|| self.token("refresh"));
@@ -152,7 +165,7 @@ impl OAuth {
 
     /// An access token alone, for grants that never get a refresh token (Salesforce's JWT bearer flow).
     pub fn issue_without_refresh(&mut self) -> String {
-        let access_token = self.token("access");
+        let access_token = self.access_token();
         self.access
             .insert(access_token.clone(), Instant::now() + self.lifetime);
         access_token

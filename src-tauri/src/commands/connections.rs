@@ -22,6 +22,22 @@ pub async fn connect_with_key(
         .await?)
 }
 
+/// Opens the system browser on the CRM's sign-in page and waits for the approval to come back.
+#[tauri::command(async)]
+pub async fn connect_with_browser(
+    state: State<'_>,
+    provider: Provider,
+    base_url: String,
+) -> Answer<Connection> {
+    state.connect_with_browser(provider, base_url).await
+}
+
+/// Gives up the browser sign-in being waited for.
+#[tauri::command(async)]
+pub fn cancel_sign_in(state: State<'_>) {
+    state.cancel_sign_in()
+}
+
 #[tauri::command(async)]
 pub fn disconnect(state: State<'_>, id: ConnectionId) -> Answer<()> {
     Ok(state.engine()?.disconnect(id)?)

@@ -56,6 +56,10 @@ export const api = {
   migrations: () => call<MigrationRow[]>("migrations"),
   connectWithKey: (provider: Provider, baseUrl: string, apiKey: string) =>
     call<Connection>("connect_with_key", { provider, baseUrl, apiKey }),
+  /** Opens the system browser on the CRM's sign-in page; answers once the person has approved. */
+  connectWithBrowser: (provider: Provider, baseUrl: string) =>
+    call<Connection>("connect_with_browser", { provider, baseUrl }),
+  cancelSignIn: () => call<null>("cancel_sign_in"),
   disconnect: (id: ConnectionId) => call<null>("disconnect", { id }),
   checkConnection: (id: ConnectionId) => call<ConnectionCheck>("check_connection", { id }),
   openDemo: () => call<Connection[]>("open_demo"),

@@ -19,6 +19,8 @@ const FIRST = ["Anna", "Ben", "Chloé", "David", "Emma", "Felix", "Grace", "Hugo
 const LAST = ["Smith", "Müller", "García", "Rossi", "Johnson", "Dubois", "Nowak", "Jensen"];
 const COMPANY = ["Acme Inc.", "Globex GmbH", "Initech Ltd", "Umbrella SA", "Hooli LLC"];
 
+let giveUpSignIn = () => {};
+
 const connections: Connection[] = [
   {
     id: 1,
@@ -192,7 +194,7 @@ async function mockPull(id: number, full: boolean) {
 export function installMockIpc() {
   (window as unknown as { __mockCalls: typeof mockCalls }).__mockCalls = mockCalls;
   mockIPC(
-    (cmd, args) => {
+    async (cmd, args) => {
       mockCalls.push({ cmd, args });
       switch (cmd) {
         case "overview":
@@ -249,6 +251,32 @@ export function installMockIpc() {
           connections.push(c);
           return c;
         }
+        case "connect_with_browser": {
+          const a = args as { provider: Connection["provider"]; baseUrl: string };
+          // The person approves in the browser a moment later (or the wait is given up).
+          const approved = await new Promise<boolean>((resolve) => {
+            giveUpSignIn = () => resolve(false);
+            setTimeout(() => resolve(true), 600);
+          });
+          if (!approved) {
+            const err: ErrorPayload = { code: "cancelled", message: "the sign-in was cancelled" };
+            throw err;
+          }
+          const c: Connection = {
+            id: connections.length + 1,
+            provider: a.provider,
+            label: "Pipedrive — Acme Sales",
+            base_url: a.baseUrl,
+            account_id: "7001",
+            secret_ref: "keyring:browser",
+            created_at: "2026-11-30T09:05:00.000Z",
+          };
+          connections.push(c);
+          return c;
+        }
+        case "cancel_sign_in":
+          giveUpSignIn();
+          return null;
         case "check_connection":
           return {
             connection_id: (args as { id: number }).id,

@@ -12,41 +12,87 @@ import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 
-const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string }[] = [
-  { id: "hubspot", label: "HubSpot", baseUrl: "https://api.hubapi.com", key: "Private app access token" },
+const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string; withKey: string }[] = [
+  {
+    id: "hubspot",
+    label: "HubSpot",
+    baseUrl: "https://api.hubapi.com",
+    key: "Private app access token",
+    withKey: "With a private app token",
+  },
   {
     id: "salesforce",
     label: "Salesforce",
     baseUrl: "https://yourcompany.my.salesforce.com",
     key: "Session id",
+    withKey: "With a session id",
   },
-  { id: "close", label: "Close", baseUrl: "https://api.close.com/api/v1", key: "API key" },
-  { id: "pipedrive", label: "Pipedrive", baseUrl: "https://api.pipedrive.com/api/v1", key: "API token" },
+  {
+    id: "close",
+    label: "Close",
+    baseUrl: "https://api.close.com/api/v1",
+    key: "API key",
+    withKey: "With an API key",
+  },
+  {
+    id: "pipedrive",
+    label: "Pipedrive",
+    baseUrl: "https://api.pipedrive.com/api/v1",
+    key: "API token",
+    withKey: "With an API token",
+  },
 ];
 
 type Pulls = Map<ConnectionId, Map<ObjectType, PullProgress>>;
 
-function AddConnection({ onAdded, onCancel }: { onAdded: () => void; onCancel: () => void }) {
+type SignIn = "browser" | "key";
+
+function AddConnection({
+  demoAddresses,
+  onAdded,
+  onCancel,
+}: {
+  /** The address of each demo CRM while the demo workspace runs: browser sign-in can target it. */
+  demoAddresses: Map<Provider, string>;
+  onAdded: () => void;
+  onCancel: () => void;
+}) {
   const [provider, setProvider] = useState<Provider>("hubspot");
   const spec = PROVIDERS.find((p) => p.id === provider)!;
+  const [method, setMethod] = useState<SignIn>("browser");
   const [baseUrl, setBaseUrl] = useState(spec.baseUrl);
   const [apiKey, setApiKey] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  const demoAddress = demoAddresses.get(provider);
+
+  const choose = (next: Provider) => {
+    setProvider(next);
+    setBaseUrl(PROVIDERS.find((p) => p.id === next)!.baseUrl);
+  };
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      await api.connectWithKey(provider, baseUrl, apiKey);
+      if (method === "browser") await api.connectWithBrowser(provider, baseUrl);
+      else await api.connectWithKey(provider, baseUrl, apiKey);
       setApiKey("");
       onAdded();
     } catch (err) {
-      setError(err);
+      // Giving up a browser sign-in is not an error to show.
+      if (!(typeof err === "object" && err !== null && "code" in err && err.code === "cancelled")) {
+        setError(err);
+      }
     } finally {
       setBusy(false);
     }
+  };
+
+  const cancel = () => {
+    if (busy && method === "browser") void api.cancelSignIn();
+    else onCancel();
   };
 
   return (
@@ -55,14 +101,7 @@ function AddConnection({ onAdded, onCancel }: { onAdded: () => void; onCancel: (
       <ErrorBanner error={error} />
       <label>
         CRM
-        <select
-          value={provider}
-          onChange={(e) => {
-            const next = PROVIDERS.find((p) => p.id === e.target.value)!;
-            setProvider(next.id);
-            setBaseUrl(next.baseUrl);
-          }}
-        >
+        <select value={provider} onChange={(e) => choose(e.target.value as Provider)} disabled={busy}>
           {PROVIDERS.map((p) => (
             <option key={p.id} value={p.id}>
               {p.label}
@@ -70,32 +109,91 @@ function AddConnection({ onAdded, onCancel }: { onAdded: () => void; onCancel: (
           ))}
         </select>
       </label>
+      <fieldset className="choice" disabled={busy}>
+        <legend>Sign in</legend>
+        <label>
+          <input
+            type="radio"
+            name="method"
+            checked={method === "browser"}
+            onChange={() => setMethod("browser")}
+            data-testid="method-browser"
+          />
+          With your browser
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="method"
+            checked={method === "key"}
+            onChange={() => setMethod("key")}
+            data-testid="method-key"
+          />
+          {spec.withKey}
+        </label>
+      </fieldset>
+      {demoAddress ? (
+        <label>
+          Account
+          <select
+            value={baseUrl === demoAddress ? "demo" : "live"}
+            onChange={(e) => setBaseUrl(e.target.value === "demo" ? demoAddress : spec.baseUrl)}
+            disabled={busy}
+            data-testid="target"
+          >
+            <option value="live">Your {spec.label} account</option>
+            <option value="demo">Demo {spec.label} (emulated on this computer)</option>
+          </select>
+        </label>
+      ) : null}
       <label>
         API address
-        <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} className="mono" required />
-      </label>
-      <label>
-        {spec.key}
         <input
-          type="password"
-          value={apiKey}
-          onChange={(e) => setApiKey(e.target.value)}
-          autoComplete="off"
+          value={baseUrl}
+          onChange={(e) => setBaseUrl(e.target.value)}
+          className="mono"
           required
-          data-testid="api-key"
+          disabled={busy}
         />
       </label>
-      <p className="muted small">
-        CRM Bridge checks the key with {spec.label} and keeps it in your system keyring, never in the
-        workspace file. To sign in with the browser instead, use{" "}
-        <code>crm-bridge connect {provider} --oauth</code>.
+      {method === "key" ? (
+        <label>
+          {spec.key}
+          <input
+            type="password"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            autoComplete="off"
+            required
+            data-testid="api-key"
+          />
+        </label>
+      ) : null}
+      <p className="muted small" data-testid="sign-in-help">
+        {method === "browser"
+          ? busy
+            ? `Approve CRM Bridge on ${spec.label}'s page in your browser, then come back here. This waits up to five minutes.`
+            : `Your browser opens ${spec.label}'s sign-in page. Approve access there and CRM Bridge finishes by itself.`
+          : `CRM Bridge checks the key with ${spec.label}.`}{" "}
+        The sign-in is kept in your system keyring, never in the workspace file.
       </p>
       <div className="actions">
-        <button className="primary" type="submit" disabled={busy}>
-          {busy ? "Checking…" : "Connect"}
+        <button className="primary" type="submit" disabled={busy} data-testid="connect">
+          {busy
+            ? method === "browser"
+              ? "Waiting for the browser…"
+              : "Checking…"
+            : method === "browser"
+              ? "Sign in with browser"
+              : "Connect"}
         </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
+        <button
+          type="button"
+          onClick={cancel}
+          disabled={busy && method !== "browser"}
+          data-testid="cancel-sign-in"
+        >
+          {busy && method === "browser" ? "Stop waiting" : "Cancel"}
         </button>
       </div>
     </form>
@@ -205,6 +303,13 @@ export function ConnectionsScreen({
       <ErrorBanner error={error ?? actionError} />
       {adding ? (
         <AddConnection
+          demoAddresses={
+            new Map(
+              connections
+                .filter(({ connection }) => connection.label.startsWith("Demo "))
+                .map(({ connection }) => [connection.provider, connection.base_url] as const),
+            )
+          }
           onAdded={() => {
             setAdding(false);
             reload();

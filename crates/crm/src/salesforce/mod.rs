@@ -8,7 +8,10 @@ mod convert;
 mod wire;
 mod write;
 
-use std::{sync::Mutex, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use bridge_model::{Fields, ObjectType, Provider};
@@ -32,11 +35,13 @@ const QUOTA_RESERVE: u64 = 0;
 pub struct Salesforce {
     instance: String,
     http: Http,
+    /// The dialect's JWT session, read for the org id it starts with.
+    session: Arc<Mutex<Option<String>>>,
 }
 
 struct SalesforceDialect {
     /// The session minted from a JWT bearer login (the secret itself stays the key).
-    session: Mutex<Option<String>>,
+    session: Arc<Mutex<Option<String>>>,
 }
 
 /// `Sforce-Limit-Info: api-usage=18/15000` -> (used, max)
@@ -183,12 +188,12 @@ struct Cursor {
 
 impl Salesforce {
     pub fn new(instance: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        let session = Arc::new(Mutex::new(None));
         Salesforce {
             instance,
+            session: session.clone(),
             http: Http::new(
-                Box::new(SalesforceDialect {
-                    session: Mutex::new(None),
-                }),
+                Box::new(SalesforceDialect { session }),
                 secret,
                 on_refresh,
                 Pacer::new(None, Duration::from_secs(1)),
@@ -263,7 +268,13 @@ impl Crm for Salesforce {
                 .access_token
                 .split_once('!')
                 .map(|(org, _)| org.to_owned()),
-            Secret::JwtBearer { .. } => None,
+            Secret::JwtBearer { .. } => self
+                .session
+                .lock()
+                .expect("session lock")
+                .as_deref()
+                .and_then(|s| s.split_once('!'))
+                .map(|(org, _)| org.to_owned()),
         };
         let d = limits.daily_api_requests;
         Ok(Account {

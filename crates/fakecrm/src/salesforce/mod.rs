@@ -68,7 +68,8 @@ impl Salesforce {
                 token_lifetime,
                 false,
                 crate::seed::mix(&[seed.seed, 43]),
-            ),
+            )
+            .with_access_prefix("00D5e000000FAKE!"),
             username: "integration@crmbridge-demo.example".into(),
             tables,
             daily_max,

@@ -1,0 +1,197 @@
+//! Which OAuth app "Sign in with browser" uses: each CRM's production sign-in pages with the client id
+//! registered for CRM Bridge (given at run time, never compiled in), or, for the demo workspace, the
+//! emulated CRM's own app.
+
+use bridge_fakecrm::Running;
+use bridge_model::Provider;
+
+use crate::{Error, OAuthClient, Result};
+
+struct Production {
+    authorize_url: &'static str,
+    token_url: &'static str,
+    scopes: &'static [&'static str],
+}
+
+fn production(provider: Provider) -> Production {
+    match provider {
+        Provider::Hubspot => Production {
+            authorize_url: "https://app.hubspot.com/oauth/authorize",
+            token_url: "https://api.hubapi.com/oauth/v1/token",
+            scopes: &[
+                "oauth",
+                "crm.objects.contacts.read",
+                "crm.objects.contacts.write",
+                "crm.objects.companies.read",
+                "crm.objects.companies.write",
+                "crm.objects.deals.read",
+                "crm.objects.deals.write",
+                "crm.objects.owners.read",
+                "crm.schemas.contacts.read",
+            ],
+        },
+        Provider::Salesforce => Production {
+            authorize_url: "https://login.salesforce.com/services/oauth2/authorize",
+            token_url: "https://login.salesforce.com/services/oauth2/token",
+            scopes: &["api", "refresh_token"],
+        },
+        Provider::Close => Production {
+            authorize_url: "https://app.close.com/oauth2/authorize/",
+            token_url: "https://api.close.com/oauth2/token/",
+            scopes: &["all.full_access", "offline_access"],
+        },
+        Provider::Pipedrive => Production {
+            authorize_url: "https://oauth.pipedrive.com/oauth/authorize",
+            token_url: "https://oauth.pipedrive.com/oauth/token",
+            // Pipedrive grants the scopes chosen when the app was registered.
+            scopes: &[],
+        },
+    }
+}
+
+/// `CRM_BRIDGE_HUBSPOT_CLIENT_ID`, `..._CLIENT_SECRET`, and so on for each CRM.
+fn env_name(provider: Provider, what: &str) -> String {
+    format!(
+        "CRM_BRIDGE_{}_{what}",
+        provider.as_str().to_ascii_uppercase()
+    )
+}
+
+/// The app to sign in to `base_url` with: the demo CRM's when `base_url` is one of the running demo's,
+/// else the CRM's production app, whose client id must be configured.
+pub fn oauth_app(
+    provider: Provider,
+    base_url: &str,
+    demo: Option<&Running>,
+) -> Result<OAuthClient> {
+    if let Some(app) = demo.and_then(|d| demo_app(d, provider, base_url)) {
+        return Ok(app);
+    }
+    let (id_var, secret_var) = (
+        env_name(provider, "CLIENT_ID"),
+        env_name(provider, "CLIENT_SECRET"),
+    );
+    let client_id = std::env::var(&id_var)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| Error::InvalidInput {
+            field: "login",
+            message: format!(
+                "this copy of CRM Bridge has no {crm} app registered for browser sign-in: connect \
+                 with an API key instead, or set {id_var} (and {secret_var}) to your own {crm} app's",
+                crm = provider.label()
+            ),
+        })?;
+    let p = production(provider);
+    Ok(OAuthClient {
+        authorize_url: p.authorize_url.into(),
+        token_url: p.token_url.into(),
+        client_id,
+        client_secret: std::env::var(&secret_var).ok().filter(|v| !v.is_empty()),
+        scopes: p.scopes.iter().map(|s| (*s).to_owned()).collect(),
+    })
+}
+
+fn demo_app(demo: &Running, provider: Provider, base_url: &str) -> Option<OAuthClient> {
+    let d = &demo.description;
+    let (base, authorize_url, token_url, client_id, client_secret) = match provider {
+        Provider::Hubspot => (
+            &d.hubspot.base_url,
+            &d.hubspot.authorize_url,
+            &d.hubspot.token_url,
+            &d.hubspot.client_id,
+            &d.hubspot.client_secret,
+        ),
+        Provider::Salesforce => (
+            &d.salesforce.base_url,
+            &d.salesforce.authorize_url,
+            &d.salesforce.token_url,
+            &d.salesforce.client_id,
+            &d.salesforce.client_secret,
+        ),
+        Provider::Close => (
+            &d.close.base_url,
+            &d.close.authorize_url,
+            &d.close.token_url,
+            &d.close.client_id,
+            &d.close.client_secret,
+        ),
+        Provider::Pipedrive => (
+            &d.pipedrive.base_url,
+            &d.pipedrive.authorize_url,
+            &d.pipedrive.token_url,
+            &d.pipedrive.client_id,
+            &d.pipedrive.client_secret,
+        ),
+    };
+    let same_host = |a: &str, b: &str| {
+        let host = |u: &str| url_host(u);
+        host(a).is_some() && host(a) == host(b)
+    };
+    let instance = (provider == Provider::Salesforce).then_some(&d.salesforce.instance_url);
+    let matches =
+        same_host(base, base_url) || instance.is_some_and(|i| same_host(i.as_str(), base_url));
+    matches.then(|| OAuthClient {
+        authorize_url: authorize_url.clone(),
+        token_url: token_url.clone(),
+        client_id: client_id.clone(),
+        client_secret: Some(client_secret.clone()),
+        scopes: production(provider)
+            .scopes
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    })
+}
+
+/// `host:port` of an address (the demo CRMs share a host and differ by path, so the path counts too).
+fn url_host(u: &str) -> Option<String> {
+    let url = url::Url::parse(u).ok()?;
+    let first = url
+        .path_segments()
+        .and_then(|mut s| s.next())
+        .unwrap_or_default()
+        .to_owned();
+    Some(format!(
+        "{}:{}/{first}",
+        url.host_str()?,
+        url.port_or_known_default()?
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_registered_app_the_error_says_what_to_do() {
+        let e = oauth_app(Provider::Close, "https://api.close.com/api/v1", None).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("connect with an API key"), "{text}");
+        assert!(text.contains("CRM_BRIDGE_CLOSE_CLIENT_ID"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn the_demo_crms_sign_in_with_their_own_app() {
+        let demo = bridge_fakecrm::start(bridge_fakecrm::Config {
+            records: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let d = &demo.description;
+        let app = oauth_app(Provider::Pipedrive, &d.pipedrive.base_url, Some(&demo)).unwrap();
+        assert_eq!(app.client_id, d.pipedrive.client_id);
+        assert_eq!(app.token_url, d.pipedrive.token_url);
+        // Salesforce is reached at its login host or its instance.
+        let sf = oauth_app(
+            Provider::Salesforce,
+            &d.salesforce.instance_url,
+            Some(&demo),
+        )
+        .unwrap();
+        assert_eq!(sf.authorize_url, d.salesforce.authorize_url);
+        // Another CRM's demo address is not this CRM's demo.
+        assert!(oauth_app(Provider::Hubspot, &d.close.base_url, Some(&demo)).is_err());
+    }
+}
