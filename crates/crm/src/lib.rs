@@ -1,6 +1,7 @@
 //! The `Crm` trait and one client per provider. Wire types stay private to each provider module; each
 //! module's `convert.rs` is the only bridge to the canonical model.
 
+mod custom;
 mod error;
 pub mod http;
 pub mod oauth;

@@ -291,3 +291,17 @@ async fn a_create_is_never_sent_twice() {
     common::assert_creates_at_most_once(&client(&running), &running.description.admin_url, "close")
         .await;
 }
+
+#[tokio::test]
+async fn custom_fields_are_pulled_under_custom_by_their_id() {
+    let running = start(relaxed(30)).await.unwrap();
+    let leads = pull_all(&client(&running), ObjectType::Company, None)
+        .await
+        .unwrap();
+    let custom = leads[0].fields["custom"]
+        .as_object()
+        .expect("custom fields");
+    let (key, value) = custom.iter().next().unwrap();
+    assert!(key.starts_with("cf_"), "{key}");
+    assert!(value.is_string());
+}

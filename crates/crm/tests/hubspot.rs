@@ -380,6 +380,11 @@ async fn a_deal_created_with_its_company_is_associated_with_it() {
         Some(company.remote_id.as_str()),
         "{answer}"
     );
+    // ... and a pull reads the link back as the deal's company.
+    let pulled = common::pulled(&crm, ObjectType::Deal, &deal.remote_id)
+        .await
+        .unwrap();
+    assert_eq!(pulled.fields["company_id"], company.remote_id.as_str());
     // A link is set on create only; changing it later is refused by name, not dropped.
     let refused = crm
         .update(
@@ -429,4 +434,68 @@ async fn a_create_is_never_sent_twice() {
         "hubspot",
     )
     .await;
+}
+
+#[tokio::test]
+async fn custom_properties_are_written_and_pulled_under_custom() {
+    let running = start(relaxed(10)).await.unwrap();
+    let crm = client(&running);
+    let made = crm
+        .create(
+            ObjectType::Company,
+            &[common::fields(
+                serde_json::json!({"name": "Vandelay Industries",
+                "custom": {"lead_source_detail": "trade_show"}}),
+            )],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    let full = common::pulled(&crm, ObjectType::Company, &made.remote_id)
+        .await
+        .unwrap();
+    assert_eq!(full.fields["custom"]["lead_source_detail"], "trade_show");
+    let since = full.modified_at.unwrap();
+    let changed = pull_all(&crm, ObjectType::Company, Some(since))
+        .await
+        .unwrap();
+    let found = changed
+        .iter()
+        .find(|r| r.remote_id == made.remote_id)
+        .unwrap();
+    assert_eq!(
+        found.fields["custom"]["lead_source_detail"], "trade_show",
+        "search reads it too"
+    );
+}
+
+#[tokio::test]
+async fn deals_and_notes_carry_their_links_full_and_incremental() {
+    let running = start(relaxed(40)).await.unwrap();
+    let crm = client(&running);
+    let companies = ids(&pull_all(&crm, ObjectType::Company, None).await.unwrap());
+    let people = ids(&pull_all(&crm, ObjectType::Person, None).await.unwrap());
+    for since in [None, Some(chrono::DateTime::UNIX_EPOCH)] {
+        let deals = pull_all(&crm, ObjectType::Deal, since).await.unwrap();
+        assert!(!deals.is_empty());
+        for deal in &deals {
+            let company = deal.fields["company_id"]
+                .as_str()
+                .expect("every seeded deal has a company");
+            assert!(companies.contains(company), "{company}");
+            if let Some(person) = deal.fields.get("person_id").and_then(|v| v.as_str()) {
+                assert!(people.contains(person), "{person}");
+            }
+        }
+        let notes = pull_all(&crm, ObjectType::Activity, since).await.unwrap();
+        let linked = notes
+            .iter()
+            .filter(|n| n.fields.contains_key("person_id"))
+            .count();
+        assert!(
+            linked * 2 > notes.len(),
+            "most notes are about a person: {linked} of {}",
+            notes.len()
+        );
+    }
 }

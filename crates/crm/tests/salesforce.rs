@@ -313,3 +313,20 @@ async fn a_create_is_never_sent_twice() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn custom_fields_are_pulled_under_custom() {
+    let running = start(config(30)).await.unwrap();
+    let accounts = pull_all(&client(&running), ObjectType::Company, None)
+        .await
+        .unwrap();
+    let with_custom = accounts
+        .iter()
+        .filter(|a| a.fields["custom"]["Lead_Source_Detail__c"].is_string())
+        .count();
+    assert_eq!(
+        with_custom,
+        accounts.len(),
+        "every account has its custom picklist"
+    );
+}

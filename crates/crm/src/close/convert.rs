@@ -126,6 +126,16 @@ pub fn pulled(
         ObjectType::Lead => {}
     }
     put("created_at", text(&raw, "date_created"));
+    // Custom fields arrive as `custom.cf_…` keys; they are kept by their `cf_…` id.
+    let custom: Vec<String> = raw
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, _)| k.strip_prefix("custom.").map(str::to_owned))
+        .collect();
+    crate::custom::gather(&mut fields, &custom, |k| {
+        raw.get(format!("custom.{k}")).cloned()
+    });
     Pulled {
         object_type,
         remote_id: id,

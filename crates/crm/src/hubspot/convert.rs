@@ -76,13 +76,19 @@ pub fn properties(object_type: ObjectType) -> &'static [(&'static str, &'static 
     }
 }
 
-pub fn pulled(object_type: ObjectType, object: wire::Object, raw: Value) -> Pulled {
+pub fn pulled(
+    object_type: ObjectType,
+    object: wire::Object,
+    raw: Value,
+    custom: &[String],
+) -> Pulled {
     let mut fields = Fields::new();
     for (property, canonical) in properties(object_type) {
         if let Some(v) = object.properties.get(*property).filter(|v| !v.is_null()) {
             fields.insert((*canonical).to_owned(), v.clone());
         }
     }
+    crate::custom::gather(&mut fields, custom, |k| object.properties.get(k).cloned());
     if object_type == ObjectType::Activity {
         fields.insert("kind".into(), json!("note"));
     }

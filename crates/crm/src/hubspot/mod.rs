@@ -3,10 +3,11 @@
 //! bites), archived lists as the delete feed, properties, pipelines and owners.
 
 mod convert;
+mod links;
 mod wire;
 mod write;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use bridge_model::{Fields, ObjectType, Provider};
@@ -30,6 +31,7 @@ pub struct Hubspot {
     http: Http,
     /// Search has its own per-second limit (4/s) beside the 10-second window.
     search_pacer: Pacer,
+    custom: crate::custom::CustomFields,
 }
 
 struct HubspotDialect;
@@ -84,6 +86,7 @@ impl Hubspot {
                 Pacer::new(Some(190), Duration::from_secs(10)),
             ),
             search_pacer: Pacer::new(Some(4), Duration::from_secs(1)),
+            custom: Default::default(),
         }
     }
 
@@ -92,11 +95,29 @@ impl Hubspot {
             .ok_or_else(|| CrmError::Unsupported(format!("HubSpot has no {object_type} object")))
     }
 
+    /// The standard properties read for a type, then its custom ones.
+    async fn property_names(
+        &self,
+        object_type: ObjectType,
+    ) -> Result<(Vec<String>, Arc<Vec<String>>)> {
+        let custom = self
+            .custom
+            .keys(object_type, || Crm::fields(self, object_type))
+            .await?;
+        let mut names: Vec<String> = convert::properties(object_type)
+            .iter()
+            .map(|p| p.0.to_owned())
+            .collect();
+        names.extend(custom.iter().cloned());
+        Ok((names, custom))
+    }
+
     fn page(
         &self,
         object_type: ObjectType,
         body: Value,
         request: &str,
+        custom: &[String],
     ) -> Result<Vec<crate::Pulled>> {
         let results = match body.get("results") {
             Some(Value::Array(a)) => a.clone(),
@@ -112,17 +133,14 @@ impl Hubspot {
             .into_iter()
             .map(|raw| {
                 let object: wire::Object = decode(PROVIDER, request, raw.clone())?;
-                Ok(convert::pulled(object_type, object, raw))
+                Ok(convert::pulled(object_type, object, raw, custom))
             })
             .collect()
     }
 
     async fn list_page(&self, object_type: ObjectType, after: Option<&str>) -> Result<Page> {
         let object = Self::object(object_type)?;
-        let properties: Vec<&str> = convert::properties(object_type)
-            .iter()
-            .map(|p| p.0)
-            .collect();
+        let (properties, custom) = self.property_names(object_type).await?;
         let mut call = Call::get(format!("{}/crm/v3/objects/{object}", self.base))
             .query("limit", LIST_LIMIT)
             .query("properties", properties.join(","));
@@ -131,7 +149,13 @@ impl Hubspot {
         }
         let body = self.http.send(&call).await?.body;
         let next = body["paging"]["next"]["after"].as_str().map(str::to_owned);
-        let records = self.page(object_type, body, &format!("GET /crm/v3/objects/{object}"))?;
+        let mut records = self.page(
+            object_type,
+            body,
+            &format!("GET /crm/v3/objects/{object}"),
+            &custom,
+        )?;
+        self.read_links(object_type, &mut records).await?;
         Ok(Page {
             records,
             next: next.map(|after| json!({ "after": after }).to_string()),
@@ -141,10 +165,7 @@ impl Hubspot {
     async fn search_page(&self, object_type: ObjectType, cursor: TimeCursor) -> Result<Page> {
         let object = Self::object(object_type)?;
         let modified = convert::modified_property(object_type);
-        let properties: Vec<&str> = convert::properties(object_type)
-            .iter()
-            .map(|p| p.0)
-            .collect();
+        let (properties, custom) = self.property_names(object_type).await?;
         let filters: Vec<Value> = cursor
             .since
             .iter()
@@ -167,11 +188,13 @@ impl Hubspot {
         );
         let answer = self.http.send(&call).await?.body;
         let more = answer["paging"]["next"]["after"].is_string();
-        let records = self.page(
+        let mut records = self.page(
             object_type,
             answer,
             &format!("POST /crm/v3/objects/{object}/search"),
+            &custom,
         )?;
+        self.read_links(object_type, &mut records).await?;
         let times: Vec<_> = records.iter().map(|r| r.modified_at).collect();
         let next = more.then(|| cursor.after(&times).encode());
         Ok(Page { records, next })

@@ -138,3 +138,29 @@ pub struct BatchError {
 pub struct MergeAnswer {
     pub id: String,
 }
+
+/// `POST /crm/v4/associations/{from}/{to}/batch/read`.
+#[derive(Debug, Deserialize)]
+pub struct AssociationBatch {
+    #[serde(default)]
+    pub results: Vec<AssociationResult>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssociationResult {
+    pub from: AssociationFrom,
+    #[serde(default)]
+    pub to: Vec<AssociationTo>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssociationFrom {
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssociationTo {
+    /// A string in the v4 answers, a number in some older ones.
+    pub to_object_id: Value,
+}

@@ -85,7 +85,13 @@ pub fn soql_fields(object_type: ObjectType) -> String {
     names.join(", ")
 }
 
-pub fn pulled(object_type: ObjectType, id: String, modstamp: Option<&str>, raw: Value) -> Pulled {
+pub fn pulled(
+    object_type: ObjectType,
+    id: String,
+    modstamp: Option<&str>,
+    raw: Value,
+    custom: &[String],
+) -> Pulled {
     let mut out = Fields::new();
     for (name, canonical) in fields(object_type) {
         if let Some(v) = raw.get(*name).filter(|v| !v.is_null()) {
@@ -109,6 +115,7 @@ pub fn pulled(object_type: ObjectType, id: String, modstamp: Option<&str>, raw: 
     if object_type == ObjectType::Activity {
         out.insert("kind".into(), json!("task"));
     }
+    crate::custom::gather(&mut out, custom, |k| raw.get(k).cloned());
     Pulled {
         object_type,
         remote_id: id,

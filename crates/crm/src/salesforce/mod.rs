@@ -37,6 +37,7 @@ pub struct Salesforce {
     http: Http,
     /// The dialect's JWT session, read for the org id it starts with.
     session: Arc<Mutex<Option<String>>>,
+    custom: crate::custom::CustomFields,
 }
 
 struct SalesforceDialect {
@@ -192,6 +193,7 @@ impl Salesforce {
         Salesforce {
             instance,
             session: session.clone(),
+            custom: Default::default(),
             http: Http::new(
                 Box::new(SalesforceDialect { session }),
                 secret,
@@ -293,6 +295,10 @@ impl Crm for Salesforce {
 
     async fn pull(&self, request: &PullRequest) -> Result<Page> {
         let object_type = request.object_type;
+        let custom = self
+            .custom
+            .keys(object_type, || Crm::fields(self, object_type))
+            .await?;
         let call = match &request.cursor {
             Some(text) => {
                 let cursor: Cursor = serde_json::from_str(text).map_err(|_| {
@@ -310,9 +316,13 @@ impl Crm for Salesforce {
                         )
                     })
                     .unwrap_or_default();
+                let mut fields = convert::soql_fields(object_type);
+                for key in custom.iter() {
+                    fields.push_str(", ");
+                    fields.push_str(key);
+                }
                 let soql = format!(
-                    "SELECT {} FROM {}{filter} ORDER BY SystemModstamp, Id",
-                    convert::soql_fields(object_type),
+                    "SELECT {fields} FROM {}{filter} ORDER BY SystemModstamp, Id",
                     convert::sobject(object_type)
                 );
                 Call::get(self.url("query")).query("q", soql)
@@ -329,6 +339,7 @@ impl Crm for Salesforce {
                     r.id,
                     r.system_modstamp.as_deref(),
                     raw,
+                    &custom,
                 ))
             })
             .collect::<Result<Vec<_>>>()?;

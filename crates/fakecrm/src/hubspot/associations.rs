@@ -55,6 +55,24 @@ pub async fn list(
             format!("Object not found. id: {id}"),
         );
     };
+    let targets = targets(&mut hs, from, n, &props, to_kind);
+    let type_id = type_id(from, to_kind);
+    let results: Vec<Value> = targets
+        .into_iter()
+        .map(|t| json!({"toObjectId": t, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": null}]}))
+        .collect();
+    Json(json!({"results": results})).into_response()
+}
+
+/// The ids `from` record `n` is associated with among `to_kind`: lists kept on the record (deals,
+/// notes), a contact's primary company, and the deals and notes that point back at it.
+fn targets(
+    hs: &mut super::Hubspot,
+    from: Kind,
+    n: u64,
+    props: &crate::table::Props,
+    to_kind: Kind,
+) -> Vec<String> {
     let mut targets: Vec<String> = Vec::new();
     // Forward: lists kept on this record (deals, notes) or the contact's primary company.
     if let Some(list) = association_key(to_kind)
@@ -89,10 +107,59 @@ pub async fn list(
     }
     targets.sort_by_key(|t| t.parse::<u64>().unwrap_or(u64::MAX));
     targets.dedup();
+    targets
+}
+
+/// `POST /crm/v4/associations/{from}/{to}/batch/read` `{"inputs": [{"id"}]}`: the associations of
+/// many records at once; ids that do not exist are left out.
+pub async fn batch_read(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, to)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let (Some(from), Some(to_kind)) = (kind_of(&object), kind_of(&to)) else {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            format!("Unable to infer object type from: {object} or {to}"),
+        );
+    };
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(inputs) = request["inputs"].as_array() else {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Invalid input JSON: `inputs` must be an array",
+        );
+    };
+    if inputs.len() > 1000 {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Batch input size exceeds the limit of 1000 inputs",
+        );
+    }
     let type_id = type_id(from, to_kind);
-    let results: Vec<Value> = targets
-        .into_iter()
-        .map(|t| json!({"toObjectId": t, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": null}]}))
-        .collect();
-    Json(json!({"results": results})).into_response()
+    let mut results = Vec::new();
+    for input in inputs {
+        let id = input["id"]
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| input["id"].as_u64().map(|n| n.to_string()));
+        let Some((n, props)) = id
+            .and_then(|id| id.parse::<u64>().ok())
+            .and_then(|n| hs.table(from).get(n).map(|p| (n, p)))
+        else {
+            continue;
+        };
+        let to: Vec<Value> = targets(&mut hs, from, n, &props, to_kind)
+            .into_iter()
+            .map(|t| json!({"toObjectId": t, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": null}]}))
+            .collect();
+        results.push(json!({"from": {"id": n.to_string()}, "to": to}));
+    }
+    let now = crate::hubspot::render::iso(crate::now_ms());
+    Json(json!({"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}))
+        .into_response()
 }

@@ -199,6 +199,10 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             post(batch::batch),
         )
         .route(
+            "/crm/v4/associations/{object}/{to}/batch/read",
+            post(associations::batch_read),
+        )
+        .route(
             "/crm/v4/objects/{object}/{id}/associations/{to}",
             get(associations::list),
         )

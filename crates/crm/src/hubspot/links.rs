@@ -1,0 +1,75 @@
+//! Links kept as associations (a deal's company and person, a note's company, person and deal): read
+//! for a whole page at once with the v4 batch endpoint, since search answers carry no associations.
+
+use std::collections::HashMap;
+
+use bridge_model::ObjectType;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{Hubspot, PROVIDER, wire};
+use crate::{Pulled, Result, http::Call, http::decode};
+
+/// (HubSpot object, canonical field) of each link a type's records carry as associations.
+fn links(object_type: ObjectType) -> &'static [(&'static str, &'static str)] {
+    match object_type {
+        ObjectType::Deal => &[("companies", "company_id"), ("contacts", "person_id")],
+        ObjectType::Activity => &[
+            ("companies", "company_id"),
+            ("contacts", "person_id"),
+            ("deals", "deal_id"),
+        ],
+        _ => &[],
+    }
+}
+
+impl Hubspot {
+    /// Sets each record's link fields to the first record it is associated with.
+    pub(super) async fn read_links(
+        &self,
+        object_type: ObjectType,
+        records: &mut [Pulled],
+    ) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let from = Self::object(object_type)?;
+        let inputs: Vec<Value> = records
+            .iter()
+            .map(|r| json!({ "id": r.remote_id }))
+            .collect();
+        for (to, canonical) in links(object_type) {
+            let call = Call::new(
+                Method::POST,
+                format!("{}/crm/v4/associations/{from}/{to}/batch/read", self.base),
+                Some(json!({ "inputs": inputs })),
+            );
+            let body = self.http.send(&call).await?.body;
+            let batch: wire::AssociationBatch = decode(
+                PROVIDER,
+                &format!("POST /crm/v4/associations/{from}/{to}/batch/read"),
+                body,
+            )?;
+            let first: HashMap<String, String> = batch
+                .results
+                .into_iter()
+                .filter_map(|r| {
+                    let to = r.to.into_iter().next()?.to_object_id;
+                    let id = match to {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    Some((r.from.id, id))
+                })
+                .collect();
+            for record in records.iter_mut() {
+                if let Some(id) = first.get(&record.remote_id) {
+                    record
+                        .fields
+                        .insert((*canonical).to_owned(), Value::String(id.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
