@@ -59,6 +59,47 @@ enum Command {
         #[arg(long, default_value_t = bridge_engine::DEMO_PEOPLE)]
         records: u32,
     },
+    /// Finds duplicate people and companies in the workspace, within and across CRMs.
+    Dedupe {
+        /// Only these connections (default: all).
+        #[arg(long = "connection")]
+        connections: Vec<i64>,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Duplicates in a CSV file: writes every pair of rows judged one entity (and each row's group).
+    DedupeCsv(DedupeCsvArgs),
+}
+
+#[derive(clap::Args)]
+struct DedupeCsvArgs {
+    #[arg(long)]
+    input: PathBuf,
+    /// The column that names each row in the output.
+    #[arg(long)]
+    id_column: String,
+    /// What a column holds, as COL=KIND (name, given_name, surname, email, phone, company, domain,
+    /// address, street_number, city, postcode, state, country, date, id, text, ignore); columns not
+    /// given are guessed from their names.
+    #[arg(long = "field", value_parser = parse_field)]
+    fields: Vec<(String, bridge_engine::FieldKind)>,
+    /// PAIRS.csv: `id_l,id_r,score` for every pair judged one entity.
+    #[arg(long)]
+    out: PathBuf,
+    /// CLUSTERS.csv: `id,cluster_id` for every row.
+    #[arg(long)]
+    clusters: Option<PathBuf>,
+    /// Where phone numbers without a country code are (ISO 3166 code).
+    #[arg(long, default_value = "US")]
+    region: String,
+}
+
+fn parse_field(text: &str) -> Result<(String, bridge_engine::FieldKind), String> {
+    let (column, kind) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("`{text}` is not COL=KIND"))?;
+    Ok((column.trim().to_owned(), kind.trim().parse()?))
 }
 
 #[derive(clap::Args)]
@@ -119,8 +160,27 @@ async fn run(
     keyring_service: String,
     command: Command,
 ) -> bridge_engine::Result<()> {
+    if let Command::DedupeCsv(args) = command {
+        return dedupe_csv(args);
+    }
     let engine = Engine::open_with_secrets(db, Arc::new(Keyring::new(keyring_service)))?;
     match command {
+        Command::DedupeCsv(_) => unreachable!("handled without a workspace"),
+        Command::Dedupe { connections, json } => {
+            let ids: Vec<ConnectionId> = connections.into_iter().map(ConnectionId).collect();
+            let summary = engine.find_duplicates(&ids)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary).expect("a summary serialises")
+                );
+            } else {
+                println!(
+                    "{} records compared ({} candidate pairs): {} duplicate groups, {} new for review",
+                    summary.records, summary.compared, summary.groups, summary.new_groups
+                );
+            }
+        }
         Command::Status { json } => {
             let status = engine.status()?;
             if json {
@@ -205,6 +265,34 @@ async fn run(
             crms.stop().await;
         }
     }
+    Ok(())
+}
+
+fn dedupe_csv(args: DedupeCsvArgs) -> bridge_engine::Result<()> {
+    let started = std::time::Instant::now();
+    let report = bridge_engine::dedupe_csv(&bridge_engine::CsvDedupe {
+        input: args.input,
+        id_column: args.id_column,
+        fields: args.fields,
+        out: args.out.clone(),
+        clusters: args.clusters,
+        region: args.region,
+    })?;
+    let kinds: Vec<String> = report
+        .columns
+        .iter()
+        .map(|(name, kind)| format!("{name}={kind}"))
+        .collect();
+    eprintln!("Columns read as: {}", kinds.join(", "));
+    eprintln!(
+        "{} records, {} pairs compared: {} groups, {} pairs judged one entity -> {} ({:.1} s)",
+        report.records,
+        report.compared,
+        report.groups,
+        report.pairs,
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 
 mod bindings;
 mod connections;
+mod dedupe_csv;
 mod demo;
+mod duplicates;
 mod error;
 mod oauth_apps;
 mod pull;
@@ -21,9 +23,12 @@ use bridge_store::Store;
 
 pub use bindings::export_bindings;
 pub use bridge_crm::{Account, CrmError};
+pub use bridge_dedupe::FieldKind;
 pub use bridge_fakecrm::Running as DemoCrms;
 pub use connections::{ConnectRequest, ConnectionCheck, Login, OAuthClient};
+pub use dedupe_csv::{CsvDedupe, CsvDedupeReport, dedupe_csv};
 pub use demo::{DEMO_PEOPLE, start_demo_crms};
+pub use duplicates::DedupeSummary;
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};

@@ -15,6 +15,8 @@ pub struct DuplicateGroupRow {
     pub size: i64,
     /// Display names of the members, in id order.
     pub names: Vec<String>,
+    /// The CRM of each member, in the same order (a group across CRMs shows several).
+    pub providers: Vec<Provider>,
     pub created_at: DateTime<Utc>,
 }
 

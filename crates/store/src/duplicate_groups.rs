@@ -20,8 +20,9 @@ pub fn list_open(
 ) -> Result<Vec<DuplicateGroupRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT g.id, g.object_type, g.score, g.created_at,
-                (SELECT json_group_array(r.display_name) FROM
-                   (SELECT r.display_name FROM duplicate_members m JOIN records r ON r.id = m.record_id
+                (SELECT json_group_array(json_array(r.display_name, r.provider)) FROM
+                   (SELECT r.display_name, c.provider FROM duplicate_members m
+                      JOIN records r ON r.id = m.record_id JOIN connections c ON c.id = r.connection_id
                     WHERE m.group_id = g.id ORDER BY r.id) r)
          FROM duplicate_groups g WHERE g.status = 'open'
          ORDER BY g.score DESC, g.id LIMIT ?1 OFFSET ?2",
@@ -35,8 +36,16 @@ pub fn list_open(
             what: format!("duplicate group {id}"),
             detail,
         };
-        let names: Vec<String> =
+        let members: Vec<(String, String)> =
             serde_json::from_str(&names).map_err(|e| corrupt(e.to_string()))?;
+        let providers = members
+            .iter()
+            .map(|(_, p)| {
+                p.parse::<bridge_model::Provider>()
+                    .map_err(|e| corrupt(e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let names: Vec<String> = members.into_iter().map(|(n, _)| n).collect();
         Ok(DuplicateGroupRow {
             id,
             object_type: object_type
@@ -45,8 +54,75 @@ pub fn list_open(
             score,
             size: names.len() as i64,
             names,
+            providers,
             created_at: time::from_sql("duplicate_groups.created_at", &created_at)?,
         })
+    })
+    .collect()
+}
+
+/// A group found by duplicate detection, to keep for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewGroup {
+    pub object_type: ObjectType,
+    pub score: f64,
+    pub members: Vec<bridge_model::RecordId>,
+    /// JSON: why the members matched.
+    pub explanation: String,
+}
+
+/// Keeps a group unless the same members were grouped before (whatever was decided then): re-running
+/// detection adds no copy and never brings back a group a person dismissed. Returns whether it is new.
+pub fn insert(
+    tx: &rusqlite::Transaction,
+    group: &NewGroup,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    let mut ids: Vec<i64> = group.members.iter().map(|m| m.0).collect();
+    ids.sort_unstable();
+    let fingerprint = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO duplicate_groups (object_type, score, fingerprint, explanation, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (fingerprint) DO NOTHING",
+        )?
+        .execute(params![
+            group.object_type.as_str(),
+            group.score,
+            fingerprint,
+            group.explanation,
+            time::to_sql(now)
+        ])?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let id = tx.last_insert_rowid();
+    let mut member =
+        tx.prepare_cached("INSERT INTO duplicate_members (group_id, record_id) VALUES (?1, ?2)")?;
+    for record in ids {
+        member.execute(params![id, record])?;
+    }
+    Ok(true)
+}
+
+/// The members of every group a person decided: merged (the same entity) or dismissed (not).
+pub fn decided(conn: &rusqlite::Connection) -> Result<Vec<(bool, Vec<bridge_model::RecordId>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.status, (SELECT json_group_array(m.record_id) FROM duplicate_members m
+                           WHERE m.group_id = g.id)
+         FROM duplicate_groups g WHERE g.status IN ('merged', 'dismissed') ORDER BY g.id",
+    )?;
+    let rows = stmt.query_map([], |r| <(String, String)>::try_from(r))?;
+    rows.map(|row| {
+        let (status, members) = row?;
+        let ids: Vec<i64> = serde_json::from_str(&members).map_err(|e| Error::Corrupt {
+            what: "duplicate_members".into(),
+            detail: e.to_string(),
+        })?;
+        Ok((
+            status == "merged",
+            ids.into_iter().map(bridge_model::RecordId).collect(),
+        ))
     })
     .collect()
 }

@@ -333,3 +333,55 @@ pub fn fingerprints(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// A live record's canonical fields, as duplicate detection reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldsOf {
+    pub id: RecordId,
+    pub connection_id: ConnectionId,
+    pub object_type: ObjectType,
+    pub remote_id: String,
+    pub fields: bridge_model::Fields,
+}
+
+/// Every live record of these types (of these connections, or all when empty), in id order.
+pub fn fields_of(
+    conn: &rusqlite::Connection,
+    object_types: &[ObjectType],
+    connections: &[ConnectionId],
+) -> Result<Vec<FieldsOf>> {
+    let types = serde_json::to_string(&object_types.iter().map(|t| t.as_str()).collect::<Vec<_>>())
+        .expect("names serialise");
+    let ids = serde_json::to_string(&connections.iter().map(|c| c.0).collect::<Vec<_>>())
+        .expect("ids serialise");
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, connection_id, object_type, remote_id, fields FROM records
+         WHERE deleted_at IS NULL
+           AND object_type IN (SELECT value FROM json_each(?1))
+           AND (json_array_length(?2) = 0 OR connection_id IN (SELECT value FROM json_each(?2)))
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![types, ids], |r| {
+        <(i64, i64, String, String, String)>::try_from(r)
+    })?;
+    rows.map(|row| {
+        let (id, connection_id, object_type, remote_id, fields) = row?;
+        let fields = match serde_json::from_str::<serde_json::Value>(&fields) {
+            Ok(serde_json::Value::Object(map)) => map,
+            other => {
+                return Err(Error::Corrupt {
+                    what: format!("records.fields of record {id}"),
+                    detail: format!("not a JSON object: {other:?}"),
+                });
+            }
+        };
+        Ok(FieldsOf {
+            id: RecordId(id),
+            connection_id: ConnectionId(connection_id),
+            object_type: parse_object_type(id, &object_type)?,
+            remote_id,
+            fields,
+        })
+    })
+    .collect()
+}

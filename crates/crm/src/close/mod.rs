@@ -387,8 +387,13 @@ impl Crm for Close {
         self.update_records(object_type, records).await
     }
 
-    async fn upsert(&self, _: ObjectType, key: &str, records: &[Fields]) -> Vec<WriteResult> {
-        self.upsert_records(key, records).await
+    async fn upsert(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        self.upsert_records(object_type, key, records).await
     }
 
     async fn delete(&self, object_type: ObjectType, ids: &[String]) -> Vec<WriteResult> {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Close, PROVIDER, convert, wire};
 use crate::{
-    CrmError, Merged, Result, Update, WriteResult, Written,
+    CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
     write::{all_failed, one_by_one},
 };
@@ -108,12 +108,84 @@ impl Close {
         Err(last)
     }
 
-    pub(super) async fn upsert_records(&self, key: &str, records: &[Fields]) -> Vec<WriteResult> {
-        let e = CrmError::Unsupported(format!(
-            "{PROVIDER} has no way to look a record up by `{key}`: match against the mirrored \
-             records, then create or update"
-        ));
-        all_failed(records.len(), &e)
+    /// Contacts whose e-mail is `address`, found through lead search (`email_address:`), which
+    /// answers with each lead's contacts.
+    async fn contacts_with_email(&self, address: &str) -> Result<Vec<String>> {
+        let call = Call::get(self.url("lead"))
+            .query("query", format!("email_address:\"{address}\""))
+            .query("_fields", "id,contacts");
+        let body = self.http.send(&call).await?.body;
+        let leads: wire::List<Value> = decode(PROVIDER, "GET /lead/?query=", body)?;
+        let wanted = address.to_lowercase();
+        Ok(leads
+            .data
+            .iter()
+            .flat_map(|lead| lead["contacts"].as_array().cloned().unwrap_or_default())
+            .filter(|c| {
+                c["emails"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e["email"].as_str())
+                    .any(|e| e.to_lowercase() == wanted)
+            })
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect())
+    }
+
+    /// Contacts by e-mail: looked up with lead search, then updated, or created when there is none.
+    pub(super) async fn upsert_records(
+        &self,
+        object_type: ObjectType,
+        key: &str,
+        records: &[Fields],
+    ) -> Vec<WriteResult> {
+        if object_type != ObjectType::Person || key != bridge_model::field::EMAIL {
+            let e = CrmError::Unsupported(format!(
+                "{PROVIDER} looks records up by e-mail (contacts) only, not {} by `{key}`",
+                convert::what(object_type)
+            ));
+            return all_failed(records.len(), &e);
+        }
+        one_by_one(records, convert::table(object_type), |fields| async move {
+            let Some(address) = fields
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+            else {
+                return Ok(Err(RecordError::validation(
+                    Some(key),
+                    format!("an upsert needs `{key}`, and this record has none"),
+                )));
+            };
+            match self.contacts_with_email(address).await?.as_slice() {
+                [] => Ok(self
+                    .create_records(object_type, std::slice::from_ref(fields))
+                    .await
+                    .remove(0)),
+                [id] => Ok(self
+                    .update_records(
+                        object_type,
+                        &[Update {
+                            remote_id: id.clone(),
+                            fields: fields.clone(),
+                        }],
+                    )
+                    .await
+                    .remove(0)),
+                ids => Ok(Err(RecordError {
+                    category: bridge_model::ErrorCategory::Conflict,
+                    field: Some(key.to_owned()),
+                    message: format!(
+                        "{} {} share this `{key}`: {}",
+                        ids.len(),
+                        convert::what(object_type),
+                        ids.join(", ")
+                    ),
+                })),
+            }
+        })
+        .await
     }
 
     /// `POST /lead/merge/`: the source lead (merged) moves into the destination and is deleted.

@@ -172,6 +172,34 @@ fn list_kind(close: &mut Close, kind: Kind, q: &HashMap<String, String>) -> Resp
             });
         }
     }
+    // Lead search (`query=email_address:"ann@acme.com"`): leads with a contact at that address.
+    if let Some(query) = q.get("query") {
+        let Some(address) = query.trim().strip_prefix("email_address:") else {
+            return field_error("query", format!("Unsupported search query: {query}"));
+        };
+        let address = address.trim().trim_matches('"').to_lowercase();
+        if kind != Kind::Company {
+            return field_error("query", "Search queries apply to leads");
+        }
+        let mut matching = Vec::new();
+        for lead in ids {
+            let contacts = close.contacts_of(lead);
+            let hit = contacts.into_iter().any(|c| {
+                close.table(Kind::Person).get(c).is_some_and(|p| {
+                    p.get("emails")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|e| e["email"].as_str())
+                        .any(|e| e.to_lowercase() == address)
+                })
+            });
+            if hit {
+                matching.push(lead);
+            }
+        }
+        ids = matching;
+    }
     let total = ids.len();
     let page: Vec<u64> = ids.into_iter().skip(skip).take(limit).collect();
     let mut data: Vec<Value> = Vec::with_capacity(page.len());

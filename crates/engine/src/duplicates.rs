@@ -1,0 +1,253 @@
+//! Finding duplicates in the workspace: people (contacts, Close contacts, Salesforce leads) and
+//! companies of every connection (or some), across CRMs, with the decisions people made before as
+//! labels. Groups are kept for review with the explanation of why their members matched.
+
+use std::collections::HashMap;
+
+use bridge_dedupe::{Column, Deduper, FieldKind, Label, Settings};
+use bridge_model::{ConnectionId, ObjectType, RecordId, field};
+use bridge_store::{
+    duplicate_groups::{self, NewGroup},
+    records::{self, FieldsOf},
+};
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::{Engine, Result};
+
+/// What a run found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DedupeSummary {
+    /// Records compared (people and companies).
+    pub records: usize,
+    /// Candidate pairs scored.
+    pub compared: usize,
+    /// Groups of two or more records found.
+    pub groups: usize,
+    /// Of those, groups not seen before (now waiting for review).
+    pub new_groups: usize,
+}
+
+fn text<'a>(record: &'a FieldsOf, key: &str) -> Option<&'a str> {
+    record
+        .fields
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// One data set: its columns and how a record becomes a row.
+struct Shape {
+    object_type: ObjectType,
+    columns: &'static [(&'static str, FieldKind)],
+}
+
+const PEOPLE: Shape = Shape {
+    object_type: ObjectType::Person,
+    columns: &[
+        ("first_name", FieldKind::GivenName),
+        ("last_name", FieldKind::Surname),
+        ("email", FieldKind::Email),
+        ("phone", FieldKind::Phone),
+        ("company", FieldKind::Company),
+        ("city", FieldKind::City),
+    ],
+};
+
+const COMPANIES: Shape = Shape {
+    object_type: ObjectType::Company,
+    columns: &[
+        ("name", FieldKind::Company),
+        ("domain", FieldKind::Domain),
+        ("phone", FieldKind::Phone),
+        ("city", FieldKind::City),
+    ],
+};
+
+/// A person's row: first and last name (split from a full name where the CRM keeps one), and the
+/// company by name, looked up through the company link where the CRM keeps only that.
+fn person_row(
+    r: &FieldsOf,
+    company_names: &HashMap<(ConnectionId, String), String>,
+) -> Vec<String> {
+    let full = text(r, field::NAME).unwrap_or_default();
+    let (first, last) = match (text(r, field::FIRST_NAME), text(r, field::LAST_NAME)) {
+        (None, None) => full.rsplit_once(' ').unwrap_or(("", full)),
+        (f, l) => (f.unwrap_or_default(), l.unwrap_or_default()),
+    };
+    let company = text(r, field::COMPANY)
+        .map(str::to_owned)
+        .or_else(|| {
+            let link = text(r, "company_id")?;
+            company_names
+                .get(&(r.connection_id, link.to_owned()))
+                .cloned()
+        })
+        .unwrap_or_default();
+    vec![
+        first.to_owned(),
+        last.to_owned(),
+        text(r, field::EMAIL).unwrap_or_default().to_owned(),
+        text(r, field::PHONE).unwrap_or_default().to_owned(),
+        company,
+        text(r, "city").unwrap_or_default().to_owned(),
+    ]
+}
+
+fn company_row(r: &FieldsOf) -> Vec<String> {
+    ["name", "domain", "phone", "city"]
+        .iter()
+        .map(|k| text(r, k).unwrap_or_default().to_owned())
+        .collect()
+}
+
+impl Engine {
+    /// Finds duplicate people and companies among the records of `connections` (all when empty),
+    /// within and across CRMs, and keeps the groups not seen before for review.
+    pub fn find_duplicates(&self, connections: &[ConnectionId]) -> Result<DedupeSummary> {
+        let (people, companies, decided) = self.store.read(|conn| {
+            Ok((
+                records::fields_of(conn, &[ObjectType::Person, ObjectType::Lead], connections)?,
+                records::fields_of(conn, &[ObjectType::Company], connections)?,
+                duplicate_groups::decided(conn)?,
+            ))
+        })?;
+        let company_names: HashMap<(ConnectionId, String), String> = companies
+            .iter()
+            .filter_map(|c| {
+                let name = text(c, field::NAME)?;
+                Some(((c.connection_id, c.remote_id.clone()), name.to_owned()))
+            })
+            .collect();
+        let people_rows: Vec<Vec<String>> = people
+            .iter()
+            .map(|r| person_row(r, &company_names))
+            .collect();
+        let company_rows: Vec<Vec<String>> = companies.iter().map(company_row).collect();
+        let mut summary = DedupeSummary {
+            records: people.len() + companies.len(),
+            compared: 0,
+            groups: 0,
+            new_groups: 0,
+        };
+        let mut found = Vec::new();
+        for (shape, records, rows) in [
+            (&PEOPLE, &people, &people_rows),
+            (&COMPANIES, &companies, &company_rows),
+        ] {
+            if records.len() < 2 {
+                continue;
+            }
+            let groups = detect(shape, records, rows, &decided);
+            summary.compared += groups.0;
+            found.extend(groups.1);
+        }
+        summary.groups = found.len();
+        let now = Utc::now();
+        summary.new_groups = self.store.write(|tx| {
+            let mut new = 0;
+            for group in &found {
+                new += usize::from(duplicate_groups::insert(tx, group, now)?);
+            }
+            Ok(new)
+        })?;
+        Ok(summary)
+    }
+}
+
+/// Runs detection on one data set; returns the pairs compared and the groups.
+fn detect(
+    shape: &Shape,
+    records: &[FieldsOf],
+    rows: &[Vec<String>],
+    decided: &[(bool, Vec<RecordId>)],
+) -> (usize, Vec<NewGroup>) {
+    let row_of: HashMap<RecordId, u32> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i as u32))
+        .collect();
+    // Each earlier decision is a label on every pair of its members still in the data set.
+    let mut labels = Vec::new();
+    for (same, members) in decided {
+        let rows: Vec<u32> = members
+            .iter()
+            .filter_map(|m| row_of.get(m).copied())
+            .collect();
+        for (i, &a) in rows.iter().enumerate() {
+            for &b in &rows[i + 1..] {
+                labels.push(Label { a, b, same: *same });
+            }
+        }
+    }
+    let columns: Vec<Column> = shape
+        .columns
+        .iter()
+        .map(|(name, kind)| Column {
+            name: (*name).into(),
+            kind: *kind,
+        })
+        .collect();
+    let deduper = Deduper::new(
+        columns,
+        rows,
+        Settings {
+            labels,
+            ..Settings::default()
+        },
+    );
+    let outcome = deduper.run();
+    // For each record, its strongest pair inside its group: what tied it to the group.
+    let mut strongest: HashMap<u32, (u32, f64)> = HashMap::new();
+    let mut weakest: HashMap<u32, f64> = HashMap::new();
+    for c in &outcome.candidates {
+        let group = outcome.groups[c.a as usize];
+        if group != outcome.groups[c.b as usize] {
+            continue;
+        }
+        let w = weakest.entry(group).or_insert(1.0);
+        *w = w.min(c.probability);
+        for (x, y) in [(c.a, c.b), (c.b, c.a)] {
+            let best = strongest.entry(x).or_insert((y, 0.0));
+            if c.probability > best.1 {
+                *best = (y, c.probability);
+            }
+        }
+    }
+    let groups = outcome
+        .group_members()
+        .into_iter()
+        .map(|members| {
+            let group = outcome.groups[members[0] as usize];
+            let pairs: Vec<Value> = members[1..]
+                .iter()
+                .filter_map(|&m| {
+                    let (other, _) = *strongest.get(&m)?;
+                    let why = deduper.explain(&outcome.model, other, m);
+                    Some(json!({
+                        "a": records[other as usize].id.0,
+                        "b": records[m as usize].id.0,
+                        "probability": why.probability,
+                        "weight": why.weight,
+                        "evidence": why.evidence,
+                    }))
+                })
+                .collect();
+            let object_type = members
+                .iter()
+                .map(|&m| records[m as usize].object_type)
+                .min()
+                .unwrap_or(shape.object_type);
+            NewGroup {
+                object_type,
+                // The group is as strong as the weakest pair that holds it together.
+                score: weakest.get(&group).copied().unwrap_or(0.0),
+                members: members.iter().map(|&m| records[m as usize].id).collect(),
+                explanation: json!({ "pairs": pairs }).to_string(),
+            }
+        })
+        .collect();
+    (outcome.compared, groups)
+}
