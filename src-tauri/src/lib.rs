@@ -39,6 +39,9 @@ pub fn run() {
             commands::records::record,
             commands::queues::failed_records,
             commands::queues::duplicate_groups,
+            commands::queues::find_duplicates,
+            commands::queues::duplicate_group,
+            commands::queues::dismiss_duplicate_group,
             commands::queues::field_mappings,
             commands::queues::migrations,
         ])

@@ -335,5 +335,33 @@ async fn the_real_app_shows_every_screen() {
     assert_eq!(count(&driver, "[data-testid=add-connection]").await, 0);
     screenshot(&driver, "11-connections-signed-in-with-browser").await;
 
+    // Duplicates: find them across the four demo CRMs and review a group that spans two CRMs.
+    open_screen(&driver, "duplicates", "Duplicates").await;
+    click("[data-testid=find-duplicates]").await;
+    wait_for_text(&driver, "[data-testid=found]", "groups of duplicates").await;
+    wait_for_text(&driver, "[data-testid=group-detail]", "likely the same").await;
+    let groups = driver
+        .find_all(By::Css("[data-testid=group]"))
+        .await
+        .unwrap();
+    assert!(groups.len() > 20, "{} groups", groups.len());
+    let mut across = None;
+    for g in groups {
+        if g.find_all(By::Css(".provider")).await.unwrap().len() > 1 {
+            across = Some(g);
+            break;
+        }
+    }
+    across.expect("a group across CRMs").click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let detail = wait_for_text(&driver, "[data-testid=comparison]", "E-mail").await;
+    let badges = detail.find_all(By::Css(".provider")).await.unwrap();
+    let mut crms = std::collections::BTreeSet::new();
+    for b in badges {
+        crms.insert(b.text().await.unwrap());
+    }
+    assert!(crms.len() > 1, "the group spans CRMs: {crms:?}");
+    screenshot(&driver, "12-duplicates-across-crms").await;
+
     driver.quit().await.unwrap();
 }

@@ -183,13 +183,35 @@ describe("CRM Bridge UI (mock IPC)", () => {
 
   test("screens with nothing yet say what the user can do", async () => {
     for (const [id, heading, empty] of [
-      ["duplicates", "Duplicates", "No duplicate candidates"],
       ["mappings", "Mappings", "No mappings saved"],
       ["migration", "Migration", "No migrations yet"],
     ]) {
       await open(id, heading);
       await page.waitForSelector(`[data-testid=empty-state]:has-text("${empty}")`);
     }
+  });
+
+  test("Duplicates shows a cross-CRM group side by side with why it matched; N dismisses it", async () => {
+    await open("duplicates", "Duplicates");
+    await page.waitForSelector("[data-testid=group-detail]");
+    assert.equal(await page.locator("[data-testid=group]").count(), 2);
+    const comparison = await text("[data-testid=comparison]");
+    assert.match(comparison, /HubSpot/);
+    assert.match(comparison, /Close/);
+    assert.match(comparison, /William/);
+    assert.match(comparison, /Bill/);
+    // First names and e-mails are written differently: highlighted; the last name is the same.
+    const differing = await page.locator("[data-testid=differs] th").allTextContents();
+    assert.ok(differing.includes("First name") && differing.includes("E-mail"), differing.join(","));
+    assert.ok(!differing.includes("Last name"));
+    const why = await text("[data-testid=why]");
+    assert.match(why, /99\.9% likely the same/);
+    assert.match(why, /E-mail\s*same/);
+    assert.match(why, /\+13\.8/);
+    await page.screenshot({ path: join(shots, "duplicates-review.png"), fullPage: true });
+    await page.keyboard.press("n");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
+    assert.match(await text("main"), /1 group to review/);
   });
 
   test("Failed records lists each write with its CRM, field and the CRM's message", async () => {

@@ -68,7 +68,7 @@ export function App() {
           <ConnectionsScreen onOpenRecords={() => setScreen("records")} onChanged={overview.reload} />
         )}
         {screen === "records" && <RecordsScreen />}
-        {screen === "duplicates" && <DuplicatesScreen />}
+        {screen === "duplicates" && <DuplicatesScreen onChanged={overview.reload} />}
         {screen === "mappings" && <MappingsScreen />}
         {screen === "migration" && <MigrationScreen />}
         {screen === "failed" && <FailedRecordsScreen />}

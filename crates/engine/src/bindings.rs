@@ -13,6 +13,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::ErrorPayload::export_all(&cfg)?;
     crate::FailedRecordPage::export_all(&cfg)?;
     crate::DuplicateGroupPage::export_all(&cfg)?;
+    crate::DuplicateGroup::export_all(&cfg)?;
+    crate::DedupeSummary::export_all(&cfg)?;
     crate::ConnectionCheck::export_all(&cfg)?;
     crate::PullProgress::export_all(&cfg)?;
     crate::PullSummary::export_all(&cfg)?;

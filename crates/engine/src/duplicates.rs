@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use bridge_dedupe::{Column, Deduper, FieldKind, Label, Settings};
-use bridge_model::{ConnectionId, ObjectType, RecordId, field};
+use bridge_model::{ConnectionId, ObjectType, Provider, Record, RecordId, field};
 use bridge_store::{
     duplicate_groups::{self, NewGroup},
     records::{self, FieldsOf},
@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::{Engine, Result};
 
 /// What a run found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DedupeSummary {
     /// Records compared (people and companies).
     pub records: usize,
@@ -250,4 +250,124 @@ fn detect(
         })
         .collect();
     (outcome.compared, groups)
+}
+
+/// A member of a group: the record, and the CRM account it lives in.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct DuplicateMember {
+    pub record: Record,
+    pub provider: Provider,
+    pub connection_label: String,
+}
+
+/// One field's part in why two records matched.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct MatchEvidence {
+    pub column: String,
+    pub left: Option<String>,
+    pub right: Option<String>,
+    /// "exact", "close", "partial", "different" or "missing".
+    pub agreement: String,
+    /// log2 of how much more likely this agreement is for one entity than for two (negative: against).
+    pub weight: f64,
+}
+
+/// Why two members matched.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct PairExplanation {
+    pub a: RecordId,
+    pub b: RecordId,
+    pub probability: f64,
+    pub evidence: Vec<MatchEvidence>,
+}
+
+/// A group as the review screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct DuplicateGroup {
+    pub id: i64,
+    pub object_type: ObjectType,
+    pub score: f64,
+    /// "open", "merged", "dismissed" or "skipped".
+    pub status: String,
+    pub members: Vec<DuplicateMember>,
+    pub pairs: Vec<PairExplanation>,
+}
+
+impl Engine {
+    /// A group with its members' records and the explanation of each match.
+    pub fn duplicate_group(&self, id: i64) -> Result<DuplicateGroup> {
+        let (detail, members) = self.store.read(|conn| {
+            let Some(detail) = duplicate_groups::get(conn, id)? else {
+                return Ok((None, Vec::new()));
+            };
+            let mut members = Vec::new();
+            for record_id in &detail.members {
+                if let Some(record) = records::get(conn, *record_id)? {
+                    let connection = bridge_store::connections::get(conn, record.connection_id)?;
+                    members.push((record, connection));
+                }
+            }
+            Ok((Some(detail), members))
+        })?;
+        let detail = detail.ok_or_else(|| crate::Error::NotFound {
+            what: "duplicate group",
+            id: id.to_string(),
+        })?;
+        let explanation: Value = serde_json::from_str(&detail.explanation).unwrap_or(Value::Null);
+        let pairs = explanation["pairs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                Some(PairExplanation {
+                    a: RecordId(p["a"].as_i64()?),
+                    b: RecordId(p["b"].as_i64()?),
+                    probability: p["probability"].as_f64()?,
+                    evidence: p["evidence"]
+                        .as_array()?
+                        .iter()
+                        .map(|e| MatchEvidence {
+                            column: e["column"].as_str().unwrap_or_default().to_owned(),
+                            left: e["left"].as_str().map(str::to_owned),
+                            right: e["right"].as_str().map(str::to_owned),
+                            agreement: e["agreement"].as_str().unwrap_or_default().to_owned(),
+                            weight: e["weight"].as_f64().unwrap_or_default(),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        Ok(DuplicateGroup {
+            id,
+            object_type: detail.object_type,
+            score: detail.score,
+            status: detail.status,
+            members: members
+                .into_iter()
+                .map(|(record, connection)| DuplicateMember {
+                    provider: connection
+                        .as_ref()
+                        .map_or(Provider::Hubspot, |c| c.provider),
+                    connection_label: connection.map(|c| c.label).unwrap_or_default(),
+                    record,
+                })
+                .collect(),
+            pairs,
+        })
+    }
+
+    /// "Not a duplicate": the group leaves the review list, and its pairs teach the next run.
+    pub fn dismiss_duplicate_group(&self, id: i64) -> Result<()> {
+        let changed = self
+            .store
+            .write(|tx| duplicate_groups::decide(tx, id, "dismissed", Utc::now()))?;
+        if changed {
+            Ok(())
+        } else {
+            Err(crate::Error::NotFound {
+                what: "open duplicate group",
+                id: id.to_string(),
+            })
+        }
+    }
 }

@@ -28,7 +28,9 @@ pub use bridge_fakecrm::Running as DemoCrms;
 pub use connections::{ConnectRequest, ConnectionCheck, Login, OAuthClient};
 pub use dedupe_csv::{CsvDedupe, CsvDedupeReport, dedupe_csv};
 pub use demo::{DEMO_PEOPLE, start_demo_crms};
-pub use duplicates::DedupeSummary;
+pub use duplicates::{
+    DedupeSummary, DuplicateGroup, DuplicateMember, MatchEvidence, PairExplanation,
+};
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};

@@ -126,3 +126,62 @@ pub fn decided(conn: &rusqlite::Connection) -> Result<Vec<(bool, Vec<bridge_mode
     })
     .collect()
 }
+
+/// One group as the review screen opens it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupDetail {
+    pub id: i64,
+    pub object_type: ObjectType,
+    pub score: f64,
+    pub status: String,
+    /// JSON: why the members matched.
+    pub explanation: String,
+    pub members: Vec<bridge_model::RecordId>,
+}
+
+pub fn get(conn: &rusqlite::Connection, id: i64) -> Result<Option<GroupDetail>> {
+    use rusqlite::OptionalExtension;
+    let row = conn
+        .prepare_cached(
+            "SELECT g.object_type, g.score, g.status, g.explanation,
+                    (SELECT json_group_array(m.record_id) FROM
+                       (SELECT record_id FROM duplicate_members WHERE group_id = g.id ORDER BY record_id) m)
+             FROM duplicate_groups g WHERE g.id = ?1",
+        )?
+        .query_row([id], |r| <(String, f64, String, String, String)>::try_from(r))
+        .optional()?;
+    let Some((object_type, score, status, explanation, members)) = row else {
+        return Ok(None);
+    };
+    let corrupt = |detail: String| Error::Corrupt {
+        what: format!("duplicate group {id}"),
+        detail,
+    };
+    let members: Vec<i64> = serde_json::from_str(&members).map_err(|e| corrupt(e.to_string()))?;
+    Ok(Some(GroupDetail {
+        id,
+        object_type: object_type
+            .parse::<ObjectType>()
+            .map_err(|e| corrupt(e.to_string()))?,
+        score,
+        status,
+        explanation,
+        members: members.into_iter().map(bridge_model::RecordId).collect(),
+    }))
+}
+
+/// Records a person's decision on an open group: `dismissed` (not duplicates) or `skipped` (later).
+/// Returns false when the group does not exist or was decided already.
+pub fn decide(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    status: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE duplicate_groups SET status = ?2, decided_at = ?3 WHERE id = ?1 AND status = 'open'",
+        )?
+        .execute(params![id, status, time::to_sql(now)])?;
+    Ok(changed == 1)
+}

@@ -1,5 +1,5 @@
-use bridge_engine::{DuplicateGroupPage, FailedRecordPage};
-use bridge_model::{FieldMappingRow, MigrationRow};
+use bridge_engine::{DedupeSummary, DuplicateGroup, DuplicateGroupPage, FailedRecordPage};
+use bridge_model::{ConnectionId, FieldMappingRow, MigrationRow};
 
 use super::{Answer, State};
 
@@ -11,6 +11,23 @@ pub fn failed_records(state: State<'_>, offset: i64, limit: i64) -> Answer<Faile
 #[tauri::command(async)]
 pub fn duplicate_groups(state: State<'_>, offset: i64, limit: i64) -> Answer<DuplicateGroupPage> {
     Ok(state.engine()?.duplicate_groups(offset, limit)?)
+}
+
+/// Finds duplicates among the records of these connections (all when none are given).
+#[tauri::command(async)]
+pub fn find_duplicates(state: State<'_>, connections: Vec<ConnectionId>) -> Answer<DedupeSummary> {
+    Ok(state.engine()?.find_duplicates(&connections)?)
+}
+
+#[tauri::command(async)]
+pub fn duplicate_group(state: State<'_>, id: i64) -> Answer<DuplicateGroup> {
+    Ok(state.engine()?.duplicate_group(id)?)
+}
+
+/// "Not a duplicate".
+#[tauri::command(async)]
+pub fn dismiss_duplicate_group(state: State<'_>, id: i64) -> Answer<()> {
+    Ok(state.engine()?.dismiss_duplicate_group(id)?)
 }
 
 #[tauri::command(async)]

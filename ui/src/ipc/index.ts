@@ -1,6 +1,8 @@
 // The only module that talks to the Rust side. Every command is typed with the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { DedupeSummary } from "../bindings/DedupeSummary";
+import type { DuplicateGroup } from "../bindings/DuplicateGroup";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { ConnectionId } from "../bindings/ConnectionId";
@@ -52,6 +54,9 @@ export const api = {
     call<FailedRecordPage>("failed_records", { offset, limit }),
   duplicateGroups: (offset: number, limit: number) =>
     call<DuplicateGroupPage>("duplicate_groups", { offset, limit }),
+  findDuplicates: (connections: ConnectionId[]) => call<DedupeSummary>("find_duplicates", { connections }),
+  duplicateGroup: (id: number) => call<DuplicateGroup>("duplicate_group", { id }),
+  dismissDuplicateGroup: (id: number) => call<null>("dismiss_duplicate_group", { id }),
   fieldMappings: () => call<FieldMappingRow[]>("field_mappings"),
   migrations: () => call<MigrationRow[]>("migrations"),
   connectWithKey: (provider: Provider, baseUrl: string, apiKey: string) =>

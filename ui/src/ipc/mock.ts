@@ -3,6 +3,8 @@ import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
+import type { DuplicateGroup } from "../bindings/DuplicateGroup";
+import type { DuplicateGroupRow } from "../bindings/DuplicateGroupRow";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { ObjectType } from "../bindings/ObjectType";
@@ -20,6 +22,117 @@ const LAST = ["Smith", "Müller", "García", "Rossi", "Johnson", "Dubois", "Nowa
 const COMPANY = ["Acme Inc.", "Globex GmbH", "Initech Ltd", "Umbrella SA", "Hooli LLC"];
 
 let giveUpSignIn = () => {};
+
+function person(
+  id: number,
+  connection_id: number,
+  fields: { [key: string]: string },
+  remote_id: string,
+): CrmRecord {
+  return {
+    id,
+    connection_id,
+    object_type: "person",
+    remote_id,
+    display_name: `${fields.first_name} ${fields.last_name}`,
+    fields,
+    remote_modified_at: "2026-11-20T10:00:00.000Z",
+    content_hash: `h${id}`,
+  };
+}
+
+const evidence = (rows: [string, string | null, string | null, string, number][]) =>
+  rows.map(([column, left, right, agreement, weight]) => ({ column, left, right, agreement, weight }));
+
+const duplicateGroups: { row: DuplicateGroupRow; detail: DuplicateGroup }[] = [
+  {
+    row: {
+      id: 11,
+      object_type: "person",
+      score: 0.9994,
+      size: 2,
+      names: ["William Smith", "Bill Smith"],
+      providers: ["hubspot", "close"],
+      created_at: "2026-11-30T09:00:00.000Z",
+    },
+    detail: {
+      id: 11,
+      object_type: "person",
+      score: 0.9994,
+      status: "open",
+      members: [
+        {
+          provider: "hubspot",
+          connection_label: "HubSpot — Sales EU",
+          record: person(
+            101,
+            1,
+            {
+              first_name: "William",
+              last_name: "Smith",
+              email: "w.smith@acme.com",
+              phone: "+1 415 555 0100",
+              title: "VP Sales",
+              company: "Acme Inc.",
+              city: "Boston",
+            },
+            "5101",
+          ),
+        },
+        {
+          provider: "close",
+          connection_label: "Close — Inside sales",
+          record: person(
+            202,
+            2,
+            {
+              first_name: "Bill",
+              last_name: "Smith",
+              email: "W.Smith+crm@ACME.com",
+              phone: "(415) 555-0100",
+              company: "ACME",
+            },
+            "cont_8Hq2",
+          ),
+        },
+      ],
+      pairs: [
+        {
+          a: 101,
+          b: 202,
+          probability: 0.9994,
+          evidence: evidence([
+            ["first_name", "william", "william", "exact", 5.9],
+            ["last_name", "smith", "smith", "exact", 3.7],
+            ["email", "w.smith@acme.com", "w.smith@acme.com", "exact", 13.8],
+            ["phone", "+14155550100", "+14155550100", "exact", 13.1],
+            ["company", "acme", "acme", "exact", 8.2],
+            ["city", "boston", null, "missing", 0],
+          ]),
+        },
+      ],
+    },
+  },
+  {
+    row: {
+      id: 12,
+      object_type: "company",
+      score: 0.97,
+      size: 2,
+      names: ["Globex GmbH", "Globex"],
+      providers: ["salesforce", "salesforce"],
+      created_at: "2026-11-30T09:00:00.000Z",
+    },
+    detail: {
+      id: 12,
+      object_type: "company",
+      score: 0.97,
+      status: "open",
+      members: [],
+      pairs: [],
+    },
+  },
+];
 
 const connections: Connection[] = [
   {
@@ -225,7 +338,19 @@ export function installMockIpc() {
         case "failed_records":
           return { rows: failed, total: failed.length };
         case "duplicate_groups":
-          return { rows: [], total: 0 };
+          return { rows: duplicateGroups.map((g) => g.row), total: duplicateGroups.length };
+        case "duplicate_group": {
+          const g = duplicateGroups.find((d) => d.row.id === (args as { id: number }).id);
+          if (!g) throw { code: "not_found", message: "duplicate group does not exist" } as ErrorPayload;
+          return g.detail;
+        }
+        case "dismiss_duplicate_group": {
+          const i = duplicateGroups.findIndex((d) => d.row.id === (args as { id: number }).id);
+          duplicateGroups.splice(i, 1);
+          return null;
+        }
+        case "find_duplicates":
+          return { records: 3900, compared: 5210, groups: duplicateGroups.length, new_groups: 0 };
         case "field_mappings":
         case "migrations":
           return [];
