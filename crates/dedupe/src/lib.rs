@@ -9,6 +9,7 @@ mod block;
 mod compare;
 mod group;
 mod kind;
+pub mod merge_plan;
 mod model;
 mod nicknames;
 pub mod normalize;

@@ -141,7 +141,10 @@ fn distinct(patterns: &[Pattern]) -> Vec<(Pattern, f64)> {
     for &pt in patterns {
         *counts.entry(pt).or_default() += 1.0;
     }
-    counts.into_iter().collect()
+    // In pattern order, so the sums (and the borderline pairs) are the same on every run.
+    let mut out: Vec<(Pattern, f64)> = counts.into_iter().collect();
+    out.sort_unstable_by_key(|p| p.0);
+    out
 }
 
 const DEFAULT_M: [f64; LEVELS] = [0.05, 0.05, 0.15, 0.75];
