@@ -130,6 +130,27 @@ impl Slots {
     }
 }
 
+/// An upsert record without its key.
+pub(crate) fn missing_key(key: &str) -> RecordError {
+    RecordError::validation(
+        Some(key),
+        format!("an upsert needs `{key}`, and this record has none"),
+    )
+}
+
+/// An upsert key that several records of the CRM share: which one to update is a person's call.
+pub(crate) fn ambiguous(what: &str, key: &str, ids: &[String]) -> RecordError {
+    RecordError {
+        category: ErrorCategory::Conflict,
+        field: Some(key.to_owned()),
+        message: format!(
+            "{} {what} share this `{key}`: {}",
+            ids.len(),
+            ids.join(", ")
+        ),
+    }
+}
+
 /// The same error for every record of a batch that could not be sent.
 pub(crate) fn all_failed(count: usize, error: &CrmError) -> Vec<WriteResult> {
     let e = RecordError::from(error);

@@ -442,32 +442,46 @@ pub fn people(n: usize, seed: u64) -> Dataset {
             rows.push((entity_id, record(&e, copy > 0, &company_list, &mut rng)));
         }
     }
-    // Shuffle, so duplicates are not neighbours.
+    finish(
+        rows,
+        &[
+            ("id", FieldKind::Id),
+            ("first_name", FieldKind::GivenName),
+            ("last_name", FieldKind::Surname),
+            ("email", FieldKind::Email),
+            ("phone", FieldKind::Phone),
+            ("company", FieldKind::Company),
+            ("city", FieldKind::City),
+        ],
+        "r",
+        &mut rng,
+    )
+}
+
+/// Shuffles the rows (so duplicates are not neighbours), numbers them `{prefix}{i}` in the first column.
+fn finish(
+    mut rows: Vec<(u64, Vec<String>)>,
+    columns: &[(&str, FieldKind)],
+    prefix: &str,
+    rng: &mut Rng,
+) -> Dataset {
     for i in (1..rows.len()).rev() {
         let j = rng.below(i + 1);
         rows.swap(i, j);
     }
-    let columns = [
-        ("id", FieldKind::Id),
-        ("first_name", FieldKind::GivenName),
-        ("last_name", FieldKind::Surname),
-        ("email", FieldKind::Email),
-        ("phone", FieldKind::Phone),
-        ("company", FieldKind::Company),
-        ("city", FieldKind::City),
-    ]
-    .into_iter()
-    .map(|(name, kind)| Column {
-        name: name.into(),
-        kind,
-    })
-    .collect();
+    let columns = columns
+        .iter()
+        .map(|(name, kind)| Column {
+            name: (*name).into(),
+            kind: *kind,
+        })
+        .collect();
     let truth = rows.iter().map(|r| r.0).collect();
     let rows = rows
         .into_iter()
         .enumerate()
         .map(|(i, (_, mut r))| {
-            r.insert(0, format!("r{i}"));
+            r.insert(0, format!("{prefix}{i}"));
             r
         })
         .collect();
@@ -513,37 +527,18 @@ pub fn companies_dataset(n: usize, seed: u64) -> Dataset {
         entity += 1;
     }
     rows.truncate(n);
-    for i in (1..rows.len()).rev() {
-        let j = rng.below(i + 1);
-        rows.swap(i, j);
-    }
-    let columns = [
-        ("id", FieldKind::Id),
-        ("name", FieldKind::Company),
-        ("website", FieldKind::Domain),
-        ("phone", FieldKind::Phone),
-        ("city", FieldKind::City),
-    ]
-    .into_iter()
-    .map(|(name, kind)| Column {
-        name: name.into(),
-        kind,
-    })
-    .collect();
-    let truth = rows.iter().map(|r| r.0).collect();
-    let rows = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, mut r))| {
-            r.insert(0, format!("c{i}"));
-            r
-        })
-        .collect();
-    Dataset {
-        columns,
+    finish(
         rows,
-        truth,
-    }
+        &[
+            ("id", FieldKind::Id),
+            ("name", FieldKind::Company),
+            ("website", FieldKind::Domain),
+            ("phone", FieldKind::Phone),
+            ("city", FieldKind::City),
+        ],
+        "c",
+        &mut rng,
+    )
 }
 
 fn record(e: &Entity, duplicate: bool, companies: &[Company], rng: &mut Rng) -> Vec<String> {

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::{Close, PROVIDER, convert, wire};
 use crate::{
-    CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
+    CrmError, Merged, Result, Update, WriteResult, Written,
     http::{Call, decode},
-    write::{all_failed, one_by_one},
+    write::{all_failed, ambiguous, missing_key, one_by_one},
 };
 
 impl Close {
@@ -153,10 +153,7 @@ impl Close {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
             else {
-                return Ok(Err(RecordError::validation(
-                    Some(key),
-                    format!("an upsert needs `{key}`, and this record has none"),
-                )));
+                return Ok(Err(missing_key(key)));
             };
             match self.contacts_with_email(address).await?.as_slice() {
                 [] => Ok(self
@@ -173,16 +170,7 @@ impl Close {
                     )
                     .await
                     .remove(0)),
-                ids => Ok(Err(RecordError {
-                    category: bridge_model::ErrorCategory::Conflict,
-                    field: Some(key.to_owned()),
-                    message: format!(
-                        "{} {} share this `{key}`: {}",
-                        ids.len(),
-                        convert::what(object_type),
-                        ids.join(", ")
-                    ),
-                })),
+                ids => Ok(Err(ambiguous(&convert::what(object_type), key, ids))),
             }
         })
         .await

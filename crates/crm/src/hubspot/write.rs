@@ -12,7 +12,7 @@ use super::{Hubspot, PROVIDER, convert, wire};
 use crate::{
     CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
-    write::{Slots, all_failed, ends_batch, rejected},
+    write::{Slots, all_failed, ends_batch, missing_key, rejected},
 };
 
 pub(super) const BATCH: usize = 100;
@@ -184,13 +184,7 @@ impl Hubspot {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
             else {
-                slots.set(
-                    i,
-                    Err(RecordError::validation(
-                        Some(key),
-                        format!("an upsert needs `{key}`, and this record has none"),
-                    )),
-                );
+                slots.set(i, Err(missing_key(key)));
                 continue;
             };
             match convert::input(object_type, record, false) {

@@ -2,15 +2,15 @@
 //! deals, v1 for notes; upsert by an exact search on the key; merge through v1 (the record in the
 //! URL is removed, `merge_with_id` survives).
 
-use bridge_model::{ErrorCategory, Fields, ObjectType, field};
+use bridge_model::{Fields, ObjectType, field};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{PROVIDER, Pipedrive, convert, wire};
 use crate::{
-    CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
+    CrmError, Merged, Result, Update, WriteResult, Written,
     http::{Call, decode},
-    write::{all_failed, one_by_one},
+    write::{all_failed, ambiguous, missing_key, one_by_one},
 };
 
 impl Pipedrive {
@@ -160,10 +160,7 @@ impl Pipedrive {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
             else {
-                return Ok(Err(RecordError::validation(
-                    Some(key),
-                    format!("an upsert needs `{key}`, and this record has none"),
-                )));
+                return Ok(Err(missing_key(key)));
             };
             match self
                 .search(object_type, search_field, value)
@@ -172,16 +169,7 @@ impl Pipedrive {
             {
                 [] => self.create_one(object_type, fields).await,
                 [id] => self.update_one(object_type, id, fields).await,
-                ids => Ok(Err(RecordError {
-                    category: ErrorCategory::Conflict,
-                    field: Some(key.to_owned()),
-                    message: format!(
-                        "{} {} share this `{key}`: {}",
-                        ids.len(),
-                        convert::what(object_type),
-                        ids.join(", ")
-                    ),
-                })),
+                ids => Ok(Err(ambiguous(&convert::what(object_type), key, ids))),
             }
         })
         .await

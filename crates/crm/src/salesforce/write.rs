@@ -12,7 +12,9 @@ use super::{PROVIDER, Salesforce, convert, wire};
 use crate::{
     CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
-    write::{Slots, all_failed, canonical_field, ends_batch, rejected, to_wire},
+    write::{
+        Slots, all_failed, ambiguous, canonical_field, ends_batch, missing_key, rejected, to_wire,
+    },
 };
 
 pub(super) const BATCH: usize = 200;
@@ -205,13 +207,7 @@ impl Salesforce {
         let (mut updates, mut creates) = (Vec::new(), Vec::new());
         for (i, fields) in records.iter().enumerate() {
             let Some(value) = value_of(fields) else {
-                slots.set(
-                    i,
-                    Err(RecordError::validation(
-                        Some(key),
-                        format!("an upsert needs `{key}`, and this record has none"),
-                    )),
-                );
+                slots.set(i, Err(missing_key(key)));
                 continue;
             };
             let input = match record(object_type, fields) {
@@ -228,19 +224,7 @@ impl Salesforce {
                     input["id"] = json!(id);
                     updates.push((i, input));
                 }
-                Some(ids) => slots.set(
-                    i,
-                    Err(RecordError {
-                        category: ErrorCategory::Conflict,
-                        field: Some(key.to_owned()),
-                        message: format!(
-                            "{} records of {} share this `{key}`: {}",
-                            ids.len(),
-                            what(object_type),
-                            ids.join(", ")
-                        ),
-                    }),
-                ),
+                Some(ids) => slots.set(i, Err(ambiguous(&what(object_type), key, ids))),
             }
         }
         self.collections(object_type, Method::PATCH, updates, false, &mut slots)
