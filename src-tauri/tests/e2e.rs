@@ -340,6 +340,8 @@ async fn the_real_app_shows_every_screen() {
     click("[data-testid=find-duplicates]").await;
     wait_for_text(&driver, "[data-testid=found]", "groups of duplicates").await;
     wait_for_text(&driver, "[data-testid=group-detail]", "likely the same").await;
+    // More groups than the list holds at once: it says so.
+    wait_for_text(&driver, "[data-testid=groups-count]", "the best 500 shown").await;
     let groups = driver
         .find_all(By::Css("[data-testid=group]"))
         .await

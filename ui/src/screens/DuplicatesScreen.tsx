@@ -9,6 +9,9 @@ import { useCommand } from "../components/useCommand";
 import { countOf, formatCount, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 
+/** Groups listed at once, best first; decided groups leave the list and the next ones move up. */
+const LIST_LIMIT = 500;
+
 /** Fields shown first, in this order; the rest follow alphabetically. */
 const FIELD_ORDER = [
   "name",
@@ -172,7 +175,7 @@ function GroupRow({
 }
 
 export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
-  const load = useCallback(() => api.duplicateGroups(0, 500), []);
+  const load = useCallback(() => api.duplicateGroups(0, LIST_LIMIT), []);
   const { data, error, reload } = useCommand(load);
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const [group, setGroup] = useState<DuplicateGroup | undefined>(undefined);
@@ -287,7 +290,10 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
       {data && data.total > 0 ? (
         <div className="review">
           <aside>
-            <p className="muted small">{countOf(data.total, "group")} to review</p>
+            <p className="muted small" data-testid="groups-count">
+              {countOf(data.total, "group")} to review
+              {data.total > rows.length ? ` (the best ${formatCount(rows.length)} shown)` : ""}
+            </p>
             <ul className="groups" data-testid="duplicate-groups">
               {rows.map((row) => (
                 <GroupRow
