@@ -337,8 +337,11 @@ export function installMockIpc() {
           return records.find((r) => r.id === (args as { id: number }).id);
         case "failed_records":
           return { rows: failed, total: failed.length };
-        case "duplicate_groups":
-          return { rows: duplicateGroups.map((g) => g.row), total: duplicateGroups.length };
+        case "duplicate_groups": {
+          const a = args as { offset: number; limit: number };
+          const rows = duplicateGroups.slice(a.offset, a.offset + a.limit).map((g) => g.row);
+          return { rows, total: duplicateGroups.length };
+        }
         case "duplicate_group": {
           const g = duplicateGroups.find((d) => d.row.id === (args as { id: number }).id);
           if (!g) throw { code: "not_found", message: "duplicate group does not exist" } as ErrorPayload;

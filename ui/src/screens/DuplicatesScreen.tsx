@@ -1,16 +1,18 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { DuplicateGroup } from "../bindings/DuplicateGroup";
 import type { DuplicateGroupRow } from "../bindings/DuplicateGroupRow";
 import type { PairExplanation } from "../bindings/PairExplanation";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
-import { useCommand } from "../components/useCommand";
-import { countOf, formatCount, objectTypeLabel } from "../format";
+import { countOf, formatCount, objectTypeLabel, providerLabel } from "../format";
 import { api } from "../ipc";
+import { PageCache } from "../records/pages";
 
-/** Groups listed at once, best first; decided groups leave the list and the next ones move up. */
-const LIST_LIMIT = 500;
+/** Groups fetched a page at a time into a virtual list: 50,000 groups cost what 50 do. */
+const GROUP_PAGE = 100;
+const GROUP_ROW_HEIGHT = 64;
 
 /** Fields shown first, in this order; the rest follow alphabetically. */
 const FIELD_ORDER = [
@@ -160,66 +162,112 @@ function GroupRow({
 }) {
   const crms = [...new Set(row.providers)];
   return (
-    <li>
-      <button className={selected ? "group selected" : "group"} onClick={onSelect} data-testid="group">
-        <span className="score">{percent(row.score)}</span>
-        <span className="names">{row.names.join(" · ")}</span>
-        <span className="crms">
-          {crms.map((p) => (
-            <ProviderBadge key={p} provider={p} />
-          ))}
-        </span>
-      </button>
-    </li>
+    <button className={selected ? "group selected" : "group"} onClick={onSelect} data-testid="group">
+      <span className="score">{percent(row.score)}</span>
+      <span className="names">{row.names.join(" · ")}</span>
+      <span className="crms" title={crms.map((p) => providerLabel[p]).join(", ")}>
+        {crms.slice(0, 2).map((p) => (
+          <ProviderBadge key={p} provider={p} />
+        ))}
+        {crms.length > 2 ? <span className="muted small nowrap">+{crms.length - 2}</span> : null}
+      </span>
+    </button>
   );
 }
 
 export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
-  const load = useCallback(() => api.duplicateGroups(0, LIST_LIMIT), []);
-  const { data, error, reload } = useCommand(load);
-  const [selected, setSelected] = useState<number | undefined>(undefined);
+  const cache = useRef(new PageCache<DuplicateGroupRow>(GROUP_PAGE)).current;
+  const [total, setTotal] = useState<number | null>(null);
+  const [, setVersion] = useState(0);
+  const [index, setIndex] = useState(0);
   const [group, setGroup] = useState<DuplicateGroup | undefined>(undefined);
-  const [actionError, setActionError] = useState<unknown>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
   const [finding, setFinding] = useState(false);
   const [found, setFound] = useState<string | undefined>(undefined);
+  const scrollRef = useRef<HTMLDivElement>(null);
 
-  const rows = useMemo(() => data?.rows ?? [], [data]);
-  const current = rows.find((r) => r.id === selected) ?? rows[0];
+  const fetchPages = useCallback(
+    (pages: number[], generation: number) => {
+      for (const page of pages) {
+        api
+          .duplicateGroups(page * cache.pageSize, cache.pageSize)
+          .then((result) => {
+            if (cache.fill(page, result.rows, generation)) {
+              setTotal(result.total);
+              setVersion((v) => v + 1);
+            }
+          })
+          .catch((e: unknown) => {
+            cache.release(page, generation);
+            setError(e);
+          });
+      }
+    },
+    [cache],
+  );
+
+  /** The list changed (a decision, a new scan): reload it, keeping the position. */
+  const refresh = useCallback(() => {
+    const generation = cache.reset();
+    fetchPages(cache.claim(0, 0), generation);
+  }, [cache, fetchPages]);
+
+  useEffect(() => refresh(), [refresh]);
+
+  // The virtualizer re-measures on every render by design; React Compiler memoisation does not apply.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => GROUP_ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (!current) return;
+    if (total) fetchPages(cache.claim(Math.min(first, index), Math.max(last, index)), cache.generation);
+  }, [cache, fetchPages, first, last, index, total]);
+
+  const current = total ? cache.row(Math.min(index, total - 1)) : undefined;
+  const currentId = current?.id;
+
+  useEffect(() => {
+    if (currentId === undefined) return;
     let live = true;
     api
-      .duplicateGroup(current.id)
+      .duplicateGroup(currentId)
       .then((g) => live && setGroup(g))
-      .catch((e: unknown) => live && setActionError(e));
+      .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
-  }, [current]);
+  }, [currentId]);
 
   const move = useCallback(
     (step: number) => {
-      if (!current || rows.length === 0) return;
-      const i = rows.findIndex((r) => r.id === current.id);
-      setSelected(rows[(i + step + rows.length) % rows.length]?.id);
+      if (!total) return;
+      const next = (index + step + total) % total;
+      setIndex(next);
+      virtualizer.scrollToIndex(next);
     },
-    [current, rows],
+    [index, total, virtualizer],
   );
 
   const dismiss = useCallback(async () => {
-    if (!current) return;
-    setActionError(undefined);
+    if (currentId === undefined) return;
+    setError(undefined);
     try {
-      const i = rows.findIndex((r) => r.id === current.id);
-      await api.dismissDuplicateGroup(current.id);
-      setSelected(rows[i + 1]?.id ?? rows[i - 1]?.id);
-      reload();
+      await api.dismissDuplicateGroup(currentId);
+      // The next group moves up into this place; at the end, step back.
+      if (total !== null && index >= total - 1) setIndex(Math.max(0, index - 1));
+      refresh();
       onChanged?.();
     } catch (e) {
-      setActionError(e);
+      setError(e);
     }
-  }, [current, rows, reload, onChanged]);
+  }, [currentId, index, total, refresh, onChanged]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -236,16 +284,17 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
 
   const find = async () => {
     setFinding(true);
-    setActionError(undefined);
+    setError(undefined);
     try {
       const s = await api.findDuplicates([]);
       setFound(
         `${formatCount(s.records)} records compared: ${countOf(s.groups, "group")} of duplicates, ${formatCount(s.new_groups)} new.`,
       );
-      reload();
+      setIndex(0);
+      refresh();
       onChanged?.();
     } catch (e) {
-      setActionError(e);
+      setError(e);
     } finally {
       setFinding(false);
     }
@@ -272,13 +321,13 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
           </button>
         </div>
       </header>
-      <ErrorBanner error={error ?? actionError} />
+      <ErrorBanner error={error} />
       {found ? (
         <p className="muted" data-testid="found">
           {found}
         </p>
       ) : null}
-      {data && data.total === 0 ? (
+      {total === 0 ? (
         <EmptyState title="No duplicate candidates">
           <p>
             "Find duplicates" compares the people and companies of every connected CRM. Records that look like
@@ -287,25 +336,44 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
           </p>
         </EmptyState>
       ) : null}
-      {data && data.total > 0 ? (
+      {total ? (
         <div className="review">
           <aside>
             <p className="muted small" data-testid="groups-count">
-              {countOf(data.total, "group")} to review
-              {data.total > rows.length ? ` (the best ${formatCount(rows.length)} shown)` : ""}
+              {countOf(total, "group")} to review
             </p>
-            <ul className="groups" data-testid="duplicate-groups">
-              {rows.map((row) => (
-                <GroupRow
-                  key={row.id}
-                  row={row}
-                  selected={row.id === current?.id}
-                  onSelect={() => setSelected(row.id)}
-                />
-              ))}
-            </ul>
+            <div className="groups" ref={scrollRef} data-testid="duplicate-groups">
+              <ul style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+                {items.map((item) => {
+                  const row = cache.row(item.index);
+                  return (
+                    <li
+                      key={item.key}
+                      style={{
+                        position: "absolute",
+                        top: 0,
+                        left: 0,
+                        right: 0,
+                        height: GROUP_ROW_HEIGHT,
+                        transform: `translateY(${item.start}px)`,
+                      }}
+                    >
+                      {row ? (
+                        <GroupRow
+                          row={row}
+                          selected={item.index === index}
+                          onSelect={() => setIndex(item.index)}
+                        />
+                      ) : (
+                        <div className="group loading">…</div>
+                      )}
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
           </aside>
-          {group && current && group.id === current.id ? (
+          {group && group.id === currentId ? (
             <div className="group-detail" data-testid="group-detail">
               <div className="group-head">
                 <h2>
