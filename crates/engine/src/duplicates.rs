@@ -107,13 +107,24 @@ impl Engine {
     /// Finds duplicate people and companies among the records of `connections` (all when empty),
     /// within and across CRMs, and keeps the groups not seen before for review.
     pub fn find_duplicates(&self, connections: &[ConnectionId]) -> Result<DedupeSummary> {
-        let (people, companies, decided) = self.store.read(|conn| {
+        let (mut people, mut companies, decided) = self.store.read(|conn| {
             Ok((
                 records::fields_of(conn, &[ObjectType::Person, ObjectType::Lead], connections)?,
                 records::fields_of(conn, &[ObjectType::Company], connections)?,
                 duplicate_groups::decided(conn)?,
             ))
         })?;
+        // Local ids follow the order pulls happened to arrive in; the CRMs' own ids do not, so the
+        // random pairs the model learns from, and with them the borderline pairs, are the same each run.
+        for list in [&mut people, &mut companies] {
+            list.sort_by(|a, b| {
+                (a.connection_id, a.object_type, &a.remote_id).cmp(&(
+                    b.connection_id,
+                    b.object_type,
+                    &b.remote_id,
+                ))
+            });
+        }
         let company_names: HashMap<(ConnectionId, String), String> = companies
             .iter()
             .filter_map(|c| {
