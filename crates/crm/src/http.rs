@@ -108,7 +108,7 @@ impl Call {
     }
 
     /// `GET /crm/v3/objects/contacts`: the method and path, never the query (it may hold a token).
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let path = url::Url::parse(&self.url)
             .map(|u| u.path().to_owned())
             .unwrap_or_else(|_| "(bad URL)".into());

@@ -106,6 +106,23 @@ impl Slots {
         self.results[index] = Some(result);
     }
 
+    /// What `convert` makes of each record, with its index; a record it refuses gets its result now
+    /// and is not sent.
+    pub fn inputs<T, I>(
+        &mut self,
+        records: &[T],
+        convert: impl Fn(&T) -> Result<I, RecordError>,
+    ) -> Vec<(usize, I)> {
+        let mut out = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            match convert(record) {
+                Ok(input) => out.push((i, input)),
+                Err(e) => self.set(i, Err(e)),
+            }
+        }
+        out
+    }
+
     pub fn fail(&mut self, indexes: impl IntoIterator<Item = usize>, error: &RecordError) {
         for i in indexes {
             self.set(i, Err(error.clone()));
@@ -169,9 +186,38 @@ pub(crate) fn ends_batch(e: &CrmError) -> bool {
     )
 }
 
+/// Writes `items` a part of `size` at a time, in order: `send` answers a part with one result per item,
+/// or fails the part as a whole (each of its items gets the error, its field named canonically). A
+/// failure that ends the batch (sign-in, quota) is reported for the remaining items without sending them.
+pub(crate) async fn in_parts<'a, T, F, Fut>(
+    items: &'a [T],
+    size: usize,
+    table: &[(&str, &str)],
+    mut send: F,
+) -> Vec<WriteResult>
+where
+    F: FnMut(&'a [T]) -> Fut,
+    Fut: std::future::Future<Output = crate::Result<Vec<WriteResult>>>,
+{
+    let mut out = Vec::with_capacity(items.len());
+    for part in items.chunks(size.max(1)) {
+        match send(part).await {
+            Ok(results) => out.extend(results),
+            Err(e) => {
+                let error = rejected(table, &e);
+                out.extend(part.iter().map(|_| Err(error.clone())));
+                if ends_batch(&e) {
+                    out.extend(all_failed(items.len() - out.len(), &e));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// For CRMs without batch endpoints: one request per record, in order. `send` answers a record with
-/// its result (a refusal found before sending is an `Ok(Err(..))`); a failure that ends the batch
-/// (sign-in, quota) is reported for the remaining records without sending them.
+/// its result (a refusal found before sending is an `Ok(Err(..))`).
 pub(crate) async fn one_by_one<'a, T, F, Fut>(
     items: &'a [T],
     table: &[(&str, &str)],
@@ -181,20 +227,11 @@ where
     F: FnMut(&'a T) -> Fut,
     Fut: std::future::Future<Output = crate::Result<WriteResult>>,
 {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        match send(item).await {
-            Ok(result) => out.push(result),
-            Err(e) => {
-                out.push(Err(rejected(table, &e)));
-                if ends_batch(&e) {
-                    out.extend(all_failed(items.len() - out.len(), &e));
-                    break;
-                }
-            }
-        }
-    }
-    out
+    in_parts(items, 1, table, |part| {
+        let sent = send(&part[0]);
+        async move { sent.await.map(|result| vec![result]) }
+    })
+    .await
 }
 
 /// Canonical fields that describe a record but cannot be set: they are left out of writes.

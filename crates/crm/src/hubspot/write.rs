@@ -12,7 +12,7 @@ use super::{Hubspot, PROVIDER, convert, wire};
 use crate::{
     CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
-    write::{Slots, all_failed, ends_batch, missing_key, rejected},
+    write::{Slots, all_failed, ends_batch, in_parts, missing_key, rejected},
 };
 
 pub(super) const BATCH: usize = 100;
@@ -74,13 +74,7 @@ impl Hubspot {
             Err(e) => return all_failed(records.len(), &e),
         };
         let mut slots = Slots::new(PROVIDER, records.len());
-        let mut inputs = Vec::new();
-        for (i, record) in records.iter().enumerate() {
-            match convert::input(object_type, record, true) {
-                Ok(input) => inputs.push((i, input)),
-                Err(e) => slots.set(i, Err(e)),
-            }
-        }
+        let inputs = slots.inputs(records, |r| convert::input(object_type, r, true));
         let request = format!("POST /crm/v3/objects/{object}/batch/create");
         let table = convert::properties(object_type);
         let mut pending: Vec<&[(usize, Value)]> = inputs.chunks(BATCH).rev().collect();
@@ -144,16 +138,11 @@ impl Hubspot {
             Err(e) => return all_failed(records.len(), &e),
         };
         let mut slots = Slots::new(PROVIDER, records.len());
-        let mut inputs = Vec::new();
-        for (i, record) in records.iter().enumerate() {
-            match convert::input(object_type, &record.fields, false) {
-                Ok(mut input) => {
-                    input["id"] = json!(record.remote_id);
-                    inputs.push((i, record.remote_id.to_lowercase(), input));
-                }
-                Err(e) => slots.set(i, Err(e)),
-            }
-        }
+        let inputs = slots.inputs(records, |record| {
+            let mut input = convert::input(object_type, &record.fields, false)?;
+            input["id"] = json!(record.remote_id);
+            Ok((record.remote_id.to_lowercase(), input))
+        });
         self.keyed_batches(object_type, object, "update", inputs, &mut slots)
             .await;
         slots.finish()
@@ -177,25 +166,17 @@ impl Hubspot {
             return all_failed(records.len(), &e);
         }
         let mut slots = Slots::new(PROVIDER, records.len());
-        let mut inputs = Vec::new();
-        for (i, record) in records.iter().enumerate() {
-            let Some(email) = record
+        let inputs = slots.inputs(records, |record| {
+            let email = record
                 .get(key)
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
-            else {
-                slots.set(i, Err(missing_key(key)));
-                continue;
-            };
-            match convert::input(object_type, record, false) {
-                Ok(mut input) => {
-                    input["id"] = json!(email);
-                    input["idProperty"] = json!("email");
-                    inputs.push((i, email.to_lowercase(), input));
-                }
-                Err(e) => slots.set(i, Err(e)),
-            }
-        }
+                .ok_or_else(|| missing_key(key))?;
+            let mut input = convert::input(object_type, record, false)?;
+            input["id"] = json!(email);
+            input["idProperty"] = json!("email");
+            Ok((email.to_lowercase(), input))
+        });
         self.keyed_batches(object_type, object, "upsert", inputs, &mut slots)
             .await;
         slots.finish()
@@ -207,7 +188,7 @@ impl Hubspot {
         object_type: ObjectType,
         object: &str,
         action: &str,
-        inputs: Vec<(usize, String, Value)>,
+        inputs: Vec<(usize, (String, Value))>,
         slots: &mut Slots,
     ) {
         let request = format!("POST /crm/v3/objects/{object}/batch/{action}");
@@ -219,8 +200,8 @@ impl Hubspot {
                 continue;
             }
             let index_of: HashMap<String, usize> =
-                part.iter().map(|(i, key, _)| (key.clone(), *i)).collect();
-            let body = json!({ "inputs": part.iter().map(|p| &p.2).collect::<Vec<_>>() });
+                part.iter().map(|(i, (key, _))| (key.clone(), *i)).collect();
+            let body = json!({ "inputs": part.iter().map(|p| &p.1.1).collect::<Vec<_>>() });
             let call = Call::new(Method::POST, self.batch_url(object, action), Some(body));
             match self.send_batch(call, &request).await {
                 Ok(answer) => {
@@ -264,31 +245,25 @@ impl Hubspot {
             Ok(o) => o,
             Err(e) => return all_failed(ids.len(), &e),
         };
-        let mut out = Vec::with_capacity(ids.len());
-        for part in ids.chunks(BATCH) {
+        in_parts(ids, BATCH, &[], |part| async move {
             let inputs: Vec<Value> = part.iter().map(|id| json!({ "id": id })).collect();
             let call = Call::new(
                 Method::POST,
                 self.batch_url(object, "archive"),
                 Some(json!({ "inputs": inputs })),
             );
-            match self.http.send(&call).await {
-                Ok(_) => out.extend(part.iter().map(|id| {
+            self.http.send(&call).await?;
+            Ok(part
+                .iter()
+                .map(|id| {
                     Ok(Written {
                         remote_id: id.clone(),
                         created: false,
                     })
-                })),
-                Err(e) => {
-                    out.extend(all_failed(part.len(), &e));
-                    if ends_batch(&e) {
-                        out.extend(all_failed(ids.len() - out.len(), &e));
-                        break;
-                    }
-                }
-            }
-        }
-        out
+                })
+                .collect())
+        })
+        .await
     }
 
     pub(super) async fn merge_records(

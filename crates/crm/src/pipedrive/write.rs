@@ -25,13 +25,7 @@ impl Pipedrive {
 
     /// Sends a write and reads the `data.id` of the record it answers with.
     async fn send_write(&self, call: Call) -> Result<String> {
-        let request = format!(
-            "{} {}",
-            call.method,
-            url::Url::parse(&call.url)
-                .map(|u| u.path().to_owned())
-                .unwrap_or_default()
-        );
+        let request = call.describe();
         let body = self.http.send(&call).await?.body;
         let envelope: wire::Envelope<wire::Object> = decode(PROVIDER, &request, body)?;
         envelope

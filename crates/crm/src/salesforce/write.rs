@@ -13,7 +13,8 @@ use crate::{
     CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
     write::{
-        Slots, all_failed, ambiguous, canonical_field, ends_batch, missing_key, rejected, to_wire,
+        Slots, all_failed, ambiguous, canonical_field, ends_batch, in_parts, missing_key, rejected,
+        to_wire,
     },
 };
 
@@ -124,13 +125,7 @@ impl Salesforce {
         records: &[Fields],
     ) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
-        let mut inputs = Vec::new();
-        for (i, fields) in records.iter().enumerate() {
-            match record(object_type, fields) {
-                Ok(r) => inputs.push((i, r)),
-                Err(e) => slots.set(i, Err(e)),
-            }
-        }
+        let inputs = slots.inputs(records, |fields| record(object_type, fields));
         self.collections(object_type, Method::POST, inputs, true, &mut slots)
             .await;
         slots.finish()
@@ -142,16 +137,11 @@ impl Salesforce {
         records: &[Update],
     ) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
-        let mut inputs = Vec::new();
-        for (i, update) in records.iter().enumerate() {
-            match record(object_type, &update.fields) {
-                Ok(mut r) => {
-                    r["id"] = json!(update.remote_id);
-                    inputs.push((i, r));
-                }
-                Err(e) => slots.set(i, Err(e)),
-            }
-        }
+        let inputs = slots.inputs(records, |update| {
+            let mut r = record(object_type, &update.fields)?;
+            r["id"] = json!(update.remote_id);
+            Ok(r)
+        });
         self.collections(object_type, Method::PATCH, inputs, false, &mut slots)
             .await;
         slots.finish()
@@ -204,19 +194,12 @@ impl Salesforce {
             }
         }
         let mut slots = Slots::new(PROVIDER, records.len());
+        let prepared = slots.inputs(records, |fields| {
+            let value = value_of(fields).ok_or_else(|| missing_key(key))?;
+            Ok((value, record(object_type, fields)?))
+        });
         let (mut updates, mut creates) = (Vec::new(), Vec::new());
-        for (i, fields) in records.iter().enumerate() {
-            let Some(value) = value_of(fields) else {
-                slots.set(i, Err(missing_key(key)));
-                continue;
-            };
-            let input = match record(object_type, fields) {
-                Ok(r) => r,
-                Err(e) => {
-                    slots.set(i, Err(e));
-                    continue;
-                }
-            };
+        for (i, (value, input)) in prepared {
             match found.get(&value).map(Vec::as_slice) {
                 None | Some([]) => creates.push((i, input)),
                 Some([id]) => {
@@ -235,42 +218,27 @@ impl Salesforce {
     }
 
     pub(super) async fn delete_records(&self, ids: &[String]) -> Vec<WriteResult> {
-        let mut out = Vec::with_capacity(ids.len());
-        for part in ids.chunks(BATCH) {
+        in_parts(ids, BATCH, &[], |part| async move {
             let call = Call::new(Method::DELETE, self.url("composite/sobjects"), None)
                 .query("ids", part.join(","))
                 .query("allOrNone", "false");
             let request = "DELETE /composite/sobjects";
-            let answer = match self.http.send(&call).await {
-                Ok(a) => decode::<Vec<wire::CollectionResult>>(PROVIDER, request, a.body),
-                Err(e) => Err(e),
-            };
-            match answer {
-                Ok(results) if results.len() == part.len() => {
-                    out.extend(
-                        part.iter()
-                            .zip(results)
-                            .map(|(id, r)| item(&[], &json!({ "id": id }), r, false)),
-                    );
-                }
-                Ok(_) => out.extend(all_failed(
-                    part.len(),
-                    &CrmError::Malformed {
-                        provider: PROVIDER,
-                        request: request.into(),
-                        detail: "a result count that differs from the ids sent".into(),
-                    },
-                )),
-                Err(e) => {
-                    out.extend(all_failed(part.len(), &e));
-                    if ends_batch(&e) {
-                        out.extend(all_failed(ids.len() - out.len(), &e));
-                        break;
-                    }
-                }
+            let body = self.http.send(&call).await?.body;
+            let results: Vec<wire::CollectionResult> = decode(PROVIDER, request, body)?;
+            if results.len() != part.len() {
+                return Err(CrmError::Malformed {
+                    provider: PROVIDER,
+                    request: request.into(),
+                    detail: "a result count that differs from the ids sent".into(),
+                });
             }
-        }
-        out
+            Ok(part
+                .iter()
+                .zip(results)
+                .map(|(id, r)| item(&[], &json!({ "id": id }), r, false))
+                .collect())
+        })
+        .await
     }
 
     /// Salesforce's REST API has no merge (it is a SOAP call), so: fill the survivor's blank fields
