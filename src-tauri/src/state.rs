@@ -65,12 +65,11 @@ impl AppState {
         };
         let open = |url: String| async move {
             // A text-mode $BROWSER may run until the sign-in completes: keep it off the async threads.
-            let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
-            match opened {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(CrmError::Config(format!("could not open a browser: {e}"))),
-                Err(e) => Err(CrmError::Config(format!("could not open a browser: {e}"))),
-            }
+            let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            opened.map_err(|e| CrmError::Config(format!("could not open a browser: {e}")))
         };
         let (give_up, given_up) = tokio::sync::oneshot::channel();
         *self.sign_in.lock().expect("sign-in slot") = Some(give_up);

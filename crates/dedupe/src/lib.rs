@@ -130,26 +130,31 @@ impl Deduper {
     pub fn run(&self) -> Outcome {
         let p = &self.prepared;
         let passes = block::pass_pairs(p);
+        let pairs = block::union(&passes);
+        let patterns: Vec<model::Pattern> = pairs
+            .par_iter()
+            .map(|&(a, b)| model::pattern(p, a, b))
+            .collect();
+        // Each training pass's pairs are among the candidates, whose patterns are computed: found by
+        // binary search in the sorted candidate list, not compared again.
         let sessions: Vec<model::Session> = passes
             .par_iter()
             .filter(|pass| pass.trains)
             .map(|pass| model::Session {
                 excluded: pass.columns.clone(),
-                // A sample is enough to estimate from; every pass pair is scored below anyway.
+                // A sample is enough to estimate from; every pair is scored below anyway.
                 patterns: pass
                     .pairs
                     .iter()
                     .step_by((pass.pairs.len() / SESSION_SAMPLE).max(1))
-                    .map(|&k| model::pattern(p, (k >> 32) as u32, k as u32))
+                    .filter_map(|&k| {
+                        let i = pairs.binary_search(&((k >> 32) as u32, k as u32)).ok()?;
+                        Some(patterns[i])
+                    })
                     .collect(),
             })
             .collect();
-        let pairs = block::union(&passes);
         drop(passes);
-        let patterns: Vec<model::Pattern> = pairs
-            .par_iter()
-            .map(|&(a, b)| model::pattern(p, a, b))
-            .collect();
         let model = Model::fit(p, &sessions, &patterns, &self.settings.labels);
         let mut candidates: Vec<Candidate> = pairs
             .par_iter()

@@ -192,9 +192,9 @@ impl Model {
             prior: 0.1,
         };
         let all = distinct(candidates);
+        let total = candidates.len() as f64;
         let mut matched = 0.0;
         for _ in 0..EM_ROUNDS * 2 {
-            let total: f64 = all.iter().map(|p| p.1).sum();
             matched = all
                 .iter()
                 .map(|&(pt, count)| count * model.probability(model.pattern_weight(pt)))

@@ -124,10 +124,7 @@ fn demo_app(demo: &Running, provider: Provider, base_url: &str) -> Option<OAuthC
             &d.pipedrive.client_secret,
         ),
     };
-    let same_host = |a: &str, b: &str| {
-        let host = |u: &str| url_host(u);
-        host(a).is_some() && host(a) == host(b)
-    };
+    let same_host = |a: &str, b: &str| url_host(a).is_some_and(|h| Some(h) == url_host(b));
     let instance = (provider == Provider::Salesforce).then_some(&d.salesforce.instance_url);
     let matches =
         same_host(base, base_url) || instance.is_some_and(|i| same_host(i.as_str(), base_url));
