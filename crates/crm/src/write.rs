@@ -111,7 +111,7 @@ impl Slots {
     pub fn inputs<T, I>(
         &mut self,
         records: &[T],
-        convert: impl Fn(&T) -> Result<I, RecordError>,
+        mut convert: impl FnMut(&T) -> Result<I, RecordError>,
     ) -> Vec<(usize, I)> {
         let mut out = Vec::new();
         for (i, record) in records.iter().enumerate() {
@@ -121,6 +121,11 @@ impl Slots {
             }
         }
         out
+    }
+
+    /// Whether the record at `index` has been written.
+    pub fn succeeded(&self, index: usize) -> bool {
+        matches!(self.results[index], Some(Ok(_)))
     }
 
     pub fn fail(&mut self, indexes: impl IntoIterator<Item = usize>, error: &RecordError) {

@@ -147,6 +147,17 @@ pub fn plan(
     overrides: &Map<String, Value>,
 ) -> MergePlan {
     let master = choose_master(members, &master_rule);
+    plan_around(members, master, master_rule, overrides)
+}
+
+/// Plans the merge around the master a person picked (`master_rule` says how it was first chosen).
+pub fn plan_around(
+    members: &[Member],
+    master: usize,
+    master_rule: MasterRule,
+    overrides: &Map<String, Value>,
+) -> MergePlan {
+    let master = master.min(members.len().saturating_sub(1));
     let recency = by_recency(members);
     let keys: BTreeSet<&String> = members
         .iter()
@@ -342,6 +353,15 @@ mod tests {
             value(&p, "title"),
             (json!("Chief Revenue Officer"), None, FieldRule::Override)
         );
+    }
+
+    #[test]
+    fn a_picked_master_keeps_its_values() {
+        let p = plan_around(&members(), 2, MasterRule::MostComplete, &Map::new());
+        assert_eq!(p.master, 2);
+        assert_eq!(value(&p, "first_name").0, json!("Will"));
+        // Its blanks are still filled from the others.
+        assert_eq!(value(&p, "email").0, json!("bill@acme.com"));
     }
 
     #[test]

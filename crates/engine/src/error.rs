@@ -19,6 +19,9 @@ pub enum Error {
     Crm(#[from] bridge_crm::CrmError),
     #[error("{message}")]
     Keyring { message: String },
+    /// A merge or its undo stopped part-way; what was done is recorded with the merge.
+    #[error("merge {id} stopped: {message}")]
+    MergeStopped { id: i64, message: String },
     #[error(
         "the sign-in `{reference}` is not in the keyring any more; remove the connection and connect again"
     )]
@@ -60,6 +63,8 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// A connection's secret is gone from the keyring.
     SecretMissing,
+    /// A merge or its undo stopped part-way: the merge history shows it; undo or retry from there.
+    MergeIncomplete,
 }
 
 impl Error {
@@ -95,6 +100,7 @@ impl Error {
             }
             Error::Keyring { .. } => ErrorCode::KeyringUnavailable,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
+            Error::MergeStopped { .. } => ErrorCode::MergeIncomplete,
         }
     }
 }

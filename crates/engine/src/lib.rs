@@ -7,6 +7,7 @@ mod dedupe_csv;
 mod demo;
 mod duplicates;
 mod error;
+mod merges;
 mod oauth_apps;
 mod pull;
 mod queues;
@@ -32,6 +33,10 @@ pub use duplicates::{
     DedupeSummary, DuplicateGroup, DuplicateMember, MatchEvidence, PairExplanation,
 };
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
+pub use merges::{
+    BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, MergeChoice, MergeEntry,
+    MergePage, MergePreview, MergedMember, PlannedField,
+};
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};

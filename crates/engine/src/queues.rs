@@ -23,7 +23,7 @@ pub struct DuplicateGroupPage {
 
 const MAX_PAGE: i64 = 500;
 
-fn check_page(offset: i64, limit: i64) -> Result<()> {
+pub(crate) fn check_page(offset: i64, limit: i64) -> Result<()> {
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::InvalidInput {
             field: "limit",

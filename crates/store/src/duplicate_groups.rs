@@ -185,3 +185,39 @@ pub fn decide(
         .execute(params![id, status, time::to_sql(now)])?;
     Ok(changed == 1)
 }
+
+/// Sets a group's status whatever it was: `merged` when a merge is applied, `open` again when undone.
+pub fn set_status(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    status: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let decided = (status != "open").then(|| time::to_sql(now));
+    tx.prepare_cached("UPDATE duplicate_groups SET status = ?2, decided_at = ?3 WHERE id = ?1")?
+        .execute(params![id, status, decided])?;
+    Ok(())
+}
+
+/// A member recreated by an undo takes its old place in the group.
+pub fn replace_member(
+    tx: &rusqlite::Transaction,
+    group: i64,
+    old: bridge_model::RecordId,
+    new: bridge_model::RecordId,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE OR IGNORE duplicate_members SET record_id = ?3 WHERE group_id = ?1 AND record_id = ?2",
+    )?
+    .execute(params![group, old.0, new.0])?;
+    Ok(())
+}
+
+/// Open groups scored at least `score`: the ones safe to merge without a look.
+pub fn open_at_least(conn: &rusqlite::Connection, score: f64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM duplicate_groups WHERE status = 'open' AND score >= ?1 ORDER BY score DESC, id",
+    )?;
+    let rows = stmt.query_map([score], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -5,6 +5,8 @@ pub mod connections;
 pub mod duplicate_groups;
 pub mod failed_records;
 pub mod field_mappings;
+pub mod links;
+pub mod merges;
 pub mod migrations;
 pub mod records;
 mod schema;

@@ -385,3 +385,132 @@ pub fn fields_of(
     })
     .collect()
 }
+
+/// Live records of `connection` whose link `field` (`company_id`, `person_id` or `deal_id`) points at
+/// `remote_id`: the children a merge moves. (id, object type, remote id).
+pub fn children(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    field: &str,
+    remote_id: &str,
+) -> Result<Vec<(RecordId, ObjectType, String)>> {
+    // The path is spelled out in the SQL so the expression indexes on the link fields are used.
+    let path = match field {
+        "company_id" | "person_id" | "deal_id" => field,
+        other => {
+            return Err(Error::Corrupt {
+                what: "link field".into(),
+                detail: format!("`{other}` is not a link field"),
+            });
+        }
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, object_type, remote_id FROM records
+         WHERE connection_id = ?1 AND json_extract(fields, '$.{path}') = ?2 AND deleted_at IS NULL
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![connection.0, remote_id], |r| {
+        <(i64, String, String)>::try_from(r)
+    })?;
+    rows.map(|row| {
+        let (id, object_type, remote) = row?;
+        Ok((RecordId(id), parse_object_type(id, &object_type)?, remote))
+    })
+    .collect()
+}
+
+/// Replaces a record's canonical fields with what was written to its CRM (a merge or its undo),
+/// keeping the CRM's payload; the next pull brings the CRM's own copy.
+pub fn set_fields(
+    conn: &rusqlite::Connection,
+    id: RecordId,
+    fields: &bridge_model::Fields,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(record) = get(conn, id)? else {
+        return Err(Error::Corrupt {
+            what: format!("record {}", id.0),
+            detail: "not found".into(),
+        });
+    };
+    let new = NewRecord {
+        connection_id: record.connection_id,
+        object_type: record.object_type,
+        remote_id: record.remote_id,
+        fields: fields.clone(),
+        raw: serde_json::Value::Null,
+        remote_modified_at: record.remote_modified_at,
+    };
+    let hash = hex(&Sha256::digest(new.content_fingerprint().as_bytes()));
+    conn.prepare_cached(
+        "UPDATE records SET display_name = ?2, fields = ?3, content_hash = ?4, search_text = ?5,
+                pulled_at = ?6, deleted_at = NULL
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id.0,
+        new.display_name(),
+        serde_json::Value::Object(fields.clone()).to_string(),
+        hash,
+        new.search_text(),
+        time::to_sql(now)
+    ])?;
+    Ok(())
+}
+
+/// The local id of a record by its CRM id.
+pub fn id_of(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    remote_id: &str,
+) -> Result<Option<RecordId>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM records WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
+        )?
+        .query_row(
+            params![connection.0, object_type.as_str(), remote_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .map(RecordId))
+}
+
+/// The canonical fields records of this kind carry in this connection (from a sample of them): the
+/// fields a value from another CRM can be written to.
+pub fn field_keys(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT j.key FROM
+           (SELECT fields FROM records WHERE connection_id = ?1 AND object_type = ?2 LIMIT 2000) r,
+           json_each(r.fields) j
+         ORDER BY j.key",
+    )?;
+    let rows = stmt.query_map(params![connection.0, object_type.as_str()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Points the local children of a merged record at its survivor, as the CRM's merge did.
+pub fn repoint(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    field: &str,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let children = children(conn, connection, field, from)?;
+    for (child, _, _) in &children {
+        if let Some(mut record) = get(conn, *child)? {
+            record
+                .fields
+                .insert(field.to_owned(), serde_json::Value::String(to.to_owned()));
+            set_fields(conn, *child, &record.fields, now)?;
+        }
+    }
+    Ok(children.len())
+}

@@ -117,6 +117,37 @@ fn association_types(object_type: ObjectType) -> &'static [(&'static str, u32)] 
     }
 }
 
+/// The HubSpot object a link field points at.
+pub fn link_target(canonical: &str) -> Option<&'static str> {
+    match canonical {
+        "company_id" => Some("companies"),
+        "person_id" => Some("contacts"),
+        "deal_id" => Some("deals"),
+        _ => None,
+    }
+}
+
+/// Takes the link fields HubSpot keeps as associations out of an update: (target object, new id or
+/// None to unlink). They are changed through the v4 associations endpoints, not as properties.
+pub fn split_links(
+    object_type: ObjectType,
+    fields: &mut Fields,
+) -> Vec<(&'static str, Option<String>)> {
+    association_types(object_type)
+        .iter()
+        .filter_map(|(canonical, _)| {
+            let value = fields.remove(*canonical)?;
+            let to = match value {
+                Value::Null => None,
+                Value::String(s) if s.is_empty() => None,
+                Value::String(s) => Some(s),
+                other => Some(other.to_string()),
+            };
+            Some((link_target(canonical)?, to))
+        })
+        .collect()
+}
+
 /// The plural name of the object types of a HubSpot record, for messages ("HubSpot contacts").
 pub fn what(object_type: ObjectType) -> String {
     format!("HubSpot {}", object_name(object_type).unwrap_or("objects"))
@@ -138,7 +169,7 @@ pub fn input(
             return Err(RecordError::validation(
                 Some(canonical),
                 format!(
-                    "{} keep `{canonical}` as an association, set when the record is created",
+                    "{} keep `{canonical}` as an association, changed through `links` on update",
                     what(object_type)
                 ),
             ));

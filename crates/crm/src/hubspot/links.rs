@@ -54,11 +54,7 @@ impl Hubspot {
                 .results
                 .into_iter()
                 .filter_map(|r| {
-                    let to = r.to.into_iter().next()?.to_object_id;
-                    let id = match to {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
+                    let id = r.to.first()?.id();
                     Some((r.from.id, id))
                 })
                 .collect();

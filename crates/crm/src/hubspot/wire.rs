@@ -139,6 +139,13 @@ pub struct MergeAnswer {
     pub id: String,
 }
 
+/// `GET /crm/v4/objects/{type}/{id}/associations/{toType}`.
+#[derive(Debug, Deserialize)]
+pub struct AssociationList {
+    #[serde(default)]
+    pub results: Vec<AssociationTo>,
+}
+
 /// `POST /crm/v4/associations/{from}/{to}/batch/read`.
 #[derive(Debug, Deserialize)]
 pub struct AssociationBatch {
@@ -163,4 +170,13 @@ pub struct AssociationFrom {
 pub struct AssociationTo {
     /// A string in the v4 answers, a number in some older ones.
     pub to_object_id: Value,
+}
+
+impl AssociationTo {
+    pub fn id(&self) -> String {
+        match &self.to_object_id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
 }

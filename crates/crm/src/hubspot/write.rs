@@ -138,14 +138,62 @@ impl Hubspot {
             Err(e) => return all_failed(records.len(), &e),
         };
         let mut slots = Slots::new(PROVIDER, records.len());
+        let mut links = Vec::new();
         let inputs = slots.inputs(records, |record| {
-            let mut input = convert::input(object_type, &record.fields, false)?;
+            let mut fields = record.fields.clone();
+            let changes = convert::split_links(object_type, &mut fields);
+            if !changes.is_empty() {
+                links.push((record.remote_id.clone(), changes));
+            }
+            let mut input = convert::input(object_type, &fields, false)?;
             input["id"] = json!(record.remote_id);
             Ok((record.remote_id.to_lowercase(), input))
         });
         self.keyed_batches(object_type, object, "update", inputs, &mut slots)
             .await;
+        // Links change after the properties, one record at a time (there are few: merges and undo).
+        for (remote_id, changes) in links {
+            let Some(i) = records.iter().position(|r| r.remote_id == remote_id) else {
+                continue;
+            };
+            if !slots.succeeded(i) {
+                continue;
+            }
+            for (to, target) in changes {
+                if let Err(e) = self.relink(object, &remote_id, to, target.as_deref()).await {
+                    slots.set(i, Err(rejected(convert::properties(object_type), &e)));
+                    break;
+                }
+            }
+        }
         slots.finish()
+    }
+
+    /// Points `object` `id`'s association to `to` objects at `target` alone (none: unlinks it), with
+    /// the v4 associations endpoints: the new one added with the default type, the others removed.
+    async fn relink(&self, object: &str, id: &str, to: &str, target: Option<&str>) -> Result<()> {
+        let base = format!("{}/crm/v4/objects/{object}/{id}/associations", self.base);
+        let request = format!("GET /crm/v4/objects/{object}/{{id}}/associations/{to}");
+        let body = self
+            .http
+            .send(&Call::get(format!("{base}/{to}")))
+            .await?
+            .body;
+        let current: wire::AssociationList = decode(PROVIDER, &request, body)?;
+        let current: Vec<String> = current.results.into_iter().map(|r| r.id()).collect();
+        if let Some(target) = target
+            && !current.iter().any(|c| c == target)
+        {
+            let url = format!("{base}/default/{to}/{target}");
+            self.http.send(&Call::new(Method::PUT, url, None)).await?;
+        }
+        for old in current.iter().filter(|c| Some(c.as_str()) != target) {
+            let url = format!("{base}/{to}/{old}");
+            self.http
+                .send(&Call::new(Method::DELETE, url, None))
+                .await?;
+        }
+        Ok(())
     }
 
     pub(super) async fn upsert_records(

@@ -163,3 +163,116 @@ pub async fn batch_read(
     Json(json!({"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}))
         .into_response()
 }
+
+/// Where an association between two records is kept: (the record holding it, its id, the property),
+/// the list on a deal or note, or a contact's primary company.
+fn holder(from: Kind, n: u64, to: Kind, m: u64) -> Option<(Kind, u64, &'static str, u64)> {
+    if matches!(from, Kind::Deal | Kind::Note)
+        && let Some(key) = association_key(to)
+    {
+        return Some((from, n, key, m));
+    }
+    if matches!(to, Kind::Deal | Kind::Note)
+        && let Some(key) = association_key(from)
+    {
+        return Some((to, m, key, n));
+    }
+    match (from, to) {
+        (Kind::Person, Kind::Company) => Some((Kind::Person, n, "associatedcompanyid", m)),
+        (Kind::Company, Kind::Person) => Some((Kind::Person, m, "associatedcompanyid", n)),
+        _ => None,
+    }
+}
+
+/// `PUT .../associations/default/{toType}/{toId}` adds, `DELETE .../associations/{toType}/{toId}`
+/// removes one association.
+async fn change(
+    emu: &Emulator,
+    object: &str,
+    id: &str,
+    to: &str,
+    to_id: &str,
+    add: bool,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let (Some(from), Some(to_kind)) = (kind_of(object), kind_of(to)) else {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            format!("Unable to infer object type from: {object} or {to}"),
+        );
+    };
+    let live = |hs: &mut super::Hubspot, kind: Kind, id: &str| {
+        id.parse::<u64>()
+            .ok()
+            .filter(|&n| hs.table(kind).get(n).is_some())
+    };
+    let (Some(n), Some(m)) = (live(&mut hs, from, id), live(&mut hs, to_kind, to_id)) else {
+        return hs.error(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            format!("Object not found: {object} {id} or {to} {to_id}"),
+        );
+    };
+    let Some((kind, holder_id, key, other)) = holder(from, n, to_kind, m) else {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            format!("{object} cannot be associated with {to} here"),
+        );
+    };
+    let Some(mut props) = hs.table(kind).get(holder_id) else {
+        return hs.error(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            "Object not found",
+        );
+    };
+    let other = other.to_string();
+    if key == "associatedcompanyid" {
+        if add {
+            props.insert(key.into(), Value::String(other));
+        } else if props.get(key).and_then(Value::as_str) == Some(other.as_str()) {
+            props.insert(key.into(), Value::Null);
+        }
+    } else {
+        let list = props
+            .entry(key.to_owned())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = list {
+            list.retain(|v| v.as_str() != Some(other.as_str()));
+            if add {
+                list.push(Value::String(other));
+            }
+        }
+    }
+    let now = crate::now_ms();
+    super::objects::stamp(kind, &mut props, holder_id, now, false);
+    hs.table(kind).put(holder_id, props, now);
+    if add {
+        let type_id = type_id(from, to_kind);
+        (
+            StatusCode::OK,
+            Json(json!({"status": "COMPLETE", "results": [{"fromObjectTypeId": object, "fromObjectId": n,
+                "toObjectTypeId": to, "toObjectId": m,
+                "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}}]})),
+        )
+            .into_response()
+    } else {
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
+
+pub async fn add_default(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id, to, to_id)): Path<(String, String, String, String)>,
+) -> Response {
+    change(&emu, &object, &id, &to, &to_id, true).await
+}
+
+pub async fn remove(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id, to, to_id)): Path<(String, String, String, String)>,
+) -> Response {
+    change(&emu, &object, &id, &to, &to_id, false).await
+}

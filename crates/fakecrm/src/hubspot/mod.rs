@@ -22,7 +22,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post, put},
 };
 use serde_json::json;
 
@@ -205,6 +205,14 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route(
             "/crm/v4/objects/{object}/{id}/associations/{to}",
             get(associations::list),
+        )
+        .route(
+            "/crm/v4/objects/{object}/{id}/associations/default/{to}/{to_id}",
+            put(associations::add_default),
+        )
+        .route(
+            "/crm/v4/objects/{object}/{id}/associations/{to}/{to_id}",
+            delete(associations::remove),
         )
         .route("/crm/v3/properties/{object}", get(metadata::properties))
         .route("/crm/v3/pipelines/{object}", get(metadata::pipelines))

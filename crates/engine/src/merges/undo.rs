@@ -1,0 +1,301 @@
+//! Undoing a merge from its record: what the CRM deleted is created again with every field, its
+//! children point at it again, the survivors get their old values, links end; resumable.
+
+use super::apply::write_one;
+use super::*;
+
+impl Engine {
+    /// Undoes a merge: recreates in the CRM what its merge deleted (with every field), relinks the
+    /// children, puts the survivors' fields back, ends the links; the group is open for review again.
+    pub async fn undo_merge(&self, id: i64) -> Result<MergeEntry> {
+        let row = self.merge_row(id)?;
+        if !matches!(row.status.as_str(), "applied" | "failed" | "undoing") {
+            return Err(Error::InvalidInput {
+                field: "merge",
+                message: format!(
+                    "merge {id} is {}; only a merge that was applied can be undone",
+                    row.status
+                ),
+            });
+        }
+        let before: Vec<MergedMember> = corrupt_json(id, "before_image", &row.before_image)?;
+        let mut steps: Vec<Step> = corrupt_json(id, "steps", &row.steps)?;
+        self.store
+            .write(|tx| merges::set_status(tx, id, "undoing", None, Utc::now()))?;
+        match self.undo_steps(id, &before, &mut steps).await {
+            Ok(()) => {}
+            Err(e) => {
+                let message = e.to_string();
+                self.store
+                    .write(|tx| merges::set_status(tx, id, "failed", Some(&message), Utc::now()))?;
+                return Err(Error::MergeStopped {
+                    id,
+                    message: format!("{message}. Undo again to finish it"),
+                });
+            }
+        }
+        let now = Utc::now();
+        self.store.write(|tx| {
+            for step in steps.iter().rev() {
+                match step {
+                    Step::Linked { links: ids } => links::end(tx, ids, "merge undone", now)?,
+                    Step::Merged {
+                        connection_id,
+                        object_type,
+                        survivor_after,
+                        merged,
+                        recreated: Some(new_id),
+                        ..
+                    } => {
+                        let Some(member) = before.iter().find(|m| {
+                            m.connection_id == *connection_id
+                                && m.object_type == *object_type
+                                && &m.remote_id == merged
+                        }) else {
+                            continue;
+                        };
+                        records::upsert(
+                            tx,
+                            &NewRecord {
+                                connection_id: *connection_id,
+                                object_type: *object_type,
+                                remote_id: new_id.clone(),
+                                fields: member.fields.clone(),
+                                raw: Value::Null,
+                                remote_modified_at: Some(now),
+                            },
+                            now,
+                        )?;
+                        if let (Some(group), Some(new_record)) = (
+                            row.group_id,
+                            records::id_of(tx, *connection_id, *object_type, new_id)?,
+                        ) {
+                            duplicate_groups::replace_member(
+                                tx,
+                                group,
+                                member.record_id,
+                                new_record,
+                            )?;
+                        }
+                        for child in &member.children {
+                            // Only where the child still points where the merge put it.
+                            if let Some(mut record) = records::get(tx, child.record_id)?
+                                && record.fields.get(&child.field).and_then(Value::as_str)
+                                    == Some(survivor_after.as_str())
+                            {
+                                record
+                                    .fields
+                                    .insert(child.field.clone(), Value::String(new_id.clone()));
+                                records::set_fields(tx, record.id, &record.fields, now)?;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for member in before.iter().filter(|m| m.role == "kept") {
+                records::set_fields(tx, member.record_id, &member.fields, now)?;
+            }
+            if let Some(group) = row.group_id {
+                duplicate_groups::set_status(tx, group, "open", now)?;
+            }
+            merges::set_status(tx, id, "undone", None, now)
+        })?;
+        self.merge_entry(id)
+    }
+
+    async fn undo_steps(&self, id: i64, before: &[MergedMember], steps: &mut [Step]) -> Result<()> {
+        for i in (0..steps.len()).rev() {
+            match steps[i].clone() {
+                Step::Updated {
+                    connection_id,
+                    object_type,
+                    remote_id,
+                    undone: false,
+                } => {
+                    let connection = self.connection(connection_id)?;
+                    let crm = self.client(&connection)?;
+                    // The survivor's own record before, and what the merge may have filled from the others.
+                    let Some(kept) = before.iter().find(|m| {
+                        m.role == "kept"
+                            && m.connection_id == connection_id
+                            && m.object_type == object_type
+                    }) else {
+                        continue;
+                    };
+                    let merged: Vec<&MergedMember> = before
+                        .iter()
+                        .filter(|m| {
+                            m.role == "merged"
+                                && m.connection_id == connection_id
+                                && m.object_type == object_type
+                        })
+                        .collect();
+                    let fields = restore(kept, &merged);
+                    if !fields.is_empty() {
+                        write_one(
+                            crm.as_ref(),
+                            object_type,
+                            Update { remote_id, fields },
+                            &kept.display_name,
+                        )
+                        .await?;
+                    }
+                    if let Step::Updated { undone, .. } = &mut steps[i] {
+                        *undone = true;
+                    }
+                    self.save_steps(id, steps)?;
+                }
+                Step::Merged {
+                    connection_id,
+                    object_type,
+                    survivor_after,
+                    merged,
+                    recreated,
+                    undone: false,
+                    ..
+                } => {
+                    let connection = self.connection(connection_id)?;
+                    let crm = self.client(&connection)?;
+                    let Some(member) = before.iter().find(|m| {
+                        m.connection_id == connection_id
+                            && m.object_type == object_type
+                            && m.remote_id == merged
+                    }) else {
+                        continue;
+                    };
+                    // The survivor's fields go back first when no update step did it (a merge that
+                    // stopped before its update), so the CRM's fill-in does not stay.
+                    if !steps.iter().any(|s| matches!(s, Step::Updated { connection_id: c, object_type: t, .. } if *c == connection_id && *t == object_type))
+                        && let Some(kept) = before.iter().find(|m| {
+                            m.role == "kept" && m.connection_id == connection_id && m.object_type == object_type
+                        })
+                    {
+                        let fields = restore(kept, &[member]);
+                        if !fields.is_empty() {
+                            write_one(
+                                crm.as_ref(),
+                                object_type,
+                                Update { remote_id: survivor_after.clone(), fields },
+                                &kept.display_name,
+                            )
+                            .await?;
+                        }
+                    }
+                    let new_id = match recreated {
+                        Some(new_id) => new_id,
+                        None => {
+                            let fields: Fields = member
+                                .fields
+                                .iter()
+                                .filter(|(k, _)| !SYSTEM.contains(&k.as_str()))
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect();
+                            let written = crm.create(object_type, &[fields]).await;
+                            let new_id = match written.into_iter().next() {
+                                Some(Ok(w)) => w.remote_id,
+                                Some(Err(e)) => {
+                                    return Err(Error::Crm(bridge_crm::CrmError::Rejected {
+                                        provider: connection.provider.label(),
+                                        request: format!("recreating “{}”", member.display_name),
+                                        status: 400,
+                                        field: e.field.clone(),
+                                        message: e.message,
+                                    }));
+                                }
+                                None => String::new(),
+                            };
+                            if let Step::Merged { recreated, .. } = &mut steps[i] {
+                                *recreated = Some(new_id.clone());
+                            }
+                            self.save_steps(id, steps)?;
+                            new_id
+                        }
+                    };
+                    // Children that moved with the merge point at the recreated record again.
+                    let mut by_type: BTreeMap<ObjectType, Vec<Update>> = BTreeMap::new();
+                    for child in &member.children {
+                        let mut fields = Fields::new();
+                        fields.insert(child.field.clone(), Value::String(new_id.clone()));
+                        by_type.entry(child.object_type).or_default().push(Update {
+                            remote_id: child.remote_id.clone(),
+                            fields,
+                        });
+                    }
+                    for (child_type, updates) in by_type {
+                        let results = crm.update(child_type, &updates).await;
+                        if let Some((u, Err(e))) =
+                            updates.iter().zip(results).find(|(_, r)| r.is_err())
+                        {
+                            return Err(Error::Crm(bridge_crm::CrmError::Rejected {
+                                provider: connection.provider.label(),
+                                request: format!(
+                                    "linking {} {} back to “{}”",
+                                    child_type.as_str(),
+                                    u.remote_id,
+                                    member.display_name
+                                ),
+                                status: 400,
+                                field: e.field.clone(),
+                                message: e.message,
+                            }));
+                        }
+                    }
+                    if let Step::Merged { undone, .. } = &mut steps[i] {
+                        *undone = true;
+                    }
+                    self.save_steps(id, steps)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The fields that put `kept` back as it was: every field it or the records merged into it carry,
+/// at its old value (blank where it had none). Custom fields are restored key by key.
+fn restore(kept: &MergedMember, merged: &[&MergedMember]) -> Fields {
+    let mut keys: BTreeSet<&String> = kept.fields.keys().collect();
+    for m in merged {
+        keys.extend(m.fields.keys());
+    }
+    let mut out = Fields::new();
+    for key in keys {
+        if SYSTEM.contains(&key.as_str()) {
+            continue;
+        }
+        if key == bridge_crm::CUSTOM {
+            let mut custom = Map::new();
+            let old = kept.fields.get(key).and_then(Value::as_object);
+            for m in merged {
+                for (k, _) in m
+                    .fields
+                    .get(key)
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    custom.insert(
+                        k.clone(),
+                        old.and_then(|o| o.get(k)).cloned().unwrap_or(Value::Null),
+                    );
+                }
+            }
+            for (k, v) in old.into_iter().flatten() {
+                custom.insert(k.clone(), v.clone());
+            }
+            if !custom.is_empty() {
+                out.insert(key.clone(), Value::Object(custom));
+            }
+            continue;
+        }
+        let value = kept.fields.get(key).cloned().unwrap_or(Value::Null);
+        // A blank the survivor had and no other member filled needs no write.
+        if blank(Some(&value)) && merged.iter().all(|m| blank(m.fields.get(key))) {
+            continue;
+        }
+        out.insert(key.clone(), value);
+    }
+    out
+}
