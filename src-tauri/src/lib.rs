@@ -42,6 +42,12 @@ pub fn run() {
             commands::queues::find_duplicates,
             commands::queues::duplicate_group,
             commands::queues::dismiss_duplicate_group,
+            commands::merges::merge_preview,
+            commands::merges::merge_group,
+            commands::merges::bulk_merge_preview,
+            commands::merges::merge_all_safe,
+            commands::merges::merges,
+            commands::merges::undo_merge,
             commands::queues::field_mappings,
             commands::queues::migrations,
         ])

@@ -191,6 +191,26 @@ describe("CRM Bridge UI (mock IPC)", () => {
     }
   });
 
+  test("Bulk merge previews the safe groups, merges them after one confirmation, and undo brings them back", async () => {
+    await open("duplicates", "Duplicates");
+    await page.waitForSelector("[data-testid=group-detail]");
+    await page.click("[data-testid=bulk-merge-open]");
+    const dialog = await text("[data-testid=bulk-merge]");
+    assert.match(dialog, /Merge 1 group without a look\?/);
+    assert.match(dialog, /William Smith · Bill Smith/);
+    assert.doesNotMatch(dialog, /Globex/, "a 97% group is left for review");
+    await page.click("[data-testid=confirm-bulk]");
+    await page.waitForSelector("[data-testid=found]:has-text('1 group merged.')");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
+    await page.click("[data-testid=tab-history]");
+    await page.waitForSelector("[data-testid=merge-row]");
+    assert.match(await text("[data-testid=merge-row]"), /Merged/);
+    await page.click("[data-testid=undo-merge]");
+    await page.waitForSelector("[data-testid=merge-status]:has-text('Undone')");
+    await page.click("[data-testid=tab-review]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 2);
+  });
+
   test("Duplicates shows a cross-CRM group side by side with why it matched; N dismisses it", async () => {
     await open("duplicates", "Duplicates");
     await page.waitForSelector("[data-testid=group-detail]");
@@ -212,6 +232,34 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.keyboard.press("n");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
     assert.match(await text("main"), /1 group to review/);
+  });
+
+  test("A merge keeps a person's picks, is listed in the history with its before-image, and is undone", async () => {
+    await open("duplicates", "Duplicates");
+    await page.waitForSelector("[data-testid=group-detail]:has-text('Company')");
+    // The most complete record is kept; its name is the merged one until a person picks the other.
+    await page.waitForSelector("[data-testid=merged-name]:has-text('Globex GmbH')");
+    await page.locator("[data-testid=pick-name]").nth(1).click();
+    await page.waitForSelector("[data-testid=merged-name]:has-text('your pick')");
+    assert.match(await text("[data-testid=merged-name]"), /^Globex\s/);
+    assert.match(await text("[data-testid=merged-phone]"), /\+49 30 1234567/, "blanks filled from the other record");
+    assert.match(await text("[data-testid=merge-actions]"), /Merge “Globex” into “Globex GmbH”/);
+    await page.screenshot({ path: join(shots, "duplicates-merge-plan.png"), fullPage: true });
+    await page.keyboard.press("m");
+    await page.waitForSelector("[data-testid=merged-notice]:has-text('Merged into “Globex GmbH”')");
+    await page.waitForSelector("[data-testid=empty-state]:has-text('No duplicate candidates')");
+    await page.click("[data-testid=tab-history]");
+    await page.waitForSelector("[data-testid=merge-row]");
+    await page.locator("[data-testid=merge-row] button:has-text('Before')").first().click();
+    const before = await text("[data-testid=before-image]");
+    assert.match(before, /Globex GmbH/);
+    assert.match(before, /merged into the kept record/);
+    await page.locator("[data-testid=undo-merge]").first().click();
+    await page.waitForSelector("[data-testid=undo-notice]:has-text('undone')");
+    assert.equal(await page.locator("[data-testid=merge-status]:has-text('Undone')").count(), 2);
+    await page.screenshot({ path: join(shots, "merge-history-undone.png"), fullPage: true });
+    await page.click("[data-testid=tab-review]");
+    await page.waitForSelector("[data-testid=group-detail]:has-text('Company')");
   });
 
   test("Failed records lists each write with its CRM, field and the CRM's message", async () => {

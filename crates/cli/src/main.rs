@@ -1,5 +1,7 @@
 //! `crm-bridge`: the command line over the CRM Bridge engine, for scripts, cron and support.
 
+mod merges;
+
 use std::{path::PathBuf, process::ExitCode};
 
 use std::sync::Arc;
@@ -70,6 +72,26 @@ enum Command {
     },
     /// Duplicates in a CSV file: writes every pair of rows judged one entity (and each row's group).
     DedupeCsv(DedupeCsvArgs),
+    /// Merge a duplicate group in its CRMs (or every group safe to merge without a look).
+    Merge {
+        /// The group's id (from `dedupe --json` or the app).
+        group: Option<i64>,
+        /// The record to keep (its local id); default: the most complete.
+        #[arg(long)]
+        keep: Option<i64>,
+        /// Merge every open group scored at the automatic threshold or above.
+        #[arg(long, conflicts_with = "group")]
+        all_safe: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The merge history: who merged what, when, and each record as it was before.
+    Merges {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo a merge: recreate what the CRM deleted, relink its children, restore every field.
+    UndoMerge { id: i64 },
 }
 
 #[derive(clap::Args)]
@@ -181,6 +203,14 @@ async fn run(
                 );
             }
         }
+        Command::Merge {
+            group,
+            keep,
+            all_safe,
+            json,
+        } => merges::merge(&engine, group, keep, all_safe, json).await?,
+        Command::Merges { json } => merges::list(&engine, json)?,
+        Command::UndoMerge { id } => merges::undo(&engine, id).await?,
         Command::Status { json } => {
             let status = engine.status()?;
             if json {

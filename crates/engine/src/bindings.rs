@@ -16,6 +16,12 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::DuplicateGroup::export_all(&cfg)?;
     crate::DedupeSummary::export_all(&cfg)?;
     crate::ConnectionCheck::export_all(&cfg)?;
+    crate::MergeChoice::export_all(&cfg)?;
+    crate::MergePreview::export_all(&cfg)?;
+    crate::MergeEntry::export_all(&cfg)?;
+    crate::MergePage::export_all(&cfg)?;
+    crate::BulkMergePreview::export_all(&cfg)?;
+    crate::BulkMergeSummary::export_all(&cfg)?;
     crate::PullProgress::export_all(&cfg)?;
     crate::PullSummary::export_all(&cfg)?;
     bridge_model::Connection::export_all(&cfg)?;

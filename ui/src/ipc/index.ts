@@ -1,6 +1,8 @@
 // The only module that talks to the Rust side. Every command is typed with the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { BulkMergePreview } from "../bindings/BulkMergePreview";
+import type { BulkMergeSummary } from "../bindings/BulkMergeSummary";
 import type { DedupeSummary } from "../bindings/DedupeSummary";
 import type { DuplicateGroup } from "../bindings/DuplicateGroup";
 import type { Connection } from "../bindings/Connection";
@@ -11,6 +13,10 @@ import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FailedRecordPage } from "../bindings/FailedRecordPage";
 import type { FieldMappingRow } from "../bindings/FieldMappingRow";
+import type { MergeChoice } from "../bindings/MergeChoice";
+import type { MergeEntry } from "../bindings/MergeEntry";
+import type { MergePage } from "../bindings/MergePage";
+import type { MergePreview } from "../bindings/MergePreview";
 import type { MigrationRow } from "../bindings/MigrationRow";
 import type { Overview } from "../bindings/Overview";
 import type { Provider } from "../bindings/Provider";
@@ -57,6 +63,14 @@ export const api = {
   findDuplicates: (connections: ConnectionId[]) => call<DedupeSummary>("find_duplicates", { connections }),
   duplicateGroup: (id: number) => call<DuplicateGroup>("duplicate_group", { id }),
   dismissDuplicateGroup: (id: number) => call<null>("dismiss_duplicate_group", { id }),
+  /** What merging a group does with these picks; writes nothing. */
+  mergePreview: (group: number, choice: MergeChoice) =>
+    call<MergePreview>("merge_preview", { group, choice }),
+  mergeGroup: (group: number, choice: MergeChoice) => call<MergeEntry>("merge_group", { group, choice }),
+  bulkMergePreview: () => call<BulkMergePreview>("bulk_merge_preview"),
+  mergeAllSafe: () => call<BulkMergeSummary>("merge_all_safe"),
+  merges: (offset: number, limit: number) => call<MergePage>("merges", { offset, limit }),
+  undoMerge: (id: number) => call<MergeEntry>("undo_merge", { id }),
   fieldMappings: () => call<FieldMappingRow[]>("field_mappings"),
   migrations: () => call<MigrationRow[]>("migrations"),
   connectWithKey: (provider: Provider, baseUrl: string, apiKey: string) =>

@@ -1,13 +1,14 @@
 // Canned answers to every command, for UI tests in a plain browser (the `mock` build only).
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { type MockGroup, entryOf, previewOf } from "./mockMerges";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
-import type { DuplicateGroup } from "../bindings/DuplicateGroup";
-import type { DuplicateGroupRow } from "../bindings/DuplicateGroupRow";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { ObjectType } from "../bindings/ObjectType";
+import type { MergeChoice } from "../bindings/MergeChoice";
+import type { MergeEntry } from "../bindings/MergeEntry";
 import type { Record as CrmRecord } from "../bindings/Record";
 import type { RecordQuery } from "../bindings/RecordQuery";
 import type { RecordRow } from "../bindings/RecordRow";
@@ -41,10 +42,23 @@ function person(
   };
 }
 
+function company(id: number, fields: { [key: string]: string }, remote_id: string): CrmRecord {
+  return {
+    id,
+    connection_id: 3,
+    object_type: "company",
+    remote_id,
+    display_name: fields.name ?? remote_id,
+    fields,
+    remote_modified_at: "2026-11-18T10:00:00.000Z",
+    content_hash: `h${id}`,
+  };
+}
+
 const evidence = (rows: [string, string | null, string | null, string, number][]) =>
   rows.map(([column, left, right, agreement, weight]) => ({ column, left, right, agreement, weight }));
 
-const duplicateGroups: { row: DuplicateGroupRow; detail: DuplicateGroup }[] = [
+const duplicateGroups: MockGroup[] = [
   {
     row: {
       id: 11,
@@ -128,11 +142,33 @@ const duplicateGroups: { row: DuplicateGroupRow; detail: DuplicateGroup }[] = [
       object_type: "company",
       score: 0.97,
       status: "open",
-      members: [],
+      members: [
+        {
+          provider: "salesforce",
+          connection_label: "Salesforce — HQ",
+          record: company(
+            301,
+            { name: "Globex GmbH", domain: "globex.de", city: "Berlin" },
+            "0015e000000001AAA",
+          ),
+        },
+        {
+          provider: "salesforce",
+          connection_label: "Salesforce — HQ",
+          record: company(
+            302,
+            { name: "Globex", domain: "globex.de", phone: "+49 30 1234567" },
+            "0015e000000002AAA",
+          ),
+        },
+      ],
       pairs: [],
     },
   },
 ];
+
+const merges: MergeEntry[] = [];
+const mergedGroups = new Map<number, MockGroup>();
 
 const connections: Connection[] = [
   {
@@ -351,6 +387,50 @@ export function installMockIpc() {
           const i = duplicateGroups.findIndex((d) => d.row.id === (args as { id: number }).id);
           duplicateGroups.splice(i, 1);
           return null;
+        }
+        case "merge_preview": {
+          const a = args as { group: number; choice: MergeChoice };
+          const g = duplicateGroups.find((d) => d.row.id === a.group);
+          if (!g)
+            throw { code: "not_found", message: `duplicate group ${a.group} does not exist` } as ErrorPayload;
+          return previewOf(g, a.choice);
+        }
+        case "merge_group": {
+          const a = args as { group: number; choice: MergeChoice };
+          const i = duplicateGroups.findIndex((d) => d.row.id === a.group);
+          const g = duplicateGroups[i]!;
+          const entry = entryOf(merges.length + 1, g, previewOf(g, a.choice));
+          merges.unshift(entry);
+          mergedGroups.set(entry.id, g);
+          duplicateGroups.splice(i, 1);
+          return entry;
+        }
+        case "merges": {
+          const a = args as { offset: number; limit: number };
+          return { rows: merges.slice(a.offset, a.offset + a.limit), total: merges.length };
+        }
+        case "undo_merge": {
+          const entry = merges.find((m) => m.id === (args as { id: number }).id)!;
+          entry.status = "undone";
+          entry.undone_at = "2026-11-30T10:20:00.000Z";
+          const g = mergedGroups.get(entry.id);
+          if (g) duplicateGroups.unshift(g);
+          return entry;
+        }
+        case "bulk_merge_preview":
+          return {
+            threshold: 0.995,
+            groups: duplicateGroups.filter((g) => g.row.score >= 0.995).map((g) => g.row),
+          };
+        case "merge_all_safe": {
+          const safe = duplicateGroups.filter((g) => g.row.score >= 0.995);
+          for (const g of safe) {
+            const entry = entryOf(merges.length + 1, g, previewOf(g, { master: null, overrides: {} }));
+            merges.unshift(entry);
+            mergedGroups.set(entry.id, g);
+            duplicateGroups.splice(duplicateGroups.indexOf(g), 1);
+          }
+          return { merged: safe.length, failed: [] };
         }
         case "find_duplicates":
           return { records: 3900, compared: 5210, groups: duplicateGroups.length, new_groups: 0 };

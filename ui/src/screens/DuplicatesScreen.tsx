@@ -1,155 +1,25 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { BulkMergePreview } from "../bindings/BulkMergePreview";
 import type { DuplicateGroup } from "../bindings/DuplicateGroup";
 import type { DuplicateGroupRow } from "../bindings/DuplicateGroupRow";
-import type { PairExplanation } from "../bindings/PairExplanation";
+import type { MergeEntry } from "../bindings/MergeEntry";
+import type { MergePreview } from "../bindings/MergePreview";
+import type { RecordId } from "../bindings/RecordId";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { countOf, formatCount, objectTypeLabel, providerLabel } from "../format";
 import { api } from "../ipc";
 import { PageCache } from "../records/pages";
+import { BulkMerge } from "./duplicates/BulkMerge";
+import { Comparison, Why } from "./duplicates/Comparison";
+import { percent } from "./duplicates/fields";
+import { MergeHistory } from "./duplicates/MergeHistory";
 
 /** Groups fetched a page at a time into a virtual list: 50,000 groups cost what 50 do. */
 const GROUP_PAGE = 100;
 const GROUP_ROW_HEIGHT = 64;
-
-/** Fields shown first, in this order; the rest follow alphabetically. */
-const FIELD_ORDER = [
-  "name",
-  "first_name",
-  "last_name",
-  "email",
-  "phone",
-  "title",
-  "company",
-  "domain",
-  "city",
-  "country",
-];
-
-const FIELD_LABEL: { [key: string]: string } = {
-  name: "Name",
-  first_name: "First name",
-  last_name: "Last name",
-  email: "E-mail",
-  phone: "Phone",
-  title: "Title",
-  company: "Company",
-  domain: "Domain",
-  city: "City",
-  country: "Country",
-};
-
-/** A probability as people read it: never rounded up to a certain 100%. */
-const percent = (p: number) => `${(Math.floor(p * 1000) / 10).toFixed(p >= 0.995 ? 1 : 0)}%`;
-
-/** Fields that say nothing about who the record is. */
-const HIDDEN = new Set(["created_at", "modified_at", "owner_id", "company_id", "custom"]);
-
-function shown(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  return JSON.stringify(value);
-}
-
-function fieldsOf(group: DuplicateGroup): string[] {
-  const keys = new Set<string>();
-  for (const m of group.members)
-    for (const k of Object.keys(m.record.fields)) if (!HIDDEN.has(k)) keys.add(k);
-  const first = FIELD_ORDER.filter((k) => keys.has(k));
-  const rest = [...keys].filter((k) => !FIELD_ORDER.includes(k)).sort();
-  return [...first, ...rest];
-}
-
-function Comparison({ group }: { group: DuplicateGroup }) {
-  const fields = fieldsOf(group);
-  return (
-    <table className="grid comparison" data-testid="comparison">
-      <thead>
-        <tr>
-          <th>Field</th>
-          {group.members.map((m) => (
-            <th key={m.record.id}>
-              <ProviderBadge provider={m.provider} />{" "}
-              <span className="muted small">{m.connection_label}</span>
-              <div className="mono small muted">{m.record.remote_id}</div>
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {fields.map((key) => {
-          const values = group.members.map((m) => shown(m.record.fields[key]));
-          const present = values.filter((v) => v !== "");
-          const differs = new Set(present.map((v) => v.trim().toLowerCase())).size > 1;
-          return (
-            <tr
-              key={key}
-              className={differs ? "differs" : undefined}
-              data-testid={differs ? "differs" : undefined}
-            >
-              <th scope="row">{FIELD_LABEL[key] ?? key}</th>
-              {group.members.map((m) => {
-                const v = shown(m.record.fields[key]);
-                return (
-                  <td key={m.record.id} className={v === "" ? "blank" : undefined}>
-                    {v === "" ? "—" : v}
-                  </td>
-                );
-              })}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
-
-const AGREEMENT_LABEL: { [a: string]: string } = {
-  exact: "same",
-  close: "nearly the same",
-  partial: "similar",
-  different: "different",
-  missing: "missing on one side",
-};
-
-function Why({ group, pair }: { group: DuplicateGroup; pair: PairExplanation }) {
-  const name = (id: number) => group.members.find((m) => m.record.id === id)?.record.display_name ?? `#${id}`;
-  const strongest = Math.max(1, ...pair.evidence.map((e) => Math.abs(e.weight)));
-  return (
-    <div className="why" data-testid="why">
-      <h3>
-        {name(pair.a)} ↔ {name(pair.b)}: {percent(pair.probability)} likely the same
-      </h3>
-      <table className="grid evidence">
-        <tbody>
-          {pair.evidence.map((e) => (
-            <tr key={e.column}>
-              <th scope="row">{FIELD_LABEL[e.column] ?? e.column}</th>
-              <td className={`agreement agreement-${e.agreement}`}>
-                {AGREEMENT_LABEL[e.agreement] ?? e.agreement}
-              </td>
-              <td className="weight">
-                <span
-                  className={e.weight >= 0 ? "bar for" : "bar against"}
-                  style={{ width: `${(Math.abs(e.weight) / strongest) * 100}%` }}
-                />
-              </td>
-              <td className="num small">
-                {e.agreement === "missing" ? "" : `${e.weight >= 0 ? "+" : ""}${e.weight.toFixed(1)}`}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="muted small">
-        Each bar is how strongly the field points to one entity (green) or two (red), weighed on this
-        workspace's own data: agreeing on a rare value counts more than on a common one.
-      </p>
-    </div>
-  );
-}
 
 function GroupRow({
   row,
@@ -175,15 +45,30 @@ function GroupRow({
   );
 }
 
+type Tab = "review" | "history";
+
+/** The person's picks for the group on screen: the record to keep and values chosen field by field. */
+interface Picks {
+  group: number;
+  master: RecordId | null;
+  overrides: { [field: string]: unknown };
+}
+
 export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
+  const [tab, setTab] = useState<Tab>("review");
   const cache = useRef(new PageCache<DuplicateGroupRow>(GROUP_PAGE)).current;
   const [total, setTotal] = useState<number | null>(null);
   const [, setVersion] = useState(0);
   const [index, setIndex] = useState(0);
   const [group, setGroup] = useState<DuplicateGroup | undefined>(undefined);
+  const [picks, setPicks] = useState<Picks | undefined>(undefined);
+  const [preview, setPreview] = useState<MergePreview | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [finding, setFinding] = useState(false);
+  const [merging, setMerging] = useState(false);
   const [found, setFound] = useState<string | undefined>(undefined);
+  const [merged, setMerged] = useState<MergeEntry | undefined>(undefined);
+  const [bulk, setBulk] = useState<BulkMergePreview | undefined>(undefined);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const fetchPages = useCallback(
@@ -245,6 +130,30 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     };
   }, [currentId]);
 
+  // The plan follows the picks; picks made for another group do not apply to this one.
+  const choice = picks && picks.group === currentId ? picks : undefined;
+  useEffect(() => {
+    if (currentId === undefined) return;
+    let live = true;
+    api
+      .mergePreview(currentId, { master: choice?.master ?? null, overrides: choice?.overrides ?? {} })
+      .then((p) => live && setPreview(p))
+      .catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [currentId, choice]);
+
+  const keep = (id: RecordId) =>
+    currentId !== undefined && setPicks({ group: currentId, master: id, overrides: choice?.overrides ?? {} });
+  const pick = (field: string, value: unknown) =>
+    currentId !== undefined &&
+    setPicks({
+      group: currentId,
+      master: choice?.master ?? preview?.master ?? null,
+      overrides: { ...(choice?.overrides ?? {}), [field]: value },
+    });
+
   const move = useCallback(
     (step: number) => {
       if (!total) return;
@@ -255,24 +164,63 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     [index, total, virtualizer],
   );
 
+  /** After a decision the next group moves up into this place; at the end, step back. */
+  const decided = useCallback(() => {
+    if (total !== null && index >= total - 1) setIndex(Math.max(0, index - 1));
+    refresh();
+    onChanged?.();
+  }, [index, total, refresh, onChanged]);
+
   const dismiss = useCallback(async () => {
     if (currentId === undefined) return;
     setError(undefined);
     try {
       await api.dismissDuplicateGroup(currentId);
-      // The next group moves up into this place; at the end, step back.
-      if (total !== null && index >= total - 1) setIndex(Math.max(0, index - 1));
+      decided();
+    } catch (e) {
+      setError(e);
+    }
+  }, [currentId, decided]);
+
+  const merge = useCallback(async () => {
+    if (currentId === undefined || merging || !preview || preview.group_id !== currentId) return;
+    setMerging(true);
+    setError(undefined);
+    setMerged(undefined);
+    try {
+      const entry = await api.mergeGroup(currentId, {
+        master: preview.master,
+        overrides: choice?.overrides ?? {},
+      });
+      setMerged(entry);
+      decided();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setMerging(false);
+    }
+  }, [currentId, merging, preview, choice, decided]);
+
+  const undoLast = async () => {
+    if (!merged) return;
+    setError(undefined);
+    try {
+      await api.undoMerge(merged.id);
+      setMerged(undefined);
+      setFound(`Merge of “${merged.master_name}” undone; the group is back in the list.`);
       refresh();
       onChanged?.();
     } catch (e) {
       setError(e);
     }
-  }, [currentId, index, total, refresh, onChanged]);
+  };
 
   useEffect(() => {
+    if (tab !== "review" || bulk) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
-      if (e.key === "n" || e.key === "N") void dismiss();
+      if (e.key === "m" || e.key === "M") void merge();
+      else if (e.key === "n" || e.key === "N") void dismiss();
       else if (e.key === "s" || e.key === "S" || e.key === "ArrowDown" || e.key === "j") move(1);
       else if (e.key === "ArrowUp" || e.key === "k") move(-1);
       else return;
@@ -280,7 +228,7 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [dismiss, move]);
+  }, [tab, bulk, merge, dismiss, move]);
 
   const find = async () => {
     setFinding(true);
@@ -300,6 +248,15 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     }
   };
 
+  const openBulk = async () => {
+    setError(undefined);
+    try {
+      setBulk(await api.bulkMergePreview());
+    } catch (e) {
+      setError(e);
+    }
+  };
+
   return (
     <section className="duplicates">
       <header className="screen-head with-actions">
@@ -311,92 +268,180 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
           </p>
         </div>
         <div className="actions">
-          <button
-            className="primary"
-            onClick={() => void find()}
-            disabled={finding}
-            data-testid="find-duplicates"
-          >
-            {finding ? "Comparing records…" : "Find duplicates"}
-          </button>
-        </div>
-      </header>
-      <ErrorBanner error={error} />
-      {found ? (
-        <p className="muted" data-testid="found">
-          {found}
-        </p>
-      ) : null}
-      {total === 0 ? (
-        <EmptyState title="No duplicate candidates">
-          <p>
-            "Find duplicates" compares the people and companies of every connected CRM. Records that look like
-            one entity — within one CRM or across several — are listed here with the reasons they matched, to
-            review side by side.
-          </p>
-        </EmptyState>
-      ) : null}
-      {total ? (
-        <div className="review">
-          <aside>
-            <p className="muted small" data-testid="groups-count">
-              {countOf(total, "group")} to review
-            </p>
-            <div className="groups" ref={scrollRef} data-testid="duplicate-groups">
-              <ul style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-                {items.map((item) => {
-                  const row = cache.row(item.index);
-                  return (
-                    <li
-                      key={item.key}
-                      style={{
-                        position: "absolute",
-                        top: 0,
-                        left: 0,
-                        right: 0,
-                        height: GROUP_ROW_HEIGHT,
-                        transform: `translateY(${item.start}px)`,
-                      }}
-                    >
-                      {row ? (
-                        <GroupRow
-                          row={row}
-                          selected={item.index === index}
-                          onSelect={() => setIndex(item.index)}
-                        />
-                      ) : (
-                        <div className="group loading">…</div>
-                      )}
-                    </li>
-                  );
-                })}
-              </ul>
-            </div>
-          </aside>
-          {group && group.id === currentId ? (
-            <div className="group-detail" data-testid="group-detail">
-              <div className="group-head">
-                <h2>
-                  {objectTypeLabel[group.object_type]} · {group.members.length} records ·{" "}
-                  {percent(group.score)} match
-                </h2>
-                <div className="actions">
-                  <button onClick={() => void dismiss()} data-testid="dismiss">
-                    Not a duplicate <kbd>N</kbd>
-                  </button>
-                  <button onClick={() => move(1)} data-testid="skip">
-                    Skip <kbd>S</kbd>
-                  </button>
-                </div>
-              </div>
-              <Comparison group={group} />
-              {group.pairs.map((pair) => (
-                <Why key={`${pair.a}-${pair.b}`} group={group} pair={pair} />
-              ))}
-            </div>
+          {tab === "review" ? (
+            <>
+              <button
+                onClick={() => void openBulk()}
+                disabled={!total || bulk !== undefined}
+                data-testid="bulk-merge-open"
+              >
+                Merge safe groups…
+              </button>
+              <button
+                className="primary"
+                onClick={() => void find()}
+                disabled={finding}
+                data-testid="find-duplicates"
+              >
+                {finding ? "Comparing records…" : "Find duplicates"}
+              </button>
+            </>
           ) : null}
         </div>
-      ) : null}
+      </header>
+      <nav className="tabs" role="tablist">
+        <button
+          role="tab"
+          aria-selected={tab === "review"}
+          onClick={() => setTab("review")}
+          data-testid="tab-review"
+        >
+          To review{total ? ` (${formatCount(total)})` : ""}
+        </button>
+        <button
+          role="tab"
+          aria-selected={tab === "history"}
+          onClick={() => setTab("history")}
+          data-testid="tab-history"
+        >
+          Merge history
+        </button>
+      </nav>
+      <ErrorBanner error={error} />
+      {tab === "history" ? (
+        <MergeHistory onChanged={() => (refresh(), onChanged?.())} />
+      ) : (
+        <>
+          {found ? (
+            <p className="muted" data-testid="found">
+              {found}
+            </p>
+          ) : null}
+          {merged ? (
+            <p className="notice" role="status" data-testid="merged-notice">
+              Merged into “{merged.master_name}” in{" "}
+              {[...new Set(merged.members.map((m) => providerLabel[m.provider]))].join(" and ")}.{" "}
+              <button className="link" onClick={() => void undoLast()} data-testid="undo-last">
+                Undo
+              </button>
+            </p>
+          ) : null}
+          {bulk ? (
+            <BulkMerge
+              preview={bulk}
+              onCancel={() => setBulk(undefined)}
+              onDone={(message, e) => {
+                setBulk(undefined);
+                if (e) setError(e);
+                else setFound(message);
+                setIndex(0);
+                refresh();
+                onChanged?.();
+              }}
+            />
+          ) : null}
+          {total === 0 ? (
+            <EmptyState title="No duplicate candidates">
+              <p>
+                "Find duplicates" compares the people and companies of every connected CRM. Records that look
+                like one entity — within one CRM or across several — are listed here with the reasons they
+                matched, to review side by side.
+              </p>
+            </EmptyState>
+          ) : null}
+          {total ? (
+            <div className="review">
+              <aside>
+                <p className="muted small" data-testid="groups-count">
+                  {countOf(total, "group")} to review
+                </p>
+                <div className="groups" ref={scrollRef} data-testid="duplicate-groups">
+                  <ul style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+                    {items.map((item) => {
+                      const row = cache.row(item.index);
+                      return (
+                        <li
+                          key={item.key}
+                          style={{
+                            position: "absolute",
+                            top: 0,
+                            left: 0,
+                            right: 0,
+                            height: GROUP_ROW_HEIGHT,
+                            transform: `translateY(${item.start}px)`,
+                          }}
+                        >
+                          {row ? (
+                            <GroupRow
+                              row={row}
+                              selected={item.index === index}
+                              onSelect={() => setIndex(item.index)}
+                            />
+                          ) : (
+                            <div className="group loading">…</div>
+                          )}
+                        </li>
+                      );
+                    })}
+                  </ul>
+                </div>
+              </aside>
+              {group && group.id === currentId ? (
+                <div className="group-detail" data-testid="group-detail">
+                  <div className="group-head">
+                    <h2>
+                      {objectTypeLabel[group.object_type]} · {group.members.length} records ·{" "}
+                      {percent(group.score)} match
+                    </h2>
+                    <div className="actions">
+                      <button
+                        className="primary"
+                        onClick={() => void merge()}
+                        disabled={merging || preview?.group_id !== group.id}
+                        data-testid="merge"
+                      >
+                        {merging ? "Merging…" : "Merge"} <kbd>M</kbd>
+                      </button>
+                      <button onClick={() => void dismiss()} data-testid="dismiss">
+                        Not a duplicate <kbd>N</kbd>
+                      </button>
+                      <button onClick={() => move(1)} data-testid="skip">
+                        Skip <kbd>S</kbd>
+                      </button>
+                    </div>
+                  </div>
+                  <Comparison
+                    group={group}
+                    preview={preview?.group_id === group.id ? preview : undefined}
+                    onKeep={keep}
+                    onPick={pick}
+                  />
+                  <p className="muted small">
+                    Click a highlighted value to use it in the merged record; “Keep this record” picks the one
+                    that stays.
+                  </p>
+                  {preview?.group_id === group.id && preview.actions.length ? (
+                    <div className="merge-actions" data-testid="merge-actions">
+                      <h3>Merging will</h3>
+                      <ul>
+                        {preview.actions.map((a) => (
+                          <li key={a}>{a}</li>
+                        ))}
+                      </ul>
+                      <p className="muted small">
+                        Every merge is recorded with the records as they were, and can be undone.
+                      </p>
+                    </div>
+                  ) : null}
+                  {group.pairs.map((pair) => (
+                    <Why key={`${pair.a}-${pair.b}`} group={group} pair={pair} />
+                  ))}
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      )}
     </section>
   );
 }

@@ -101,7 +101,8 @@ pub struct MergeEntry {
     pub applied_at: chrono::DateTime<Utc>,
     pub undone_at: Option<chrono::DateTime<Utc>>,
     pub error: Option<String>,
-    /// The name the merged record kept.
+    /// The record kept (the master) and the name it kept.
+    pub master: RecordId,
     pub master_name: String,
     /// The before-image.
     pub members: Vec<MergedMember>,
@@ -271,6 +272,7 @@ fn entry(row: MergeRow) -> Result<MergeEntry> {
         applied_at: row.applied_at,
         undone_at: row.undone_at,
         error: row.error,
+        master: plan.master,
         master_name,
         members,
         fields: plan.fields,

@@ -1,0 +1,208 @@
+import { Fragment, useCallback, useEffect, useState } from "react";
+import type { MergeEntry } from "../../bindings/MergeEntry";
+import type { MergePage } from "../../bindings/MergePage";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { ProviderBadge } from "../../components/ProviderBadge";
+import { countOf, formatShortTime, objectTypeLabel } from "../../format";
+import { api } from "../../ipc";
+import { fieldLabel, fieldsOf, shown } from "./fields";
+
+const PAGE = 100;
+
+const STATUS_LABEL: { [status: string]: string } = {
+  applying: "Merging…",
+  applied: "Merged",
+  undoing: "Undoing…",
+  undone: "Undone",
+  failed: "Stopped",
+};
+
+/** Every record of a merge as it was before, side by side. */
+function BeforeImage({ entry }: { entry: MergeEntry }) {
+  const fields = fieldsOf(entry.members.map((m) => m.fields));
+  return (
+    <table className="grid comparison before" data-testid="before-image">
+      <thead>
+        <tr>
+          <th>Before</th>
+          {entry.members.map((m) => (
+            <th key={m.record_id}>
+              <ProviderBadge provider={m.provider} />{" "}
+              <span className="muted small">{m.connection_label}</span>
+              <div className="mono small muted">{m.remote_id}</div>
+              <div className="small">{m.role === "merged" ? "merged into the kept record" : "kept"}</div>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {fields.map((key) => (
+          <tr key={key}>
+            <th scope="row">{fieldLabel(key)}</th>
+            {entry.members.map((m) => {
+              const v = shown(m.fields[key]);
+              return (
+                <td key={m.record_id} className={v === "" ? "blank" : undefined}>
+                  {v === "" ? "—" : v}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+        <tr>
+          <th scope="row">Related records</th>
+          {entry.members.map((m) => (
+            <td key={m.record_id}>{m.children.length ? countOf(m.children.length, "record") : "—"}</td>
+          ))}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** The merge history: who merged what and when, each merge's before-image, and Undo. */
+export function MergeHistory({ onChanged }: { onChanged: () => void }) {
+  const [rows, setRows] = useState<MergeEntry[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+
+  const load = useCallback((count: number) => api.merges(0, Math.min(500, Math.max(PAGE, count))), []);
+  const show = (page: MergePage) => {
+    setRows(page.rows);
+    setTotal(page.total);
+  };
+
+  useEffect(() => {
+    let live = true;
+    load(PAGE)
+      .then((page) => {
+        if (!live) return;
+        setRows(page.rows);
+        setTotal(page.total);
+      })
+      .catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [load]);
+
+  const reload = async (count: number) => {
+    try {
+      show(await load(count));
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const undo = async (entry: MergeEntry) => {
+    setBusy(entry.id);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      const done = await api.undoMerge(entry.id);
+      setNotice(
+        `Merge of “${done.master_name}” undone: ${countOf(done.members.length, "record")} back as they were, in every CRM.`,
+      );
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+      await reload(rows.length);
+    }
+  };
+
+  if (total === 0)
+    return (
+      <EmptyState title="No merges yet">
+        <p>
+          Merges you make appear here with who made them, when, and every record as it was, so any can be
+          undone.
+        </p>
+      </EmptyState>
+    );
+  return (
+    <div className="merge-history" data-testid="merge-history">
+      <ErrorBanner error={error} />
+      {notice ? (
+        <p className="notice" role="status" data-testid="undo-notice">
+          {notice}
+        </p>
+      ) : null}
+      <table className="grid merges">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>By</th>
+            <th>Kept</th>
+            <th>Merged or linked</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => {
+            const others = e.members.filter((m) => m.record_id !== e.master);
+            const undoable = e.status === "applied" || e.status === "failed";
+            return (
+              <Fragment key={e.id}>
+                <tr data-testid="merge-row" className={e.status === "undone" ? "undone" : undefined}>
+                  <td className="nowrap">{formatShortTime(e.applied_at)}</td>
+                  <td>{e.merged_by}</td>
+                  <td>
+                    <strong>{e.master_name}</strong>
+                    <div className="muted small">{objectTypeLabel[e.object_type]}</div>
+                  </td>
+                  <td>
+                    {others.map((m) => (
+                      <div key={m.record_id} className="small">
+                        <ProviderBadge provider={m.provider} /> {m.display_name}{" "}
+                        <span className="muted">{m.role === "merged" ? "merged" : "linked"}</span>
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    <span className={`status status-${e.status}`} data-testid="merge-status">
+                      {STATUS_LABEL[e.status] ?? e.status}
+                    </span>
+                    {e.undone_at ? <div className="muted small">{formatShortTime(e.undone_at)}</div> : null}
+                    {e.error ? <div className="small error-text">{e.error}</div> : null}
+                  </td>
+                  <td className="nowrap">
+                    <button
+                      onClick={() => setOpen(open === e.id ? null : e.id)}
+                      aria-expanded={open === e.id}
+                    >
+                      {open === e.id ? "Hide before" : "Before"}
+                    </button>{" "}
+                    {undoable ? (
+                      <button onClick={() => void undo(e)} disabled={busy !== null} data-testid="undo-merge">
+                        {busy === e.id ? "Undoing…" : "Undo"}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+                {open === e.id ? (
+                  <tr className="detail">
+                    <td colSpan={6}>
+                      <BeforeImage entry={e} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+      {total !== null && rows.length < total ? (
+        <button onClick={() => void reload(rows.length + PAGE)}>
+          Show more ({countOf(total - rows.length, "merge")})
+        </button>
+      ) : null}
+    </div>
+  );
+}
