@@ -390,5 +390,20 @@ async fn the_real_app_shows_every_screen() {
     assert!(crms.len() > 1, "the group spans CRMs: {crms:?}");
     screenshot(&driver, "12-duplicates-across-crms").await;
 
+    // Merge it: the records stay in their CRMs, get the merged values and are linked; then undo it
+    // from the merge history, which puts every field back.
+    wait_for_text(&driver, "[data-testid=merge-actions]", "Link the records").await;
+    click("[data-testid=merge]").await;
+    wait_for_text(&driver, "[data-testid=merged-notice]", "Merged into").await;
+    screenshot(&driver, "13-duplicates-merged").await;
+    click("[data-testid=tab-history]").await;
+    wait_for_text(&driver, "[data-testid=merge-row]", "Merged").await;
+    click("[data-testid=merge-row] button").await;
+    wait_for_text(&driver, "[data-testid=before-image]", "Before").await;
+    click("[data-testid=undo-merge]").await;
+    wait_for_text(&driver, "[data-testid=undo-notice]", "undone").await;
+    wait_for_text(&driver, "[data-testid=merge-status]", "Undone").await;
+    screenshot(&driver, "14-merge-history-after-undo").await;
+
     driver.quit().await.unwrap();
 }

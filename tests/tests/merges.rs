@@ -78,6 +78,16 @@ fn content(engine: &Engine, connection: &Connection) -> Vec<String> {
     out
 }
 
+/// The same records, or which are missing and which are extra.
+fn assert_same(before: &[String], after: &[String], label: &str) {
+    let missing: Vec<&String> = before.iter().filter(|r| !after.contains(r)).collect();
+    let extra: Vec<&String> = after.iter().filter(|r| !before.contains(r)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && before.len() == after.len(),
+        "{label}: missing {missing:#?}\nextra {extra:#?}"
+    );
+}
+
 /// A group of one CRM's records of one type where a record with children (deals, notes, contacts)
 /// can be merged away, and the record to keep (one without children), so the merge moves children.
 fn group_in(engine: &Engine, connection: &Connection) -> (i64, RecordId) {
@@ -259,14 +269,7 @@ async fn merges_in_hubspot_and_salesforce_are_undone_to_the_crms_exact_data() {
     }
     for (i, connection) in [&hubspot, &salesforce].into_iter().enumerate() {
         pull_all(&engine, connection).await;
-        let after = content(&engine, connection);
-        let missing: Vec<&String> = before[i].iter().filter(|r| !after.contains(r)).collect();
-        let extra: Vec<&String> = after.iter().filter(|r| !before[i].contains(r)).collect();
-        assert!(
-            missing.is_empty() && extra.is_empty(),
-            "{}: missing {missing:#?}\nextra {extra:#?}",
-            connection.label
-        );
+        assert_same(&before[i], &content(&engine, connection), &connection.label);
     }
     // The groups are open for review again, with the recreated records in them.
     for (_, group, _, _, _) in &merged {
@@ -281,5 +284,93 @@ async fn merges_in_hubspot_and_salesforce_are_undone_to_the_crms_exact_data() {
     assert!(twice.to_string().contains("undone"), "{twice}");
     for c in &connections {
         engine.disconnect(c.id).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
+    let Some(ws) = keyring_workspace::workspace("merges-across") else {
+        return;
+    };
+    let crms = bridge_engine::start_demo_crms(200).await.unwrap();
+    let connections = ws.engine.connect_demo(&crms).await.unwrap();
+    for c in &connections {
+        pull_all(&ws.engine, c).await;
+    }
+    let before: Vec<Vec<String>> = connections.iter().map(|c| content(&ws.engine, c)).collect();
+    ws.engine.find_duplicates(&[]).unwrap();
+    // The largest group across CRMs.
+    let page = ws.engine.duplicate_groups(0, 500).unwrap();
+    let row = page
+        .rows
+        .iter()
+        .filter(|g| g.providers.iter().any(|p| *p != g.providers[0]))
+        .max_by_key(|g| g.size)
+        .expect("a group across CRMs");
+    let group = ws.engine.duplicate_group(row.id).unwrap();
+    let preview = ws
+        .engine
+        .merge_preview(row.id, &MergeChoice::default())
+        .unwrap();
+    assert!(
+        preview
+            .actions
+            .iter()
+            .any(|a| a.starts_with("Link the records")),
+        "{:?}",
+        preview.actions
+    );
+    let entry = ws
+        .engine
+        .merge_group(row.id, &MergeChoice::default())
+        .await
+        .unwrap();
+    assert_eq!(entry.status, "applied");
+    // Every CRM keeps a record; the survivors are one entity in the identity map.
+    let survivors: Vec<_> = entry.members.iter().filter(|m| m.role == "kept").collect();
+    let accounts: std::collections::BTreeSet<_> = group
+        .members
+        .iter()
+        .map(|m| m.record.connection_id)
+        .collect();
+    // One survivor per account at least (more where the CRM cannot merge the type, e.g. Close contacts).
+    let kept_in: std::collections::BTreeSet<_> =
+        survivors.iter().map(|m| m.connection_id).collect();
+    assert_eq!(kept_in, accounts);
+    let entity = ws
+        .engine
+        .store()
+        .read(|c| {
+            bridge_store::links::entity_of(
+                c,
+                &bridge_store::links::LinkedRecord {
+                    connection_id: survivors[0].connection_id,
+                    object_type: survivors[0].object_type,
+                    remote_id: survivors[0].remote_id.clone(),
+                },
+            )
+        })
+        .unwrap()
+        .expect("linked");
+    let linked = ws
+        .engine
+        .store()
+        .read(|c| bridge_store::links::members(c, entity))
+        .unwrap();
+    assert_eq!(linked.len(), survivors.len());
+
+    ws.engine.undo_merge(entry.id).await.unwrap();
+    let linked = ws
+        .engine
+        .store()
+        .read(|c| bridge_store::links::members(c, entity))
+        .unwrap();
+    assert!(linked.is_empty(), "undo ends the links");
+    for (i, c) in connections.iter().enumerate() {
+        pull_all(&ws.engine, c).await;
+        assert_same(&before[i], &content(&ws.engine, c), &c.label);
+    }
+    for c in &connections {
+        ws.engine.disconnect(c.id).unwrap();
     }
 }

@@ -178,6 +178,17 @@ pub struct Endpoint {
 }
 
 /// The client for an endpoint.
+/// Whether `provider`'s merge takes two records of `object_type` (what [`Crm::merge`] accepts), so
+/// a plan knows before any request which records it can merge and which it can only link.
+pub fn can_merge(provider: Provider, object_type: ObjectType) -> bool {
+    use ObjectType::{Company, Deal, Lead, Person};
+    match provider {
+        Provider::Close => object_type == Company,
+        Provider::Salesforce => matches!(object_type, Company | Person | Lead),
+        Provider::Hubspot | Provider::Pipedrive => matches!(object_type, Company | Person | Deal),
+    }
+}
+
 pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<dyn Crm>> {
     let base = endpoint.base_url.trim_end_matches('/').to_owned();
     url::Url::parse(&base).map_err(|e| CrmError::Config(format!("`{base}` is not a URL: {e}")))?;

@@ -385,19 +385,46 @@ async fn a_deal_created_with_its_company_is_associated_with_it() {
         .await
         .unwrap();
     assert_eq!(pulled.fields["company_id"], company.remote_id.as_str());
-    // A link is set on create only; changing it later is refused by name, not dropped.
+    // Changing the link later goes through the v4 associations: the new company replaces the old.
+    let other = crm
+        .create(
+            ObjectType::Company,
+            &[common::fields(serde_json::json!({"name": "Other Co"}))],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    crm.update(
+        ObjectType::Deal,
+        &[bridge_crm::Update {
+            remote_id: deal.remote_id.clone(),
+            fields: common::fields(serde_json::json!({"company_id": other.remote_id})),
+        }],
+    )
+    .await
+    .remove(0)
+    .unwrap();
+    let pulled = common::pulled(&crm, ObjectType::Deal, &deal.remote_id)
+        .await
+        .unwrap();
+    assert_eq!(pulled.fields["company_id"], other.remote_id.as_str());
+    // A company that does not exist is refused as not found, and the deal keeps its link.
     let refused = crm
         .update(
             ObjectType::Deal,
             &[bridge_crm::Update {
                 remote_id: deal.remote_id,
-                fields: common::fields(serde_json::json!({"company_id": "1"})),
+                fields: common::fields(serde_json::json!({"company_id": "999999"})),
             }],
         )
         .await
         .remove(0)
         .unwrap_err();
-    assert_eq!(refused.field.as_deref(), Some("company_id"));
+    assert_eq!(
+        refused.category,
+        bridge_model::ErrorCategory::NotFound,
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]

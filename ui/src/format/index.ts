@@ -43,3 +43,9 @@ export function formatShortTime(iso: string | null | undefined): string {
   const time = t.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
   return `${date} ${time}`;
 }
+
+/** "A", "A and B", "A, B and C". */
+export function listOf(items: string[]): string {
+  if (items.length < 2) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

@@ -9,7 +9,7 @@ import type { RecordId } from "../bindings/RecordId";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
-import { countOf, formatCount, objectTypeLabel, providerLabel } from "../format";
+import { countOf, formatCount, listOf, objectTypeLabel, providerLabel } from "../format";
 import { api } from "../ipc";
 import { PageCache } from "../records/pages";
 import { BulkMerge } from "./duplicates/BulkMerge";
@@ -320,7 +320,7 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
           {merged ? (
             <p className="notice" role="status" data-testid="merged-notice">
               Merged into “{merged.master_name}” in{" "}
-              {[...new Set(merged.members.map((m) => providerLabel[m.provider]))].join(" and ")}.{" "}
+              {listOf([...new Set(merged.members.map((m) => providerLabel[m.provider]))])}.{" "}
               <button className="link" onClick={() => void undoLast()} data-testid="undo-last">
                 Undo
               </button>

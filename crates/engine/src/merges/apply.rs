@@ -103,6 +103,7 @@ impl Engine {
                     .merge(set.object_type, &current, &merged.remote_id)
                     .await?;
                 steps.push(Step::Merged {
+                    survivor_record: survivor.id,
                     connection_id: set.connection.id,
                     object_type: set.object_type,
                     survivor: current.clone(),
@@ -132,6 +133,7 @@ impl Engine {
                 )
                 .await?;
                 steps.push(Step::Updated {
+                    record_id: survivor.id,
                     connection_id: set.connection.id,
                     object_type: set.object_type,
                     remote_id: current.clone(),

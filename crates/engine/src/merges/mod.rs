@@ -145,6 +145,8 @@ pub struct BulkMergePreview {
 enum Step {
     /// `merged` was merged into `survivor` by the CRM; `survivor_after` is the id it kept.
     Merged {
+        /// The survivor's local record.
+        survivor_record: RecordId,
         connection_id: ConnectionId,
         object_type: ObjectType,
         survivor: String,
@@ -156,6 +158,7 @@ enum Step {
     },
     /// The survivor got the planned values.
     Updated {
+        record_id: RecordId,
         connection_id: ConnectionId,
         object_type: ObjectType,
         remote_id: String,
@@ -201,6 +204,17 @@ fn blank(v: Option<&Value>) -> bool {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.trim().is_empty(),
         _ => false,
+    }
+}
+
+/// "contacts", "companies": the records of a type in a sentence.
+fn plural(object_type: ObjectType) -> &'static str {
+    match object_type {
+        ObjectType::Company => "companies",
+        ObjectType::Person => "contacts",
+        ObjectType::Lead => "leads",
+        ObjectType::Deal => "deals",
+        ObjectType::Activity => "activities",
     }
 }
 

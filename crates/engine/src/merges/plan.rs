@@ -104,8 +104,20 @@ impl Engine {
                 .or_default()
                 .push(i);
         }
-        let mut sets: Vec<MergeSet> = by_set
+        // Where the CRM has no merge for the type (Close contacts), each record stays and is linked.
+        let by_set: Vec<Vec<usize>> = by_set
             .into_values()
+            .flat_map(|indexes| {
+                let (record, connection) = &loaded.members[indexes[0]];
+                if bridge_crm::can_merge(connection.provider, record.object_type) {
+                    vec![indexes]
+                } else {
+                    indexes.into_iter().map(|i| vec![i]).collect()
+                }
+            })
+            .collect();
+        let mut sets: Vec<MergeSet> = by_set
+            .into_iter()
             .map(|indexes| {
                 let survivor = if indexes.contains(&master) {
                     master
@@ -137,10 +149,12 @@ impl Engine {
                 if SYSTEM.contains(&key) || key == bridge_crm::CUSTOM || choice.value.is_null() {
                     continue;
                 }
-                let from_same_account = choice
+                // Ids of one account (links, owners, stages) only come from the records merged into
+                // this survivor: another record's company is not this one's.
+                let from_this_set = choice
                     .from
-                    .is_some_and(|i| loaded.members[i].0.connection_id == survivor.connection_id);
-                if ACCOUNT_BOUND.contains(&key) && !from_same_account {
+                    .is_some_and(|i| i == set.survivor || set.merged.contains(&i));
+                if ACCOUNT_BOUND.contains(&key) && !from_this_set {
                     continue;
                 }
                 // A field this CRM's records do not carry (another CRM's field) is left alone.
@@ -201,14 +215,25 @@ impl Engine {
             }
         }
         if worked.sets.len() > 1 {
+            let mut labels: Vec<&str> = Vec::new();
+            for set in &worked.sets {
+                if !labels.contains(&set.connection.label.as_str()) {
+                    labels.push(&set.connection.label);
+                }
+                let record = &loaded.members[set.survivor].0;
+                if !bridge_crm::can_merge(set.connection.provider, record.object_type) {
+                    actions.push(format!(
+                        "Keep “{}” in {}: {} has no merge for {}, so it is linked instead",
+                        record.display_name,
+                        set.connection.label,
+                        set.connection.provider.label(),
+                        plural(record.object_type)
+                    ));
+                }
+            }
             actions.push(format!(
                 "Link the records in {} as one entity (no record is deleted across CRMs)",
-                worked
-                    .sets
-                    .iter()
-                    .map(|s| s.connection.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                labels.join(", ")
             ));
         }
         Ok(MergePreview {

@@ -108,6 +108,7 @@ impl Engine {
         for i in (0..steps.len()).rev() {
             match steps[i].clone() {
                 Step::Updated {
+                    record_id,
                     connection_id,
                     object_type,
                     remote_id,
@@ -116,11 +117,7 @@ impl Engine {
                     let connection = self.connection(connection_id)?;
                     let crm = self.client(&connection)?;
                     // The survivor's own record before, and what the merge may have filled from the others.
-                    let Some(kept) = before.iter().find(|m| {
-                        m.role == "kept"
-                            && m.connection_id == connection_id
-                            && m.object_type == object_type
-                    }) else {
+                    let Some(kept) = before.iter().find(|m| m.record_id == record_id) else {
                         continue;
                     };
                     let merged: Vec<&MergedMember> = before
@@ -147,6 +144,7 @@ impl Engine {
                     self.save_steps(id, steps)?;
                 }
                 Step::Merged {
+                    survivor_record,
                     connection_id,
                     object_type,
                     survivor_after,
@@ -166,10 +164,9 @@ impl Engine {
                     };
                     // The survivor's fields go back first when no update step did it (a merge that
                     // stopped before its update), so the CRM's fill-in does not stay.
-                    if !steps.iter().any(|s| matches!(s, Step::Updated { connection_id: c, object_type: t, .. } if *c == connection_id && *t == object_type))
-                        && let Some(kept) = before.iter().find(|m| {
-                            m.role == "kept" && m.connection_id == connection_id && m.object_type == object_type
-                        })
+                    if !steps.iter().any(|s| {
+                        matches!(s, Step::Updated { record_id, .. } if *record_id == survivor_record)
+                    }) && let Some(kept) = before.iter().find(|m| m.record_id == survivor_record)
                     {
                         let fields = restore(kept, &[member]);
                         if !fields.is_empty() {

@@ -31,7 +31,13 @@ function BeforeImage({ entry }: { entry: MergeEntry }) {
               <ProviderBadge provider={m.provider} />{" "}
               <span className="muted small">{m.connection_label}</span>
               <div className="mono small muted">{m.remote_id}</div>
-              <div className="small">{m.role === "merged" ? "merged into the kept record" : "kept"}</div>
+              <div className="small">
+                {m.record_id === entry.master
+                  ? "kept"
+                  : m.role === "merged"
+                    ? "merged into the kept record"
+                    : "linked, kept in its CRM"}
+              </div>
             </th>
           ))}
         </tr>
