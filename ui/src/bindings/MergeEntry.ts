@@ -21,6 +21,6 @@ master: RecordId, master_name: string,
  */
 members: Array<MergedMember>, 
 /**
- * The fields written to the survivors.
+ * The merged record as planned: each field's value, where it came from and by which rule.
  */
 fields: Array<PlannedField>, };

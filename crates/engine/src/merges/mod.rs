@@ -106,7 +106,7 @@ pub struct MergeEntry {
     pub master_name: String,
     /// The before-image.
     pub members: Vec<MergedMember>,
-    /// The fields written to the survivors.
+    /// The merged record as planned: each field's value, where it came from and by which rule.
     pub fields: Vec<PlannedField>,
 }
 
