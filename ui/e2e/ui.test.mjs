@@ -242,7 +242,11 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.locator("[data-testid=pick-name]").nth(1).click();
     await page.waitForSelector("[data-testid=merged-name]:has-text('your pick')");
     assert.match(await text("[data-testid=merged-name]"), /^Globex\s/);
-    assert.match(await text("[data-testid=merged-phone]"), /\+49 30 1234567/, "blanks filled from the other record");
+    assert.match(
+      await text("[data-testid=merged-phone]"),
+      /\+49 30 1234567/,
+      "blanks filled from the other record",
+    );
     assert.match(await text("[data-testid=merge-actions]"), /Merge “Globex” into “Globex GmbH”/);
     await page.screenshot({ path: join(shots, "duplicates-merge-plan.png"), fullPage: true });
     await page.keyboard.press("m");
