@@ -13,6 +13,9 @@ use bridge_store::duplicate_groups::{self, NewGroup};
 use bridge_tests::fixtures;
 
 const GROUPS: i64 = 50_000;
+
+/// One query the screen makes, run for timing.
+type Query<'a> = Box<dyn Fn() + 'a>;
 const RUNS: usize = 30;
 
 fn main() {
@@ -59,7 +62,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let first = engine.duplicate_groups(0, 1).expect("page").rows[0].id;
-    let cases: Vec<(&str, Box<dyn Fn()>)> = vec![
+    let cases: Vec<(&str, Query)> = vec![
         (
             "first page of 100 + total",
             Box::new(|| drop(engine.duplicate_groups(0, 100).expect("page"))),
