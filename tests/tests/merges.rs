@@ -1,6 +1,6 @@
-//! Merge and undo end to end: the demo workspace pulled, duplicates found, one group merged in HubSpot
-//! and one in Salesforce (emulated, over HTTP), the app restarted, both merges undone; a full pull of
-//! each CRM then shows exactly the data it had before the merges.
+//! Merge and undo end to end: the demo workspace pulled, duplicates found, one group merged in each of
+//! HubSpot, Salesforce, Close and Pipedrive (emulated, over HTTP), the app restarted, the merges undone;
+//! a full pull of each CRM then shows exactly the data it had before the merges.
 
 mod keyring_workspace;
 
@@ -88,8 +88,8 @@ fn assert_same(before: &[String], after: &[String], label: &str) {
     );
 }
 
-/// A group of one CRM's records of one type where a record with children (deals, notes, contacts)
-/// can be merged away, and the record to keep (one without children), so the merge moves children.
+/// A group of one CRM's records of a type it can merge where a record with children (deals, notes,
+/// contacts) is merged away, and the record to keep (the one with the fewest), so children move.
 fn group_in(engine: &Engine, connection: &Connection) -> (i64, RecordId) {
     let page = engine.duplicate_groups(0, 500).unwrap();
     for row in page.rows {
@@ -97,7 +97,8 @@ fn group_in(engine: &Engine, connection: &Connection) -> (i64, RecordId) {
         let first = &group.members[0].record;
         if !group.members.iter().all(|m| {
             m.record.connection_id == connection.id && m.record.object_type == first.object_type
-        }) {
+        }) || !bridge_crm::can_merge(connection.provider, first.object_type)
+        {
             continue;
         }
         let field = match first.object_type {
@@ -115,9 +116,10 @@ fn group_in(engine: &Engine, connection: &Connection) -> (i64, RecordId) {
                     .len()
             })
             .collect();
-        if let Some(keep) = children.iter().position(|&n| n == 0)
-            && children.iter().any(|&n| n > 0)
-        {
+        // Keep the record with the fewest children, so the others' children move.
+        let keep = (0..children.len()).min_by_key(|&i| children[i]).unwrap();
+        let moved: usize = children.iter().sum::<usize>() - children[keep];
+        if moved > 0 {
             return (row.id, group.members[keep].record.id);
         }
     }
@@ -125,7 +127,7 @@ fn group_in(engine: &Engine, connection: &Connection) -> (i64, RecordId) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn merges_in_hubspot_and_salesforce_are_undone_to_the_crms_exact_data() {
+async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
     let Some(ws) = keyring_workspace::workspace("merges") else {
         return;
     };
@@ -134,22 +136,11 @@ async fn merges_in_hubspot_and_salesforce_are_undone_to_the_crms_exact_data() {
     for c in &connections {
         pull_all(&ws.engine, c).await;
     }
-    let by = |p: Provider| {
-        connections
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .clone()
-    };
-    let (hubspot, salesforce) = (by(Provider::Hubspot), by(Provider::Salesforce));
-    let before = [
-        content(&ws.engine, &hubspot),
-        content(&ws.engine, &salesforce),
-    ];
+    let before: Vec<Vec<String>> = connections.iter().map(|c| content(&ws.engine, c)).collect();
     ws.engine.find_duplicates(&[]).unwrap();
 
     let mut merged = Vec::new();
-    for connection in [&hubspot, &salesforce] {
+    for connection in &connections {
         let (group_id, keep) = group_in(&ws.engine, connection);
         let group = ws.engine.duplicate_group(group_id).unwrap();
         let preview = ws
@@ -249,10 +240,11 @@ async fn merges_in_hubspot_and_salesforce_are_undone_to_the_crms_exact_data() {
                 connection.label
             );
         }
-        assert_ne!(
-            content(&ws.engine, connection),
-            before[usize::from(connection.provider == Provider::Salesforce)]
-        );
+        let i = connections
+            .iter()
+            .position(|c| c.id == connection.id)
+            .unwrap();
+        assert_ne!(content(&ws.engine, connection), before[i]);
     }
 
     // The app restarts (a new engine on the same file and keyring); the history is still there and undo
@@ -261,13 +253,13 @@ async fn merges_in_hubspot_and_salesforce_are_undone_to_the_crms_exact_data() {
     let engine =
         Engine::open_with_secrets(&path, Arc::new(Keyring::new(ws.service.clone()))).unwrap();
     let history = engine.merges(0, 50).unwrap();
-    assert_eq!(history.total, 2);
+    assert_eq!(history.total, 4);
     for (_, _, _, _, id) in &merged {
         let entry = engine.undo_merge(*id).await.unwrap();
         assert_eq!(entry.status, "undone");
         assert!(entry.undone_at.is_some());
     }
-    for (i, connection) in [&hubspot, &salesforce].into_iter().enumerate() {
+    for (i, connection) in connections.iter().enumerate() {
         pull_all(&engine, connection).await;
         assert_same(&before[i], &content(&engine, connection), &connection.label);
     }
@@ -366,6 +358,95 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
         .read(|c| bridge_store::links::members(c, entity))
         .unwrap();
     assert!(linked.is_empty(), "undo ends the links");
+    for (i, c) in connections.iter().enumerate() {
+        pull_all(&ws.engine, c).await;
+        assert_same(&before[i], &content(&ws.engine, c), &c.label);
+    }
+    for c in &connections {
+        ws.engine.disconnect(c.id).unwrap();
+    }
+}
+
+/// Turns the emulator's faults of one CRM on or off (`error_rate=1` fails every request with a 5xx).
+async fn faults(crms: &bridge_engine::DemoCrms, provider: Provider, spec: &str) {
+    let answer = reqwest::Client::new()
+        .put(format!(
+            "{}/faults?provider={}",
+            crms.description.admin_url,
+            provider.as_str()
+        ))
+        .body(spec.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer.status().is_success(),
+        "{}",
+        answer.text().await.unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps() {
+    let Some(ws) = keyring_workspace::workspace("merges-stopped") else {
+        return;
+    };
+    let crms = bridge_engine::start_demo_crms(200).await.unwrap();
+    let connections = ws.engine.connect_demo(&crms).await.unwrap();
+    for c in &connections {
+        pull_all(&ws.engine, c).await;
+    }
+    let before: Vec<Vec<String>> = connections.iter().map(|c| content(&ws.engine, c)).collect();
+    ws.engine.find_duplicates(&[]).unwrap();
+    // A group across CRMs whose kept record is not in Salesforce and whose merge writes to Salesforce:
+    // Salesforce comes after the kept record's CRM, and it fails every request.
+    let page = ws.engine.duplicate_groups(0, 500).unwrap();
+    let (group_id, preview) = page
+        .rows
+        .iter()
+        .filter(|g| g.providers.contains(&Provider::Salesforce))
+        .filter(|g| g.providers.iter().any(|p| *p != Provider::Salesforce))
+        .find_map(|g| {
+            let preview = ws
+                .engine
+                .merge_preview(g.id, &MergeChoice::default())
+                .unwrap();
+            let group = ws.engine.duplicate_group(g.id).unwrap();
+            let kept = group
+                .members
+                .iter()
+                .find(|m| m.record.id == preview.master)
+                .unwrap();
+            let writes_salesforce = preview
+                .actions
+                .iter()
+                .any(|a| a.contains("Salesforce") && !a.starts_with("Link"));
+            (kept.provider != Provider::Salesforce && writes_salesforce).then_some((g.id, preview))
+        })
+        .expect("a group across CRMs kept outside Salesforce");
+    faults(&crms, Provider::Salesforce, "error_rate=1").await;
+    let stopped = ws
+        .engine
+        .merge_group(group_id, &MergeChoice::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stopped.code(),
+        bridge_engine::ErrorCode::MergeIncomplete,
+        "{stopped}"
+    );
+    assert!(stopped.to_string().contains("Undo"), "{stopped}");
+    let history = ws.engine.merges(0, 10).unwrap();
+    let entry = &history.rows[0];
+    assert_eq!(entry.status, "failed");
+    assert!(entry.error.is_some());
+    assert_eq!(entry.master, preview.master);
+    // The group is not marked merged: it waits for review again once undone.
+    assert_eq!(ws.engine.duplicate_group(group_id).unwrap().status, "open");
+
+    faults(&crms, Provider::Salesforce, "error_rate=0").await;
+    let undone = ws.engine.undo_merge(entry.id).await.unwrap();
+    assert_eq!(undone.status, "undone");
     for (i, c) in connections.iter().enumerate() {
         pull_all(&ws.engine, c).await;
         assert_same(&before[i], &content(&ws.engine, c), &c.label);

@@ -189,6 +189,26 @@ pub fn can_merge(provider: Provider, object_type: ObjectType) -> bool {
     }
 }
 
+/// The canonical fields a client writes for `object_type` in `provider` (custom fields aside, which
+/// travel under `custom` by the CRM's own keys): a plan leaves other fields alone.
+pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'static str> {
+    let table: &[(&str, &str)] = match provider {
+        Provider::Hubspot => hubspot::convert::properties(object_type),
+        Provider::Salesforce => salesforce::convert::fields(object_type),
+        Provider::Close => close::convert::table(object_type),
+        Provider::Pipedrive => pipedrive::convert::table(object_type),
+    };
+    let mut fields: Vec<&'static str> = table
+        .iter()
+        .map(|(_, canonical)| *canonical)
+        .filter(|c| !write::READ_ONLY.contains(c))
+        .collect();
+    if provider == Provider::Hubspot {
+        fields.extend(hubspot::convert::link_fields(object_type));
+    }
+    fields
+}
+
 pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<dyn Crm>> {
     let base = endpoint.base_url.trim_end_matches('/').to_owned();
     url::Url::parse(&base).map_err(|e| CrmError::Config(format!("`{base}` is not a URL: {e}")))?;

@@ -240,7 +240,7 @@ where
 }
 
 /// Canonical fields that describe a record but cannot be set: they are left out of writes.
-const READ_ONLY: &[&str] = &["created_at", "modified_at", "kind", "stage"];
+pub(crate) const READ_ONLY: &[&str] = &["created_at", "modified_at", "kind", "stage"];
 
 /// The canonical key of custom fields: an object of the CRM's own custom field keys.
 pub const CUSTOM: &str = "custom";

@@ -477,23 +477,6 @@ pub fn id_of(
         .map(RecordId))
 }
 
-/// The canonical fields records of this kind carry in this connection (from a sample of them): the
-/// fields a value from another CRM can be written to.
-pub fn field_keys(
-    conn: &rusqlite::Connection,
-    connection: ConnectionId,
-    object_type: ObjectType,
-) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT j.key FROM
-           (SELECT fields FROM records WHERE connection_id = ?1 AND object_type = ?2 LIMIT 2000) r,
-           json_each(r.fields) j
-         ORDER BY j.key",
-    )?;
-    let rows = stmt.query_map(params![connection.0, object_type.as_str()], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// Points the local children of a merged record at its survivor, as the CRM's merge did.
 pub fn repoint(
     conn: &rusqlite::Connection,

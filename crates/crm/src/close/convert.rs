@@ -60,6 +60,7 @@ pub fn pulled(
             put(field::DOMAIN, raw["url"].as_str().map(|u| json!(domain(u))));
             put("description", text(&raw, "description"));
             put("status", text(&raw, "status_label"));
+            put("status_id", text(&raw, "status_id"));
             put(
                 "city",
                 raw["addresses"][0]["city"].as_str().map(|s| json!(s)),
@@ -152,6 +153,7 @@ pub fn table(object_type: ObjectType) -> &'static [(&'static str, &'static str)]
             ("name", field::NAME),
             ("url", field::DOMAIN),
             ("description", "description"),
+            ("status_id", "status_id"),
             ("_city", "city"),
             ("_country", "country"),
         ],

@@ -3,7 +3,7 @@
 //! walked by time (so no cursor can expire under a long pull), the event log as the delete feed,
 //! custom fields, pipelines and users.
 
-mod convert;
+pub(crate) mod convert;
 mod wire;
 mod write;
 

@@ -117,6 +117,11 @@ fn association_types(object_type: ObjectType) -> &'static [(&'static str, u32)] 
     }
 }
 
+/// The link fields HubSpot keeps as associations for this type.
+pub fn link_fields(object_type: ObjectType) -> impl Iterator<Item = &'static str> {
+    association_types(object_type).iter().map(|(c, _)| *c)
+}
+
 /// The HubSpot object a link field points at.
 pub fn link_target(canonical: &str) -> Option<&'static str> {
     match canonical {

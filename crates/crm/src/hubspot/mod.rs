@@ -2,7 +2,7 @@
 //! modified time for incremental ones (re-sliced on time at every page, so the 10,000-result cap never
 //! bites), archived lists as the delete feed, properties, pipelines and owners.
 
-mod convert;
+pub(crate) mod convert;
 mod links;
 mod wire;
 mod write;

@@ -3,7 +3,7 @@
 //! for notes, field lists whose custom keys are 40-character hashes (mapped to their labels), pipelines
 //! and stages (won/lost as pseudo-stages), users. No delete feed: deletions are found by comparing ids.
 
-mod convert;
+pub(crate) mod convert;
 mod wire;
 mod write;
 

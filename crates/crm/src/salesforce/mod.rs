@@ -4,7 +4,7 @@
 //! stages and users by SOQL, and the daily quota read from `Sforce-Limit-Info`: a spent quota stops
 //! with a clear error instead of hammering.
 
-mod convert;
+pub(crate) mod convert;
 mod wire;
 mod write;
 

@@ -138,11 +138,8 @@ impl Engine {
         let mut writes = BTreeMap::new();
         for set in &sets {
             let survivor = &loaded.members[set.survivor].0;
-            let known: BTreeSet<String> = self
-                .store
-                .read(|c| records::field_keys(c, survivor.connection_id, survivor.object_type))?
-                .into_iter()
-                .collect();
+            let writable =
+                bridge_crm::writable_fields(set.connection.provider, survivor.object_type);
             let mut fields = Fields::new();
             for choice in &plan.fields {
                 let key = choice.field.as_str();
@@ -157,8 +154,8 @@ impl Engine {
                 if ACCOUNT_BOUND.contains(&key) && !from_this_set {
                     continue;
                 }
-                // A field this CRM's records do not carry (another CRM's field) is left alone.
-                if !known.contains(key) && !survivor.fields.contains_key(key) {
+                // A field this CRM does not take (another CRM's field, a derived one) is left alone.
+                if !writable.contains(&key) {
                     continue;
                 }
                 if survivor.fields.get(key) != Some(&choice.value) {

@@ -22,7 +22,8 @@ impl Engine {
         let mut steps: Vec<Step> = corrupt_json(id, "steps", &row.steps)?;
         self.store
             .write(|tx| merges::set_status(tx, id, "undoing", None, Utc::now()))?;
-        match self.undo_steps(id, &before, &mut steps).await {
+        let plan: StoredPlan = corrupt_json(id, "plan", &row.plan)?;
+        match self.undo_steps(id, &before, &plan.writes, &mut steps).await {
             Ok(()) => {}
             Err(e) => {
                 let message = e.to_string();
@@ -104,7 +105,13 @@ impl Engine {
         self.merge_entry(id)
     }
 
-    async fn undo_steps(&self, id: i64, before: &[MergedMember], steps: &mut [Step]) -> Result<()> {
+    async fn undo_steps(
+        &self,
+        id: i64,
+        before: &[MergedMember],
+        writes: &BTreeMap<i64, Fields>,
+        steps: &mut [Step],
+    ) -> Result<()> {
         for i in (0..steps.len()).rev() {
             match steps[i].clone() {
                 Step::Updated {
@@ -128,7 +135,8 @@ impl Engine {
                                 && m.object_type == object_type
                         })
                         .collect();
-                    let fields = restore(kept, &merged);
+                    let writable = bridge_crm::writable_fields(connection.provider, object_type);
+                    let fields = restore(kept, &merged, writes.get(&record_id.0), &writable);
                     if !fields.is_empty() {
                         write_one(
                             crm.as_ref(),
@@ -168,7 +176,9 @@ impl Engine {
                         matches!(s, Step::Updated { record_id, .. } if *record_id == survivor_record)
                     }) && let Some(kept) = before.iter().find(|m| m.record_id == survivor_record)
                     {
-                        let fields = restore(kept, &[member]);
+                        let writable =
+                            bridge_crm::writable_fields(connection.provider, object_type);
+                        let fields = restore(kept, &[member], None, &writable);
                         if !fields.is_empty() {
                             write_one(
                                 crm.as_ref(),
@@ -182,10 +192,15 @@ impl Engine {
                     let new_id = match recreated {
                         Some(new_id) => new_id,
                         None => {
+                            let writable =
+                                bridge_crm::writable_fields(connection.provider, object_type);
                             let fields: Fields = member
                                 .fields
                                 .iter()
-                                .filter(|(k, _)| !SYSTEM.contains(&k.as_str()))
+                                .filter(|(k, _)| {
+                                    k.as_str() == bridge_crm::CUSTOM
+                                        || writable.contains(&k.as_str())
+                                })
                                 .map(|(k, v)| (k.clone(), v.clone()))
                                 .collect();
                             let written = crm.create(object_type, &[fields]).await;
@@ -250,12 +265,23 @@ impl Engine {
     }
 }
 
-/// The fields that put `kept` back as it was: every field it or the records merged into it carry,
-/// at its old value (blank where it had none). Custom fields are restored key by key.
-fn restore(kept: &MergedMember, merged: &[&MergedMember]) -> Fields {
-    let mut keys: BTreeSet<&String> = kept.fields.keys().collect();
+/// The fields that put `kept` back as it was: those the merge wrote to it and those its CRM's merge
+/// filled from the merged records (its blanks), at their old values (blank where it had none); only
+/// fields the CRM takes. Custom fields the merge filled are blanked key by key.
+fn restore(
+    kept: &MergedMember,
+    merged: &[&MergedMember],
+    written: Option<&Fields>,
+    writable: &[&str],
+) -> Fields {
+    let mut keys: BTreeSet<&String> = written.into_iter().flat_map(|w| w.keys()).collect();
     for m in merged {
-        keys.extend(m.fields.keys());
+        keys.extend(
+            m.fields
+                .iter()
+                .filter(|(k, v)| blank(kept.fields.get(*k)) && !blank(Some(v)))
+                .map(|(k, _)| k),
+        );
     }
     let mut out = Fields::new();
     for key in keys {
@@ -263,36 +289,35 @@ fn restore(kept: &MergedMember, merged: &[&MergedMember]) -> Fields {
             continue;
         }
         if key == bridge_crm::CUSTOM {
-            let mut custom = Map::new();
-            let old = kept.fields.get(key).and_then(Value::as_object);
-            for m in merged {
-                for (k, _) in m
-                    .fields
-                    .get(key)
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    custom.insert(
-                        k.clone(),
-                        old.and_then(|o| o.get(k)).cloned().unwrap_or(Value::Null),
-                    );
-                }
-            }
-            for (k, v) in old.into_iter().flatten() {
-                custom.insert(k.clone(), v.clone());
-            }
-            if !custom.is_empty() {
-                out.insert(key.clone(), Value::Object(custom));
-            }
             continue;
         }
-        let value = kept.fields.get(key).cloned().unwrap_or(Value::Null);
-        // A blank the survivor had and no other member filled needs no write.
-        if blank(Some(&value)) && merged.iter().all(|m| blank(m.fields.get(key))) {
-            continue;
+        if writable.contains(&key.as_str()) {
+            out.insert(
+                key.clone(),
+                kept.fields.get(key).cloned().unwrap_or(Value::Null),
+            );
         }
-        out.insert(key.clone(), value);
+    }
+    let old_custom = kept
+        .fields
+        .get(bridge_crm::CUSTOM)
+        .and_then(Value::as_object);
+    let mut custom = Map::new();
+    for m in merged {
+        for (k, v) in m
+            .fields
+            .get(bridge_crm::CUSTOM)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if !blank(Some(v)) && blank(old_custom.and_then(|o| o.get(k))) {
+                custom.insert(k.clone(), Value::Null);
+            }
+        }
+    }
+    if !custom.is_empty() {
+        out.insert(bridge_crm::CUSTOM.to_owned(), Value::Object(custom));
     }
     out
 }

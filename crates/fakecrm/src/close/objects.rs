@@ -407,8 +407,7 @@ fn create_kind(
             body.entry("display_name").or_insert(name);
             body.entry("status_id")
                 .or_insert_with(|| Value::String(render::lead_status_id(0)));
-            body.entry("status_label")
-                .or_insert_with(|| Value::String(render::LEAD_STATUSES[0].into()));
+            label_lead_status(&mut body);
         }
         Kind::Deal => {
             body.entry("status_id")
@@ -511,6 +510,19 @@ pub async fn create_activity(
     }
 }
 
+/// A lead's `status_label` follows its `status_id`, as Close derives it.
+fn label_lead_status(props: &mut Map<String, Value>) {
+    let i = props
+        .get("status_id")
+        .and_then(Value::as_str)
+        .and_then(|id| (0..render::LEAD_STATUSES.len()).find(|&i| render::lead_status_id(i) == id))
+        .unwrap_or(0);
+    props.insert(
+        "status_label".into(),
+        Value::String(render::LEAD_STATUSES[i].into()),
+    );
+}
+
 /// PUT changes only the fields it sends (Close's PUT behaves as PATCH).
 fn update_kind(close: &mut Close, kind: Kind, id: &str, body: &[u8]) -> Response {
     let changes = match body_object(body) {
@@ -540,6 +552,9 @@ fn update_kind(close: &mut Close, kind: Kind, id: &str, body: &[u8]) -> Response
         && let Some(name) = props.get("name").cloned()
     {
         props.insert("display_name".into(), name);
+    }
+    if kind == Kind::Company {
+        label_lead_status(&mut props);
     }
     let now = now_ms();
     stamp(&mut props, now, false);
