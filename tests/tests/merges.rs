@@ -78,6 +78,32 @@ fn content(engine: &Engine, connection: &Connection) -> Vec<String> {
     out
 }
 
+/// The four emulated CRMs with `people` people each, connected and pulled; and their content.
+async fn demo(
+    engine: &Engine,
+    people: u32,
+) -> (bridge_engine::DemoCrms, Vec<Connection>, Vec<Vec<String>>) {
+    let crms = bridge_engine::start_demo_crms(people).await.unwrap();
+    let connections = engine.connect_demo(&crms).await.unwrap();
+    for c in &connections {
+        pull_all(engine, c).await;
+    }
+    let before = connections.iter().map(|c| content(engine, c)).collect();
+    (crms, connections, before)
+}
+
+/// A full pull of each CRM shows the content it had before.
+async fn assert_crms_as_before(
+    engine: &Engine,
+    connections: &[Connection],
+    before: &[Vec<String>],
+) {
+    for (i, c) in connections.iter().enumerate() {
+        pull_all(engine, c).await;
+        assert_same(&before[i], &content(engine, c), &c.label);
+    }
+}
+
 /// The same records, or which are missing and which are extra.
 fn assert_same(before: &[String], after: &[String], label: &str) {
     let missing: Vec<&String> = before.iter().filter(|r| !after.contains(r)).collect();
@@ -131,12 +157,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
     let Some(ws) = keyring_workspace::workspace("merges") else {
         return;
     };
-    let crms = bridge_engine::start_demo_crms(400).await.unwrap();
-    let connections = ws.engine.connect_demo(&crms).await.unwrap();
-    for c in &connections {
-        pull_all(&ws.engine, c).await;
-    }
-    let before: Vec<Vec<String>> = connections.iter().map(|c| content(&ws.engine, c)).collect();
+    let (_crms, connections, before) = demo(&ws.engine, 400).await;
     ws.engine.find_duplicates(&[]).unwrap();
 
     let mut merged = Vec::new();
@@ -259,10 +280,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
         assert_eq!(entry.status, "undone");
         assert!(entry.undone_at.is_some());
     }
-    for (i, connection) in connections.iter().enumerate() {
-        pull_all(&engine, connection).await;
-        assert_same(&before[i], &content(&engine, connection), &connection.label);
-    }
+    assert_crms_as_before(&engine, &connections, &before).await;
     // The groups are open for review again, with the recreated records in them.
     for (_, group, _, _, _) in &merged {
         let again = engine.duplicate_group(group.id).unwrap();
@@ -284,12 +302,7 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
     let Some(ws) = keyring_workspace::workspace("merges-across") else {
         return;
     };
-    let crms = bridge_engine::start_demo_crms(200).await.unwrap();
-    let connections = ws.engine.connect_demo(&crms).await.unwrap();
-    for c in &connections {
-        pull_all(&ws.engine, c).await;
-    }
-    let before: Vec<Vec<String>> = connections.iter().map(|c| content(&ws.engine, c)).collect();
+    let (_crms, connections, before) = demo(&ws.engine, 200).await;
     ws.engine.find_duplicates(&[]).unwrap();
     // The largest group across CRMs.
     let page = ws.engine.duplicate_groups(0, 500).unwrap();
@@ -358,10 +371,7 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
         .read(|c| bridge_store::links::members(c, entity))
         .unwrap();
     assert!(linked.is_empty(), "undo ends the links");
-    for (i, c) in connections.iter().enumerate() {
-        pull_all(&ws.engine, c).await;
-        assert_same(&before[i], &content(&ws.engine, c), &c.label);
-    }
+    assert_crms_as_before(&ws.engine, &connections, &before).await;
     for c in &connections {
         ws.engine.disconnect(c.id).unwrap();
     }
@@ -391,12 +401,7 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
     let Some(ws) = keyring_workspace::workspace("merges-stopped") else {
         return;
     };
-    let crms = bridge_engine::start_demo_crms(200).await.unwrap();
-    let connections = ws.engine.connect_demo(&crms).await.unwrap();
-    for c in &connections {
-        pull_all(&ws.engine, c).await;
-    }
-    let before: Vec<Vec<String>> = connections.iter().map(|c| content(&ws.engine, c)).collect();
+    let (crms, connections, before) = demo(&ws.engine, 200).await;
     ws.engine.find_duplicates(&[]).unwrap();
     // A group across CRMs whose kept record is not in Salesforce and whose merge writes to Salesforce:
     // Salesforce comes after the kept record's CRM, and it fails every request.
@@ -447,10 +452,7 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
     faults(&crms, Provider::Salesforce, "error_rate=0").await;
     let undone = ws.engine.undo_merge(entry.id).await.unwrap();
     assert_eq!(undone.status, "undone");
-    for (i, c) in connections.iter().enumerate() {
-        pull_all(&ws.engine, c).await;
-        assert_same(&before[i], &content(&ws.engine, c), &c.label);
-    }
+    assert_crms_as_before(&ws.engine, &connections, &before).await;
     for c in &connections {
         ws.engine.disconnect(c.id).unwrap();
     }
