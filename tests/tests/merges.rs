@@ -446,8 +446,14 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
     assert_eq!(entry.status, "failed");
     assert!(entry.error.is_some());
     assert_eq!(entry.master, preview.master);
-    // The group is not marked merged: it waits for review again once undone.
+    // The group is not marked merged, and merging it again waits for the stopped merge's undo.
     assert_eq!(ws.engine.duplicate_group(group_id).unwrap().status, "open");
+    let again = ws
+        .engine
+        .merge_group(group_id, &MergeChoice::default())
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("stopped part-way"), "{again}");
 
     faults(&crms, Provider::Salesforce, "error_rate=0").await;
     let undone = ws.engine.undo_merge(entry.id).await.unwrap();

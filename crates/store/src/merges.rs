@@ -162,3 +162,14 @@ pub fn count(conn: &rusqlite::Connection) -> Result<i64> {
         .prepare_cached("SELECT count(*) FROM merges")?
         .query_row([], |r| r.get(0))?)
 }
+
+/// A merge of this group that did not finish (stopped, or cut off while applying or undoing).
+pub fn unfinished_for_group(conn: &rusqlite::Connection, group_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM merges WHERE group_id = ?1 AND status IN ('applying', 'undoing', 'failed')
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([group_id], |r| r.get(0))
+        .optional()?)
+}

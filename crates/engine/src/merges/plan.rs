@@ -53,6 +53,17 @@ impl Engine {
                 ),
             });
         }
+        if let Some(id) = self
+            .store
+            .read(|c| merges::unfinished_for_group(c, group_id))?
+        {
+            return Err(Error::InvalidInput {
+                field: "group",
+                message: format!(
+                    "merge {id} of duplicate group {group_id} stopped part-way; undo it in the merge history, then merge again"
+                ),
+            });
+        }
         if members.len() < 2 {
             return Err(Error::InvalidInput {
                 field: "group",
