@@ -264,6 +264,10 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.screenshot({ path: join(shots, "merge-history-undone.png"), fullPage: true });
     await page.click("[data-testid=tab-review]");
     await page.waitForSelector("[data-testid=group-detail]:has-text('Company')");
+    // Nothing left scores high enough for a bulk merge: it says so instead of an empty preview.
+    await page.click("[data-testid=bulk-merge-open]");
+    await page.waitForSelector("[data-testid=found]:has-text('No group is safe to merge without a look')");
+    assert.equal(await page.locator("[data-testid=bulk-merge]").count(), 0);
   });
 
   test("Failed records lists each write with its CRM, field and the CRM's message", async () => {

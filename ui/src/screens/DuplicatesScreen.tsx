@@ -251,7 +251,12 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
   const openBulk = async () => {
     setError(undefined);
     try {
-      setBulk(await api.bulkMergePreview());
+      const preview = await api.bulkMergePreview();
+      if (preview.groups.length) setBulk(preview);
+      else
+        setFound(
+          `No group is safe to merge without a look: none scores ${percent(preview.threshold)} or more. Review them one by one.`,
+        );
     } catch (e) {
       setError(e);
     }
