@@ -1,5 +1,6 @@
 //! `crm-bridge`: the command line over the CRM Bridge engine, for scripts, cron and support.
 
+mod failed;
 mod merges;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -92,6 +93,32 @@ enum Command {
     },
     /// Undo a merge: recreate what the CRM deleted, relink its children, restore every field.
     UndoMerge { id: i64 },
+    /// The failed-records queue: writes a CRM refused, with its message and the field it named.
+    Failed {
+        #[command(flatten)]
+        which: failed::Which,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send failed records again (after fixing the data or the cause).
+    ResyncFailed {
+        #[command(flatten)]
+        which: failed::Which,
+    },
+    /// Give failed records up, keeping them with the reason.
+    DiscardFailed {
+        #[command(flatten)]
+        which: failed::Which,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Write the failed-records queue as CSV.
+    ExportFailed {
+        #[command(flatten)]
+        which: failed::Which,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -211,6 +238,10 @@ async fn run(
         } => merges::merge(&engine, group, keep, all_safe, json).await?,
         Command::Merges { json } => merges::list(&engine, json)?,
         Command::UndoMerge { id } => merges::undo(&engine, id).await?,
+        Command::Failed { which, json } => failed::list(&engine, &which, json)?,
+        Command::ResyncFailed { which } => failed::resync(&engine, &which).await?,
+        Command::DiscardFailed { which, reason } => failed::discard(&engine, &which, &reason)?,
+        Command::ExportFailed { which, out } => failed::export(&engine, &which, &out)?,
         Command::Status { json } => {
             let status = engine.status()?;
             if json {

@@ -7,6 +7,7 @@ mod dedupe_csv;
 mod demo;
 mod duplicates;
 mod error;
+mod failed;
 mod merges;
 mod oauth_apps;
 mod pull;
@@ -33,6 +34,7 @@ pub use duplicates::{
     DedupeSummary, DuplicateGroup, DuplicateMember, MatchEvidence, PairExplanation,
 };
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
+pub use failed::{FailedQuery, ResyncSummary};
 pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,

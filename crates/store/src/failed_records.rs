@@ -35,9 +35,40 @@ pub fn insert(
 
 /// How many failed writes wait for a person or a retry.
 pub fn count_open(conn: &rusqlite::Connection) -> Result<i64> {
+    count(conn, &Filter::default())
+}
+
+/// Which open failed writes to look at: of one category, of one connection, or these ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub category: Option<ErrorCategory>,
+    pub connection: Option<ConnectionId>,
+    /// Only these (empty: any).
+    pub ids: Vec<i64>,
+}
+
+impl Filter {
+    fn sql(&self) -> (&'static str, [Option<String>; 3]) {
+        (
+            "status = 'open'
+             AND (?1 IS NULL OR category = ?1)
+             AND (?2 IS NULL OR connection_id = ?2)
+             AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))",
+            [
+                self.category.map(|c| c.as_str().to_owned()),
+                self.connection.map(|c| c.0.to_string()),
+                (!self.ids.is_empty())
+                    .then(|| serde_json::to_string(&self.ids).expect("ids serialise")),
+            ],
+        )
+    }
+}
+
+pub fn count(conn: &rusqlite::Connection, filter: &Filter) -> Result<i64> {
+    let (sql, p) = filter.sql();
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM failed_records WHERE status = 'open'")?
-        .query_row([], |r| r.get(0))?)
+        .prepare_cached(&format!("SELECT count(*) FROM failed_records WHERE {sql}"))?
+        .query_row(params![p[0], p[1], p[2]], |r| r.get(0))?)
 }
 
 /// Open failed writes, oldest first.
@@ -46,62 +77,138 @@ pub fn list_open(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<FailedRecord>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, connection_id, object_type, remote_id, operation, payload, category, message, field,
-                attempts, created_at
-         FROM failed_records WHERE status = 'open' ORDER BY id LIMIT ?1 OFFSET ?2",
-    )?;
-    let rows = stmt.query_map([limit, offset], |r| {
-        <(
-            i64,
-            i64,
-            String,
-            Option<String>,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            i64,
-            String,
-        )>::try_from(r)
+    list(conn, &Filter::default(), offset, limit)
+}
+
+const COLUMNS: &str =
+    "id, connection_id, object_type, remote_id, operation, payload, category, message, field,
+                       attempts, created_at";
+
+type Raw = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+);
+
+/// Open failed writes matching `filter`, oldest first.
+pub fn list(
+    conn: &rusqlite::Connection,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<FailedRecord>> {
+    let (sql, p) = filter.sql();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM failed_records WHERE {sql} ORDER BY id LIMIT ?4 OFFSET ?5"
+    ))?;
+    let rows = stmt.query_map(params![p[0], p[1], p[2], limit, offset], |r| {
+        Raw::try_from(r)
     })?;
-    rows.map(|row| {
-        let (
-            id,
-            conn_id,
-            object_type,
-            remote_id,
-            op,
-            payload,
-            category,
-            message,
-            field,
-            attempts,
-            at,
-        ) = row?;
-        let corrupt = |column: &str, detail: String| Error::Corrupt {
-            what: format!("failed_records.{column} of failed record {id}"),
-            detail,
-        };
-        Ok(FailedRecord {
-            id,
-            connection_id: ConnectionId(conn_id),
-            object_type: object_type
-                .parse::<ObjectType>()
-                .map_err(|e| corrupt("object_type", e.to_string()))?,
-            remote_id,
-            operation: WriteOperation::parse(&op)
-                .ok_or_else(|| corrupt("operation", op.clone()))?,
-            payload: serde_json::from_str(&payload)
-                .map_err(|e| corrupt("payload", e.to_string()))?,
-            category: ErrorCategory::parse(&category)
-                .ok_or_else(|| corrupt("category", category.clone()))?,
-            message,
-            field,
-            attempts,
-            created_at: time::from_sql("failed_records.created_at", &at)?,
-        })
+    rows.map(|row| failed(row?)).collect()
+}
+
+/// One failed write, whatever its status.
+pub fn get(conn: &rusqlite::Connection, id: i64) -> Result<Option<FailedRecord>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM failed_records WHERE id = ?1"
+    ))?
+    .query_row([id], |r| Raw::try_from(r))
+    .optional()?
+    .map(failed)
+    .transpose()
+}
+
+fn failed(raw: Raw) -> Result<FailedRecord> {
+    let (id, conn_id, object_type, remote_id, op, payload, category, message, field, attempts, at) =
+        raw;
+    let corrupt = |column: &str, detail: String| Error::Corrupt {
+        what: format!("failed_records.{column} of failed record {id}"),
+        detail,
+    };
+    Ok(FailedRecord {
+        id,
+        connection_id: ConnectionId(conn_id),
+        object_type: object_type
+            .parse::<ObjectType>()
+            .map_err(|e| corrupt("object_type", e.to_string()))?,
+        remote_id,
+        operation: WriteOperation::parse(&op).ok_or_else(|| corrupt("operation", op.clone()))?,
+        payload: serde_json::from_str(&payload).map_err(|e| corrupt("payload", e.to_string()))?,
+        category: ErrorCategory::parse(&category)
+            .ok_or_else(|| corrupt("category", category.clone()))?,
+        message,
+        field,
+        attempts,
+        created_at: time::from_sql("failed_records.created_at", &at)?,
     })
-    .collect()
+}
+
+/// A person's edit of the write to send again.
+pub fn set_payload(
+    conn: &rusqlite::Connection,
+    id: i64,
+    payload: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE failed_records SET payload = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'open'",
+        )?
+        .execute(params![id, payload.to_string(), time::to_sql(now)])?
+        == 1)
+}
+
+/// Another attempt failed: its category, the CRM's message and field replace the old ones.
+pub fn failed_again(
+    conn: &rusqlite::Connection,
+    id: i64,
+    category: ErrorCategory,
+    message: &str,
+    field: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE failed_records SET attempts = attempts + 1, category = ?2, message = ?3, field = ?4,
+                updated_at = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![id, category.as_str(), message, field, time::to_sql(now)])?;
+    Ok(())
+}
+
+/// The write went through: the record leaves the queue (kept, as resolved).
+pub fn resolve(conn: &rusqlite::Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE failed_records SET status = 'resolved', attempts = attempts + 1, updated_at = ?2
+         WHERE id = ?1",
+    )?
+    .execute(params![id, time::to_sql(now)])?;
+    Ok(())
+}
+
+/// A person gave the write up, saying why; returns how many were open.
+pub fn discard(
+    conn: &rusqlite::Connection,
+    ids: &[i64],
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE failed_records SET status = 'discarded', discard_reason = ?2, updated_at = ?3
+         WHERE id = ?1 AND status = 'open'",
+    )?;
+    let mut n = 0;
+    for id in ids {
+        n += stmt.execute(params![id, reason, time::to_sql(now)])?;
+    }
+    Ok(n)
 }

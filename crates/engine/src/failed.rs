@@ -1,0 +1,311 @@
+//! The failed-records queue: every write a CRM refused, kept with its payload, the CRM's message and
+//! the field it named, until a person fixes it and sends it again (one, a selection, a category, all)
+//! or discards it with a reason; exported as CSV.
+
+use std::collections::BTreeMap;
+
+use bridge_crm::{RecordError, Update, WriteResult};
+use bridge_model::{ConnectionId, ErrorCategory, FailedRecord, ObjectType, WriteOperation, field};
+use bridge_store::failed_records::{self, Filter};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::{Engine, Error, FailedRecordPage, Result};
+
+/// Which failed records to list or send again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct FailedQuery {
+    pub category: Option<ErrorCategory>,
+    pub connection: Option<ConnectionId>,
+    /// Only these (empty: every one the other filters let through).
+    pub ids: Vec<i64>,
+}
+
+/// What sending failed records again did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct ResyncSummary {
+    /// Written this time; they left the queue.
+    pub resolved: usize,
+    /// Refused again; they stay, with the CRM's new message.
+    pub failed: usize,
+}
+
+impl FailedQuery {
+    fn filter(&self) -> Filter {
+        Filter {
+            category: self.category,
+            connection: self.connection,
+            ids: self.ids.clone(),
+        }
+    }
+}
+
+/// The fields to send: the payload is the canonical fields of the record.
+fn fields_of(record: &FailedRecord) -> Result<bridge_model::Fields> {
+    match &record.payload {
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(Error::InvalidInput {
+            field: "payload",
+            message: format!(
+                "failed record {} holds {other} where the record's fields belong",
+                record.id
+            ),
+        }),
+    }
+}
+
+/// The key an upsert matches by: e-mail for people, domain for companies.
+fn upsert_key(object_type: ObjectType) -> &'static str {
+    match object_type {
+        ObjectType::Company => field::DOMAIN,
+        _ => field::EMAIL,
+    }
+}
+
+impl Engine {
+    /// A page of the open failed records matching `query`, oldest first, with how many match.
+    pub fn failed_page(
+        &self,
+        query: &FailedQuery,
+        offset: i64,
+        limit: i64,
+    ) -> Result<FailedRecordPage> {
+        crate::queues::check_page(offset, limit)?;
+        let filter = query.filter();
+        Ok(self.store.read(|c| {
+            Ok(FailedRecordPage {
+                rows: failed_records::list(c, &filter, offset, limit)?,
+                total: failed_records::count(c, &filter)?,
+            })
+        })?)
+    }
+
+    /// A person's fix: the fields to send next time (the CRM's message stays until then).
+    pub fn edit_failed(&self, id: i64, payload: Value) -> Result<FailedRecord> {
+        if !payload.is_object() {
+            return Err(Error::InvalidInput {
+                field: "payload",
+                message: "the fields of a record, as an object".into(),
+            });
+        }
+        let changed = self
+            .store
+            .write(|tx| failed_records::set_payload(tx, id, &payload, Utc::now()))?;
+        if !changed {
+            return Err(Error::NotFound {
+                what: "open failed record",
+                id: id.to_string(),
+            });
+        }
+        self.failed_record(id)
+    }
+
+    pub fn failed_record(&self, id: i64) -> Result<FailedRecord> {
+        self.store
+            .read(|c| failed_records::get(c, id))?
+            .ok_or_else(|| Error::NotFound {
+                what: "failed record",
+                id: id.to_string(),
+            })
+    }
+
+    /// Sends the matching failed records again, in batches per CRM, object type and operation.
+    pub async fn resync_failed(&self, query: &FailedQuery) -> Result<ResyncSummary> {
+        let filter = query.filter();
+        let records = self
+            .store
+            .read(|c| failed_records::list(c, &filter, 0, i64::MAX))?;
+        let mut batches: BTreeMap<(i64, ObjectType, &'static str), Vec<&FailedRecord>> =
+            BTreeMap::new();
+        for r in &records {
+            batches
+                .entry((r.connection_id.0, r.object_type, r.operation.as_str()))
+                .or_default()
+                .push(r);
+        }
+        let mut summary = ResyncSummary::default();
+        for ((connection, object_type, _), batch) in batches {
+            let connection = self.connection(ConnectionId(connection))?;
+            let crm = self.client(&connection)?;
+            let results = self.send(crm.as_ref(), object_type, &batch).await;
+            let now = Utc::now();
+            self.store.write(|tx| {
+                for (record, result) in batch.iter().zip(&results) {
+                    match result {
+                        Ok(_) => {
+                            failed_records::resolve(tx, record.id, now)?;
+                            summary.resolved += 1;
+                        }
+                        Err(e) => {
+                            failed_records::failed_again(
+                                tx,
+                                record.id,
+                                e.category,
+                                &e.message,
+                                e.field.as_deref(),
+                                now,
+                            )?;
+                            summary.failed += 1;
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        Ok(summary)
+    }
+
+    /// One batch of failed writes of the same kind, sent again; one result per record.
+    async fn send(
+        &self,
+        crm: &dyn bridge_crm::Crm,
+        object_type: ObjectType,
+        batch: &[&FailedRecord],
+    ) -> Vec<WriteResult> {
+        let operation = batch[0].operation;
+        let mut results: Vec<Option<WriteResult>> = vec![None; batch.len()];
+        let mut sendable = Vec::new();
+        for (i, r) in batch.iter().enumerate() {
+            let prepared = match operation {
+                WriteOperation::Merge => Err(RecordError {
+                    category: ErrorCategory::Validation,
+                    field: None,
+                    message: "a merge is not sent again from here: undo it or merge again from Duplicates"
+                        .into(),
+                }),
+                WriteOperation::Update | WriteOperation::Delete if r.remote_id.is_none() => {
+                    Err(RecordError::validation(
+                        None,
+                        format!("failed record {} names no record to {}", r.id, operation.as_str()),
+                    ))
+                }
+                _ => fields_of(r).map_err(|e| RecordError::validation(Some("payload"), e.to_string())),
+            };
+            match prepared {
+                Ok(fields) => sendable.push((i, fields)),
+                Err(e) => results[i] = Some(Err(e)),
+            }
+        }
+        if !sendable.is_empty() {
+            let answers = match operation {
+                WriteOperation::Create => {
+                    let inputs: Vec<_> = sendable.iter().map(|(_, f)| f.clone()).collect();
+                    crm.create(object_type, &inputs).await
+                }
+                WriteOperation::Upsert => {
+                    let inputs: Vec<_> = sendable.iter().map(|(_, f)| f.clone()).collect();
+                    crm.upsert(object_type, upsert_key(object_type), &inputs)
+                        .await
+                }
+                WriteOperation::Update => {
+                    let inputs: Vec<Update> = sendable
+                        .iter()
+                        .map(|(i, f)| Update {
+                            remote_id: batch[*i].remote_id.clone().unwrap_or_default(),
+                            fields: f.clone(),
+                        })
+                        .collect();
+                    crm.update(object_type, &inputs).await
+                }
+                WriteOperation::Delete => {
+                    let ids: Vec<String> = sendable
+                        .iter()
+                        .map(|(i, _)| batch[*i].remote_id.clone().unwrap_or_default())
+                        .collect();
+                    crm.delete(object_type, &ids).await
+                }
+                WriteOperation::Merge => Vec::new(),
+            };
+            for ((i, _), answer) in sendable.iter().zip(answers) {
+                results[*i] = Some(answer);
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(RecordError {
+                        category: ErrorCategory::Server,
+                        field: None,
+                        message: "the CRM's answer left this record out".into(),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// Gives failed records up, with the reason kept; returns how many left the queue.
+    pub fn discard_failed(&self, ids: &[i64], reason: &str) -> Result<usize> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::InvalidInput {
+                field: "reason",
+                message: "say why the records are discarded; it is kept with them".into(),
+            });
+        }
+        Ok(self
+            .store
+            .write(|tx| failed_records::discard(tx, ids, reason, Utc::now()))?)
+    }
+
+    /// The open failed records matching `query` as CSV: id, CRM account, object, operation, remote id,
+    /// category, field, message, attempts, since, payload (JSON).
+    pub fn failed_csv(&self, query: &FailedQuery) -> Result<String> {
+        let filter = query.filter();
+        let (records, connections) = self.store.read(|c| {
+            Ok((
+                failed_records::list(c, &filter, 0, i64::MAX)?,
+                bridge_store::connections::list(c)?,
+            ))
+        })?;
+        let label = |id: ConnectionId| {
+            connections
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.label.clone())
+                .unwrap_or_default()
+        };
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let csv_error = |e: csv::Error| Error::Io {
+            path: "failed records CSV".into(),
+            message: e.to_string(),
+        };
+        out.write_record([
+            "id",
+            "connection",
+            "object_type",
+            "operation",
+            "remote_id",
+            "category",
+            "field",
+            "message",
+            "attempts",
+            "since",
+            "payload",
+        ])
+        .map_err(csv_error)?;
+        for r in records {
+            out.write_record([
+                r.id.to_string(),
+                label(r.connection_id),
+                r.object_type.as_str().to_owned(),
+                r.operation.as_str().to_owned(),
+                r.remote_id.unwrap_or_default(),
+                r.category.as_str().to_owned(),
+                r.field.unwrap_or_default(),
+                r.message,
+                r.attempts.to_string(),
+                r.created_at.to_rfc3339(),
+                r.payload.to_string(),
+            ])
+            .map_err(csv_error)?;
+        }
+        let bytes = out.into_inner().map_err(|e| Error::Io {
+            path: "failed records CSV".into(),
+            message: e.to_string(),
+        })?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
