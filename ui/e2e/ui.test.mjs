@@ -279,4 +279,25 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(await text("main"), /2 records wait for a fix/);
     await page.screenshot({ path: join(shots, "failed-records.png") });
   });
+
+  test("A failed record is fixed in place and re-synced; another is discarded with a reason", async () => {
+    await open("failed", "Failed records");
+    await page.locator("[data-testid=failed-row]", { hasText: "Property values were not valid" }).click();
+    await page.waitForSelector("[data-testid=failed-detail]");
+    assert.match(await text("[data-testid=crm-message]"), /Property values were not valid: email/);
+    assert.match(await text("[data-testid=failed-detail] label.named"), /the field the CRM named/);
+    await page.fill("[data-testid=edit-email]", "ann@example.com");
+    await page.screenshot({ path: join(shots, "failed-records-edit.png"), fullPage: true });
+    await page.click("[data-testid=save-resync]");
+    await page.waitForSelector("[data-testid=failed-notice]:has-text('left the queue')");
+    assert.match(await text("main"), /1 record waits for a fix/);
+    // Filters: by problem.
+    await page.selectOption("[data-testid=filter-category]", "network");
+    await page.waitForSelector("[data-testid=empty-state]:has-text('Nothing matches')");
+    await page.selectOption("[data-testid=filter-category]", "");
+    await page.locator("[data-testid=failed-row]", { hasText: "Required fields" }).click();
+    await page.fill("[data-testid=failed-detail] .discard input", "the account was closed");
+    await page.click("[data-testid=failed-detail] .discard button");
+    await page.waitForSelector("[data-testid=empty-state]:has-text('Nothing has failed')");
+  });
 });

@@ -71,7 +71,7 @@ export function App() {
         {screen === "duplicates" && <DuplicatesScreen onChanged={overview.reload} />}
         {screen === "mappings" && <MappingsScreen />}
         {screen === "migration" && <MigrationScreen />}
-        {screen === "failed" && <FailedRecordsScreen />}
+        {screen === "failed" && <FailedRecordsScreen onChanged={overview.reload} />}
       </main>
     </div>
   );

@@ -16,6 +16,9 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::DuplicateGroup::export_all(&cfg)?;
     crate::DedupeSummary::export_all(&cfg)?;
     crate::ConnectionCheck::export_all(&cfg)?;
+    crate::FailedQuery::export_all(&cfg)?;
+    crate::ResyncSummary::export_all(&cfg)?;
+    bridge_model::FailedRecord::export_all(&cfg)?;
     crate::MergeChoice::export_all(&cfg)?;
     crate::MergePreview::export_all(&cfg)?;
     crate::MergeEntry::export_all(&cfg)?;

@@ -308,4 +308,22 @@ impl Engine {
         })?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
+
+    /// Writes the CSV of `failed_csv` into the Downloads folder (the home folder where there is
+    /// none), named with the time; returns the file's path.
+    pub fn export_failed(&self, query: &FailedQuery) -> Result<String> {
+        let csv = self.failed_csv(query)?;
+        let dir = dirs::download_dir()
+            .or_else(dirs::home_dir)
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let path = dir.join(format!(
+            "crm-bridge-failed-records-{}.csv",
+            Utc::now().format("%Y%m%d-%H%M%S")
+        ));
+        std::fs::write(&path, csv).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(path.display().to_string())
+    }
 }

@@ -1,7 +1,7 @@
 //! The lists behind the Duplicates, Mappings, Migration and Failed records screens.
 
 use bridge_model::{DuplicateGroupRow, FailedRecord, FieldMappingRow, MigrationRow};
-use bridge_store::{duplicate_groups, failed_records, field_mappings, migrations};
+use bridge_store::{duplicate_groups, field_mappings, migrations};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -40,16 +40,6 @@ pub(crate) fn check_page(offset: i64, limit: i64) -> Result<()> {
 }
 
 impl Engine {
-    pub fn failed_records(&self, offset: i64, limit: i64) -> Result<FailedRecordPage> {
-        check_page(offset, limit)?;
-        Ok(self.store.read(|conn| {
-            Ok(FailedRecordPage {
-                rows: failed_records::list_open(conn, offset, limit)?,
-                total: failed_records::count_open(conn)?,
-            })
-        })?)
-    }
-
     pub fn duplicate_groups(&self, offset: i64, limit: i64) -> Result<DuplicateGroupPage> {
         check_page(offset, limit)?;
         Ok(self.store.read(|conn| {

@@ -4,6 +4,7 @@
 //! `generate_handler!` needs each command by its module path (re-exports lose its generated items).
 
 pub mod connections;
+pub mod failed;
 pub mod merges;
 pub mod queues;
 pub mod records;

@@ -1,12 +1,7 @@
-use bridge_engine::{DedupeSummary, DuplicateGroup, DuplicateGroupPage, FailedRecordPage};
+use bridge_engine::{DedupeSummary, DuplicateGroup, DuplicateGroupPage};
 use bridge_model::{ConnectionId, FieldMappingRow, MigrationRow};
 
 use super::{Answer, State};
-
-#[tauri::command(async)]
-pub fn failed_records(state: State<'_>, offset: i64, limit: i64) -> Answer<FailedRecordPage> {
-    Ok(state.engine()?.failed_records(offset, limit)?)
-}
 
 #[tauri::command(async)]
 pub fn duplicate_groups(state: State<'_>, offset: i64, limit: i64) -> Answer<DuplicateGroupPage> {

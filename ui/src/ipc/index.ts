@@ -11,6 +11,8 @@ import type { ConnectionId } from "../bindings/ConnectionId";
 import type { DuplicateGroupPage } from "../bindings/DuplicateGroupPage";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { FailedQuery } from "../bindings/FailedQuery";
+import type { FailedRecord } from "../bindings/FailedRecord";
 import type { FailedRecordPage } from "../bindings/FailedRecordPage";
 import type { FieldMappingRow } from "../bindings/FieldMappingRow";
 import type { MergeChoice } from "../bindings/MergeChoice";
@@ -26,6 +28,7 @@ import type { Record as CrmRecord } from "../bindings/Record";
 import type { RecordId } from "../bindings/RecordId";
 import type { RecordPage } from "../bindings/RecordPage";
 import type { RecordQuery } from "../bindings/RecordQuery";
+import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { Status } from "../bindings/Status";
 
 /** A failed command: the engine's error code, which the UI may branch on, and its message. */
@@ -56,8 +59,15 @@ export const api = {
   status: () => call<Status>("status"),
   recordPage: (query: RecordQuery) => call<RecordPage>("record_page", { query }),
   record: (id: RecordId) => call<CrmRecord>("record", { id }),
-  failedRecords: (offset: number, limit: number) =>
-    call<FailedRecordPage>("failed_records", { offset, limit }),
+  failedRecords: (query: FailedQuery, offset: number, limit: number) =>
+    call<FailedRecordPage>("failed_records", { query, offset, limit }),
+  /** A person's fix of the fields to send; the next re-sync sends them. */
+  editFailed: (id: number, payload: { [key: string]: unknown }) =>
+    call<FailedRecord>("edit_failed", { id, payload }),
+  resyncFailed: (query: FailedQuery) => call<ResyncSummary>("resync_failed", { query }),
+  discardFailed: (ids: number[], reason: string) => call<number>("discard_failed", { ids, reason }),
+  /** Writes the queue as CSV into Downloads; answers the file's path. */
+  exportFailed: (query: FailedQuery) => call<string>("export_failed", { query }),
   duplicateGroups: (offset: number, limit: number) =>
     call<DuplicateGroupPage>("duplicate_groups", { offset, limit }),
   findDuplicates: (connections: ConnectionId[]) => call<DedupeSummary>("find_duplicates", { connections }),

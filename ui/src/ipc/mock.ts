@@ -5,6 +5,7 @@ import { type MockGroup, entryOf, previewOf } from "./mockMerges";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { FailedQuery } from "../bindings/FailedQuery";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { MergeChoice } from "../bindings/MergeChoice";
@@ -233,7 +234,7 @@ const failed: FailedRecord[] = [
     object_type: "person",
     remote_id: null,
     operation: "create",
-    payload: { email: "ann@@example" },
+    payload: { first_name: "Ann", last_name: "Lee", email: "ann@@example.com" },
     category: "validation",
     message: "Property values were not valid: email",
     field: "email",
@@ -246,14 +247,20 @@ const failed: FailedRecord[] = [
     object_type: "company",
     remote_id: "001A",
     operation: "update",
-    payload: { Name: "" },
+    payload: { name: "", domain: "globex.de" },
     category: "validation",
     message: "Required fields are missing: [Name]",
-    field: "Name",
+    field: "name",
     attempts: 2,
     created_at: "2026-11-20T11:00:00.000Z",
   },
 ];
+
+function mockMatches(f: FailedRecord, q: FailedQuery): boolean {
+  if (q.category !== null && f.category !== q.category) return false;
+  if (q.connection !== null && f.connection_id !== q.connection) return false;
+  return q.ids.length === 0 || q.ids.includes(f.id);
+}
 
 function matches(r: CrmRecord, q: RecordQuery): boolean {
   if (q.connection_id !== null && r.connection_id !== q.connection_id) return false;
@@ -371,8 +378,50 @@ export function installMockIpc() {
         }
         case "record":
           return records.find((r) => r.id === (args as { id: number }).id);
-        case "failed_records":
-          return { rows: failed, total: failed.length };
+        case "failed_records": {
+          const a = args as { query: FailedQuery; offset: number; limit: number };
+          const rows = failed.filter((f) => mockMatches(f, a.query));
+          return { rows: rows.slice(a.offset, a.offset + a.limit), total: rows.length };
+        }
+        case "edit_failed": {
+          const a = args as { id: number; payload: FailedRecord["payload"] };
+          const f = failed.find((r) => r.id === a.id)!;
+          f.payload = a.payload;
+          return f;
+        }
+        case "resync_failed": {
+          const q = (args as { query: FailedQuery }).query;
+          let resolved = 0;
+          let refused = 0;
+          for (const f of failed.filter((r) => mockMatches(r, q))) {
+            // Like the CRMs: an e-mail needs one @ and a name must not be empty.
+            const email = f.payload.email;
+            const ok =
+              (typeof email !== "string" || /^[^@\s]+@[^@\s]+$/.test(email)) && f.payload.name !== "";
+            if (ok) {
+              failed.splice(failed.indexOf(f), 1);
+              resolved += 1;
+            } else {
+              f.attempts += 1;
+              refused += 1;
+            }
+          }
+          return { resolved, failed: refused };
+        }
+        case "discard_failed": {
+          const a = args as { ids: number[]; reason: string };
+          if (!a.reason.trim())
+            throw { code: "invalid_input", message: "invalid reason: say why" } as ErrorPayload;
+          const before = failed.length;
+          for (const id of a.ids)
+            failed.splice(
+              failed.findIndex((r) => r.id === id),
+              1,
+            );
+          return before - failed.length;
+        }
+        case "export_failed":
+          return "/home/demo/Downloads/crm-bridge-failed-records-20261130-101500.csv";
         case "duplicate_groups": {
           const a = args as { offset: number; limit: number };
           const rows = duplicateGroups.slice(a.offset, a.offset + a.limit).map((g) => g.row);

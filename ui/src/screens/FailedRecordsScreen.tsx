@@ -1,6 +1,8 @@
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorCategory } from "../bindings/ErrorCategory";
+import type { FailedQuery } from "../bindings/FailedQuery";
+import type { FailedRecord } from "../bindings/FailedRecord";
 import type { WriteOperation } from "../bindings/WriteOperation";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -8,6 +10,7 @@ import { useCommand } from "../components/useCommand";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { countOf, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
+import { fieldLabel } from "./duplicates/fields";
 
 const CATEGORY_LABEL: { [C in ErrorCategory]: string } = {
   validation: "Invalid data",
@@ -37,28 +40,224 @@ function ConnectionCell({ connection }: { connection: Connection | undefined }) 
   );
 }
 
-export function FailedRecordsScreen() {
-  const load = useCallback(() => api.failedRecords(0, 500), []);
-  const { data, error } = useCommand(load);
+/** A value as it can be typed: text as is, anything else as JSON. */
+const editable = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+function parsed(text: string, was: unknown): unknown {
+  if (typeof was === "string" || was === undefined) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** One failed write: what the CRM said, the fields to fix (the one it named first), re-sync or discard. */
+function Detail({
+  record,
+  connection,
+  onDone,
+}: {
+  record: FailedRecord;
+  connection: Connection | undefined;
+  onDone: (message: string) => void;
+}) {
+  const keys = useMemo(() => {
+    const all = Object.keys(record.payload);
+    return record.field && all.includes(record.field)
+      ? [record.field, ...all.filter((k) => k !== record.field)]
+      : all;
+  }, [record]);
+  const [values, setValues] = useState<{ [key: string]: string }>(() =>
+    Object.fromEntries(Object.entries(record.payload).map(([k, v]) => [k, editable(v)])),
+  );
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const resync = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const payload = Object.fromEntries(keys.map((k) => [k, parsed(values[k] ?? "", record.payload[k])]));
+      await api.editFailed(record.id, payload);
+      const s = await api.resyncFailed({ category: null, connection: null, ids: [record.id] });
+      onDone(
+        s.resolved
+          ? `Sent again: ${connection?.label ?? "the CRM"} took it, and it left the queue.`
+          : "Refused again: the CRM's new message is shown.",
+      );
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const discard = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.discardFailed([record.id], reason);
+      onDone("Discarded; it is kept with your reason.");
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="panel failed-detail" data-testid="failed-detail">
+      <h2>
+        {OPERATION_LABEL[record.operation]} {objectTypeLabel[record.object_type].toLowerCase()} in{" "}
+        <ConnectionCell connection={connection} />
+      </h2>
+      <p className="crm-message" data-testid="crm-message">
+        <span className={`tag tag-${record.category}`}>{CATEGORY_LABEL[record.category]}</span>{" "}
+        {record.message}
+      </p>
+      <ErrorBanner error={error} />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void resync();
+        }}
+      >
+        {keys.map((k) => (
+          <label key={k} className={k === record.field ? "named" : undefined}>
+            {fieldLabel(k)}
+            {k === record.field ? <span className="small"> — the field the CRM named</span> : null}
+            <input
+              value={values[k] ?? ""}
+              onChange={(e) => setValues({ ...values, [k]: e.target.value })}
+              data-testid={`edit-${k}`}
+              autoFocus={k === record.field}
+            />
+          </label>
+        ))}
+        <div className="actions">
+          <button className="primary" type="submit" disabled={busy} data-testid="save-resync">
+            {busy ? "Sending…" : "Save and re-sync"}
+          </button>
+        </div>
+      </form>
+      <div className="discard">
+        <label>
+          Or discard it, saying why
+          <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. test data" />
+        </label>
+        <button className="danger" onClick={() => void discard()} disabled={busy || !reason.trim()}>
+          Discard
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
+  const [category, setCategory] = useState<ErrorCategory | "">("");
+  const [connection, setConnection] = useState<number | "">("");
+  const query: FailedQuery = useMemo(
+    () => ({ category: category || null, connection: connection === "" ? null : connection, ids: [] }),
+    [category, connection],
+  );
+  const load = useCallback(() => api.failedRecords(query, 0, 500), [query]);
+  const { data, error, reload } = useCommand(load);
   const loadStatus = useCallback(() => api.status(), []);
   const status = useCommand(loadStatus);
   const connectionById = useMemo(
     () => new Map((status.data?.connections ?? []).map((c) => [c.connection.id, c.connection])),
     [status.data],
   );
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [open, setOpen] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [actionError, setActionError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const done = (message: string) => {
+    setNotice(message);
+    setSelected(new Set());
+    reload();
+    onChanged?.();
+  };
+  const resync = async (q: FailedQuery) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      const s = await api.resyncFailed(q);
+      done(`${countOf(s.resolved, "record")} written and out of the queue, ${s.failed} refused again.`);
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const exportCsv = async () => {
+    setActionError(undefined);
+    try {
+      setNotice(`Exported to ${await api.exportFailed(query)}`);
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const openRecord = data?.rows.find((r) => r.id === open);
+  const filtered = category !== "" || connection !== "";
 
   return (
     <section>
-      <header className="screen-head">
-        <h1>Failed records</h1>
-        <p className="lede">
-          Every write a CRM refused waits here, from every connection, until you fix it and send it again or
-          discard it. Nothing is dropped silently.
-        </p>
+      <header className="screen-head with-actions">
+        <div>
+          <h1>Failed records</h1>
+          <p className="lede">
+            Every write a CRM refused waits here, from every connection, until you fix it and send it again or
+            discard it. Nothing is dropped silently.
+          </p>
+        </div>
+        <div className="actions">
+          <button onClick={() => void exportCsv()} disabled={!data?.total} data-testid="export-failed">
+            Export CSV
+          </button>
+        </div>
       </header>
-      <ErrorBanner error={error} />
+      <div className="filters">
+        <label>
+          Problem
+          <select
+            value={category}
+            onChange={(e) => setCategory(e.target.value as ErrorCategory | "")}
+            data-testid="filter-category"
+          >
+            <option value="">All problems</option>
+            {(Object.keys(CATEGORY_LABEL) as ErrorCategory[]).map((c) => (
+              <option key={c} value={c}>
+                {CATEGORY_LABEL[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Connection
+          <select
+            value={connection}
+            onChange={(e) => setConnection(e.target.value === "" ? "" : Number(e.target.value))}
+          >
+            <option value="">All connections</option>
+            {[...connectionById.values()].map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorBanner error={error ?? actionError} />
+      {notice ? (
+        <p className="notice" role="status" data-testid="failed-notice">
+          {notice}
+        </p>
+      ) : null}
       {data && data.total === 0 ? (
-        <EmptyState title="Nothing has failed">
+        <EmptyState title={filtered ? "Nothing matches" : "Nothing has failed"}>
           <p>
             When a sync or migration write is rejected — an invalid e-mail, a missing required field, an
             expired sign-in — the record lands here with the CRM's own message and the field it named.
@@ -67,42 +266,95 @@ export function FailedRecordsScreen() {
       ) : null}
       {data && data.total > 0 ? (
         <>
-          <p className="muted">
-            {countOf(data.total, "record")} {data.total === 1 ? "waits" : "wait"} for a fix
-          </p>
-          <table className="grid" data-testid="failed-records">
-            <thead>
-              <tr>
-                <th>Problem</th>
-                <th>CRM</th>
-                <th>Write</th>
-                <th>Field</th>
-                <th>What the CRM said</th>
-                <th className="num">Attempts</th>
-                <th>Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((f) => (
-                <tr key={f.id}>
-                  <td>
-                    <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
-                  </td>
-                  <td>
-                    <ConnectionCell connection={connectionById.get(f.connection_id)} />
-                  </td>
-                  <td>
-                    {OPERATION_LABEL[f.operation]} {objectTypeLabel[f.object_type].toLowerCase()}
-                    {f.remote_id ? <span className="mono muted"> {f.remote_id}</span> : null}
-                  </td>
-                  <td className="mono">{f.field ?? "—"}</td>
-                  <td>{f.message}</td>
-                  <td className="num">{f.attempts}</td>
-                  <td>{formatTime(f.created_at)}</td>
+          <div className="toolbar">
+            <span className="muted">
+              {countOf(data.total, "record")} {data.total === 1 ? "waits" : "wait"} for a fix
+            </span>
+            <button
+              onClick={() => void resync({ category: null, connection: null, ids: [...selected] })}
+              disabled={busy || selected.size === 0}
+              data-testid="resync-selected"
+            >
+              Re-sync selected ({selected.size})
+            </button>
+            <button onClick={() => void resync(query)} disabled={busy} data-testid="resync-all">
+              {filtered ? "Re-sync all shown" : "Re-sync all"}
+            </button>
+          </div>
+          <div className={openRecord ? "failed-body with-detail" : "failed-body"}>
+            <table className="grid" data-testid="failed-records">
+              <thead>
+                <tr>
+                  <th>
+                    <input
+                      type="checkbox"
+                      aria-label="Select all"
+                      checked={selected.size > 0 && selected.size === data.rows.length}
+                      onChange={(e) =>
+                        setSelected(e.target.checked ? new Set(data.rows.map((r) => r.id)) : new Set())
+                      }
+                    />
+                  </th>
+                  <th>Problem</th>
+                  <th>CRM</th>
+                  <th>Write</th>
+                  <th>Field</th>
+                  <th>What the CRM said</th>
+                  <th className="num">Attempts</th>
+                  <th>Since</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.rows.map((f) => (
+                  <tr
+                    key={f.id}
+                    className={f.id === open ? "selected clickable" : "clickable"}
+                    onClick={() => setOpen(f.id === open ? null : f.id)}
+                    data-testid="failed-row"
+                  >
+                    <td onClick={(e) => e.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select failed record ${f.id}`}
+                        checked={selected.has(f.id)}
+                        onChange={(e) => {
+                          const next = new Set(selected);
+                          if (e.target.checked) next.add(f.id);
+                          else next.delete(f.id);
+                          setSelected(next);
+                        }}
+                      />
+                    </td>
+                    <td>
+                      <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
+                    </td>
+                    <td>
+                      <ConnectionCell connection={connectionById.get(f.connection_id)} />
+                    </td>
+                    <td>
+                      {OPERATION_LABEL[f.operation]} {objectTypeLabel[f.object_type].toLowerCase()}
+                      {f.remote_id ? <span className="mono muted"> {f.remote_id}</span> : null}
+                    </td>
+                    <td className="mono">{f.field ?? "—"}</td>
+                    <td>{f.message}</td>
+                    <td className="num">{f.attempts}</td>
+                    <td>{formatTime(f.created_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {openRecord ? (
+              <Detail
+                key={`${openRecord.id}-${openRecord.attempts}`}
+                record={openRecord}
+                connection={connectionById.get(openRecord.connection_id)}
+                onDone={(m) => {
+                  setOpen(null);
+                  done(m);
+                }}
+              />
+            ) : null}
+          </div>
         </>
       ) : null}
     </section>
