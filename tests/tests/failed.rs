@@ -95,13 +95,22 @@ async fn refused_writes_are_fixed_and_sent_again_or_discarded_with_a_reason() {
         1
     );
 
-    // A CRM error is transient: sending that category again writes it.
+    // A CRM error is transient: the automatic retry sends it again (due at once, never tried) and
+    // leaves what waits for a person alone.
     let s = ws
         .engine
-        .resync_failed(&only(ErrorCategory::Server))
+        .retry_due_failed(chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!((s.resolved, s.failed), (1, 0));
+    assert_eq!(ws.engine.failed_record(ids[0]).unwrap().attempts, 1);
+    assert_eq!(
+        ws.engine
+            .failed_page(&only(ErrorCategory::Server), 0, 100)
+            .unwrap()
+            .total,
+        0
+    );
 
     // The others are refused again, with the CRM's own message and field now.
     let s = ws.engine.resync_failed(&all).await.unwrap();

@@ -28,6 +28,9 @@ pub struct Which {
     /// Every open failed record.
     #[arg(long)]
     all: bool,
+    /// The transient failures (rate limit, CRM error, network) whose next automatic attempt is due.
+    #[arg(long, conflicts_with_all = ["ids", "category", "all"])]
+    due: bool,
 }
 
 impl Which {
@@ -35,7 +38,7 @@ impl Which {
         if needs_choice && self.ids.is_empty() && self.category.is_none() && !self.all {
             return Err(bridge_engine::Error::InvalidInput {
                 field: "selection",
-                message: "say which: --id ID (repeatable), --category C or --all".into(),
+                message: "say which: --id ID (repeatable), --category C, --all or --due".into(),
             });
         }
         Ok(FailedQuery {
@@ -82,7 +85,11 @@ pub fn list(engine: &Engine, which: &Which, json: bool) -> bridge_engine::Result
 }
 
 pub async fn resync(engine: &Engine, which: &Which) -> bridge_engine::Result<()> {
-    let summary = engine.resync_failed(&which.query(true)?).await?;
+    let summary = if which.due {
+        engine.retry_due_failed(chrono::Utc::now()).await?
+    } else {
+        engine.resync_failed(&which.query(true)?).await?
+    };
     println!(
         "{} written and out of the queue, {} refused again (see `crm-bridge failed`)",
         summary.resolved, summary.failed

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use bridge_crm::{RecordError, Update, WriteResult};
 use bridge_model::{ConnectionId, ErrorCategory, FailedRecord, ObjectType, WriteOperation, field};
-use bridge_store::failed_records::{self, Filter};
-use chrono::Utc;
+use bridge_store::failed_records::{self, Filter, Refusal};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -40,6 +40,13 @@ impl FailedQuery {
             ids: self.ids.clone(),
         }
     }
+}
+
+/// How long a transient failure waits before its next automatic attempt, after `attempts` tries:
+/// a minute, doubling, at most six hours.
+pub fn retry_delay(attempts: i64) -> Duration {
+    let doublings = attempts.clamp(1, 20) - 1;
+    Duration::minutes(1i64 << doublings).min(Duration::hours(6))
 }
 
 /// The fields to send: the payload is the canonical fields of the record.
@@ -113,6 +120,29 @@ impl Engine {
 
     /// Sends the matching failed records again, in batches per CRM, object type and operation.
     pub async fn resync_failed(&self, query: &FailedQuery) -> Result<ResyncSummary> {
+        self.resync_failed_at(query, Utc::now()).await
+    }
+
+    /// Sends again the transient failures (rate limit, CRM error, network) whose next attempt is due
+    /// at `now`: what the sync loop and `crm-bridge resync-failed --due` run. Each one that fails again
+    /// waits longer (`retry_delay`), so a struggling CRM is not hammered and its allowance is kept.
+    pub async fn retry_due_failed(&self, now: DateTime<Utc>) -> Result<ResyncSummary> {
+        let ids = self.store.read(|c| failed_records::due(c, now))?;
+        if ids.is_empty() {
+            return Ok(ResyncSummary::default());
+        }
+        let query = FailedQuery {
+            ids,
+            ..FailedQuery::default()
+        };
+        self.resync_failed_at(&query, now).await
+    }
+
+    async fn resync_failed_at(
+        &self,
+        query: &FailedQuery,
+        now: DateTime<Utc>,
+    ) -> Result<ResyncSummary> {
         let filter = query.filter();
         let records = self
             .store
@@ -130,7 +160,6 @@ impl Engine {
             let connection = self.connection(ConnectionId(connection))?;
             let crm = self.client(&connection)?;
             let results = self.send(crm.as_ref(), object_type, &batch).await;
-            let now = Utc::now();
             self.store.write(|tx| {
                 for (record, result) in batch.iter().zip(&results) {
                     match result {
@@ -139,14 +168,16 @@ impl Engine {
                             summary.resolved += 1;
                         }
                         Err(e) => {
-                            failed_records::failed_again(
-                                tx,
-                                record.id,
-                                e.category,
-                                &e.message,
-                                e.field.as_deref(),
-                                now,
-                            )?;
+                            let next = e
+                                .category
+                                .is_transient()
+                                .then(|| now + retry_delay(record.attempts + 1));
+                            let refusal = Refusal {
+                                category: e.category,
+                                message: &e.message,
+                                field: e.field.as_deref(),
+                            };
+                            failed_records::failed_again(tx, record.id, &refusal, next, now)?;
                             summary.failed += 1;
                         }
                     }
@@ -325,5 +356,20 @@ impl Engine {
             message: e.to_string(),
         })?;
         Ok(path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_failures_wait_longer_after_each_attempt_up_to_six_hours() {
+        let minutes: Vec<i64> = [1, 2, 3, 4, 8, 9, 10, 50]
+            .iter()
+            .map(|&a| retry_delay(a).num_minutes())
+            .collect();
+        assert_eq!(minutes, [1, 2, 4, 8, 128, 256, 360, 360]);
+        assert_eq!(retry_delay(0), retry_delay(1));
     }
 }

@@ -34,7 +34,7 @@ pub use duplicates::{
     DedupeSummary, DuplicateGroup, DuplicateMember, MatchEvidence, PairExplanation,
 };
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
-pub use failed::{FailedQuery, ResyncSummary};
+pub use failed::{FailedQuery, ResyncSummary, retry_delay};
 pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,

@@ -167,22 +167,49 @@ pub fn set_payload(
         == 1)
 }
 
-/// Another attempt failed: its category, the CRM's message and field replace the old ones.
+/// Another attempt failed: its category, the CRM's message and field replace the old ones, and a
+/// transient failure gets the time of its next automatic attempt.
 pub fn failed_again(
     conn: &rusqlite::Connection,
     id: i64,
-    category: ErrorCategory,
-    message: &str,
-    field: Option<&str>,
+    error: &Refusal,
+    next_retry_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE failed_records SET attempts = attempts + 1, category = ?2, message = ?3, field = ?4,
-                updated_at = ?5
+                next_retry_at = ?5, updated_at = ?6
          WHERE id = ?1",
     )?
-    .execute(params![id, category.as_str(), message, field, time::to_sql(now)])?;
+    .execute(params![
+        id,
+        error.category.as_str(),
+        error.message,
+        error.field,
+        next_retry_at.map(time::to_sql),
+        time::to_sql(now)
+    ])?;
     Ok(())
+}
+
+/// Why a CRM refused a write this time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal<'a> {
+    pub category: ErrorCategory,
+    pub message: &'a str,
+    pub field: Option<&'a str>,
+}
+
+/// Open transient failures whose next automatic attempt is due (those never retried are due at once).
+pub fn due(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM failed_records
+         WHERE status = 'open' AND category IN ('rate_limit', 'server', 'network')
+           AND (next_retry_at IS NULL OR next_retry_at <= ?1)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([time::to_sql(now)], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The write went through: the record leaves the queue (kept, as resolved).
@@ -211,4 +238,78 @@ pub fn discard(
         n += stmt.execute(params![id, reason, time::to_sql(now)])?;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use bridge_model::NewConnection;
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn transient_failures_are_due_when_their_time_comes_and_others_never() {
+        let store = crate::Store::open_in_memory().unwrap();
+        let t = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        let ids = store
+            .write(|tx| {
+                let c = crate::connections::insert(
+                    tx,
+                    &NewConnection {
+                        provider: bridge_model::Provider::Hubspot,
+                        label: "H".into(),
+                        base_url: "http://x".into(),
+                        account_id: None,
+                        secret_ref: None,
+                    },
+                    t,
+                )?;
+                let mut ids = Vec::new();
+                for category in [
+                    ErrorCategory::Server,
+                    ErrorCategory::RateLimit,
+                    ErrorCategory::Validation,
+                ] {
+                    ids.push(insert(
+                        tx,
+                        &NewFailedRecord {
+                            connection_id: c,
+                            object_type: ObjectType::Person,
+                            remote_id: None,
+                            operation: WriteOperation::Create,
+                            payload: serde_json::json!({}),
+                            category,
+                            message: "m".into(),
+                            field: None,
+                        },
+                        t,
+                    )?);
+                }
+                Ok(ids)
+            })
+            .unwrap();
+        // Never retried yet: the transient ones are due at once; invalid data waits for a person.
+        assert_eq!(store.read(|c| due(c, t)).unwrap(), ids[..2]);
+        let again = Refusal {
+            category: ErrorCategory::Server,
+            message: "502",
+            field: None,
+        };
+        store
+            .write(|tx| failed_again(tx, ids[0], &again, Some(t + Duration::minutes(2)), t))
+            .unwrap();
+        assert_eq!(
+            store.read(|c| due(c, t + Duration::minutes(1))).unwrap(),
+            ids[1..2]
+        );
+        assert_eq!(
+            store.read(|c| due(c, t + Duration::minutes(2))).unwrap(),
+            ids[..2]
+        );
+        store.write(|tx| resolve(tx, ids[1], t)).unwrap();
+        assert_eq!(
+            store.read(|c| due(c, t + Duration::hours(1))).unwrap(),
+            ids[..1]
+        );
+    }
 }
