@@ -93,6 +93,11 @@ enum Command {
     },
     /// Undo a merge: recreate what the CRM deleted, relink its children, restore every field.
     UndoMerge { id: i64 },
+    /// Link records across connections by e-mail (people) and domain (companies): the identity map.
+    Link {
+        #[arg(long)]
+        json: bool,
+    },
     /// The failed-records queue: writes a CRM refused, with its message and the field it named.
     Failed {
         #[command(flatten)]
@@ -238,6 +243,20 @@ async fn run(
         } => merges::merge(&engine, group, keep, all_safe, json).await?,
         Command::Merges { json } => merges::list(&engine, json)?,
         Command::UndoMerge { id } => merges::undo(&engine, id).await?,
+        Command::Link { json } => {
+            let s = engine.link_by_keys()?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&s).expect("a summary serialises")
+                );
+            } else {
+                println!(
+                    "{} entities held by several connections, {} links added; {} keys left for duplicate review (held twice in one connection)",
+                    s.entities, s.added, s.ambiguous
+                );
+            }
+        }
         Command::Failed { which, json } => failed::list(&engine, &which, json)?,
         Command::ResyncFailed { which } => failed::resync(&engine, &which).await?,
         Command::DiscardFailed { which, reason } => failed::discard(&engine, &which, &reason)?,

@@ -8,6 +8,7 @@ mod demo;
 mod duplicates;
 mod error;
 mod failed;
+mod identity;
 mod merges;
 mod oauth_apps;
 mod pull;
@@ -35,6 +36,7 @@ pub use duplicates::{
 };
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use failed::{FailedQuery, ResyncSummary, retry_delay};
+pub use identity::LinkSummary;
 pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,
