@@ -6,7 +6,7 @@ mod keyring_workspace;
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use bridge_engine::{Cancel, Engine, Keyring, MergeChoice, PullOptions, PullProgress};
+use bridge_engine::{Cancel, Engine, KeepRule, Keyring, MergeChoice, PullOptions, PullProgress};
 use bridge_model::{Connection, ObjectType, Provider, RecordId};
 use bridge_store::records;
 use serde_json::{Map, Value};
@@ -170,7 +170,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
                 group_id,
                 &MergeChoice {
                     master: Some(keep),
-                    overrides: Map::new(),
+                    ..MergeChoice::default()
                 },
             )
             .unwrap();
@@ -202,6 +202,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
                 &MergeChoice {
                     master: Some(preview.master),
                     overrides: overrides.clone(),
+                    ..MergeChoice::default()
                 },
             )
             .await
@@ -325,6 +326,24 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
         "{:?}",
         preview.actions
     );
+    // "Prefer this CRM" keeps that CRM's record.
+    let last = group.members.last().unwrap();
+    let preferred = ws
+        .engine
+        .merge_preview(
+            row.id,
+            &MergeChoice {
+                rule: KeepRule::Prefer(last.provider),
+                ..MergeChoice::default()
+            },
+        )
+        .unwrap();
+    let kept = group
+        .members
+        .iter()
+        .find(|m| m.record.id == preferred.master)
+        .unwrap();
+    assert_eq!(kept.provider, last.provider);
     let entry = ws
         .engine
         .merge_group(row.id, &MergeChoice::default())

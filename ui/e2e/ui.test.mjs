@@ -229,6 +229,11 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(why, /E-mail\s*same/);
     assert.match(why, /\+13\.8/);
     await page.screenshot({ path: join(shots, "duplicates-review.png"), fullPage: true });
+    // "Keep the Close record" moves the kept record to the Close column.
+    assert.equal(await page.locator("[data-testid=keep]").nth(0).isChecked(), true);
+    await page.selectOption("[data-testid=keep-rule]", "prefer:close");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=keep]")[1]?.checked === true);
+    await page.selectOption("[data-testid=keep-rule]", "most_complete");
     await page.keyboard.press("n");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
     assert.match(await text("main"), /1 group to review/);

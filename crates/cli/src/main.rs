@@ -77,9 +77,13 @@ enum Command {
     Merge {
         /// The group's id (from `dedupe --json` or the app).
         group: Option<i64>,
-        /// The record to keep (its local id); default: the most complete.
+        /// The record to keep (its local id); default: the one `--rule` picks.
         #[arg(long)]
         keep: Option<i64>,
+        /// How to pick the record to keep: most_complete (default), oldest, most_recent, or a CRM
+        /// (hubspot, salesforce, close, pipedrive) to keep its record.
+        #[arg(long, value_parser = merges::parse_rule, default_value = "most_complete")]
+        rule: bridge_engine::KeepRule,
         /// Merge every open group scored at the automatic threshold or above.
         #[arg(long, conflicts_with = "group")]
         all_safe: bool,
@@ -238,9 +242,10 @@ async fn run(
         Command::Merge {
             group,
             keep,
+            rule,
             all_safe,
             json,
-        } => merges::merge(&engine, group, keep, all_safe, json).await?,
+        } => merges::merge(&engine, group, keep, rule, all_safe, json).await?,
         Command::Merges { json } => merges::list(&engine, json)?,
         Command::UndoMerge { id } => merges::undo(&engine, id).await?,
         Command::Link { json } => {

@@ -1,7 +1,21 @@
 //! `crm-bridge merge`, `merges` and `undo-merge`: merging duplicate groups and the merge history.
 
-use bridge_engine::{Engine, MergeChoice, MergeEntry};
+use bridge_engine::{Engine, KeepRule, MergeChoice, MergeEntry};
 use bridge_model::RecordId;
+
+/// `most_complete`, `oldest`, `most_recent`, or a CRM's name to keep its record.
+pub fn parse_rule(text: &str) -> Result<KeepRule, String> {
+    match text {
+        "most_complete" => Ok(KeepRule::MostComplete),
+        "oldest" => Ok(KeepRule::Oldest),
+        "most_recent" => Ok(KeepRule::MostRecent),
+        other => other.parse().map(KeepRule::Prefer).map_err(|_| {
+            format!(
+                "`{other}` is not a rule: most_complete, oldest, most_recent or a CRM (hubspot, salesforce, close, pipedrive)"
+            )
+        }),
+    }
+}
 
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).expect("merges serialise")
@@ -64,6 +78,7 @@ pub async fn merge(
     engine: &Engine,
     group: Option<i64>,
     keep: Option<i64>,
+    rule: KeepRule,
     all_safe: bool,
     as_json: bool,
 ) -> bridge_engine::Result<()> {
@@ -87,6 +102,7 @@ pub async fn merge(
     };
     let choice = MergeChoice {
         master: keep.map(RecordId),
+        rule,
         ..MergeChoice::default()
     };
     let entry = engine.merge_group(group, &choice).await?;

@@ -38,7 +38,7 @@ pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use failed::{FailedQuery, ResyncSummary, retry_delay};
 pub use identity::LinkSummary;
 pub use merges::{
-    BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, MergeChoice, MergeEntry,
+    BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, KeepRule, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,
 };
 pub use oauth_apps::oauth_app;

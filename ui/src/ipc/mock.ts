@@ -474,7 +474,11 @@ export function installMockIpc() {
         case "merge_all_safe": {
           const safe = duplicateGroups.filter((g) => g.row.score >= 0.995);
           for (const g of safe) {
-            const entry = entryOf(merges.length + 1, g, previewOf(g, { master: null, overrides: {} }));
+            const entry = entryOf(
+              merges.length + 1,
+              g,
+              previewOf(g, { master: null, rule: { rule: "most_complete" }, overrides: {} }),
+            );
             merges.unshift(entry);
             mergedGroups.set(entry.id, g);
             duplicateGroups.splice(duplicateGroups.indexOf(g), 1);

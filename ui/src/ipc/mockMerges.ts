@@ -17,12 +17,13 @@ const filled = (fields: { [k: string]: unknown }) =>
 
 export function previewOf(group: MockGroup, choice: MergeChoice): MergePreview {
   const members = group.detail.members;
-  const master =
-    choice.master ??
-    members.reduce(
-      (best, m) => (filled(m.record.fields) > filled(best.record.fields) ? m : best),
-      members[0]!,
-    ).record.id;
+  const mostComplete = members.reduce(
+    (best, m) => (filled(m.record.fields) > filled(best.record.fields) ? m : best),
+    members[0]!,
+  );
+  const rule = choice.rule;
+  const preferred = rule.rule === "prefer" ? members.find((m) => m.provider === rule.provider) : undefined;
+  const master = choice.master ?? (preferred ?? mostComplete).record.id;
   const kept = members.find((m) => m.record.id === master)!;
   const keys = [...new Set(members.flatMap((m) => Object.keys(m.record.fields)))].sort();
   const fields: PlannedField[] = keys.map((field) => {

@@ -3,8 +3,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { BulkMergePreview } from "../bindings/BulkMergePreview";
 import type { DuplicateGroup } from "../bindings/DuplicateGroup";
 import type { DuplicateGroupRow } from "../bindings/DuplicateGroupRow";
+import type { KeepRule } from "../bindings/KeepRule";
 import type { MergeEntry } from "../bindings/MergeEntry";
 import type { MergePreview } from "../bindings/MergePreview";
+import type { Provider } from "../bindings/Provider";
 import type { RecordId } from "../bindings/RecordId";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -62,6 +64,8 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
   const [index, setIndex] = useState(0);
   const [group, setGroup] = useState<DuplicateGroup | undefined>(undefined);
   const [picks, setPicks] = useState<Picks | undefined>(undefined);
+  /** How the record to keep is picked, for every group until changed. */
+  const [rule, setRule] = useState<KeepRule>({ rule: "most_complete" });
   const [preview, setPreview] = useState<MergePreview | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [finding, setFinding] = useState(false);
@@ -136,13 +140,13 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     if (currentId === undefined) return;
     let live = true;
     api
-      .mergePreview(currentId, { master: choice?.master ?? null, overrides: choice?.overrides ?? {} })
+      .mergePreview(currentId, { master: choice?.master ?? null, rule, overrides: choice?.overrides ?? {} })
       .then((p) => live && setPreview(p))
       .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
-  }, [currentId, choice]);
+  }, [currentId, choice, rule]);
 
   const keep = (id: RecordId) =>
     currentId !== undefined && setPicks({ group: currentId, master: id, overrides: choice?.overrides ?? {} });
@@ -190,6 +194,7 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     try {
       const entry = await api.mergeGroup(currentId, {
         master: preview.master,
+        rule,
         overrides: choice?.overrides ?? {},
       });
       setMerged(entry);
@@ -199,7 +204,7 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     } finally {
       setMerging(false);
     }
-  }, [currentId, merging, preview, choice, decided]);
+  }, [currentId, merging, preview, choice, rule, decided]);
 
   const undoLast = async () => {
     if (!merged) return;
@@ -415,6 +420,32 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
                       </button>
                     </div>
                   </div>
+                  <label className="keep-rule small">
+                    Keep{" "}
+                    <select
+                      value={rule.rule === "prefer" ? `prefer:${rule.provider}` : rule.rule}
+                      onChange={(e) => {
+                        const v = e.target.value;
+                        setPicks(undefined);
+                        setRule(
+                          v.startsWith("prefer:")
+                            ? { rule: "prefer", provider: v.slice(7) as Provider }
+                            : ({ rule: v } as KeepRule),
+                        );
+                      }}
+                      data-testid="keep-rule"
+                    >
+                      <option value="most_complete">the most complete record</option>
+                      <option value="oldest">the oldest record</option>
+                      <option value="most_recent">the most recently changed record</option>
+                      {(Object.keys(providerLabel) as Provider[]).map((p) => (
+                        <option key={p} value={`prefer:${p}`}>
+                          the {providerLabel[p]} record
+                        </option>
+                      ))}
+                    </select>{" "}
+                    unless you pick one below
+                  </label>
                   <Comparison
                     group={group}
                     preview={preview?.group_id === group.id ? preview : undefined}

@@ -32,11 +32,40 @@ use crate::{Engine, Error, Result};
 /// What a person chose: the record to keep and values picked field by field.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct MergeChoice {
-    /// The record to keep; none: the most complete one.
+    /// The record to keep; none: the one `rule` picks.
     pub master: Option<RecordId>,
+    /// How the record to keep is picked when none is named.
+    #[serde(default)]
+    pub rule: KeepRule,
     /// Field -> the value to keep.
     #[ts(type = "{ [key in string]?: unknown }")]
     pub overrides: Fields,
+}
+
+/// How the record to keep is picked (ties go to the most complete).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "rule", content = "provider")]
+pub enum KeepRule {
+    /// The record with the most fields filled in.
+    #[default]
+    MostComplete,
+    /// The record created first.
+    Oldest,
+    /// The record changed last.
+    MostRecent,
+    /// The record in this CRM.
+    Prefer(Provider),
+}
+
+impl KeepRule {
+    fn master_rule(self) -> MasterRule {
+        match self {
+            KeepRule::MostComplete => MasterRule::MostComplete,
+            KeepRule::Oldest => MasterRule::Oldest,
+            KeepRule::MostRecent => MasterRule::MostRecent,
+            KeepRule::Prefer(p) => MasterRule::PreferredCrm(p.as_str().to_owned()),
+        }
+    }
 }
 
 /// One field of the merged record.

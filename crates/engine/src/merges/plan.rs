@@ -91,7 +91,7 @@ impl Engine {
                 provider: c.provider.as_str().to_owned(),
             })
             .collect();
-        let rule = MasterRule::MostComplete;
+        let rule = choice.rule.master_rule();
         let master = match choice.master {
             Some(id) => loaded
                 .members
