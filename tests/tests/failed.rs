@@ -41,44 +41,35 @@ async fn refused_writes_are_fixed_and_sent_again_or_discarded_with_a_reason() {
         .store()
         .write(|tx| {
             let now = chrono::Utc::now();
-            Ok([
-                failed_records::insert(
-                    tx,
-                    &queue(
-                        hubspot.id,
-                        ObjectType::Person,
-                        None,
-                        WriteOperation::Create,
-                        json!({"first_name": "Ann", "last_name": "Bad", "email": "ann at example"}),
-                        ErrorCategory::Validation,
-                    ),
-                    now,
-                )?,
-                failed_records::insert(
-                    tx,
-                    &queue(
-                        hubspot.id,
-                        ObjectType::Person,
-                        None,
-                        WriteOperation::Create,
-                        json!({"first_name": "Bo", "last_name": "Later", "email": "bo.later@queue.example"}),
-                        ErrorCategory::Server,
-                    ),
-                    now,
-                )?,
-                failed_records::insert(
-                    tx,
-                    &queue(
-                        salesforce.id,
-                        ObjectType::Person,
-                        Some("0035e00000009zzAAA"),
-                        WriteOperation::Update,
-                        json!({"title": "CTO"}),
-                        ErrorCategory::NotFound,
-                    ),
-                    now,
-                )?,
-            ])
+            [
+                queue(
+                    hubspot.id,
+                    ObjectType::Person,
+                    None,
+                    WriteOperation::Create,
+                    json!({"first_name": "Ann", "last_name": "Bad", "email": "ann at example"}),
+                    ErrorCategory::Validation,
+                ),
+                queue(
+                    hubspot.id,
+                    ObjectType::Person,
+                    None,
+                    WriteOperation::Create,
+                    json!({"first_name": "Bo", "last_name": "Later", "email": "bo.later@queue.example"}),
+                    ErrorCategory::Server,
+                ),
+                queue(
+                    salesforce.id,
+                    ObjectType::Person,
+                    Some("0035e00000009zzAAA"),
+                    WriteOperation::Update,
+                    json!({"title": "CTO"}),
+                    ErrorCategory::NotFound,
+                ),
+            ]
+            .iter()
+            .map(|f| failed_records::insert(tx, f, now))
+            .collect::<bridge_store::Result<Vec<i64>>>()
         })
         .unwrap();
     let all = FailedQuery::default();

@@ -111,7 +111,7 @@ impl Slots {
     pub fn inputs<T, I>(
         &mut self,
         records: &[T],
-        mut convert: impl FnMut(&T) -> Result<I, RecordError>,
+        convert: impl Fn(&T) -> Result<I, RecordError>,
     ) -> Vec<(usize, I)> {
         let mut out = Vec::new();
         for (i, record) in records.iter().enumerate() {

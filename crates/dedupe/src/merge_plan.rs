@@ -70,7 +70,8 @@ pub struct MergePlan {
 /// Fields that describe the record's life in its CRM, not the entity: never merged.
 const SYSTEM: &[&str] = &["created_at", "modified_at"];
 
-fn blank(v: Option<&Value>) -> bool {
+/// No value: absent, null, blank text, or an empty list or object.
+pub fn blank(v: Option<&Value>) -> bool {
     match v {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.trim().is_empty(),

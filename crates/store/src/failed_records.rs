@@ -47,19 +47,23 @@ pub struct Filter {
     pub ids: Vec<i64>,
 }
 
+/// Category, connection and the ids as a JSON array, each NULL when not filtered on.
+type FilterParams = (Option<&'static str>, Option<i64>, Option<String>);
+
 impl Filter {
-    fn sql(&self) -> (&'static str, [Option<String>; 3]) {
+    /// The WHERE clause (parameters ?1 to ?3) and its parameters.
+    fn sql(&self) -> (&'static str, FilterParams) {
         (
             "status = 'open'
              AND (?1 IS NULL OR category = ?1)
              AND (?2 IS NULL OR connection_id = ?2)
              AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))",
-            [
-                self.category.map(|c| c.as_str().to_owned()),
-                self.connection.map(|c| c.0.to_string()),
+            (
+                self.category.map(ErrorCategory::as_str),
+                self.connection.map(|c| c.0),
                 (!self.ids.is_empty())
                     .then(|| serde_json::to_string(&self.ids).expect("ids serialise")),
-            ],
+            ),
         )
     }
 }
@@ -68,7 +72,7 @@ pub fn count(conn: &rusqlite::Connection, filter: &Filter) -> Result<i64> {
     let (sql, p) = filter.sql();
     Ok(conn
         .prepare_cached(&format!("SELECT count(*) FROM failed_records WHERE {sql}"))?
-        .query_row(params![p[0], p[1], p[2]], |r| r.get(0))?)
+        .query_row(params![p.0, p.1, p.2], |r| r.get(0))?)
 }
 
 /// Open failed writes, oldest first.
@@ -109,9 +113,7 @@ pub fn list(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM failed_records WHERE {sql} ORDER BY id LIMIT ?4 OFFSET ?5"
     ))?;
-    let rows = stmt.query_map(params![p[0], p[1], p[2], limit, offset], |r| {
-        Raw::try_from(r)
-    })?;
+    let rows = stmt.query_map(params![p.0, p.1, p.2, limit, offset], |r| Raw::try_from(r))?;
     rows.map(|row| failed(row?)).collect()
 }
 

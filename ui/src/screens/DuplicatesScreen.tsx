@@ -319,7 +319,12 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
       </nav>
       <ErrorBanner error={error} />
       {tab === "history" ? (
-        <MergeHistory onChanged={() => (refresh(), onChanged?.())} />
+        <MergeHistory
+          onChanged={() => {
+            refresh();
+            onChanged?.();
+          }}
+        />
       ) : (
         <>
           {found ? (

@@ -138,29 +138,34 @@ impl Hubspot {
             Err(e) => return all_failed(records.len(), &e),
         };
         let mut slots = Slots::new(PROVIDER, records.len());
-        let mut links = Vec::new();
-        let inputs = slots.inputs(records, |record| {
-            let mut fields = record.fields.clone();
-            let changes = convert::split_links(object_type, &mut fields);
-            if !changes.is_empty() {
-                links.push((record.remote_id.clone(), changes));
-            }
-            let mut input = convert::input(object_type, &fields, false)?;
+        // Each record's properties, and its link changes (by index) for the associations endpoints.
+        let (properties, links): (Vec<Update>, Vec<_>) = records
+            .iter()
+            .map(|record| {
+                let mut fields = record.fields.clone();
+                let changes = convert::split_links(object_type, &mut fields);
+                let update = Update {
+                    remote_id: record.remote_id.clone(),
+                    fields,
+                };
+                (update, changes)
+            })
+            .unzip();
+        let inputs = slots.inputs(&properties, |record| {
+            let mut input = convert::input(object_type, &record.fields, false)?;
             input["id"] = json!(record.remote_id);
             Ok((record.remote_id.to_lowercase(), input))
         });
         self.keyed_batches(object_type, object, "update", inputs, &mut slots)
             .await;
         // Links change after the properties, one record at a time (there are few: merges and undo).
-        for (remote_id, changes) in links {
-            let Some(i) = records.iter().position(|r| r.remote_id == remote_id) else {
-                continue;
-            };
-            if !slots.succeeded(i) {
+        for (i, changes) in links.into_iter().enumerate() {
+            if changes.is_empty() || !slots.succeeded(i) {
                 continue;
             }
+            let remote_id = &records[i].remote_id;
             for (to, target) in changes {
-                if let Err(e) = self.relink(object, &remote_id, to, target.as_deref()).await {
+                if let Err(e) = self.relink(object, remote_id, to, target.as_deref()).await {
                     slots.set(i, Err(rejected(convert::properties(object_type), &e)));
                     break;
                 }

@@ -206,8 +206,6 @@ struct StoredPlan {
     writes: BTreeMap<i64, Fields>,
 }
 
-/// Fields that describe a record's life in its CRM: never written by a merge.
-const SYSTEM: &[&str] = &["created_at", "modified_at", "kind", "stage"];
 /// Fields whose values are ids in one account: only taken from a member of the same account.
 const ACCOUNT_BOUND: &[&str] = &[
     "company_id",
@@ -225,14 +223,6 @@ fn link_field(object_type: ObjectType) -> Option<&'static str> {
         ObjectType::Person | ObjectType::Lead => Some("person_id"),
         ObjectType::Deal => Some("deal_id"),
         ObjectType::Activity => None,
-    }
-}
-
-fn blank(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        _ => false,
     }
 }
 

@@ -154,7 +154,7 @@ impl Engine {
             let mut fields = Fields::new();
             for choice in &plan.fields {
                 let key = choice.field.as_str();
-                if SYSTEM.contains(&key) || key == bridge_crm::CUSTOM || choice.value.is_null() {
+                if choice.value.is_null() {
                     continue;
                 }
                 // Ids of one account (links, owners, stages) only come from the records merged into
@@ -165,7 +165,8 @@ impl Engine {
                 if ACCOUNT_BOUND.contains(&key) && !from_this_set {
                     continue;
                 }
-                // A field this CRM does not take (another CRM's field, a derived one) is left alone.
+                // A field this CRM does not take (another CRM's field, a derived or read-only one,
+                // custom fields) is left alone.
                 if !writable.contains(&key) {
                     continue;
                 }

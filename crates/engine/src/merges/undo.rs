@@ -279,25 +279,23 @@ fn restore(
         keys.extend(
             m.fields
                 .iter()
-                .filter(|(k, v)| blank(kept.fields.get(*k)) && !blank(Some(v)))
+                .filter(|(k, v)| {
+                    merge_plan::blank(kept.fields.get(*k)) && !merge_plan::blank(Some(v))
+                })
                 .map(|(k, _)| k),
         );
     }
-    let mut out = Fields::new();
-    for key in keys {
-        if SYSTEM.contains(&key.as_str()) {
-            continue;
-        }
-        if key == bridge_crm::CUSTOM {
-            continue;
-        }
-        if writable.contains(&key.as_str()) {
-            out.insert(
-                key.clone(),
-                kept.fields.get(key).cloned().unwrap_or(Value::Null),
-            );
-        }
-    }
+    // Read-only and custom fields are not in `writable`; custom ones are restored below.
+    let mut out: Fields = keys
+        .into_iter()
+        .filter(|k| writable.contains(&k.as_str()))
+        .map(|k| {
+            (
+                k.clone(),
+                kept.fields.get(k).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
     let old_custom = kept
         .fields
         .get(bridge_crm::CUSTOM)
@@ -311,7 +309,7 @@ fn restore(
             .into_iter()
             .flatten()
         {
-            if !blank(Some(v)) && blank(old_custom.and_then(|o| o.get(k))) {
+            if !merge_plan::blank(Some(v)) && merge_plan::blank(old_custom.and_then(|o| o.get(k))) {
                 custom.insert(k.clone(), Value::Null);
             }
         }
