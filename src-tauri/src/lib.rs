@@ -15,6 +15,11 @@ pub fn run() {
     tauri::Builder::default()
         .manage(AppState::open(&db))
         .setup(move |app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                use tauri::Manager;
+                handle.state::<AppState>().scheduler(&handle).await;
+            });
             if demo {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(async move {
@@ -54,6 +59,17 @@ pub fn run() {
             commands::merges::undo_merge,
             commands::queues::field_mappings,
             commands::queues::migrations,
+            commands::sync::sync_pairs,
+            commands::sync::suggest_sync_pair,
+            commands::sync::sync_fields,
+            commands::sync::add_sync_pair,
+            commands::sync::update_sync_pair,
+            commands::sync::remove_sync_pair,
+            commands::sync::run_sync,
+            commands::sync::cancel_sync,
+            commands::sync::sync_runs,
+            commands::sync::conflicts,
+            commands::sync::resolve_conflict,
         ])
         .run(tauri::generate_context!())
         .expect("the CRM Bridge window could not start");

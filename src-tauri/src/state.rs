@@ -11,6 +11,8 @@ pub struct AppState {
     demo: tokio::sync::Mutex<Option<DemoCrms>>,
     /// How to stop each running pull.
     pulls: Mutex<HashMap<ConnectionId, Cancel>>,
+    /// How to stop each running sync, by pair.
+    syncs: Mutex<HashMap<i64, Cancel>>,
     /// How to give up the browser sign-in being waited for.
     sign_in: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
@@ -26,6 +28,7 @@ impl AppState {
             engine,
             demo: tokio::sync::Mutex::new(None),
             pulls: Mutex::new(HashMap::new()),
+            syncs: Mutex::new(HashMap::new()),
             sign_in: Mutex::new(None),
         }
     }
@@ -135,6 +138,56 @@ impl AppState {
     pub fn cancel_pull(&self, id: ConnectionId) {
         if let Some(cancel) = self.pulls.lock().expect("pull registry").get(&id) {
             cancel.cancel();
+        }
+    }
+
+    /// Syncs a pair, sending `sync-progress` events after every batch. A pair already syncing is
+    /// refused rather than run twice at once.
+    pub async fn run_sync(
+        &self,
+        app: &tauri::AppHandle,
+        id: i64,
+    ) -> Result<bridge_engine::SyncReport, ErrorPayload> {
+        use tauri::Emitter;
+        let cancel = Cancel::default();
+        {
+            let mut syncs = self.syncs.lock().expect("sync registry");
+            if syncs.contains_key(&id) {
+                return Err(ErrorPayload {
+                    code: bridge_engine::ErrorCode::InvalidInput,
+                    message: format!("sync pair {id} is syncing already"),
+                });
+            }
+            syncs.insert(id, cancel.clone());
+        }
+        let report = |p: &bridge_engine::SyncProgress| drop(app.emit("sync-progress", p));
+        let outcome = self.engine()?.sync(id, &report, &cancel).await;
+        self.syncs.lock().expect("sync registry").remove(&id);
+        Ok(outcome?)
+    }
+
+    pub fn cancel_sync(&self, id: i64) {
+        if let Some(cancel) = self.syncs.lock().expect("sync registry").get(&id) {
+            cancel.cancel();
+        }
+    }
+
+    /// While the app is open: pairs with a schedule sync when due, and transient failures are sent
+    /// again when their backoff has passed. Checked every 30 seconds.
+    pub async fn scheduler(&self, app: &tauri::AppHandle) {
+        let Ok(engine) = self.engine() else {
+            return;
+        };
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            let now = chrono::Utc::now();
+            if let Ok(due) = engine.due_sync_pairs(now) {
+                for id in due {
+                    // Errors show in the run history and as failed progress.
+                    drop(self.run_sync(app, id).await);
+                }
+            }
+            drop(engine.retry_due_failed(now).await);
         }
     }
 }

@@ -97,9 +97,18 @@ async fn text_of(driver: &WebDriver, el: &WebElement) -> String {
 }
 
 async fn wait_for_text(driver: &WebDriver, css: &str, want: &str) -> WebElement {
+    wait_longer_for_text(driver, css, want, WAIT).await
+}
+
+async fn wait_longer_for_text(
+    driver: &WebDriver,
+    css: &str,
+    want: &str,
+    wait: Duration,
+) -> WebElement {
     let started = Instant::now();
     let mut last = String::new();
-    while started.elapsed() < WAIT {
+    while started.elapsed() < wait {
         if let Ok(el) = driver.find(By::Css(css)).await {
             last = text_of(driver, &el).await;
             if last.contains(want) {
@@ -404,6 +413,92 @@ async fn the_real_app_shows_every_screen() {
     wait_for_text(&driver, "[data-testid=undo-notice]", "undone").await;
     wait_for_text(&driver, "[data-testid=merge-status]", "Undone").await;
     screenshot(&driver, "14-merge-history-after-undo").await;
+
+    // Sync: the demo HubSpot and Salesforce as a pair that asks about conflicts; a first run.
+    let engine = Engine::open(&db).unwrap();
+    let connections = engine.connections().unwrap();
+    let demo = |label: &str| connections.iter().find(|c| c.label == label).unwrap().id;
+    let (hubspot, salesforce) = (demo("Demo HubSpot"), demo("Demo Salesforce"));
+    open_screen(&driver, "sync", "Sync").await;
+    for (select, id) in [("pair-a", hubspot), ("pair-b", salesforce)] {
+        let css = format!("[data-testid={select}] option[value='{}']", id.0);
+        driver
+            .find(By::Css(&css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    click("[data-testid=new-pair]").await;
+    wait_for_text(&driver, "[data-testid=pair-editor]", "Title").await;
+    click("[data-testid=conflict-policy] option[value=ask]").await;
+    click("[data-testid=save-pair]").await;
+    wait_for_text(&driver, "[data-testid=sync-pair]", "conflicts: ask me").await;
+    click("[data-testid=run-sync]").await;
+    let long = Duration::from_secs(180);
+    wait_longer_for_text(&driver, "[data-testid=sync-notice]", "Synced", long).await;
+    wait_for_text(&driver, "[data-testid=sync-runs]", "Done").await;
+    screenshot(&driver, "15-sync-after-first-run").await;
+
+    // A real conflict: after the sync both CRMs change one person's city.
+    let pair = engine.sync_pairs().unwrap().remove(0);
+    let linked = engine
+        .store()
+        .read(|c| bridge_store::sync_state::list(c, pair.id, ObjectType::Person))
+        .unwrap()
+        .remove(0);
+    for (connection, id, city) in [
+        (hubspot, &linked.a_remote_id, "Porto"),
+        (salesforce, &linked.b_remote_id, "Faro"),
+    ] {
+        let fields = json!({ "city": city }).as_object().unwrap().clone();
+        engine
+            .update_in_crm(connection, ObjectType::Person, id, fields)
+            .await
+            .unwrap();
+    }
+    let before = engine.conflicts(None).unwrap().len();
+    click("[data-testid=run-sync]").await;
+    wait_longer_for_text(
+        &driver,
+        "[data-testid=sync-notice]",
+        &format!("{} conflict", before + 1),
+        long,
+    )
+    .await;
+    open_screen(&driver, "conflicts", "Conflicts").await;
+    wait_for_text(&driver, "[data-testid=screen-conflicts]", "Porto").await;
+    let mut ours = None;
+    for card in driver
+        .find_all(By::Css("[data-testid=conflict]"))
+        .await
+        .unwrap()
+    {
+        if text_of(&driver, &card).await.contains("Porto") {
+            ours = Some(card);
+        }
+    }
+    let ours = ours.expect("the conflict both CRMs made");
+    assert!(text_of(&driver, &ours).await.contains("Faro"));
+    ours.find(By::Css("[data-testid=pick-b-city]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    ours.scroll_into_view().await.unwrap();
+    screenshot(&driver, "16-conflicts-inbox").await;
+    ours.find(By::Css("[data-testid=settle]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&driver, "[data-testid=conflict-notice]", "settled").await;
+    let left = engine.conflicts(None).unwrap();
+    assert_eq!(left.len(), before);
+    assert!(left.iter().all(|c| c.a_remote_id != linked.a_remote_id));
 
     driver.quit().await.unwrap();
 }

@@ -305,4 +305,43 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("[data-testid=failed-detail] .discard button");
     await page.waitForSelector("[data-testid=empty-state]:has-text('Nothing has failed')");
   });
+
+  test("A sync pair is set up with a rule per field, runs with progress, and lists the run", async () => {
+    await open("sync", "Sync");
+    await page.waitForSelector("[data-testid=empty-state]:has-text('No sync pairs yet')");
+    await page.selectOption("[data-testid=pair-a]", "1");
+    await page.selectOption("[data-testid=pair-b]", "3");
+    await page.click("[data-testid=new-pair]");
+    await page.waitForSelector("[data-testid=rule-person-title]");
+    // The rules speak of the connections by name.
+    assert.match(await text("[data-testid=rule-person-title]"), /Prefer HubSpot — Sales EU unless blank/);
+    await page.selectOption("[data-testid=rule-person-title]", "always_a");
+    await page.selectOption("[data-testid=conflict-policy]", "ask");
+    await page.fill("[data-testid=every-minutes]", "15");
+    await page.screenshot({ path: join(shots, "sync-rules.png"), fullPage: true });
+    await page.click("[data-testid=save-pair]");
+    await page.waitForSelector("[data-testid=sync-pair]");
+    assert.match(await text("[data-testid=sync-pair]"), /every 15 min while the app is open · conflicts: ask me/);
+    await page.click("[data-testid=run-sync]");
+    await page.waitForSelector("[data-testid=sync-progress]:has-text('Sending person')");
+    await page.screenshot({ path: join(shots, "sync-running.png"), fullPage: true });
+    await page.waitForSelector("[data-testid=sync-notice]:has-text('397 created')");
+    assert.match(await text("[data-testid=sync-runs] tbody tr"), /Done\s*397\s*12\s*1588\s*3\s*1/);
+    await page.click("[data-testid=edit-pair]");
+    assert.equal(await page.locator("[data-testid=rule-person-title]").inputValue(), "always_a");
+    await page.click("text=Cancel");
+  });
+
+  test("The Conflicts inbox shows both values and the one before; a pick per field settles it", async () => {
+    await open("conflicts", "Conflicts");
+    await page.waitForSelector("[data-testid=conflict]");
+    assert.match(await text("[data-testid=conflict]"), /Account Executive/);
+    assert.equal(await page.locator("[data-testid=settle]").isDisabled(), true);
+    await page.click("[data-testid=pick-b-title]");
+    await page.click("[data-testid=pick-a-city]");
+    await page.screenshot({ path: join(shots, "conflicts-inbox.png"), fullPage: true });
+    await page.click("[data-testid=settle]");
+    await page.waitForSelector("[data-testid=conflict-notice]:has-text('settled')");
+    await page.waitForSelector("[data-testid=empty-state]:has-text('No conflicts')");
+  });
 });

@@ -3,19 +3,24 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { useCommand } from "./components/useCommand";
 import { formatCount } from "./format";
 import { api } from "./ipc";
+import { ConflictsScreen } from "./screens/ConflictsScreen";
 import { ConnectionsScreen } from "./screens/ConnectionsScreen";
 import { DuplicatesScreen } from "./screens/DuplicatesScreen";
 import { FailedRecordsScreen } from "./screens/FailedRecordsScreen";
 import { MappingsScreen } from "./screens/MappingsScreen";
 import { MigrationScreen } from "./screens/MigrationScreen";
 import { RecordsScreen } from "./screens/RecordsScreen";
+import { SyncScreen } from "./screens/SyncScreen";
 
-export type ScreenId = "connections" | "records" | "duplicates" | "mappings" | "migration" | "failed";
+export type ScreenId =
+  "connections" | "records" | "duplicates" | "sync" | "conflicts" | "mappings" | "migration" | "failed";
 
 const SCREENS: { id: ScreenId; label: string }[] = [
   { id: "connections", label: "Connections" },
   { id: "records", label: "Records" },
   { id: "duplicates", label: "Duplicates" },
+  { id: "sync", label: "Sync" },
+  { id: "conflicts", label: "Conflicts" },
   { id: "mappings", label: "Mappings" },
   { id: "migration", label: "Migration" },
   { id: "failed", label: "Failed records" },
@@ -31,6 +36,7 @@ export function App() {
         records: overview.data.records,
         duplicates: overview.data.open_duplicate_groups,
         failed: overview.data.open_failed_records,
+        conflicts: overview.data.open_conflicts,
       }
     : {};
 
@@ -51,7 +57,7 @@ export function App() {
           >
             <span>{s.label}</span>
             {badge[s.id] ? (
-              <span className={s.id === "failed" ? "count count-alert" : "count"}>
+              <span className={s.id === "failed" || s.id === "conflicts" ? "count count-alert" : "count"}>
                 {formatCount(badge[s.id]!)}
               </span>
             ) : null}
@@ -69,6 +75,8 @@ export function App() {
         )}
         {screen === "records" && <RecordsScreen />}
         {screen === "duplicates" && <DuplicatesScreen onChanged={overview.reload} />}
+        {screen === "sync" && <SyncScreen onChanged={overview.reload} />}
+        {screen === "conflicts" && <ConflictsScreen onChanged={overview.reload} />}
         {screen === "mappings" && <MappingsScreen />}
         {screen === "migration" && <MigrationScreen />}
         {screen === "failed" && <FailedRecordsScreen onChanged={overview.reload} />}

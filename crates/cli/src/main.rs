@@ -2,6 +2,7 @@
 
 mod failed;
 mod merges;
+mod sync;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -121,6 +122,27 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Keep two connections in sync: add a pair (every shared field two-way unless --rule says otherwise).
+    AddSyncPair(sync::AddPair),
+    /// The sync pairs.
+    SyncPairs {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sync a pair (default: every pair) both ways; safe to stop or kill, the next run sends the rest.
+    Sync {
+        #[arg(long)]
+        pair: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fields both sides changed that the rules could not settle.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a conflict: pick side A or B per field.
+    ResolveConflict(sync::Resolve),
     /// Write the failed-records queue as CSV.
     ExportFailed {
         #[command(flatten)]
@@ -266,6 +288,11 @@ async fn run(
         Command::ResyncFailed { which } => failed::resync(&engine, &which).await?,
         Command::DiscardFailed { which, reason } => failed::discard(&engine, &which, &reason)?,
         Command::ExportFailed { which, out } => failed::export(&engine, &which, &out)?,
+        Command::AddSyncPair(args) => sync::add_pair(&engine, args)?,
+        Command::SyncPairs { json } => sync::list_pairs(&engine, json)?,
+        Command::Sync { pair, json } => sync::sync(&engine, pair, json).await?,
+        Command::Conflicts { json } => sync::conflicts(&engine, json)?,
+        Command::ResolveConflict(args) => sync::resolve(&engine, args).await?,
         Command::Status { json } => {
             let status = engine.status()?;
             if json {

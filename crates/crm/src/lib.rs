@@ -126,6 +126,24 @@ pub(crate) const COMPANIES_PEOPLE_DEALS_ACTIVITIES: &[ObjectType] = &[
     ObjectType::Activity,
 ];
 
+/// Salesforce's objects: the others' and leads.
+pub(crate) const SALESFORCE_OBJECTS: &[ObjectType] = &[
+    ObjectType::Company,
+    ObjectType::Person,
+    ObjectType::Lead,
+    ObjectType::Deal,
+    ObjectType::Activity,
+];
+
+/// The object types a provider's client mirrors and writes, parents first (what [`Crm::object_types`]
+/// answers, known before connecting).
+pub fn object_types(provider: Provider) -> &'static [ObjectType] {
+    match provider {
+        Provider::Salesforce => SALESFORCE_OBJECTS,
+        _ => COMPANIES_PEOPLE_DEALS_ACTIVITIES,
+    }
+}
+
 /// One CRM account, reached over its API. One call fetches one page; the engine drives the pull.
 #[async_trait::async_trait]
 pub trait Crm: Send + Sync {

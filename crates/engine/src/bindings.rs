@@ -33,5 +33,12 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     bridge_model::Record::export_all(&cfg)?;
     bridge_model::FieldMappingRow::export_all(&cfg)?;
     bridge_model::MigrationRow::export_all(&cfg)?;
+    bridge_model::SyncPair::export_all(&cfg)?;
+    bridge_model::NewSyncPair::export_all(&cfg)?;
+    bridge_model::SyncRun::export_all(&cfg)?;
+    bridge_model::Side::export_all(&cfg)?;
+    crate::SyncProgress::export_all(&cfg)?;
+    crate::SyncReport::export_all(&cfg)?;
+    crate::Conflict::export_all(&cfg)?;
     Ok(())
 }

@@ -144,9 +144,27 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<ResyncSummary> {
         let filter = query.filter();
-        let records = self
+        let mut records = self
             .store
             .read(|c| failed_records::list(c, &filter, 0, i64::MAX))?;
+        // Writes a sync made go back through the sync, which matches before it creates and records
+        // the sync state when the CRM confirms.
+        let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+        let outbox_of: BTreeMap<i64, i64> = self
+            .store
+            .read(|c| failed_records::outbox_of(c, &ids))?
+            .into_iter()
+            .collect();
+        let mut summary = ResyncSummary::default();
+        if !outbox_of.is_empty() {
+            let (synced, rest): (Vec<_>, Vec<_>) = records
+                .into_iter()
+                .partition(|r| outbox_of.contains_key(&r.id));
+            records = rest;
+            let counts = self.resync_sync_writes(&synced, &outbox_of).await?;
+            summary.resolved += (counts.created + counts.updated) as usize;
+            summary.failed += counts.failed as usize;
+        }
         let mut batches: BTreeMap<(i64, ObjectType, &'static str), Vec<&FailedRecord>> =
             BTreeMap::new();
         for r in &records {
@@ -155,7 +173,6 @@ impl Engine {
                 .or_default()
                 .push(r);
         }
-        let mut summary = ResyncSummary::default();
         for ((connection, object_type, _), batch) in batches {
             let connection = self.connection(ConnectionId(connection))?;
             let crm = self.client(&connection)?;

@@ -44,4 +44,32 @@ impl Engine {
                 id: id.to_string(),
             })
     }
+
+    /// Changes fields of one record in its CRM (the mirror follows on the next pull). A refusal is
+    /// answered with the CRM's reason, naming the field.
+    pub async fn update_in_crm(
+        &self,
+        connection_id: bridge_model::ConnectionId,
+        object_type: bridge_model::ObjectType,
+        remote_id: &str,
+        fields: bridge_model::Fields,
+    ) -> Result<()> {
+        let connection = self.connection(connection_id)?;
+        let crm = self.client(&connection)?;
+        let update = bridge_crm::Update {
+            remote_id: remote_id.to_owned(),
+            fields,
+        };
+        match crm.update(object_type, &[update]).await.pop() {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(crate::Error::InvalidInput {
+                field: "fields",
+                message: format!("{} {remote_id}: {}", connection.label, e.message),
+            }),
+            None => Err(crate::Error::InvalidInput {
+                field: "fields",
+                message: format!("{} gave no answer for {remote_id}", connection.label),
+            }),
+        }
+    }
 }

@@ -28,6 +28,8 @@ pub struct Overview {
     pub records: i64,
     pub open_duplicate_groups: i64,
     pub open_failed_records: i64,
+    /// Fields both sides of a sync changed that wait for a person.
+    pub open_conflicts: i64,
     pub database_path: Option<String>,
 }
 
@@ -65,6 +67,7 @@ impl Engine {
                 records: status.total_records,
                 open_duplicate_groups: duplicate_groups::count_open(conn)?,
                 open_failed_records: failed_records::count_open(conn)?,
+                open_conflicts: bridge_store::conflicts::count_open(conn)?,
                 database_path: self.store.path().map(|p| p.display().to_string()),
             })
         })?)

@@ -8,6 +8,7 @@ mod provider;
 mod query;
 mod record;
 mod review;
+mod sync;
 
 pub use connection::{Connection, NewConnection};
 pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};
@@ -17,6 +18,10 @@ pub use provider::Provider;
 pub use query::{ObjectCount, RecordPage, RecordQuery};
 pub use record::{Fields, NewRecord, Record, RecordRow, field};
 pub use review::{DuplicateGroupRow, FieldMappingRow, MigrationRow, MigrationStatus};
+pub use sync::{
+    ConflictField, ConflictPolicy, FieldRule, NewSyncPair, ObjectSync, RunStatus, ScopeCondition,
+    Side, SyncCounts, SyncPair, SyncRun,
+};
 
 /// A value that did not parse as one of our domain words, e.g. an unknown provider name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,7 +4,7 @@ use bridge_model::{
     ConnectionId, ErrorCategory, FailedRecord, NewFailedRecord, ObjectType, WriteOperation,
 };
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::{Error, Result, time};
 
@@ -240,6 +240,56 @@ pub fn discard(
         n += stmt.execute(params![id, reason, time::to_sql(now)])?;
     }
     Ok(n)
+}
+
+/// Stores a refused sync write, pointing at its outbox row; an open entry for the same row is counted
+/// as one more attempt instead.
+pub fn insert_for_outbox(
+    conn: &rusqlite::Connection,
+    new: &NewFailedRecord,
+    outbox_id: i64,
+    run: Option<i64>,
+    next_retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let open: Option<i64> = conn
+        .prepare_cached("SELECT id FROM failed_records WHERE outbox_id = ?1 AND status = 'open'")?
+        .query_row([outbox_id], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = open {
+        let refusal = Refusal {
+            category: new.category,
+            message: &new.message,
+            field: new.field.as_deref(),
+        };
+        failed_again(conn, id, &refusal, next_retry_at, now)?;
+        return Ok(id);
+    }
+    let id = insert(conn, new, now)?;
+    conn.prepare_cached(
+        "UPDATE failed_records SET outbox_id = ?2, sync_run_id = ?3, next_retry_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, outbox_id, run, next_retry_at.map(time::to_sql)])?;
+    Ok(id)
+}
+
+/// The outbox rows behind failed records (those a sync wrote): (failed record, outbox row).
+pub fn outbox_of(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let ids = serde_json::to_string(ids).expect("ids serialise");
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, outbox_id FROM failed_records
+         WHERE id IN (SELECT value FROM json_each(?1)) AND outbox_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([ids], |r| <(i64, i64)>::try_from(r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The open failed record of an outbox row, if any.
+pub fn open_for_outbox(conn: &rusqlite::Connection, outbox_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM failed_records WHERE outbox_id = ?1 AND status = 'open'")?
+        .query_row([outbox_id], |r| r.get(0))
+        .optional()?)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The sync database. SQL lives here and only here: one module per table, `?N` parameters, and callers
 //! compose transactions with [`Store::write`].
 
+pub mod conflicts;
 pub mod connections;
 pub mod duplicate_groups;
 pub mod failed_records;
@@ -8,10 +9,13 @@ pub mod field_mappings;
 pub mod links;
 pub mod merges;
 pub mod migrations;
+pub mod outbox;
 pub mod records;
 mod schema;
 pub mod sync_cursors;
+pub mod sync_pairs;
 pub mod sync_runs;
+pub mod sync_state;
 mod time;
 
 use std::{
@@ -44,6 +48,14 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A JSON column read back into its type; `what` names the column and row for the error.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt {
+        what: what.to_owned(),
+        detail: e.to_string(),
+    })
+}
 
 /// The sync database: one writer connection and a pool of readers. In WAL mode a reader never waits for
 /// the writer, so the UI stays responsive during a long pull.

@@ -9,6 +9,7 @@ pub mod merges;
 pub mod queues;
 pub mod records;
 pub mod status;
+pub mod sync;
 
 type Answer<T> = Result<T, bridge_engine::ErrorPayload>;
 type State<'a> = tauri::State<'a, crate::AppState>;

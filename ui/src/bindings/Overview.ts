@@ -3,4 +3,8 @@
 /**
  * The numbers the navigation shows beside each screen.
  */
-export type Overview = { connections: number, records: number, open_duplicate_groups: number, open_failed_records: number, database_path: string | null, };
+export type Overview = { connections: number, records: number, open_duplicate_groups: number, open_failed_records: number, 
+/**
+ * Fields both sides of a sync changed that wait for a person.
+ */
+open_conflicts: number, database_path: string | null, };

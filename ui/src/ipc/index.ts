@@ -30,6 +30,15 @@ import type { RecordPage } from "../bindings/RecordPage";
 import type { RecordQuery } from "../bindings/RecordQuery";
 import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { Status } from "../bindings/Status";
+import type { Conflict } from "../bindings/Conflict";
+import type { NewSyncPair } from "../bindings/NewSyncPair";
+import type { ObjectType } from "../bindings/ObjectType";
+import type { Side } from "../bindings/Side";
+import type { SyncCounts } from "../bindings/SyncCounts";
+import type { SyncPair } from "../bindings/SyncPair";
+import type { SyncProgress } from "../bindings/SyncProgress";
+import type { SyncReport } from "../bindings/SyncReport";
+import type { SyncRun } from "../bindings/SyncRun";
 
 /** A failed command: the engine's error code, which the UI may branch on, and its message. */
 export class IpcError extends Error {
@@ -94,6 +103,24 @@ export const api = {
   openDemo: () => call<Connection[]>("open_demo"),
   pull: (id: ConnectionId, full: boolean) => call<PullSummary>("pull", { id, full }),
   cancelPull: (id: ConnectionId) => call<null>("cancel_pull", { id }),
+  syncPairs: () => call<SyncPair[]>("sync_pairs"),
+  /** A new pair as a person would start it: every field both CRMs share, two-way. */
+  suggestSyncPair: (a: ConnectionId, b: ConnectionId) => call<NewSyncPair>("suggest_sync_pair", { a, b }),
+  syncFields: (a: ConnectionId, b: ConnectionId, objectType: ObjectType) =>
+    call<string[]>("sync_fields", { a, b, objectType }),
+  addSyncPair: (pair: NewSyncPair) => call<SyncPair>("add_sync_pair", { pair }),
+  updateSyncPair: (id: number, pair: NewSyncPair) => call<SyncPair>("update_sync_pair", { id, pair }),
+  removeSyncPair: (id: number) => call<null>("remove_sync_pair", { id }),
+  runSync: (id: number) => call<SyncReport>("run_sync", { id }),
+  cancelSync: (id: number) => call<null>("cancel_sync", { id }),
+  syncRuns: (pair: number | null, limit: number) => call<SyncRun[]>("sync_runs", { pair, limit }),
+  conflicts: () => call<Conflict[]>("conflicts"),
+  /** Writes the picked side's value of every field to the other side. */
+  resolveConflict: (id: number, picks: { [field: string]: Side }) =>
+    call<SyncCounts>("resolve_conflict", { id, picks }),
+  /** Progress of every running sync, after each batch. */
+  onSyncProgress: (handler: (p: SyncProgress) => void): Promise<UnlistenFn> =>
+    listen<SyncProgress>("sync-progress", (e) => handler(e.payload)),
   /** Progress of every running pull, after each page. */
   onPullProgress: (handler: (p: PullProgress) => void): Promise<UnlistenFn> =>
     listen<PullProgress>("pull-progress", (e) => handler(e.payload)),

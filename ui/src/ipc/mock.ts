@@ -2,6 +2,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { type MockGroup, entryOf, previewOf } from "./mockMerges";
+import { openConflicts, syncCommand } from "./mockSync";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
@@ -359,6 +360,7 @@ export function installMockIpc() {
             records: records.length,
             open_duplicate_groups: 0,
             open_failed_records: failed.length,
+            open_conflicts: openConflicts(),
             database_path: "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
           };
         case "status":
@@ -555,8 +557,11 @@ export function installMockIpc() {
           return null;
         case "open_demo":
           return connections;
-        default:
+        default: {
+          const answer = syncCommand(cmd, args);
+          if (answer !== undefined) return answer;
           throw { code: "not_found", message: `unknown command ${cmd}` } satisfies ErrorPayload;
+        }
       }
     },
     { shouldMockEvents: true },

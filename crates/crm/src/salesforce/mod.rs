@@ -246,13 +246,7 @@ impl Crm for Salesforce {
     }
 
     fn object_types(&self) -> &'static [ObjectType] {
-        &[
-            ObjectType::Company,
-            ObjectType::Person,
-            ObjectType::Lead,
-            ObjectType::Deal,
-            ObjectType::Activity,
-        ]
+        crate::SALESFORCE_OBJECTS
     }
 
     async fn check(&self) -> Result<Account> {

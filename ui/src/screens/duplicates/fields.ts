@@ -29,6 +29,12 @@ export const FIELD_LABEL: { [key: string]: string } = {
   employees: "Employees",
   status: "Status",
   source: "Source",
+  company_id: "Company (link)",
+  person_id: "Contact (link)",
+  deal_id: "Deal (link)",
+  amount: "Amount",
+  close_date: "Close date",
+  probability: "Probability",
 };
 
 /** Fields that say nothing about who the record is. */

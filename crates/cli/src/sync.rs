@@ -1,0 +1,228 @@
+//! `crm-bridge sync`, `sync-pairs`, `add-sync-pair`, `conflicts` and `resolve-conflict`: two-way sync
+//! for cron and scripts.
+
+use std::collections::BTreeMap;
+
+use bridge_engine::{Cancel, Engine, SyncPhase, SyncProgress};
+use bridge_model::{ConflictPolicy, ConnectionId, FieldRule, ObjectType, Side};
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("sync types serialise")
+}
+
+#[derive(clap::Args)]
+pub struct AddPair {
+    /// Side A's connection id.
+    #[arg(long)]
+    a: i64,
+    /// Side B's connection id.
+    #[arg(long)]
+    b: i64,
+    #[arg(long)]
+    name: Option<String>,
+    /// Object types, parents first (default: company, person, deal where both CRMs have them).
+    #[arg(long, value_delimiter = ',')]
+    objects: Vec<ObjectType>,
+    /// A field's rule as FIELD=RULE (prefer_a_unless_blank, prefer_b_unless_blank, always_a, always_b,
+    /// two_way, dont_sync); fields not named are two-way.
+    #[arg(long = "rule", value_parser = parse_rule)]
+    rules: Vec<(String, FieldRule)>,
+    /// What settles a field both sides changed: most_recent (the record changed last) or ask (the
+    /// Conflicts inbox).
+    #[arg(long, default_value = "most_recent", value_parser = parse_policy)]
+    conflicts: ConflictPolicy,
+    /// Sync every this many minutes while the app is open.
+    #[arg(long)]
+    every: Option<i64>,
+}
+
+fn parse_rule(text: &str) -> Result<(String, FieldRule), String> {
+    let (field, rule) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FIELD=RULE"))?;
+    Ok((
+        field.trim().to_owned(),
+        rule.trim().parse().map_err(|e| format!("{e}"))?,
+    ))
+}
+
+fn parse_policy(text: &str) -> Result<ConflictPolicy, String> {
+    match text {
+        "most_recent" => Ok(ConflictPolicy::MostRecent),
+        "ask" => Ok(ConflictPolicy::Ask),
+        other => Err(format!("`{other}` is not most_recent or ask")),
+    }
+}
+
+pub fn add_pair(engine: &Engine, args: AddPair) -> bridge_engine::Result<()> {
+    let mut pair = engine.suggest_sync_pair(ConnectionId(args.a), ConnectionId(args.b))?;
+    if let Some(name) = args.name {
+        pair.name = name;
+    }
+    if !args.objects.is_empty() {
+        let template = pair.objects[0].clone();
+        pair.objects = args
+            .objects
+            .iter()
+            .map(|t| bridge_model::ObjectSync {
+                object_type: *t,
+                ..template.clone()
+            })
+            .collect();
+    }
+    for o in &mut pair.objects {
+        o.fields = args.rules.iter().cloned().collect();
+    }
+    pair.conflicts = args.conflicts;
+    pair.every_minutes = args.every;
+    let pair = engine.add_sync_pair(&pair)?;
+    println!("Added sync pair #{} “{}”.", pair.id, pair.name);
+    Ok(())
+}
+
+pub fn list_pairs(engine: &Engine, as_json: bool) -> bridge_engine::Result<()> {
+    let pairs = engine.sync_pairs()?;
+    if as_json {
+        println!("{}", json(&pairs));
+        return Ok(());
+    }
+    if pairs.is_empty() {
+        println!("No sync pairs yet. Add one with `crm-bridge add-sync-pair --a ID --b ID`.");
+    }
+    for p in pairs {
+        let objects: Vec<&str> = p.objects.iter().map(|o| o.object_type.as_str()).collect();
+        println!(
+            "#{}  {}  (connections {} ⇄ {}; {}; {})",
+            p.id,
+            p.name,
+            p.a.0,
+            p.b.0,
+            objects.join(", "),
+            p.every_minutes
+                .map(|m| format!("every {m} min"))
+                .unwrap_or_else(|| "on demand".into())
+        );
+    }
+    Ok(())
+}
+
+/// Syncs one pair or every pair; Ctrl-C stops after the batch in flight (the next run sends the rest).
+pub async fn sync(engine: &Engine, pair: Option<i64>, as_json: bool) -> bridge_engine::Result<()> {
+    let cancel = Cancel::default();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\nStopping after this batch; the next sync sends the rest.");
+            on_ctrl_c.cancel();
+        }
+    });
+    let ids: Vec<i64> = match pair {
+        Some(id) => vec![id],
+        None => engine.sync_pairs()?.iter().map(|p| p.id).collect(),
+    };
+    if ids.is_empty() {
+        eprintln!("No sync pairs yet. Add one with `crm-bridge add-sync-pair --a ID --b ID`.");
+    }
+    let mut reports = Vec::new();
+    for id in ids {
+        let report = |p: &SyncProgress| {
+            if p.phase == SyncPhase::Sending && !as_json {
+                let eta = p
+                    .eta_seconds
+                    .map(|s| format!(", {s:.0} s left"))
+                    .unwrap_or_default();
+                eprint!(
+                    "\rpair #{} {}: {}/{} writes, {:.0}/s{eta}   ",
+                    p.pair_id,
+                    p.object_type.map(|t| t.as_str()).unwrap_or("left over"),
+                    p.sent,
+                    p.planned,
+                    p.rate
+                );
+            }
+        };
+        let r = engine.sync(id, &report, &cancel).await?;
+        if !as_json {
+            let c = r.counts;
+            eprintln!();
+            println!(
+                "pair #{id} run #{}: {:?} — {} created, {} updated, {} unchanged, {} failed, {} conflicts",
+                r.run_id, r.status, c.created, c.updated, c.unchanged, c.failed, c.conflicts
+            );
+        }
+        reports.push(r);
+    }
+    if as_json {
+        println!("{}", json(&reports));
+    }
+    Ok(())
+}
+
+pub fn conflicts(engine: &Engine, as_json: bool) -> bridge_engine::Result<()> {
+    let list = engine.conflicts(None)?;
+    if as_json {
+        println!("{}", json(&list));
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("No conflicts.");
+    }
+    for c in list {
+        println!(
+            "#{}  {} {}: {} ({}) ⇄ {} ({})",
+            c.id, c.pair_name, c.object_type, c.a_name, c.a_label, c.b_name, c.b_label
+        );
+        for f in c.fields {
+            println!(
+                "      {}: A {}  B {}  (was {})",
+                f.field, f.a, f.b, f.synced
+            );
+        }
+    }
+    Ok(())
+}
+
+fn parse_side(text: &str) -> Result<Side, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "a" => Ok(Side::A),
+        "b" => Ok(Side::B),
+        other => Err(format!("`{other}` is not a or b")),
+    }
+}
+
+pub fn parse_pick(text: &str) -> Result<(String, Side), String> {
+    let (field, side) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FIELD=a or FIELD=b"))?;
+    Ok((field.trim().to_owned(), parse_side(side.trim())?))
+}
+
+#[derive(clap::Args)]
+pub struct Resolve {
+    id: i64,
+    /// A field's side as FIELD=a or FIELD=b.
+    #[arg(long = "pick", value_parser = parse_pick)]
+    picks: Vec<(String, Side)>,
+    /// One side for every field not picked.
+    #[arg(long, value_parser = parse_side)]
+    all: Option<Side>,
+}
+
+pub async fn resolve(engine: &Engine, args: Resolve) -> bridge_engine::Result<()> {
+    let conflict = engine
+        .conflicts(None)?
+        .into_iter()
+        .find(|c| c.id == args.id);
+    let mut picks: BTreeMap<String, Side> = args.picks.into_iter().collect();
+    if let (Some(side), Some(c)) = (args.all, &conflict) {
+        for f in &c.fields {
+            picks.entry(f.field.clone()).or_insert(side);
+        }
+    }
+    let counts = engine.resolve_conflict(args.id, &picks).await?;
+    println!(
+        "Conflict #{} settled: {} written, {} failed (see `crm-bridge failed`).",
+        args.id, counts.updated, counts.failed
+    );
+    Ok(())
+}

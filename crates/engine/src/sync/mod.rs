@@ -1,0 +1,289 @@
+//! Two-way sync of a pair of connections: pull both, send what an earlier run left in the outbox,
+//! then per object type (parents first) plan the writes from the mirror, store them in the outbox,
+//! and send them in batches. Conflicts the rules cannot settle wait in the Conflicts inbox; refused
+//! writes in the failed-records queue.
+
+mod conflicts;
+mod pairs;
+mod plan;
+mod reconcile;
+mod send;
+
+use std::{collections::HashSet, time::Instant};
+
+use bridge_model::{ConnectionId, ObjectType, RunStatus, Side, SyncCounts, SyncPair, SyncRun};
+use bridge_store::{conflicts as conflict_rows, outbox, records, sync_runs, sync_state};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use conflicts::Conflict;
+
+use crate::{Cancel, Engine, Error, PullOptions, Result};
+use plan::{Crosswalk, PlanInput};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Pulling,
+    Sending,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+/// Where a sync run stands; sent after every page pulled and every batch sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub pair_id: i64,
+    pub run_id: i64,
+    pub phase: SyncPhase,
+    pub object_type: Option<ObjectType>,
+    /// Writes sent so far of those planned so far.
+    pub sent: i64,
+    pub planned: i64,
+    pub counts: SyncCounts,
+    /// Writes a second.
+    pub rate: f64,
+    pub eta_seconds: Option<f64>,
+    pub message: Option<String>,
+}
+
+/// Reports a run's phase, object type, writes sent and planned, counts and message.
+type Tell<'a> =
+    dyn Fn(SyncPhase, Option<ObjectType>, i64, i64, &SyncCounts, Option<String>) + Send + Sync + 'a;
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncReport {
+    pub run_id: i64,
+    pub status: RunStatus,
+    pub counts: SyncCounts,
+}
+
+impl Engine {
+    /// Runs one sync of a pair. Safe to kill at any moment: the next run sends what is left.
+    pub async fn sync(
+        &self,
+        pair_id: i64,
+        progress: &(dyn Fn(&SyncProgress) + Send + Sync),
+        cancel: &Cancel,
+    ) -> Result<SyncReport> {
+        self.sync_at(pair_id, progress, cancel, Utc::now()).await
+    }
+
+    async fn sync_at(
+        &self,
+        pair_id: i64,
+        progress: &(dyn Fn(&SyncProgress) + Send + Sync),
+        cancel: &Cancel,
+        now: DateTime<Utc>,
+    ) -> Result<SyncReport> {
+        let pair = self.sync_pair(pair_id)?;
+        let run = self
+            .store
+            .write(|tx| sync_runs::start_sync(tx, pair.id, now))?;
+        let mut report = SyncReport {
+            run_id: run,
+            status: RunStatus::Running,
+            counts: SyncCounts::default(),
+        };
+        let started = Instant::now();
+        let tell = |phase,
+                    object_type,
+                    sent: i64,
+                    planned: i64,
+                    counts: &SyncCounts,
+                    message: Option<String>| {
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            let rate = sent as f64 / secs;
+            progress(&SyncProgress {
+                pair_id,
+                run_id: run,
+                phase,
+                object_type,
+                sent,
+                planned,
+                counts: *counts,
+                rate,
+                eta_seconds: (rate > 0.0).then(|| (planned - sent).max(0) as f64 / rate),
+                message,
+            });
+        };
+        let outcome = self
+            .sync_steps(&pair, run, &mut report, &tell, cancel)
+            .await;
+        let (status, error) = match &outcome {
+            Ok(true) => (RunStatus::Succeeded, None),
+            Ok(false) => (RunStatus::Cancelled, None),
+            Err(e) => (RunStatus::Failed, Some(e.to_string())),
+        };
+        self.store.write(|tx| {
+            sync_runs::finish(tx, run, status.as_str(), error.as_deref(), Utc::now())
+        })?;
+        report.status = status;
+        let phase = match status {
+            RunStatus::Succeeded => SyncPhase::Done,
+            RunStatus::Cancelled => SyncPhase::Cancelled,
+            _ => SyncPhase::Failed,
+        };
+        tell(phase, None, 0, 0, &report.counts, error);
+        outcome.map(|_| report)
+    }
+
+    /// The steps of a run; false when it was cancelled.
+    async fn sync_steps(
+        &self,
+        pair: &SyncPair,
+        run: i64,
+        report: &mut SyncReport,
+        tell: &Tell<'_>,
+        cancel: &Cancel,
+    ) -> Result<bool> {
+        let object_types: Vec<ObjectType> = pair.objects.iter().map(|o| o.object_type).collect();
+        for connection in [pair.a, pair.b] {
+            tell(SyncPhase::Pulling, None, 0, 0, &report.counts, None);
+            let options = PullOptions {
+                object_types: object_types.clone(),
+                full: false,
+            };
+            self.pull(connection, &options, &|_| {}, cancel).await?;
+            if cancel.is_cancelled() {
+                return Ok(false);
+            }
+        }
+        // What an earlier run stored and did not get to send goes first.
+        let left = self.store.read(|c| outbox::pending(c, pair.id))?;
+        let planned = left.len() as i64;
+        let sent = self
+            .send_writes(pair, left, Some(run), cancel, &|done, counts| {
+                tell(SyncPhase::Sending, None, done as i64, planned, counts, None)
+            })
+            .await?;
+        send::add(&mut report.counts, &sent.counts);
+        if sent.cancelled {
+            return Ok(false);
+        }
+        let mut crosswalk = Crosswalk::default();
+        for rules in &pair.objects {
+            let t = rules.object_type;
+            let fields = self.sync_fields(pair.a, pair.b, t)?;
+            let (a, b, states, waiting_to_a, waiting_to_b) = self.store.read(|c| {
+                Ok((
+                    records::sync_view(c, pair.a, t)?,
+                    records::sync_view(c, pair.b, t)?,
+                    sync_state::list(c, pair.id, t)?,
+                    outbox::waiting(c, pair.id, t, Side::A)?,
+                    outbox::waiting(c, pair.id, t, Side::B)?,
+                ))
+            })?;
+            let planned = plan::plan(&PlanInput {
+                pair: pair.id,
+                rules,
+                policy: pair.conflicts,
+                fields: &fields,
+                a: &a,
+                b: &b,
+                states: &states,
+                waiting_to_a: &waiting_to_a,
+                waiting_to_b: &waiting_to_b,
+                crosswalk: &crosswalk,
+            });
+            let now = Utc::now();
+            let queued = self.store.write(|tx| {
+                for s in &planned.states {
+                    sync_state::put(tx, pair.id, t, s, now)?;
+                }
+                for c in &planned.conflicts {
+                    conflict_rows::open(
+                        tx,
+                        &conflict_rows::NewConflict {
+                            pair_id: pair.id,
+                            object_type: t,
+                            a_remote_id: &c.a_remote_id,
+                            b_remote_id: &c.b_remote_id,
+                            a_name: &c.a_name,
+                            b_name: &c.b_name,
+                            fields: &c.fields,
+                        },
+                        now,
+                    )?;
+                }
+                let mut ids = Vec::new();
+                for w in &planned.writes {
+                    ids.extend(outbox::queue(tx, w, Some(run), now)?);
+                }
+                let counts = SyncCounts {
+                    unchanged: planned.unchanged,
+                    conflicts: planned.conflicts.len() as i64,
+                    ..SyncCounts::default()
+                };
+                sync_runs::add_sync(tx, run, &counts)?;
+                Ok((ids, counts))
+            })?;
+            let (ids, counts) = queued;
+            send::add(&mut report.counts, &counts);
+            let writes = self.store.read(|c| outbox::get_many(c, &ids))?;
+            let planned = writes.len() as i64;
+            let base = report.counts;
+            let sent = self
+                .send_writes(pair, writes, Some(run), cancel, &|done, counts| {
+                    let mut total = base;
+                    send::add(&mut total, counts);
+                    tell(
+                        SyncPhase::Sending,
+                        Some(t),
+                        done as i64,
+                        planned,
+                        &total,
+                        None,
+                    )
+                })
+                .await?;
+            send::add(&mut report.counts, &sent.counts);
+            if sent.cancelled {
+                return Ok(false);
+            }
+            // Children of this type link to its records by the ids now confirmed.
+            let states = self.store.read(|c| sync_state::list(c, pair.id, t))?;
+            crosswalk.add(t, &states);
+        }
+        Ok(true)
+    }
+
+    /// The fields a pair syncs for an object type: those both CRMs take, account-bound ids aside.
+    pub fn sync_fields(
+        &self,
+        a: ConnectionId,
+        b: ConnectionId,
+        object_type: ObjectType,
+    ) -> Result<Vec<String>> {
+        let a = self.connection(a)?;
+        let b = self.connection(b)?;
+        let theirs: HashSet<&str> = bridge_crm::writable_fields(b.provider, object_type)
+            .into_iter()
+            .collect();
+        let mut fields: Vec<String> = bridge_crm::writable_fields(a.provider, object_type)
+            .into_iter()
+            .filter(|f| theirs.contains(f) && !plan::ACCOUNT_BOUND.contains(f))
+            .map(str::to_owned)
+            .collect();
+        fields.sort();
+        fields.dedup();
+        Ok(fields)
+    }
+
+    /// The latest runs of a pair (of every pair when None), newest first.
+    pub fn sync_runs(&self, pair: Option<i64>, limit: i64) -> Result<Vec<SyncRun>> {
+        Ok(self.store.read(|c| sync_runs::list_sync(c, pair, limit))?)
+    }
+
+    pub(crate) fn sync_pair(&self, id: i64) -> Result<SyncPair> {
+        self.store
+            .read(|c| bridge_store::sync_pairs::get(c, id))?
+            .ok_or_else(|| Error::NotFound {
+                what: "sync pair",
+                id: id.to_string(),
+            })
+    }
+}

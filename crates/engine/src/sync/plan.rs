@@ -1,0 +1,379 @@
+//! The writes one object type of a pair needs, read from the mirror of both sides: updates of linked
+//! records by their rules, links for records both sides already hold (same e-mail, domain, name), and
+//! creates for records only one side has.
+
+use std::collections::{HashMap, HashSet};
+
+use bridge_model::{
+    ConflictField, ConflictPolicy, Fields, ObjectSync, ObjectType, ScopeCondition, Side,
+    WriteOperation,
+};
+use bridge_store::{outbox::NewOutboxWrite, records::SyncView, sync_state::Synced};
+use serde_json::Value;
+
+use super::reconcile::{Reconciled, Seen, is_blank, reconcile};
+
+/// Link fields and the type they point at: carried across as the other side's id of the same record.
+pub(crate) const LINKS: &[(&str, ObjectType)] = &[
+    ("company_id", ObjectType::Company),
+    ("person_id", ObjectType::Person),
+    ("deal_id", ObjectType::Deal),
+];
+
+/// Ids that only mean something in one account and have no mapping yet (owners, pipelines, stages,
+/// statuses): left out of sync until the mappings of the migration issue carry them.
+pub(crate) const ACCOUNT_BOUND: &[&str] = &["owner_id", "pipeline_id", "stage_id", "status_id"];
+
+/// A's ids <-> B's ids of the records already linked, per parent type.
+#[derive(Debug, Default)]
+pub(crate) struct Crosswalk {
+    a_to_b: HashMap<(ObjectType, String), String>,
+    b_to_a: HashMap<(ObjectType, String), String>,
+}
+
+impl Crosswalk {
+    pub fn add(&mut self, object_type: ObjectType, states: &[Synced]) {
+        for s in states {
+            self.a_to_b
+                .insert((object_type, s.a_remote_id.clone()), s.b_remote_id.clone());
+            self.b_to_a
+                .insert((object_type, s.b_remote_id.clone()), s.a_remote_id.clone());
+        }
+    }
+
+    /// `fields` with link ids carried to the other side; a link to a record not linked yet is left
+    /// out (it goes across once its parent is synced).
+    pub fn carry(&self, fields: &Fields, to: Side) -> Fields {
+        let mut out = fields.clone();
+        for (field, parent) in LINKS {
+            let Some(v) = fields.get(*field) else {
+                continue;
+            };
+            if is_blank(v) {
+                continue;
+            }
+            let id = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let map = match to {
+                Side::A => &self.b_to_a,
+                Side::B => &self.a_to_b,
+            };
+            match map.get(&(*parent, id)) {
+                Some(other) => out.insert(field.to_string(), Value::String(other.clone())),
+                None => out.remove(*field),
+            };
+        }
+        out
+    }
+}
+
+/// A record pair's open conflict to record.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedConflict {
+    pub a_remote_id: String,
+    pub b_remote_id: String,
+    pub a_name: String,
+    pub b_name: String,
+    pub fields: Vec<ConflictField>,
+}
+
+/// What one object type of a pair needs.
+#[derive(Debug, Default)]
+pub(crate) struct ObjectPlan {
+    pub writes: Vec<NewOutboxWrite>,
+    /// States to store at once: new links and values both sides agree on already.
+    pub states: Vec<Synced>,
+    pub conflicts: Vec<PlannedConflict>,
+    pub unchanged: i64,
+}
+
+/// The inputs of one object type's plan.
+pub(crate) struct PlanInput<'a> {
+    pub pair: i64,
+    pub rules: &'a ObjectSync,
+    pub policy: ConflictPolicy,
+    /// The fields both CRMs take, minus account-bound ones.
+    pub fields: &'a [String],
+    pub a: &'a [SyncView],
+    pub b: &'a [SyncView],
+    pub states: &'a [Synced],
+    /// Writes not yet confirmed, per side written to, by source record (`outbox::waiting`).
+    pub waiting_to_a: &'a HashMap<String, Option<Fields>>,
+    pub waiting_to_b: &'a HashMap<String, Option<Fields>>,
+    pub crosswalk: &'a Crosswalk,
+}
+
+pub(crate) fn in_scope(scope: &[ScopeCondition], fields: &Fields) -> bool {
+    let text = |f: &str| match fields.get(f) {
+        Some(Value::String(s)) => s.trim().to_lowercase(),
+        Some(v) if !is_blank(v) => v.to_string().to_lowercase(),
+        _ => String::new(),
+    };
+    scope.iter().all(|c| match c {
+        ScopeCondition::IsSet { field } => !text(field).is_empty(),
+        ScopeCondition::Equals { field, value } => text(field) == value.trim().to_lowercase(),
+        ScopeCondition::Contains { field, value } => {
+            text(field).contains(&value.trim().to_lowercase())
+        }
+    })
+}
+
+/// The key two records of one type share when they are the same entity: a person's e-mail, a
+/// company's domain (or name), a deal's name with its company.
+fn identity_key(object_type: ObjectType, fields: &Fields) -> Option<String> {
+    let text = |f: &str| {
+        fields
+            .get(f)
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+    };
+    match object_type {
+        ObjectType::Person | ObjectType::Lead => text("email"),
+        ObjectType::Company => text("domain").or_else(|| text("name")),
+        ObjectType::Deal => {
+            text("name").map(|n| format!("{n}|{}", text("company_id").unwrap_or_default()))
+        }
+        ObjectType::Activity => None,
+    }
+}
+
+fn pending(waiting: &HashMap<String, Option<Fields>>, source: &str) -> bool {
+    matches!(waiting.get(source), Some(None))
+}
+
+/// A write the CRM refused with these very values is not sent again by a run (only by the
+/// failed-records queue, or once the values change).
+fn refused_as_is(input: &PlanInput, w: &NewOutboxWrite) -> bool {
+    let waiting = match w.side {
+        Side::A => input.waiting_to_a,
+        Side::B => input.waiting_to_b,
+    };
+    matches!(waiting.get(&w.source_remote_id), Some(Some(sent)) if *sent == w.fields)
+}
+
+pub(crate) fn plan(input: &PlanInput) -> ObjectPlan {
+    let mut out = plan_all(input);
+    out.writes.retain(|w| !refused_as_is(input, w));
+    out
+}
+
+fn plan_all(input: &PlanInput) -> ObjectPlan {
+    let t = input.rules.object_type;
+    let mut out = ObjectPlan::default();
+    let a_by_id: HashMap<&str, &SyncView> =
+        input.a.iter().map(|r| (r.remote_id.as_str(), r)).collect();
+    let b_by_id: HashMap<&str, &SyncView> =
+        input.b.iter().map(|r| (r.remote_id.as_str(), r)).collect();
+    let linked_a: HashSet<&str> = input
+        .states
+        .iter()
+        .map(|s| s.a_remote_id.as_str())
+        .collect();
+    let linked_b: HashSet<&str> = input
+        .states
+        .iter()
+        .map(|s| s.b_remote_id.as_str())
+        .collect();
+
+    for s in input.states {
+        let (Some(a), Some(b)) = (
+            a_by_id.get(s.a_remote_id.as_str()),
+            b_by_id.get(s.b_remote_id.as_str()),
+        ) else {
+            // Deleted on a side: deletions are not carried across (a record never vanishes by sync).
+            continue;
+        };
+        pair_up(input, a, b, Some(&s.synced), &mut out);
+    }
+
+    // Records only one side links: matched by key with the other side's unlinked records, one to one
+    // in id order (a key two records share on one side is a duplicate the Duplicates screen settles;
+    // the sync mirrors it rather than guess); the rest are created on the other side.
+    let mut by_key: HashMap<String, (Vec<&SyncView>, Vec<&SyncView>)> = HashMap::new();
+    let mut lone_a = Vec::new();
+    let mut lone_b = Vec::new();
+    for a in input.a {
+        if linked_a.contains(a.remote_id.as_str()) || pending(input.waiting_to_b, &a.remote_id) {
+            continue;
+        }
+        match identity_key(t, &a.fields) {
+            Some(k) => by_key.entry(k).or_default().0.push(a),
+            None => lone_a.push(a),
+        }
+    }
+    for b in input.b {
+        if linked_b.contains(b.remote_id.as_str()) || pending(input.waiting_to_a, &b.remote_id) {
+            continue;
+        }
+        let carried = input.crosswalk.carry(&b.fields, Side::A);
+        match identity_key(t, &carried) {
+            Some(k) => by_key.entry(k).or_default().1.push(b),
+            None => lone_b.push(b),
+        }
+    }
+    let mut keys: Vec<_> = by_key.into_iter().collect();
+    keys.sort_by(|x, y| x.0.cmp(&y.0));
+    for (_, (mut as_, mut bs)) in keys {
+        as_.sort_by(|x, y| x.remote_id.cmp(&y.remote_id));
+        bs.sort_by(|x, y| x.remote_id.cmp(&y.remote_id));
+        let n = as_.len().min(bs.len());
+        for (a, b) in as_.iter().zip(&bs) {
+            pair_up(input, a, b, None, &mut out);
+        }
+        lone_a.extend(&as_[n..]);
+        lone_b.extend(&bs[n..]);
+    }
+    if input.rules.create_in_b {
+        for a in lone_a {
+            if !in_scope(&input.rules.scope, &a.fields) {
+                continue;
+            }
+            let values = creatable(input, &a.fields);
+            out.writes.push(NewOutboxWrite {
+                pair_id: input.pair,
+                object_type: t,
+                side: Side::B,
+                operation: WriteOperation::Create,
+                source_remote_id: a.remote_id.clone(),
+                remote_id: None,
+                fields: input.crosswalk.carry(&values, Side::B),
+                synced: values,
+            });
+        }
+    }
+    if input.rules.create_in_a {
+        for b in lone_b {
+            let carried = input.crosswalk.carry(&b.fields, Side::A);
+            if !in_scope(&input.rules.scope, &carried) {
+                continue;
+            }
+            let values = creatable(input, &carried);
+            out.writes.push(NewOutboxWrite {
+                pair_id: input.pair,
+                object_type: t,
+                side: Side::A,
+                operation: WriteOperation::Create,
+                source_remote_id: b.remote_id.clone(),
+                remote_id: None,
+                fields: values.clone(),
+                synced: values,
+            });
+        }
+    }
+    out
+}
+
+/// The values a new record gets: every synced field with a value (links as A's ids).
+fn creatable(input: &PlanInput, fields: &Fields) -> Fields {
+    input
+        .fields
+        .iter()
+        .filter_map(|f| {
+            fields
+                .get(f)
+                .filter(|v| !is_blank(v))
+                .map(|v| (f.clone(), v.clone()))
+        })
+        .collect()
+}
+
+/// Reconciles two linked records and adds what they need to the plan.
+fn pair_up(
+    input: &PlanInput,
+    a: &SyncView,
+    b: &SyncView,
+    synced: Option<&Fields>,
+    out: &mut ObjectPlan,
+) {
+    if synced.is_some()
+        && (pending(input.waiting_to_a, &b.remote_id)
+            || pending(input.waiting_to_b, &a.remote_id)
+            || !in_scope(&input.rules.scope, &a.fields) && !in_scope(&input.rules.scope, &b.fields))
+    {
+        return;
+    }
+    let b_fields = input.crosswalk.carry(&b.fields, Side::A);
+    // A link whose target is not linked on the other side yet is compared once it is.
+    let mut a_fields = a.fields.clone();
+    for (field, _) in LINKS {
+        if b.fields.get(*field).is_some_and(|v| !is_blank(v)) && !b_fields.contains_key(*field) {
+            a_fields.remove(*field);
+        }
+    }
+    let Reconciled {
+        to_a,
+        to_b,
+        agreed,
+        conflicts,
+    } = reconcile(
+        input.rules,
+        input.policy,
+        input.fields,
+        Seen {
+            fields: &a_fields,
+            modified: a.modified,
+        },
+        Seen {
+            fields: &b_fields,
+            modified: b.modified,
+        },
+        synced,
+    );
+    let nothing = to_a.is_empty() && to_b.is_empty() && conflicts.is_empty();
+    // A new link is stored at once (with what already agrees), so its writes have a state to land on.
+    if synced.is_none() || !agreed.is_empty() {
+        let mut state = synced.cloned().unwrap_or_default();
+        state.extend(agreed);
+        out.states.push(Synced {
+            a_remote_id: a.remote_id.clone(),
+            b_remote_id: b.remote_id.clone(),
+            synced: state,
+        });
+    }
+    if !conflicts.is_empty() {
+        out.conflicts.push(PlannedConflict {
+            a_remote_id: a.remote_id.clone(),
+            b_remote_id: b.remote_id.clone(),
+            a_name: a.display_name.clone(),
+            b_name: b.display_name.clone(),
+            fields: conflicts,
+        });
+    }
+    if !to_a.is_empty() {
+        out.writes.push(NewOutboxWrite {
+            pair_id: input.pair,
+            object_type: input.rules.object_type,
+            side: Side::A,
+            operation: WriteOperation::Update,
+            source_remote_id: b.remote_id.clone(),
+            remote_id: Some(a.remote_id.clone()),
+            fields: to_a.clone(),
+            synced: to_a,
+        });
+    }
+    if !to_b.is_empty() {
+        let carried = input.crosswalk.carry(&to_b, Side::B);
+        let synced: Fields = to_b
+            .into_iter()
+            .filter(|(k, _)| carried.contains_key(k))
+            .collect();
+        if !carried.is_empty() {
+            out.writes.push(NewOutboxWrite {
+                pair_id: input.pair,
+                object_type: input.rules.object_type,
+                side: Side::B,
+                operation: WriteOperation::Update,
+                source_remote_id: a.remote_id.clone(),
+                remote_id: Some(b.remote_id.clone()),
+                fields: carried,
+                synced,
+            });
+        }
+    }
+    if nothing {
+        out.unchanged += 1;
+    }
+}

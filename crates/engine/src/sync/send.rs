@@ -1,0 +1,341 @@
+//! Sends outbox writes in batches with the CRMs' batch endpoints. A send is counted before it goes
+//! out, so after a crash or a lost answer a create that may exist is matched in the target's mirror
+//! (after a fresh pull) instead of being created twice. Each confirmed write leaves the outbox in the
+//! same transaction as the sync state and the link it leads to; each refused one waits in the
+//! failed-records queue.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use bridge_crm::{Crm, RecordError, Update, WriteResult, Written};
+use bridge_model::{
+    ErrorCategory, Fields, NewFailedRecord, ObjectType, Side, SyncCounts, SyncPair, WriteOperation,
+};
+use bridge_store::{
+    failed_records, links,
+    outbox::{self, OutboxWrite},
+    records, sync_runs, sync_state,
+};
+use chrono::Utc;
+
+use super::reconcile::{is_blank, same};
+use crate::{Cancel, Engine, PullOptions, Result, failed::retry_delay};
+
+/// What a send came to, and whether it was cut short.
+#[derive(Debug, Default)]
+pub(crate) struct Sent {
+    pub counts: SyncCounts,
+    pub cancelled: bool,
+}
+
+impl Engine {
+    /// Sends `writes` of `pair` (in order, batched per side, object type and operation), reporting
+    /// after every batch how many are done.
+    pub(crate) async fn send_writes(
+        &self,
+        pair: &SyncPair,
+        writes: Vec<OutboxWrite>,
+        run: Option<i64>,
+        cancel: &Cancel,
+        on_batch: &(dyn Fn(usize, &SyncCounts) + Send + Sync),
+    ) -> Result<Sent> {
+        let mut groups: BTreeMap<(ObjectType, u8, &'static str), Vec<OutboxWrite>> =
+            BTreeMap::new();
+        for w in writes {
+            let side = if w.side == Side::A { 0 } else { 1 };
+            groups
+                .entry((w.object_type, side, w.operation.as_str()))
+                .or_default()
+                .push(w);
+        }
+        let mut sent = Sent::default();
+        let mut done = 0;
+        let mut pulled: HashSet<(Side, ObjectType)> = HashSet::new();
+        for ((object_type, _, _), group) in groups {
+            let side = group[0].side;
+            let connection = self.connection(if side == Side::A { pair.a } else { pair.b })?;
+            let crm = self.client(&connection)?;
+            // A create whose source record got linked meanwhile (a later run matched it by key to
+            // the record an earlier, unanswered create made) is done: it is never sent again.
+            let linked: HashMap<String, String> = self
+                .store
+                .read(|c| sync_state::list(c, pair.id, object_type))?
+                .into_iter()
+                .map(|s| match side {
+                    Side::A => (s.b_remote_id, s.a_remote_id),
+                    Side::B => (s.a_remote_id, s.b_remote_id),
+                })
+                .collect();
+            for batch in group.chunks(crm.batch_size().max(1)) {
+                if cancel.is_cancelled() {
+                    sent.cancelled = true;
+                    return Ok(sent);
+                }
+                // A create sent before may exist: the target's mirror is brought up to date once, then
+                // searched before anything is created again.
+                let retried = batch
+                    .iter()
+                    .any(|w| w.operation == WriteOperation::Create && w.attempts > 0);
+                if retried && pulled.insert((side, object_type)) {
+                    let options = PullOptions {
+                        object_types: vec![object_type],
+                        full: false,
+                    };
+                    self.pull(connection.id, &options, &|_| {}, cancel).await?;
+                }
+                let mut found = if retried {
+                    self.find_created(pair, side, object_type, batch)?
+                } else {
+                    vec![None; batch.len()]
+                };
+                for (w, f) in batch.iter().zip(found.iter_mut()) {
+                    if w.operation == WriteOperation::Create
+                        && let Some(target) = linked.get(&w.source_remote_id)
+                    {
+                        *f = Some(target.clone());
+                    }
+                }
+                let to_send: Vec<&OutboxWrite> = batch
+                    .iter()
+                    .zip(&found)
+                    .filter(|(_, f)| f.is_none())
+                    .map(|(w, _)| w)
+                    .collect();
+                let ids: Vec<i64> = to_send.iter().map(|w| w.id).collect();
+                self.store.write(|tx| outbox::attempt(tx, &ids))?;
+                let mut answers = send(crm.as_ref(), object_type, &to_send).await.into_iter();
+                let results: Vec<WriteResult> = found
+                    .into_iter()
+                    .map(|f| match f {
+                        Some(remote_id) => Ok(Written {
+                            remote_id,
+                            created: false,
+                        }),
+                        None => answers.next().unwrap_or_else(|| {
+                            Err(RecordError {
+                                category: ErrorCategory::Server,
+                                field: None,
+                                message: "the CRM's answer left this record out".into(),
+                            })
+                        }),
+                    })
+                    .collect();
+                let counts = self.record_results(pair, &connection, batch, &results, run)?;
+                add(&mut sent.counts, &counts);
+                done += batch.len();
+                on_batch(done, &sent.counts);
+            }
+        }
+        Ok(sent)
+    }
+
+    /// For each create in `batch` that was sent before: the target record it made, found in the
+    /// mirror among records the pair has not linked, with every value the write carried.
+    fn find_created(
+        &self,
+        pair: &SyncPair,
+        side: Side,
+        object_type: ObjectType,
+        batch: &[OutboxWrite],
+    ) -> Result<Vec<Option<String>>> {
+        let target = if side == Side::A { pair.a } else { pair.b };
+        let (candidates, states) = self.store.read(|c| {
+            Ok((
+                records::sync_view(c, target, object_type)?,
+                sync_state::list(c, pair.id, object_type)?,
+            ))
+        })?;
+        let mut linked: HashSet<&str> = states
+            .iter()
+            .map(|s| {
+                if side == Side::A {
+                    s.a_remote_id.as_str()
+                } else {
+                    s.b_remote_id.as_str()
+                }
+            })
+            .collect();
+        let mut found = Vec::new();
+        for w in batch {
+            if w.operation != WriteOperation::Create || w.attempts == 0 {
+                found.push(None);
+                continue;
+            }
+            let hit = candidates.iter().find(|r| {
+                !linked.contains(r.remote_id.as_str())
+                    && w.fields
+                        .iter()
+                        .filter(|(_, v)| !is_blank(v))
+                        .all(|(k, v)| r.fields.get(k).is_some_and(|x| same(x, v)))
+            });
+            if let Some(r) = hit {
+                linked.insert(r.remote_id.as_str());
+            }
+            found.push(hit.map(|r| r.remote_id.clone()));
+        }
+        Ok(found)
+    }
+
+    /// Stores what became of a batch: confirmed writes leave the outbox and update the sync state and
+    /// the identity map; refused ones wait in the failed-records queue with the CRM's words.
+    fn record_results(
+        &self,
+        pair: &SyncPair,
+        target: &bridge_model::Connection,
+        batch: &[OutboxWrite],
+        results: &[WriteResult],
+        run: Option<i64>,
+    ) -> Result<SyncCounts> {
+        let now = Utc::now();
+        let source = if target.id == pair.a { pair.b } else { pair.a };
+        Ok(self.store.write(|tx| {
+            let mut counts = SyncCounts::default();
+            for (w, result) in batch.iter().zip(results) {
+                match result {
+                    Ok(written) => {
+                        let (a_id, b_id) = match w.side {
+                            Side::A => (written.remote_id.clone(), w.source_remote_id.clone()),
+                            Side::B => (w.source_remote_id.clone(), written.remote_id.clone()),
+                        };
+                        let mut state = sync_state::get(tx, pair.id, w.object_type, &a_id)?
+                            .unwrap_or(sync_state::Synced {
+                                a_remote_id: a_id.clone(),
+                                b_remote_id: b_id.clone(),
+                                synced: Fields::new(),
+                            });
+                        state.b_remote_id = b_id.clone();
+                        state.synced.extend(w.synced.clone());
+                        sync_state::put(tx, pair.id, w.object_type, &state, now)?;
+                        if w.operation == WriteOperation::Create {
+                            let record = |connection_id, remote_id: &str| links::LinkedRecord {
+                                connection_id,
+                                object_type: w.object_type,
+                                remote_id: remote_id.to_owned(),
+                            };
+                            links::link(
+                                tx,
+                                &[record(pair.a, &a_id), record(pair.b, &b_id)],
+                                "sync",
+                                now,
+                            )?;
+                            // Found in the target (an earlier unanswered create, or already linked): not new.
+                            if written.created {
+                                counts.created += 1;
+                            } else {
+                                counts.unchanged += 1;
+                            }
+                        } else {
+                            counts.updated += 1;
+                        }
+                        if let Some(f) = failed_records::open_for_outbox(tx, w.id)? {
+                            failed_records::resolve(tx, f, now)?;
+                        }
+                        outbox::done(tx, w.id)?;
+                    }
+                    Err(e) => {
+                        let next = e
+                            .category
+                            .is_transient()
+                            .then(|| now + retry_delay(w.attempts + 1));
+                        let failed = NewFailedRecord {
+                            connection_id: target.id,
+                            object_type: w.object_type,
+                            remote_id: w.remote_id.clone(),
+                            operation: w.operation,
+                            payload: serde_json::Value::Object(w.fields.clone()),
+                            category: e.category,
+                            message: format!(
+                                "{} (from {} record {})",
+                                e.message,
+                                if source == pair.a { "A" } else { "B" },
+                                w.source_remote_id
+                            ),
+                            field: e.field.clone(),
+                        };
+                        failed_records::insert_for_outbox(tx, &failed, w.id, run, next, now)?;
+                        outbox::failed(tx, w.id)?;
+                        counts.failed += 1;
+                    }
+                }
+            }
+            if let Some(run) = run {
+                sync_runs::add_sync(tx, run, &counts)?;
+            }
+            Ok(counts)
+        })?)
+    }
+}
+
+pub(crate) fn add(total: &mut SyncCounts, more: &SyncCounts) {
+    total.created += more.created;
+    total.updated += more.updated;
+    total.unchanged += more.unchanged;
+    total.failed += more.failed;
+    total.conflicts += more.conflicts;
+}
+
+/// One batch of the same operation to one CRM; one result per write.
+async fn send(crm: &dyn Crm, object_type: ObjectType, batch: &[&OutboxWrite]) -> Vec<WriteResult> {
+    let Some(first) = batch.first() else {
+        return Vec::new();
+    };
+    match first.operation {
+        WriteOperation::Create => {
+            let inputs: Vec<Fields> = batch.iter().map(|w| w.fields.clone()).collect();
+            crm.create(object_type, &inputs).await
+        }
+        _ => {
+            let inputs: Vec<Update> = batch
+                .iter()
+                .map(|w| Update {
+                    remote_id: w.remote_id.clone().unwrap_or_default(),
+                    fields: w.fields.clone(),
+                })
+                .collect();
+            crm.update(object_type, &inputs).await
+        }
+    }
+}
+
+impl Engine {
+    /// Failed records a sync wrote, sent again through their outbox rows (with the payload as a person
+    /// may have edited it in the queue), per pair.
+    pub(crate) async fn resync_sync_writes(
+        &self,
+        failed: &[bridge_model::FailedRecord],
+        outbox_of: &std::collections::BTreeMap<i64, i64>,
+    ) -> Result<SyncCounts> {
+        let mut by_pair: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let rows: Vec<i64> = failed
+            .iter()
+            .filter_map(|f| outbox_of.get(&f.id).copied())
+            .collect();
+        let writes = self.store.read(|c| outbox::get_many(c, &rows))?;
+        self.store.write(|tx| {
+            for f in failed {
+                let Some(row) = outbox_of.get(&f.id) else {
+                    continue;
+                };
+                let Some(w) = writes.iter().find(|w| w.id == *row) else {
+                    continue;
+                };
+                let fields = match &f.payload {
+                    serde_json::Value::Object(m) => m.clone(),
+                    _ => w.fields.clone(),
+                };
+                outbox::retry(tx, w.id, &fields)?;
+                by_pair.entry(w.pair_id).or_default().push(w.id);
+            }
+            Ok(())
+        })?;
+        let mut counts = SyncCounts::default();
+        for (pair, ids) in by_pair {
+            let pair = self.sync_pair(pair)?;
+            let writes = self.store.read(|c| outbox::get_many(c, &ids))?;
+            let sent = self
+                .send_writes(&pair, writes, None, &Cancel::default(), &|_, _| {})
+                .await?;
+            add(&mut counts, &sent.counts);
+        }
+        Ok(counts)
+    }
+}

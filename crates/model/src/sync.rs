@@ -1,0 +1,206 @@
+//! Sync pairs: two connections kept in agreement, per object type, with a rule for every field.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ConnectionId, ObjectType};
+
+/// How one field is kept in agreement, in the words of the HubSpot-Salesforce connector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRule {
+    /// A's value wins; B's is used only where A's is blank.
+    PreferAUnlessBlank,
+    PreferBUnlessBlank,
+    /// A's value always, blanks included.
+    AlwaysA,
+    AlwaysB,
+    /// Either side's change goes across; when both changed, the pair's conflict setting decides.
+    TwoWay,
+    DontSync,
+}
+
+impl FieldRule {
+    pub const ALL: [FieldRule; 6] = [
+        FieldRule::PreferAUnlessBlank,
+        FieldRule::PreferBUnlessBlank,
+        FieldRule::AlwaysA,
+        FieldRule::AlwaysB,
+        FieldRule::TwoWay,
+        FieldRule::DontSync,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldRule::PreferAUnlessBlank => "prefer_a_unless_blank",
+            FieldRule::PreferBUnlessBlank => "prefer_b_unless_blank",
+            FieldRule::AlwaysA => "always_a",
+            FieldRule::AlwaysB => "always_b",
+            FieldRule::TwoWay => "two_way",
+            FieldRule::DontSync => "dont_sync",
+        }
+    }
+}
+
+impl std::str::FromStr for FieldRule {
+    type Err = crate::ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FieldRule::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| crate::ParseError {
+                kind: "field rule",
+                value: s.to_owned(),
+                expected: "prefer_a_unless_blank, prefer_b_unless_blank, always_a, always_b, two_way, dont_sync",
+            })
+    }
+}
+
+/// What settles a field both sides changed since the last sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictPolicy {
+    /// The record changed last wins; equal or unknown change times go to the Conflicts inbox.
+    MostRecent,
+    /// Every such field goes to the Conflicts inbox for a person to pick a side.
+    Ask,
+}
+
+/// A condition a record must meet to be synced (all of a pair's conditions must hold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ScopeCondition {
+    /// The field has a value.
+    IsSet { field: String },
+    /// The field's text equals `value` (case aside).
+    Equals { field: String, value: String },
+    /// The field's text contains `value` (case aside).
+    Contains { field: String, value: String },
+}
+
+/// One object type of a pair: the rule of every synced field, which records, and where new records go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ObjectSync {
+    pub object_type: ObjectType,
+    /// Canonical field -> rule; fields not named here follow `default_rule`.
+    pub fields: BTreeMap<String, FieldRule>,
+    pub default_rule: FieldRule,
+    pub scope: Vec<ScopeCondition>,
+    /// Records of A with no counterpart are created in B (and the other way round).
+    pub create_in_b: bool,
+    pub create_in_a: bool,
+}
+
+impl ObjectSync {
+    pub fn rule(&self, field: &str) -> FieldRule {
+        self.fields.get(field).copied().unwrap_or(self.default_rule)
+    }
+}
+
+/// Two connections kept in agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncPair {
+    pub id: i64,
+    pub name: String,
+    pub a: ConnectionId,
+    pub b: ConnectionId,
+    /// Parents first (companies before people before deals), so links can be carried across.
+    pub objects: Vec<ObjectSync>,
+    pub conflicts: ConflictPolicy,
+    /// A scheduled sync every this many minutes while the app is open.
+    pub every_minutes: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A pair as a person defines it (no id yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewSyncPair {
+    pub name: String,
+    pub a: ConnectionId,
+    pub b: ConnectionId,
+    pub objects: Vec<ObjectSync>,
+    pub conflicts: ConflictPolicy,
+    pub every_minutes: Option<i64>,
+}
+
+/// One field both sides changed differently since it was last synced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConflictField {
+    pub field: String,
+    /// The value both sides had after the last sync (null before the first one).
+    #[ts(type = "unknown")]
+    pub synced: serde_json::Value,
+    #[ts(type = "unknown")]
+    pub a: serde_json::Value,
+    #[ts(type = "unknown")]
+    pub b: serde_json::Value,
+}
+
+/// Which side a person picked for a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    A,
+    B,
+}
+
+/// Where a sync run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            RunStatus::Running,
+            RunStatus::Succeeded,
+            RunStatus::Failed,
+            RunStatus::Cancelled,
+            RunStatus::Interrupted,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// Counts of one sync run, as they stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncCounts {
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub failed: i64,
+    pub conflicts: i64,
+}
+
+/// One sync run of a pair, for the run history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncRun {
+    pub id: i64,
+    pub pair_id: i64,
+    pub status: RunStatus,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub counts: SyncCounts,
+    pub error: Option<String>,
+}

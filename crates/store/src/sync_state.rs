@@ -1,0 +1,91 @@
+//! The `sync_state` table: for each pair of linked records, the values they had after their last sync.
+
+use bridge_model::{Fields, ObjectType};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use crate::{Result, from_json, time};
+
+/// Two records a pair keeps in agreement, and the values they agreed on last.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Synced {
+    pub a_remote_id: String,
+    pub b_remote_id: String,
+    pub synced: Fields,
+}
+
+/// Every linked pair of records of one object type of a pair.
+pub fn list(
+    conn: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+) -> Result<Vec<Synced>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a_remote_id, b_remote_id, synced FROM sync_state
+         WHERE pair_id = ?1 AND object_type = ?2 ORDER BY a_remote_id",
+    )?;
+    let rows = stmt.query_map(params![pair, object_type.as_str()], |r| {
+        <(String, String, String)>::try_from(r)
+    })?;
+    rows.map(|r| {
+        let (a_remote_id, b_remote_id, synced) = r?;
+        let synced = from_json(&format!("sync_state.synced of {a_remote_id}"), &synced)?;
+        Ok(Synced {
+            a_remote_id,
+            b_remote_id,
+            synced,
+        })
+    })
+    .collect()
+}
+
+/// Records (or replaces) the agreed values of two linked records.
+pub fn put(
+    tx: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+    state: &Synced,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_state (pair_id, object_type, a_remote_id, b_remote_id, synced, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (pair_id, object_type, a_remote_id)
+         DO UPDATE SET b_remote_id = excluded.b_remote_id, synced = excluded.synced, synced_at = excluded.synced_at",
+    )?
+    .execute(params![
+        pair,
+        object_type.as_str(),
+        state.a_remote_id,
+        state.b_remote_id,
+        serde_json::Value::Object(state.synced.clone()).to_string(),
+        time::to_sql(now)
+    ])?;
+    Ok(())
+}
+
+/// The agreed values of the record pair whose A side is `a_remote_id`.
+pub fn get(
+    conn: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+    a_remote_id: &str,
+) -> Result<Option<Synced>> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT b_remote_id, synced FROM sync_state
+             WHERE pair_id = ?1 AND object_type = ?2 AND a_remote_id = ?3",
+        )?
+        .query_row(params![pair, object_type.as_str(), a_remote_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    row.map(|(b_remote_id, synced)| {
+        Ok(Synced {
+            a_remote_id: a_remote_id.to_owned(),
+            b_remote_id,
+            synced: from_json(&format!("sync_state.synced of {a_remote_id}"), &synced)?,
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,78 @@
+use std::collections::BTreeMap;
+
+use bridge_engine::{Conflict, SyncReport};
+use bridge_model::{ConnectionId, NewSyncPair, ObjectType, Side, SyncCounts, SyncPair, SyncRun};
+
+use super::{Answer, State};
+
+#[tauri::command(async)]
+pub fn sync_pairs(state: State<'_>) -> Answer<Vec<SyncPair>> {
+    Ok(state.engine()?.sync_pairs()?)
+}
+
+/// A pair as a person would start it: every shared field two-way.
+#[tauri::command(async)]
+pub fn suggest_sync_pair(
+    state: State<'_>,
+    a: ConnectionId,
+    b: ConnectionId,
+) -> Answer<NewSyncPair> {
+    Ok(state.engine()?.suggest_sync_pair(a, b)?)
+}
+
+/// The fields two connections share for an object type: the rows of the rules editor.
+#[tauri::command(async)]
+pub fn sync_fields(
+    state: State<'_>,
+    a: ConnectionId,
+    b: ConnectionId,
+    object_type: ObjectType,
+) -> Answer<Vec<String>> {
+    Ok(state.engine()?.sync_fields(a, b, object_type)?)
+}
+
+#[tauri::command(async)]
+pub fn add_sync_pair(state: State<'_>, pair: NewSyncPair) -> Answer<SyncPair> {
+    Ok(state.engine()?.add_sync_pair(&pair)?)
+}
+
+#[tauri::command(async)]
+pub fn update_sync_pair(state: State<'_>, id: i64, pair: NewSyncPair) -> Answer<SyncPair> {
+    Ok(state.engine()?.update_sync_pair(id, &pair)?)
+}
+
+#[tauri::command(async)]
+pub fn remove_sync_pair(state: State<'_>, id: i64) -> Answer<()> {
+    Ok(state.engine()?.remove_sync_pair(id)?)
+}
+
+/// Syncs a pair now; progress arrives as `sync-progress` events after every batch.
+#[tauri::command(async)]
+pub async fn run_sync(app: tauri::AppHandle, state: State<'_>, id: i64) -> Answer<SyncReport> {
+    state.run_sync(&app, id).await
+}
+
+#[tauri::command(async)]
+pub fn cancel_sync(state: State<'_>, id: i64) {
+    state.cancel_sync(id)
+}
+
+#[tauri::command(async)]
+pub fn sync_runs(state: State<'_>, pair: Option<i64>, limit: i64) -> Answer<Vec<SyncRun>> {
+    Ok(state.engine()?.sync_runs(pair, limit)?)
+}
+
+#[tauri::command(async)]
+pub fn conflicts(state: State<'_>) -> Answer<Vec<Conflict>> {
+    Ok(state.engine()?.conflicts(None)?)
+}
+
+/// Settles a conflict with a side per field; the picked values are written to the other side.
+#[tauri::command(async)]
+pub async fn resolve_conflict(
+    state: State<'_>,
+    id: i64,
+    picks: BTreeMap<String, Side>,
+) -> Answer<SyncCounts> {
+    Ok(state.engine()?.resolve_conflict(id, &picks).await?)
+}

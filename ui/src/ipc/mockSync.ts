@@ -1,0 +1,141 @@
+// The mock's sync: pairs with rules, runs that emit progress, and a Conflicts inbox a pick settles.
+// For UI tests in a plain browser only.
+import { emit } from "@tauri-apps/api/event";
+import type { Conflict } from "../bindings/Conflict";
+import type { NewSyncPair } from "../bindings/NewSyncPair";
+import type { ObjectType } from "../bindings/ObjectType";
+import type { SyncPair } from "../bindings/SyncPair";
+import type { SyncProgress } from "../bindings/SyncProgress";
+import type { SyncRun } from "../bindings/SyncRun";
+
+const FIELDS: { [T in ObjectType]?: string[] } = {
+  company: ["city", "country", "domain", "name", "phone"],
+  person: ["city", "company_id", "country", "email", "first_name", "last_name", "phone", "title"],
+};
+
+const pairs: SyncPair[] = [];
+const runs: SyncRun[] = [];
+let conflicts: Conflict[] = [
+  {
+    id: 1,
+    pair_id: 1,
+    pair_name: "HubSpot — Sales EU ⇄ Salesforce — HQ",
+    object_type: "person",
+    a_connection: 1,
+    b_connection: 3,
+    a_label: "HubSpot — Sales EU",
+    b_label: "Salesforce — HQ",
+    a_remote_id: "51",
+    b_remote_id: "0035e000000000pAAA",
+    a_name: "Susan King",
+    b_name: "Susan King",
+    fields: [
+      { field: "title", synced: "Account Executive", a: "Head of Sales", b: "VP Sales" },
+      { field: "city", synced: "Singapore", a: "Johor Bahru", b: "Kuala Lumpur" },
+    ],
+    created_at: "2026-11-29T16:20:00.000Z",
+  },
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run(id: number) {
+  const started_at = new Date().toISOString();
+  const base: SyncProgress = {
+    pair_id: id,
+    run_id: runs.length + 1,
+    phase: "pulling",
+    object_type: null,
+    sent: 0,
+    planned: 0,
+    counts: { created: 0, updated: 0, unchanged: 0, failed: 0, conflicts: 0 },
+    rate: 0,
+    eta_seconds: null,
+    message: null,
+  };
+  await emit("sync-progress", base);
+  await sleep(200);
+  for (let sent = 100; sent <= 400; sent += 100) {
+    await emit("sync-progress", {
+      ...base,
+      phase: "sending",
+      object_type: "person",
+      sent,
+      planned: 400,
+      counts: { ...base.counts, created: sent - 3, failed: sent === 400 ? 3 : 0 },
+      rate: 800,
+      eta_seconds: (400 - sent) / 800,
+    });
+    await sleep(200);
+  }
+  const counts = { created: 397, updated: 12, unchanged: 1588, failed: 3, conflicts: conflicts.length };
+  runs.unshift({
+    id: runs.length + 1,
+    pair_id: id,
+    status: "succeeded",
+    started_at,
+    finished_at: new Date().toISOString(),
+    counts,
+    error: null,
+  });
+  await emit("sync-progress", { ...base, phase: "done", counts });
+  return { run_id: runs[0]!.id, status: "succeeded", counts };
+}
+
+/** The answer to a sync command, or undefined when `cmd` is not one. */
+export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unknown {
+  const a = args as { [key: string]: unknown };
+  switch (cmd) {
+    case "sync_pairs":
+      return pairs;
+    case "suggest_sync_pair":
+      return {
+        name: "HubSpot — Sales EU ⇄ Salesforce — HQ",
+        a: a.a as number,
+        b: a.b as number,
+        objects: (["company", "person"] as ObjectType[]).map((object_type) => ({
+          object_type,
+          fields: {},
+          default_rule: "two_way",
+          scope: [],
+          create_in_a: true,
+          create_in_b: true,
+        })),
+        conflicts: "most_recent",
+        every_minutes: null,
+      } satisfies NewSyncPair;
+    case "sync_fields":
+      return FIELDS[a.objectType as ObjectType] ?? [];
+    case "add_sync_pair": {
+      const pair = { ...(a.pair as NewSyncPair), id: pairs.length + 1, created_at: new Date().toISOString() };
+      pairs.push(pair);
+      return pair;
+    }
+    case "update_sync_pair": {
+      const i = pairs.findIndex((p) => p.id === a.id);
+      pairs[i] = { ...pairs[i]!, ...(a.pair as NewSyncPair) };
+      return pairs[i];
+    }
+    case "remove_sync_pair":
+      pairs.splice(
+        pairs.findIndex((p) => p.id === a.id),
+        1,
+      );
+      return null;
+    case "run_sync":
+      return run(a.id as number);
+    case "cancel_sync":
+      return null;
+    case "sync_runs":
+      return runs;
+    case "conflicts":
+      return conflicts;
+    case "resolve_conflict":
+      conflicts = conflicts.filter((c) => c.id !== a.id);
+      return { created: 0, updated: 2, unchanged: 0, failed: 0, conflicts: 0 };
+    default:
+      return undefined;
+  }
+}
+
+export const openConflicts = () => conflicts.length;
