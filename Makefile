@@ -55,10 +55,12 @@ bindings: ## regenerate ui/src/bindings from the Rust types
 screenshots: ui ## screenshots of every screen of the real app, under Xvfb
 	TAURI_E2E=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) the_real_app_shows_every_screen
 
-bench: ## benchmarks (release build): Records page queries on 200,000 records; the Duplicates list at 50,000 groups; the emulator under load; pull rate vs rate limits; dedupe-csv on 100,000 and 1,000,000 people
+bench: ## benchmarks (release build): Records page queries on 200,000 records; the Duplicates list at 50,000 groups; the emulator under load; pull rate vs rate limits; dedupe-csv on 100,000 and 1,000,000 people; ingest of 1,000,000 records; sync write rate vs Close's rate limit
 	cargo bench -p bridge-tests --bench records_page
 	cargo bench -p bridge-tests --bench duplicate_groups
 	cargo bench -p bridge-fakecrm --bench load
 	cargo build --release -p bridge-cli
 	cargo bench -p bridge-tests --bench dedupe_csv
 	cargo bench -p bridge-tests --bench pull_rate
+	cargo bench -p bridge-tests --bench ingest
+	cargo bench -p bridge-tests --bench sync_rate

@@ -281,17 +281,22 @@ impl Engine {
             }
             pass.provider_cursor = page.next.clone();
             state.cursor = Some(serde_json::to_string(&pass).expect("a pass serialises"));
+            // Built before the write lock is taken, so the page's transaction stays short.
+            let records: Vec<NewRecord> = page
+                .records
+                .into_iter()
+                .map(|r| NewRecord {
+                    connection_id,
+                    object_type,
+                    remote_id: r.remote_id,
+                    fields: r.fields,
+                    raw: r.raw,
+                    remote_modified_at: r.modified_at,
+                })
+                .collect();
             self.store.write(|tx| {
-                for r in page.records {
-                    let record = NewRecord {
-                        connection_id,
-                        object_type,
-                        remote_id: r.remote_id,
-                        fields: r.fields,
-                        raw: r.raw,
-                        remote_modified_at: r.modified_at,
-                    };
-                    match bridge_store::records::upsert(tx, &record, pulled_at)? {
+                for outcome in bridge_store::records::upsert_page(tx, &records, pulled_at)? {
+                    match outcome {
                         UpsertOutcome::Created => counts.created += 1,
                         UpsertOutcome::Updated => counts.updated += 1,
                         UpsertOutcome::Unchanged => counts.unchanged += 1,

@@ -23,71 +23,135 @@ pub fn upsert(
     record: &NewRecord,
     pulled_at: DateTime<Utc>,
 ) -> Result<UpsertOutcome> {
-    let hash = hex(&Sha256::digest(record.content_fingerprint().as_bytes()));
-    let existing: Option<(i64, String, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT id, content_hash, deleted_at FROM records
-             WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
-        )?
-        .query_row(
-            params![
-                record.connection_id.0,
-                record.object_type.as_str(),
-                record.remote_id
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    Ok(upsert_page(conn, std::slice::from_ref(record), pulled_at)?[0])
+}
+
+/// A record ready to store: its JSON, content hash and the text the list sorts and searches by.
+struct Prepared {
+    fields: String,
+    raw: String,
+    hash: String,
+    display_name: String,
+    search_text: String,
+    modified: Option<String>,
+}
+
+fn prepare(record: &NewRecord) -> Prepared {
     let fields = serde_json::Value::Object(record.fields.clone()).to_string();
     let raw = record.raw.to_string();
-    let modified = record.remote_modified_at.map(time::to_sql);
-    let pulled = time::to_sql(pulled_at);
-    match existing {
-        Some((id, old_hash, None)) if old_hash == hash => {
-            // Seen again: a full pull marks what it did not see as deleted by this time.
-            conn.prepare_cached("UPDATE records SET pulled_at = ?2 WHERE id = ?1")?
-                .execute(params![id, pulled])?;
-            Ok(UpsertOutcome::Unchanged)
-        }
-        Some((id, _, _)) => {
-            conn.prepare_cached(
-                "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
-                        content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                record.display_name(),
-                fields,
-                raw,
-                modified,
-                hash,
-                record.search_text(),
-                pulled
-            ])?;
-            Ok(UpsertOutcome::Updated)
-        }
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
-                                      remote_modified_at, content_hash, search_text, pulled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                record.connection_id.0,
-                record.object_type.as_str(),
-                record.remote_id,
-                record.display_name(),
-                fields,
-                raw,
-                modified,
-                hash,
-                record.search_text(),
-                pulled
-            ])?;
-            Ok(UpsertOutcome::Created)
+    // The same bytes as `NewRecord::content_fingerprint`, without serialising everything twice.
+    let mut hasher = Sha256::new();
+    hasher.update(fields.as_bytes());
+    hasher.update("\u{1f}".as_bytes());
+    hasher.update(raw.as_bytes());
+    Prepared {
+        hash: hex(&hasher.finalize()),
+        fields,
+        raw,
+        display_name: record.display_name(),
+        search_text: record.search_text(),
+        modified: record.remote_modified_at.map(time::to_sql),
+    }
+}
+
+/// Inserts or updates a page of pulled records, as [`upsert`] does one: the outcome of each, in
+/// order. The stored copies are looked up once for the page, and the JSON, hashes and search text
+/// are prepared on two threads while nothing is locked for long.
+pub fn upsert_page(
+    conn: &rusqlite::Connection,
+    page: &[NewRecord],
+    pulled_at: DateTime<Utc>,
+) -> Result<Vec<UpsertOutcome>> {
+    let prepared: Vec<Prepared> = if page.len() < 64 {
+        page.iter().map(prepare).collect()
+    } else {
+        let (left, right) = page.split_at(page.len() / 2);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| right.iter().map(prepare).collect::<Vec<_>>());
+            let mut out: Vec<Prepared> = left.iter().map(prepare).collect();
+            out.extend(other.join().expect("preparing records does not panic"));
+            out
+        })
+    };
+    // (connection, type, remote id) -> (id, hash, deleted) of the stored copies.
+    let mut stored: std::collections::HashMap<(i64, ObjectType, String), (i64, String, bool)> =
+        std::collections::HashMap::new();
+    let mut groups: std::collections::BTreeMap<(i64, ObjectType), Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for r in page {
+        groups
+            .entry((r.connection_id.0, r.object_type))
+            .or_default()
+            .push(&r.remote_id);
+    }
+    let mut lookup = conn.prepare_cached(
+        "SELECT remote_id, id, content_hash, deleted_at IS NOT NULL FROM records
+         WHERE connection_id = ?1 AND object_type = ?2 AND remote_id IN (SELECT value FROM json_each(?3))",
+    )?;
+    for ((connection, object_type), ids) in groups {
+        let ids = serde_json::to_string(&ids).expect("ids serialise");
+        let rows = lookup.query_map(params![connection, object_type.as_str(), ids], |r| {
+            <(String, i64, String, bool)>::try_from(r)
+        })?;
+        for row in rows {
+            let (remote_id, id, hash, deleted) = row?;
+            stored.insert((connection, object_type, remote_id), (id, hash, deleted));
         }
     }
+    let pulled = time::to_sql(pulled_at);
+    let mut seen = conn.prepare_cached("UPDATE records SET pulled_at = ?2 WHERE id = ?1")?;
+    let mut update = conn.prepare_cached(
+        "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
+                content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL
+         WHERE id = ?1",
+    )?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
+                              remote_modified_at, content_hash, search_text, pulled_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut outcomes = Vec::with_capacity(page.len());
+    for (r, p) in page.iter().zip(&prepared) {
+        let key = (r.connection_id.0, r.object_type, r.remote_id.clone());
+        outcomes.push(match stored.get(&key) {
+            Some((id, hash, false)) if *hash == p.hash => {
+                seen.execute(params![id, pulled])?;
+                UpsertOutcome::Unchanged
+            }
+            Some((id, _, _)) => {
+                update.execute(params![
+                    id,
+                    p.display_name,
+                    p.fields,
+                    p.raw,
+                    p.modified,
+                    p.hash,
+                    p.search_text,
+                    pulled
+                ])?;
+                UpsertOutcome::Updated
+            }
+            None => {
+                insert.execute(params![
+                    r.connection_id.0,
+                    r.object_type.as_str(),
+                    r.remote_id,
+                    p.display_name,
+                    p.fields,
+                    p.raw,
+                    p.modified,
+                    p.hash,
+                    p.search_text,
+                    pulled
+                ])?;
+                // A page may hold a record twice (a CRM paging on a moving list): the second one
+                // finds the first.
+                stored.insert(key, (conn.last_insert_rowid(), p.hash.clone(), false));
+                UpsertOutcome::Created
+            }
+        });
+    }
+    Ok(outcomes)
 }
 
 /// Marks records the CRM's delete feed reported; returns how many were live.
