@@ -21,6 +21,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("bench.sqlite3")).expect("open");
     let connection = fixtures::add_connection(&store, Provider::Hubspot, "HubSpot");
+
     // A pulled record carries the CRM's own payload too (`raw`): here the fields again, as a CRM
     // sends them, so each record is the size of a real one (~400 bytes of JSON twice).
     let mut seq = fixtures::Sequence::new(11);

@@ -22,7 +22,10 @@ struct InMemory(Mutex<HashMap<String, Secret>>);
 
 impl SecretStore for InMemory {
     fn save(&self, reference: &str, secret: &Secret) -> bridge_engine::Result<()> {
-        self.0.lock().unwrap().insert(reference.into(), secret.clone());
+        self.0
+            .lock()
+            .unwrap()
+            .insert(reference.into(), secret.clone());
         Ok(())
     }
     fn load(&self, reference: &str) -> bridge_engine::Result<Secret> {

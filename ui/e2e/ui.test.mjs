@@ -321,7 +321,10 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.screenshot({ path: join(shots, "sync-rules.png"), fullPage: true });
     await page.click("[data-testid=save-pair]");
     await page.waitForSelector("[data-testid=sync-pair]");
-    assert.match(await text("[data-testid=sync-pair]"), /every 15 min while the app is open · conflicts: ask me/);
+    assert.match(
+      await text("[data-testid=sync-pair]"),
+      /every 15 min while the app is open · conflicts: ask me/,
+    );
     await page.click("[data-testid=run-sync]");
     await page.waitForSelector("[data-testid=sync-progress]:has-text('Sending person')");
     await page.screenshot({ path: join(shots, "sync-running.png"), fullPage: true });
@@ -339,6 +342,9 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.equal(await page.locator("[data-testid=settle]").isDisabled(), true);
     await page.click("[data-testid=pick-b-title]");
     await page.click("[data-testid=pick-a-city]");
+    // A link shows the record it points at, not only its id.
+    assert.match(await text("[data-testid=conflict]"), /Bluth Holdings/);
+    await page.click("[data-testid=pick-b-company_id]");
     await page.screenshot({ path: join(shots, "conflicts-inbox.png"), fullPage: true });
     await page.click("[data-testid=settle]");
     await page.waitForSelector("[data-testid=conflict-notice]:has-text('settled')");

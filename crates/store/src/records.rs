@@ -522,6 +522,24 @@ pub fn set_fields(
     Ok(())
 }
 
+/// The name a record is listed by, where the mirror holds it.
+pub fn display_name_of(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    remote_id: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT display_name FROM records WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
+        )?
+        .query_row(
+            params![connection.0, object_type.as_str(), remote_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// The local id of a record by its CRM id.
 pub fn id_of(
     conn: &rusqlite::Connection,

@@ -6,4 +6,8 @@ import type { ObjectType } from "./ObjectType";
 /**
  * One record pair's conflict, as the inbox shows it.
  */
-export type Conflict = { id: number, pair_id: number, pair_name: string, object_type: ObjectType, a_connection: ConnectionId, b_connection: ConnectionId, a_label: string, b_label: string, a_remote_id: string, b_remote_id: string, a_name: string, b_name: string, fields: Array<ConflictField>, created_at: string, };
+export type Conflict = { id: number, pair_id: number, pair_name: string, object_type: ObjectType, a_connection: ConnectionId, b_connection: ConnectionId, a_label: string, b_label: string, a_remote_id: string, b_remote_id: string, a_name: string, b_name: string, fields: Array<ConflictField>, 
+/**
+ * The names of the records a link field's values point at (ids of side A), for showing them.
+ */
+link_names: { [key in string]: string }, created_at: string, };

@@ -32,7 +32,9 @@ let conflicts: Conflict[] = [
     fields: [
       { field: "title", synced: "Account Executive", a: "Head of Sales", b: "VP Sales" },
       { field: "city", synced: "Singapore", a: "Johor Bahru", b: "Kuala Lumpur" },
+      { field: "company_id", synced: "14", a: "31", b: "22" },
     ],
+    link_names: { "14": "Bluth Company", "22": "Bluth Holdings", "31": "Bluth Company Asia" },
     created_at: "2026-11-29T16:20:00.000Z",
   },
 ];

@@ -31,6 +31,17 @@ function ConflictCard({ conflict, onSettled }: { conflict: Conflict; onSettled: 
       setBusy(false);
     }
   };
+  // A link field holds a record's id: show the record's name with it.
+  const named = (value: unknown) => {
+    const name = typeof value === "string" ? conflict.link_names[value] : undefined;
+    return name ? (
+      <>
+        {name} <span className="mono muted">{value as string}</span>
+      </>
+    ) : (
+      shown(value) || <span className="muted">(blank)</span>
+    );
+  };
   const cell = (side: Side, value: unknown, field: string) => (
     <td className={picks[field] === side ? "pick picked" : "pick"}>
       <label>
@@ -41,7 +52,7 @@ function ConflictCard({ conflict, onSettled }: { conflict: Conflict; onSettled: 
           onChange={() => setPicks({ ...picks, [field]: side })}
           data-testid={`pick-${side}-${field}`}
         />{" "}
-        {shown(value) || <span className="muted">(blank)</span>}
+        {named(value)}
       </label>
     </td>
   );
@@ -80,7 +91,7 @@ function ConflictCard({ conflict, onSettled }: { conflict: Conflict; onSettled: 
           {conflict.fields.map((f) => (
             <tr key={f.field}>
               <td>{fieldLabel(f.field)}</td>
-              <td className="muted">{shown(f.synced) || "(blank)"}</td>
+              <td className="muted">{named(f.synced)}</td>
               {cell("a", f.a, f.field)}
               {cell("b", f.b, f.field)}
             </tr>

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bridge_model::{
     ConflictField, ConnectionId, Fields, ObjectType, Side, SyncCounts, WriteOperation,
 };
-use bridge_store::{conflicts, outbox, outbox::NewOutboxWrite, sync_state};
+use bridge_store::{conflicts, outbox, outbox::NewOutboxWrite, records, sync_state};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -30,6 +30,8 @@ pub struct Conflict {
     pub a_name: String,
     pub b_name: String,
     pub fields: Vec<ConflictField>,
+    /// The names of the records a link field's values point at (ids of side A), for showing them.
+    pub link_names: BTreeMap<String, String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -50,6 +52,25 @@ impl Engine {
             .into_iter()
             .filter_map(|r| {
                 let p = pairs.iter().find(|p| p.id == r.pair_id)?;
+                let mut link_names = BTreeMap::new();
+                for f in &r.fields {
+                    let Some((_, parent)) = LINKS.iter().find(|(name, _)| *name == f.field) else {
+                        continue;
+                    };
+                    for id in [&f.a, &f.b, &f.synced]
+                        .into_iter()
+                        .filter_map(|v| v.as_str())
+                    {
+                        let name = self
+                            .store
+                            .read(|c| records::display_name_of(c, p.a, *parent, id))
+                            .ok()
+                            .flatten();
+                        if let Some(name) = name {
+                            link_names.insert(id.to_owned(), name);
+                        }
+                    }
+                }
                 Some(Conflict {
                     id: r.id,
                     pair_id: p.id,
@@ -64,6 +85,7 @@ impl Engine {
                     a_name: r.a_name,
                     b_name: r.b_name,
                     fields: r.fields,
+                    link_names,
                     created_at: r.created_at,
                 })
             })
