@@ -529,15 +529,7 @@ pub fn display_name_of(
     object_type: ObjectType,
     remote_id: &str,
 ) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT display_name FROM records WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
-        )?
-        .query_row(
-            params![connection.0, object_type.as_str(), remote_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+    Ok(find(conn, connection, object_type, remote_id)?.map(|(_, name)| name))
 }
 
 /// The local id of a record by its CRM id.
@@ -547,16 +539,25 @@ pub fn id_of(
     object_type: ObjectType,
     remote_id: &str,
 ) -> Result<Option<RecordId>> {
+    Ok(find(conn, connection, object_type, remote_id)?.map(|(id, _)| id))
+}
+
+fn find(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    remote_id: &str,
+) -> Result<Option<(RecordId, String)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id FROM records WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
+            "SELECT id, display_name FROM records
+             WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
         )?
         .query_row(
             params![connection.0, object_type.as_str(), remote_id],
-            |r| r.get(0),
+            |r| Ok((RecordId(r.get(0)?), r.get(1)?)),
         )
-        .optional()?
-        .map(RecordId))
+        .optional()?)
 }
 
 /// Points the local children of a merged record at its survivor, as the CRM's merge did.
