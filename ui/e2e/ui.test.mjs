@@ -316,6 +316,10 @@ describe("CRM Bridge UI (mock IPC)", () => {
     // The rules speak of the connections by name.
     assert.match(await text("[data-testid=rule-person-title]"), /Prefer HubSpot — Sales EU unless blank/);
     await page.selectOption("[data-testid=rule-person-title]", "always_a");
+    // Only people whose e-mail contains @acme.
+    await page.click("[data-testid=scope-person-add]");
+    await page.selectOption("[data-testid=scope-person] select[aria-label=Test]", "contains");
+    await page.fill("[data-testid=scope-person] input[aria-label=Value]", "@acme");
     await page.selectOption("[data-testid=conflict-policy]", "ask");
     await page.fill("[data-testid=every-minutes]", "15");
     await page.screenshot({ path: join(shots, "sync-rules.png"), fullPage: true });
@@ -332,6 +336,14 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(await text("[data-testid=sync-runs] tbody tr"), /Done\s*397\s*12\s*1588\s*3\s*1/);
     await page.click("[data-testid=edit-pair]");
     assert.equal(await page.locator("[data-testid=rule-person-title]").inputValue(), "always_a");
+    assert.equal(
+      await page.locator("[data-testid=scope-person] input[aria-label=Value]").inputValue(),
+      "@acme",
+    );
+    assert.equal(
+      await page.locator("[data-testid=scope-person] select[aria-label=Field]").inputValue(),
+      "email",
+    );
     await page.click("text=Cancel");
   });
 

@@ -377,3 +377,39 @@ fn pair_up(
         out.unchanged += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_record_is_in_scope_when_every_condition_holds_case_aside() {
+        let fields = json!({"email": "Ann@ACME.example", "country": "DE", "title": ""})
+            .as_object()
+            .unwrap()
+            .clone();
+        let is_set = |f: &str| ScopeCondition::IsSet { field: f.into() };
+        let equals = |f: &str, v: &str| ScopeCondition::Equals {
+            field: f.into(),
+            value: v.into(),
+        };
+        let contains = |f: &str, v: &str| ScopeCondition::Contains {
+            field: f.into(),
+            value: v.into(),
+        };
+        assert!(in_scope(&[], &fields));
+        assert!(in_scope(
+            &[is_set("email"), equals("country", " de ")],
+            &fields
+        ));
+        assert!(in_scope(&[contains("email", "@acme")], &fields));
+        assert!(!in_scope(&[is_set("title")], &fields), "blank is not set");
+        assert!(!in_scope(
+            &[is_set("email"), equals("country", "FR")],
+            &fields
+        ));
+        assert!(!in_scope(&[contains("phone", "+49")], &fields));
+    }
+}

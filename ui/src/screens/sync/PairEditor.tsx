@@ -8,6 +8,7 @@ import { objectTypeLabel } from "../../format";
 import { api } from "../../ipc";
 import { fieldLabel } from "../duplicates/fields";
 import { RULES, ruleLabel } from "./rules";
+import { ScopeEditor } from "./ScopeEditor";
 
 /** The rules of one pair: per object type a rule for every field both CRMs share, where new records go,
  *  what settles a field both sides changed, and the schedule. */
@@ -158,6 +159,13 @@ export function PairEditor({
               ))}
             </tbody>
           </table>
+          <h3 className="scope-head">Which records</h3>
+          <ScopeEditor
+            fields={fields[o.object_type] ?? []}
+            scope={o.scope}
+            onChange={(scope) => setObject(i, { scope })}
+            testId={`scope-${o.object_type}`}
+          />
         </fieldset>
       ))}
       <p className="small muted">
