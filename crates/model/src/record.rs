@@ -80,15 +80,6 @@ impl NewRecord {
         }
         parts.join(" ").to_lowercase()
     }
-
-    /// A stable hash of what the record says, so an unchanged re-pull writes nothing.
-    pub fn content_fingerprint(&self) -> String {
-        // serde_json::Map is ordered (BTreeMap) so the serialisation is canonical.
-        let mut text = serde_json::to_string(&self.fields).unwrap_or_default();
-        text.push('\u{1f}');
-        text.push_str(&serde_json::to_string(&self.raw).unwrap_or_default());
-        text
-    }
 }
 
 /// A stored record with its local id.

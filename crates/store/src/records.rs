@@ -39,7 +39,7 @@ struct Prepared {
 fn prepare(record: &NewRecord) -> Prepared {
     let fields = serde_json::Value::Object(record.fields.clone()).to_string();
     let raw = record.raw.to_string();
-    // The same bytes as `NewRecord::content_fingerprint`, without serialising everything twice.
+    // Fields and payload, as stored, in canonical order (serde_json's Map is ordered).
     let mut hasher = Sha256::new();
     hasher.update(fields.as_bytes());
     hasher.update("\u{1f}".as_bytes());
@@ -505,7 +505,7 @@ pub fn set_fields(
         raw: serde_json::Value::Null,
         remote_modified_at: record.remote_modified_at,
     };
-    let hash = hex(&Sha256::digest(new.content_fingerprint().as_bytes()));
+    let p = prepare(&new);
     conn.prepare_cached(
         "UPDATE records SET display_name = ?2, fields = ?3, content_hash = ?4, search_text = ?5,
                 pulled_at = ?6, deleted_at = NULL
@@ -513,10 +513,10 @@ pub fn set_fields(
     )?
     .execute(params![
         id.0,
-        new.display_name(),
-        serde_json::Value::Object(fields.clone()).to_string(),
-        hash,
-        new.search_text(),
+        p.display_name,
+        p.fields,
+        p.hash,
+        p.search_text,
         time::to_sql(now)
     ])?;
     Ok(())

@@ -192,7 +192,9 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
     // Records only one side links: matched by key with the other side's unlinked records, one to one
     // in id order (a key two records share on one side is a duplicate the Duplicates screen settles;
     // the sync mirrors it rather than guess); the rest are created on the other side.
-    let mut by_key: HashMap<String, (Vec<&SyncView>, Vec<&SyncView>)> = HashMap::new();
+    // B's records carry their links as A's ids, for the key and for a create in A.
+    type Carried<'a> = (&'a SyncView, Fields);
+    let mut by_key: HashMap<String, (Vec<&SyncView>, Vec<Carried>)> = HashMap::new();
     let mut lone_a = Vec::new();
     let mut lone_b = Vec::new();
     for a in input.a {
@@ -210,21 +212,21 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
         }
         let carried = input.crosswalk.carry(&b.fields, Side::A);
         match identity_key(t, &carried) {
-            Some(k) => by_key.entry(k).or_default().1.push(b),
-            None => lone_b.push(b),
+            Some(k) => by_key.entry(k).or_default().1.push((b, carried)),
+            None => lone_b.push((b, carried)),
         }
     }
     let mut keys: Vec<_> = by_key.into_iter().collect();
     keys.sort_by(|x, y| x.0.cmp(&y.0));
     for (_, (mut as_, mut bs)) in keys {
         as_.sort_by(|x, y| x.remote_id.cmp(&y.remote_id));
-        bs.sort_by(|x, y| x.remote_id.cmp(&y.remote_id));
+        bs.sort_by(|x, y| x.0.remote_id.cmp(&y.0.remote_id));
         let n = as_.len().min(bs.len());
-        for (a, b) in as_.iter().zip(&bs) {
+        for (a, (b, _)) in as_.iter().zip(&bs) {
             pair_up(input, a, b, None, &mut out);
         }
         lone_a.extend(&as_[n..]);
-        lone_b.extend(&bs[n..]);
+        lone_b.extend(bs.into_iter().skip(n));
     }
     if input.rules.create_in_b {
         for a in lone_a {
@@ -245,8 +247,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
         }
     }
     if input.rules.create_in_a {
-        for b in lone_b {
-            let carried = input.crosswalk.carry(&b.fields, Side::A);
+        for (b, carried) in lone_b {
             if !in_scope(&input.rules.scope, &carried) {
                 continue;
             }

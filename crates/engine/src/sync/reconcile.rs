@@ -22,13 +22,9 @@ pub(crate) struct Reconciled {
     pub conflicts: Vec<ConflictField>,
 }
 
+/// Blank as merges see it: null, empty or whitespace text, an empty list or object.
 pub(crate) fn is_blank(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(a) => a.is_empty(),
-        _ => false,
-    }
+    bridge_dedupe::merge_plan::blank(Some(v))
 }
 
 /// Equal for sync: blanks are one value, text is compared trimmed, numbers by value.

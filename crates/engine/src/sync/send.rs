@@ -65,35 +65,47 @@ impl Engine {
                     Side::B => (s.a_remote_id, s.b_remote_id),
                 })
                 .collect();
-            for batch in group.chunks(crm.batch_size().max(1)) {
-                if cancel.is_cancelled() {
-                    sent.cancelled = true;
-                    return Ok(sent);
-                }
-                // A create sent before may exist: the target's mirror is brought up to date once, then
-                // searched before anything is created again.
-                let retried = batch
-                    .iter()
-                    .any(|w| w.operation == WriteOperation::Create && w.attempts > 0);
-                if retried && pulled.insert((side, object_type)) {
+            // A create sent before may exist: the target's mirror is brought up to date once, then
+            // searched (among the records no link has taken) before anything is created again.
+            let retried = group
+                .iter()
+                .any(|w| w.operation == WriteOperation::Create && w.attempts > 0);
+            let mut candidates = Vec::new();
+            if retried {
+                if pulled.insert((side, object_type)) {
                     let options = PullOptions {
                         object_types: vec![object_type],
                         full: false,
                     };
                     self.pull(connection.id, &options, &|_| {}, cancel).await?;
                 }
-                let mut found = if retried {
-                    self.find_created(pair, side, object_type, batch)?
-                } else {
-                    vec![None; batch.len()]
-                };
-                for (w, f) in batch.iter().zip(found.iter_mut()) {
-                    if w.operation == WriteOperation::Create
-                        && let Some(target) = linked.get(&w.source_remote_id)
-                    {
-                        *f = Some(target.clone());
-                    }
+                candidates = self
+                    .store
+                    .read(|c| records::sync_view(c, connection.id, object_type))?;
+            }
+            let mut taken: HashSet<&str> = linked.values().map(String::as_str).collect();
+            for batch in group.chunks(crm.batch_size().max(1)) {
+                if cancel.is_cancelled() {
+                    sent.cancelled = true;
+                    return Ok(sent);
                 }
+                let found: Vec<Option<String>> = batch
+                    .iter()
+                    .map(|w| {
+                        if w.operation != WriteOperation::Create {
+                            return None;
+                        }
+                        if let Some(target) = linked.get(&w.source_remote_id) {
+                            return Some(target.clone());
+                        }
+                        if w.attempts == 0 {
+                            return None;
+                        }
+                        let hit = find_created(w, &candidates, &taken)?;
+                        taken.insert(hit);
+                        Some(hit.to_owned())
+                    })
+                    .collect();
                 let to_send: Vec<&OutboxWrite> = batch
                     .iter()
                     .zip(&found)
@@ -128,53 +140,6 @@ impl Engine {
         Ok(sent)
     }
 
-    /// For each create in `batch` that was sent before: the target record it made, found in the
-    /// mirror among records the pair has not linked, with every value the write carried.
-    fn find_created(
-        &self,
-        pair: &SyncPair,
-        side: Side,
-        object_type: ObjectType,
-        batch: &[OutboxWrite],
-    ) -> Result<Vec<Option<String>>> {
-        let target = if side == Side::A { pair.a } else { pair.b };
-        let (candidates, states) = self.store.read(|c| {
-            Ok((
-                records::sync_view(c, target, object_type)?,
-                sync_state::list(c, pair.id, object_type)?,
-            ))
-        })?;
-        let mut linked: HashSet<&str> = states
-            .iter()
-            .map(|s| {
-                if side == Side::A {
-                    s.a_remote_id.as_str()
-                } else {
-                    s.b_remote_id.as_str()
-                }
-            })
-            .collect();
-        let mut found = Vec::new();
-        for w in batch {
-            if w.operation != WriteOperation::Create || w.attempts == 0 {
-                found.push(None);
-                continue;
-            }
-            let hit = candidates.iter().find(|r| {
-                !linked.contains(r.remote_id.as_str())
-                    && w.fields
-                        .iter()
-                        .filter(|(_, v)| !is_blank(v))
-                        .all(|(k, v)| r.fields.get(k).is_some_and(|x| same(x, v)))
-            });
-            if let Some(r) = hit {
-                linked.insert(r.remote_id.as_str());
-            }
-            found.push(hit.map(|r| r.remote_id.clone()));
-        }
-        Ok(found)
-    }
-
     /// Stores what became of a batch: confirmed writes leave the outbox and update the sync state and
     /// the identity map; refused ones wait in the failed-records queue with the CRM's words.
     fn record_results(
@@ -186,7 +151,6 @@ impl Engine {
         run: Option<i64>,
     ) -> Result<SyncCounts> {
         let now = Utc::now();
-        let source = if target.id == pair.a { pair.b } else { pair.a };
         Ok(self.store.write(|tx| {
             let mut counts = SyncCounts::default();
             for (w, result) in batch.iter().zip(results) {
@@ -246,7 +210,7 @@ impl Engine {
                             message: format!(
                                 "{} (from {} record {})",
                                 e.message,
-                                if source == pair.a { "A" } else { "B" },
+                                if w.side == Side::B { "A" } else { "B" },
                                 w.source_remote_id
                             ),
                             field: e.field.clone(),
@@ -271,6 +235,25 @@ pub(crate) fn add(total: &mut SyncCounts, more: &SyncCounts) {
     total.unchanged += more.unchanged;
     total.failed += more.failed;
     total.conflicts += more.conflicts;
+}
+
+/// The target record an earlier, unanswered create made: one no link has taken, holding every value
+/// the write carried.
+fn find_created<'a>(
+    w: &OutboxWrite,
+    candidates: &'a [records::SyncView],
+    taken: &HashSet<&str>,
+) -> Option<&'a str> {
+    candidates
+        .iter()
+        .find(|r| {
+            !taken.contains(r.remote_id.as_str())
+                && w.fields
+                    .iter()
+                    .filter(|(_, v)| !is_blank(v))
+                    .all(|(k, v)| r.fields.get(k).is_some_and(|x| same(x, v)))
+        })
+        .map(|r| r.remote_id.as_str())
 }
 
 /// One batch of the same operation to one CRM; one result per write.
@@ -302,35 +285,37 @@ impl Engine {
     pub(crate) async fn resync_sync_writes(
         &self,
         failed: &[bridge_model::FailedRecord],
-        outbox_of: &std::collections::BTreeMap<i64, i64>,
+        outbox_of: &BTreeMap<i64, i64>,
     ) -> Result<SyncCounts> {
-        let mut by_pair: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         let rows: Vec<i64> = failed
             .iter()
             .filter_map(|f| outbox_of.get(&f.id).copied())
             .collect();
-        let writes = self.store.read(|c| outbox::get_many(c, &rows))?;
+        let mut writes = self.store.read(|c| outbox::get_many(c, &rows))?;
+        // The payload as a person may have edited it in the queue goes out.
         self.store.write(|tx| {
             for f in failed {
-                let Some(row) = outbox_of.get(&f.id) else {
+                let Some(w) = writes
+                    .iter_mut()
+                    .find(|w| Some(&w.id) == outbox_of.get(&f.id))
+                else {
                     continue;
                 };
-                let Some(w) = writes.iter().find(|w| w.id == *row) else {
-                    continue;
-                };
-                let fields = match &f.payload {
-                    serde_json::Value::Object(m) => m.clone(),
-                    _ => w.fields.clone(),
-                };
-                outbox::retry(tx, w.id, &fields)?;
-                by_pair.entry(w.pair_id).or_default().push(w.id);
+                if let serde_json::Value::Object(m) = &f.payload {
+                    w.fields = m.clone();
+                }
+                outbox::retry(tx, w.id, &w.fields)?;
+                w.failed = false;
             }
             Ok(())
         })?;
+        let mut by_pair: BTreeMap<i64, Vec<OutboxWrite>> = BTreeMap::new();
+        for w in writes {
+            by_pair.entry(w.pair_id).or_default().push(w);
+        }
         let mut counts = SyncCounts::default();
-        for (pair, ids) in by_pair {
+        for (pair, writes) in by_pair {
             let pair = self.sync_pair(pair)?;
-            let writes = self.store.read(|c| outbox::get_many(c, &ids))?;
             let sent = self
                 .send_writes(&pair, writes, None, &Cancel::default(), &|_, _| {})
                 .await?;
