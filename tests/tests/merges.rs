@@ -9,6 +9,7 @@ use std::{collections::BTreeMap, sync::Arc};
 use bridge_engine::{Cancel, Engine, KeepRule, Keyring, MergeChoice, PullOptions, PullProgress};
 use bridge_model::{Connection, ObjectType, Provider, RecordId};
 use bridge_store::records;
+use bridge_tests::emulator::set_faults;
 use serde_json::{Map, Value};
 
 fn quiet(_: &PullProgress) {}
@@ -396,25 +397,6 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
     }
 }
 
-/// Turns the emulator's faults of one CRM on or off (`error_rate=1` fails every request with a 5xx).
-async fn faults(crms: &bridge_engine::DemoCrms, provider: Provider, spec: &str) {
-    let answer = reqwest::Client::new()
-        .put(format!(
-            "{}/faults?provider={}",
-            crms.description.admin_url,
-            provider.as_str()
-        ))
-        .body(spec.to_owned())
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        answer.status().is_success(),
-        "{}",
-        answer.text().await.unwrap()
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps() {
     let Some(ws) = keyring_workspace::workspace("merges-stopped") else {
@@ -448,7 +430,12 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
             (kept.provider != Provider::Salesforce && writes_salesforce).then_some((g.id, preview))
         })
         .expect("a group across CRMs kept outside Salesforce");
-    faults(&crms, Provider::Salesforce, "error_rate=1").await;
+    set_faults(
+        &crms.description.admin_url,
+        Provider::Salesforce,
+        "error_rate=1",
+    )
+    .await;
     let stopped = ws
         .engine
         .merge_group(group_id, &MergeChoice::default())
@@ -474,7 +461,12 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
         .unwrap_err();
     assert!(again.to_string().contains("stopped part-way"), "{again}");
 
-    faults(&crms, Provider::Salesforce, "error_rate=0").await;
+    set_faults(
+        &crms.description.admin_url,
+        Provider::Salesforce,
+        "error_rate=0",
+    )
+    .await;
     let undone = ws.engine.undo_merge(entry.id).await.unwrap();
     assert_eq!(undone.status, "undone");
     assert_crms_as_before(&ws.engine, &connections, &before).await;

@@ -9,6 +9,7 @@ use bridge_engine::{
 };
 use bridge_fakecrm::{Config, Faults, Running, start};
 use bridge_model::{Connection, ConnectionId, ObjectType, Provider};
+use bridge_tests::emulator::set_faults;
 use keyring_workspace::workspace;
 
 fn quiet(_: &PullProgress) {}
@@ -160,19 +161,8 @@ async fn fifty_thousand_records_per_crm_under_faults_mirror_exactly_the_emulator
         assert!(total >= 50_000, "{:?}: {total}", summary.connection_id);
         assert!(summary.objects.iter().all(|o| o.phase == PullPhase::Done));
     }
-    let client = reqwest::Client::new();
-    for provider in ["hubspot", "salesforce", "close", "pipedrive"] {
-        let status = client
-            .put(format!(
-                "{}/faults?provider={provider}",
-                running.description.admin_url
-            ))
-            .body("")
-            .send()
-            .await
-            .unwrap()
-            .status();
-        assert!(status.is_success());
+    for provider in Provider::ALL {
+        set_faults(&running.description.admin_url, provider, "").await;
     }
     let clean_connections = clean.engine.connect_demo(&running).await.unwrap();
     tokio::join!(

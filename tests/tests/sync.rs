@@ -6,47 +6,14 @@ mod keyring_workspace;
 
 use std::collections::BTreeMap;
 
-use bridge_crm::{Crm, Endpoint, Secret, Update};
+use bridge_crm::{Crm, Update};
 use bridge_engine::Cancel;
 use bridge_model::{
     ConflictPolicy, ErrorCategory, FieldRule, ObjectType, Provider, Side, SyncCounts,
 };
 use bridge_store::{records, sync_state};
+use bridge_tests::emulator::client;
 use serde_json::json;
-
-fn hubspot(crms: &bridge_engine::DemoCrms) -> std::sync::Arc<dyn Crm> {
-    let d = &crms.description;
-    bridge_crm::connect(
-        Endpoint {
-            provider: Provider::Hubspot,
-            base_url: d.hubspot.base_url.clone(),
-            secret: Secret::ApiKey {
-                key: d.hubspot.token.clone(),
-            },
-        },
-        None,
-    )
-    .unwrap()
-}
-
-fn salesforce(crms: &bridge_engine::DemoCrms) -> std::sync::Arc<dyn Crm> {
-    let d = &crms.description;
-    bridge_crm::connect(
-        Endpoint {
-            provider: Provider::Salesforce,
-            base_url: d.salesforce.instance_url.clone(),
-            secret: Secret::JwtBearer {
-                client_id: d.salesforce.client_id.clone(),
-                username: d.salesforce.username.clone(),
-                private_key_pem: std::fs::read_to_string(&d.salesforce.jwt_private_key_path)
-                    .unwrap(),
-                login_url: d.salesforce.base_url.clone(),
-            },
-        },
-        None,
-    )
-    .unwrap()
-}
 
 async fn set(crm: &dyn Crm, id: &str, fields: serde_json::Value) {
     let update = Update {
@@ -113,7 +80,10 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
         .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
         .unwrap()
         .remove(0);
-    let (hs, sf) = (hubspot(&crms), salesforce(&crms));
+    let (hs, sf) = (
+        client(&crms.description, Provider::Hubspot),
+        client(&crms.description, Provider::Salesforce),
+    );
     set(
         hs.as_ref(),
         &state.a_remote_id,

@@ -2,37 +2,17 @@
 //! an uninterrupted pull: every page commits with its cursor. The emulator runs in this test process;
 //! only the CLI is killed.
 
+mod common;
+
 use std::{
     path::Path,
-    process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
 use bridge_fakecrm::{Config, Faults, start};
 use bridge_model::ConnectionId;
 use bridge_store::Store;
-
-fn cli(db: &Path, service: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_crm-bridge"));
-    c.arg("--db")
-        .arg(db)
-        .env("CRM_BRIDGE_KEYRING_SERVICE", service)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    c
-}
-
-fn keyring_ready() -> bool {
-    // The CLI needs a Secret Service; `make test` runs inside one (CRM_BRIDGE_REQUIRE_KEYRING=1).
-    let required = std::env::var("CRM_BRIDGE_REQUIRE_KEYRING").as_deref() == Ok("1");
-    let present = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
-    if !present && !required {
-        eprintln!(
-            "skipped: no session bus for the keyring here; `make test` runs this in a desktop session"
-        );
-    }
-    present || required
-}
+use common::{cli, keyring_ready};
 
 fn connect_all(db: &Path, service: &str, d: &bridge_fakecrm::Description) {
     let key_path = &d.salesforce.jwt_private_key_path;

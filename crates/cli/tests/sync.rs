@@ -5,30 +5,24 @@
 //! the refused records fixed and the queue re-synced, both sides agree field by field and no record
 //! was created twice.
 
+mod common;
+
 use std::{
     collections::HashMap,
     path::Path,
-    process::{Command, Stdio},
+    process::Stdio,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use bridge_crm::{Endpoint, Secret, Update};
+use bridge_crm::Update;
 use bridge_engine::{Engine, Keyring};
 use bridge_fakecrm::{Config, start};
 use bridge_model::{ConnectionId, ErrorCategory, ObjectType, Provider, Side};
 use bridge_store::{Store, outbox, records, sync_state};
 use serde_json::{Value, json};
 
-fn cli(db: &Path, service: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_crm-bridge"));
-    c.arg("--db")
-        .arg(db)
-        .env("CRM_BRIDGE_KEYRING_SERVICE", service)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    c
-}
+use common::{cli, keyring_ready};
 
 fn run_ok(db: &Path, service: &str, args: &[&str]) -> String {
     let out = cli(db, service)
@@ -45,30 +39,9 @@ fn run_ok(db: &Path, service: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn keyring_ready() -> bool {
-    let required = std::env::var("CRM_BRIDGE_REQUIRE_KEYRING").as_deref() == Ok("1");
-    let present = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
-    if !present && !required {
-        eprintln!(
-            "skipped: no session bus for the keyring here; `make test` runs this in a desktop session"
-        );
-    }
-    present || required
-}
-
 async fn set_faults(d: &bridge_fakecrm::Description, spec: &str) {
-    for provider in ["hubspot", "salesforce"] {
-        let answer = reqwest::Client::new()
-            .put(format!("{}/faults?provider={provider}", d.admin_url))
-            .body(spec.to_owned())
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_success(),
-            "{}",
-            answer.text().await.unwrap()
-        );
+    for provider in [Provider::Hubspot, Provider::Salesforce] {
+        bridge_tests::emulator::set_faults(&d.admin_url, provider, spec).await;
     }
 }
 
@@ -126,17 +99,7 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
     let service = format!("crm-bridge-test-sync-{}", std::process::id());
 
     // Records HubSpot takes and Salesforce refuses: contacts without a last name.
-    let hubspot = bridge_crm::connect(
-        Endpoint {
-            provider: Provider::Hubspot,
-            base_url: d.hubspot.base_url.clone(),
-            secret: Secret::ApiKey {
-                key: d.hubspot.token.clone(),
-            },
-        },
-        None,
-    )
-    .unwrap();
+    let hubspot = bridge_tests::emulator::client(&d, Provider::Hubspot);
 
     let (db2, s2, d2) = (db.clone(), service.clone(), d.clone());
     tokio::task::spawn_blocking(move || {

@@ -1,0 +1,56 @@
+//! Driving the CRM emulator from a test: its faults, through its admin endpoint.
+
+use bridge_model::Provider;
+
+/// Sets one CRM's faults (`error_rate=0.05,drop_rate=0.02,...`; an empty spec or zero rates turn
+/// them off) and fails the test with the emulator's answer when it refuses the spec.
+pub async fn set_faults(admin_url: &str, provider: Provider, spec: &str) {
+    let answer = reqwest::Client::new()
+        .put(format!("{admin_url}/faults?provider={}", provider.as_str()))
+        .body(spec.to_owned())
+        .send()
+        .await
+        .expect("the emulator's admin endpoint answers");
+    let status = answer.status();
+    assert!(
+        status.is_success(),
+        "faults `{spec}` for {provider:?}: {}",
+        answer.text().await.unwrap_or_default()
+    );
+}
+
+/// A client of one emulated CRM, signed in as the demo workspace is (the test's own view of the CRM,
+/// apart from the engine under test).
+pub fn client(
+    d: &bridge_fakecrm::Description,
+    provider: Provider,
+) -> std::sync::Arc<dyn bridge_crm::Crm> {
+    use bridge_crm::Secret;
+    let key = |key: &str| Secret::ApiKey {
+        key: key.to_owned(),
+    };
+    let (base_url, secret) = match provider {
+        Provider::Hubspot => (d.hubspot.base_url.clone(), key(&d.hubspot.token)),
+        Provider::Close => (d.close.base_url.clone(), key(&d.close.api_key)),
+        Provider::Pipedrive => (d.pipedrive.base_url.clone(), key(&d.pipedrive.api_token)),
+        Provider::Salesforce => (
+            d.salesforce.instance_url.clone(),
+            Secret::JwtBearer {
+                client_id: d.salesforce.client_id.clone(),
+                username: d.salesforce.username.clone(),
+                private_key_pem: std::fs::read_to_string(&d.salesforce.jwt_private_key_path)
+                    .expect("the emulator wrote its Salesforce key"),
+                login_url: d.salesforce.base_url.clone(),
+            },
+        ),
+    };
+    bridge_crm::connect(
+        bridge_crm::Endpoint {
+            provider,
+            base_url,
+            secret,
+        },
+        None,
+    )
+    .expect("an emulator address is a URL")
+}
