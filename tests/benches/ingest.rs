@@ -1,6 +1,7 @@
 //! Benchmark (not a test): the local ingest rate — 1,000,000 pulled records written into the sync
-//! database the way a pull writes them (pages of 1,000, each page one transaction, through the same
-//! store function), then the same records again (an incremental pull that finds nothing changed).
+//! database the way a pull writes them (batches of `records::WRITE_BATCH`, each one transaction
+//! through the same store functions, search index included), then the same records again (an
+//! incremental pull that finds nothing changed).
 //!
 //! `make bench` (or `cargo bench -p bridge-tests --bench ingest`) prints the figures. Target: at least
 //! 100,000 records/s. `INGEST_RECORDS` sets another size.
@@ -10,8 +11,6 @@ use std::time::Instant;
 use bridge_model::{NewRecord, ObjectType, Provider, RecordQuery};
 use bridge_store::{Store, records};
 use bridge_tests::fixtures;
-
-const PAGE: usize = 1_000;
 
 fn main() {
     let total: u64 = std::env::var("INGEST_RECORDS")
@@ -47,10 +46,15 @@ fn main() {
     for (pass, what) in [(1, "new"), (2, "unchanged")] {
         let started = Instant::now();
         let mut counts = [0usize; 3];
-        for page in all.chunks(PAGE) {
+        // As a pull writes: the pages of a batch in one transaction, then the batch's search index.
+        for batch in all.chunks(records::WRITE_BATCH) {
             let outcomes = store
-                .write(|tx| records::upsert_page(tx, page, now))
-                .expect("a page commits");
+                .write(|tx| {
+                    let outcomes = records::store_page(tx, batch, now)?;
+                    records::index_search(tx)?;
+                    Ok(outcomes)
+                })
+                .expect("a batch commits");
             for o in outcomes {
                 counts[o as usize] += 1;
             }

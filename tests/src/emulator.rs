@@ -19,6 +19,27 @@ pub async fn set_faults(admin_url: &str, provider: Provider, spec: &str) {
     );
 }
 
+/// Empties the emulator's request log.
+pub async fn clear_requests(admin_url: &str) {
+    reqwest::Client::new()
+        .delete(format!("{admin_url}/requests"))
+        .send()
+        .await
+        .expect("the emulator's admin endpoint answers");
+}
+
+/// The write requests (POST, PATCH, PUT, DELETE) the emulator logged since it was last cleared, as
+/// `{provider, method, path, status}` objects.
+pub async fn writes_logged(admin_url: &str) -> Vec<serde_json::Value> {
+    let log: serde_json::Value = reqwest::get(format!("{admin_url}/requests?writes_only=true"))
+        .await
+        .expect("the emulator's admin endpoint answers")
+        .json()
+        .await
+        .expect("the request log is JSON");
+    log["requests"].as_array().cloned().unwrap_or_default()
+}
+
 /// A client of one emulated CRM, signed in as the demo workspace is (the test's own view of the CRM,
 /// apart from the engine under test).
 pub fn client(

@@ -2,6 +2,7 @@
 
 mod failed;
 mod merges;
+mod migrate;
 mod sync;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -143,6 +144,10 @@ enum Command {
     },
     /// Settle a conflict: pick side A or B per field.
     ResolveConflict(sync::Resolve),
+    /// Suggest a migration plan from one connection to another and write it as JSON.
+    PlanMigration(migrate::Plan),
+    /// Dry-run, run or roll back a migration plan.
+    Migrate(migrate::Migrate),
     /// Write the failed-records queue as CSV.
     ExportFailed {
         #[command(flatten)]
@@ -288,6 +293,8 @@ async fn run(
         Command::ResyncFailed { which } => failed::resync(&engine, &which).await?,
         Command::DiscardFailed { which, reason } => failed::discard(&engine, &which, &reason)?,
         Command::ExportFailed { which, out } => failed::export(&engine, &which, &out)?,
+        Command::PlanMigration(args) => migrate::plan(&engine, args).await?,
+        Command::Migrate(args) => migrate::migrate(&engine, args).await?,
         Command::AddSyncPair(args) => sync::add_pair(&engine, args)?,
         Command::SyncPairs { json } => sync::list_pairs(&engine, json)?,
         Command::Sync { pair, json } => sync::sync(&engine, pair, json).await?,

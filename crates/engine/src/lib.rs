@@ -10,6 +10,7 @@ mod error;
 mod failed;
 mod identity;
 mod merges;
+mod migrate;
 mod oauth_apps;
 mod pull;
 mod queues;
@@ -42,6 +43,7 @@ pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, KeepRule, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,
 };
+pub use migrate::{MigrationProgress, MigrationStep};
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};

@@ -30,6 +30,29 @@ const FULL_PASS_EVERY: Duration = Duration::hours(24);
 /// Deletions are asked for a little before the last check, for clock differences.
 const DELETE_FEED_OVERLAP: Duration = Duration::minutes(5);
 
+/// A batch of pages is written at the latest after this long, so a slow CRM's records show up as
+/// they arrive and a pull stopped again and again (a laptop lid, a kill) still gets somewhere.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Pages fetched and not yet written.
+struct Batch {
+    records: Vec<NewRecord>,
+    pages: i64,
+    fetched: i64,
+    started: Instant,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            records: Vec::new(),
+            pages: 0,
+            fetched: 0,
+            started: Instant::now(),
+        }
+    }
+}
+
 /// Stops a pull between pages.
 #[derive(Debug, Clone, Default)]
 pub struct Cancel(Arc<AtomicBool>);
@@ -247,8 +270,12 @@ impl Engine {
         progress: &(dyn Fn(&PullProgress) + Send + Sync),
         cancel: &Cancel,
     ) -> Result<()> {
+        // Pages are written in batches (see `records::WRITE_BATCH`) with the cursor that follows
+        // them, so a crash before a batch is written fetches its pages again.
+        let mut batch = Batch::default();
         loop {
             if cancel.is_cancelled() {
+                self.write_batch(connection_id, object_type, state, run, report, &mut batch)?;
                 return Err(CrmError::Cancelled.into());
             }
             let request = PullRequest {
@@ -266,13 +293,10 @@ impl Engine {
                     }
                     continue;
                 }
-                Err(e) => return Err(e.into()),
-            };
-            let pulled_at = Utc::now();
-            let mut counts = RunCounts {
-                pages: 1,
-                fetched: page.records.len() as i64,
-                ..RunCounts::default()
+                Err(e) => {
+                    self.write_batch(connection_id, object_type, state, run, report, &mut batch)?;
+                    return Err(e.into());
+                }
             };
             for r in &page.records {
                 if r.modified_at > pass.max_seen {
@@ -281,34 +305,27 @@ impl Engine {
             }
             pass.provider_cursor = page.next.clone();
             state.cursor = Some(serde_json::to_string(&pass).expect("a pass serialises"));
-            // Built before the write lock is taken, so the page's transaction stays short.
-            let records: Vec<NewRecord> = page
+            report.pages += 1;
+            report.records += page.records.len() as i64;
+            batch.fetched += page.records.len() as i64;
+            batch.pages += 1;
+            batch
                 .records
-                .into_iter()
-                .map(|r| NewRecord {
+                .extend(page.records.into_iter().map(|r| NewRecord {
                     connection_id,
                     object_type,
                     remote_id: r.remote_id,
                     fields: r.fields,
                     raw: r.raw,
                     remote_modified_at: r.modified_at,
-                })
-                .collect();
-            self.store.write(|tx| {
-                for outcome in bridge_store::records::upsert_page(tx, &records, pulled_at)? {
-                    match outcome {
-                        UpsertOutcome::Created => counts.created += 1,
-                        UpsertOutcome::Updated => counts.updated += 1,
-                        UpsertOutcome::Unchanged => counts.unchanged += 1,
-                    }
-                }
-                sync_cursors::put(tx, connection_id, object_type, state, pulled_at)?;
-                sync_runs::add(tx, run, &counts)
-            })?;
-            report.pages += 1;
-            report.records += counts.fetched;
-            report.created += counts.created;
-            report.updated += counts.updated;
+                }));
+            let last = page.next.is_none();
+            if last
+                || batch.records.len() >= bridge_store::records::WRITE_BATCH
+                || batch.started.elapsed() >= BATCH_TIME
+            {
+                self.write_batch(connection_id, object_type, state, run, report, &mut batch)?;
+            }
             let seconds = clock.elapsed().as_secs_f64().max(1e-3);
             report.rate = report.records as f64 / seconds;
             report.fraction = fraction(pass);
@@ -317,7 +334,7 @@ impl Engine {
                 .filter(|f| *f > 0.01)
                 .map(|f| seconds * (1.0 - f) / f);
             progress(report);
-            if page.next.is_none() {
+            if last {
                 break;
             }
         }
@@ -361,6 +378,44 @@ impl Engine {
         })?;
         report.fraction = Some(1.0);
         report.eta_seconds = Some(0.0);
+        Ok(())
+    }
+
+    /// Writes the pages fetched since the last batch in one transaction, with the cursor that
+    /// follows them and the run's counts, and indexes them for search.
+    fn write_batch(
+        &self,
+        connection_id: ConnectionId,
+        object_type: ObjectType,
+        state: &SyncCursor,
+        run: i64,
+        report: &mut PullProgress,
+        batch: &mut Batch,
+    ) -> Result<()> {
+        if batch.pages == 0 {
+            return Ok(());
+        }
+        let pulled_at = Utc::now();
+        let mut counts = RunCounts {
+            pages: batch.pages,
+            fetched: batch.fetched,
+            ..RunCounts::default()
+        };
+        self.store.write(|tx| {
+            for outcome in bridge_store::records::store_page(tx, &batch.records, pulled_at)? {
+                match outcome {
+                    UpsertOutcome::Created => counts.created += 1,
+                    UpsertOutcome::Updated => counts.updated += 1,
+                    UpsertOutcome::Unchanged => counts.unchanged += 1,
+                }
+            }
+            bridge_store::records::index_search(tx)?;
+            sync_cursors::put(tx, connection_id, object_type, state, pulled_at)?;
+            sync_runs::add(tx, run, &counts)
+        })?;
+        report.created += counts.created;
+        report.updated += counts.updated;
+        *batch = Batch::default();
         Ok(())
     }
 

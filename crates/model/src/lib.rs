@@ -3,6 +3,7 @@
 mod connection;
 mod failed_record;
 mod ids;
+mod migration;
 mod object_type;
 mod provider;
 mod query;
@@ -13,6 +14,10 @@ mod sync;
 pub use connection::{Connection, NewConnection};
 pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};
 pub use ids::{ConnectionId, RecordId};
+pub use migration::{
+    DryRun, ExistingRecords, FieldMapping, FieldProblem, MappedField, MappedOwner, MappedStage,
+    MigrationAction, MigrationPlan, MigrationReport, MigrationResult, PlannedItem, Transform,
+};
 pub use object_type::ObjectType;
 pub use provider::Provider;
 pub use query::{ObjectCount, RecordPage, RecordQuery};

@@ -13,11 +13,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0002_sync_cursor_deletes.sql")),
         M::up(include_str!("../migrations/0003_merge_steps.sql")),
         M::up(include_str!("../migrations/0004_sync.sql")),
+        M::up(include_str!("../migrations/0005_bulk_search_index.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     MIGRATIONS.to_latest(conn)?;

@@ -216,3 +216,55 @@ fn a_stored_record_reads_back_with_all_its_fields() {
     assert_eq!(record.fields["last_name"], "Lee");
     assert_eq!(record.remote_modified_at, Some(now()));
 }
+
+#[test]
+fn records_stored_in_a_batch_are_found_once_the_batch_is_indexed() {
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    let first = person(hs, "1", "Ann", "First", "ann@first.example");
+    let batch = [
+        person(hs, "2", "Ann", "Batch", "ann@batch.example"),
+        // The same record twice in a batch (a CRM paging on a moving list): the later copy holds.
+        person(hs, "3", "Ann", "Early", "ann@early.example"),
+        person(hs, "3", "Ann", "Late", "ann@late.example"),
+    ];
+    upsert(&store, &first);
+    store
+        .write(|tx| records::store_page(tx, &batch, now()))
+        .unwrap();
+    // Not indexed yet: a search shows what was there before the batch.
+    assert_eq!(names(&store, search("ann")), ["Ann First"]);
+    let added = store.write(|tx| records::index_search(tx)).unwrap();
+    assert_eq!(added, 2);
+    assert_eq!(
+        names(&store, search("ann")),
+        ["Ann Batch", "Ann First", "Ann Late"]
+    );
+    assert!(names(&store, search("early")).is_empty());
+    // Indexed rows follow their changes; nothing is indexed twice.
+    upsert(
+        &store,
+        &person(hs, "2", "Ann", "Changed", "ann@batch.example"),
+    );
+    assert_eq!(store.write(|tx| records::index_search(tx)).unwrap(), 0);
+    assert_eq!(names(&store, search("changed")), ["Ann Changed"]);
+    assert!(
+        names(&store, search("batch"))
+            .iter()
+            .all(|n| n != "Ann Batch")
+    );
+}
+
+#[test]
+fn a_record_that_takes_the_id_of_a_deleted_one_is_still_indexed() {
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    let pd = connect(&store, Provider::Pipedrive);
+    upsert(&store, &person(hs, "1", "Ann", "Kept", "ann@kept.example"));
+    upsert(&store, &person(pd, "1", "Bob", "Gone", "bob@gone.example"));
+    // The highest id goes; SQLite gives the next record the same id.
+    assert!(store.write(|tx| connections::delete(tx, pd)).unwrap());
+    upsert(&store, &person(hs, "2", "Cleo", "New", "cleo@new.example"));
+    assert_eq!(names(&store, search("cleo")), ["Cleo New"]);
+    assert!(names(&store, search("bob")).is_empty());
+}

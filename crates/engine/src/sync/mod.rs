@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use conflicts::Conflict;
+pub(crate) use plan::identity_key;
 
 use crate::{Cancel, Engine, Error, PullOptions, Result};
 use plan::{Crosswalk, PlanInput};

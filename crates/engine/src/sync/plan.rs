@@ -122,7 +122,7 @@ pub(crate) fn in_scope(scope: &[ScopeCondition], fields: &Fields) -> bool {
 
 /// The key two records of one type share when they are the same entity: a person's e-mail, a
 /// company's domain (or name), a deal's name with its company.
-fn identity_key(object_type: ObjectType, fields: &Fields) -> Option<String> {
+pub(crate) fn identity_key(object_type: ObjectType, fields: &Fields) -> Option<String> {
     let text = |f: &str| {
         fields
             .get(f)

@@ -651,7 +651,7 @@ fn field(
     })
 }
 
-/// `GET /v1/{person,organization,deal}Fields`: standard fields by name, custom ones by 40-hex key.
+/// `GET /v1/{person,organization,deal,note}Fields`: standard fields by name, custom ones by 40-hex key.
 fn fields(object: &str) -> Response {
     let source_options = json!(
         render::SOURCES
@@ -699,6 +699,13 @@ fn fields(object: &str) -> Response {
                 None,
                 false,
             ),
+        ],
+        "note" => vec![
+            field(1, "content", "Content", "text", None, true),
+            field(2, "person_id", "Person", "people", None, false),
+            field(3, "org_id", "Organization", "org", None, false),
+            field(4, "deal_id", "Deal", "deal", None, false),
+            field(5, "user_id", "User", "user", None, false),
         ],
         other => return unknown(&format!("{other}Fields")),
     };

@@ -1,0 +1,229 @@
+//! What a migration does with each source record of one object type, from the mirrors of both
+//! CRMs and the migration's crosswalk. Shared by the dry run and the run, so the dry run shows
+//! exactly what the run will do.
+
+use std::collections::{HashMap, HashSet};
+
+use bridge_model::{
+    ExistingRecords, FieldMapping, FieldProblem, Fields, MigrationAction, ObjectType, PlannedItem,
+};
+use bridge_store::{migrations::MigrationItem, records::SyncView};
+use serde_json::Value;
+
+use super::mapping::{Translate, map_record};
+use crate::sync::identity_key;
+
+/// One source record's decision, with the target's current record where it has one.
+#[derive(Debug, Clone)]
+pub(crate) struct Decision {
+    pub item: PlannedItem,
+    /// Nothing to write: the target already holds these values.
+    pub unchanged: bool,
+    /// The target's values of the fields an update writes, to restore them on rollback.
+    pub before_image: Option<Fields>,
+    /// A link to the target record of this source record (a duplicate in the source).
+    pub duplicate_of: Option<String>,
+}
+
+pub(crate) struct DecideInput<'a> {
+    pub mapping: &'a FieldMapping,
+    pub existing: ExistingRecords,
+    pub source: &'a [SyncView],
+    pub target: &'a [SyncView],
+    /// This migration's items of the source type, by source id.
+    pub items: &'a HashMap<String, MigrationItem>,
+    pub translate: &'a Translate<'a>,
+    /// Records of parent types a dry run would create: links to them are not problems.
+    pub planned_creates: &'a HashSet<(ObjectType, String)>,
+}
+
+pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
+    let by_id: HashMap<&str, &SyncView> = input
+        .target
+        .iter()
+        .map(|r| (r.remote_id.as_str(), r))
+        .collect();
+    // Target records some source record already maps to are not matched again.
+    let claimed: HashSet<&str> = input
+        .items
+        .values()
+        .filter_map(|i| i.target_remote_id.as_deref())
+        .collect();
+    let mut by_key: HashMap<String, Vec<&SyncView>> = HashMap::new();
+    for r in input.target {
+        if claimed.contains(r.remote_id.as_str()) {
+            continue;
+        }
+        if let Some(k) = identity_key(input.mapping.target_object, &r.fields) {
+            by_key.entry(k).or_default().push(r);
+        }
+    }
+    // Key -> the first source record holding it and the target record it goes to (None: created).
+    let mut taken: HashMap<String, (String, Option<&SyncView>)> = HashMap::new();
+    let pending = |t: ObjectType, id: &str| input.planned_creates.contains(&(t, id.to_owned()));
+    let mut out = Vec::with_capacity(input.source.len());
+    for s in input.source {
+        let (fields, problems) = map_record(input.mapping, &s.fields, input.translate, &pending);
+        let known = input.items.get(&s.remote_id);
+        let mut target = known
+            .filter(|i| i.action != MigrationAction::Skip)
+            .and_then(|i| i.target_remote_id.as_deref())
+            .and_then(|id| by_id.get(id).copied());
+        let mut action = MigrationAction::Create;
+        if target.is_some() {
+            // A record linked once (link only, or a duplicate in the source of a record migrated
+            // already) stays linked: two source records never take turns writing one target.
+            action = if known.is_some_and(|i| i.action == MigrationAction::Link) {
+                MigrationAction::Link
+            } else {
+                MigrationAction::Update
+            };
+        } else if known.is_some_and(|i| i.action == MigrationAction::Skip) {
+            action = MigrationAction::Skip;
+        } else {
+            // A record the target holds already (or a create whose answer was lost: it is in the
+            // target's mirror after the pull, with the values it was sent with).
+            let key = key_of(input.mapping, &fields, &s.fields);
+            if let Some(found) = key
+                .and_then(|k| by_key.get_mut(&k))
+                .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+            {
+                target = Some(found);
+                let created_by_us = known.is_some_and(|i| i.action == MigrationAction::Create);
+                action = match input.existing {
+                    _ if created_by_us => MigrationAction::Update,
+                    ExistingRecords::LinkAndUpdate => MigrationAction::Update,
+                    ExistingRecords::LinkOnly => MigrationAction::Link,
+                    ExistingRecords::Skip => MigrationAction::Skip,
+                };
+            }
+        }
+        let mut before_image = None;
+        let mut unchanged = false;
+        let mut write = fields.clone();
+        if action == MigrationAction::Update
+            && let Some(t) = target
+        {
+            write = changed(&fields, &t.fields);
+            unchanged = write.is_empty();
+            before_image = (!unchanged).then(|| before(&write, &t.fields));
+        }
+        // A second source record with the key of one already matched or about to be created is a
+        // duplicate in the source: it is linked to the same target record, not sent again (the
+        // target would refuse it, or hold the entity twice).
+        let mut duplicate_of = None;
+        if action == MigrationAction::Create
+            && let Some(k) = key_of(input.mapping, &fields, &s.fields)
+        {
+            match taken.get(&k) {
+                Some(first) => {
+                    action = MigrationAction::Link;
+                    target = first.1;
+                    duplicate_of = Some(first.0.clone());
+                }
+                None => {
+                    taken.insert(k, (s.remote_id.clone(), None));
+                }
+            }
+        } else if let (Some(k), Some(t)) = (key_of(input.mapping, &fields, &s.fields), target) {
+            taken.entry(k).or_insert((s.remote_id.clone(), Some(t)));
+        }
+        out.push(Decision {
+            item: PlannedItem {
+                object_type: input.mapping.source_object,
+                source_remote_id: s.remote_id.clone(),
+                name: s.display_name.clone(),
+                action,
+                target_remote_id: target.map(|t| t.remote_id.clone()),
+                fields: write,
+                problems: if matches!(action, MigrationAction::Skip | MigrationAction::Link) {
+                    Vec::new()
+                } else {
+                    problems
+                },
+            },
+            unchanged,
+            before_image,
+            duplicate_of,
+        });
+    }
+    out
+}
+
+/// The key a record is matched by: of its mapped values, or of the source's.
+fn key_of(mapping: &FieldMapping, mapped: &Fields, source: &Fields) -> Option<String> {
+    identity_key(mapping.target_object, mapped)
+        .or_else(|| identity_key(mapping.source_object, source))
+}
+
+fn same(a: &Value, b: Option<&Value>) -> bool {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.trim().to_lowercase(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match (a, b) {
+        (Value::Number(x), Some(Value::String(y))) | (Value::String(y), Some(Value::Number(x))) => {
+            y.trim().parse::<f64>().ok() == x.as_f64()
+        }
+        (Value::Number(x), Some(Value::Number(y))) => x.as_f64() == y.as_f64(),
+        (a, Some(b)) => text(a) == text(b),
+        (a, None) => text(a).is_empty(),
+    }
+}
+
+/// The mapped fields whose values the target does not hold yet (custom fields key by key).
+fn changed(mapped: &Fields, target: &Fields) -> Fields {
+    let mut out = Fields::new();
+    for (k, v) in mapped {
+        if k == bridge_crm::CUSTOM {
+            let theirs = target.get(k);
+            let diff: serde_json::Map<String, Value> = v
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(ck, cv)| !same(cv, theirs.and_then(|t| t.get(*ck))))
+                .map(|(ck, cv)| (ck.clone(), cv.clone()))
+                .collect();
+            if !diff.is_empty() {
+                out.insert(k.clone(), Value::Object(diff));
+            }
+        } else if !same(v, target.get(k)) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+/// The target's values of the fields about to be written (blank where it has none).
+fn before(write: &Fields, target: &Fields) -> Fields {
+    let mut out = Fields::new();
+    for (k, v) in write {
+        if k == bridge_crm::CUSTOM {
+            let theirs = target.get(k);
+            let old: serde_json::Map<String, Value> = v
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(ck, _)| {
+                    let old = theirs.and_then(|t| t.get(ck)).cloned();
+                    (ck.clone(), old.unwrap_or(Value::String(String::new())))
+                })
+                .collect();
+            out.insert(k.clone(), Value::Object(old));
+        } else {
+            let old = target.get(k).cloned();
+            out.insert(k.clone(), old.unwrap_or(Value::String(String::new())));
+        }
+    }
+    out
+}
+
+/// Problems named for the record they belong to, for a failed-records entry or a result line.
+pub(crate) fn describe(problems: &[FieldProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

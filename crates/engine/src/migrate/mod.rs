@@ -1,0 +1,323 @@
+//! CRM-to-CRM migrations: plan -> dry run -> run -> report -> rollback.
+//!
+//! A plan maps each source object type to a target type field by field, and stages and owners by
+//! id. The dry run and the run decide every record the same way (`decide`) from fresh mirrors of
+//! both CRMs; the run writes parents first so links carry across as the target's ids, keeps a
+//! crosswalk (`migration_items`) that makes a second run update rather than create, and records
+//! what undoes each write.
+
+mod decide;
+mod mapping;
+mod run;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use bridge_crm::Crm;
+use bridge_model::{
+    ConnectionId, DryRun, ExistingRecords, MigrationAction, MigrationPlan, ObjectType, Provider,
+    field,
+};
+use bridge_store::{migrations, records};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Cancel, Engine, Error, PullOptions, Result};
+use decide::{DecideInput, Decision, decide};
+use mapping::{Described, Translate};
+
+pub use run::MigrationProgress;
+
+/// Requests a second each CRM allows (what its client paces itself to), for the dry run's estimate.
+fn requests_per_second(provider: Provider) -> f64 {
+    match provider {
+        Provider::Hubspot => 19.0,
+        Provider::Close => 20.0,
+        Provider::Pipedrive => 20.0,
+        Provider::Salesforce => 10.0,
+    }
+}
+
+/// The target type a source type becomes: the same where the target has it (a Salesforce lead is
+/// a person elsewhere).
+fn target_type(target: Provider, t: ObjectType) -> Option<ObjectType> {
+    let types = bridge_crm::object_types(target);
+    if types.contains(&t) {
+        Some(t)
+    } else if t == ObjectType::Lead && types.contains(&ObjectType::Person) {
+        Some(ObjectType::Person)
+    } else {
+        None
+    }
+}
+
+/// A migration's step as the wizard and the CLI show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MigrationStep {
+    Pulling,
+    Writing,
+    RollingBack,
+    Done,
+}
+
+impl Engine {
+    /// The suggested plan from `source` to `target`: every object type both have, fields by name
+    /// (and custom fields by label), stages by outcome, name and order, owners by e-mail.
+    pub async fn plan_migration(
+        &self,
+        source: ConnectionId,
+        target: ConnectionId,
+    ) -> Result<MigrationPlan> {
+        let (s_conn, t_conn) = (self.connection(source)?, self.connection(target)?);
+        if source == target {
+            return Err(Error::InvalidInput {
+                field: "target",
+                message: "a migration needs two different connections".into(),
+            });
+        }
+        let (s, t) = (self.client(&s_conn)?, self.client(&t_conn)?);
+        let mut objects = Vec::new();
+        for &st in s.object_types() {
+            let Some(tt) = target_type(t_conn.provider, st) else {
+                continue;
+            };
+            // Leads come after the people they may match.
+            if st == ObjectType::Lead {
+                continue;
+            }
+            let source_fields = described(s.as_ref(), s_conn.provider, st).await?;
+            let target_fields = described(t.as_ref(), t_conn.provider, tt).await?;
+            let mut mapping = mapping::suggest_fields(st, tt, &source_fields, &target_fields);
+            let writes = |name: &str| target_fields.iter().any(|f| f.name == name);
+            if writes("pipeline_id")
+                && mapping.fields.iter().any(|f| f.target == "stage_id")
+                && !mapping.fields.iter().any(|f| f.target == "pipeline_id")
+            {
+                mapping.fields.push(bridge_model::MappedField {
+                    source: "stage_id".into(),
+                    target: "pipeline_id".into(),
+                    transform: bridge_model::Transform::Direct,
+                    required: false,
+                });
+            }
+            // What the target cannot do without.
+            for f in &mut mapping.fields {
+                f.required |= matches!(
+                    (tt, f.target.as_str()),
+                    (ObjectType::Company, field::NAME) | (ObjectType::Deal, field::NAME)
+                );
+            }
+            objects.push(mapping);
+        }
+        let mut warnings = Vec::new();
+        let (stages, stage_warnings) =
+            if objects.iter().any(|o| o.source_object == ObjectType::Deal) {
+                mapping::suggest_stages(&s.pipelines().await?, &t.pipelines().await?)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+        warnings.extend(stage_warnings);
+        let (owners, unmapped) = mapping::suggest_owners(&s.owners().await?, &t.owners().await?);
+        if !unmapped.is_empty() {
+            warnings.push(format!(
+                "{} owner(s) have no user with the same e-mail in {}: {}; their records get the fallback owner",
+                unmapped.len(),
+                t_conn.label,
+                unmapped.join(", ")
+            ));
+        }
+        Ok(MigrationPlan {
+            name: format!("{} to {}", s_conn.label, t_conn.label),
+            source,
+            target,
+            objects,
+            stages,
+            owners,
+            fallback_owner: None,
+            existing: ExistingRecords::LinkAndUpdate,
+            warnings,
+        })
+    }
+
+    /// What a run of the plan would do with every record, writing nothing to either CRM (both are
+    /// only read, to bring the mirrors up to date): records with problems first.
+    pub async fn dry_run_migration(&self, plan: &MigrationPlan, cancel: &Cancel) -> Result<DryRun> {
+        self.check_plan(plan)?;
+        self.pull_both(plan, cancel).await?;
+        let id = self
+            .store
+            .read(|c| migrations::find(c, &plan.name, plan.source, plan.target))?;
+        let items = match id {
+            Some(id) => self.store.read(|c| migrations::items(c, id))?,
+            None => Vec::new(),
+        };
+        let mut crosswalk = crosswalk_of(&items);
+        let mut planned_creates: HashSet<(ObjectType, String)> = HashSet::new();
+        let mut all: Vec<Decision> = Vec::new();
+        let target = self.connection(plan.target)?;
+        let client = self.client(&target)?;
+        let batch = client.batch_size().max(1) as i64;
+        let mut calls = 0i64;
+        for mapping in &plan.objects {
+            let decisions =
+                self.decide_object(plan, mapping, &items, &crosswalk, &planned_creates)?;
+            let mut creates = 0i64;
+            let mut updates = 0i64;
+            for d in &decisions {
+                let writes = d.item.problems.is_empty() && !d.unchanged;
+                match d.item.action {
+                    MigrationAction::Create if writes => {
+                        creates += 1;
+                        planned_creates
+                            .insert((mapping.source_object, d.item.source_remote_id.clone()));
+                    }
+                    MigrationAction::Update if writes => updates += 1,
+                    // A duplicate in the source goes where its first record goes.
+                    MigrationAction::Link if d.item.target_remote_id.is_none() => {
+                        planned_creates
+                            .insert((mapping.source_object, d.item.source_remote_id.clone()));
+                    }
+                    _ => {}
+                }
+                if let Some(t) = &d.item.target_remote_id {
+                    crosswalk.insert(
+                        (mapping.source_object, d.item.source_remote_id.clone()),
+                        t.clone(),
+                    );
+                }
+            }
+            calls += (creates + batch - 1) / batch + (updates + batch - 1) / batch;
+            all.extend(decisions);
+        }
+        let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+        for d in &all {
+            let key = if d.unchanged {
+                "unchanged"
+            } else {
+                d.item.action.as_str()
+            };
+            *counts.entry(key.to_owned()).or_default() += 1;
+        }
+        let with_problems = all.iter().filter(|d| !d.item.problems.is_empty()).count() as i64;
+        let mut items: Vec<_> = all.into_iter().map(|d| d.item).collect();
+        // Stable: problems first, then in dependency order.
+        items.sort_by_key(|i| i.problems.is_empty());
+        Ok(DryRun {
+            items,
+            counts,
+            with_problems,
+            api_calls: calls,
+            seconds: calls as f64 / requests_per_second(target.provider),
+        })
+    }
+
+    /// The plan's connections exist and its object types are ones both CRMs have.
+    fn check_plan(&self, plan: &MigrationPlan) -> Result<()> {
+        let s = self.connection(plan.source)?;
+        let t = self.connection(plan.target)?;
+        for m in &plan.objects {
+            if !bridge_crm::object_types(s.provider).contains(&m.source_object) {
+                return Err(Error::InvalidInput {
+                    field: "objects",
+                    message: format!("{} has no {} records", s.label, m.source_object.as_str()),
+                });
+            }
+            if !bridge_crm::object_types(t.provider).contains(&m.target_object) {
+                return Err(Error::InvalidInput {
+                    field: "objects",
+                    message: format!("{} has no {} records", t.label, m.target_object.as_str()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn pull_both(&self, plan: &MigrationPlan, cancel: &Cancel) -> Result<()> {
+        let source: Vec<ObjectType> = plan.objects.iter().map(|o| o.source_object).collect();
+        let target: Vec<ObjectType> = plan.objects.iter().map(|o| o.target_object).collect();
+        for (connection, types) in [(plan.source, source), (plan.target, target)] {
+            let mut object_types = types;
+            object_types.dedup();
+            let options = PullOptions {
+                object_types,
+                full: false,
+            };
+            self.pull(connection, &options, &|_| {}, cancel).await?;
+        }
+        Ok(())
+    }
+
+    fn decide_object(
+        &self,
+        plan: &MigrationPlan,
+        mapping: &bridge_model::FieldMapping,
+        items: &[migrations::MigrationItem],
+        crosswalk: &HashMap<(ObjectType, String), String>,
+        planned_creates: &HashSet<(ObjectType, String)>,
+    ) -> Result<Vec<Decision>> {
+        let (source, target) = self.store.read(|c| {
+            Ok((
+                records::sync_view(c, plan.source, mapping.source_object)?,
+                records::sync_view(c, plan.target, mapping.target_object)?,
+            ))
+        })?;
+        let mine: HashMap<String, migrations::MigrationItem> = items
+            .iter()
+            .filter(|i| i.object_type == mapping.source_object && i.status != "rolled_back")
+            .map(|i| (i.source_remote_id.clone(), i.clone()))
+            .collect();
+        let translate = Translate {
+            crosswalk,
+            stages: &plan.stages,
+            owners: &plan.owners,
+            fallback_owner: plan.fallback_owner.as_deref(),
+        };
+        Ok(decide(&DecideInput {
+            mapping,
+            existing: plan.existing,
+            source: &source,
+            target: &target,
+            items: &mine,
+            translate: &translate,
+            planned_creates,
+        }))
+    }
+}
+
+/// A field list as the suggestion compares them: the canonical fields the client writes, and the
+/// CRM's custom fields as `custom.<key>`.
+async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<Vec<Described>> {
+    let mut out: Vec<Described> = bridge_crm::writable_fields(provider, t)
+        .into_iter()
+        .map(|f| Described {
+            name: f.to_owned(),
+            label: f.replace('_', " "),
+            kind: "string".into(),
+        })
+        .collect();
+    for f in crm.fields(t).await? {
+        if f.custom {
+            // Some CRMs name custom fields `custom.<key>` already (Close).
+            let key = f.key.strip_prefix("custom.").unwrap_or(&f.key);
+            out.push(Described {
+                name: format!("custom.{key}"),
+                label: f.label,
+                kind: f.kind,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// (type, source id) -> target id of every record the migration wrote or linked.
+fn crosswalk_of(items: &[migrations::MigrationItem]) -> HashMap<(ObjectType, String), String> {
+    items
+        .iter()
+        .filter(|i| i.status != "rolled_back")
+        .filter_map(|i| {
+            i.target_remote_id
+                .clone()
+                .map(|t| ((i.object_type, i.source_remote_id.clone()), t))
+        })
+        .collect()
+}
