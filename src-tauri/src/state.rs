@@ -13,6 +13,8 @@ pub struct AppState {
     pulls: Mutex<HashMap<ConnectionId, Cancel>>,
     /// How to stop each running sync, by pair.
     syncs: Mutex<HashMap<i64, Cancel>>,
+    /// The migration running now (one at a time), to cancel it.
+    migration: Mutex<Option<Cancel>>,
     /// How to give up the browser sign-in being waited for.
     sign_in: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
@@ -29,6 +31,7 @@ impl AppState {
             demo: tokio::sync::Mutex::new(None),
             pulls: Mutex::new(HashMap::new()),
             syncs: Mutex::new(HashMap::new()),
+            migration: Mutex::new(None),
             sign_in: Mutex::new(None),
         }
     }
@@ -168,6 +171,69 @@ impl AppState {
 
     pub fn cancel_sync(&self, id: i64) {
         if let Some(cancel) = self.syncs.lock().expect("sync registry").get(&id) {
+            cancel.cancel();
+        }
+    }
+
+    fn start_migration(&self) -> Result<Cancel, ErrorPayload> {
+        let mut slot = self.migration.lock().expect("migration slot");
+        if slot.is_some() {
+            return Err(ErrorPayload {
+                code: bridge_engine::ErrorCode::InvalidInput,
+                message: "a migration is running already: wait for it or cancel it".into(),
+            });
+        }
+        let cancel = Cancel::default();
+        *slot = Some(cancel.clone());
+        Ok(cancel)
+    }
+
+    fn end_migration(&self) {
+        *self.migration.lock().expect("migration slot") = None;
+    }
+
+    pub async fn dry_run_migration(
+        &self,
+        plan: &bridge_model::MigrationPlan,
+    ) -> Result<bridge_model::DryRun, ErrorPayload> {
+        let engine = self.engine()?;
+        let cancel = self.start_migration()?;
+        let outcome = engine.dry_run_migration(plan, &cancel).await;
+        self.end_migration();
+        Ok(outcome?)
+    }
+
+    /// Runs a migration, sending `migration-progress` events after every batch.
+    pub async fn run_migration(
+        &self,
+        app: &tauri::AppHandle,
+        plan: &bridge_model::MigrationPlan,
+    ) -> Result<bridge_model::MigrationReport, ErrorPayload> {
+        use tauri::Emitter;
+        let engine = self.engine()?;
+        let cancel = self.start_migration()?;
+        let report = |p: &bridge_engine::MigrationProgress| drop(app.emit("migration-progress", p));
+        let outcome = engine.run_migration(plan, &report, &cancel).await;
+        self.end_migration();
+        Ok(outcome?)
+    }
+
+    pub async fn rollback_migration(
+        &self,
+        app: &tauri::AppHandle,
+        id: i64,
+    ) -> Result<bridge_model::MigrationReport, ErrorPayload> {
+        use tauri::Emitter;
+        let engine = self.engine()?;
+        let _cancel = self.start_migration()?;
+        let report = |p: &bridge_engine::MigrationProgress| drop(app.emit("migration-progress", p));
+        let outcome = engine.rollback_migration(id, &report).await;
+        self.end_migration();
+        Ok(outcome?)
+    }
+
+    pub fn cancel_migration(&self) {
+        if let Some(cancel) = &*self.migration.lock().expect("migration slot") {
             cancel.cancel();
         }
     }

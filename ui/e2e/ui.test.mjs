@@ -362,4 +362,66 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.waitForSelector("[data-testid=conflict-notice]:has-text('settled')");
     await page.waitForSelector("[data-testid=empty-state]:has-text('No conflicts')");
   });
+
+  test("The migration wizard goes from connections to a dry run, a run, its report and a rollback", async () => {
+    const shot = (n, name) =>
+      page.screenshot({ path: join(shots, `migration-${n}-${name}.png`), fullPage: true });
+    const next = () => page.click(".wizard-nav button.primary");
+    await open("migration", "Migration");
+    await page.click("[data-testid=new-migration]");
+    await page.selectOption("select[aria-label=source]", "2");
+    await page.selectOption("select[aria-label=target]", "1");
+    await shot(1, "connect");
+    await next();
+    await page.waitForSelector("h2:has-text('Objects')");
+    assert.match(await text("[data-testid=migration-wizard] .panel"), /Deal → Deal/);
+    await shot(2, "objects");
+    await next();
+    await page.waitForSelector("[data-testid=fields-person]");
+    // A full name goes into first and last name; the deal's close date keeps its day in New York.
+    assert.equal(
+      await page.locator("[data-testid=fields-person] select[aria-label=change]").first().inputValue(),
+      "split_name",
+    );
+    await shot(3, "fields");
+    await next();
+    await page.waitForSelector("[data-testid=stage-mapping]");
+    // An owner without a match by e-mail is named until a fallback owner is chosen.
+    await page.waitForSelector("[data-testid=plan-warnings]:has-text('Omar Bauer')");
+    await page.selectOption("select[aria-label='target stage of Won']", "presentationscheduled");
+    await page.waitForSelector("[data-testid=plan-warnings]:has-text('the won stage')");
+    await shot(4, "stages-and-owners");
+    await page.selectOption("select[aria-label='target stage of Won']", "closedwon");
+    await page.selectOption("select[aria-label='fallback owner']", "903");
+    await page.waitForSelector("text=Every stage keeps its meaning");
+    await next();
+    await page.waitForSelector("h2:has-text('Match existing')");
+    await page.click("text=Link only");
+    await shot(5, "match-existing");
+    await next();
+    await page.waitForSelector("[data-testid=dry-run-summary]");
+    assert.match(
+      await text("[data-testid=dry-run-summary]"),
+      /Nothing was written.*create 8.*2 records cannot be written.*104 API calls/s,
+    );
+    // Problems come first.
+    assert.match(await text("[data-testid=dry-run-items] tbody tr"), /stage_id: stage stat_onhold/);
+    await shot(6, "dry-run");
+    await page.click("text=With problems");
+    assert.equal(await page.locator("[data-testid=dry-run-items] tbody tr").count(), 2);
+    await page.click(".wizard-nav button.primary");
+    await page.waitForSelector("[data-testid=migration-progress]:has-text('Writing person records')");
+    await shot(7, "run");
+    await page.waitForSelector("[data-testid=migration-report]");
+    assert.match(await text("[data-testid=migration-report]"), /9,985 created.*2 failed/s);
+    assert.match(await text("[data-testid=migration-results] tbody tr"), /failed/);
+    await shot(8, "report");
+    await page.click("text=Roll back…");
+    await page.waitForSelector("h2:has-text('Rollback')");
+    await page.click("text=Roll back migration #1");
+    await page.waitForSelector("[data-testid=rollback-result]:has-text('11,137')");
+    await shot(9, "rollback");
+    await page.click("text=Close (the plan is saved)");
+    await page.waitForSelector("[data-testid=migrations] tbody tr:has-text('Completed')");
+  });
 });

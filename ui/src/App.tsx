@@ -78,7 +78,7 @@ export function App() {
         {screen === "sync" && <SyncScreen onChanged={overview.reload} />}
         {screen === "conflicts" && <ConflictsScreen onChanged={overview.reload} />}
         {screen === "mappings" && <MappingsScreen />}
-        {screen === "migration" && <MigrationScreen />}
+        {screen === "migration" && <MigrationScreen onOpenFailed={() => setScreen("failed")} />}
         {screen === "failed" && <FailedRecordsScreen onChanged={overview.reload} />}
       </main>
     </div>

@@ -43,7 +43,10 @@ pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, KeepRule, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,
 };
-pub use migrate::{MigrationProgress, MigrationStep};
+pub use migrate::{
+    FieldChoices, MigrationOptions, MigrationProgress, MigrationStep, OwnerChoice, PipelineChoice,
+    StageChoice,
+};
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};

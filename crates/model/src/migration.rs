@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::{ConnectionId, Fields, ObjectType};
 
 /// How a source value becomes the target's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Transform {
     /// The value as it is.
@@ -50,7 +51,7 @@ pub enum Transform {
 }
 
 /// One target field and where its value comes from. Custom fields are named `custom.<key>`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MappedField {
     pub source: String,
     pub target: String,
@@ -61,7 +62,7 @@ pub struct MappedField {
 }
 
 /// The fields of one source object type and the target object type they become.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FieldMapping {
     pub source_object: ObjectType,
     pub target_object: ObjectType,
@@ -69,7 +70,7 @@ pub struct FieldMapping {
 }
 
 /// A source stage and the target stage a deal in it goes to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MappedStage {
     pub source_pipeline: String,
     pub source_stage: String,
@@ -78,14 +79,14 @@ pub struct MappedStage {
 }
 
 /// A source owner and the target owner their records go to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MappedOwner {
     pub source_owner: String,
     pub target_owner: String,
 }
 
 /// What to do with a source record the target already holds (same e-mail, domain, name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ExistingRecords {
     /// Link the two and write the mapped fields into the target's record.
@@ -97,7 +98,7 @@ pub enum ExistingRecords {
 }
 
 /// A migration as a person saves it: from where, to where, which objects and how they map.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MigrationPlan {
     pub name: String,
     pub source: ConnectionId,
@@ -115,7 +116,7 @@ pub struct MigrationPlan {
 }
 
 /// What a migration does with one source record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MigrationAction {
     Create,
@@ -142,14 +143,14 @@ impl MigrationAction {
 }
 
 /// A value that cannot be written, named by record and field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
 }
 
 /// One source record in a dry run or a run: what it becomes and the values it carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PlannedItem {
     pub object_type: ObjectType,
     pub source_remote_id: String,
@@ -157,13 +158,14 @@ pub struct PlannedItem {
     pub action: MigrationAction,
     /// The target's record for an update or link.
     pub target_remote_id: Option<String>,
+    #[ts(type = "{ [key in string]?: unknown }")]
     pub fields: Fields,
     /// Why the record cannot be written as it is (it is then not sent).
     pub problems: Vec<FieldProblem>,
 }
 
 /// What a dry run found, and what the run will cost under the target's limits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DryRun {
     /// Records with problems first, then in dependency order.
     pub items: Vec<PlannedItem>,
@@ -174,7 +176,7 @@ pub struct DryRun {
 }
 
 /// One line of a run's result file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MigrationResult {
     pub object_type: ObjectType,
     pub source_remote_id: String,
@@ -185,7 +187,7 @@ pub struct MigrationResult {
 }
 
 /// What a run (or a rollback) did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct MigrationReport {
     pub migration_id: i64,
     pub run: i64,

@@ -6,6 +6,7 @@
 pub mod connections;
 pub mod failed;
 pub mod merges;
+pub mod migrate;
 pub mod queues;
 pub mod records;
 pub mod status;

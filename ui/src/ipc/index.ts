@@ -29,6 +29,12 @@ import type { RecordId } from "../bindings/RecordId";
 import type { RecordPage } from "../bindings/RecordPage";
 import type { RecordQuery } from "../bindings/RecordQuery";
 import type { ResyncSummary } from "../bindings/ResyncSummary";
+import type { DryRun } from "../bindings/DryRun";
+import type { MigrationOptions } from "../bindings/MigrationOptions";
+import type { MigrationPlan } from "../bindings/MigrationPlan";
+import type { MigrationProgress } from "../bindings/MigrationProgress";
+import type { MigrationReport } from "../bindings/MigrationReport";
+import type { MigrationResult } from "../bindings/MigrationResult";
 import type { Status } from "../bindings/Status";
 import type { Conflict } from "../bindings/Conflict";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
@@ -121,6 +127,21 @@ export const api = {
   /** Progress of every running sync, after each batch. */
   onSyncProgress: (handler: (p: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>("sync-progress", (e) => handler(e.payload)),
+  /** The suggested plan: fields by name and label, stages by meaning, owners by e-mail. */
+  planMigration: (source: ConnectionId, target: ConnectionId) =>
+    call<MigrationPlan>("plan_migration", { source, target }),
+  migrationOptions: (plan: MigrationPlan) => call<MigrationOptions>("migration_options", { plan }),
+  checkMigrationPlan: (plan: MigrationPlan) => call<string[]>("check_migration_plan", { plan }),
+  saveMigrationPlan: (plan: MigrationPlan) => call<number>("save_migration_plan", { plan }),
+  migrationPlan: (id: number) => call<MigrationPlan>("migration_plan", { id }),
+  /** Reads both CRMs, writes nothing. */
+  dryRunMigration: (plan: MigrationPlan) => call<DryRun>("dry_run_migration", { plan }),
+  runMigration: (plan: MigrationPlan) => call<MigrationReport>("run_migration", { plan }),
+  cancelMigration: () => call<null>("cancel_migration"),
+  rollbackMigration: (id: number) => call<MigrationReport>("rollback_migration", { id }),
+  migrationResults: (id: number) => call<MigrationResult[]>("migration_results", { id }),
+  onMigrationProgress: (handler: (p: MigrationProgress) => void): Promise<UnlistenFn> =>
+    listen<MigrationProgress>("migration-progress", (e) => handler(e.payload)),
   /** Progress of every running pull, after each page. */
   onPullProgress: (handler: (p: PullProgress) => void): Promise<UnlistenFn> =>
     listen<PullProgress>("pull-progress", (e) => handler(e.payload)),

@@ -2,6 +2,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { type MockGroup, entryOf, previewOf } from "./mockMerges";
+import { migrateCommand } from "./mockMigrate";
 import { openConflicts, syncCommand } from "./mockSync";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
@@ -490,7 +491,6 @@ export function installMockIpc() {
         case "find_duplicates":
           return { records: 3900, compared: 5210, groups: duplicateGroups.length, new_groups: 0 };
         case "field_mappings":
-        case "migrations":
           return [];
         case "connect_with_key": {
           const a = args as { provider: Connection["provider"]; baseUrl: string; apiKey: string };
@@ -558,7 +558,7 @@ export function installMockIpc() {
         case "open_demo":
           return connections;
         default: {
-          const answer = syncCommand(cmd, args);
+          const answer = syncCommand(cmd, args) ?? migrateCommand(cmd, args);
           if (answer !== undefined) return answer;
           throw { code: "not_found", message: `unknown command ${cmd}` } satisfies ErrorPayload;
         }

@@ -1,9 +1,11 @@
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
+import type { MigrationPlan } from "../bindings/MigrationPlan";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime } from "../format";
 import { api } from "../ipc";
+import { Wizard } from "./migration/Wizard";
 
 const STATUS_LABEL: Record<string, string> = {
   draft: "Draft",
@@ -15,9 +17,37 @@ const STATUS_LABEL: Record<string, string> = {
   rolled_back: "Rolled back",
 };
 
-export function MigrationScreen() {
+export function MigrationScreen({ onOpenFailed }: { onOpenFailed?: () => void }) {
   const load = useCallback(() => api.migrations(), []);
-  const { data, error } = useCommand(load);
+  const { data, error, reload } = useCommand(load);
+  const loadConnections = useCallback(
+    () => api.status().then((s) => s.connections.map((c) => c.connection)),
+    [],
+  );
+  const connections = useCommand(loadConnections);
+  // The wizard, on a new plan (null) or a saved one.
+  const [open, setOpen] = useState<{ plan: MigrationPlan | null } | null>(null);
+  const [openError, setOpenError] = useState<unknown>(null);
+
+  if (open && connections.data) {
+    return (
+      <section>
+        <header className="screen-head">
+          <h1>Migration</h1>
+        </header>
+        <Wizard
+          connections={connections.data}
+          initial={open.plan}
+          initialStep={open.plan ? 1 : 0}
+          onClose={() => {
+            setOpen(null);
+            reload();
+          }}
+          onOpenFailed={onOpenFailed}
+        />
+      </section>
+    );
+  }
 
   return (
     <section>
@@ -28,7 +58,18 @@ export function MigrationScreen() {
           already exists, try a dry run that writes nothing, then run — and roll back if you need to.
         </p>
       </header>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error ?? connections.error ?? openError} />
+      <div className="actions">
+        <button
+          className="primary"
+          data-testid="new-migration"
+          disabled={(connections.data?.length ?? 0) < 2}
+          title={(connections.data?.length ?? 0) < 2 ? "Connect a source and a target CRM first" : undefined}
+          onClick={() => setOpen({ plan: null })}
+        >
+          New migration
+        </button>
+      </div>
       {data && data.length === 0 ? (
         <EmptyState title="No migrations yet">
           <p>
@@ -47,6 +88,7 @@ export function MigrationScreen() {
               <th className="num">Failed</th>
               <th className="num">Planned</th>
               <th>Updated</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -58,6 +100,16 @@ export function MigrationScreen() {
                 <td className="num">{formatCount(m.items_failed)}</td>
                 <td className="num">{formatCount(m.items_total)}</td>
                 <td>{formatTime(m.updated_at)}</td>
+                <td>
+                  <button
+                    className="link"
+                    onClick={() =>
+                      void api.migrationPlan(m.id).then((plan) => setOpen({ plan }), setOpenError)
+                    }
+                  >
+                    Open plan
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

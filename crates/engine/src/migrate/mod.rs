@@ -8,6 +8,7 @@
 
 mod decide;
 mod mapping;
+mod options;
 mod run;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -25,6 +26,7 @@ use crate::{Cancel, Engine, Error, PullOptions, Result};
 use decide::{DecideInput, Decision, decide};
 use mapping::{Described, Translate};
 
+pub use options::{FieldChoices, MigrationOptions, OwnerChoice, PipelineChoice, StageChoice};
 pub use run::MigrationProgress;
 
 /// Requests a second each CRM allows (what its client paces itself to), for the dry run's estimate.

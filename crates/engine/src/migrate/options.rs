@@ -1,0 +1,210 @@
+//! What the migration wizard offers to choose from: both CRMs' pipelines, owners and fields, and
+//! the warnings of a plan as a person edits it.
+
+use bridge_crm::{Owner, Pipeline, StageOutcome};
+use bridge_model::{MigrationPlan, ObjectType};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{described, mapping};
+use crate::{Engine, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StageChoice {
+    pub id: String,
+    pub label: String,
+    /// open, won or lost
+    pub outcome: String,
+    pub probability: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PipelineChoice {
+    pub id: String,
+    pub label: String,
+    pub stages: Vec<StageChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OwnerChoice {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// The fields of one object pair: every source field, every target field (custom ones as
+/// `custom.<key>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FieldChoices {
+    pub source_object: ObjectType,
+    pub target_object: ObjectType,
+    pub source: Vec<String>,
+    pub target: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MigrationOptions {
+    pub source_pipelines: Vec<PipelineChoice>,
+    pub target_pipelines: Vec<PipelineChoice>,
+    pub source_owners: Vec<OwnerChoice>,
+    pub target_owners: Vec<OwnerChoice>,
+    pub fields: Vec<FieldChoices>,
+}
+
+fn pipelines(list: Vec<Pipeline>) -> Vec<PipelineChoice> {
+    list.into_iter()
+        .map(|p| PipelineChoice {
+            id: p.id,
+            label: p.label,
+            stages: p
+                .stages
+                .into_iter()
+                .map(|s| StageChoice {
+                    id: s.id,
+                    label: s.label,
+                    outcome: match s.outcome {
+                        StageOutcome::Open => "open",
+                        StageOutcome::Won => "won",
+                        StageOutcome::Lost => "lost",
+                    }
+                    .into(),
+                    probability: s.probability,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn owners(list: Vec<Owner>) -> Vec<OwnerChoice> {
+    list.into_iter()
+        .map(|o| OwnerChoice {
+            id: o.id,
+            name: o.name,
+            email: o.email,
+        })
+        .collect()
+}
+
+impl Engine {
+    /// Both CRMs' pipelines, owners and fields for the object types of a plan.
+    pub async fn migration_options(&self, plan: &MigrationPlan) -> Result<MigrationOptions> {
+        let (s_conn, t_conn) = (self.connection(plan.source)?, self.connection(plan.target)?);
+        let (s, t) = (self.client(&s_conn)?, self.client(&t_conn)?);
+        let mut fields = Vec::new();
+        for m in &plan.objects {
+            let names = |list: Vec<mapping::Described>| list.into_iter().map(|f| f.name).collect();
+            fields.push(FieldChoices {
+                source_object: m.source_object,
+                target_object: m.target_object,
+                source: names(described(s.as_ref(), s_conn.provider, m.source_object).await?),
+                target: names(described(t.as_ref(), t_conn.provider, m.target_object).await?),
+            });
+        }
+        Ok(MigrationOptions {
+            source_pipelines: pipelines(s.pipelines().await?),
+            target_pipelines: pipelines(t.pipelines().await?),
+            source_owners: owners(s.owners().await?),
+            target_owners: owners(t.owners().await?),
+            fields,
+        })
+    }
+
+    /// What is wrong with a plan as it stands: stages that change meaning, owners without a
+    /// target owner and no fallback, fields the CRMs no longer have.
+    pub async fn check_migration_plan(&self, plan: &MigrationPlan) -> Result<Vec<String>> {
+        let options = self.migration_options(plan).await?;
+        let back = |list: &[PipelineChoice]| -> Vec<Pipeline> {
+            list.iter()
+                .map(|p| Pipeline {
+                    id: p.id.clone(),
+                    label: p.label.clone(),
+                    stages: p
+                        .stages
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| bridge_crm::Stage {
+                            id: s.id.clone(),
+                            label: s.label.clone(),
+                            order: i as u32,
+                            probability: s.probability,
+                            outcome: match s.outcome.as_str() {
+                                "won" => StageOutcome::Won,
+                                "lost" => StageOutcome::Lost,
+                                _ => StageOutcome::Open,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect()
+        };
+        let mut warnings = mapping::check_stages(
+            &back(&options.source_pipelines),
+            &back(&options.target_pipelines),
+            &plan.stages,
+        );
+        if plan.fallback_owner.is_none() {
+            let unmapped: Vec<&str> = options
+                .source_owners
+                .iter()
+                .filter(|o| !plan.owners.iter().any(|m| m.source_owner == o.id))
+                .map(|o| o.name.as_str())
+                .collect();
+            if !unmapped.is_empty() {
+                warnings.push(format!(
+                    "no target owner for {}: choose one or a fallback owner, or their records are left without an owner",
+                    unmapped.join(", ")
+                ));
+            }
+        }
+        for (m, f) in plan.objects.iter().zip(&options.fields) {
+            for rule in &m.fields {
+                let custom_or_known = |name: &str, list: &[String]| list.iter().any(|x| x == name);
+                if !custom_or_known(&rule.source, &f.source) && rule.source.starts_with("custom.") {
+                    warnings.push(format!(
+                        "{} field `{}` is not in the source any more",
+                        m.source_object.as_str(),
+                        rule.source
+                    ));
+                }
+                if !custom_or_known(&rule.target, &f.target) {
+                    warnings.push(format!(
+                        "{} field `{}` is not in the target any more",
+                        m.target_object.as_str(),
+                        rule.target
+                    ));
+                }
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Saves a plan under its name (a draft until it runs), to reopen it later.
+    pub fn save_migration_plan(&self, plan: &MigrationPlan) -> Result<i64> {
+        let json = serde_json::to_value(plan).expect("a plan serialises");
+        Ok(self.store.write(|tx| {
+            bridge_store::migrations::open(
+                tx,
+                &plan.name,
+                plan.source,
+                plan.target,
+                &json,
+                chrono::Utc::now(),
+            )
+        })?)
+    }
+
+    /// A saved plan.
+    pub fn migration_plan(&self, id: i64) -> Result<MigrationPlan> {
+        let json = self
+            .store
+            .read(|c| bridge_store::migrations::plan(c, id))?
+            .ok_or_else(|| crate::Error::NotFound {
+                what: "migration",
+                id: id.to_string(),
+            })?;
+        serde_json::from_value(json).map_err(|e| crate::Error::InvalidInput {
+            field: "plan",
+            message: format!("migration {id}'s plan cannot be read: {e}"),
+        })
+    }
+}

@@ -1,0 +1,69 @@
+use bridge_engine::MigrationOptions;
+use bridge_model::{ConnectionId, DryRun, MigrationPlan, MigrationReport, MigrationResult};
+
+use super::{Answer, State};
+
+/// The suggested plan between two connections: fields by name and label, stages, owners.
+#[tauri::command(async)]
+pub async fn plan_migration(
+    state: State<'_>,
+    source: ConnectionId,
+    target: ConnectionId,
+) -> Answer<MigrationPlan> {
+    Ok(state.engine()?.plan_migration(source, target).await?)
+}
+
+#[tauri::command(async)]
+pub async fn migration_options(state: State<'_>, plan: MigrationPlan) -> Answer<MigrationOptions> {
+    Ok(state.engine()?.migration_options(&plan).await?)
+}
+
+#[tauri::command(async)]
+pub async fn check_migration_plan(state: State<'_>, plan: MigrationPlan) -> Answer<Vec<String>> {
+    Ok(state.engine()?.check_migration_plan(&plan).await?)
+}
+
+#[tauri::command(async)]
+pub fn save_migration_plan(state: State<'_>, plan: MigrationPlan) -> Answer<i64> {
+    Ok(state.engine()?.save_migration_plan(&plan)?)
+}
+
+#[tauri::command(async)]
+pub fn migration_plan(state: State<'_>, id: i64) -> Answer<MigrationPlan> {
+    Ok(state.engine()?.migration_plan(id)?)
+}
+
+/// Writes nothing to either CRM.
+#[tauri::command(async)]
+pub async fn dry_run_migration(state: State<'_>, plan: MigrationPlan) -> Answer<DryRun> {
+    state.dry_run_migration(&plan).await
+}
+
+/// Runs the plan; progress arrives as `migration-progress` events after every batch.
+#[tauri::command(async)]
+pub async fn run_migration(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    plan: MigrationPlan,
+) -> Answer<MigrationReport> {
+    state.run_migration(&app, &plan).await
+}
+
+#[tauri::command(async)]
+pub fn cancel_migration(state: State<'_>) {
+    state.cancel_migration()
+}
+
+#[tauri::command(async)]
+pub async fn rollback_migration(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    id: i64,
+) -> Answer<MigrationReport> {
+    state.rollback_migration(&app, id).await
+}
+
+#[tauri::command(async)]
+pub fn migration_results(state: State<'_>, id: i64) -> Answer<Vec<MigrationResult>> {
+    Ok(state.engine()?.migration_results(id)?)
+}

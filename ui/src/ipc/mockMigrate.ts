@@ -1,0 +1,364 @@
+// The mock's migrations: a Close -> HubSpot plan, a dry run with problems, a run that emits
+// progress, its result lines, and a rollback. For UI tests in a plain browser only.
+import { emit } from "@tauri-apps/api/event";
+import type { DryRun } from "../bindings/DryRun";
+import type { MigrationOptions } from "../bindings/MigrationOptions";
+import type { MigrationPlan } from "../bindings/MigrationPlan";
+import type { MigrationProgress } from "../bindings/MigrationProgress";
+import type { MigrationReport } from "../bindings/MigrationReport";
+import type { MigrationResult } from "../bindings/MigrationResult";
+import type { MigrationRow } from "../bindings/MigrationRow";
+import type { PlannedItem } from "../bindings/PlannedItem";
+
+const direct = (source: string, target = source, required = false) => ({
+  source,
+  target,
+  transform: { kind: "direct" as const },
+  required,
+});
+
+function plan(source: number, target: number): MigrationPlan {
+  return {
+    name: "Close — Inside sales to HubSpot — Sales EU",
+    source,
+    target,
+    objects: [
+      {
+        source_object: "company",
+        target_object: "company",
+        fields: [
+          direct("name", "name", true),
+          direct("domain"),
+          direct("city"),
+          direct("custom.cf_source", "custom.lead_source"),
+        ],
+      },
+      {
+        source_object: "person",
+        target_object: "person",
+        fields: [
+          { source: "name", target: "last_name", transform: { kind: "split_name" }, required: false },
+          direct("email"),
+          direct("phone"),
+          direct("title"),
+          direct("company_id"),
+          direct("owner_id"),
+        ],
+      },
+      {
+        source_object: "deal",
+        target_object: "deal",
+        fields: [
+          direct("name", "name", true),
+          { source: "amount", target: "amount", transform: { kind: "number" }, required: false },
+          direct("stage_id"),
+          direct("stage_id", "pipeline_id"),
+          {
+            source: "close_date",
+            target: "close_date",
+            transform: { kind: "date", offset_minutes: -300 },
+            required: false,
+          },
+          direct("company_id"),
+        ],
+      },
+      {
+        source_object: "activity",
+        target_object: "activity",
+        fields: [direct("body"), direct("company_id")],
+      },
+    ],
+    stages: [
+      {
+        source_pipeline: "pipe_1",
+        source_stage: "stat_qual",
+        target_pipeline: "default",
+        target_stage: "qualifiedtobuy",
+      },
+      {
+        source_pipeline: "pipe_1",
+        source_stage: "stat_prop",
+        target_pipeline: "default",
+        target_stage: "presentationscheduled",
+      },
+      {
+        source_pipeline: "pipe_1",
+        source_stage: "stat_won",
+        target_pipeline: "default",
+        target_stage: "closedwon",
+      },
+      {
+        source_pipeline: "pipe_1",
+        source_stage: "stat_lost",
+        target_pipeline: "default",
+        target_stage: "closedlost",
+      },
+    ],
+    owners: [
+      { source_owner: "user_ava", target_owner: "901" },
+      { source_owner: "user_noah", target_owner: "902" },
+    ],
+    fallback_owner: null,
+    existing: "link_and_update",
+    warnings: [],
+  };
+}
+
+const options: MigrationOptions = {
+  source_pipelines: [
+    {
+      id: "pipe_1",
+      label: "Sales",
+      stages: [
+        { id: "stat_qual", label: "Qualified", outcome: "open", probability: 20 },
+        { id: "stat_prop", label: "Proposal sent", outcome: "open", probability: 60 },
+        { id: "stat_won", label: "Won", outcome: "won", probability: 100 },
+        { id: "stat_lost", label: "Lost", outcome: "lost", probability: 0 },
+      ],
+    },
+  ],
+  target_pipelines: [
+    {
+      id: "default",
+      label: "Sales Pipeline",
+      stages: [
+        { id: "qualifiedtobuy", label: "Qualified to buy", outcome: "open", probability: 20 },
+        { id: "presentationscheduled", label: "Presentation scheduled", outcome: "open", probability: 60 },
+        { id: "closedwon", label: "Closed won", outcome: "won", probability: 100 },
+        { id: "closedlost", label: "Closed lost", outcome: "lost", probability: 0 },
+      ],
+    },
+  ],
+  source_owners: [
+    { id: "user_ava", name: "Ava Reyes", email: "ava.reyes@crmbridge-demo.example" },
+    { id: "user_noah", name: "Noah Fischer", email: "noah.fischer@crmbridge-demo.example" },
+    { id: "user_omar", name: "Omar Bauer", email: "omar.bauer@old-domain.example" },
+  ],
+  target_owners: [
+    { id: "901", name: "Ava Reyes", email: "ava.reyes@crmbridge-demo.example" },
+    { id: "902", name: "Noah Fischer", email: "noah.fischer@crmbridge-demo.example" },
+    { id: "903", name: "Mia Okafor", email: "mia.okafor@crmbridge-demo.example" },
+  ],
+  fields: [
+    {
+      source_object: "company",
+      target_object: "company",
+      source: ["name", "domain", "city", "country", "custom.cf_source"],
+      target: ["name", "domain", "city", "country", "phone", "custom.lead_source"],
+    },
+    {
+      source_object: "person",
+      target_object: "person",
+      source: ["name", "email", "phone", "title", "company_id", "owner_id"],
+      target: ["first_name", "last_name", "email", "phone", "title", "company_id", "owner_id", "city"],
+    },
+    {
+      source_object: "deal",
+      target_object: "deal",
+      source: ["name", "amount", "stage_id", "close_date", "company_id"],
+      target: ["name", "amount", "stage_id", "pipeline_id", "close_date", "company_id", "owner_id"],
+    },
+    {
+      source_object: "activity",
+      target_object: "activity",
+      source: ["body", "company_id"],
+      target: ["body", "company_id", "occurred_at"],
+    },
+  ],
+};
+
+const NAMES = ["Acme Travel", "Globex Health", "Initech Retail", "Hooli Media", "Umbrella Energy"];
+const PEOPLE = ["Ann Lee", "Ben Okafor", "Chloé Martin", "David Novak", "Emma Jensen", "Felix Bauer"];
+
+function dryRun(): DryRun {
+  const items: PlannedItem[] = [
+    {
+      object_type: "deal",
+      source_remote_id: "oppo_7Hx2",
+      name: "Hooli — Pilot",
+      action: "create",
+      target_remote_id: null,
+      fields: { name: "Hooli — Pilot" },
+      problems: [
+        { field: "stage_id", message: "stage stat_onhold has no target stage in the stage mapping" },
+      ],
+    },
+    {
+      object_type: "person",
+      source_remote_id: "cont_9Qa1",
+      name: "Frank Ocean",
+      action: "create",
+      target_remote_id: null,
+      fields: {},
+      problems: [{ field: "company_id", message: "links to company lead_0Zz9, which is not in the target" }],
+    },
+  ];
+  NAMES.forEach((n, i) =>
+    items.push({
+      object_type: "company",
+      source_remote_id: `lead_${i}A`,
+      name: n,
+      action: i % 2 ? "update" : "create",
+      target_remote_id: i % 2 ? `${500 + i}` : null,
+      fields: { name: n, domain: `${(n.split(" ")[0] ?? n).toLowerCase()}.example`, city: "London" },
+      problems: [],
+    }),
+  );
+  PEOPLE.forEach((n, i) =>
+    items.push({
+      object_type: "person",
+      source_remote_id: `cont_${i}B`,
+      name: n,
+      action: i === 2 ? "link" : "create",
+      target_remote_id: i === 2 ? "7710" : null,
+      fields: {
+        first_name: n.split(" ")[0],
+        last_name: n.split(" ")[1],
+        email: `${(n.split(" ")[0] ?? n).toLowerCase()}@acme.example`,
+      },
+      problems: [],
+    }),
+  );
+  return {
+    items,
+    counts: { create: 8, update: 2, link: 1, unchanged: 3 },
+    with_problems: 2,
+    api_calls: 104,
+    seconds: 5.5,
+  };
+}
+
+let report: MigrationReport | null = null;
+const migrations: MigrationRow[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run(p: MigrationPlan): Promise<MigrationReport> {
+  const base: MigrationProgress = {
+    migration_id: 1,
+    step: "pulling",
+    object_type: null,
+    done: 0,
+    planned: 0,
+    eta_seconds: null,
+  };
+  await emit("migration-progress", base);
+  await sleep(250);
+  for (const [t, planned] of [
+    ["company", 2000],
+    ["person", 9000],
+  ] as const) {
+    for (let done = 0; done <= planned; done += planned / 4) {
+      await emit("migration-progress", {
+        ...base,
+        step: "writing",
+        object_type: t,
+        done,
+        planned,
+        eta_seconds: (planned - done) / 400,
+      });
+      await sleep(150);
+    }
+  }
+  report = {
+    migration_id: 1,
+    run: 1,
+    created: 9985,
+    updated: 1152,
+    linked: 340,
+    skipped: 0,
+    unchanged: 34,
+    failed: 2,
+    rolled_back: 0,
+  };
+  migrations.splice(0, migrations.length, {
+    id: 1,
+    name: p.name,
+    source_connection_id: p.source,
+    target_connection_id: p.target,
+    status: "completed",
+    items_done: 11511,
+    items_failed: 2,
+    items_total: 11513,
+    updated_at: "2026-11-30T21:40:00.000Z",
+  });
+  return report;
+}
+
+function results(): MigrationResult[] {
+  const out: MigrationResult[] = [
+    {
+      object_type: "deal",
+      source_remote_id: "oppo_7Hx2",
+      target_remote_id: null,
+      action: "create",
+      status: "failed",
+      error: "stage_id: stage stat_onhold has no target stage in the stage mapping",
+    },
+    {
+      object_type: "person",
+      source_remote_id: "cont_9Qa1",
+      target_remote_id: null,
+      action: "create",
+      status: "failed",
+      error: "company_id: links to company lead_0Zz9, which is not in the target",
+    },
+  ];
+  for (let i = 0; i < 40; i++) {
+    out.push({
+      object_type: i < 10 ? "company" : "person",
+      source_remote_id: `rec_${i}`,
+      target_remote_id: `${9000 + i}`,
+      action: i % 7 ? "create" : "update",
+      status: "done",
+      error: null,
+    });
+  }
+  return out;
+}
+
+export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | unknown {
+  const a = args as { [key: string]: unknown };
+  switch (cmd) {
+    case "migrations":
+      return migrations;
+    case "plan_migration":
+      return plan(a.source as number, a.target as number);
+    case "migration_options":
+      return options;
+    case "check_migration_plan": {
+      const p = a.plan as MigrationPlan;
+      const warnings: string[] = [];
+      const won = p.stages.find((m) => m.source_stage === "stat_won");
+      if (won && won.target_stage !== "closedwon") {
+        const label =
+          options.target_pipelines[0]?.stages.find((s) => s.id === won.target_stage)?.label ??
+          won.target_stage;
+        warnings.push(`the won stage "Won" maps to "${label}", which is open`);
+      }
+      if (!p.fallback_owner) {
+        const left = options.source_owners.filter((o) => !p.owners.some((m) => m.source_owner === o.id));
+        if (left.length)
+          warnings.push(
+            `no target owner for ${left.map((o) => o.name).join(", ")}: choose one or a fallback owner, or their records are left without an owner`,
+          );
+      }
+      return warnings;
+    }
+    case "save_migration_plan":
+      return 1;
+    case "migration_plan":
+      return plan(2, 1);
+    case "dry_run_migration":
+      return sleep(300).then(dryRun);
+    case "run_migration":
+      return run(a.plan as MigrationPlan);
+    case "cancel_migration":
+      return null;
+    case "migration_results":
+      return results();
+    case "rollback_migration":
+      return sleep(300).then(() => ({ ...report!, rolled_back: 11137, failed: 0 }));
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,85 @@
+import { useMemo, useState } from "react";
+import type { DryRun } from "../../bindings/DryRun";
+import type { MigrationAction } from "../../bindings/MigrationAction";
+import { countOf, formatCount, objectTypeLabel } from "../../format";
+
+type Filter = "all" | "problems" | MigrationAction;
+const SHOWN = 300;
+
+/** What the run will do with every record, errors first, and what it will cost. */
+export function DryRunStep({ dry }: { dry: DryRun }) {
+  const [filter, setFilter] = useState<Filter>("all");
+  const items = useMemo(
+    () =>
+      dry.items.filter((i) =>
+        filter === "all" ? true : filter === "problems" ? i.problems.length > 0 : i.action === filter,
+      ),
+    [dry, filter],
+  );
+  const minutes = dry.seconds >= 90 ? `${Math.ceil(dry.seconds / 60)} min` : `${Math.ceil(dry.seconds)} s`;
+  return (
+    <>
+      <div className="summary-line" data-testid="dry-run-summary">
+        <strong>Nothing was written.</strong> The run will{" "}
+        {Object.entries(dry.counts)
+          .map(([action, n]) =>
+            action === "unchanged" ? `leave ${formatCount(n)} as they are` : `${action} ${formatCount(n)}`,
+          )
+          .join(", ")}
+        ; {countOf(dry.with_problems, "record")} cannot be written as they are. About{" "}
+        {countOf(dry.api_calls, "API call")}, {minutes} at the target's rate limit.
+      </div>
+      <div className="toolbar">
+        {(["all", "problems", "create", "update", "link", "skip"] as Filter[]).map((f) => (
+          <button key={f} className={filter === f ? "primary" : ""} onClick={() => setFilter(f)}>
+            {f === "all"
+              ? "All"
+              : f === "problems"
+                ? "With problems"
+                : f.charAt(0).toUpperCase() + f.slice(1)}
+          </button>
+        ))}
+        <span className="muted">
+          {items.length > SHOWN
+            ? `first ${SHOWN} of ${formatCount(items.length)}`
+            : countOf(items.length, "record")}
+        </span>
+      </div>
+      <table className="grid compact" data-testid="dry-run-items">
+        <thead>
+          <tr>
+            <th>Object</th>
+            <th>Record</th>
+            <th>Does</th>
+            <th>Target record</th>
+            <th>Values or problems</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.slice(0, SHOWN).map((i) => (
+            <tr key={`${i.object_type}-${i.source_remote_id}`} className={i.problems.length ? "problem" : ""}>
+              <td>{objectTypeLabel[i.object_type]}</td>
+              <td>
+                {i.name} <span className="muted">{i.source_remote_id}</span>
+              </td>
+              <td>{i.action}</td>
+              <td>{i.target_remote_id ?? (i.action === "create" ? "(new)" : "")}</td>
+              <td className="values">
+                {i.problems.length > 0
+                  ? i.problems.map((p) => (
+                      <div key={p.field} className="alert-text">
+                        <code>{p.field}</code>: {p.message}
+                      </div>
+                    ))
+                  : Object.entries(i.fields)
+                      .slice(0, 4)
+                      .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+                      .join(" · ")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,196 @@
+import type { FieldChoices } from "../../bindings/FieldChoices";
+import type { FieldMapping } from "../../bindings/FieldMapping";
+import type { MappedField } from "../../bindings/MappedField";
+import type { Transform } from "../../bindings/Transform";
+import { objectTypeLabel } from "../../format";
+
+const TRANSFORMS: { kind: Transform["kind"]; label: string; make: () => Transform }[] = [
+  { kind: "direct", label: "as is", make: () => ({ kind: "direct" }) },
+  { kind: "split_name", label: "split full name", make: () => ({ kind: "split_name" }) },
+  { kind: "join_name", label: "join first + last", make: () => ({ kind: "join_name" }) },
+  { kind: "number", label: "number", make: () => ({ kind: "number" }) },
+  { kind: "date", label: "date (UTC)", make: () => ({ kind: "date", offset_minutes: 0 }) },
+  { kind: "default", label: "default if blank", make: () => ({ kind: "default", value: "" }) },
+  { kind: "constant", label: "always a value", make: () => ({ kind: "constant", value: "" }) },
+  { kind: "value_map", label: "value map", make: () => ({ kind: "value_map", map: {}, otherwise: null }) },
+  { kind: "join", label: "join list", make: () => ({ kind: "join", separator: "; " }) },
+  { kind: "split", label: "split into list", make: () => ({ kind: "split", separator: ";" }) },
+];
+
+/** What a transform takes beyond its kind: a value, a map or a separator, edited as text. */
+function TransformDetail({ t, onChange }: { t: Transform; onChange: (t: Transform) => void }) {
+  switch (t.kind) {
+    case "default":
+    case "constant":
+      return (
+        <input
+          aria-label="value"
+          value={String(t.value ?? "")}
+          onChange={(e) => onChange({ ...t, value: e.target.value })}
+        />
+      );
+    case "value_map":
+      return (
+        <input
+          aria-label="value map"
+          placeholder="Hot=high, Cold=low"
+          value={Object.entries(t.map)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}
+          onChange={(e) => {
+            const map: { [key: string]: string } = {};
+            for (const pair of e.target.value.split(",")) {
+              const [k, v] = pair.split("=");
+              if (k?.trim()) map[k.trim()] = (v ?? "").trim();
+            }
+            onChange({ ...t, map });
+          }}
+        />
+      );
+    case "join":
+    case "split":
+      return (
+        <input
+          aria-label="separator"
+          value={t.separator}
+          onChange={(e) => onChange({ ...t, separator: e.target.value })}
+        />
+      );
+    case "date":
+      return (
+        <input
+          aria-label="UTC offset in minutes"
+          type="number"
+          value={t.offset_minutes}
+          onChange={(e) => onChange({ ...t, offset_minutes: Number(e.target.value) })}
+        />
+      );
+    default:
+      return null;
+  }
+}
+
+/** One object pair's fields: where each target field's value comes from, and how it is changed. */
+export function FieldsStep({
+  mapping,
+  choices,
+  onChange,
+}: {
+  mapping: FieldMapping;
+  choices: FieldChoices | undefined;
+  onChange: (m: FieldMapping) => void;
+}) {
+  const setField = (i: number, f: MappedField) =>
+    onChange({ ...mapping, fields: mapping.fields.map((x, j) => (j === i ? f : x)) });
+  // A split name fills first and last name; a joined one the full name.
+  const fills = (f: MappedField) =>
+    f.transform.kind === "split_name" ? ["first_name", "last_name"] : [f.target];
+  const unmappedTargets = (choices?.target ?? []).filter(
+    (t) => !mapping.fields.some((f) => fills(f).includes(t)),
+  );
+  return (
+    <div className="panel wide" data-testid={`fields-${mapping.source_object}`}>
+      <h3>
+        {objectTypeLabel[mapping.source_object]} → {objectTypeLabel[mapping.target_object]}
+      </h3>
+      <table className="grid compact fields-table">
+        <thead>
+          <tr>
+            <th>Source field</th>
+            <th>Target field</th>
+            <th>Change</th>
+            <th />
+            <th>Required</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {mapping.fields.map((f, i) => (
+            <tr key={`${f.source}-${f.target}-${i}`}>
+              <td>
+                <select
+                  aria-label="source field"
+                  value={f.source}
+                  onChange={(e) => setField(i, { ...f, source: e.target.value })}
+                >
+                  {[f.source, ...(choices?.source ?? []).filter((s) => s !== f.source)].map((s) => (
+                    <option key={s}>{s}</option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <select
+                  aria-label="target field"
+                  value={f.target}
+                  onChange={(e) => setField(i, { ...f, target: e.target.value })}
+                >
+                  {[f.target, ...unmappedTargets].map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <select
+                  aria-label="change"
+                  value={f.transform.kind}
+                  onChange={(e) => {
+                    const t = TRANSFORMS.find((x) => x.kind === e.target.value);
+                    if (t) setField(i, { ...f, transform: t.make() });
+                  }}
+                >
+                  {TRANSFORMS.map((t) => (
+                    <option key={t.kind} value={t.kind}>
+                      {t.label}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <TransformDetail t={f.transform} onChange={(t) => setField(i, { ...f, transform: t })} />
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label="required"
+                  checked={f.required}
+                  onChange={(e) => setField(i, { ...f, required: e.target.checked })}
+                />
+              </td>
+              <td>
+                <button
+                  className="link"
+                  onClick={() => onChange({ ...mapping, fields: mapping.fields.filter((_, j) => j !== i) })}
+                >
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {unmappedTargets.length > 0 && choices ? (
+        <div className="actions">
+          <span className="muted">Not filled: {unmappedTargets.join(", ")}</span>
+          <button
+            onClick={() =>
+              onChange({
+                ...mapping,
+                fields: [
+                  ...mapping.fields,
+                  {
+                    source: choices.source[0] ?? "",
+                    target: unmappedTargets[0] ?? "",
+                    transform: { kind: "direct" },
+                    required: false,
+                  },
+                ],
+              })
+            }
+          >
+            Add a field
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { useEffect, useMemo, useState } from "react";
+import type { MigrationProgress } from "../../bindings/MigrationProgress";
+import type { MigrationReport } from "../../bindings/MigrationReport";
+import type { MigrationResult } from "../../bindings/MigrationResult";
+import { countOf, formatCount, objectTypeLabel } from "../../format";
+import { api } from "../../ipc";
+
+/** Where a run or a rollback is, after every batch. */
+export function ProgressLine({ p, onCancel }: { p: MigrationProgress | null; onCancel?: () => void }) {
+  if (!p) return null;
+  const what =
+    p.step === "pulling"
+      ? "Reading both CRMs…"
+      : `${p.step === "rolling_back" ? "Rolling back" : "Writing"} ${
+          p.object_type ? objectTypeLabel[p.object_type].toLowerCase() + " records" : ""
+        }: ${formatCount(p.done)} of ${formatCount(p.planned)}`;
+  const eta =
+    p.eta_seconds != null && p.step === "writing" ? `, about ${Math.ceil(p.eta_seconds)} s left` : "";
+  return (
+    <div className="sync-progress" data-testid="migration-progress">
+      <progress max={Math.max(p.planned, 1)} value={p.step === "pulling" ? undefined : p.done} />
+      <span>
+        {what}
+        {eta}
+      </span>
+      {onCancel ? <button onClick={onCancel}>Cancel</button> : null}
+    </div>
+  );
+}
+
+export function useMigrationProgress(): MigrationProgress | null {
+  const [progress, setProgress] = useState<MigrationProgress | null>(null);
+  useEffect(() => {
+    const unlisten = api.onMigrationProgress(setProgress);
+    return () => {
+      void unlisten.then((f) => f());
+    };
+  }, []);
+  return progress;
+}
+
+/** What a run did, the result file's lines (failed ones first), and where its failures wait. */
+export function ReportStep({ report, onOpenFailed }: { report: MigrationReport; onOpenFailed?: () => void }) {
+  const [results, setResults] = useState<MigrationResult[]>([]);
+  const [onlyFailed, setOnlyFailed] = useState(report.failed > 0);
+  useEffect(() => {
+    void api.migrationResults(report.migration_id).then(setResults);
+  }, [report]);
+  const shown = useMemo(
+    () =>
+      results
+        .filter((r) => !onlyFailed || r.status === "failed")
+        .sort((a, b) => Number(b.status === "failed") - Number(a.status === "failed")),
+    [results, onlyFailed],
+  );
+  return (
+    <>
+      <div className="summary-line" data-testid="migration-report">
+        Run {report.run}: {formatCount(report.created)} created, {formatCount(report.updated)} updated,{" "}
+        {formatCount(report.linked)} linked, {formatCount(report.skipped)} skipped,{" "}
+        {formatCount(report.unchanged)} already up to date,{" "}
+        <span className={report.failed ? "alert-text" : ""}>{formatCount(report.failed)} failed</span>.
+        {report.failed > 0 && onOpenFailed ? (
+          <>
+            {" "}
+            <button className="link" onClick={onOpenFailed}>
+              Open them in Failed records
+            </button>{" "}
+            to fix and re-sync.
+          </>
+        ) : null}
+      </div>
+      <div className="toolbar">
+        <label className="inline">
+          <input type="checkbox" checked={onlyFailed} onChange={(e) => setOnlyFailed(e.target.checked)} />{" "}
+          Only failed
+        </label>
+        <span className="muted">
+          {countOf(results.length, "source record")} accounted for, failed ones first
+        </span>
+      </div>
+      <table className="grid compact" data-testid="migration-results">
+        <thead>
+          <tr>
+            <th>Object</th>
+            <th>Source id</th>
+            <th>Target id</th>
+            <th>Action</th>
+            <th>Status</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.slice(0, 200).map((r) => (
+            <tr key={`${r.object_type}-${r.source_remote_id}`}>
+              <td>{objectTypeLabel[r.object_type]}</td>
+              <td>{r.source_remote_id}</td>
+              <td>{r.target_remote_id}</td>
+              <td>{r.action}</td>
+              <td className={r.status === "failed" ? "alert-text" : ""}>{r.status.replace("_", " ")}</td>
+              <td>{r.error}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

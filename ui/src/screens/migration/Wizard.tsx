@@ -1,0 +1,301 @@
+import { useCallback, useEffect, useState } from "react";
+import type { Connection } from "../../bindings/Connection";
+import type { DryRun } from "../../bindings/DryRun";
+import type { ExistingRecords } from "../../bindings/ExistingRecords";
+import type { MigrationOptions } from "../../bindings/MigrationOptions";
+import type { MigrationPlan } from "../../bindings/MigrationPlan";
+import type { MigrationReport } from "../../bindings/MigrationReport";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { ProviderBadge } from "../../components/ProviderBadge";
+import { formatCount, objectTypeLabel } from "../../format";
+import { api } from "../../ipc";
+import { DryRunStep } from "./DryRunStep";
+import { FieldsStep } from "./FieldsStep";
+import { ProgressLine, ReportStep, useMigrationProgress } from "./RunStep";
+import { StagesStep } from "./StagesStep";
+
+export const STEPS = [
+  "Connect",
+  "Objects",
+  "Fields",
+  "Stages & owners",
+  "Match existing",
+  "Dry run",
+  "Run",
+  "Report",
+  "Rollback",
+] as const;
+
+const EXISTING: { value: ExistingRecords; label: string; detail: string }[] = [
+  {
+    value: "link_and_update",
+    label: "Link and update",
+    detail:
+      "A record the target has already (same e-mail, domain or name) is linked and gets the mapped values.",
+  },
+  { value: "link_only", label: "Link only", detail: "Linked, left as it is: children still attach to it." },
+  { value: "skip", label: "Skip", detail: "Left out of the migration, with its children's links to it." },
+];
+
+/** The guided migration: every step can go back, the plan is saved as it changes. */
+export function Wizard({
+  connections,
+  initial,
+  initialStep = 0,
+  onClose,
+  onOpenFailed,
+}: {
+  connections: Connection[];
+  initial: MigrationPlan | null;
+  initialStep?: number;
+  onClose: () => void;
+  onOpenFailed?: () => void;
+}) {
+  const [step, setStep] = useState(initialStep);
+  const [source, setSource] = useState<number>(initial?.source ?? connections[0]?.id ?? 0);
+  const [target, setTarget] = useState<number>(initial?.target ?? connections[1]?.id ?? 0);
+  const [plan, setPlan] = useState<MigrationPlan | null>(initial);
+  const [dropped, setDropped] = useState<string[]>([]);
+  const [options, setOptions] = useState<MigrationOptions | null>(null);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const [dry, setDry] = useState<DryRun | null>(null);
+  const [report, setReport] = useState<MigrationReport | null>(null);
+  const [rolledBack, setRolledBack] = useState<MigrationReport | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const progress = useMigrationProgress();
+
+  const attempt = useCallback(async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  // The plan that runs: the objects a person kept.
+  const chosen = useCallback(
+    (p: MigrationPlan): MigrationPlan => ({
+      ...p,
+      objects: p.objects.filter((o) => !dropped.includes(o.source_object)),
+    }),
+    [dropped],
+  );
+
+  useEffect(() => {
+    if (plan && !options) void api.migrationOptions(plan).then(setOptions, setError);
+  }, [plan, options]);
+  useEffect(() => {
+    if (plan && step === 3) void api.checkMigrationPlan(chosen(plan)).then(setWarnings, setError);
+  }, [plan, step, chosen]);
+
+  const next = () =>
+    attempt(async () => {
+      if (step === 0) {
+        if (source === target) throw new Error("Choose two different connections.");
+        if (!plan || plan.source !== source || plan.target !== target) {
+          setPlan(await api.planMigration(source, target));
+          setOptions(null);
+        }
+      } else if (plan) {
+        await api.saveMigrationPlan(chosen(plan));
+      }
+      if (step === 4 && plan) setDry(await api.dryRunMigration(chosen(plan)));
+      setStep(step + 1);
+    });
+
+  const run = () =>
+    attempt(async () => {
+      if (!plan) return;
+      setStep(6);
+      const r = await api.runMigration(chosen(plan));
+      setReport(r);
+      setStep(7);
+    });
+
+  const rollback = () =>
+    attempt(async () => {
+      if (!report) return;
+      setRolledBack(await api.rollbackMigration(report.migration_id));
+    });
+
+  const label = (id: number) => {
+    const c = connections.find((x) => x.id === id);
+    return c ? (
+      <span className="nowrap">
+        <ProviderBadge provider={c.provider} /> {c.label}
+      </span>
+    ) : (
+      "?"
+    );
+  };
+
+  return (
+    <div className="wizard" data-testid="migration-wizard">
+      <ol className="steps" aria-label="Steps">
+        {STEPS.map((s, i) => (
+          <li key={s} className={i === step ? "current" : i < step ? "done" : ""} data-testid={`step-${i}`}>
+            <span className="step-no">{i + 1}</span> {s}
+          </li>
+        ))}
+      </ol>
+      <ErrorBanner error={error} />
+      <h2>{STEPS[step]}</h2>
+
+      {step === 0 ? (
+        <div className="panel">
+          <p>
+            Records are read from the source and written to the target. Connect both on Connections first.
+          </p>
+          <label className="stacked">
+            From (source)
+            <select aria-label="source" value={source} onChange={(e) => setSource(Number(e.target.value))}>
+              {connections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="stacked">
+            To (target)
+            <select aria-label="target" value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+              {connections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      ) : null}
+
+      {step === 1 && plan ? (
+        <div className="panel">
+          <p>
+            From {label(plan.source)} to {label(plan.target)}, parents first so links carry across.
+          </p>
+          <label className="stacked">
+            Plan name
+            <input value={plan.name} onChange={(e) => setPlan({ ...plan, name: e.target.value })} />
+          </label>
+          {plan.objects.map((o) => (
+            <label key={o.source_object} className="inline check-row">
+              <input
+                type="checkbox"
+                checked={!dropped.includes(o.source_object)}
+                onChange={(e) =>
+                  setDropped(
+                    e.target.checked
+                      ? dropped.filter((d) => d !== o.source_object)
+                      : [...dropped, o.source_object],
+                  )
+                }
+              />{" "}
+              {objectTypeLabel[o.source_object]} → {objectTypeLabel[o.target_object]}{" "}
+              <span className="muted">({o.fields.length} fields mapped)</span>
+            </label>
+          ))}
+        </div>
+      ) : null}
+
+      {step === 2 && plan
+        ? chosen(plan).objects.map((m) => (
+            <FieldsStep
+              key={m.source_object}
+              mapping={m}
+              choices={options?.fields.find((f) => f.source_object === m.source_object)}
+              onChange={(changed) =>
+                setPlan({
+                  ...plan,
+                  objects: plan.objects.map((o) => (o.source_object === changed.source_object ? changed : o)),
+                })
+              }
+            />
+          ))
+        : null}
+
+      {step === 3 && plan && options ? (
+        <StagesStep plan={plan} options={options} warnings={warnings} onChange={setPlan} />
+      ) : null}
+
+      {step === 4 && plan ? (
+        <div className="panel">
+          <p>What to do with a source record the target holds already:</p>
+          {EXISTING.map((x) => (
+            <label key={x.value} className="inline check-row">
+              <input
+                type="radio"
+                name="existing"
+                checked={plan.existing === x.value}
+                onChange={() => setPlan({ ...plan, existing: x.value })}
+              />{" "}
+              <strong>{x.label}</strong> <span className="muted">{x.detail}</span>
+            </label>
+          ))}
+          <p className="muted">Next runs a dry run: both CRMs are read, nothing is written.</p>
+        </div>
+      ) : null}
+
+      {step === 5 && dry ? <DryRunStep dry={dry} /> : null}
+
+      {step === 6 ? (
+        <ProgressLine p={progress} onCancel={busy ? () => void api.cancelMigration() : undefined} />
+      ) : null}
+
+      {step === 7 && report ? <ReportStep report={report} onOpenFailed={onOpenFailed} /> : null}
+
+      {step === 8 && report ? (
+        <div className="panel">
+          {rolledBack ? (
+            <p data-testid="rollback-result">
+              Rolled back: {formatCount(rolledBack.rolled_back)} records deleted from the target or restored
+              to their values before the run
+              {rolledBack.failed ? `; ${rolledBack.failed} could not be (see the report)` : ""}.
+            </p>
+          ) : (
+            <>
+              <p>
+                Rolling back deletes the {formatCount(report.created)} records this migration created and
+                writes back the values of the {formatCount(report.updated)} it updated. Linked and skipped
+                records are not touched.
+              </p>
+              {busy ? <ProgressLine p={progress} /> : null}
+              <button className="danger" disabled={busy} onClick={() => void rollback()}>
+                Roll back migration #{report.migration_id}
+              </button>
+            </>
+          )}
+        </div>
+      ) : null}
+
+      <div className="actions wizard-nav">
+        <button disabled={busy || step === 0 || step === 6} onClick={() => setStep(step - 1)}>
+          Back
+        </button>
+        {step < 5 ? (
+          <button className="primary" disabled={busy} onClick={() => void next()}>
+            {step === 4 ? "Dry run" : "Next"}
+          </button>
+        ) : null}
+        {step === 5 ? (
+          <button className="primary" disabled={busy || !dry} onClick={() => void run()}>
+            Run the migration
+          </button>
+        ) : null}
+        {step === 7 ? (
+          <button disabled={busy} onClick={() => setStep(8)}>
+            Roll back…
+          </button>
+        ) : null}
+        <button className="link" onClick={onClose}>
+          Close (the plan is saved)
+        </button>
+      </div>
+    </div>
+  );
+}
