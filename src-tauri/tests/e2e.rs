@@ -309,11 +309,12 @@ async fn the_real_app_shows_every_screen() {
     screenshot(&driver, "09-connections-demo-pulled").await;
 
     // Sign in with the browser (OAuth + PKCE through the loopback listener) to the demo Pipedrive.
-    let click = |css: &'static str| {
+    let click = |css: &str| {
         let driver = &driver;
+        let css = css.to_owned();
         async move {
             driver
-                .find(By::Css(css))
+                .find(By::Css(&css))
                 .await
                 .unwrap_or_else(|e| panic!("{css}: {e}"))
                 .click()
@@ -499,6 +500,57 @@ async fn the_real_app_shows_every_screen() {
     let left = engine.conflicts(None).unwrap();
     assert_eq!(left.len(), before);
     assert!(left.iter().all(|c| c.a_remote_id != linked.a_remote_id));
+
+    // Migration: the demo Close's companies into the demo Pipedrive, through every wizard step, a
+    // dry run, the run, its report and a rollback.
+    let (close, pipedrive) = (demo("Demo Close"), demo("Demo Pipedrive"));
+    open_screen(&driver, "migration", "Migration").await;
+    click("[data-testid=new-migration]").await;
+    for (select, id) in [("source", close), ("target", pipedrive)] {
+        let css = format!("select[aria-label={select}] option[value='{}']", id.0);
+        click(&css).await;
+    }
+    let next = ".wizard-nav button.primary";
+    click(next).await;
+    wait_for_text(&driver, "[data-testid=migration-wizard] h2", "Objects").await;
+    for other in ["person", "deal", "activity"] {
+        click(&format!("[data-testid=object-{other}]")).await;
+    }
+    click(next).await;
+    wait_for_text(&driver, "[data-testid=fields-company]", "Company").await;
+    click(next).await;
+    wait_for_text(&driver, "[data-testid=stage-mapping]", "Source stage").await;
+    wait_for_text(&driver, "[data-testid=owner-mapping]", "@").await;
+    screenshot(&driver, "17-migration-stages-and-owners").await;
+    click(next).await;
+    wait_for_text(
+        &driver,
+        "[data-testid=migration-wizard] h2",
+        "Match existing",
+    )
+    .await;
+    click(next).await;
+    wait_longer_for_text(
+        &driver,
+        "[data-testid=dry-run-summary]",
+        "Nothing was written",
+        long,
+    )
+    .await;
+    screenshot(&driver, "18-migration-dry-run").await;
+    click(next).await;
+    wait_longer_for_text(&driver, "[data-testid=migration-report]", "created", long).await;
+    screenshot(&driver, "19-migration-report").await;
+    click("[data-testid=to-rollback]").await;
+    click("[data-testid=rollback]").await;
+    wait_longer_for_text(
+        &driver,
+        "[data-testid=rollback-result]",
+        "Rolled back",
+        long,
+    )
+    .await;
+    screenshot(&driver, "20-migration-rolled-back").await;
 
     driver.quit().await.unwrap();
 }

@@ -122,6 +122,10 @@ pub async fn migrate(engine: &Engine, args: Migrate) -> bridge_engine::Result<()
     let path = args.plan.clone().expect("clap requires --plan");
     let plan = read_plan(&path)?;
     if args.dry_run {
+        // What the plan's stages, owners and fields say against the CRMs as they are now.
+        for w in engine.check_migration_plan(&plan).await? {
+            eprintln!("warning: {w}");
+        }
         let dry = engine.dry_run_migration(&plan, &cancel).await?;
         if args.json {
             println!(

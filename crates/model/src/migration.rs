@@ -162,6 +162,9 @@ pub struct PlannedItem {
     pub fields: Fields,
     /// Why the record cannot be written as it is (it is then not sent).
     pub problems: Vec<FieldProblem>,
+    /// An update with nothing to write: the target holds these values already.
+    #[serde(default)]
+    pub unchanged: bool,
 }
 
 /// What a dry run found, and what the run will cost under the target's limits.

@@ -14,4 +14,8 @@ target_remote_id: string | null, fields: { [key in string]?: unknown },
 /**
  * Why the record cannot be written as it is (it is then not sent).
  */
-problems: Array<FieldProblem>, };
+problems: Array<FieldProblem>, 
+/**
+ * An update with nothing to write: the target holds these values already.
+ */
+unchanged: boolean, };

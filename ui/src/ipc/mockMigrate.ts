@@ -179,6 +179,7 @@ function dryRun(): DryRun {
       action: "create",
       target_remote_id: null,
       fields: { name: "Hooli — Pilot" },
+      unchanged: false,
       problems: [
         { field: "stage_id", message: "stage stat_onhold has no target stage in the stage mapping" },
       ],
@@ -190,6 +191,7 @@ function dryRun(): DryRun {
       action: "create",
       target_remote_id: null,
       fields: {},
+      unchanged: false,
       problems: [{ field: "company_id", message: "links to company lead_0Zz9, which is not in the target" }],
     },
   ];
@@ -202,6 +204,7 @@ function dryRun(): DryRun {
       target_remote_id: i % 2 ? `${500 + i}` : null,
       fields: { name: n, domain: `${(n.split(" ")[0] ?? n).toLowerCase()}.example`, city: "London" },
       problems: [],
+      unchanged: false,
     }),
   );
   PEOPLE.forEach((n, i) =>
@@ -217,6 +220,7 @@ function dryRun(): DryRun {
         email: `${(n.split(" ")[0] ?? n).toLowerCase()}@acme.example`,
       },
       problems: [],
+      unchanged: false,
     }),
   );
   return {

@@ -141,6 +141,7 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
                 } else {
                     problems
                 },
+                unchanged,
             },
             unchanged,
             before_image,

@@ -1,10 +1,25 @@
 import { useMemo, useState } from "react";
 import type { DryRun } from "../../bindings/DryRun";
 import type { MigrationAction } from "../../bindings/MigrationAction";
+import type { PlannedItem } from "../../bindings/PlannedItem";
 import { countOf, formatCount, objectTypeLabel } from "../../format";
 
 type Filter = "all" | "problems" | MigrationAction;
 const SHOWN = 300;
+
+/** A record's values in a line: custom fields by a short key, the first few only. */
+function shownValues(fields: PlannedItem["fields"]): string {
+  const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const flat = Object.entries(fields).flatMap(([k, v]) =>
+    k === "custom" && v && typeof v === "object"
+      ? Object.entries(v).map(([ck, cv]) => [ck.length > 12 ? `${ck.slice(0, 8)}…` : ck, cv] as const)
+      : [[k, v] as const],
+  );
+  return flat
+    .slice(0, 5)
+    .map(([k, v]) => `${k}: ${text(v)}`)
+    .join(" · ");
+}
 
 /** What the run will do with every record, errors first, and what it will cost. */
 export function DryRunStep({ dry }: { dry: DryRun }) {
@@ -12,7 +27,11 @@ export function DryRunStep({ dry }: { dry: DryRun }) {
   const items = useMemo(
     () =>
       dry.items.filter((i) =>
-        filter === "all" ? true : filter === "problems" ? i.problems.length > 0 : i.action === filter,
+        filter === "all"
+          ? true
+          : filter === "problems"
+            ? i.problems.length > 0
+            : i.action === filter && !i.unchanged,
       ),
     [dry, filter],
   );
@@ -62,7 +81,7 @@ export function DryRunStep({ dry }: { dry: DryRun }) {
               <td>
                 {i.name} <span className="muted">{i.source_remote_id}</span>
               </td>
-              <td>{i.action}</td>
+              <td>{i.unchanged ? "nothing (up to date)" : i.action}</td>
               <td>{i.target_remote_id ?? (i.action === "create" ? "(new)" : "")}</td>
               <td className="values">
                 {i.problems.length > 0
@@ -71,10 +90,7 @@ export function DryRunStep({ dry }: { dry: DryRun }) {
                         <code>{p.field}</code>: {p.message}
                       </div>
                     ))
-                  : Object.entries(i.fields)
-                      .slice(0, 4)
-                      .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
-                      .join(" · ")}
+                  : shownValues(i.fields)}
               </td>
             </tr>
           ))}

@@ -187,6 +187,7 @@ export function Wizard({
             <label key={o.source_object} className="inline check-row">
               <input
                 type="checkbox"
+                data-testid={`object-${o.source_object}`}
                 checked={!dropped.includes(o.source_object)}
                 onChange={(e) =>
                   setDropped(
@@ -265,7 +266,12 @@ export function Wizard({
                 records are not touched.
               </p>
               {busy ? <ProgressLine p={progress} /> : null}
-              <button className="danger" disabled={busy} onClick={() => void rollback()}>
+              <button
+                className="danger"
+                data-testid="rollback"
+                disabled={busy}
+                onClick={() => void rollback()}
+              >
                 Roll back migration #{report.migration_id}
               </button>
             </>
@@ -288,7 +294,7 @@ export function Wizard({
           </button>
         ) : null}
         {step === 7 ? (
-          <button disabled={busy} onClick={() => setStep(8)}>
+          <button disabled={busy} data-testid="to-rollback" onClick={() => setStep(8)}>
             Roll back…
           </button>
         ) : null}
