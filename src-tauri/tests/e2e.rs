@@ -551,6 +551,16 @@ async fn the_real_app_shows_every_screen() {
     )
     .await;
     screenshot(&driver, "20-migration-rolled-back").await;
+    // The plan's field mapping is saved, versioned, on the Mappings screen.
+    click(".wizard-nav button.link").await;
+    open_screen(&driver, "mappings", "Mappings").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=field-mappings]",
+        "Demo Close -> Demo Pipedrive: company",
+    )
+    .await;
+    screenshot(&driver, "21-mappings-saved").await;
 
     driver.quit().await.unwrap();
 }

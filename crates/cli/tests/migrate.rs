@@ -6,83 +6,19 @@
 
 mod common;
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    path::Path,
-    process::Stdio,
-};
+use std::collections::{BTreeMap, HashMap};
 
-use bridge_fakecrm::{Config, Description, start};
+use bridge_fakecrm::{Config, start};
 use bridge_model::{
     ConnectionId, DryRun, Fields, MigrationPlan, MigrationReport, ObjectType, Provider,
 };
 use bridge_store::{Store, records};
 use serde_json::Value;
 
-use common::{cli, keyring_ready};
+use common::{connect, keyring_ready, run_ok};
 
 const SOURCE: ConnectionId = ConnectionId(1);
 const TARGET: ConnectionId = ConnectionId(2);
-
-fn run_ok(db: &Path, service: &str, args: &[&str]) -> String {
-    let out = cli(db, service)
-        .args(args)
-        .stdout(Stdio::piped())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "crm-bridge {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn connect(db: &Path, service: &str, d: &Description, provider: Provider) {
-    let key = d.salesforce.jwt_private_key_path.clone();
-    let args: Vec<&str> = match provider {
-        Provider::Close => vec![
-            "connect",
-            "close",
-            "--base-url",
-            &d.close.base_url,
-            "--api-key",
-            &d.close.api_key,
-        ],
-        Provider::Hubspot => vec![
-            "connect",
-            "hubspot",
-            "--base-url",
-            &d.hubspot.base_url,
-            "--token",
-            &d.hubspot.token,
-        ],
-        Provider::Pipedrive => vec![
-            "connect",
-            "pipedrive",
-            "--base-url",
-            &d.pipedrive.base_url,
-            "--token",
-            &d.pipedrive.api_token,
-        ],
-        Provider::Salesforce => vec![
-            "connect",
-            "salesforce",
-            "--base-url",
-            &d.salesforce.instance_url,
-            "--jwt-key",
-            &key,
-            "--username",
-            &d.salesforce.username,
-            "--client-id",
-            &d.salesforce.client_id,
-            "--login-url",
-            &d.salesforce.base_url,
-        ],
-    };
-    run_ok(db, service, &args);
-}
 
 /// Every live record of a connection, by (type, id), with the values a person sees: times left
 /// out (the CRM sets them), and a blank the same as a missing field.
@@ -399,4 +335,160 @@ async fn pipedrive_migrates_into_salesforce_and_rolls_back() {
     }
     // Pipedrive lacks the last of the eight sales reps.
     migrate_and_roll_back(Provider::Pipedrive, Provider::Salesforce, 1_000, 7).await;
+}
+
+/// `crm-bridge migrate --execute` killed with SIGKILL at random moments under 5xx, 429, dropped
+/// connections and lost answers, run again and again until a run ends by itself: every Close
+/// company and person ends up in HubSpot once, and HubSpot holds exactly the records the result
+/// file says were created (a lost answer's record is found by its key, never created twice).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_migration_killed_again_and_again_creates_nothing_twice() {
+    if !keyring_ready() {
+        return;
+    }
+    let running = start(Config {
+        records: 2_000,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let d = running.description.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("workspace.sqlite3");
+    let plan_path = dir.path().join("plan.json");
+    let service = format!("crm-bridge-test-migrate-kill-{}", std::process::id());
+    let types = [ObjectType::Company, ObjectType::Person];
+    let (db2, s2, d2, p2) = (db.clone(), service.clone(), d.clone(), plan_path.clone());
+    tokio::task::spawn_blocking(move || {
+        connect(&db2, &s2, &d2, Provider::Close);
+        connect(&db2, &s2, &d2, Provider::Hubspot);
+        let p = p2.to_str().unwrap();
+        run_ok(
+            &db2,
+            &s2,
+            &["plan-migration", "--from", "1", "--to", "2", "--out", p],
+        );
+        // Companies and people: the records a key finds again (notes have none).
+        let mut plan: MigrationPlan =
+            serde_json::from_str(&std::fs::read_to_string(&p2).unwrap()).unwrap();
+        plan.objects.retain(|o| types.contains(&o.source_object));
+        std::fs::write(&p2, serde_json::to_string(&plan).unwrap()).unwrap();
+        run_ok(&db2, &s2, &["pull", "--connection", "2"]);
+    })
+    .await
+    .unwrap();
+    let store = Store::open(&db).unwrap();
+    let before = snapshot(&store, TARGET, &types);
+    drop(store);
+
+    bridge_tests::emulator::set_faults(
+        &d.admin_url,
+        Provider::Hubspot,
+        "error_rate=0.05,rate_limit_rate=0.05,drop_rate=0.03,lost_answer_rate=0.05,seed=11",
+    )
+    .await;
+    let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
+    let kills = tokio::task::spawn_blocking(move || {
+        let mut seed: u64 = 0x3160_7A7E;
+        let mut kills = 0;
+        let started = std::time::Instant::now();
+        loop {
+            assert!(
+                started.elapsed().as_secs() < 600,
+                "the migration never finished"
+            );
+            let mut child = common::cli(&db2, &s2)
+                .args(["migrate", "--plan", p2.to_str().unwrap(), "--execute"])
+                .spawn()
+                .unwrap();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let wait = std::time::Duration::from_millis(500 + (seed >> 33) % 2_500);
+            let deadline = std::time::Instant::now() + wait;
+            let finished = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break Some(status);
+                }
+                if std::time::Instant::now() >= deadline {
+                    break None;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            };
+            match finished {
+                // A run the faults stopped (out of retries) is run again, as a person would.
+                Some(status) if status.success() && kills >= 3 => break kills,
+                Some(_) => {}
+                None => {
+                    child.kill().unwrap(); // SIGKILL
+                    child.wait().unwrap();
+                    kills += 1;
+                }
+            }
+        }
+    })
+    .await
+    .unwrap();
+    eprintln!("killed {kills} times");
+
+    // Faults off: one more run settles what the faults left (pending creates are found by key,
+    // transient failures sent again), then HubSpot as it is.
+    bridge_tests::emulator::set_faults(&d.admin_url, Provider::Hubspot, "").await;
+    let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let p = p2.to_str().unwrap();
+        run_ok(&db2, &s2, &["migrate", "--plan", p, "--execute"]);
+        let out = run_ok(&db2, &s2, &["migrate", "--plan", p, "--execute", "--json"]);
+        run_ok(&db2, &s2, &["pull", "--connection", "2", "--full"]);
+        out
+    })
+    .await
+    .unwrap();
+    let last: MigrationReport = serde_json::from_str(&out).unwrap();
+    let store = Store::open(&db).unwrap();
+    let failed: Vec<_> = store
+        .read(|c| bridge_store::migrations::items(c, 1))
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.status != "done")
+        .collect();
+    assert_eq!(
+        (last.created, last.updated, last.failed),
+        (0, 0, 0),
+        "{last:?}: {failed:#?}"
+    );
+
+    let sources = snapshot(&store, SOURCE, &types);
+    let after = snapshot(&store, TARGET, &types);
+    let results = store
+        .read(|c| bridge_store::migrations::items(c, 1))
+        .unwrap();
+    assert_eq!(
+        results.len(),
+        sources.len(),
+        "every source record is accounted for"
+    );
+    let mut created = 0;
+    for item in &results {
+        assert_eq!(item.status, "done", "{item:?}");
+        let target = item.target_remote_id.clone().unwrap();
+        assert!(
+            after.contains_key(&(item.object_type, target.clone())),
+            "{item:?} is not in HubSpot"
+        );
+        if item.action == bridge_model::MigrationAction::Create {
+            created += 1;
+            assert!(
+                !before.contains_key(&(item.object_type, target)),
+                "{item:?}"
+            );
+        }
+    }
+    // HubSpot holds what it held and what the migration created, nothing more.
+    assert_eq!(
+        after.len(),
+        before.len() + created,
+        "a record was created twice"
+    );
+    assert!(kills >= 3);
 }

@@ -9,8 +9,6 @@ mod common;
 
 use std::{
     collections::HashMap,
-    path::Path,
-    process::Stdio,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -22,22 +20,7 @@ use bridge_model::{ConnectionId, ErrorCategory, ObjectType, Provider, Side};
 use bridge_store::{Store, outbox, records, sync_state};
 use serde_json::{Value, json};
 
-use common::{cli, keyring_ready};
-
-fn run_ok(db: &Path, service: &str, args: &[&str]) -> String {
-    let out = cli(db, service)
-        .args(args)
-        .stdout(Stdio::piped())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "crm-bridge {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{cli, connect, keyring_ready, run_ok};
 
 async fn set_faults(d: &bridge_fakecrm::Description, spec: &str) {
     for provider in [Provider::Hubspot, Provider::Salesforce] {
@@ -103,37 +86,8 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
 
     let (db2, s2, d2) = (db.clone(), service.clone(), d.clone());
     tokio::task::spawn_blocking(move || {
-        let key = d2.salesforce.jwt_private_key_path.clone();
-        run_ok(
-            &db2,
-            &s2,
-            &[
-                "connect",
-                "hubspot",
-                "--base-url",
-                &d2.hubspot.base_url,
-                "--token",
-                &d2.hubspot.token,
-            ],
-        );
-        run_ok(
-            &db2,
-            &s2,
-            &[
-                "connect",
-                "salesforce",
-                "--base-url",
-                &d2.salesforce.instance_url,
-                "--jwt-key",
-                &key,
-                "--username",
-                &d2.salesforce.username,
-                "--client-id",
-                &d2.salesforce.client_id,
-                "--login-url",
-                &d2.salesforce.base_url,
-            ],
-        );
+        connect(&db2, &s2, &d2, Provider::Hubspot);
+        connect(&db2, &s2, &d2, Provider::Salesforce);
         run_ok(
             &db2,
             &s2,

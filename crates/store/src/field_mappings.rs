@@ -48,3 +48,60 @@ pub fn list_current(conn: &rusqlite::Connection) -> Result<Vec<FieldMappingRow>>
     })
     .collect()
 }
+
+/// A field mapping to save under a name: the CRMs and objects on each side and its rules (JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFieldMapping<'a> {
+    pub name: &'a str,
+    pub source_connection: Option<bridge_model::ConnectionId>,
+    pub source_provider: Provider,
+    pub source_object: &'a str,
+    pub target_connection: Option<bridge_model::ConnectionId>,
+    pub target_provider: Provider,
+    pub target_object: &'a str,
+    pub rules: &'a serde_json::Value,
+}
+
+/// Saves a mapping as the next version of its name; the same rules as the newest version save
+/// nothing. Returns (id, version) of the newest version.
+pub fn save(
+    conn: &rusqlite::Connection,
+    new: &NewFieldMapping,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, i64)> {
+    use rusqlite::{OptionalExtension, params};
+    let latest: Option<(i64, i64, String)> = conn
+        .prepare_cached(
+            "SELECT id, version, rules FROM field_mappings WHERE name = ?1 ORDER BY version DESC LIMIT 1",
+        )?
+        .query_row([new.name], |r| <(i64, i64, String)>::try_from(r))
+        .optional()?;
+    if let Some((id, version, rules)) = &latest {
+        let same = serde_json::from_str::<serde_json::Value>(rules)
+            .ok()
+            .as_ref()
+            == Some(new.rules);
+        if same {
+            return Ok((*id, *version));
+        }
+    }
+    let version = latest.map_or(1, |(_, v, _)| v + 1);
+    conn.prepare_cached(
+        "INSERT INTO field_mappings (name, version, source_connection_id, source_provider, source_object,
+                                     target_connection_id, target_provider, target_object, rules, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        new.name,
+        version,
+        new.source_connection.map(|c| c.0),
+        new.source_provider.as_str(),
+        new.source_object,
+        new.target_connection.map(|c| c.0),
+        new.target_provider.as_str(),
+        new.target_object,
+        new.rules.to_string(),
+        time::to_sql(now),
+    ])?;
+    Ok((conn.last_insert_rowid(), version))
+}

@@ -29,3 +29,70 @@ pub fn keyring_ready() -> bool {
     }
     present || required
 }
+
+/// Runs `crm-bridge` and fails the test with its stderr unless it succeeds; its stdout.
+pub fn run_ok(db: &Path, service: &str, args: &[&str]) -> String {
+    let out = cli(db, service)
+        .args(args)
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "crm-bridge {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Connects one emulated CRM the way a person does on the command line.
+pub fn connect(
+    db: &Path,
+    service: &str,
+    d: &bridge_fakecrm::Description,
+    provider: bridge_model::Provider,
+) {
+    let key = d.salesforce.jwt_private_key_path.clone();
+    let args: Vec<&str> = match provider {
+        bridge_model::Provider::Close => vec![
+            "connect",
+            "close",
+            "--base-url",
+            &d.close.base_url,
+            "--api-key",
+            &d.close.api_key,
+        ],
+        bridge_model::Provider::Hubspot => vec![
+            "connect",
+            "hubspot",
+            "--base-url",
+            &d.hubspot.base_url,
+            "--token",
+            &d.hubspot.token,
+        ],
+        bridge_model::Provider::Pipedrive => vec![
+            "connect",
+            "pipedrive",
+            "--base-url",
+            &d.pipedrive.base_url,
+            "--token",
+            &d.pipedrive.api_token,
+        ],
+        bridge_model::Provider::Salesforce => vec![
+            "connect",
+            "salesforce",
+            "--base-url",
+            &d.salesforce.instance_url,
+            "--jwt-key",
+            &key,
+            "--username",
+            &d.salesforce.username,
+            "--client-id",
+            &d.salesforce.client_id,
+            "--login-url",
+            &d.salesforce.base_url,
+        ],
+    };
+    run_ok(db, service, &args);
+}

@@ -61,14 +61,30 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
     // Key -> the first source record holding it and the target record it goes to (None: created).
     let mut taken: HashMap<String, (String, Option<&SyncView>)> = HashMap::new();
     let pending = |t: ObjectType, id: &str| input.planned_creates.contains(&(t, id.to_owned()));
-    let mut out = Vec::with_capacity(input.source.len());
-    for s in input.source {
-        let (fields, problems) = map_record(input.mapping, &s.fields, input.translate, &pending);
-        let known = input.items.get(&s.remote_id);
-        let mut target = known
+    let mapped: Vec<(Fields, Vec<bridge_model::FieldProblem>)> = input
+        .source
+        .iter()
+        .map(|s| map_record(input.mapping, &s.fields, input.translate, &pending))
+        .collect();
+    let known_target = |s: &SyncView| {
+        input
+            .items
+            .get(&s.remote_id)
             .filter(|i| i.action != MigrationAction::Skip)
             .and_then(|i| i.target_remote_id.as_deref())
-            .and_then(|id| by_id.get(id).copied());
+            .and_then(|id| by_id.get(id).copied())
+    };
+    // Keys the migration has a target record for already, whatever order the source lists them
+    // in: a duplicate of one of those is linked to it, never created.
+    for (s, (fields, _)) in input.source.iter().zip(&mapped) {
+        if let (Some(t), Some(k)) = (known_target(s), key_of(input.mapping, fields, &s.fields)) {
+            taken.entry(k).or_insert((s.remote_id.clone(), Some(t)));
+        }
+    }
+    let mut out = Vec::with_capacity(input.source.len());
+    for (s, (fields, problems)) in input.source.iter().zip(mapped) {
+        let known = input.items.get(&s.remote_id);
+        let mut target = known_target(s);
         let mut action = MigrationAction::Create;
         if target.is_some() {
             // A record linked once (link only, or a duplicate in the source of a record migrated

@@ -39,19 +39,9 @@ impl Engine {
         cancel: &Cancel,
     ) -> Result<MigrationReport> {
         self.check_plan(plan)?;
-        let plan_json = serde_json::to_value(plan).expect("a plan serialises");
-        let id = self.store.write(|tx| {
-            let id = migrations::open(
-                tx,
-                &plan.name,
-                plan.source,
-                plan.target,
-                &plan_json,
-                Utc::now(),
-            )?;
-            migrations::set_status(tx, id, MigrationStatus::Running, Utc::now())?;
-            Ok(id)
-        })?;
+        let id = self.save_migration_plan(plan)?;
+        self.store
+            .write(|tx| migrations::set_status(tx, id, MigrationStatus::Running, Utc::now()))?;
         let tell_pull = MigrationProgress {
             migration_id: id,
             step: MigrationStep::Pulling,
@@ -186,88 +176,50 @@ impl Engine {
                 Ok(())
             })?;
             let size = client.batch_size().max(1);
-            for part in creates.chunks(size) {
-                if cancel.is_cancelled() {
-                    return Err(bridge_crm::CrmError::Cancelled.into());
-                }
-                // Stored as sent before it goes: a create whose answer is lost is found in the
-                // target's mirror by its key on the next run, never sent twice.
-                self.store.write(|tx| {
-                    for d in part {
-                        migrations::put_item(tx, id, &item_of(d, "pending", None), Utc::now())?;
+            for (op, list) in [
+                (WriteOperation::Create, &creates),
+                (WriteOperation::Update, &updates),
+            ] {
+                for part in list.chunks(size) {
+                    if cancel.is_cancelled() {
+                        return Err(bridge_crm::CrmError::Cancelled.into());
                     }
-                    Ok(())
-                })?;
-                let fields: Vec<_> = part.iter().map(|d| d.item.fields.clone()).collect();
-                let results = client.create(mapping.target_object, &fields).await;
-                self.store_results(
-                    plan,
-                    mapping.target_object,
-                    id,
-                    part,
-                    &results,
-                    WriteOperation::Create,
-                    &item_of,
-                    &mut report,
-                )?;
-                done += part.len() as i64;
-                tell(done);
-            }
-            // Source duplicates of records created just now go to the same target record.
-            if !duplicates.is_empty() {
-                let items = self.store.read(|c| migrations::items(c, id))?;
-                let crosswalk = crosswalk_of(&items);
-                self.store.write(|tx| {
-                    for d in &duplicates {
-                        let first = d.duplicate_of.clone().unwrap_or_default();
-                        let mut item = item_of(d, "done", None);
-                        item.target_remote_id = crosswalk
-                            .get(&(mapping.source_object, first.clone()))
-                            .cloned();
-                        if item.target_remote_id.is_some() {
-                            report.linked += 1;
-                        } else {
-                            item.status = "failed".into();
-                            item.error = Some(format!(
-                                "a duplicate of {first} in the source, which was not written"
-                            ));
-                            report.failed += 1;
+                    // Stored as sent before it goes: a create whose answer is lost is found in the
+                    // target's mirror by its key on the next run, never sent twice.
+                    self.store.write(|tx| {
+                        for d in part {
+                            migrations::put_item(tx, id, &item_of(d, "pending", None), Utc::now())?;
                         }
-                        migrations::put_item(tx, id, &item, Utc::now())?;
-                    }
-                    Ok(())
-                })?;
-            }
-            for part in updates.chunks(size) {
-                if cancel.is_cancelled() {
-                    return Err(bridge_crm::CrmError::Cancelled.into());
+                        Ok(())
+                    })?;
+                    let t = mapping.target_object;
+                    let results = if op == WriteOperation::Create {
+                        let fields: Vec<_> = part.iter().map(|d| d.item.fields.clone()).collect();
+                        client.create(t, &fields).await
+                    } else {
+                        let writes: Vec<Update> = part
+                            .iter()
+                            .map(|d| Update {
+                                remote_id: d.item.target_remote_id.clone().unwrap_or_default(),
+                                fields: d.item.fields.clone(),
+                            })
+                            .collect();
+                        client.update(t, &writes).await
+                    };
+                    self.store_results(plan, t, id, part, &results, op, &item_of, &mut report)?;
+                    done += part.len() as i64;
+                    tell(done);
                 }
-                self.store.write(|tx| {
-                    for d in part {
-                        migrations::put_item(tx, id, &item_of(d, "pending", None), Utc::now())?;
-                    }
-                    Ok(())
-                })?;
-                let writes: Vec<Update> = part
-                    .iter()
-                    .map(|d| Update {
-                        remote_id: d.item.target_remote_id.clone().unwrap_or_default(),
-                        fields: d.item.fields.clone(),
-                    })
-                    .collect();
-                let results = client.update(mapping.target_object, &writes).await;
-                self.store_results(
-                    plan,
-                    mapping.target_object,
-                    id,
-                    part,
-                    &results,
-                    WriteOperation::Update,
-                    &item_of,
-                    &mut report,
-                )?;
-                done += part.len() as i64;
-                tell(done);
+                if op == WriteOperation::Create {
+                    // Source duplicates of records created just now go to the same target record.
+                    self.link_duplicates(
+                        mapping.source_object,
+                        id,
+                        &duplicates,
+                        &item_of,
+                        &mut report,
+                    )?;
+                }
             }
         }
         progress(&MigrationProgress {
@@ -279,6 +231,41 @@ impl Engine {
             eta_seconds: Some(0.0),
         });
         Ok(report)
+    }
+
+    /// Links the source duplicates of records just created to their first record's target.
+    fn link_duplicates(
+        &self,
+        t: ObjectType,
+        id: i64,
+        duplicates: &[&super::Decision],
+        item_of: &dyn Fn(&super::Decision, &str, Option<String>) -> MigrationItem,
+        report: &mut MigrationReport,
+    ) -> Result<()> {
+        if duplicates.is_empty() {
+            return Ok(());
+        }
+        let crosswalk = crosswalk_of(&self.store.read(|c| migrations::items(c, id))?);
+        self.store
+            .write(|tx| {
+                for d in duplicates {
+                    let first = d.duplicate_of.clone().unwrap_or_default();
+                    let mut item = item_of(d, "done", None);
+                    item.target_remote_id = crosswalk.get(&(t, first.clone())).cloned();
+                    if item.target_remote_id.is_some() {
+                        report.linked += 1;
+                    } else {
+                        item.status = "failed".into();
+                        item.error = Some(format!(
+                            "a duplicate of {first} in the source, which was not written"
+                        ));
+                        report.failed += 1;
+                    }
+                    migrations::put_item(tx, id, &item, Utc::now())?;
+                }
+                Ok(())
+            })
+            .map_err(Into::into)
     }
 
     /// Stores what the target answered for a batch: the crosswalk for what it took, the
