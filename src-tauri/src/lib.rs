@@ -69,6 +69,8 @@ pub fn run() {
             commands::migrate::cancel_migration,
             commands::migrate::rollback_migration,
             commands::migrate::migration_results,
+            commands::migrate::stage_and_owner_mappings,
+            commands::migrate::save_stage_owner_mapping,
             commands::sync::sync_pairs,
             commands::sync::suggest_sync_pair,
             commands::sync::sync_fields,

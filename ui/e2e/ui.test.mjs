@@ -183,7 +183,7 @@ describe("CRM Bridge UI (mock IPC)", () => {
 
   test("screens with nothing yet say what the user can do", async () => {
     for (const [id, heading, empty] of [
-      ["mappings", "Mappings", "No mappings saved"],
+      ["mappings", "Mappings", "No field mappings saved"],
       ["migration", "Migration", "No migrations yet"],
     ]) {
       await open(id, heading);
@@ -423,5 +423,22 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await shot(9, "rollback");
     await page.click("text=Close (the plan is saved)");
     await page.waitForSelector("[data-testid=migrations] tbody tr:has-text('Completed')");
+  });
+
+  test("Stages and owners are mapped outside a migration and saved as a version", async () => {
+    await open("mappings", "Mappings");
+    await page.selectOption("[data-testid=stage-owner-editor] select[aria-label=From]", "2");
+    await page.selectOption("[data-testid=stage-owner-editor] select[aria-label=To]", "1");
+    await page.click("[data-testid=load-stage-owner]");
+    await page.waitForSelector("[data-testid=stage-mapping]");
+    await page.selectOption("select[aria-label='target stage of Won']", "presentationscheduled");
+    await page.waitForSelector("[data-testid=plan-warnings]:has-text('The won stage')");
+    await page.selectOption("select[aria-label='target stage of Won']", "closedwon");
+    await page.selectOption("select[aria-label='fallback owner']", "903");
+    await page.waitForSelector("text=Every stage keeps its meaning");
+    await page.screenshot({ path: join(shots, "mappings-stages-owners.png"), fullPage: true });
+    await page.click("[data-testid=save-stage-owner]");
+    await page.waitForSelector("[data-testid=stage-mappings] tbody tr:has-text('v1')");
+    assert.match(await text("[data-testid=owner-mappings] tbody tr"), /owners\s*2\s*903\s*v1/);
   });
 });

@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::{
-    path::Path,
-    time::{Duration, Instant},
-};
+use std::{path::Path, time::Duration};
 
 use bridge_fakecrm::{Config, Faults, start};
 use bridge_model::ConnectionId;
@@ -119,41 +116,18 @@ async fn a_pull_killed_at_random_moments_resumes_to_the_same_database() {
         );
 
         // Kill after a pseudo-random 0.2-1.5 s, again and again, until a run finishes on its own.
-        let mut seed: u64 = 0x5EED_CAFE;
-        let mut kills = 0;
-        let started = Instant::now();
-        loop {
-            assert!(
-                started.elapsed() < Duration::from_secs(600),
-                "the pull never finished"
-            );
-            let mut child = cli(&k2, &s2).arg("pull").spawn().unwrap();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let wait = Duration::from_millis(200 + (seed >> 33) % 1300);
-            let deadline = Instant::now() + wait;
-            let finished = loop {
-                if let Some(status) = child.try_wait().unwrap() {
-                    break Some(status);
-                }
-                if Instant::now() >= deadline {
-                    break None;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            };
-            match finished {
-                Some(status) => {
-                    assert!(status.success(), "a resumed pull failed");
-                    break;
-                }
-                None => {
-                    child.kill().unwrap(); // SIGKILL
-                    child.wait().unwrap();
-                    kills += 1;
-                }
-            }
-        }
+        let kills = common::kill_until_done(
+            || {
+                let mut c = cli(&k2, &s2);
+                c.arg("pull");
+                c
+            },
+            0x5EED_CAFE,
+            200..1_500,
+            0,
+            common::OnFailure::Fail,
+            Duration::from_secs(600),
+        );
         assert!(kills >= 3, "the pull was killed only {kills} times");
         eprintln!("killed {kills} times");
     })

@@ -389,43 +389,18 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     .await;
     let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
     let kills = tokio::task::spawn_blocking(move || {
-        let mut seed: u64 = 0x3160_7A7E;
-        let mut kills = 0;
-        let started = std::time::Instant::now();
-        loop {
-            assert!(
-                started.elapsed().as_secs() < 600,
-                "the migration never finished"
-            );
-            let mut child = common::cli(&db2, &s2)
-                .args(["migrate", "--plan", p2.to_str().unwrap(), "--execute"])
-                .spawn()
-                .unwrap();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let wait = std::time::Duration::from_millis(500 + (seed >> 33) % 2_500);
-            let deadline = std::time::Instant::now() + wait;
-            let finished = loop {
-                if let Some(status) = child.try_wait().unwrap() {
-                    break Some(status);
-                }
-                if std::time::Instant::now() >= deadline {
-                    break None;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            };
-            match finished {
-                // A run the faults stopped (out of retries) is run again, as a person would.
-                Some(status) if status.success() && kills >= 3 => break kills,
-                Some(_) => {}
-                None => {
-                    child.kill().unwrap(); // SIGKILL
-                    child.wait().unwrap();
-                    kills += 1;
-                }
-            }
-        }
+        common::kill_until_done(
+            || {
+                let mut c = common::cli(&db2, &s2);
+                c.args(["migrate", "--plan", p2.to_str().unwrap(), "--execute"]);
+                c
+            },
+            0x3160_7A7E,
+            500..3_000,
+            3,
+            common::OnFailure::RunAgain,
+            std::time::Duration::from_secs(600),
+        )
     })
     .await
     .unwrap();

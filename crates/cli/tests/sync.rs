@@ -7,11 +7,7 @@
 
 mod common;
 
-use std::{
-    collections::HashMap,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use bridge_crm::Update;
 use bridge_engine::{Engine, Keyring};
@@ -154,42 +150,18 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
     .await;
     let (db2, s2) = (db.clone(), service.clone());
     let kills = tokio::task::spawn_blocking(move || {
-        let mut seed: u64 = 0x5EED_5C5C;
-        let mut kills = 0;
-        let started = Instant::now();
-        loop {
-            assert!(
-                started.elapsed() < Duration::from_secs(900),
-                "the sync never finished"
-            );
-            let mut child = cli(&db2, &s2)
-                .args(["sync", "--pair", "1"])
-                .spawn()
-                .unwrap();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let deadline = Instant::now() + Duration::from_millis(1_000 + (seed >> 33) % 5_000);
-            let finished = loop {
-                if let Some(status) = child.try_wait().unwrap() {
-                    break Some(status);
-                }
-                if Instant::now() >= deadline {
-                    break None;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            };
-            match finished {
-                // A run the faults stopped (a pull that ran out of retries) is run again, as cron would.
-                Some(status) if status.success() && kills >= 4 => break kills,
-                Some(_) => {}
-                None => {
-                    child.kill().unwrap(); // SIGKILL
-                    child.wait().unwrap();
-                    kills += 1;
-                }
-            }
-        }
+        common::kill_until_done(
+            || {
+                let mut c = cli(&db2, &s2);
+                c.args(["sync", "--pair", "1"]);
+                c
+            },
+            0x5EED_5C5C,
+            1_000..6_000,
+            4,
+            common::OnFailure::RunAgain,
+            Duration::from_secs(900),
+        )
     })
     .await
     .unwrap();

@@ -46,5 +46,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     bridge_model::MigrationResult::export_all(&cfg)?;
     crate::MigrationProgress::export_all(&cfg)?;
     crate::MigrationOptions::export_all(&cfg)?;
+    crate::SavedMappings::export_all(&cfg)?;
+    crate::StageOwnerMapping::export_all(&cfg)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod duplicates;
 mod error;
 mod failed;
 mod identity;
+mod mappings;
 mod merges;
 mod migrate;
 mod oauth_apps;
@@ -39,6 +40,7 @@ pub use duplicates::{
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use failed::{FailedQuery, ResyncSummary, retry_delay};
 pub use identity::LinkSummary;
+pub use mappings::{SavedMappingRow, SavedMappings, StageOwnerMapping};
 pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, KeepRule, MergeChoice, MergeEntry,
     MergePage, MergePreview, MergedMember, PlannedField,

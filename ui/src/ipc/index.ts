@@ -35,6 +35,8 @@ import type { MigrationPlan } from "../bindings/MigrationPlan";
 import type { MigrationProgress } from "../bindings/MigrationProgress";
 import type { MigrationReport } from "../bindings/MigrationReport";
 import type { MigrationResult } from "../bindings/MigrationResult";
+import type { SavedMappings } from "../bindings/SavedMappings";
+import type { StageOwnerMapping } from "../bindings/StageOwnerMapping";
 import type { Status } from "../bindings/Status";
 import type { Conflict } from "../bindings/Conflict";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
@@ -140,6 +142,9 @@ export const api = {
   cancelMigration: () => call<null>("cancel_migration"),
   rollbackMigration: (id: number) => call<MigrationReport>("rollback_migration", { id }),
   migrationResults: (id: number) => call<MigrationResult[]>("migration_results", { id }),
+  stageAndOwnerMappings: () => call<SavedMappings>("stage_and_owner_mappings"),
+  /** The next plan between the two connections starts from it. */
+  saveStageOwnerMapping: (mapping: StageOwnerMapping) => call<null>("save_stage_owner_mapping", { mapping }),
   onMigrationProgress: (handler: (p: MigrationProgress) => void): Promise<UnlistenFn> =>
     listen<MigrationProgress>("migration-progress", (e) => handler(e.payload)),
   /** Progress of every running pull, after each page. */

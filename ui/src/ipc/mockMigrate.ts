@@ -9,6 +9,9 @@ import type { MigrationReport } from "../bindings/MigrationReport";
 import type { MigrationResult } from "../bindings/MigrationResult";
 import type { MigrationRow } from "../bindings/MigrationRow";
 import type { PlannedItem } from "../bindings/PlannedItem";
+import type { SavedMappingRow } from "../bindings/SavedMappingRow";
+import type { SavedMappings } from "../bindings/SavedMappings";
+import type { StageOwnerMapping } from "../bindings/StageOwnerMapping";
 
 const direct = (source: string, target = source, required = false) => ({
   source,
@@ -233,6 +236,7 @@ function dryRun(): DryRun {
 }
 
 let report: MigrationReport | null = null;
+let savedMappings: SavedMappings = { stages: [], owners: [] };
 const migrations: MigrationRow[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -360,6 +364,26 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
       return null;
     case "migration_results":
       return results();
+    case "stage_and_owner_mappings":
+      return savedMappings;
+    case "save_stage_owner_mapping": {
+      const m = a.mapping as StageOwnerMapping;
+      const version = savedMappings.stages.length + 1;
+      const row = (what: string, count: number, fallback: string | null): SavedMappingRow => ({
+        name: `Close — Inside sales -> HubSpot — Sales EU: ${what}`,
+        version,
+        source: m.source,
+        target: m.target,
+        count,
+        fallback_owner: fallback,
+        saved_at: "2026-11-30T22:10:00.000Z",
+      });
+      savedMappings = {
+        stages: [row("stages", m.stages.length, null)],
+        owners: [row("owners", m.owners.length, m.fallback_owner)],
+      };
+      return null;
+    }
     case "rollback_migration":
       return sleep(300).then(() => ({ ...report!, rolled_back: 11137, failed: 0 }));
     default:

@@ -1,14 +1,54 @@
 import { useCallback } from "react";
+import type { SavedMappingRow } from "../bindings/SavedMappingRow";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
 import { formatTime } from "../format";
 import { api } from "../ipc";
+import { StageOwnerEditor } from "./mappings/StageOwnerEditor";
+
+function SavedTable({ title, rows, testid }: { title: string; rows: SavedMappingRow[]; testid: string }) {
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h3>{title}</h3>
+      <table className="grid" data-testid={testid}>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th className="num">Mapped</th>
+            <th>Fallback owner</th>
+            <th className="num">Version</th>
+            <th>Saved</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((m) => (
+            <tr key={m.name}>
+              <td>{m.name}</td>
+              <td className="num">{m.count}</td>
+              <td>{m.fallback_owner ?? ""}</td>
+              <td className="num">v{m.version}</td>
+              <td>{formatTime(m.saved_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
 
 export function MappingsScreen() {
   const load = useCallback(() => api.fieldMappings(), []);
   const { data, error } = useCommand(load);
+  const loadSaved = useCallback(() => api.stageAndOwnerMappings(), []);
+  const saved = useCommand(loadSaved);
+  const loadConnections = useCallback(
+    () => api.status().then((s) => s.connections.map((c) => c.connection)),
+    [],
+  );
+  const connections = useCommand(loadConnections);
 
   return (
     <section>
@@ -19,13 +59,19 @@ export function MappingsScreen() {
           use them.
         </p>
       </header>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error ?? saved.error ?? connections.error} />
+      {connections.data && connections.data.length >= 2 ? (
+        <StageOwnerEditor connections={connections.data} onSaved={saved.reload} />
+      ) : null}
+      <SavedTable title="Stage mappings" rows={saved.data?.stages ?? []} testid="stage-mappings" />
+      <SavedTable title="Owner mappings" rows={saved.data?.owners ?? []} testid="owner-mappings" />
+      {data && data.length > 0 ? <h3>Field mappings</h3> : null}
       {data && data.length === 0 ? (
-        <EmptyState title="No mappings saved">
+        <EmptyState title="No field mappings saved">
           <p>
-            Mappings need two connected CRMs. You then pick an object on each side (for example Close leads
-            and HubSpot companies), accept or change the suggested field pairs, and save. Every save keeps the
-            previous version.
+            Field mappings are saved by the migration wizard: each object's fields, as a new version whenever
+            they change. Stages and owners can be mapped above, and the next migration between the two
+            connections starts from them.
           </p>
         </EmptyState>
       ) : null}

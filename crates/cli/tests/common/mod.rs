@@ -96,3 +96,62 @@ pub fn connect(
     };
     run_ok(db, service, &args);
 }
+
+/// What a run that ends by itself means to a kill loop.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OnFailure {
+    /// A run the faults stopped is run again, as cron would.
+    RunAgain,
+    /// A run that ends must have succeeded.
+    Fail,
+}
+
+/// Starts `command` again and again and kills it with SIGKILL after a pseudo-random wait in
+/// `wait_ms` (the same sequence for the same `seed`), until a run ends successfully by itself after
+/// at least `min_kills` kills; returns the kills. Fails the test after `limit`.
+pub fn kill_until_done(
+    mut command: impl FnMut() -> Command,
+    seed: u64,
+    wait_ms: std::ops::Range<u64>,
+    min_kills: usize,
+    on_failure: OnFailure,
+    limit: std::time::Duration,
+) -> usize {
+    use std::time::{Duration, Instant};
+    let mut seed = seed;
+    let mut kills = 0;
+    let started = Instant::now();
+    loop {
+        assert!(
+            started.elapsed() < limit,
+            "the command never finished ({kills} kills)"
+        );
+        let mut child = command().spawn().unwrap();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let wait = wait_ms.start + (seed >> 33) % (wait_ms.end - wait_ms.start);
+        let deadline = Instant::now() + Duration::from_millis(wait);
+        let finished = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if Instant::now() >= deadline {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        match finished {
+            Some(status) if status.success() && kills >= min_kills => return kills,
+            Some(status) if !status.success() && on_failure == OnFailure::Fail => {
+                panic!("a resumed run failed")
+            }
+            Some(_) => {}
+            None => {
+                child.kill().unwrap(); // SIGKILL
+                child.wait().unwrap();
+                kills += 1;
+            }
+        }
+    }
+}

@@ -111,23 +111,46 @@ impl Engine {
             }
             objects.push(mapping);
         }
-        let mut warnings = Vec::new();
-        let (stages, stage_warnings) =
+        // Stages and owners saved for this pair (on the Mappings screen or by an earlier plan) win
+        // over a suggestion.
+        let (s_pipelines, t_pipelines) =
             if objects.iter().any(|o| o.source_object == ObjectType::Deal) {
-                mapping::suggest_stages(&s.pipelines().await?, &t.pipelines().await?)
+                (s.pipelines().await?, t.pipelines().await?)
             } else {
                 (Vec::new(), Vec::new())
             };
-        warnings.extend(stage_warnings);
-        let (owners, unmapped) = mapping::suggest_owners(&s.owners().await?, &t.owners().await?);
-        if !unmapped.is_empty() {
-            warnings.push(format!(
-                "{} owner(s) have no user with the same e-mail in {}: {}; their records get the fallback owner",
-                unmapped.len(),
-                t_conn.label,
-                unmapped.join(", ")
-            ));
-        }
+        let mut warnings = Vec::new();
+        let (stages, owners, fallback_owner) = match self.stage_owner_mapping(source, target)? {
+            Some(saved) => {
+                if !s_pipelines.is_empty() {
+                    warnings.extend(mapping::check_stages(
+                        &s_pipelines,
+                        &t_pipelines,
+                        &saved.stages,
+                    ));
+                }
+                (saved.stages, saved.owners, saved.fallback_owner)
+            }
+            None => {
+                let (stages, stage_warnings) = if s_pipelines.is_empty() {
+                    (Vec::new(), Vec::new())
+                } else {
+                    mapping::suggest_stages(&s_pipelines, &t_pipelines)
+                };
+                warnings.extend(stage_warnings);
+                let (owners, unmapped) =
+                    mapping::suggest_owners(&s.owners().await?, &t.owners().await?);
+                if !unmapped.is_empty() {
+                    warnings.push(format!(
+                        "{} owner(s) have no user with the same e-mail in {}: {}; their records get the fallback owner",
+                        unmapped.len(),
+                        t_conn.label,
+                        unmapped.join(", ")
+                    ));
+                }
+                (stages, owners, None)
+            }
+        };
         Ok(MigrationPlan {
             name: format!("{} to {}", s_conn.label, t_conn.label),
             source,
@@ -135,7 +158,7 @@ impl Engine {
             objects,
             stages,
             owners,
-            fallback_owner: None,
+            fallback_owner,
             existing: ExistingRecords::LinkAndUpdate,
             warnings,
         })

@@ -184,7 +184,7 @@ impl Engine {
         let json = serde_json::to_value(plan).expect("a plan serialises");
         let (s, t) = (self.connection(plan.source)?, self.connection(plan.target)?);
         let now = chrono::Utc::now();
-        Ok(self.store.write(|tx| {
+        let id = self.store.write(|tx| {
             for m in &plan.objects {
                 let name = format!("{} -> {}: {}", s.label, t.label, m.source_object.as_str());
                 let rules = serde_json::to_value(&m.fields).expect("fields serialise");
@@ -204,7 +204,16 @@ impl Engine {
                 )?;
             }
             bridge_store::migrations::open(tx, &plan.name, plan.source, plan.target, &json, now)
-        })?)
+        })?;
+        // The plan's stages and owners are the pair's saved mapping from now on.
+        self.save_stage_owner_mapping(&crate::StageOwnerMapping {
+            source: plan.source,
+            target: plan.target,
+            stages: plan.stages.clone(),
+            owners: plan.owners.clone(),
+            fallback_owner: plan.fallback_owner.clone(),
+        })?;
+        Ok(id)
     }
 
     /// A saved plan.

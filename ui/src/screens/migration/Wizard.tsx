@@ -37,6 +37,33 @@ const EXISTING: { value: ExistingRecords; label: string; detail: string }[] = [
   { value: "skip", label: "Skip", detail: "Left out of the migration, with its children's links to it." },
 ];
 
+function ConnectionPick({
+  label,
+  name,
+  connections,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  connections: Connection[];
+  value: number;
+  onChange: (id: number) => void;
+}) {
+  return (
+    <label className="stacked">
+      {label}
+      <select aria-label={name} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {connections.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The guided migration: every step can go back, the plan is saved as it changes. */
 export function Wizard({
   connections,
@@ -151,26 +178,20 @@ export function Wizard({
           <p>
             Records are read from the source and written to the target. Connect both on Connections first.
           </p>
-          <label className="stacked">
-            From (source)
-            <select aria-label="source" value={source} onChange={(e) => setSource(Number(e.target.value))}>
-              {connections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="stacked">
-            To (target)
-            <select aria-label="target" value={target} onChange={(e) => setTarget(Number(e.target.value))}>
-              {connections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ConnectionPick
+            label="From (source)"
+            name="source"
+            connections={connections}
+            value={source}
+            onChange={setSource}
+          />
+          <ConnectionPick
+            label="To (target)"
+            name="target"
+            connections={connections}
+            value={target}
+            onChange={setTarget}
+          />
         </div>
       ) : null}
 
