@@ -256,7 +256,12 @@ async fn the_real_app_shows_every_screen() {
     .await;
     screenshot(&driver, "04-duplicates").await;
     open_screen(&driver, "mappings", "Mappings").await;
-    wait_for_text(&driver, "[data-testid=empty-state]", "No field mappings saved").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=empty-state]",
+        "No field mappings saved",
+    )
+    .await;
     screenshot(&driver, "05-mappings").await;
     open_screen(&driver, "migration", "Migration").await;
     wait_for_text(&driver, "[data-testid=empty-state]", "No migrations yet").await;
