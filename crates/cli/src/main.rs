@@ -5,6 +5,11 @@ mod merges;
 mod migrate;
 mod sync;
 
+/// A value as the `--json` output prints it.
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("CLI output serialises")
+}
+
 use std::{path::PathBuf, process::ExitCode};
 
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! `crm-bridge merge`, `merges` and `undo-merge`: merging duplicate groups and the merge history.
 
+use crate::json;
 use bridge_engine::{Engine, KeepRule, MergeChoice, MergeEntry};
 use bridge_model::RecordId;
 
@@ -15,10 +16,6 @@ pub fn parse_rule(text: &str) -> Result<KeepRule, String> {
             )
         }),
     }
-}
-
-fn json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).expect("merges serialise")
 }
 
 /// One line per merge: when, who, what was kept, from which records, and its state.

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use bridge_engine::{Cancel, Engine, MigrationProgress, MigrationStep};
+
+use crate::json;
 use bridge_model::{ConnectionId, MigrationPlan};
 
 #[derive(clap::Args)]
@@ -52,7 +54,7 @@ pub async fn plan(engine: &Engine, args: Plan) -> bridge_engine::Result<()> {
     let plan = engine
         .plan_migration(ConnectionId(args.from), ConnectionId(args.to))
         .await?;
-    let text = serde_json::to_string_pretty(&plan).expect("a plan serialises");
+    let text = json(&plan);
     std::fs::write(&args.out, text + "\n").map_err(|e| io_error(&args.out, e))?;
     println!(
         "Wrote {}: {} object type(s), {} stage(s), {} owner(s) mapped.",
@@ -107,10 +109,7 @@ pub async fn migrate(engine: &Engine, args: Migrate) -> bridge_engine::Result<()
     if let Some(id) = args.rollback {
         let report = engine.rollback_migration(id, &show).await?;
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).expect("serialises")
-            );
+            println!("{}", json(&report));
         } else {
             println!(
                 "Migration #{id} rolled back: {} record(s) deleted or restored, {} could not be.",
@@ -123,15 +122,13 @@ pub async fn migrate(engine: &Engine, args: Migrate) -> bridge_engine::Result<()
     let plan = read_plan(&path)?;
     if args.dry_run {
         // What the plan's stages, owners and fields say against the CRMs as they are now.
-        for w in engine.check_migration_plan(&plan).await? {
+        let options = engine.migration_options(&plan).await?;
+        for w in bridge_engine::check_migration_plan(&plan, &options) {
             eprintln!("warning: {w}");
         }
         let dry = engine.dry_run_migration(&plan, &cancel).await?;
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&dry).expect("serialises")
-            );
+            println!("{}", json(&dry));
             return Ok(());
         }
         for item in dry.items.iter().filter(|i| !i.problems.is_empty()).take(20) {
@@ -164,10 +161,7 @@ pub async fn migrate(engine: &Engine, args: Migrate) -> bridge_engine::Result<()
     let csv = engine.migration_results_csv(report.migration_id)?;
     std::fs::write(&out, csv).map_err(|e| io_error(&out, e))?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("serialises")
-        );
+        println!("{}", json(&report));
     } else {
         println!(
             "Migration #{} run {}: {} created, {} updated, {} linked, {} skipped, {} unchanged, {} failed. Results: {}",

@@ -3,12 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::json;
 use bridge_engine::{Cancel, Engine, SyncPhase, SyncProgress};
 use bridge_model::{ConflictPolicy, ConnectionId, FieldRule, ObjectType, Side};
-
-fn json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).expect("sync types serialise")
-}
 
 #[derive(clap::Args)]
 pub struct AddPair {

@@ -47,7 +47,7 @@ pub use merges::{
 };
 pub use migrate::{
     FieldChoices, MigrationOptions, MigrationProgress, MigrationStep, OwnerChoice, PipelineChoice,
-    StageChoice,
+    StageChoice, check_migration_plan,
 };
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};

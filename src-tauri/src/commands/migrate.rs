@@ -18,9 +18,10 @@ pub async fn migration_options(state: State<'_>, plan: MigrationPlan) -> Answer<
     Ok(state.engine()?.migration_options(&plan).await?)
 }
 
-#[tauri::command(async)]
-pub async fn check_migration_plan(state: State<'_>, plan: MigrationPlan) -> Answer<Vec<String>> {
-    Ok(state.engine()?.check_migration_plan(&plan).await?)
+/// What is wrong with a plan against the pipelines, owners and fields `migration_options` read.
+#[tauri::command]
+pub fn check_migration_plan(plan: MigrationPlan, options: MigrationOptions) -> Vec<String> {
+    bridge_engine::check_migration_plan(&plan, &options)
 }
 
 #[tauri::command(async)]

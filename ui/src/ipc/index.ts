@@ -133,7 +133,9 @@ export const api = {
   planMigration: (source: ConnectionId, target: ConnectionId) =>
     call<MigrationPlan>("plan_migration", { source, target }),
   migrationOptions: (plan: MigrationPlan) => call<MigrationOptions>("migration_options", { plan }),
-  checkMigrationPlan: (plan: MigrationPlan) => call<string[]>("check_migration_plan", { plan }),
+  /** Against the pipelines, owners and fields `migrationOptions` read; asks no CRM. */
+  checkMigrationPlan: (plan: MigrationPlan, options: MigrationOptions) =>
+    call<string[]>("check_migration_plan", { plan, options }),
   saveMigrationPlan: (plan: MigrationPlan) => call<number>("save_migration_plan", { plan }),
   migrationPlan: (id: number) => call<MigrationPlan>("migration_plan", { id }),
   /** Reads both CRMs, writes nothing. */

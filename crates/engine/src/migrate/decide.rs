@@ -173,20 +173,15 @@ fn key_of(mapping: &FieldMapping, mapped: &Fields, source: &Fields) -> Option<St
         .or_else(|| identity_key(mapping.source_object, source))
 }
 
+/// Equal as the sync compares values (blanks alike, text trimmed, numbers by value), and without
+/// regard to case: a CRM may keep an e-mail or a name in its own case, and writing it back every run
+/// would change nothing a person sees.
 fn same(a: &Value, b: Option<&Value>) -> bool {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.trim().to_lowercase(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+    let lower = |v: &Value| match v {
+        Value::String(s) => Value::String(s.to_lowercase()),
+        other => other.clone(),
     };
-    match (a, b) {
-        (Value::Number(x), Some(Value::String(y))) | (Value::String(y), Some(Value::Number(x))) => {
-            y.trim().parse::<f64>().ok() == x.as_f64()
-        }
-        (Value::Number(x), Some(Value::Number(y))) => x.as_f64() == y.as_f64(),
-        (a, Some(b)) => text(a) == text(b),
-        (a, None) => text(a).is_empty(),
-    }
+    crate::sync::same(&lower(a), &lower(b.unwrap_or(&Value::Null)))
 }
 
 /// The mapped fields whose values the target does not hold yet (custom fields key by key).

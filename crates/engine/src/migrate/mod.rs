@@ -26,7 +26,9 @@ use crate::{Cancel, Engine, Error, PullOptions, Result};
 use decide::{DecideInput, Decision, decide};
 use mapping::{Described, Translate};
 
-pub use options::{FieldChoices, MigrationOptions, OwnerChoice, PipelineChoice, StageChoice};
+pub use options::{
+    FieldChoices, MigrationOptions, OwnerChoice, PipelineChoice, StageChoice, check_migration_plan,
+};
 pub use run::MigrationProgress;
 
 /// Requests a second each CRM allows (what its client paces itself to), for the dry run's estimate.

@@ -109,75 +109,6 @@ impl Engine {
         })
     }
 
-    /// What is wrong with a plan as it stands: stages that change meaning, owners without a
-    /// target owner and no fallback, fields the CRMs no longer have.
-    pub async fn check_migration_plan(&self, plan: &MigrationPlan) -> Result<Vec<String>> {
-        let options = self.migration_options(plan).await?;
-        let back = |list: &[PipelineChoice]| -> Vec<Pipeline> {
-            list.iter()
-                .map(|p| Pipeline {
-                    id: p.id.clone(),
-                    label: p.label.clone(),
-                    stages: p
-                        .stages
-                        .iter()
-                        .enumerate()
-                        .map(|(i, s)| bridge_crm::Stage {
-                            id: s.id.clone(),
-                            label: s.label.clone(),
-                            order: i as u32,
-                            probability: s.probability,
-                            outcome: match s.outcome.as_str() {
-                                "won" => StageOutcome::Won,
-                                "lost" => StageOutcome::Lost,
-                                _ => StageOutcome::Open,
-                            },
-                        })
-                        .collect(),
-                })
-                .collect()
-        };
-        let mut warnings = mapping::check_stages(
-            &back(&options.source_pipelines),
-            &back(&options.target_pipelines),
-            &plan.stages,
-        );
-        if plan.fallback_owner.is_none() {
-            let unmapped: Vec<&str> = options
-                .source_owners
-                .iter()
-                .filter(|o| !plan.owners.iter().any(|m| m.source_owner == o.id))
-                .map(|o| o.name.as_str())
-                .collect();
-            if !unmapped.is_empty() {
-                warnings.push(format!(
-                    "no target owner for {}: choose one or a fallback owner, or their records are left without an owner",
-                    unmapped.join(", ")
-                ));
-            }
-        }
-        for (m, f) in plan.objects.iter().zip(&options.fields) {
-            for rule in &m.fields {
-                let custom_or_known = |name: &str, list: &[String]| list.iter().any(|x| x == name);
-                if !custom_or_known(&rule.source, &f.source) && rule.source.starts_with("custom.") {
-                    warnings.push(format!(
-                        "{} field `{}` is not in the source any more",
-                        m.source_object.as_str(),
-                        rule.source
-                    ));
-                }
-                if !custom_or_known(&rule.target, &f.target) {
-                    warnings.push(format!(
-                        "{} field `{}` is not in the target any more",
-                        m.target_object.as_str(),
-                        rule.target
-                    ));
-                }
-            }
-        }
-        Ok(warnings)
-    }
-
     /// Saves a plan under its name (a draft until it runs), to reopen it later, and each of its
     /// field mappings as a new version of "<source> -> <target>: <object>" when it changed.
     pub fn save_migration_plan(&self, plan: &MigrationPlan) -> Result<i64> {
@@ -230,4 +161,74 @@ impl Engine {
             message: format!("migration {id}'s plan cannot be read: {e}"),
         })
     }
+}
+
+/// What is wrong with a plan as it stands against the CRMs' pipelines, owners and fields (what
+/// `migration_options` read): stages that change meaning, owners without a target owner and no
+/// fallback, fields the CRMs no longer have. Pure, so an editor checks every change without asking
+/// the CRMs again.
+pub fn check_migration_plan(plan: &MigrationPlan, options: &MigrationOptions) -> Vec<String> {
+    let back = |list: &[PipelineChoice]| -> Vec<Pipeline> {
+        list.iter()
+            .map(|p| Pipeline {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                stages: p
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| bridge_crm::Stage {
+                        id: s.id.clone(),
+                        label: s.label.clone(),
+                        order: i as u32,
+                        probability: s.probability,
+                        outcome: match s.outcome.as_str() {
+                            "won" => StageOutcome::Won,
+                            "lost" => StageOutcome::Lost,
+                            _ => StageOutcome::Open,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let mut warnings = mapping::check_stages(
+        &back(&options.source_pipelines),
+        &back(&options.target_pipelines),
+        &plan.stages,
+    );
+    if plan.fallback_owner.is_none() {
+        let unmapped: Vec<&str> = options
+            .source_owners
+            .iter()
+            .filter(|o| !plan.owners.iter().any(|m| m.source_owner == o.id))
+            .map(|o| o.name.as_str())
+            .collect();
+        if !unmapped.is_empty() {
+            warnings.push(format!(
+                "no target owner for {}: choose one or a fallback owner, or their records are left without an owner",
+                unmapped.join(", ")
+            ));
+        }
+    }
+    for (m, f) in plan.objects.iter().zip(&options.fields) {
+        for rule in &m.fields {
+            let custom_or_known = |name: &str, list: &[String]| list.iter().any(|x| x == name);
+            if !custom_or_known(&rule.source, &f.source) && rule.source.starts_with("custom.") {
+                warnings.push(format!(
+                    "{} field `{}` is not in the source any more",
+                    m.source_object.as_str(),
+                    rule.source
+                ));
+            }
+            if !custom_or_known(&rule.target, &f.target) {
+                warnings.push(format!(
+                    "{} field `{}` is not in the target any more",
+                    m.target_object.as_str(),
+                    rule.target
+                ));
+            }
+        }
+    }
+    warnings
 }

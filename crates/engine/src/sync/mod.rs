@@ -19,6 +19,7 @@ use ts_rs::TS;
 
 pub use conflicts::Conflict;
 pub(crate) use plan::identity_key;
+pub(crate) use reconcile::same;
 
 use crate::{Cancel, Engine, Error, PullOptions, Result};
 use plan::{Crosswalk, PlanInput};

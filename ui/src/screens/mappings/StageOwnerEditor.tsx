@@ -2,7 +2,9 @@ import { useState } from "react";
 import type { Connection } from "../../bindings/Connection";
 import type { MigrationOptions } from "../../bindings/MigrationOptions";
 import type { MigrationPlan } from "../../bindings/MigrationPlan";
+import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { useAttempt } from "../../components/useAttempt";
 import { api } from "../../ipc";
 import { StagesStep } from "../migration/StagesStep";
 
@@ -20,23 +22,10 @@ export function StageOwnerEditor({
   const [plan, setPlan] = useState<MigrationPlan | null>(null);
   const [options, setOptions] = useState<MigrationOptions | null>(null);
   const [warnings, setWarnings] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const attempt = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, setError, attempt } = useAttempt();
   const change = (p: MigrationPlan) => {
     setPlan(p);
-    void api.checkMigrationPlan(p).then(setWarnings, setError);
+    if (options) void api.checkMigrationPlan(p, options).then(setWarnings, setError);
   };
 
   return (
@@ -50,23 +39,18 @@ export function StageOwnerEditor({
             ["To", target, setTarget],
           ] as const
         ).map(([label, value, set]) => (
-          <label key={label} className="inline">
-            {label}{" "}
-            <select
-              aria-label={label}
-              value={value}
-              onChange={(e) => {
-                set(Number(e.target.value));
-                setPlan(null);
-              }}
-            >
-              {connections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ConnectionPick
+            key={label}
+            label={label}
+            name={label}
+            className="inline"
+            connections={connections}
+            value={value}
+            onChange={(id) => {
+              set(id);
+              setPlan(null);
+            }}
+          />
         ))}
         <button
           disabled={busy || source === target}
@@ -74,9 +58,10 @@ export function StageOwnerEditor({
           onClick={() =>
             void attempt(async () => {
               const p = await api.planMigration(source, target);
-              setOptions(await api.migrationOptions(p));
+              const o = await api.migrationOptions(p);
+              setOptions(o);
               setPlan(p);
-              setWarnings(await api.checkMigrationPlan(p));
+              setWarnings(await api.checkMigrationPlan(p, o));
             })
           }
         >

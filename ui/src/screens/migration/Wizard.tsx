@@ -5,8 +5,10 @@ import type { ExistingRecords } from "../../bindings/ExistingRecords";
 import type { MigrationOptions } from "../../bindings/MigrationOptions";
 import type { MigrationPlan } from "../../bindings/MigrationPlan";
 import type { MigrationReport } from "../../bindings/MigrationReport";
+import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
+import { useAttempt } from "../../components/useAttempt";
 import { formatCount, objectTypeLabel } from "../../format";
 import { api } from "../../ipc";
 import { DryRunStep } from "./DryRunStep";
@@ -37,33 +39,6 @@ const EXISTING: { value: ExistingRecords; label: string; detail: string }[] = [
   { value: "skip", label: "Skip", detail: "Left out of the migration, with its children's links to it." },
 ];
 
-function ConnectionPick({
-  label,
-  name,
-  connections,
-  value,
-  onChange,
-}: {
-  label: string;
-  name: string;
-  connections: Connection[];
-  value: number;
-  onChange: (id: number) => void;
-}) {
-  return (
-    <label className="stacked">
-      {label}
-      <select aria-label={name} value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {connections.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 /** The guided migration: every step can go back, the plan is saved as it changes. */
 export function Wizard({
   connections,
@@ -88,21 +63,8 @@ export function Wizard({
   const [dry, setDry] = useState<DryRun | null>(null);
   const [report, setReport] = useState<MigrationReport | null>(null);
   const [rolledBack, setRolledBack] = useState<MigrationReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, attempt } = useAttempt();
   const progress = useMigrationProgress();
-
-  const attempt = useCallback(async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }, []);
 
   // The plan that runs: the objects a person kept.
   const chosen = useCallback(
@@ -115,10 +77,11 @@ export function Wizard({
 
   useEffect(() => {
     if (plan && !options) void api.migrationOptions(plan).then(setOptions, setError);
-  }, [plan, options]);
+  }, [plan, options, setError]);
   useEffect(() => {
-    if (plan && step === 3) void api.checkMigrationPlan(chosen(plan)).then(setWarnings, setError);
-  }, [plan, step, chosen]);
+    if (plan && options && step === 3)
+      void api.checkMigrationPlan(chosen(plan), options).then(setWarnings, setError);
+  }, [plan, options, step, chosen, setError]);
 
   const next = () =>
     attempt(async () => {
