@@ -7,60 +7,19 @@ mod common;
 use std::{path::Path, time::Duration};
 
 use bridge_fakecrm::{Config, Faults, start};
-use bridge_model::ConnectionId;
+use bridge_model::{ConnectionId, Provider};
 use bridge_store::Store;
 use common::{cli, keyring_ready};
 
+/// Connection ids 1-4, in the order `fingerprints` reads them.
 fn connect_all(db: &Path, service: &str, d: &bridge_fakecrm::Description) {
-    let key_path = &d.salesforce.jwt_private_key_path;
-    let logins: [Vec<&str>; 4] = [
-        vec![
-            "hubspot",
-            "--base-url",
-            &d.hubspot.base_url,
-            "--token",
-            &d.hubspot.token,
-        ],
-        vec![
-            "salesforce",
-            "--base-url",
-            &d.salesforce.instance_url,
-            "--jwt-key",
-            key_path,
-            "--username",
-            &d.salesforce.username,
-            "--client-id",
-            &d.salesforce.client_id,
-            "--login-url",
-            &d.salesforce.base_url,
-        ],
-        vec![
-            "close",
-            "--base-url",
-            &d.close.base_url,
-            "--api-key",
-            &d.close.api_key,
-        ],
-        vec![
-            "pipedrive",
-            "--base-url",
-            &d.pipedrive.base_url,
-            "--token",
-            &d.pipedrive.api_token,
-        ],
-    ];
-    for args in logins {
-        let out = cli(db, service)
-            .arg("connect")
-            .args(&args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "connect {}: {}",
-            args[0],
-            String::from_utf8_lossy(&out.stderr)
-        );
+    for provider in [
+        Provider::Hubspot,
+        Provider::Salesforce,
+        Provider::Close,
+        Provider::Pipedrive,
+    ] {
+        common::connect(db, service, d, provider);
     }
 }
 

@@ -20,6 +20,44 @@ use common::{connect, keyring_ready, run_ok};
 const SOURCE: ConnectionId = ConnectionId(1);
 const TARGET: ConnectionId = ConnectionId(2);
 
+/// `crm-bridge ARGS` on the database, off the async runtime (the emulator runs on it); its stdout.
+async fn cli_out(db: &std::path::Path, service: &str, args: &[&str]) -> String {
+    let (db, service) = (db.to_owned(), service.to_owned());
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_ok(&db, &service, &args)
+    })
+    .await
+    .unwrap()
+}
+
+/// Connects `source` (id 1) and `target` (id 2) and writes the suggested plan between them.
+async fn plan_between(
+    db: &std::path::Path,
+    service: &str,
+    d: &bridge_fakecrm::Description,
+    source: Provider,
+    target: Provider,
+    plan: &std::path::Path,
+) -> MigrationPlan {
+    let (db2, s2, d2) = (db.to_owned(), service.to_owned(), d.clone());
+    tokio::task::spawn_blocking(move || {
+        connect(&db2, &s2, &d2, source);
+        connect(&db2, &s2, &d2, target);
+    })
+    .await
+    .unwrap();
+    let out = plan.to_str().unwrap();
+    cli_out(
+        db,
+        service,
+        &["plan-migration", "--from", "1", "--to", "2", "--out", out],
+    )
+    .await;
+    serde_json::from_str(&std::fs::read_to_string(plan).unwrap()).unwrap()
+}
+
 /// Every live record of a connection, by (type, id), with the values a person sees: times left
 /// out (the CRM sets them), and a blank the same as a missing field.
 type Snapshot = BTreeMap<(ObjectType, String), Fields>;
@@ -70,30 +108,7 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
         source.as_str(),
         std::process::id()
     );
-    let blocking = |f: Box<dyn FnOnce() -> String + Send>| tokio::task::spawn_blocking(f);
-
-    let (db2, s2, d2, p2) = (db.clone(), service.clone(), d.clone(), plan_path.clone());
-    blocking(Box::new(move || {
-        connect(&db2, &s2, &d2, source);
-        connect(&db2, &s2, &d2, target);
-        run_ok(
-            &db2,
-            &s2,
-            &[
-                "plan-migration",
-                "--from",
-                "1",
-                "--to",
-                "2",
-                "--out",
-                p2.to_str().unwrap(),
-            ],
-        )
-    }))
-    .await
-    .unwrap();
-    let plan: MigrationPlan =
-        serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let plan = plan_between(&db, &service, &d, source, target, &plan_path).await;
     let types: Vec<ObjectType> = plan.objects.iter().map(|o| o.source_object).collect();
     assert_eq!(
         types,
@@ -109,22 +124,13 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
 
     // The dry run: nothing written anywhere, and it says what the run then does.
     bridge_tests::emulator::clear_requests(&d.admin_url).await;
-    let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
-    let out = blocking(Box::new(move || {
-        run_ok(
-            &db2,
-            &s2,
-            &[
-                "migrate",
-                "--plan",
-                p2.to_str().unwrap(),
-                "--dry-run",
-                "--json",
-            ],
-        )
-    }))
-    .await
-    .unwrap();
+    let plan_arg = plan_path.to_str().unwrap();
+    let out = cli_out(
+        &db,
+        &service,
+        &["migrate", "--plan", plan_arg, "--dry-run", "--json"],
+    )
+    .await;
     let dry: DryRun = serde_json::from_str(&out).unwrap();
     assert_eq!(
         bridge_tests::emulator::writes_logged(&d.admin_url).await,
@@ -140,24 +146,13 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     drop(store);
 
     // The run, then a pull to see the target as it is now.
-    let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
-    let out = blocking(Box::new(move || {
-        let out = run_ok(
-            &db2,
-            &s2,
-            &[
-                "migrate",
-                "--plan",
-                p2.to_str().unwrap(),
-                "--execute",
-                "--json",
-            ],
-        );
-        run_ok(&db2, &s2, &["pull", "--connection", "2"]);
-        out
-    }))
-    .await
-    .unwrap();
+    let out = cli_out(
+        &db,
+        &service,
+        &["migrate", "--plan", plan_arg, "--execute", "--json"],
+    )
+    .await;
+    cli_out(&db, &service, &["pull", "--connection", "2"]).await;
     let report: MigrationReport = serde_json::from_str(&out).unwrap();
     assert_eq!(report.failed, 0);
     assert_eq!(
@@ -271,22 +266,12 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     drop(store);
 
     // Again: nothing new is written.
-    let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
-    let out = blocking(Box::new(move || {
-        run_ok(
-            &db2,
-            &s2,
-            &[
-                "migrate",
-                "--plan",
-                p2.to_str().unwrap(),
-                "--execute",
-                "--json",
-            ],
-        )
-    }))
-    .await
-    .unwrap();
+    let out = cli_out(
+        &db,
+        &service,
+        &["migrate", "--plan", plan_arg, "--execute", "--json"],
+    )
+    .await;
     let again: MigrationReport = serde_json::from_str(&out).unwrap();
     assert_eq!(
         (again.created, again.updated, again.failed),
@@ -295,13 +280,8 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     );
 
     // Rollback: the target as it was before the run.
-    let (db2, s2) = (db.clone(), service.clone());
-    blocking(Box::new(move || {
-        run_ok(&db2, &s2, &["migrate", "--rollback", "1"]);
-        run_ok(&db2, &s2, &["pull", "--connection", "2", "--full"])
-    }))
-    .await
-    .unwrap();
+    cli_out(&db, &service, &["migrate", "--rollback", "1"]).await;
+    cli_out(&db, &service, &["pull", "--connection", "2", "--full"]).await;
     let store = Store::open(&db).unwrap();
     let after = snapshot(&store, TARGET, &types);
     let differences: Vec<String> = before
@@ -358,25 +338,19 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     let plan_path = dir.path().join("plan.json");
     let service = format!("crm-bridge-test-migrate-kill-{}", std::process::id());
     let types = [ObjectType::Company, ObjectType::Person];
-    let (db2, s2, d2, p2) = (db.clone(), service.clone(), d.clone(), plan_path.clone());
-    tokio::task::spawn_blocking(move || {
-        connect(&db2, &s2, &d2, Provider::Close);
-        connect(&db2, &s2, &d2, Provider::Hubspot);
-        let p = p2.to_str().unwrap();
-        run_ok(
-            &db2,
-            &s2,
-            &["plan-migration", "--from", "1", "--to", "2", "--out", p],
-        );
-        // Companies and people: the records a key finds again (notes have none).
-        let mut plan: MigrationPlan =
-            serde_json::from_str(&std::fs::read_to_string(&p2).unwrap()).unwrap();
-        plan.objects.retain(|o| types.contains(&o.source_object));
-        std::fs::write(&p2, serde_json::to_string(&plan).unwrap()).unwrap();
-        run_ok(&db2, &s2, &["pull", "--connection", "2"]);
-    })
-    .await
-    .unwrap();
+    // Companies and people: the records a key finds again (notes have none).
+    let mut plan = plan_between(
+        &db,
+        &service,
+        &d,
+        Provider::Close,
+        Provider::Hubspot,
+        &plan_path,
+    )
+    .await;
+    plan.objects.retain(|o| types.contains(&o.source_object));
+    std::fs::write(&plan_path, serde_json::to_string(&plan).unwrap()).unwrap();
+    cli_out(&db, &service, &["pull", "--connection", "2"]).await;
     let store = Store::open(&db).unwrap();
     let before = snapshot(&store, TARGET, &types);
     drop(store);
@@ -409,16 +383,15 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     // Faults off: one more run settles what the faults left (pending creates are found by key,
     // transient failures sent again), then HubSpot as it is.
     bridge_tests::emulator::set_faults(&d.admin_url, Provider::Hubspot, "").await;
-    let (db2, s2, p2) = (db.clone(), service.clone(), plan_path.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        let p = p2.to_str().unwrap();
-        run_ok(&db2, &s2, &["migrate", "--plan", p, "--execute"]);
-        let out = run_ok(&db2, &s2, &["migrate", "--plan", p, "--execute", "--json"]);
-        run_ok(&db2, &s2, &["pull", "--connection", "2", "--full"]);
-        out
-    })
-    .await
-    .unwrap();
+    let plan_arg = plan_path.to_str().unwrap();
+    cli_out(&db, &service, &["migrate", "--plan", plan_arg, "--execute"]).await;
+    let out = cli_out(
+        &db,
+        &service,
+        &["migrate", "--plan", plan_arg, "--execute", "--json"],
+    )
+    .await;
+    cli_out(&db, &service, &["pull", "--connection", "2", "--full"]).await;
     let last: MigrationReport = serde_json::from_str(&out).unwrap();
     let store = Store::open(&db).unwrap();
     let failed: Vec<_> = store
