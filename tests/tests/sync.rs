@@ -194,3 +194,197 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
             .all(|r| r.status == bridge_model::RunStatus::Succeeded)
     );
 }
+
+/// Deals join a pair once its connections' stages and owners are mapped: they go across with the
+/// mapped stage, pipeline and owner, a stage changed on either side comes back as the other's, and
+/// two of A's stages mapped to one of B's are never written back and forth.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
+    let Some(ws) = keyring_workspace::workspace("sync-deals") else {
+        return;
+    };
+    let crms = bridge_engine::start_demo_crms(60).await.unwrap();
+    let connections = ws.engine.connect_demo(&crms).await.unwrap();
+    let id = |p| connections.iter().find(|c| c.provider == p).unwrap().id;
+    let engine = &ws.engine;
+    let (a, b) = (id(Provider::Pipedrive), id(Provider::Hubspot));
+    let before = engine.suggest_sync_pair(a, b).unwrap();
+    assert!(
+        before
+            .objects
+            .iter()
+            .all(|o| o.object_type != ObjectType::Deal),
+        "no deals before a stage mapping"
+    );
+    assert!(
+        !engine
+            .sync_fields(a, b, ObjectType::Person)
+            .unwrap()
+            .contains(&"owner_id".to_string())
+    );
+
+    let plan = engine.plan_migration(a, b).await.unwrap();
+    let mut stages = plan.stages.clone();
+    // Two of Pipedrive's stages into one of HubSpot's: the second must not be undone by the sync.
+    assert!(stages.len() >= 3, "{stages:?}");
+    let first_target = (
+        stages[0].target_pipeline.clone(),
+        stages[0].target_stage.clone(),
+    );
+    stages[1].target_pipeline = first_target.0.clone();
+    stages[1].target_stage = first_target.1.clone();
+    let mapping = bridge_engine::StageOwnerMapping {
+        source: a,
+        target: b,
+        stages: stages.clone(),
+        owners: plan.owners.clone(),
+        fallback_owner: None,
+    };
+    assert!(!mapping.owners.is_empty());
+    engine.save_stage_owner_mapping(&mapping).unwrap();
+
+    let suggested = engine.suggest_sync_pair(a, b).unwrap();
+    let kinds: Vec<ObjectType> = suggested.objects.iter().map(|o| o.object_type).collect();
+    assert_eq!(
+        kinds,
+        [ObjectType::Company, ObjectType::Person, ObjectType::Deal]
+    );
+    let deal_fields = engine.sync_fields(a, b, ObjectType::Deal).unwrap();
+    for f in ["stage_id", "owner_id"] {
+        assert!(deal_fields.contains(&f.to_string()), "{deal_fields:?}");
+    }
+    assert!(!deal_fields.contains(&"pipeline_id".to_string()));
+    let pair = engine.add_sync_pair(&suggested).unwrap();
+    let sync = || async {
+        engine
+            .sync(pair.id, &|_| {}, &Cancel::default())
+            .await
+            .unwrap()
+    };
+    let first = sync().await;
+    assert!(first.counts.created > 0, "{:?}", first.counts);
+    let deals_in = |stage: &str| {
+        engine
+            .store()
+            .read(|c| records::sync_view(c, a, ObjectType::Deal))
+            .unwrap()
+            .iter()
+            .filter(|r| r.fields.get("stage_id").and_then(|v| v.as_str()) == Some(stage))
+            .count()
+    };
+    let in_second = deals_in(&stages[1].source_stage);
+    assert!(
+        in_second > 0,
+        "a Pipedrive deal in {}",
+        stages[1].source_stage
+    );
+    // Pulls what the first wrote; HubSpot's stage of a deal in Pipedrive's second stage maps back
+    // to the first, and must not be written back.
+    let second = sync().await;
+    assert_eq!(
+        (second.counts.created, second.counts.updated),
+        (0, 0),
+        "{:?}",
+        second.counts
+    );
+    assert_eq!(deals_in(&stages[1].source_stage), in_second);
+
+    let view = |connection, t| {
+        engine
+            .store()
+            .read(|c| records::sync_view(c, connection, t))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.remote_id.clone(), r.fields))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    let states = engine
+        .store()
+        .read(|c| sync_state::list(c, pair.id, ObjectType::Deal))
+        .unwrap();
+    let (pd, hs) = (view(a, ObjectType::Deal), view(b, ObjectType::Deal));
+    assert_eq!(states.len(), pd.len(), "every Pipedrive deal is linked");
+    let stage_of = |s: &str| {
+        stages
+            .iter()
+            .find(|m| m.source_stage == s)
+            .map(|m| (m.target_pipeline.clone(), m.target_stage.clone()))
+    };
+    let owner_of = |o: &str| {
+        mapping
+            .owners
+            .iter()
+            .find(|m| m.source_owner == o)
+            .map(|m| m.target_owner.clone())
+    };
+    let text = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) if !v.is_null() => v.to_string(),
+        _ => String::new(),
+    };
+    let mut checked = (0, 0);
+    for s in &states {
+        let (d, h) = (&pd[&s.a_remote_id], &hs[&s.b_remote_id]);
+        if let Some((pipeline, stage)) = stage_of(&text(d.get("stage_id"))) {
+            assert_eq!(
+                (text(h.get("pipeline_id")), text(h.get("stage_id"))),
+                (pipeline, stage),
+                "deal {} -> {}",
+                s.a_remote_id,
+                s.b_remote_id
+            );
+            checked.0 += 1;
+        }
+        if let Some(owner) = owner_of(&text(d.get("owner_id"))) {
+            assert_eq!(text(h.get("owner_id")), owner, "deal {}", s.a_remote_id);
+            checked.1 += 1;
+        }
+    }
+    assert!(checked.0 > 10 && checked.1 > 10, "{checked:?}");
+    // Stable: the deal in Pipedrive's second stage keeps it although HubSpot's stage maps back to
+    // the first.
+    let quiet = sync().await;
+    assert_eq!(
+        (
+            quiet.counts.created,
+            quiet.counts.updated,
+            quiet.counts.conflicts
+        ),
+        (0, 0, 0),
+        "{:?}",
+        quiet.counts
+    );
+
+    // A stage changed in HubSpot comes back to Pipedrive as the stage it maps from.
+    let s = states
+        .iter()
+        .find(|s| text(pd[&s.a_remote_id].get("stage_id")) == stages[2].source_stage)
+        .or_else(|| states.first())
+        .unwrap();
+    let won = stages
+        .iter()
+        .find(|m| m.source_stage == "won")
+        .expect("Pipedrive's won maps somewhere");
+    let hubspot = client(&crms.description, Provider::Hubspot);
+    hubspot
+        .update(
+            ObjectType::Deal,
+            &[Update {
+                remote_id: s.b_remote_id.clone(),
+                fields: json!({"pipeline_id": won.target_pipeline, "stage_id": won.target_stage})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            }],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    let back = sync().await;
+    assert_eq!(back.counts.updated, 1, "{:?}", back.counts);
+    sync().await;
+    assert_eq!(
+        text(view(a, ObjectType::Deal)[&s.a_remote_id].get("stage_id")),
+        "won"
+    );
+}

@@ -440,5 +440,15 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("[data-testid=save-stage-owner]");
     await page.waitForSelector("[data-testid=stage-mappings] tbody tr:has-text('v1')");
     assert.match(await text("[data-testid=owner-mappings] tbody tr"), /owners\s*2\s*903\s*v1/);
+    // With stages mapped, the sync pair can take deals, their stage and owner two-way.
+    await open("sync", "Sync");
+    await page.click("[data-testid=edit-pair]");
+    await page.click("[data-testid=add-deal]");
+    await page.waitForSelector("[data-testid=rule-deal-stage_id]");
+    assert.match(await text("[data-testid=rule-deal-owner_id]"), /Two-way/);
+    assert.equal(await page.locator("[data-testid=add-objects]").count(), 0);
+    await page.screenshot({ path: join(shots, "sync-deals-added.png"), fullPage: true });
+    await page.click("[data-testid=save-pair]");
+    await page.waitForSelector("[data-testid=sync-pair]:has-text('Company, Person, Deal')");
   });
 });

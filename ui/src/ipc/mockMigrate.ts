@@ -237,6 +237,8 @@ function dryRun(): DryRun {
 
 let report: MigrationReport | null = null;
 let savedMappings: SavedMappings = { stages: [], owners: [] };
+/** Whether stages were mapped: a sync pair then suggests deals too. */
+export const stagesMapped = () => savedMappings.stages.length > 0;
 const migrations: MigrationRow[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

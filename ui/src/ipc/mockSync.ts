@@ -7,10 +7,12 @@ import type { ObjectType } from "../bindings/ObjectType";
 import type { SyncPair } from "../bindings/SyncPair";
 import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncRun } from "../bindings/SyncRun";
+import { stagesMapped } from "./mockMigrate";
 
 const FIELDS: { [T in ObjectType]?: string[] } = {
   company: ["city", "country", "domain", "name", "phone"],
   person: ["city", "company_id", "country", "email", "first_name", "last_name", "phone", "title"],
+  deal: ["amount", "close_date", "company_id", "name", "owner_id", "person_id", "stage_id"],
 };
 
 const pairs: SyncPair[] = [];
@@ -95,14 +97,16 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
         name: "HubSpot — Sales EU ⇄ Salesforce — HQ",
         a: a.a as number,
         b: a.b as number,
-        objects: (["company", "person"] as ObjectType[]).map((object_type) => ({
-          object_type,
-          fields: {},
-          default_rule: "two_way",
-          scope: [],
-          create_in_a: true,
-          create_in_b: true,
-        })),
+        objects: (["company", "person", ...(stagesMapped() ? ["deal"] : [])] as ObjectType[]).map(
+          (object_type) => ({
+            object_type,
+            fields: {},
+            default_rule: "two_way",
+            scope: [],
+            create_in_a: true,
+            create_in_b: true,
+          }),
+        ),
         conflicts: "most_recent",
         every_minutes: null,
       } satisfies NewSyncPair;

@@ -3,6 +3,7 @@
 //! and send them in batches. Conflicts the rules cannot settle wait in the Conflicts inbox; refused
 //! writes in the failed-records queue.
 
+mod accounts;
 mod conflicts;
 mod pairs;
 mod plan;
@@ -22,6 +23,7 @@ pub(crate) use plan::identity_key;
 pub(crate) use reconcile::same;
 
 use crate::{Cancel, Engine, Error, PullOptions, Result};
+use accounts::AccountIds;
 use plan::{Crosswalk, PlanInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -166,10 +168,11 @@ impl Engine {
         if sent.cancelled {
             return Ok(false);
         }
-        let mut crosswalk = Crosswalk::default();
+        let ids = self.account_ids(pair.a, pair.b)?;
+        let mut crosswalk = Crosswalk::new(ids.clone());
         for rules in &pair.objects {
             let t = rules.object_type;
-            let fields = self.sync_fields(pair.a, pair.b, t)?;
+            let fields = self.shared_fields(pair.a, pair.b, t, &ids)?;
             let (a, b, states, waiting_to_a, waiting_to_b) = self.store.read(|c| {
                 Ok((
                     records::sync_view(c, pair.a, t)?,
@@ -253,12 +256,24 @@ impl Engine {
         Ok(true)
     }
 
-    /// The fields a pair syncs for an object type: those both CRMs take, account-bound ids aside.
+    /// The fields a pair syncs for an object type: those both CRMs take; owners and stages only
+    /// where the connections' stage and owner mappings carry them.
     pub fn sync_fields(
         &self,
         a: ConnectionId,
         b: ConnectionId,
         object_type: ObjectType,
+    ) -> Result<Vec<String>> {
+        let ids = self.account_ids(a, b)?;
+        self.shared_fields(a, b, object_type, &ids)
+    }
+
+    fn shared_fields(
+        &self,
+        a: ConnectionId,
+        b: ConnectionId,
+        object_type: ObjectType,
+        ids: &AccountIds,
     ) -> Result<Vec<String>> {
         let a = self.connection(a)?;
         let b = self.connection(b)?;
@@ -267,12 +282,26 @@ impl Engine {
             .collect();
         let mut fields: Vec<String> = bridge_crm::writable_fields(a.provider, object_type)
             .into_iter()
-            .filter(|f| theirs.contains(f) && !plan::ACCOUNT_BOUND.contains(f))
+            .filter(|f| theirs.contains(f) && (!plan::ACCOUNT_BOUND.contains(f) || ids.carries(f)))
             .map(str::to_owned)
             .collect();
         fields.sort();
         fields.dedup();
         Ok(fields)
+    }
+
+    /// The owner and stage ids of two connections' accounts, by their saved mappings.
+    pub(crate) fn account_ids(&self, a: ConnectionId, b: ConnectionId) -> Result<AccountIds> {
+        let takes_pipeline = |c: ConnectionId| -> Result<bool> {
+            let provider = self.connection(c)?.provider;
+            Ok(bridge_crm::writable_fields(provider, ObjectType::Deal).contains(&"pipeline_id"))
+        };
+        Ok(AccountIds::new(
+            self.stage_owner_mapping(a, b)?.as_ref(),
+            self.stage_owner_mapping(b, a)?.as_ref(),
+            takes_pipeline(a)?,
+            takes_pipeline(b)?,
+        ))
     }
 
     /// The latest runs of a pair (of every pair when None), newest first.

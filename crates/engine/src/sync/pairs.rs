@@ -11,22 +11,24 @@ use chrono::{DateTime, Utc};
 use crate::{Engine, Error, Result};
 
 /// The object types a pair syncs by default, parents first. Deals need a stage on every CRM, and
-/// stages are ids of one account: they join once a stage mapping carries them.
-const DEFAULT_OBJECTS: &[ObjectType] = &[ObjectType::Company, ObjectType::Person];
+/// stages are ids of one account: they join once a saved stage mapping carries them.
+const DEFAULT_OBJECTS: &[ObjectType] = &[ObjectType::Company, ObjectType::Person, ObjectType::Deal];
 
 impl Engine {
     pub fn sync_pairs(&self) -> Result<Vec<SyncPair>> {
         Ok(self.store.read(sync_pairs::list)?)
     }
 
-    /// A pair as a person would start it: companies and people, every shared field two-way, new
-    /// records created on both sides, conflicts to the newer record.
+    /// A pair as a person would start it: companies, people and (where stages are mapped) deals,
+    /// every shared field two-way, new records created on both sides, conflicts to the newer record.
     pub fn suggest_sync_pair(&self, a: ConnectionId, b: ConnectionId) -> Result<NewSyncPair> {
         let (ca, cb) = (self.connection(a)?, self.connection(b)?);
+        let stages_mapped = self.account_ids(a, b)?.carries("stage_id");
         let both = |t: &ObjectType| {
             [ca.provider, cb.provider]
                 .iter()
                 .all(|p| bridge_crm::object_types(*p).contains(t))
+                && (*t != ObjectType::Deal || stages_mapped)
         };
         Ok(NewSyncPair {
             name: format!("{} ⇄ {}", ca.label, cb.label),

@@ -11,7 +11,10 @@ use bridge_model::{
 use bridge_store::{outbox::NewOutboxWrite, records::SyncView, sync_state::Synced};
 use serde_json::Value;
 
-use super::reconcile::{Reconciled, Seen, is_blank, reconcile};
+use super::{
+    accounts::{AccountIds, MAPPED},
+    reconcile::{Reconciled, Seen, is_blank, reconcile},
+};
 
 /// Link fields and the type they point at: carried across as the other side's id of the same record.
 pub(crate) const LINKS: &[(&str, ObjectType)] = &[
@@ -20,18 +23,26 @@ pub(crate) const LINKS: &[(&str, ObjectType)] = &[
     ("deal_id", ObjectType::Deal),
 ];
 
-/// Ids that only mean something in one account and have no mapping yet (owners, pipelines, stages,
-/// statuses): left out of sync until the mappings of the migration issue carry them.
+/// Ids that only mean something in one account (owners, pipelines, stages, statuses): synced only
+/// where the pair's stage and owner mappings carry them (`accounts`).
 pub(crate) const ACCOUNT_BOUND: &[&str] = &["owner_id", "pipeline_id", "stage_id", "status_id"];
 
-/// A's ids <-> B's ids of the records already linked, per parent type.
+/// A's ids <-> B's ids: of the records already linked, per parent type, and of owners and stages.
 #[derive(Debug, Default)]
 pub(crate) struct Crosswalk {
     a_to_b: HashMap<(ObjectType, String), String>,
     b_to_a: HashMap<(ObjectType, String), String>,
+    pub ids: AccountIds,
 }
 
 impl Crosswalk {
+    pub fn new(ids: AccountIds) -> Self {
+        Crosswalk {
+            ids,
+            ..Crosswalk::default()
+        }
+    }
+
     pub fn add(&mut self, object_type: ObjectType, states: &[Synced]) {
         for s in states {
             self.a_to_b
@@ -41,10 +52,19 @@ impl Crosswalk {
         }
     }
 
-    /// `fields` with link ids carried to the other side; a link to a record not linked yet is left
-    /// out (it goes across once its parent is synced).
+    /// `fields` with link, owner and stage ids carried to the other side; a link to a record not
+    /// linked yet is left out (it goes across once its parent is synced), as is an unmapped id.
     pub fn carry(&self, fields: &Fields, to: Side) -> Fields {
         let mut out = fields.clone();
+        for field in MAPPED {
+            match fields.get(*field).filter(|v| !is_blank(v)) {
+                Some(v) => match self.ids.carry(field, v, to) {
+                    Some(id) => out.insert(field.to_string(), Value::String(id)),
+                    None => out.remove(*field),
+                },
+                None => None,
+            };
+        }
         for (field, parent) in LINKS {
             let Some(v) = fields.get(*field) else {
                 continue;
@@ -241,7 +261,10 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 operation: WriteOperation::Create,
                 source_remote_id: a.remote_id.clone(),
                 remote_id: None,
-                fields: input.crosswalk.carry(&values, Side::B),
+                fields: input
+                    .crosswalk
+                    .ids
+                    .with_pipeline(input.crosswalk.carry(&values, Side::B), Side::B),
                 synced: values,
             });
         }
@@ -259,7 +282,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 operation: WriteOperation::Create,
                 source_remote_id: b.remote_id.clone(),
                 remote_id: None,
-                fields: values.clone(),
+                fields: input.crosswalk.ids.with_pipeline(values.clone(), Side::A),
                 synced: values,
             });
         }
@@ -296,12 +319,21 @@ fn pair_up(
     {
         return;
     }
-    let b_fields = input.crosswalk.carry(&b.fields, Side::A);
-    // A link whose target is not linked on the other side yet is compared once it is.
+    let mut b_fields = input.crosswalk.carry(&b.fields, Side::A);
+    // A link whose target is not linked on the other side yet is compared once it is, an owner or
+    // stage with no mapping not at all.
     let mut a_fields = a.fields.clone();
-    for (field, _) in LINKS {
-        if b.fields.get(*field).is_some_and(|v| !is_blank(v)) && !b_fields.contains_key(*field) {
-            a_fields.remove(*field);
+    for field in LINKS.iter().map(|(f, _)| *f).chain(MAPPED.iter().copied()) {
+        if b.fields.get(field).is_some_and(|v| !is_blank(v)) && !b_fields.contains_key(field) {
+            a_fields.remove(field);
+        }
+    }
+    // An owner or stage of A that maps to B's is the same one, whatever B's maps back to.
+    for field in MAPPED {
+        if let (Some(av), Some(bv)) = (a.fields.get(*field), b.fields.get(*field))
+            && input.crosswalk.ids.same(field, av, bv)
+        {
+            b_fields.insert(field.to_string(), av.clone());
         }
     }
     let Reconciled {
@@ -351,7 +383,7 @@ fn pair_up(
             operation: WriteOperation::Update,
             source_remote_id: b.remote_id.clone(),
             remote_id: Some(a.remote_id.clone()),
-            fields: to_a.clone(),
+            fields: input.crosswalk.ids.with_pipeline(to_a.clone(), Side::A),
             synced: to_a,
         });
     }
@@ -369,7 +401,7 @@ fn pair_up(
                 operation: WriteOperation::Update,
                 source_remote_id: a.remote_id.clone(),
                 remote_id: Some(b.remote_id.clone()),
-                fields: carried,
+                fields: input.crosswalk.ids.with_pipeline(carried, Side::B),
                 synced,
             });
         }

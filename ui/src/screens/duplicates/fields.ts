@@ -35,6 +35,9 @@ export const FIELD_LABEL: { [key: string]: string } = {
   amount: "Amount",
   close_date: "Close date",
   probability: "Probability",
+  owner_id: "Owner",
+  stage_id: "Stage",
+  pipeline_id: "Pipeline",
 };
 
 /** Fields that say nothing about who the record is. */

@@ -25,6 +25,8 @@ export function PairEditor({
 }) {
   const [pair, setPair] = useState(initial);
   const [fields, setFields] = useState<{ [type: string]: string[] }>({});
+  // Object types the pair could sync and does not (deals, once stages are mapped), parents first.
+  const [suggested, setSuggested] = useState<ObjectSync[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const a = connections.get(pair.a)?.label ?? "A";
@@ -32,16 +34,30 @@ export function PairEditor({
 
   useEffect(() => {
     let live = true;
-    Promise.all(initial.objects.map((o) => api.syncFields(initial.a, initial.b, o.object_type)))
-      .then((lists) => {
-        if (live)
-          setFields(Object.fromEntries(initial.objects.map((o, i) => [o.object_type, lists[i] ?? []])));
+    api
+      .suggestSyncPair(initial.a, initial.b)
+      .then((s) => {
+        if (!live) return;
+        setSuggested(s.objects);
+        const types = [...new Set([...initial.objects, ...s.objects].map((o) => o.object_type))];
+        return Promise.all(types.map((t) => api.syncFields(initial.a, initial.b, t))).then((lists) => {
+          if (live) setFields(Object.fromEntries(types.map((t, i) => [t, lists[i] ?? []])));
+        });
       })
       .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
   }, [initial]);
+  const missing = suggested.filter((o) => !pair.objects.some((p) => p.object_type === o.object_type));
+  const order = suggested.map((o) => o.object_type);
+  const addObject = (o: ObjectSync) =>
+    setPair({
+      ...pair,
+      objects: [...pair.objects, o].sort(
+        (x, y) => order.indexOf(x.object_type) - order.indexOf(y.object_type),
+      ),
+    });
 
   const setObject = (index: number, change: Partial<ObjectSync>) =>
     setPair({ ...pair, objects: pair.objects.map((o, i) => (i === index ? { ...o, ...change } : o)) });
@@ -168,8 +184,19 @@ export function PairEditor({
           />
         </fieldset>
       ))}
+      {missing.length > 0 && (
+        <div className="form-row" data-testid="add-objects">
+          <span>Also sync:</span>
+          {missing.map((o) => (
+            <button key={o.object_type} onClick={() => addObject(o)} data-testid={`add-${o.object_type}`}>
+              + {objectTypeLabel[o.object_type]}
+            </button>
+          ))}
+        </div>
+      )}
       <p className="small muted">
-        Owners, pipelines and stages are ids of one account: they are left out until a mapping carries them.
+        Owners and stages are ids of one account: they go across by the stage and owner mapping saved for
+        these two connections on the Mappings screen, and are left out (deals with them) until one is saved.
         Links (a person's company, a deal's contact) go across as the other side's record.
       </p>
       <div className="actions">
