@@ -1,6 +1,7 @@
 //! `crm-bridge`: the command line over the CRM Bridge engine, for scripts, cron and support.
 
 mod failed;
+mod mappings;
 mod merges;
 mod migrate;
 mod sync;
@@ -153,6 +154,10 @@ enum Command {
     PlanMigration(migrate::Plan),
     /// Dry-run, run or roll back a migration plan.
     Migrate(migrate::Migrate),
+    /// Write an object's saved field mapping between two connections as a JSON file.
+    ExportMapping(mappings::Export),
+    /// Save a field mapping file as the next version between two connections of its CRMs.
+    ImportMapping(mappings::Import),
     /// Write the failed-records queue as CSV.
     ExportFailed {
         #[command(flatten)]
@@ -283,10 +288,7 @@ async fn run(
         Command::Link { json } => {
             let s = engine.link_by_keys()?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&s).expect("a summary serialises")
-                );
+                println!("{}", self::json(&s));
             } else {
                 println!(
                     "{} entities held by several connections, {} links added; {} keys left for duplicate review (held twice in one connection)",
@@ -300,6 +302,8 @@ async fn run(
         Command::ExportFailed { which, out } => failed::export(&engine, &which, &out)?,
         Command::PlanMigration(args) => migrate::plan(&engine, args).await?,
         Command::Migrate(args) => migrate::migrate(&engine, args).await?,
+        Command::ExportMapping(args) => mappings::export(&engine, args)?,
+        Command::ImportMapping(args) => mappings::import(&engine, args)?,
         Command::AddSyncPair(args) => sync::add_pair(&engine, args)?,
         Command::SyncPairs { json } => sync::list_pairs(&engine, json)?,
         Command::Sync { pair, json } => sync::sync(&engine, pair, json).await?,

@@ -43,7 +43,7 @@ pub struct Migrate {
     json: bool,
 }
 
-fn io_error(path: &Path, e: impl std::fmt::Display) -> bridge_engine::Error {
+pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> bridge_engine::Error {
     bridge_engine::Error::Io {
         path: path.display().to_string(),
         message: e.to_string(),

@@ -440,3 +440,152 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     );
     assert!(kills >= 3);
 }
+
+/// A field mapping goes out as a JSON file and comes back as the next version: the next plan
+/// between the two connections starts from it, a field the CRM does not have is flagged by the dry
+/// run, and a file of other CRMs or no mapping at all is refused with a reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_mapping_goes_out_as_a_file_and_comes_back_as_the_next_version() {
+    if !keyring_ready() {
+        return;
+    }
+    let running = start(Config {
+        records: 40,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let d = running.description.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("workspace.sqlite3");
+    let plan_path = dir.path().join("plan.json");
+    let file = dir.path().join("people.json");
+    let service = format!("crm-bridge-test-mapping-file-{}", std::process::id());
+    let plan = plan_between(
+        &db,
+        &service,
+        &d,
+        Provider::Close,
+        Provider::Hubspot,
+        &plan_path,
+    )
+    .await;
+    let fails = |args: &[&str]| {
+        let out = common::cli(&db, &service).args(args).output().unwrap();
+        assert!(!out.status.success(), "crm-bridge {args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let file_arg = file.to_str().unwrap();
+    let export = [
+        "export-mapping",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--object",
+        "person",
+        "--out",
+        file_arg,
+    ];
+    let err = fails(&export);
+    assert!(err.contains("saved field mapping"), "{err}");
+
+    // A person's mapping changed by hand: the title goes nowhere, the phone gets a default, and
+    // a custom field HubSpot does not have.
+    let mut people = plan
+        .objects
+        .iter()
+        .find(|o| o.source_object == ObjectType::Person)
+        .unwrap()
+        .clone();
+    people.fields.retain(|f| f.target != "title");
+    for f in &mut people.fields {
+        if f.target == "phone" {
+            f.transform = bridge_model::Transform::Default {
+                value: Value::String("+1 555 0100".into()),
+            };
+        }
+    }
+    people.fields.push(bridge_model::MappedField {
+        source: "email".into(),
+        target: "custom.gone_field".into(),
+        transform: bridge_model::Transform::Direct,
+        required: false,
+    });
+    let doc = serde_json::json!({
+        "format": bridge_engine::MAPPING_FILE_FORMAT,
+        "name": "by hand",
+        "version": 1,
+        "source_provider": "close",
+        "target_provider": "hubspot",
+        "mapping": people,
+    });
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let import = [
+        "import-mapping",
+        file_arg,
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--json",
+    ];
+    let saved: Value = serde_json::from_str(&cli_out(&db, &service, &import).await).unwrap();
+    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["fields"], people.fields.len());
+    let again: Value = serde_json::from_str(&cli_out(&db, &service, &import).await).unwrap();
+    assert_eq!(again["version"], 1, "the same rules save no new version");
+
+    // Exported, it is the mapping imported; the next plan starts from it.
+    cli_out(&db, &service, &export).await;
+    let out: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(out["mapping"], serde_json::to_value(&people).unwrap());
+    assert_eq!(out["source_provider"], "close");
+    let out = plan_path.to_str().unwrap();
+    let replan = ["plan-migration", "--from", "1", "--to", "2", "--out", out];
+    cli_out(&db, &service, &replan).await;
+    let next: MigrationPlan =
+        serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let planned = next
+        .objects
+        .iter()
+        .find(|o| o.source_object == ObjectType::Person)
+        .unwrap();
+    assert_eq!(planned, &people);
+    let companies = |p: &MigrationPlan| {
+        p.objects
+            .iter()
+            .find(|o| o.source_object == ObjectType::Company)
+            .cloned()
+    };
+    assert_eq!(
+        companies(&next),
+        companies(&plan),
+        "other objects keep the suggestion"
+    );
+    let dry = common::cli(&db, &service)
+        .args([
+            "migrate",
+            "--plan",
+            plan_path.to_str().unwrap(),
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(dry.status.success());
+    let warnings = String::from_utf8_lossy(&dry.stderr);
+    assert!(
+        warnings.contains("person field `custom.gone_field` is not in the target any more"),
+        "{warnings}"
+    );
+
+    // The wrong way round, and not a mapping.
+    let err = fails(&["import-mapping", file_arg, "--from", "2", "--to", "1"]);
+    assert!(
+        err.contains("maps Close to HubSpot") && err.contains("is HubSpot"),
+        "{err}"
+    );
+    std::fs::write(&file, r#"{"rows": []}"#).unwrap();
+    let err = fails(&["import-mapping", file_arg, "--from", "1", "--to", "2"]);
+    assert!(err.contains("not a CRM Bridge field mapping file"), "{err}");
+}

@@ -47,6 +47,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::MigrationProgress::export_all(&cfg)?;
     crate::MigrationOptions::export_all(&cfg)?;
     crate::SavedMappings::export_all(&cfg)?;
+    crate::ImportedMapping::export_all(&cfg)?;
+    crate::FieldMappingFile::export_all(&cfg)?;
     crate::StageOwnerMapping::export_all(&cfg)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod duplicates;
 mod error;
 mod failed;
 mod identity;
+mod mapping_files;
 mod mappings;
 mod merges;
 mod migrate;
@@ -40,6 +41,7 @@ pub use duplicates::{
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use failed::{FailedQuery, ResyncSummary, retry_delay};
 pub use identity::LinkSummary;
+pub use mapping_files::{FieldMappingFile, ImportedMapping, MAPPING_FILE_FORMAT};
 pub use mappings::{SavedMappingRow, SavedMappings, StageOwnerMapping};
 pub use merges::{
     BulkMergeFailure, BulkMergePreview, BulkMergeSummary, Child, KeepRule, MergeChoice, MergeEntry,

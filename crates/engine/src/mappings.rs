@@ -1,8 +1,12 @@
-//! Stage and owner mappings between two connections, saved outside a migration (the Mappings
-//! screen) and used by the next migration plan between them.
+//! Field, stage and owner mappings between two connections, saved as versions from the Mappings
+//! screen or a migration plan: the next plan between them starts from them, and a sync pair of the
+//! two carries owners and stages by them.
 
-use bridge_model::{ConnectionId, MappedOwner, MappedStage};
-use bridge_store::{owner_mappings, stage_mappings};
+use bridge_model::{
+    Connection, ConnectionId, FieldMapping, MappedField, MappedOwner, MappedStage, MigrationPlan,
+    ObjectType,
+};
+use bridge_store::{field_mappings, owner_mappings, stage_mappings};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -51,7 +55,91 @@ fn row(m: stage_mappings::SavedMapping) -> SavedMappingRow {
     }
 }
 
+/// The name a field mapping is saved under: "<source> -> <target>: <object>".
+pub(crate) fn field_mapping_name(s: &Connection, t: &Connection, object: ObjectType) -> String {
+    format!("{} -> {}: {}", s.label, t.label, object.as_str())
+}
+
 impl Engine {
+    /// Saves a plan's field mappings, stages and owners as the two connections' mappings (new
+    /// versions where they changed), without a migration.
+    pub fn save_mappings(&self, plan: &MigrationPlan) -> Result<()> {
+        self.save_field_mappings(plan.source, plan.target, &plan.objects)?;
+        self.save_stage_owner_mapping(&StageOwnerMapping {
+            source: plan.source,
+            target: plan.target,
+            stages: plan.stages.clone(),
+            owners: plan.owners.clone(),
+            fallback_owner: plan.fallback_owner.clone(),
+        })
+    }
+
+    /// Saves each of `mappings` as the next version of its name where its rules changed.
+    pub fn save_field_mappings(
+        &self,
+        source: ConnectionId,
+        target: ConnectionId,
+        mappings: &[FieldMapping],
+    ) -> Result<()> {
+        let (s, t) = (self.connection(source)?, self.connection(target)?);
+        let now = Utc::now();
+        self.store.write(|tx| {
+            for m in mappings {
+                let rules = serde_json::to_value(&m.fields).expect("fields serialise");
+                field_mappings::save(
+                    tx,
+                    &field_mappings::NewFieldMapping {
+                        name: &field_mapping_name(&s, &t, m.source_object),
+                        source_connection: Some(s.id),
+                        source_provider: s.provider,
+                        source_object: m.source_object.as_str(),
+                        target_connection: Some(t.id),
+                        target_provider: t.provider,
+                        target_object: m.target_object.as_str(),
+                        rules: &rules,
+                    },
+                    now,
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// The newest saved field mapping of `object` from `source` to `target`, with its version.
+    pub fn saved_field_mapping(
+        &self,
+        source: ConnectionId,
+        target: ConnectionId,
+        object: ObjectType,
+    ) -> Result<Option<(FieldMapping, i64)>> {
+        let Some((target_object, rules, version)) = self
+            .store
+            .read(|c| field_mappings::latest(c, source, target, object.as_str()))?
+        else {
+            return Ok(None);
+        };
+        let corrupt = |detail: String| {
+            Error::Store(bridge_store::Error::Corrupt {
+                what: format!("field mapping {source:?} -> {target:?}: {object}"),
+                detail,
+            })
+        };
+        let fields: Vec<MappedField> =
+            serde_json::from_value(rules).map_err(|e| corrupt(e.to_string()))?;
+        let target_object = target_object
+            .parse()
+            .map_err(|e: bridge_model::ParseError| corrupt(e.to_string()))?;
+        Ok(Some((
+            FieldMapping {
+                source_object: object,
+                target_object,
+                fields,
+            },
+            version,
+        )))
+    }
+
     /// The newest version of every saved stage mapping and owner mapping.
     pub fn stage_and_owner_mappings(&self) -> Result<SavedMappings> {
         let (stages, owners) = self.store.read(|c| {

@@ -105,3 +105,32 @@ pub fn save(
     ])?;
     Ok((conn.last_insert_rowid(), version))
 }
+
+/// The newest saved mapping of `source_object` from one connection to another: its target object,
+/// rules (JSON) and version.
+pub fn latest(
+    conn: &rusqlite::Connection,
+    source: bridge_model::ConnectionId,
+    target: bridge_model::ConnectionId,
+    source_object: &str,
+) -> Result<Option<(String, serde_json::Value, i64)>> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(i64, String, String, i64)> = conn
+        .prepare_cached(
+            "SELECT id, target_object, rules, version FROM field_mappings
+             WHERE source_connection_id = ?1 AND target_connection_id = ?2 AND source_object = ?3
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row(rusqlite::params![source.0, target.0, source_object], |r| {
+            <(i64, String, String, i64)>::try_from(r)
+        })
+        .optional()?;
+    row.map(|(id, target_object, rules, version)| {
+        let rules = serde_json::from_str(&rules).map_err(|e| Error::Corrupt {
+            what: format!("field mapping {id}"),
+            detail: e.to_string(),
+        })?;
+        Ok((target_object, rules, version))
+    })
+    .transpose()
+}

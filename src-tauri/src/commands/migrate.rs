@@ -1,4 +1,4 @@
-use bridge_engine::{MigrationOptions, SavedMappings, StageOwnerMapping};
+use bridge_engine::MigrationOptions;
 use bridge_model::{ConnectionId, DryRun, MigrationPlan, MigrationReport, MigrationResult};
 
 use super::{Answer, State};
@@ -67,16 +67,4 @@ pub async fn rollback_migration(
 #[tauri::command(async)]
 pub fn migration_results(state: State<'_>, id: i64) -> Answer<Vec<MigrationResult>> {
     Ok(state.engine()?.migration_results(id)?)
-}
-
-#[tauri::command(async)]
-pub fn stage_and_owner_mappings(state: State<'_>) -> Answer<SavedMappings> {
-    Ok(state.engine()?.stage_and_owner_mappings()?)
-}
-
-/// Saves the stages and owners of one connection mapped to another's; the next plan between them
-/// starts from it.
-#[tauri::command(async)]
-pub fn save_stage_owner_mapping(state: State<'_>, mapping: StageOwnerMapping) -> Answer<()> {
-    Ok(state.engine()?.save_stage_owner_mapping(&mapping)?)
 }

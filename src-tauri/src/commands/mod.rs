@@ -5,6 +5,7 @@
 
 pub mod connections;
 pub mod failed;
+pub mod mappings;
 pub mod merges;
 pub mod migrate;
 pub mod queues;

@@ -65,8 +65,9 @@ pub enum MigrationStep {
 }
 
 impl Engine {
-    /// The suggested plan from `source` to `target`: every object type both have, fields by name
-    /// (and custom fields by label), stages by outcome, name and order, owners by e-mail.
+    /// The plan from `source` to `target`: every object type both have, with the field, stage and
+    /// owner mappings saved for the two connections, else suggestions: fields by name (and custom
+    /// fields by label), stages by outcome, name and order, owners by e-mail.
     pub async fn plan_migration(
         &self,
         source: ConnectionId,
@@ -111,7 +112,12 @@ impl Engine {
                     (ObjectType::Company, field::NAME) | (ObjectType::Deal, field::NAME)
                 );
             }
-            objects.push(mapping);
+            // A mapping saved for these two connections (Mappings screen, an earlier plan, an
+            // imported file) wins over the suggestion.
+            match self.saved_field_mapping(source, target, st)? {
+                Some((saved, _)) if saved.target_object == tt => objects.push(saved),
+                _ => objects.push(mapping),
+            }
         }
         // Stages and owners saved for this pair (on the Mappings screen or by an earlier plan) win
         // over a suggestion.

@@ -113,38 +113,11 @@ impl Engine {
     /// field mappings as a new version of "<source> -> <target>: <object>" when it changed.
     pub fn save_migration_plan(&self, plan: &MigrationPlan) -> Result<i64> {
         let json = serde_json::to_value(plan).expect("a plan serialises");
-        let (s, t) = (self.connection(plan.source)?, self.connection(plan.target)?);
+        self.save_mappings(plan)?;
         let now = chrono::Utc::now();
-        let id = self.store.write(|tx| {
-            for m in &plan.objects {
-                let name = format!("{} -> {}: {}", s.label, t.label, m.source_object.as_str());
-                let rules = serde_json::to_value(&m.fields).expect("fields serialise");
-                bridge_store::field_mappings::save(
-                    tx,
-                    &bridge_store::field_mappings::NewFieldMapping {
-                        name: &name,
-                        source_connection: Some(plan.source),
-                        source_provider: s.provider,
-                        source_object: m.source_object.as_str(),
-                        target_connection: Some(plan.target),
-                        target_provider: t.provider,
-                        target_object: m.target_object.as_str(),
-                        rules: &rules,
-                    },
-                    now,
-                )?;
-            }
+        Ok(self.store.write(|tx| {
             bridge_store::migrations::open(tx, &plan.name, plan.source, plan.target, &json, now)
-        })?;
-        // The plan's stages and owners are the pair's saved mapping from now on.
-        self.save_stage_owner_mapping(&crate::StageOwnerMapping {
-            source: plan.source,
-            target: plan.target,
-            stages: plan.stages.clone(),
-            owners: plan.owners.clone(),
-            fallback_owner: plan.fallback_owner.clone(),
-        })?;
-        Ok(id)
+        })?)
     }
 
     /// A saved plan.
