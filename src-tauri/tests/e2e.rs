@@ -566,6 +566,17 @@ async fn the_real_app_shows_every_screen() {
     )
     .await;
     screenshot(&driver, "21-mappings-saved").await;
+    // The saved mapping opens in the editor outside the wizard, with the CRMs' real fields.
+    for (label, id) in [("From", close), ("To", pipedrive)] {
+        let css = format!(
+            "[data-testid=mapping-editor] select[aria-label={label}] option[value='{}']",
+            id.0
+        );
+        click(&css).await;
+    }
+    click("[data-testid=load-mappings]").await;
+    wait_for_text(&driver, "[data-testid=fields-company]", "Company").await;
+    screenshot(&driver, "22-mappings-editor").await;
 
     driver.quit().await.unwrap();
 }

@@ -425,11 +425,41 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.waitForSelector("[data-testid=migrations] tbody tr:has-text('Completed')");
   });
 
-  test("Stages and owners are mapped outside a migration and saved as a version", async () => {
+  test("Fields, stages and owners are mapped outside a migration, saved as versions, exported and imported", async () => {
     await open("mappings", "Mappings");
-    await page.selectOption("[data-testid=stage-owner-editor] select[aria-label=From]", "2");
-    await page.selectOption("[data-testid=stage-owner-editor] select[aria-label=To]", "1");
-    await page.click("[data-testid=load-stage-owner]");
+    await page.selectOption("[data-testid=mapping-editor] select[aria-label=From]", "2");
+    await page.selectOption("[data-testid=mapping-editor] select[aria-label=To]", "1");
+    await page.click("[data-testid=load-mappings]");
+    // Fields first: a person's title goes into a field HubSpot does not have, and the check says so.
+    await page.waitForSelector("[data-testid=fields-person]");
+    await page.click("[data-testid=fields-person] >> text=Add a field");
+    const rows = page.locator("[data-testid=fields-person] tbody tr");
+    await rows.last().locator("select[aria-label='change']").selectOption("default");
+    await rows.last().locator("input[aria-label=value]").fill("Unknown");
+    await page.screenshot({ path: join(shots, "mappings-fields.png"), fullPage: true });
+    await page.click("[data-testid=export-mapping-person]");
+    await page.waitForSelector("[data-testid=mapping-notice]:has-text('crm-bridge-mapping-close-to-hubspot-person')");
+    await page.waitForSelector("[data-testid=field-mappings] tbody tr:has-text('person')");
+    // A file of other CRMs is refused with the reason; a mapping file is saved as the next version.
+    await page.setInputFiles("[data-testid=import-mapping]", {
+      name: "rows.json",
+      mimeType: "application/json",
+      buffer: Buffer.from('{"rows": []}'),
+    });
+    await page.waitForSelector("[data-testid=error-banner]:has-text('not a CRM Bridge field mapping file')");
+    const mapping = {
+      source_object: "person",
+      target_object: "person",
+      fields: [{ source: "email", target: "email", transform: { kind: "direct" }, required: true }],
+    };
+    await page.setInputFiles("[data-testid=import-mapping]", {
+      name: "people.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify({ format: "crm-bridge/field-mapping/1", source_provider: "close", mapping })),
+    });
+    await page.waitForSelector("[data-testid=mapping-notice]:has-text('people.json: the person mapping (1 fields) saved as version 2')");
+
+    await page.click("[data-testid=mapping-tab-stages]");
     await page.waitForSelector("[data-testid=stage-mapping]");
     await page.selectOption("select[aria-label='target stage of Won']", "presentationscheduled");
     await page.waitForSelector("[data-testid=plan-warnings]:has-text('The won stage')");
@@ -437,9 +467,10 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.selectOption("select[aria-label='fallback owner']", "903");
     await page.waitForSelector("text=Every stage keeps its meaning");
     await page.screenshot({ path: join(shots, "mappings-stages-owners.png"), fullPage: true });
-    await page.click("[data-testid=save-stage-owner]");
-    await page.waitForSelector("[data-testid=stage-mappings] tbody tr:has-text('v1')");
-    assert.match(await text("[data-testid=owner-mappings] tbody tr"), /owners\s*2\s*903\s*v1/);
+    await page.click("[data-testid=save-mappings]");
+    await page.waitForSelector("[data-testid=stage-mappings] tbody tr:has-text('v2')");
+    assert.match(await text("[data-testid=owner-mappings] tbody tr"), /owners\s*2\s*903\s*v2/);
+    await page.screenshot({ path: join(shots, "mappings-saved.png"), fullPage: true });
     // With stages mapped, the sync pair can take deals, their stage and owner two-way.
     await open("sync", "Sync");
     await page.click("[data-testid=edit-pair]");

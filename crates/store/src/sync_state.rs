@@ -89,3 +89,36 @@ pub fn get(
     })
     .transpose()
 }
+
+/// After a merge in `connection` folded record `from` into `to`: every pair's link of `from` is
+/// moved to `to` where `to` has none in that pair, so the other side's record stays linked (and is
+/// not created again, nor `to` created in it as new). Where `to` is linked already the other side
+/// holds a duplicate too; that link stays on the merged record, which sync leaves alone. Returns
+/// the links moved.
+pub fn repoint(
+    tx: &rusqlite::Connection,
+    connection: bridge_model::ConnectionId,
+    object_type: ObjectType,
+    from: &str,
+    to: &str,
+) -> Result<usize> {
+    let mut moved = 0;
+    for side in ["a", "b"] {
+        let sql = format!(
+            "UPDATE sync_state SET {side}_remote_id = ?4
+             WHERE object_type = ?2 AND {side}_remote_id = ?3
+               AND pair_id IN (SELECT id FROM sync_pairs WHERE {side}_connection_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM sync_state s
+                               WHERE s.pair_id = sync_state.pair_id
+                                 AND s.object_type = sync_state.object_type
+                                 AND s.{side}_remote_id = ?4)"
+        );
+        moved += tx.prepare_cached(&sql)?.execute(params![
+            connection.0,
+            object_type.as_str(),
+            from,
+            to
+        ])?;
+    }
+    Ok(moved)
+}

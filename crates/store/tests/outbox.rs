@@ -164,3 +164,65 @@ fn the_sync_state_of_two_records_is_replaced_as_a_whole_and_found_from_side_a() 
             .is_none()
     );
 }
+
+#[test]
+fn a_merged_record_hands_its_link_to_the_record_it_was_merged_into_unless_that_one_has_one() {
+    let store = Store::open_in_memory().unwrap();
+    let pair = pair(&store);
+    let (a, b) = store
+        .read(|c| {
+            let p = sync_pairs::get(c, pair)?.unwrap();
+            Ok((p.a, p.b))
+        })
+        .unwrap();
+    let link = |a_id: &str, b_id: &str| sync_state::Synced {
+        a_remote_id: a_id.into(),
+        b_remote_id: b_id.into(),
+        synced: fields(json!({})),
+    };
+    store
+        .write(|tx| {
+            for s in [link("a1", "b1"), link("a2", "b2"), link("a3", "b3")] {
+                sync_state::put(tx, pair, ObjectType::Person, &s, now())?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let links = || {
+        let mut l: Vec<(String, String)> = store
+            .read(|c| sync_state::list(c, pair, ObjectType::Person))
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.a_remote_id, s.b_remote_id))
+            .collect();
+        l.sort();
+        l
+    };
+    let repoint = |connection, from: &str, to: &str| {
+        store
+            .write(|tx| sync_state::repoint(tx, connection, ObjectType::Person, from, to))
+            .unwrap()
+    };
+    // a1 merged into a9 (not linked): b1 is a9's now.
+    assert_eq!(repoint(a, "a1", "a9"), 1);
+    // a2 merged into a3 (linked to b3): b2 stays with the merged a2.
+    assert_eq!(repoint(a, "a2", "a3"), 0);
+    // In B: b3 merged into b7.
+    assert_eq!(repoint(b, "b3", "b7"), 1);
+    // Another object type, or a record of the other connection, moves nothing.
+    assert_eq!(
+        store
+            .write(|tx| sync_state::repoint(tx, a, ObjectType::Company, "a9", "a8"))
+            .unwrap(),
+        0
+    );
+    assert_eq!(repoint(b, "a9", "a8"), 0);
+    assert_eq!(
+        links(),
+        [
+            ("a2".to_string(), "b2".to_string()),
+            ("a3".to_string(), "b7".to_string()),
+            ("a9".to_string(), "b1".to_string()),
+        ]
+    );
+}

@@ -31,6 +31,7 @@ import type { RecordQuery } from "../bindings/RecordQuery";
 import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { DryRun } from "../bindings/DryRun";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
+import type { ImportedMapping } from "../bindings/ImportedMapping";
 import type { MigrationPlan } from "../bindings/MigrationPlan";
 import type { MigrationProgress } from "../bindings/MigrationProgress";
 import type { MigrationReport } from "../bindings/MigrationReport";
@@ -147,6 +148,13 @@ export const api = {
   stageAndOwnerMappings: () => call<SavedMappings>("stage_and_owner_mappings"),
   /** The next plan between the two connections starts from it. */
   saveStageOwnerMapping: (mapping: StageOwnerMapping) => call<null>("save_stage_owner_mapping", { mapping }),
+  /** Saves a plan's field mappings, stages and owners as versions, without a migration. */
+  saveMappings: (plan: MigrationPlan) => call<null>("save_mappings", { plan }),
+  /** Writes the saved mapping of one object into Downloads; answers the file's path. */
+  exportFieldMapping: (source: ConnectionId, target: ConnectionId, object: ObjectType) =>
+    call<string>("export_field_mapping", { source, target, object }),
+  importFieldMapping: (source: ConnectionId, target: ConnectionId, text: string) =>
+    call<ImportedMapping>("import_field_mapping", { source, target, text }),
   onMigrationProgress: (handler: (p: MigrationProgress) => void): Promise<UnlistenFn> =>
     listen<MigrationProgress>("migration-progress", (e) => handler(e.payload)),
   /** Progress of every running pull, after each page. */

@@ -490,8 +490,6 @@ export function installMockIpc() {
         }
         case "find_duplicates":
           return { records: 3900, compared: 5210, groups: duplicateGroups.length, new_groups: 0 };
-        case "field_mappings":
-          return [];
         case "connect_with_key": {
           const a = args as { provider: Connection["provider"]; baseUrl: string; apiKey: string };
           if (a.apiKey !== "good-key") {

@@ -2,6 +2,8 @@
 // progress, its result lines, and a rollback. For UI tests in a plain browser only.
 import { emit } from "@tauri-apps/api/event";
 import type { DryRun } from "../bindings/DryRun";
+import type { FieldMapping } from "../bindings/FieldMapping";
+import type { FieldMappingRow } from "../bindings/FieldMappingRow";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
 import type { MigrationPlan } from "../bindings/MigrationPlan";
 import type { MigrationProgress } from "../bindings/MigrationProgress";
@@ -237,6 +239,25 @@ function dryRun(): DryRun {
 
 let report: MigrationReport | null = null;
 let savedMappings: SavedMappings = { stages: [], owners: [] };
+const fieldMappings: FieldMappingRow[] = [];
+/** A new version of each object's field mapping in `p`, as the store saves them. */
+function saveFields(p: MigrationPlan) {
+  for (const m of p.objects) {
+    const name = `Close — Inside sales -> HubSpot — Sales EU: ${m.source_object}`;
+    const version = fieldMappings.filter((f) => f.name === name).length + 1;
+    fieldMappings.push({
+      id: fieldMappings.length + 1,
+      name,
+      version,
+      source_provider: "close",
+      source_object: m.source_object,
+      target_provider: "hubspot",
+      target_object: m.target_object,
+      rule_count: m.fields.length,
+      created_at: "2026-11-30T22:20:00.000Z",
+    });
+  }
+}
 /** Whether stages were mapped: a sync pair then suggests deals too. */
 export const stagesMapped = () => savedMappings.stages.length > 0;
 const migrations: MigrationRow[] = [];
@@ -385,6 +406,33 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
         owners: [row("owners", m.owners.length, m.fallback_owner)],
       };
       return null;
+    }
+    case "field_mappings":
+      // The newest version of each name, as the store lists them.
+      return fieldMappings.filter(
+        (f) => !fieldMappings.some((g) => g.name === f.name && g.version > f.version),
+      );
+    case "save_mappings": {
+      const p = a.plan as MigrationPlan;
+      saveFields(p);
+      return migrateCommand("save_stage_owner_mapping", {
+        mapping: {
+          source: p.source,
+          target: p.target,
+          stages: p.stages,
+          owners: p.owners,
+          fallback_owner: p.fallback_owner,
+        },
+      });
+    }
+    case "export_field_mapping":
+      return `/home/demo/Downloads/crm-bridge-mapping-close-to-hubspot-${a.object as string}-20261130-222000.json`;
+    case "import_field_mapping": {
+      const file = JSON.parse(a.text as string) as { mapping?: FieldMapping; source_provider?: string };
+      if (!file.mapping || file.source_provider !== "close")
+        throw { code: "invalid_input", message: "file: not a CRM Bridge field mapping file" };
+      saveFields({ ...plan(a.source as number, a.target as number), objects: [file.mapping] });
+      return { object: file.mapping.source_object, fields: file.mapping.fields.length, version: 2 };
     }
     case "rollback_migration":
       return sleep(300).then(() => ({ ...report!, rolled_back: 11137, failed: 0 }));

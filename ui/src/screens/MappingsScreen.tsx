@@ -6,7 +6,7 @@ import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
 import { formatTime } from "../format";
 import { api } from "../ipc";
-import { StageOwnerEditor } from "./mappings/StageOwnerEditor";
+import { MappingEditor } from "./mappings/MappingEditor";
 
 function SavedTable({ title, rows, testid }: { title: string; rows: SavedMappingRow[]; testid: string }) {
   if (rows.length === 0) return null;
@@ -41,7 +41,7 @@ function SavedTable({ title, rows, testid }: { title: string; rows: SavedMapping
 
 export function MappingsScreen() {
   const load = useCallback(() => api.fieldMappings(), []);
-  const { data, error } = useCommand(load);
+  const { data, error, reload: reloadFields } = useCommand(load);
   const loadSaved = useCallback(() => api.stageAndOwnerMappings(), []);
   const saved = useCommand(loadSaved);
   const loadConnections = useCallback(
@@ -49,6 +49,10 @@ export function MappingsScreen() {
     [],
   );
   const connections = useCommand(loadConnections);
+  const reload = () => {
+    reloadFields();
+    saved.reload();
+  };
 
   return (
     <section>
@@ -61,7 +65,7 @@ export function MappingsScreen() {
       </header>
       <ErrorBanner error={error ?? saved.error ?? connections.error} />
       {connections.data && connections.data.length >= 2 ? (
-        <StageOwnerEditor connections={connections.data} onSaved={saved.reload} />
+        <MappingEditor connections={connections.data} onSaved={reload} />
       ) : null}
       <SavedTable title="Stage mappings" rows={saved.data?.stages ?? []} testid="stage-mappings" />
       <SavedTable title="Owner mappings" rows={saved.data?.owners ?? []} testid="owner-mappings" />
@@ -69,9 +73,9 @@ export function MappingsScreen() {
       {data && data.length === 0 ? (
         <EmptyState title="No field mappings saved">
           <p>
-            Field mappings are saved by the migration wizard: each object's fields, as a new version whenever
-            they change. Stages and owners can be mapped above, and the next migration between the two
-            connections starts from them.
+            Field mappings are saved from the editor above or by the migration wizard: each object's fields,
+            as a new version whenever they change. The next migration between the two connections starts from
+            them.
           </p>
         </EmptyState>
       ) : null}

@@ -163,6 +163,14 @@ impl Engine {
                         std::slice::from_ref(&merged.remote_id),
                         now,
                     )?;
+                    // A sync pair's link of the merged record goes to the one that stays.
+                    sync_state::repoint(
+                        tx,
+                        merged.connection_id,
+                        merged.object_type,
+                        &merged.remote_id,
+                        survivor_remote,
+                    )?;
                     if let Some(field) = link_field(merged.object_type) {
                         records::repoint(
                             tx,

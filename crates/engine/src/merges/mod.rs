@@ -20,7 +20,7 @@ use bridge_store::{
     duplicate_groups,
     links::{self, LinkedRecord},
     merges::{self, MergeRow, NewMerge},
-    records,
+    records, sync_state,
 };
 use chrono::Utc;
 use serde::{Deserialize, Serialize};

@@ -152,3 +152,64 @@ impl Engine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bridge_model::{NewConnection, Provider};
+    use bridge_store::{connections, sync_runs};
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    /// What the app's scheduler asks every 30 seconds.
+    #[test]
+    fn a_scheduled_pair_is_due_once_its_interval_has_passed_since_its_last_run() {
+        let engine = Engine::open_in_memory().unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
+        let ids = engine
+            .store
+            .write(|tx| {
+                [Provider::Hubspot, Provider::Pipedrive]
+                    .iter()
+                    .map(|&provider| {
+                        connections::insert(
+                            tx,
+                            &NewConnection {
+                                provider,
+                                label: provider.label().into(),
+                                base_url: "http://127.0.0.1:1".into(),
+                                account_id: None,
+                                secret_ref: None,
+                            },
+                            t0,
+                        )
+                    })
+                    .collect::<bridge_store::Result<Vec<_>>>()
+            })
+            .unwrap();
+        let mut pair = engine.suggest_sync_pair(ids[0], ids[1]).unwrap();
+        pair.every_minutes = Some(15);
+        let scheduled = engine.add_sync_pair_at(&pair, t0).unwrap().id;
+        pair.name = "by hand".into();
+        pair.every_minutes = None;
+        engine.add_sync_pair_at(&pair, t0).unwrap();
+        let due = |at| engine.due_sync_pairs(at).unwrap();
+
+        assert_eq!(due(t0), [scheduled], "never run: due at once");
+        engine
+            .store
+            .write(|tx| sync_runs::start_sync(tx, scheduled, t0))
+            .unwrap();
+        assert!(due(t0 + Duration::seconds(14 * 60 + 59)).is_empty());
+        assert_eq!(due(t0 + Duration::minutes(15)), [scheduled]);
+        engine
+            .store
+            .write(|tx| sync_runs::start_sync(tx, scheduled, t0 + Duration::minutes(16)))
+            .unwrap();
+        assert!(
+            due(t0 + Duration::minutes(30)).is_empty(),
+            "counted from the last run"
+        );
+        assert_eq!(due(t0 + Duration::minutes(31)), [scheduled]);
+    }
+}
