@@ -388,3 +388,115 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
         "won"
     );
 }
+
+/// Custom fields join a pair where the saved field mapping of its connections maps one to another
+/// as is: their values go across both ways, nested under each CRM's own key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_fields_sync_by_the_saved_field_mapping() {
+    let Some(ws) = keyring_workspace::workspace("sync-custom") else {
+        return;
+    };
+    let crms = bridge_engine::start_demo_crms(60).await.unwrap();
+    let connections = ws.engine.connect_demo(&crms).await.unwrap();
+    let id = |p| connections.iter().find(|c| c.provider == p).unwrap().id;
+    let engine = &ws.engine;
+    let (a, b) = (id(Provider::Close), id(Provider::Pipedrive));
+    let plan = engine.plan_migration(a, b).await.unwrap();
+    let (a_key, b_key) = plan
+        .objects
+        .iter()
+        .find(|o| o.source_object == ObjectType::Company)
+        .unwrap()
+        .fields
+        .iter()
+        .find_map(|f| {
+            Some((
+                f.source.strip_prefix("custom.")?.to_owned(),
+                f.target.strip_prefix("custom.")?.to_owned(),
+            ))
+        })
+        .expect("a Close custom field mapped to a Pipedrive one by label");
+    let name = format!("custom.{a_key}");
+    assert!(
+        !engine
+            .sync_fields(a, b, ObjectType::Company)
+            .unwrap()
+            .contains(&name),
+        "not before a field mapping is saved"
+    );
+    engine.save_mappings(&plan).unwrap();
+    assert!(
+        engine
+            .sync_fields(a, b, ObjectType::Company)
+            .unwrap()
+            .contains(&name)
+    );
+    let mut pair = engine.suggest_sync_pair(a, b).unwrap();
+    pair.objects
+        .retain(|o| o.object_type == ObjectType::Company);
+    let pair = engine.add_sync_pair(&pair).unwrap();
+    let sync = || async {
+        engine
+            .sync(pair.id, &|_| {}, &Cancel::default())
+            .await
+            .unwrap()
+    };
+    let first = sync().await;
+    assert!(first.counts.created > 0, "{:?}", first.counts);
+    let second = sync().await;
+    assert_eq!(
+        (second.counts.created, second.counts.updated),
+        (0, 0),
+        "{:?}",
+        second.counts
+    );
+    let custom = |connection, remote: &str, key: &str| {
+        engine
+            .store()
+            .read(|c| records::sync_view(c, connection, ObjectType::Company))
+            .unwrap()
+            .into_iter()
+            .find(|r| r.remote_id == remote)
+            .and_then(|r| r.fields.get("custom").and_then(|c| c.get(key)).cloned())
+            .filter(|v| !v.is_null() && v != "")
+    };
+    let states = engine
+        .store()
+        .read(|c| sync_state::list(c, pair.id, ObjectType::Company))
+        .unwrap();
+    let mut with_value = 0;
+    for s in &states {
+        let (x, y) = (
+            custom(pair.a, &s.a_remote_id, &a_key),
+            custom(pair.b, &s.b_remote_id, &b_key),
+        );
+        assert_eq!(x, y, "{} / {}", s.a_remote_id, s.b_remote_id);
+        with_value += usize::from(x.is_some());
+    }
+    assert!(with_value > 5, "{with_value} of {}", states.len());
+
+    // Changed in Pipedrive, it comes back to Close under Close's key.
+    let s = &states[0];
+    let pipedrive = client(&crms.description, Provider::Pipedrive);
+    pipedrive
+        .update(
+            ObjectType::Company,
+            &[Update {
+                remote_id: s.b_remote_id.clone(),
+                fields: json!({"custom": {b_key.clone(): "Changed by hand"}})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            }],
+        )
+        .await
+        .remove(0)
+        .unwrap();
+    let back = sync().await;
+    assert_eq!(back.counts.updated, 1, "{:?}", back.counts);
+    sync().await;
+    assert_eq!(
+        custom(pair.a, &s.a_remote_id, &a_key),
+        Some(json!("Changed by hand"))
+    );
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{Crosswalk, LINKS};
+use super::plan::LINKS;
 use crate::{Cancel, Engine, Error, Result};
 
 /// One record pair's conflict, as the inbox shows it.
@@ -121,7 +121,7 @@ impl Engine {
                 Side::B => to_a.insert(f.field.clone(), f.b.clone()),
             };
         }
-        let mut crosswalk = Crosswalk::default();
+        let mut crosswalk = self.crosswalk(&pair)?;
         for (_, parent) in LINKS {
             let states = self.store.read(|c| sync_state::list(c, pair.id, *parent))?;
             crosswalk.add(*parent, &states);
@@ -143,7 +143,7 @@ impl Engine {
                 Side::A,
                 &row.b_remote_id,
                 &row.a_remote_id,
-                to_a.clone(),
+                crosswalk.finish(row.object_type, to_a.clone(), Side::A),
                 to_a,
             ));
         }
@@ -153,7 +153,7 @@ impl Engine {
                 Side::B,
                 &row.a_remote_id,
                 &row.b_remote_id,
-                carried,
+                crosswalk.finish(row.object_type, carried, Side::B),
                 to_b,
             ));
         }

@@ -5,12 +5,16 @@
 
 mod accounts;
 mod conflicts;
+mod custom;
 mod pairs;
 mod plan;
 mod reconcile;
 mod send;
 
-use std::{collections::HashSet, time::Instant};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Instant,
+};
 
 use bridge_model::{ConnectionId, ObjectType, RunStatus, Side, SyncCounts, SyncPair, SyncRun};
 use bridge_store::{conflicts as conflict_rows, outbox, records, sync_runs, sync_state};
@@ -24,6 +28,7 @@ pub(crate) use reconcile::same;
 
 use crate::{Cancel, Engine, Error, PullOptions, Result};
 use accounts::AccountIds;
+use custom::CustomFields;
 use plan::{Crosswalk, PlanInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -168,12 +173,11 @@ impl Engine {
         if sent.cancelled {
             return Ok(false);
         }
-        let ids = self.account_ids(pair.a, pair.b)?;
-        let mut crosswalk = Crosswalk::new(ids.clone());
+        let mut crosswalk = self.crosswalk(pair)?;
         for rules in &pair.objects {
             let t = rules.object_type;
-            let fields = self.shared_fields(pair.a, pair.b, t, &ids)?;
-            let (a, b, states, waiting_to_a, waiting_to_b) = self.store.read(|c| {
+            let fields = self.shared_fields(pair.a, pair.b, t, &crosswalk)?;
+            let (mut a, mut b, states, waiting_to_a, waiting_to_b) = self.store.read(|c| {
                 Ok((
                     records::sync_view(c, pair.a, t)?,
                     records::sync_view(c, pair.b, t)?,
@@ -182,6 +186,13 @@ impl Engine {
                     outbox::waiting(c, pair.id, t, Side::B)?,
                 ))
             })?;
+            if let Some(custom) = crosswalk.custom.get(&t) {
+                for (views, side) in [(&mut a, Side::A), (&mut b, Side::B)] {
+                    for r in views.iter_mut() {
+                        custom.flatten(&mut r.fields, side);
+                    }
+                }
+            }
             let planned = plan::plan(&PlanInput {
                 pair: pair.id,
                 rules,
@@ -257,15 +268,19 @@ impl Engine {
     }
 
     /// The fields a pair syncs for an object type: those both CRMs take; owners and stages only
-    /// where the connections' stage and owner mappings carry them.
+    /// where the connections' stage and owner mappings carry them; custom fields their saved field
+    /// mapping maps one to one.
     pub fn sync_fields(
         &self,
         a: ConnectionId,
         b: ConnectionId,
         object_type: ObjectType,
     ) -> Result<Vec<String>> {
-        let ids = self.account_ids(a, b)?;
-        self.shared_fields(a, b, object_type, &ids)
+        let crosswalk = Crosswalk::new(
+            self.account_ids(a, b)?,
+            HashMap::from([(object_type, self.custom_fields(a, b, object_type)?)]),
+        );
+        self.shared_fields(a, b, object_type, &crosswalk)
     }
 
     fn shared_fields(
@@ -273,8 +288,9 @@ impl Engine {
         a: ConnectionId,
         b: ConnectionId,
         object_type: ObjectType,
-        ids: &AccountIds,
+        crosswalk: &Crosswalk,
     ) -> Result<Vec<String>> {
+        let ids = &crosswalk.ids;
         let a = self.connection(a)?;
         let b = self.connection(b)?;
         let theirs: HashSet<&str> = bridge_crm::writable_fields(b.provider, object_type)
@@ -285,9 +301,38 @@ impl Engine {
             .filter(|f| theirs.contains(f) && (!plan::ACCOUNT_BOUND.contains(f) || ids.carries(f)))
             .map(str::to_owned)
             .collect();
+        if let Some(custom) = crosswalk.custom.get(&object_type) {
+            fields.extend(custom.names());
+        }
         fields.sort();
         fields.dedup();
         Ok(fields)
+    }
+
+    /// What a pair's writes go through: its owner and stage ids and its custom fields (by the
+    /// saved mappings); links are added per type as a run confirms them.
+    pub(crate) fn crosswalk(&self, pair: &SyncPair) -> Result<Crosswalk> {
+        let mut custom = HashMap::new();
+        for o in &pair.objects {
+            let t = o.object_type;
+            custom.insert(t, self.custom_fields(pair.a, pair.b, t)?);
+        }
+        Ok(Crosswalk::new(self.account_ids(pair.a, pair.b)?, custom))
+    }
+
+    /// The custom fields of `object_type` the saved field mappings of `a` and `b` pair up.
+    fn custom_fields(
+        &self,
+        a: ConnectionId,
+        b: ConnectionId,
+        object_type: ObjectType,
+    ) -> Result<CustomFields> {
+        let same_type = |m: Option<(bridge_model::FieldMapping, i64)>| {
+            m.map(|(m, _)| m).filter(|m| m.target_object == object_type)
+        };
+        let a_to_b = same_type(self.saved_field_mapping(a, b, object_type)?);
+        let b_to_a = same_type(self.saved_field_mapping(b, a, object_type)?);
+        Ok(CustomFields::new(a_to_b.as_ref(), b_to_a.as_ref()))
     }
 
     /// The owner and stage ids of two connections' accounts, by their saved mappings.

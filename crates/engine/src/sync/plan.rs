@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::{
     accounts::{AccountIds, MAPPED},
+    custom::CustomFields,
     reconcile::{Reconciled, Seen, is_blank, reconcile},
 };
 
@@ -27,19 +28,32 @@ pub(crate) const LINKS: &[(&str, ObjectType)] = &[
 /// where the pair's stage and owner mappings carry them (`accounts`).
 pub(crate) const ACCOUNT_BOUND: &[&str] = &["owner_id", "pipeline_id", "stage_id", "status_id"];
 
-/// A's ids <-> B's ids: of the records already linked, per parent type, and of owners and stages.
+/// A's ids <-> B's ids: of the records already linked, per parent type, and of owners and stages;
+/// and the custom fields each object type syncs.
 #[derive(Debug, Default)]
 pub(crate) struct Crosswalk {
     a_to_b: HashMap<(ObjectType, String), String>,
     b_to_a: HashMap<(ObjectType, String), String>,
     pub ids: AccountIds,
+    pub custom: HashMap<ObjectType, CustomFields>,
 }
 
 impl Crosswalk {
-    pub fn new(ids: AccountIds) -> Self {
+    pub fn new(ids: AccountIds, custom: HashMap<ObjectType, CustomFields>) -> Self {
         Crosswalk {
             ids,
+            custom,
             ..Crosswalk::default()
+        }
+    }
+
+    /// A write's values (in the ids of the side written) as that CRM takes them: a deal's pipeline
+    /// with its stage, custom fields nested under `custom` with that side's keys.
+    pub fn finish(&self, object_type: ObjectType, fields: Fields, to: Side) -> Fields {
+        let fields = self.ids.with_pipeline(fields, to);
+        match self.custom.get(&object_type) {
+            Some(custom) => custom.nest(fields, to),
+            None => fields,
         }
     }
 
@@ -263,8 +277,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 remote_id: None,
                 fields: input
                     .crosswalk
-                    .ids
-                    .with_pipeline(input.crosswalk.carry(&values, Side::B), Side::B),
+                    .finish(t, input.crosswalk.carry(&values, Side::B), Side::B),
                 synced: values,
             });
         }
@@ -282,7 +295,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 operation: WriteOperation::Create,
                 source_remote_id: b.remote_id.clone(),
                 remote_id: None,
-                fields: input.crosswalk.ids.with_pipeline(values.clone(), Side::A),
+                fields: input.crosswalk.finish(t, values.clone(), Side::A),
                 synced: values,
             });
         }
@@ -383,7 +396,9 @@ fn pair_up(
             operation: WriteOperation::Update,
             source_remote_id: b.remote_id.clone(),
             remote_id: Some(a.remote_id.clone()),
-            fields: input.crosswalk.ids.with_pipeline(to_a.clone(), Side::A),
+            fields: input
+                .crosswalk
+                .finish(input.rules.object_type, to_a.clone(), Side::A),
             synced: to_a,
         });
     }
@@ -401,7 +416,9 @@ fn pair_up(
                 operation: WriteOperation::Update,
                 source_remote_id: a.remote_id.clone(),
                 remote_id: Some(b.remote_id.clone()),
-                fields: input.crosswalk.ids.with_pipeline(carried, Side::B),
+                fields: input
+                    .crosswalk
+                    .finish(input.rules.object_type, carried, Side::B),
                 synced,
             });
         }
