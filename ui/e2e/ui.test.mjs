@@ -438,7 +438,9 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await rows.last().locator("input[aria-label=value]").fill("Unknown");
     await page.screenshot({ path: join(shots, "mappings-fields.png"), fullPage: true });
     await page.click("[data-testid=export-mapping-person]");
-    await page.waitForSelector("[data-testid=mapping-notice]:has-text('crm-bridge-mapping-close-to-hubspot-person')");
+    await page.waitForSelector(
+      "[data-testid=mapping-notice]:has-text('crm-bridge-mapping-close-to-hubspot-person')",
+    );
     await page.waitForSelector("[data-testid=field-mappings] tbody tr:has-text('person')");
     // A file of other CRMs is refused with the reason; a mapping file is saved as the next version.
     await page.setInputFiles("[data-testid=import-mapping]", {
@@ -455,9 +457,13 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.setInputFiles("[data-testid=import-mapping]", {
       name: "people.json",
       mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify({ format: "crm-bridge/field-mapping/1", source_provider: "close", mapping })),
+      buffer: Buffer.from(
+        JSON.stringify({ format: "crm-bridge/field-mapping/1", source_provider: "close", mapping }),
+      ),
     });
-    await page.waitForSelector("[data-testid=mapping-notice]:has-text('people.json: the person mapping (1 fields) saved as version 2')");
+    await page.waitForSelector(
+      "[data-testid=mapping-notice]:has-text('people.json: the person mapping (1 fields) saved as version 2')",
+    );
 
     await page.click("[data-testid=mapping-tab-stages]");
     await page.waitForSelector("[data-testid=stage-mapping]");

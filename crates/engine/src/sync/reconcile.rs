@@ -77,19 +77,22 @@ pub(crate) fn reconcile(
             FieldRule::PreferAUnlessBlank => !is_blank(av),
             FieldRule::PreferBUnlessBlank => is_blank(bv),
             FieldRule::TwoWay => {
-                let old = synced.map(|s| s.get(field).unwrap_or(&Value::Null));
+                // A field never synced for these two (first link, or a field that joined the pair
+                // since, as owners once an owner mapping is saved) has no "before".
+                let old = synced.and_then(|s| s.get(field));
+                let first = old.is_none();
                 let a_changed = old.is_none_or(|o| !same(o, av));
                 let b_changed = old.is_none_or(|o| !same(o, bv));
-                if synced.is_none() && (is_blank(av) || is_blank(bv)) {
+                if first && (is_blank(av) || is_blank(bv)) {
                     !is_blank(av)
                 } else if a_changed && !b_changed {
                     true
                 } else if b_changed && !a_changed {
                     false
                 } else {
-                    // "Ask" is about changes since the last sync; two records linked for the first
-                    // time have none, so the newer one wins where the times tell.
-                    let decide = policy == ConflictPolicy::MostRecent || synced.is_none();
+                    // "Ask" is about changes since the last sync; a field never synced has none,
+                    // so the newer record wins where the times tell.
+                    let decide = policy == ConflictPolicy::MostRecent || first;
                     match (decide, newer) {
                         (true, Some(a_newer)) => a_newer,
                         _ => {
@@ -299,5 +302,43 @@ mod tests {
         assert_eq!(out.to_a, fields(json!({"phone": "+49 30 1"})));
         assert!(out.to_b.is_empty() && out.conflicts.is_empty());
         assert_eq!(out.agreed, fields(json!({"title": "CTO", "amount": 100})));
+    }
+
+    #[test]
+    fn a_field_that_joins_a_pair_later_is_settled_as_at_a_first_sync_not_asked() {
+        // The owner joined the pair (an owner mapping was saved) after these two were synced.
+        let rules = rules(&[]);
+        let synced = fields(json!({"title": "CEO"}));
+        let a = fields(json!({"title": "CEO", "owner_id": "u1"}));
+        let b = fields(json!({"title": "CEO", "owner_id": "u2"}));
+        let run = |am, bm, b: &Fields| {
+            reconcile(
+                &rules,
+                ConflictPolicy::Ask,
+                &names(&["title", "owner_id"]),
+                Seen {
+                    fields: &a,
+                    modified: am,
+                },
+                Seen {
+                    fields: b,
+                    modified: bm,
+                },
+                Some(&synced),
+            )
+        };
+        let out = run(at(3), at(2), &b);
+        assert_eq!(out.to_b, fields(json!({"owner_id": "u1"})));
+        assert!(out.conflicts.is_empty(), "nothing to ask: no value before");
+        assert_eq!(
+            run(at(2), at(3), &b).to_a,
+            fields(json!({"owner_id": "u2"}))
+        );
+        let blank = fields(json!({"title": "CEO"}));
+        assert_eq!(
+            run(at(2), at(3), &blank).to_b,
+            fields(json!({"owner_id": "u1"})),
+            "a blank is filled whichever record is newer"
+        );
     }
 }
