@@ -4,39 +4,90 @@
 
 mod keyring_workspace;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use bridge_crm::{Crm, Update};
 use bridge_engine::Cancel;
 use bridge_model::{
-    ConflictPolicy, ErrorCategory, FieldRule, ObjectType, Provider, Side, SyncCounts,
+    ConflictPolicy, ErrorCategory, FieldRule, Fields, ObjectType, Provider, Side, SyncCounts,
 };
 use bridge_store::{records, sync_state};
 use bridge_tests::emulator::client;
 use serde_json::json;
 
-async fn set(crm: &dyn Crm, id: &str, fields: serde_json::Value) {
+/// Changes a record in a CRM the way a person would.
+async fn set(crm: &dyn Crm, t: ObjectType, id: &str, fields: serde_json::Value) {
     let update = Update {
         remote_id: id.to_owned(),
         fields: fields.as_object().unwrap().clone(),
     };
-    crm.update(ObjectType::Person, &[update])
-        .await
-        .remove(0)
-        .unwrap();
+    crm.update(t, &[update]).await.remove(0).unwrap();
+}
+
+/// A workspace with the real keyring and the four demo CRMs connected (60 people each).
+struct Demo {
+    ws: keyring_workspace::Workspace,
+    crms: bridge_engine::DemoCrms,
+    connections: Vec<bridge_model::Connection>,
+}
+
+impl Demo {
+    async fn start(name: &str) -> Option<Demo> {
+        let ws = keyring_workspace::workspace(name)?;
+        let crms = bridge_engine::start_demo_crms(60).await.unwrap();
+        let connections = ws.engine.connect_demo(&crms).await.unwrap();
+        Some(Demo {
+            ws,
+            crms,
+            connections,
+        })
+    }
+
+    fn id(&self, provider: Provider) -> bridge_model::ConnectionId {
+        self.connections
+            .iter()
+            .find(|c| c.provider == provider)
+            .unwrap()
+            .id
+    }
+
+    fn client(&self, provider: Provider) -> std::sync::Arc<dyn Crm> {
+        client(&self.crms.description, provider)
+    }
+
+    async fn sync(&self, pair: i64) -> bridge_engine::SyncReport {
+        self.ws
+            .engine
+            .sync(pair, &|_| {}, &Cancel::default())
+            .await
+            .unwrap()
+    }
+
+    /// The mirrored records of one type of a connection, by id.
+    fn view(
+        &self,
+        connection: bridge_model::ConnectionId,
+        t: ObjectType,
+    ) -> HashMap<String, Fields> {
+        self.ws
+            .engine
+            .store()
+            .read(|c| records::sync_view(c, connection, t))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.remote_id, r.fields))
+            .collect()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
-    let Some(ws) = keyring_workspace::workspace("sync") else {
+    let Some(demo) = Demo::start("sync").await else {
         return;
     };
-    let crms = bridge_engine::start_demo_crms(60).await.unwrap();
-    let connections = ws.engine.connect_demo(&crms).await.unwrap();
-    let id = |p| connections.iter().find(|c| c.provider == p).unwrap().id;
-    let engine = &ws.engine;
+    let engine = &demo.ws.engine;
     let mut pair = engine
-        .suggest_sync_pair(id(Provider::Hubspot), id(Provider::Salesforce))
+        .suggest_sync_pair(demo.id(Provider::Hubspot), demo.id(Provider::Salesforce))
         .unwrap();
     for o in &mut pair.objects {
         o.fields.insert("title".into(), FieldRule::AlwaysA);
@@ -45,12 +96,7 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
     pair.objects[0].fields.clear();
     pair.conflicts = ConflictPolicy::Ask;
     let pair = engine.add_sync_pair(&pair).unwrap();
-    let sync = || async {
-        engine
-            .sync(pair.id, &|_| {}, &Cancel::default())
-            .await
-            .unwrap()
-    };
+    let sync = || demo.sync(pair.id);
 
     let first = sync().await;
     assert!(first.counts.created > 50, "{:?}", first.counts);
@@ -81,17 +127,19 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
         .unwrap()
         .remove(0);
     let (hs, sf) = (
-        client(&crms.description, Provider::Hubspot),
-        client(&crms.description, Provider::Salesforce),
+        demo.client(Provider::Hubspot),
+        demo.client(Provider::Salesforce),
     );
     set(
         hs.as_ref(),
+        ObjectType::Person,
         &state.a_remote_id,
         json!({"city": "Lisbon", "title": "Head of Ops"}),
     )
     .await;
     set(
         sf.as_ref(),
+        ObjectType::Person,
         &state.b_remote_id,
         json!({"phone": "+44 20 7946 0000", "title": "Intern", "country": "Mars"}),
     )
@@ -103,16 +151,8 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
         "{:?}",
         third.counts
     );
-    let person = |connection, remote: &str| {
-        engine
-            .store()
-            .read(|c| records::sync_view(c, connection, ObjectType::Person))
-            .unwrap()
-            .into_iter()
-            .find(|r| r.remote_id == remote)
-            .unwrap()
-            .fields
-    };
+    let person =
+        |connection, remote: &str| demo.view(connection, ObjectType::Person)[remote].clone();
     sync().await; // pulls what the third run wrote
     let (a, b) = (
         person(pair.a, &state.a_remote_id),
@@ -136,8 +176,20 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
     assert_ne!(a["country"], json!("Mars"));
 
     // Both sides change the same two-way field: neither is written until a person picks.
-    set(hs.as_ref(), &state.a_remote_id, json!({"city": "Porto"})).await;
-    set(sf.as_ref(), &state.b_remote_id, json!({"city": "Faro"})).await;
+    set(
+        hs.as_ref(),
+        ObjectType::Person,
+        &state.a_remote_id,
+        json!({"city": "Porto"}),
+    )
+    .await;
+    set(
+        sf.as_ref(),
+        ObjectType::Person,
+        &state.b_remote_id,
+        json!({"city": "Faro"}),
+    )
+    .await;
     let fourth = sync().await;
     assert_eq!(
         (fourth.counts.updated, fourth.counts.conflicts),
@@ -200,14 +252,11 @@ async fn a_pair_syncs_by_its_rules_never_echoes_and_asks_about_conflicts() {
 /// two of A's stages mapped to one of B's are never written back and forth.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
-    let Some(ws) = keyring_workspace::workspace("sync-deals") else {
+    let Some(demo) = Demo::start("sync-deals").await else {
         return;
     };
-    let crms = bridge_engine::start_demo_crms(60).await.unwrap();
-    let connections = ws.engine.connect_demo(&crms).await.unwrap();
-    let id = |p| connections.iter().find(|c| c.provider == p).unwrap().id;
-    let engine = &ws.engine;
-    let (a, b) = (id(Provider::Pipedrive), id(Provider::Hubspot));
+    let engine = &demo.ws.engine;
+    let (a, b) = (demo.id(Provider::Pipedrive), demo.id(Provider::Hubspot));
     let before = engine.suggest_sync_pair(a, b).unwrap();
     assert!(
         before
@@ -255,21 +304,13 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
     }
     assert!(!deal_fields.contains(&"pipeline_id".to_string()));
     let pair = engine.add_sync_pair(&suggested).unwrap();
-    let sync = || async {
-        engine
-            .sync(pair.id, &|_| {}, &Cancel::default())
-            .await
-            .unwrap()
-    };
+    let sync = || demo.sync(pair.id);
     let first = sync().await;
     assert!(first.counts.created > 0, "{:?}", first.counts);
     let deals_in = |stage: &str| {
-        engine
-            .store()
-            .read(|c| records::sync_view(c, a, ObjectType::Deal))
-            .unwrap()
-            .iter()
-            .filter(|r| r.fields.get("stage_id").and_then(|v| v.as_str()) == Some(stage))
+        demo.view(a, ObjectType::Deal)
+            .values()
+            .filter(|f| f.get("stage_id").and_then(|v| v.as_str()) == Some(stage))
             .count()
     };
     let in_second = deals_in(&stages[1].source_stage);
@@ -289,15 +330,7 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
     );
     assert_eq!(deals_in(&stages[1].source_stage), in_second);
 
-    let view = |connection, t| {
-        engine
-            .store()
-            .read(|c| records::sync_view(c, connection, t))
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.remote_id.clone(), r.fields))
-            .collect::<std::collections::HashMap<_, _>>()
-    };
+    let view = |connection, t| demo.view(connection, t);
     let states = engine
         .store()
         .read(|c| sync_state::list(c, pair.id, ObjectType::Deal))
@@ -365,21 +398,13 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
         .iter()
         .find(|m| m.source_stage == "won")
         .expect("Pipedrive's won maps somewhere");
-    let hubspot = client(&crms.description, Provider::Hubspot);
-    hubspot
-        .update(
-            ObjectType::Deal,
-            &[Update {
-                remote_id: s.b_remote_id.clone(),
-                fields: json!({"pipeline_id": won.target_pipeline, "stage_id": won.target_stage})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            }],
-        )
-        .await
-        .remove(0)
-        .unwrap();
+    set(
+        demo.client(Provider::Hubspot).as_ref(),
+        ObjectType::Deal,
+        &s.b_remote_id,
+        json!({"pipeline_id": won.target_pipeline, "stage_id": won.target_stage}),
+    )
+    .await;
     let back = sync().await;
     assert_eq!(back.counts.updated, 1, "{:?}", back.counts);
     sync().await;
@@ -393,14 +418,11 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
 /// as is: their values go across both ways, nested under each CRM's own key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn custom_fields_sync_by_the_saved_field_mapping() {
-    let Some(ws) = keyring_workspace::workspace("sync-custom") else {
+    let Some(demo) = Demo::start("sync-custom").await else {
         return;
     };
-    let crms = bridge_engine::start_demo_crms(60).await.unwrap();
-    let connections = ws.engine.connect_demo(&crms).await.unwrap();
-    let id = |p| connections.iter().find(|c| c.provider == p).unwrap().id;
-    let engine = &ws.engine;
-    let (a, b) = (id(Provider::Close), id(Provider::Pipedrive));
+    let engine = &demo.ws.engine;
+    let (a, b) = (demo.id(Provider::Close), demo.id(Provider::Pipedrive));
     let plan = engine.plan_migration(a, b).await.unwrap();
     let (a_key, b_key) = plan
         .objects
@@ -435,12 +457,7 @@ async fn custom_fields_sync_by_the_saved_field_mapping() {
     pair.objects
         .retain(|o| o.object_type == ObjectType::Company);
     let pair = engine.add_sync_pair(&pair).unwrap();
-    let sync = || async {
-        engine
-            .sync(pair.id, &|_| {}, &Cancel::default())
-            .await
-            .unwrap()
-    };
+    let sync = || demo.sync(pair.id);
     let first = sync().await;
     assert!(first.counts.created > 0, "{:?}", first.counts);
     let second = sync().await;
@@ -451,13 +468,10 @@ async fn custom_fields_sync_by_the_saved_field_mapping() {
         second.counts
     );
     let custom = |connection, remote: &str, key: &str| {
-        engine
-            .store()
-            .read(|c| records::sync_view(c, connection, ObjectType::Company))
-            .unwrap()
-            .into_iter()
-            .find(|r| r.remote_id == remote)
-            .and_then(|r| r.fields.get("custom").and_then(|c| c.get(key)).cloned())
+        demo.view(connection, ObjectType::Company)[remote]
+            .get("custom")
+            .and_then(|c| c.get(key))
+            .cloned()
             .filter(|v| !v.is_null() && v != "")
     };
     let states = engine
@@ -477,21 +491,13 @@ async fn custom_fields_sync_by_the_saved_field_mapping() {
 
     // Changed in Pipedrive, it comes back to Close under Close's key.
     let s = &states[0];
-    let pipedrive = client(&crms.description, Provider::Pipedrive);
-    pipedrive
-        .update(
-            ObjectType::Company,
-            &[Update {
-                remote_id: s.b_remote_id.clone(),
-                fields: json!({"custom": {b_key.clone(): "Changed by hand"}})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            }],
-        )
-        .await
-        .remove(0)
-        .unwrap();
+    set(
+        demo.client(Provider::Pipedrive).as_ref(),
+        ObjectType::Company,
+        &s.b_remote_id,
+        json!({"custom": {b_key.clone(): "Changed by hand"}}),
+    )
+    .await;
     let back = sync().await;
     assert_eq!(back.counts.updated, 1, "{:?}", back.counts);
     sync().await;

@@ -8,14 +8,14 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap};
 
-use bridge_fakecrm::{Config, start};
+use bridge_fakecrm::Config;
 use bridge_model::{
     ConnectionId, DryRun, Fields, MigrationPlan, MigrationReport, ObjectType, Provider,
 };
 use bridge_store::{Store, records};
 use serde_json::Value;
 
-use common::{connect, keyring_ready, run_ok};
+use common::{Scratch, connect, keyring_ready, run_ok};
 
 const SOURCE: ConnectionId = ConnectionId(1);
 const TARGET: ConnectionId = ConnectionId(2);
@@ -93,21 +93,21 @@ fn text(v: Option<&Value>) -> Option<String> {
 }
 
 async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, owners: usize) {
-    let running = start(Config {
-        records: people,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let d = running.description.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("workspace.sqlite3");
+    let Scratch {
+        running: _running,
+        d,
+        dir,
+        db,
+        service,
+    } = Scratch::start(
+        &format!("migrate-{}", source.as_str()),
+        Config {
+            records: people,
+            ..Config::default()
+        },
+    )
+    .await;
     let plan_path = dir.path().join("plan.json");
-    let service = format!(
-        "crm-bridge-test-migrate-{}-{}",
-        source.as_str(),
-        std::process::id()
-    );
     let plan = plan_between(&db, &service, &d, source, target, &plan_path).await;
     let types: Vec<ObjectType> = plan.objects.iter().map(|o| o.source_object).collect();
     assert_eq!(
@@ -326,17 +326,21 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     if !keyring_ready() {
         return;
     }
-    let running = start(Config {
-        records: 2_000,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let d = running.description.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("workspace.sqlite3");
+    let Scratch {
+        running: _running,
+        d,
+        dir,
+        db,
+        service,
+    } = Scratch::start(
+        "migrate-kill",
+        Config {
+            records: 2_000,
+            ..Config::default()
+        },
+    )
+    .await;
     let plan_path = dir.path().join("plan.json");
-    let service = format!("crm-bridge-test-migrate-kill-{}", std::process::id());
     let types = [ObjectType::Company, ObjectType::Person];
     // Companies and people: the records a key finds again (notes have none).
     let mut plan = plan_between(
@@ -449,18 +453,22 @@ async fn a_field_mapping_goes_out_as_a_file_and_comes_back_as_the_next_version()
     if !keyring_ready() {
         return;
     }
-    let running = start(Config {
-        records: 40,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let d = running.description.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("workspace.sqlite3");
+    let Scratch {
+        running: _running,
+        d,
+        dir,
+        db,
+        service,
+    } = Scratch::start(
+        "mapping-file",
+        Config {
+            records: 40,
+            ..Config::default()
+        },
+    )
+    .await;
     let plan_path = dir.path().join("plan.json");
     let file = dir.path().join("people.json");
-    let service = format!("crm-bridge-test-mapping-file-{}", std::process::id());
     let plan = plan_between(
         &db,
         &service,

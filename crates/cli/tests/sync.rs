@@ -11,12 +11,12 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use bridge_crm::Update;
 use bridge_engine::{Engine, Keyring};
-use bridge_fakecrm::{Config, start};
+use bridge_fakecrm::Config;
 use bridge_model::{ConnectionId, ErrorCategory, ObjectType, Provider, Side};
 use bridge_store::{Store, outbox, records, sync_state};
 use serde_json::{Value, json};
 
-use common::{cli, connect, keyring_ready, run_ok};
+use common::{Scratch, cli, connect, keyring_ready, run_ok};
 
 async fn set_faults(d: &bridge_fakecrm::Description, spec: &str) {
     for provider in [Provider::Hubspot, Provider::Salesforce] {
@@ -66,16 +66,20 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(8_400);
-    let running = start(Config {
-        records: people,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let d = running.description.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("workspace.sqlite3");
-    let service = format!("crm-bridge-test-sync-{}", std::process::id());
+    let Scratch {
+        running: _running,
+        d,
+        dir: _dir,
+        db,
+        service,
+    } = Scratch::start(
+        "sync",
+        Config {
+            records: people,
+            ..Config::default()
+        },
+    )
+    .await;
 
     // Records HubSpot takes and Salesforce refuses: contacts without a last name.
     let hubspot = bridge_tests::emulator::client(&d, Provider::Hubspot);

@@ -2,9 +2,33 @@
 #![allow(dead_code)]
 
 use std::{
-    path::Path,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
 };
+
+/// What a CLI test works in: the emulated CRMs (stopped when `running` drops), a temp directory
+/// holding the workspace file `db`, and a keyring service of the test's own.
+pub struct Scratch {
+    pub running: bridge_fakecrm::Running,
+    pub d: bridge_fakecrm::Description,
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub service: String,
+}
+
+impl Scratch {
+    pub async fn start(name: &str, config: bridge_fakecrm::Config) -> Scratch {
+        let running = bridge_fakecrm::start(config).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        Scratch {
+            d: running.description.clone(),
+            running,
+            db: dir.path().join("workspace.sqlite3"),
+            dir,
+            service: format!("crm-bridge-test-{name}-{}", std::process::id()),
+        }
+    }
+}
 
 /// `crm-bridge` on a database, its sign-ins under a test's own keyring service; output captured.
 pub fn cli(db: &Path, service: &str) -> Command {
