@@ -361,19 +361,28 @@ impl Engine {
     /// none), named with the time; returns the file's path.
     pub fn export_failed(&self, query: &FailedQuery) -> Result<String> {
         let csv = self.failed_csv(query)?;
-        let dir = dirs::download_dir()
-            .or_else(dirs::home_dir)
-            .unwrap_or_else(|| std::path::PathBuf::from("."));
-        let path = dir.join(format!(
-            "crm-bridge-failed-records-{}.csv",
-            Utc::now().format("%Y%m%d-%H%M%S")
-        ));
-        std::fs::write(&path, csv).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Ok(path.display().to_string())
+        to_downloads(
+            &format!(
+                "crm-bridge-failed-records-{}.csv",
+                Utc::now().format("%Y%m%d-%H%M%S")
+            ),
+            &csv,
+        )
     }
+}
+
+/// Writes `text` as `name` into the Downloads folder (the home folder where there is none), where
+/// a person looks for what the app exported; returns the file's path.
+pub(crate) fn to_downloads(name: &str, text: &str) -> Result<String> {
+    let dir = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(path.display().to_string())
 }
 
 #[cfg(test)]

@@ -68,21 +68,16 @@ impl Engine {
     ) -> Result<String> {
         let text = self.field_mapping_file(source, target, object)?;
         let (s, t) = (self.connection(source)?, self.connection(target)?);
-        let dir = dirs::download_dir()
-            .or_else(dirs::home_dir)
-            .unwrap_or_else(|| std::path::PathBuf::from("."));
-        let path = dir.join(format!(
-            "crm-bridge-mapping-{}-to-{}-{}-{}.json",
-            s.provider.as_str(),
-            t.provider.as_str(),
-            object.as_str(),
-            Utc::now().format("%Y%m%d-%H%M%S")
-        ));
-        std::fs::write(&path, text).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Ok(path.display().to_string())
+        crate::failed::to_downloads(
+            &format!(
+                "crm-bridge-mapping-{}-to-{}-{}-{}.json",
+                s.provider.as_str(),
+                t.provider.as_str(),
+                object.as_str(),
+                Utc::now().format("%Y%m%d-%H%M%S")
+            ),
+            &text,
+        )
     }
 
     /// Reads a mapping file and saves it as the next version of the object's mapping between two
