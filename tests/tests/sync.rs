@@ -506,3 +506,100 @@ async fn custom_fields_sync_by_the_saved_field_mapping() {
         Some(json!("Changed by hand"))
     );
 }
+
+/// With "B keeps A's id" set, every HubSpot record a sync links keeps its Salesforce id in a custom
+/// field (written with a create, or alone for records matched by e-mail or domain); a workspace
+/// started again links by it, even a person whose e-mail changed meanwhile, and creates nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_keep_each_others_id_and_a_new_workspace_links_by_it() {
+    let Some(demo) = Demo::start("sync-ids").await else {
+        return;
+    };
+    let engine = &demo.ws.engine;
+    let (a, b) = (demo.id(Provider::Salesforce), demo.id(Provider::Hubspot));
+    let with_ids = |engine: &bridge_engine::Engine, a, b| {
+        let mut pair = engine.suggest_sync_pair(a, b).unwrap();
+        for o in &mut pair.objects {
+            o.id_in_b = Some("custom.salesforce_id".into());
+        }
+        engine.add_sync_pair(&pair).unwrap()
+    };
+    let pair = with_ids(engine, a, b);
+    let first = demo.sync(pair.id).await;
+    assert!(first.counts.created > 50, "{:?}", first.counts);
+    // A record the first run created in Salesforce has its id only from Salesforce's answer: the
+    // second run writes it into the HubSpot record it came from, and nothing else.
+    let second = demo.sync(pair.id).await;
+    assert_eq!(second.counts.created, 0, "{:?}", second.counts);
+    assert!(
+        second.counts.updated > 0 && second.counts.updated < first.counts.created,
+        "{:?}",
+        second.counts
+    );
+    let third = demo.sync(pair.id).await;
+    assert_eq!(
+        (third.counts.created, third.counts.updated),
+        (0, 0),
+        "{:?}",
+        third.counts
+    );
+    let mut kept = 0;
+    for t in [ObjectType::Company, ObjectType::Person] {
+        let hubspot = demo.view(b, t);
+        for s in engine
+            .store()
+            .read(|c| sync_state::list(c, pair.id, t))
+            .unwrap()
+        {
+            assert_eq!(
+                hubspot[&s.b_remote_id]["custom"]["salesforce_id"],
+                json!(s.a_remote_id),
+                "{t} {}",
+                s.b_remote_id
+            );
+            kept += 1;
+        }
+    }
+    assert!(kept > 100, "{kept}");
+
+    // A linked person's e-mail changes in HubSpot; then the workspace is started again from nothing.
+    let person = engine
+        .store()
+        .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
+        .unwrap()
+        .remove(0);
+    set(
+        demo.client(Provider::Hubspot).as_ref(),
+        ObjectType::Person,
+        &person.b_remote_id,
+        json!({"email": "moved.on@elsewhere.example"}),
+    )
+    .await;
+    let Some(again) = keyring_workspace::workspace("sync-ids-again") else {
+        return;
+    };
+    let connections = again.engine.connect_demo(&demo.crms).await.unwrap();
+    let id = |p| connections.iter().find(|c| c.provider == p).unwrap().id;
+    let pair2 = with_ids(
+        &again.engine,
+        id(Provider::Salesforce),
+        id(Provider::Hubspot),
+    );
+    let fresh = again
+        .engine
+        .sync(pair2.id, &|_| {}, &Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        fresh.counts.created, 0,
+        "every record links to the one it was synced with: {:?}",
+        fresh.counts
+    );
+    let relinked = again
+        .engine
+        .store()
+        .read(|c| sync_state::get(c, pair2.id, ObjectType::Person, &person.a_remote_id))
+        .unwrap()
+        .expect("the person is linked");
+    assert_eq!(relinked.b_remote_id, person.b_remote_id);
+}

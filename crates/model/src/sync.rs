@@ -93,6 +93,16 @@ pub struct ObjectSync {
     /// Records of A with no counterpart are created in B (and the other way round).
     pub create_in_b: bool,
     pub create_in_a: bool,
+    /// B's custom field (`custom.<key>`) that keeps the id of the same record in A: written by
+    /// sync, and read to link two records before their e-mail or domain is (so a record whose key
+    /// changed, or a workspace started again, links to the same record).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub id_in_b: Option<String>,
+    /// A's custom field that keeps B's id.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub id_in_a: Option<String>,
 }
 
 impl ObjectSync {

@@ -14,4 +14,14 @@ fields: { [key in string]: FieldRule }, default_rule: FieldRule, scope: Array<Sc
 /**
  * Records of A with no counterpart are created in B (and the other way round).
  */
-create_in_b: boolean, create_in_a: boolean, };
+create_in_b: boolean, create_in_a: boolean, 
+/**
+ * B's custom field (`custom.<key>`) that keeps the id of the same record in A: written by
+ * sync, and read to link two records before their e-mail or domain is (so a record whose key
+ * changed, or a workspace started again, links to the same record).
+ */
+id_in_b?: string | null, 
+/**
+ * A's custom field that keeps B's id.
+ */
+id_in_a?: string | null, };

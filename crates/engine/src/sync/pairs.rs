@@ -44,6 +44,8 @@ impl Engine {
                     scope: Vec::new(),
                     create_in_a: true,
                     create_in_b: true,
+                    id_in_b: None,
+                    id_in_a: None,
                 })
                 .collect(),
             conflicts: ConflictPolicy::MostRecent,
@@ -132,6 +134,20 @@ impl Engine {
                     return invalid(
                         "objects",
                         format!("{} has no {} object", c.label, o.object_type),
+                    );
+                }
+            }
+            for (field, c) in [(&o.id_in_a, &ca), (&o.id_in_b, &cb)] {
+                if let Some(f) = field
+                    && f.strip_prefix("custom.")
+                        .is_none_or(|k| k.trim().is_empty())
+                {
+                    return invalid(
+                        "id_field",
+                        format!(
+                            "`{f}` cannot keep ids: choose a custom field of {} ({})",
+                            c.label, o.object_type
+                        ),
                     );
                 }
             }

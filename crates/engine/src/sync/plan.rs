@@ -201,12 +201,12 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
         input.a.iter().map(|r| (r.remote_id.as_str(), r)).collect();
     let b_by_id: HashMap<&str, &SyncView> =
         input.b.iter().map(|r| (r.remote_id.as_str(), r)).collect();
-    let linked_a: HashSet<&str> = input
+    let mut linked_a: HashSet<&str> = input
         .states
         .iter()
         .map(|s| s.a_remote_id.as_str())
         .collect();
-    let linked_b: HashSet<&str> = input
+    let mut linked_b: HashSet<&str> = input
         .states
         .iter()
         .map(|s| s.b_remote_id.as_str())
@@ -221,6 +221,50 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
             continue;
         };
         pair_up(input, a, b, Some(&s.synced), &mut out);
+    }
+
+    // Records that keep each other's id (written by an earlier sync, or there before) are one,
+    // whatever their keys say now.
+    let rules = input.rules;
+    if rules.id_in_a.is_some() || rules.id_in_b.is_some() {
+        let unlinked_a = |id: &str| {
+            a_by_id
+                .get(id)
+                .copied()
+                .filter(|_| !linked_a.contains(id) && !pending(input.waiting_to_b, id))
+        };
+        let unlinked_b = |id: &str| {
+            b_by_id
+                .get(id)
+                .copied()
+                .filter(|_| !linked_b.contains(id) && !pending(input.waiting_to_a, id))
+        };
+        let mut found: Vec<(&SyncView, &SyncView)> = Vec::new();
+        for b in input.b {
+            if let Some(a) =
+                kept_id(&b.fields, rules.id_in_b.as_deref()).and_then(|id| unlinked_a(&id))
+                && unlinked_b(&b.remote_id).is_some()
+            {
+                found.push((a, b));
+            }
+        }
+        for a in input.a {
+            if let Some(b) =
+                kept_id(&a.fields, rules.id_in_a.as_deref()).and_then(|id| unlinked_b(&id))
+                && unlinked_a(&a.remote_id).is_some()
+            {
+                found.push((a, b));
+            }
+        }
+        for (a, b) in found {
+            // One to one: the first claim of a record wins.
+            if linked_a.contains(a.remote_id.as_str()) || linked_b.contains(b.remote_id.as_str()) {
+                continue;
+            }
+            linked_a.insert(&a.remote_id);
+            linked_b.insert(&b.remote_id);
+            pair_up(input, a, b, None, &mut out);
+        }
     }
 
     // Records only one side links: matched by key with the other side's unlinked records, one to one
@@ -275,9 +319,13 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 operation: WriteOperation::Create,
                 source_remote_id: a.remote_id.clone(),
                 remote_id: None,
-                fields: input
-                    .crosswalk
-                    .finish(t, input.crosswalk.carry(&values, Side::B), Side::B),
+                fields: keep_id(
+                    input
+                        .crosswalk
+                        .finish(t, input.crosswalk.carry(&values, Side::B), Side::B),
+                    rules.id_in_b.as_deref(),
+                    &a.remote_id,
+                ),
                 synced: values,
             });
         }
@@ -295,7 +343,11 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 operation: WriteOperation::Create,
                 source_remote_id: b.remote_id.clone(),
                 remote_id: None,
-                fields: input.crosswalk.finish(t, values.clone(), Side::A),
+                fields: keep_id(
+                    input.crosswalk.finish(t, values.clone(), Side::A),
+                    rules.id_in_a.as_deref(),
+                    &b.remote_id,
+                ),
                 synced: values,
             });
         }
@@ -315,6 +367,30 @@ fn creatable(input: &PlanInput, fields: &Fields) -> Fields {
                 .map(|v| (f.clone(), v.clone()))
         })
         .collect()
+}
+
+/// The other side's id a record keeps in its custom field `field` (`custom.<key>`), if any.
+fn kept_id(fields: &Fields, field: Option<&str>) -> Option<String> {
+    let key = field?.strip_prefix("custom.")?;
+    match fields.get(bridge_crm::CUSTOM)?.get(key)? {
+        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// `fields` with `id` in the custom field `field`, nested as the CRM takes custom values.
+fn keep_id(mut fields: Fields, field: Option<&str>, id: &str) -> Fields {
+    let Some(key) = field.and_then(|f| f.strip_prefix("custom.")) else {
+        return fields;
+    };
+    let custom = fields
+        .entry(bridge_crm::CUSTOM.to_owned())
+        .or_insert_with(|| Value::Object(Default::default()));
+    if let Value::Object(map) = custom {
+        map.insert(key.to_owned(), Value::String(id.to_owned()));
+    }
+    fields
 }
 
 /// Reconciles two linked records and adds what they need to the plan.
@@ -388,42 +464,46 @@ fn pair_up(
             fields: conflicts,
         });
     }
-    if !to_a.is_empty() {
+    let t = input.rules.object_type;
+    // Each record keeps the other's id where the pair says so; written with the values or alone.
+    let id_to_a = input.rules.id_in_a.as_deref().filter(|_| {
+        kept_id(&a.fields, input.rules.id_in_a.as_deref()) != Some(b.remote_id.clone())
+    });
+    let id_to_b = input.rules.id_in_b.as_deref().filter(|_| {
+        kept_id(&b.fields, input.rules.id_in_b.as_deref()) != Some(a.remote_id.clone())
+    });
+    let carried = input.crosswalk.carry(&to_b, Side::B);
+    let to_b: Fields = to_b
+        .into_iter()
+        .filter(|(k, _)| carried.contains_key(k))
+        .collect();
+    let mut to_a_fields = input.crosswalk.finish(t, to_a.clone(), Side::A);
+    let mut to_b_fields = input.crosswalk.finish(t, carried, Side::B);
+    if id_to_a.is_some() {
+        to_a_fields = keep_id(to_a_fields, id_to_a, &b.remote_id);
+    }
+    if id_to_b.is_some() {
+        to_b_fields = keep_id(to_b_fields, id_to_b, &a.remote_id);
+    }
+    for (side, source, target, fields, synced) in [
+        (Side::A, b, a, to_a_fields, to_a),
+        (Side::B, a, b, to_b_fields, to_b),
+    ] {
+        if fields.is_empty() {
+            continue;
+        }
         out.writes.push(NewOutboxWrite {
             pair_id: input.pair,
-            object_type: input.rules.object_type,
-            side: Side::A,
+            object_type: t,
+            side,
             operation: WriteOperation::Update,
-            source_remote_id: b.remote_id.clone(),
-            remote_id: Some(a.remote_id.clone()),
-            fields: input
-                .crosswalk
-                .finish(input.rules.object_type, to_a.clone(), Side::A),
-            synced: to_a,
+            source_remote_id: source.remote_id.clone(),
+            remote_id: Some(target.remote_id.clone()),
+            fields,
+            synced,
         });
     }
-    if !to_b.is_empty() {
-        let carried = input.crosswalk.carry(&to_b, Side::B);
-        let synced: Fields = to_b
-            .into_iter()
-            .filter(|(k, _)| carried.contains_key(k))
-            .collect();
-        if !carried.is_empty() {
-            out.writes.push(NewOutboxWrite {
-                pair_id: input.pair,
-                object_type: input.rules.object_type,
-                side: Side::B,
-                operation: WriteOperation::Update,
-                source_remote_id: a.remote_id.clone(),
-                remote_id: Some(b.remote_id.clone()),
-                fields: input
-                    .crosswalk
-                    .finish(input.rules.object_type, carried, Side::B),
-                synced,
-            });
-        }
-    }
-    if nothing {
+    if nothing && id_to_a.is_none() && id_to_b.is_none() {
         out.unchanged += 1;
     }
 }

@@ -143,6 +143,8 @@ mod tests {
             scope: vec![],
             create_in_a: true,
             create_in_b: true,
+            id_in_b: None,
+            id_in_a: None,
         }
     }
 

@@ -130,6 +130,10 @@ pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<Str
             {"label": "Referral", "value": "referral", "displayOrder": 2, "hidden": false},
         ]);
         results.push(custom);
+        // A text property holding another CRM's id, as portals synced with Salesforce keep one.
+        let mut id = property("salesforce_id", "Salesforce ID", "string", "text", false);
+        id["groupName"] = json!("custom");
+        results.push(id);
     }
     Json(json!({ "results": results })).into_response()
 }
