@@ -322,6 +322,8 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.fill("[data-testid=scope-person] input[aria-label=Value]", "@acme");
     await page.selectOption("[data-testid=conflict-policy]", "ask");
     await page.fill("[data-testid=every-minutes]", "15");
+    // HubSpot keeps each person's Salesforce id, so the two stay linked whatever their e-mails do.
+    await page.selectOption("[data-testid=id_in_a-person]", "custom.salesforce_id");
     await page.screenshot({ path: join(shots, "sync-rules.png"), fullPage: true });
     await page.click("[data-testid=save-pair]");
     await page.waitForSelector("[data-testid=sync-pair]");

@@ -31,6 +31,13 @@ pub struct AddPair {
     /// Sync every this many minutes while the app is open.
     #[arg(long)]
     every: Option<i64>,
+    /// B's custom field (custom.KEY) that keeps A's record ids, for every object type: written by
+    /// sync, read to link records before their e-mail or domain is.
+    #[arg(long)]
+    id_in_b: Option<String>,
+    /// A's custom field that keeps B's record ids.
+    #[arg(long)]
+    id_in_a: Option<String>,
 }
 
 fn parse_rule(text: &str) -> Result<(String, FieldRule), String> {
@@ -69,6 +76,8 @@ pub fn add_pair(engine: &Engine, args: AddPair) -> bridge_engine::Result<()> {
     }
     for o in &mut pair.objects {
         o.fields = args.rules.iter().cloned().collect();
+        o.id_in_b = args.id_in_b.clone();
+        o.id_in_a = args.id_in_a.clone();
     }
     pair.conflicts = args.conflicts;
     pair.every_minutes = args.every;

@@ -56,7 +56,7 @@ pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};
 pub use secrets::{Keyring, SecretStore};
 pub use status::{ConnectionStatus, Overview, Status};
-pub use sync::{Conflict, SyncPhase, SyncProgress, SyncReport};
+pub use sync::{Conflict, IdField, SyncPhase, SyncProgress, SyncReport};
 
 /// The application identifier; the OS app-data directory of the app is named after it.
 pub const APP_IDENTIFIER: &str = "com.crmbridge.desktop";

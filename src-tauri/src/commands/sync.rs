@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use bridge_engine::{Conflict, SyncReport};
+use bridge_engine::{Conflict, IdField, SyncReport};
 use bridge_model::{ConnectionId, NewSyncPair, ObjectType, Side, SyncCounts, SyncPair, SyncRun};
 
 use super::{Answer, State};
@@ -29,6 +29,16 @@ pub fn sync_fields(
     object_type: ObjectType,
 ) -> Answer<Vec<String>> {
     Ok(state.engine()?.sync_fields(a, b, object_type)?)
+}
+
+/// The text custom fields of a connection's object type, where a pair can keep the other side's ids.
+#[tauri::command(async)]
+pub async fn id_fields(
+    state: State<'_>,
+    connection: ConnectionId,
+    object_type: ObjectType,
+) -> Answer<Vec<IdField>> {
+    Ok(state.engine()?.id_fields(connection, object_type).await?)
 }
 
 #[tauri::command(async)]

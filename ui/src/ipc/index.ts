@@ -31,6 +31,7 @@ import type { RecordQuery } from "../bindings/RecordQuery";
 import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { DryRun } from "../bindings/DryRun";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
+import type { IdField } from "../bindings/IdField";
 import type { ImportedMapping } from "../bindings/ImportedMapping";
 import type { MigrationPlan } from "../bindings/MigrationPlan";
 import type { MigrationProgress } from "../bindings/MigrationProgress";
@@ -117,6 +118,9 @@ export const api = {
   suggestSyncPair: (a: ConnectionId, b: ConnectionId) => call<NewSyncPair>("suggest_sync_pair", { a, b }),
   syncFields: (a: ConnectionId, b: ConnectionId, objectType: ObjectType) =>
     call<string[]>("sync_fields", { a, b, objectType }),
+  /** Asks the CRM: the text custom fields where a pair can keep the other side's ids. */
+  idFields: (connection: ConnectionId, objectType: ObjectType) =>
+    call<IdField[]>("id_fields", { connection, objectType }),
   addSyncPair: (pair: NewSyncPair) => call<SyncPair>("add_sync_pair", { pair }),
   updateSyncPair: (id: number, pair: NewSyncPair) => call<SyncPair>("update_sync_pair", { id, pair }),
   removeSyncPair: (id: number) => call<null>("remove_sync_pair", { id }),

@@ -110,6 +110,8 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
         conflicts: "most_recent",
         every_minutes: null,
       } satisfies NewSyncPair;
+    case "id_fields":
+      return a.connection === 1 ? [{ name: "custom.salesforce_id", label: "Salesforce ID" }] : [];
     case "sync_fields":
       return FIELDS[a.objectType as ObjectType] ?? [];
     case "add_sync_pair": {

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use conflicts::Conflict;
+pub use pairs::IdField;
 pub(crate) use plan::identity_key;
 pub(crate) use reconcile::same;
 

@@ -7,6 +7,8 @@ use bridge_model::{
 };
 use bridge_store::sync_pairs;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::{Engine, Error, Result};
 
@@ -14,7 +16,35 @@ use crate::{Engine, Error, Result};
 /// stages are ids of one account: they join once a saved stage mapping carries them.
 const DEFAULT_OBJECTS: &[ObjectType] = &[ObjectType::Company, ObjectType::Person, ObjectType::Deal];
 
+/// A custom field a pair can keep the other side's ids in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IdField {
+    /// `custom.<key>`, as `ObjectSync::id_in_a` / `id_in_b` take it.
+    pub name: String,
+    pub label: String,
+}
+
 impl Engine {
+    /// The text custom fields of a connection's object type: where a pair can keep the other
+    /// side's ids (asks the CRM).
+    pub async fn id_fields(
+        &self,
+        connection: ConnectionId,
+        object_type: ObjectType,
+    ) -> Result<Vec<IdField>> {
+        let crm = self.client(&self.connection(connection)?)?;
+        Ok(crm
+            .fields(object_type)
+            .await?
+            .into_iter()
+            .filter(|f| f.custom && f.options.is_empty())
+            .map(|f| IdField {
+                name: format!("custom.{}", f.key),
+                label: f.label,
+            })
+            .collect())
+    }
+
     pub fn sync_pairs(&self) -> Result<Vec<SyncPair>> {
         Ok(self.store.read(sync_pairs::list)?)
     }

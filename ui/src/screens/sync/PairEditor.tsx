@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { Connection } from "../../bindings/Connection";
 import type { FieldRule } from "../../bindings/FieldRule";
+import type { IdField } from "../../bindings/IdField";
 import type { NewSyncPair } from "../../bindings/NewSyncPair";
 import type { ObjectSync } from "../../bindings/ObjectSync";
 import { ErrorBanner } from "../../components/ErrorBanner";
@@ -27,6 +28,8 @@ export function PairEditor({
   const [fields, setFields] = useState<{ [type: string]: string[] }>({});
   // Object types the pair could sync and does not (deals, once stages are mapped), parents first.
   const [suggested, setSuggested] = useState<ObjectSync[]>([]);
+  // Per "<a|b>-<object type>": the custom fields that side can keep the other's ids in.
+  const [idFields, setIdFields] = useState<{ [key: string]: IdField[] }>({});
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const a = connections.get(pair.a)?.label ?? "A";
@@ -40,6 +43,20 @@ export function PairEditor({
         if (!live) return;
         setSuggested(s.objects);
         const types = [...new Set([...initial.objects, ...s.objects].map((o) => o.object_type))];
+        // A CRM that cannot say its custom fields leaves the id choice empty, not the editor.
+        const sides = types.flatMap((t) =>
+          (["a", "b"] as const).map((side) => ({
+            side,
+            t,
+            connection: side === "a" ? initial.a : initial.b,
+          })),
+        );
+        void Promise.all(sides.map((x) => api.idFields(x.connection, x.t).catch(() => [] as IdField[]))).then(
+          (lists) => {
+            if (live)
+              setIdFields(Object.fromEntries(sides.map((x, i) => [`${x.side}-${x.t}`, lists[i] ?? []])));
+          },
+        );
         return Promise.all(types.map((t) => api.syncFields(initial.a, initial.b, t))).then((lists) => {
           if (live) setFields(Object.fromEntries(types.map((t, i) => [t, lists[i] ?? []])));
         });
@@ -175,6 +192,31 @@ export function PairEditor({
               ))}
             </tbody>
           </table>
+          <h3 className="scope-head">Record ids</h3>
+          <div className="form-row">
+            {(
+              [
+                ["b", "id_in_b", b, a],
+                ["a", "id_in_a", a, b],
+              ] as const
+            ).map(([side, key, holder, other]) => (
+              <label key={side}>
+                {holder}'s field that keeps {other}'s id
+                <select
+                  value={o[key] ?? ""}
+                  onChange={(e) => setObject(i, { [key]: e.target.value === "" ? null : e.target.value })}
+                  data-testid={`${key}-${o.object_type}`}
+                >
+                  <option value="">None (link by e-mail and domain only)</option>
+                  {(idFields[`${side}-${o.object_type}`] ?? []).map((f) => (
+                    <option key={f.name} value={f.name}>
+                      {f.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+          </div>
           <h3 className="scope-head">Which records</h3>
           <ScopeEditor
             fields={fields[o.object_type] ?? []}
