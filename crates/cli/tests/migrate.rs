@@ -319,8 +319,9 @@ async fn pipedrive_migrates_into_salesforce_and_rolls_back() {
 
 /// `crm-bridge migrate --execute` killed with SIGKILL at random moments under 5xx, 429, dropped
 /// connections and lost answers, run again and again until a run ends by itself: every Close
-/// company and person ends up in HubSpot once, and HubSpot holds exactly the records the result
-/// file says were created (a lost answer's record is found by its key, never created twice).
+/// company, person, note and call ends up in HubSpot once, and HubSpot holds exactly the records
+/// the result file says were created (a lost answer's record is found by its key, or a note by its
+/// text on the same records, never created twice; and it stays a create, which a rollback deletes).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     if !keyring_ready() {
@@ -341,8 +342,13 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
     )
     .await;
     let plan_path = dir.path().join("plan.json");
-    let types = [ObjectType::Company, ObjectType::Person];
-    // Companies and people: the records a key finds again (notes have none).
+    // Companies and people are found again by their keys; notes and calls (none) by their text on
+    // the same records.
+    let types = [
+        ObjectType::Company,
+        ObjectType::Person,
+        ObjectType::Activity,
+    ];
     let mut plan = plan_between(
         &db,
         &service,

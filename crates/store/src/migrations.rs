@@ -160,7 +160,8 @@ pub fn items(conn: &rusqlite::Connection, id: i64) -> Result<Vec<MigrationItem>>
 }
 
 /// Stores an item as it is now. An item's first action and before-image are kept: a later run
-/// that updates a record the migration created still rolls back by deleting it.
+/// that updates a record the migration created still rolls back by deleting it, and so does a
+/// create whose answer was lost (pending) that a later run found in the target.
 pub fn put_item(
     conn: &rusqlite::Connection,
     id: i64,
@@ -174,7 +175,9 @@ pub fn put_item(
          ON CONFLICT (migration_id, object_type, source_remote_id) DO UPDATE SET
            run = excluded.run, target_remote_id = coalesce(excluded.target_remote_id, target_remote_id),
            status = excluded.status, error = excluded.error, updated_at = excluded.updated_at,
-           action = CASE WHEN status = 'done' OR target_remote_id IS NOT NULL THEN action ELSE excluded.action END,
+           action = CASE WHEN status = 'done' OR target_remote_id IS NOT NULL
+                              OR (status = 'pending' AND action = 'create')
+                         THEN action ELSE excluded.action END,
            before_image = coalesce(before_image, excluded.before_image)",
     )?
     .execute(params![

@@ -58,6 +58,20 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
             by_key.entry(k).or_default().push(r);
         }
     }
+    // A record with no key (a person without an e-mail, a note) whose create was sent and not
+    // answered (pending: a lost answer, a crash) is found among the target's unclaimed records
+    // with the same values that tell it apart, one each, so a resumed run never sends it twice. (An
+    // identical record the target held before, where the request never reached the CRM, stands in
+    // for it: the same name on the same company, the same text on the same records.)
+    let mut keyless: HashMap<String, Vec<&SyncView>> = HashMap::new();
+    for r in input.target {
+        if claimed.contains(r.remote_id.as_str()) {
+            continue;
+        }
+        if let Some(k) = keyless_key(input.mapping.target_object, &r.fields) {
+            keyless.entry(k).or_default().push(r);
+        }
+    }
     // Key -> the first source record holding it and the target record it goes to (None: created).
     let mut taken: HashMap<String, (String, Option<&SyncView>)> = HashMap::new();
     let pending = |t: ObjectType, id: &str| input.planned_creates.contains(&(t, id.to_owned()));
@@ -100,10 +114,17 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
             // A record the target holds already (or a create whose answer was lost: it is in the
             // target's mirror after the pull, with the values it was sent with).
             let key = key_of(input.mapping, &fields, &s.fields);
-            if let Some(found) = key
+            let lost_create =
+                known.is_some_and(|i| i.action == MigrationAction::Create && i.status == "pending");
+            let found = key
                 .and_then(|k| by_key.get_mut(&k))
                 .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
-            {
+                .or_else(|| {
+                    let k = keyless_key(input.mapping.target_object, &fields)?;
+                    let v = keyless.get_mut(&k)?;
+                    (lost_create && !v.is_empty()).then(|| v.remove(0))
+                });
+            if let Some(found) = found {
                 target = Some(found);
                 let created_by_us = known.is_some_and(|i| i.action == MigrationAction::Create);
                 action = match input.existing {
@@ -165,6 +186,46 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
         });
     }
     out
+}
+
+/// What tells apart a record without a key, to find a create whose answer was lost: a person's
+/// name and company, a note's or call's text and the records it is on (spaces and case aside).
+fn keyless_key(object_type: ObjectType, fields: &Fields) -> Option<String> {
+    let text = |f: &&str| match fields.get(*f) {
+        Some(Value::String(s)) => s
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+        Some(v) if !v.is_null() => v.to_string(),
+        _ => String::new(),
+    };
+    let (what, on) = match object_type {
+        // A full name or its parts, whichever the CRM keeps.
+        ObjectType::Person | ObjectType::Lead => {
+            let parts = format!("{} {}", text(&"first_name"), text(&"last_name"));
+            let parts = parts.trim();
+            let name = if parts.is_empty() {
+                text(&"name")
+            } else {
+                parts.to_owned()
+            };
+            (name, text(&"company_id"))
+        }
+        ObjectType::Activity => (
+            text(&"body"),
+            ["company_id", "person_id", "deal_id"]
+                .iter()
+                .map(text)
+                .collect::<Vec<_>>()
+                .join("|"),
+        ),
+        _ => return None,
+    };
+    if what.is_empty() {
+        return None;
+    }
+    Some(format!("{on}|{what}"))
 }
 
 /// The key a record is matched by: of its mapped values, or of the source's.
