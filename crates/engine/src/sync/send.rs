@@ -16,6 +16,7 @@ use bridge_store::{
     records, sync_runs, sync_state,
 };
 use chrono::Utc;
+use serde_json::Value;
 
 use super::reconcile::{is_blank, same};
 use crate::{Cancel, Engine, PullOptions, Result, failed::retry_delay};
@@ -238,7 +239,7 @@ pub(crate) fn add(total: &mut SyncCounts, more: &SyncCounts) {
 }
 
 /// The target record an earlier, unanswered create made: one no link has taken, holding every value
-/// the write carried.
+/// the write carried (custom fields each by its key: the record holds others too).
 fn find_created<'a>(
     w: &OutboxWrite,
     candidates: &'a [records::SyncView],
@@ -246,14 +247,20 @@ fn find_created<'a>(
 ) -> Option<&'a str> {
     candidates
         .iter()
-        .find(|r| {
-            !taken.contains(r.remote_id.as_str())
-                && w.fields
-                    .iter()
-                    .filter(|(_, v)| !is_blank(v))
-                    .all(|(k, v)| r.fields.get(k).is_some_and(|x| same(x, v)))
-        })
+        .find(|r| !taken.contains(r.remote_id.as_str()) && holds(&r.fields, &w.fields))
         .map(|r| r.remote_id.as_str())
+}
+
+/// Whether `record` holds every non-blank value of `written`, nested custom values included.
+fn holds(record: &Fields, written: &Fields) -> bool {
+    written.iter().filter(|(_, v)| !is_blank(v)).all(|(k, v)| {
+        match (k.as_str(), v, record.get(k)) {
+            (bridge_crm::CUSTOM, Value::Object(nested), Some(Value::Object(held))) => {
+                holds(held, nested)
+            }
+            (_, _, held) => held.is_some_and(|x| same(x, v)),
+        }
+    })
 }
 
 /// One batch of the same operation to one CRM; one result per write.
@@ -322,5 +329,33 @@ impl Engine {
             add(&mut counts, &sent.counts);
         }
         Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn fields(v: Value) -> Fields {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_record_holds_a_write_with_custom_values_among_its_others() {
+        let record = fields(json!({
+            "name": "Acme", "city": "Oslo",
+            "custom": {"salesforce_id": "001A", "tier": "Gold"}
+        }));
+        let held = |w| holds(&record, &fields(w));
+        assert!(held(
+            json!({"name": "Acme ", "phone": null, "custom": {"salesforce_id": "001A"}})
+        ));
+        assert!(!held(
+            json!({"name": "Acme", "custom": {"salesforce_id": "001B"}})
+        ));
+        assert!(!held(json!({"name": "Acme", "custom": {"region": "EU"}})));
+        assert!(!held(json!({"name": "Acme", "country": "NO"})));
     }
 }
