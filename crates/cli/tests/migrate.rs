@@ -168,8 +168,10 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     let mut results = csv::Reader::from_path(plan_path.with_extension("run-1.csv")).unwrap();
     let mut crosswalk: HashMap<(ObjectType, String), String> = HashMap::new();
     let mut written: HashMap<String, usize> = HashMap::new();
+    let mut up_to_date = 0;
     for row in results.records() {
         let row = row.unwrap();
+        up_to_date += usize::from(&row[3] == "unchanged");
         let t: ObjectType = row[0].parse().unwrap();
         // Records the run wrote, and how many source records went to each target record (a
         // duplicate in the source is linked to its first record's target, not written).
@@ -190,6 +192,10 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
             "{key:?} is not in the result file"
         );
     }
+    assert_eq!(
+        up_to_date as i64, report.unchanged,
+        "a record the target already held as mapped is `unchanged` in the result file, not `update`"
+    );
     assert_eq!(crosswalk.len(), sources.len());
 
     // Associations, stages and owners as the target holds them.

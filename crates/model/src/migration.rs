@@ -185,6 +185,9 @@ pub struct MigrationResult {
     pub source_remote_id: String,
     pub target_remote_id: Option<String>,
     pub action: MigrationAction,
+    /// An update found nothing to change: the target already held the values (never written).
+    #[serde(default)]
+    pub unchanged: bool,
     pub status: String,
     pub error: Option<String>,
 }

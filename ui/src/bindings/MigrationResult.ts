@@ -5,4 +5,8 @@ import type { ObjectType } from "./ObjectType";
 /**
  * One line of a run's result file.
  */
-export type MigrationResult = { object_type: ObjectType, source_remote_id: string, target_remote_id: string | null, action: MigrationAction, status: string, error: string | null, };
+export type MigrationResult = { object_type: ObjectType, source_remote_id: string, target_remote_id: string | null, action: MigrationAction, 
+/**
+ * An update found nothing to change: the target already held the values (never written).
+ */
+unchanged: boolean, status: string, error: string | null, };

@@ -322,6 +322,7 @@ function results(): MigrationResult[] {
       source_remote_id: "oppo_7Hx2",
       target_remote_id: null,
       action: "create",
+      unchanged: false,
       status: "failed",
       error: "stage_id: stage stat_onhold has no target stage in the stage mapping",
     },
@@ -330,6 +331,7 @@ function results(): MigrationResult[] {
       source_remote_id: "cont_9Qa1",
       target_remote_id: null,
       action: "create",
+      unchanged: false,
       status: "failed",
       error: "company_id: links to company lead_0Zz9, which is not in the target",
     },
@@ -340,6 +342,7 @@ function results(): MigrationResult[] {
       source_remote_id: `rec_${i}`,
       target_remote_id: `${9000 + i}`,
       action: i % 7 ? "create" : "update",
+      unchanged: i === 14,
       status: "done",
       error: null,
     });

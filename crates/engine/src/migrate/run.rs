@@ -468,6 +468,10 @@ impl Engine {
         Ok(items
             .into_iter()
             .map(|i| MigrationResult {
+                // An update keeps what it overwrote; one that never wrote has nothing to keep.
+                unchanged: i.action == MigrationAction::Update
+                    && i.before_image.is_none()
+                    && i.status == "done",
                 object_type: i.object_type,
                 source_remote_id: i.source_remote_id,
                 target_remote_id: i.target_remote_id,
@@ -501,7 +505,11 @@ impl Engine {
                 r.object_type.as_str(),
                 &r.source_remote_id,
                 r.target_remote_id.as_deref().unwrap_or(""),
-                r.action.as_str(),
+                if r.unchanged {
+                    "unchanged"
+                } else {
+                    r.action.as_str()
+                },
                 &r.status,
                 r.error.as_deref().unwrap_or(""),
             ])

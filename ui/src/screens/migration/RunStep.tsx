@@ -96,7 +96,7 @@ export function ReportStep({ report, onOpenFailed }: { report: MigrationReport; 
               <td>{objectTypeLabel[r.object_type]}</td>
               <td>{r.source_remote_id}</td>
               <td>{r.target_remote_id}</td>
-              <td>{r.action}</td>
+              <td>{r.unchanged ? "nothing (up to date)" : r.action}</td>
               <td className={r.status === "failed" ? "alert-text" : ""}>{r.status.replace("_", " ")}</td>
               <td>{r.error}</td>
             </tr>
