@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap};
 
-use bridge_fakecrm::Config;
 use bridge_model::{
     ConnectionId, DryRun, Fields, MigrationPlan, MigrationReport, ObjectType, Provider,
 };
@@ -99,14 +98,7 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
         dir,
         db,
         service,
-    } = Scratch::start(
-        &format!("migrate-{}", source.as_str()),
-        Config {
-            records: people,
-            ..Config::default()
-        },
-    )
-    .await;
+    } = Scratch::records(&format!("migrate-{}", source.as_str()), people).await;
     let plan_path = dir.path().join("plan.json");
     let plan = plan_between(&db, &service, &d, source, target, &plan_path).await;
     let types: Vec<ObjectType> = plan.objects.iter().map(|o| o.source_object).collect();
@@ -339,14 +331,7 @@ async fn a_migration_killed_again_and_again_creates_nothing_twice() {
         dir,
         db,
         service,
-    } = Scratch::start(
-        "migrate-kill",
-        Config {
-            records: 2_000,
-            ..Config::default()
-        },
-    )
-    .await;
+    } = Scratch::records("migrate-kill", 2_000).await;
     let plan_path = dir.path().join("plan.json");
     // Companies and people are found again by their keys; notes and calls (none) by their text on
     // the same records.
@@ -471,14 +456,7 @@ async fn a_field_mapping_goes_out_as_a_file_and_comes_back_as_the_next_version()
         dir,
         db,
         service,
-    } = Scratch::start(
-        "mapping-file",
-        Config {
-            records: 40,
-            ..Config::default()
-        },
-    )
-    .await;
+    } = Scratch::records("mapping-file", 40).await;
     let plan_path = dir.path().join("plan.json");
     let file = dir.path().join("people.json");
     let plan = plan_between(

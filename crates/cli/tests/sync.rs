@@ -11,7 +11,6 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use bridge_crm::Update;
 use bridge_engine::{Engine, Keyring};
-use bridge_fakecrm::Config;
 use bridge_model::{ConnectionId, ErrorCategory, ObjectType, Provider, Side};
 use bridge_store::{Store, outbox, records, sync_state};
 use serde_json::{Value, json};
@@ -72,14 +71,7 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
         dir: _dir,
         db,
         service,
-    } = Scratch::start(
-        "sync",
-        Config {
-            records: people,
-            ..Config::default()
-        },
-    )
-    .await;
+    } = Scratch::records("sync", people).await;
 
     // Records HubSpot takes and Salesforce refuses: contacts without a last name.
     let hubspot = bridge_tests::emulator::client(&d, Provider::Hubspot);

@@ -8,6 +8,7 @@ mod demo;
 mod duplicates;
 mod error;
 mod failed;
+mod field_path;
 mod identity;
 mod mapping_files;
 mod mappings;

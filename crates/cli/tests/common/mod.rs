@@ -17,6 +17,18 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// With `records` people per CRM and nothing else changed in the emulator.
+    pub async fn records(name: &str, records: u32) -> Scratch {
+        Self::start(
+            name,
+            bridge_fakecrm::Config {
+                records,
+                ..bridge_fakecrm::Config::default()
+            },
+        )
+        .await
+    }
+
     pub async fn start(name: &str, config: bridge_fakecrm::Config) -> Scratch {
         let running = bridge_fakecrm::start(config).await.unwrap();
         let dir = tempfile::tempdir().unwrap();

@@ -12,6 +12,7 @@ use bridge_model::{
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
 
+use crate::field_path::{self, id_text};
 use bridge_dedupe::merge_plan::blank as is_blank;
 
 /// Link fields: carried as the target's id of the record they point at.
@@ -286,11 +287,9 @@ pub(crate) fn map_record(
     let mut out = Fields::new();
     let mut problems = Vec::new();
     let get = |name: &str| -> Option<Value> {
-        match name.strip_prefix("custom.") {
-            Some(key) => source.get(bridge_crm::CUSTOM)?.get(key).cloned(),
-            None => source.get(name).cloned(),
-        }
-        .filter(|v| !is_blank(Some(v)))
+        field_path::get(source, name)
+            .filter(|v| !is_blank(Some(v)))
+            .cloned()
     };
     for rule in &mapping.fields {
         let value = match transform(&rule.transform, get(&rule.source), source) {
@@ -321,7 +320,7 @@ pub(crate) fn map_record(
             None => None,
         };
         match value {
-            Some(v) => put(&mut out, &rule.target, v),
+            Some(v) => field_path::put(&mut out, &rule.target, v),
             None if rule.required => problems.push(FieldProblem {
                 field: rule.target.clone(),
                 message: format!("`{}` is required and the source has no value", rule.target),
@@ -339,29 +338,6 @@ pub(crate) fn map_record(
     (out, problems)
 }
 
-fn put(out: &mut Fields, target: &str, value: Value) {
-    match target.strip_prefix("custom.") {
-        Some(key) => {
-            let custom = out
-                .entry(bridge_crm::CUSTOM.to_owned())
-                .or_insert_with(|| json!({}));
-            if let Some(map) = custom.as_object_mut() {
-                map.insert(key.to_owned(), value);
-            }
-        }
-        None => {
-            out.insert(target.to_owned(), value);
-        }
-    }
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Ids that mean something only in the source account: links, owners, stages, pipelines.
 fn translate_id(
     target: &str,
@@ -370,7 +346,7 @@ fn translate_id(
     pending_links: &dyn Fn(ObjectType, &str) -> bool,
     problems: &mut Vec<FieldProblem>,
 ) -> Option<Value> {
-    let id = text_of(&value);
+    let id = id_text(&value);
     if let Some((_, parent)) = LINKS.iter().find(|(f, _)| *f == target) {
         return match translate.crosswalk.get(&(*parent, id.clone())) {
             Some(t) => Some(json!(t)),
@@ -423,7 +399,7 @@ fn transform(
         Transform::ValueMap { map, otherwise } => match value {
             None => None,
             Some(v) => {
-                let key = text_of(&v);
+                let key = id_text(&v);
                 match map.get(&key).or(otherwise.as_ref()) {
                     Some(m) => Some(json!(m)),
                     None => return Err(format!("\"{key}\" has no value in the value map")),
@@ -444,7 +420,7 @@ fn transform(
             None => None,
             Some(Value::Number(n)) => Some(Value::Number(n)),
             Some(v) => {
-                let text = text_of(&v);
+                let text = id_text(&v);
                 let digits: String = text
                     .chars()
                     .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
@@ -458,7 +434,7 @@ fn transform(
         Transform::Date { offset_minutes } => match value {
             None => None,
             Some(v) => {
-                let text = text_of(&v);
+                let text = id_text(&v);
                 Some(json!(to_date(&text, *offset_minutes).ok_or_else(|| {
                     format!("\"{text}\" is not a date or a date-time")
                 })?))
@@ -468,7 +444,7 @@ fn transform(
             Some(Value::Array(items)) => Some(json!(
                 items
                     .iter()
-                    .map(text_of)
+                    .map(id_text)
                     .collect::<Vec<_>>()
                     .join(separator)
             )),

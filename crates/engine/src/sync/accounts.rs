@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use bridge_model::{Fields, MappedOwner, MappedStage, Side};
 use serde_json::{Value, json};
 
-use crate::mappings::StageOwnerMapping;
+use crate::{field_path::id_text, mappings::StageOwnerMapping};
 
 /// Fields a pair carries through the mappings (a deal's pipeline goes with its stage).
 pub(crate) const MAPPED: &[&str] = &["owner_id", "stage_id"];
@@ -102,10 +102,7 @@ impl AccountIds {
 
     /// The other side's id of `value` for `field`, going `to` that side.
     pub fn carry(&self, field: &str, value: &Value, to: Side) -> Option<String> {
-        let id = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let id = id_text(value);
         let d = self.direction(to);
         match field {
             "owner_id" => d.owners.get(&id).cloned(),
@@ -117,11 +114,8 @@ impl AccountIds {
     /// Whether A's `a` and B's `b` are the same owner or stage: A's carried to B is B's. Judged
     /// A -> B only, so two of A's stages mapped to one of B's never take turns being written.
     pub fn same(&self, field: &str, a: &Value, b: &Value) -> bool {
-        let b = match b {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        self.carry(field, a, Side::B).is_some_and(|x| x == b)
+        self.carry(field, a, Side::B)
+            .is_some_and(|x| x == id_text(b))
     }
 
     /// `fields` (already in `to`'s ids) with the pipeline of their stage, where `to` takes one.

@@ -4,9 +4,10 @@
 //! state and the Conflicts inbox treat them as any field; a write nests them back under `custom`
 //! with the key of the side it goes to.
 
-use bridge_crm::CUSTOM;
 use bridge_model::{FieldMapping, Fields, Side, Transform};
 use serde_json::Value;
+
+use crate::field_path;
 
 const PREFIX: &str = "custom.";
 
@@ -52,15 +53,13 @@ impl CustomFields {
 
     /// Adds each synced custom value of a `side` record under its pair name.
     pub fn flatten(&self, fields: &mut Fields, side: Side) {
-        let Some(Value::Object(custom)) = fields.get(CUSTOM) else {
-            return;
-        };
         let found: Vec<(String, Value)> = self
             .pairs
             .iter()
             .filter_map(|(a, b)| {
                 let key = if side == Side::A { a } else { b };
-                Some((format!("{PREFIX}{a}"), custom.get(key)?.clone()))
+                let value = field_path::get(fields, &format!("{PREFIX}{key}"))?;
+                Some((format!("{PREFIX}{a}"), value.clone()))
             })
             .collect();
         fields.extend(found);
@@ -68,14 +67,11 @@ impl CustomFields {
 
     /// `fields` to write to `side`: pair names nested back under `custom` with that side's keys.
     pub fn nest(&self, mut fields: Fields, side: Side) -> Fields {
-        let mut custom = serde_json::Map::new();
         for (a, b) in &self.pairs {
             if let Some(v) = fields.remove(&format!("{PREFIX}{a}")) {
-                custom.insert(if side == Side::A { a } else { b }.clone(), v);
+                let key = if side == Side::A { a } else { b };
+                field_path::put(&mut fields, &format!("{PREFIX}{key}"), v);
             }
-        }
-        if !custom.is_empty() {
-            fields.insert(CUSTOM.to_owned(), Value::Object(custom));
         }
         fields
     }

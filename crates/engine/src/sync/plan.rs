@@ -11,6 +11,8 @@ use bridge_model::{
 use bridge_store::{outbox::NewOutboxWrite, records::SyncView, sync_state::Synced};
 use serde_json::Value;
 
+use crate::field_path::{self, id_text};
+
 use super::{
     accounts::{AccountIds, MAPPED},
     custom::CustomFields,
@@ -86,10 +88,7 @@ impl Crosswalk {
             if is_blank(v) {
                 continue;
             }
-            let id = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let id = id_text(v);
             let map = match to {
                 Side::A => &self.b_to_a,
                 Side::B => &self.a_to_b,
@@ -371,8 +370,7 @@ fn creatable(input: &PlanInput, fields: &Fields) -> Fields {
 
 /// The other side's id a record keeps in its custom field `field` (`custom.<key>`), if any.
 fn kept_id(fields: &Fields, field: Option<&str>) -> Option<String> {
-    let key = field?.strip_prefix("custom.")?;
-    match fields.get(bridge_crm::CUSTOM)?.get(key)? {
+    match field_path::get(fields, field?)? {
         Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -381,14 +379,8 @@ fn kept_id(fields: &Fields, field: Option<&str>) -> Option<String> {
 
 /// `fields` with `id` in the custom field `field`, nested as the CRM takes custom values.
 fn keep_id(mut fields: Fields, field: Option<&str>, id: &str) -> Fields {
-    let Some(key) = field.and_then(|f| f.strip_prefix("custom.")) else {
-        return fields;
-    };
-    let custom = fields
-        .entry(bridge_crm::CUSTOM.to_owned())
-        .or_insert_with(|| Value::Object(Default::default()));
-    if let Value::Object(map) = custom {
-        map.insert(key.to_owned(), Value::String(id.to_owned()));
+    if let Some(field) = field {
+        field_path::put(&mut fields, field, Value::String(id.to_owned()));
     }
     fields
 }
