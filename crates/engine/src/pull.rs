@@ -16,6 +16,7 @@ use bridge_crm::{Crm, CrmError, PullRequest};
 use bridge_model::{ConnectionId, NewRecord, ObjectType};
 use bridge_store::{
     records::UpsertOutcome,
+    search_index,
     sync_cursors::{self, SyncCursor},
     sync_runs::{self, RunCounts},
 };
@@ -33,6 +34,10 @@ const DELETE_FEED_OVERLAP: Duration = Duration::minutes(5);
 /// A batch of pages is written at the latest after this long, so a slow CRM's records show up as
 /// they arrive and a pull stopped again and again (a laptop lid, a kill) still gets somewhere.
 const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The search index catches up this many records a transaction (~0.7 s): another write (a merge, a
+/// sync's outcome) waits at most that long. Reads never wait on the writer.
+const SEARCH_INDEX_STEP: usize = 50_000;
 
 /// Pages fetched and not yet written.
 struct Batch {
@@ -159,8 +164,10 @@ impl Engine {
                     progress,
                     cancel,
                 )
-                .await?;
-            objects.push(report);
+                .await;
+            // What the pull stored before a failure is searchable by the index too.
+            self.catch_up_search_index()?;
+            objects.push(report?);
         }
         Ok(PullSummary {
             connection_id,
@@ -382,7 +389,7 @@ impl Engine {
     }
 
     /// Writes the pages fetched since the last batch in one transaction, with the cursor that
-    /// follows them and the run's counts, and indexes them for search.
+    /// follows them and the run's counts. The search index catches up once the pull is done.
     fn write_batch(
         &self,
         connection_id: ConnectionId,
@@ -409,7 +416,6 @@ impl Engine {
                     UpsertOutcome::Unchanged => counts.unchanged += 1,
                 }
             }
-            bridge_store::records::index_search(tx)?;
             sync_cursors::put(tx, connection_id, object_type, state, pulled_at)?;
             sync_runs::add(tx, run, &counts)
         })?;
@@ -417,6 +423,21 @@ impl Engine {
         report.updated += counts.updated;
         *batch = Batch::default();
         Ok(())
+    }
+
+    /// Brings the search index up to the records stored, in transactions of [`SEARCH_INDEX_STEP`]
+    /// records; returns how many it indexed.
+    pub fn catch_up_search_index(&self) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let added = self
+                .store
+                .write(|tx| search_index::catch_up(tx, SEARCH_INDEX_STEP))?;
+            if added == 0 {
+                return Ok(total);
+            }
+            total += added;
+        }
     }
 
     /// Runs a crash left `running` are marked `interrupted` (their cursors resume on the next pull).

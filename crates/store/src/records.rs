@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, ToSql, params};
 use sha2::{Digest, Sha256};
 
-use crate::{Error, Result, time};
+use crate::{Error, Result, search_index, time};
 
 /// What an upsert did to the stored copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ struct Prepared {
     display_name: String,
     search_text: String,
     modified: Option<String>,
+    company_ref: Option<String>,
+    person_ref: Option<String>,
 }
 
 fn prepare(record: &NewRecord) -> Prepared {
@@ -51,7 +53,15 @@ fn prepare(record: &NewRecord) -> Prepared {
         display_name: record.display_name(),
         search_text: record.search_text(),
         modified: record.remote_modified_at.map(time::to_sql),
+        company_ref: link(record, "company_id"),
+        person_ref: link(record, "person_id"),
     }
+}
+
+/// The remote id a link field holds (`company_id`, `person_id`), kept in a column of its own so the
+/// records a merge moves are found by an index.
+fn link(record: &NewRecord, field: &str) -> Option<String> {
+    record.fields.get(field)?.as_str().map(str::to_owned)
 }
 
 /// How many pulled records a pull writes in one transaction. Every commit rewrites each index page
@@ -67,31 +77,12 @@ pub fn upsert_page(
     pulled_at: DateTime<Utc>,
 ) -> Result<Vec<UpsertOutcome>> {
     let outcomes = store_page(conn, page, pulled_at)?;
-    index_search(conn)?;
+    search_index::catch_up(conn, usize::MAX)?;
     Ok(outcomes)
 }
 
-/// Adds the records stored since the last call to the search index, in one statement (see
-/// `0005_bulk_search_index.sql`); returns how many. Whoever stores pages with [`store_page`] calls
-/// it before the transaction ends, once for all of them.
-pub fn index_search(conn: &rusqlite::Connection) -> Result<usize> {
-    let added = conn
-        .prepare_cached(
-            "INSERT INTO records_fts (rowid, search_text)
-             SELECT id, search_text FROM records WHERE id > (SELECT indexed_to FROM search_index)",
-        )?
-        .execute([])?;
-    if added > 0 {
-        conn.prepare_cached(
-            "UPDATE search_index SET indexed_to = (SELECT coalesce(max(id), 0) FROM records)",
-        )?
-        .execute([])?;
-    }
-    Ok(added)
-}
-
-/// Inserts or updates a page of pulled records without touching the search index (see
-/// [`index_search`]). The stored copies are looked up once for the page, and the JSON, hashes and
+/// Inserts or updates a page of pulled records without touching the search index (it catches up
+/// later: [`search_index::catch_up`]). The stored copies are looked up once for the page, and the JSON, hashes and
 /// search text are prepared on two threads while nothing is locked for long.
 pub fn store_page(
     conn: &rusqlite::Connection,
@@ -138,13 +129,15 @@ pub fn store_page(
     let mut seen = conn.prepare_cached("UPDATE records SET pulled_at = ?2 WHERE id = ?1")?;
     let mut update = conn.prepare_cached(
         "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
-                content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL
+                content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL,
+                company_ref = ?9, person_ref = ?10
          WHERE id = ?1",
     )?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
-                              remote_modified_at, content_hash, search_text, pulled_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                              remote_modified_at, content_hash, search_text, pulled_at,
+                              company_ref, person_ref)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     let mut outcomes = Vec::with_capacity(page.len());
     for (r, p) in page.iter().zip(&prepared) {
@@ -163,7 +156,9 @@ pub fn store_page(
                     p.modified,
                     p.hash,
                     p.search_text,
-                    pulled
+                    pulled,
+                    p.company_ref,
+                    p.person_ref
                 ])?;
                 UpsertOutcome::Updated
             }
@@ -178,7 +173,9 @@ pub fn store_page(
                     p.modified,
                     p.hash,
                     p.search_text,
-                    pulled
+                    pulled,
+                    p.company_ref,
+                    p.person_ref
                 ])?;
                 // A page may hold a record twice (a CRM paging on a moving list): the second one
                 // finds the first.
@@ -275,18 +272,38 @@ pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> 
 pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<RecordRow>> {
     let filter = Filter::new(query);
     let limit_at = filter.params.len() + 1;
+    let (limit, offset) = (limit_at, limit_at + 1);
     // Deferred join: page through the covering index first, then read only the rows of the page.
+    // Every type at once is the name-ordered ranges of each type's index merged (SQLite merges a
+    // compound select whose parts come ordered), so no index by name alone is kept.
+    let ids = if query.object_type.is_none() && filter.from == "records r" {
+        let parts: Vec<String> = ObjectType::ALL
+            .iter()
+            .map(|t| {
+                format!(
+                    "SELECT r.id, r.display_name FROM records r WHERE {} AND r.object_type = '{}'",
+                    filter.sql,
+                    t.as_str()
+                )
+            })
+            .collect();
+        format!(
+            "SELECT id FROM ({} ORDER BY display_name, id LIMIT ?{limit} OFFSET ?{offset})",
+            parts.join(" UNION ALL ")
+        )
+    } else {
+        format!(
+            "SELECT r.id FROM {} WHERE {} ORDER BY r.display_name, r.id LIMIT ?{limit} OFFSET ?{offset}",
+            filter.from, filter.sql
+        )
+    };
     let sql = format!(
         "SELECT r.id, r.connection_id, r.object_type, r.remote_id, r.display_name,
                 json_extract(r.fields, '$.email'), json_extract(r.fields, '$.phone'),
                 json_extract(r.fields, '$.company'), r.remote_modified_at
-         FROM (SELECT r.id FROM {} WHERE {} ORDER BY r.display_name, r.id LIMIT ?{} OFFSET ?{}) p
+         FROM ({ids}) p
          JOIN records r ON r.id = p.id
-         ORDER BY r.display_name, r.id",
-        filter.from,
-        filter.sql,
-        limit_at,
-        limit_at + 1
+         ORDER BY r.display_name, r.id"
     );
     let limit = query.limit.clamp(0, RecordQuery::MAX_LIMIT);
     let offset = query.offset.max(0);
@@ -364,7 +381,7 @@ pub fn counts(conn: &rusqlite::Connection) -> Result<Vec<ObjectCount>> {
 
 /// The FROM and WHERE clauses of a records query, built from fixed fragments with numbered parameters.
 struct Filter {
-    from: &'static str,
+    from: String,
     sql: String,
     params: Vec<Box<dyn ToSql>>,
 }
@@ -372,7 +389,7 @@ struct Filter {
 impl Filter {
     fn new(query: &RecordQuery) -> Self {
         let mut f = Filter {
-            from: "records r",
+            from: "records r".to_owned(),
             sql: "r.deleted_at IS NULL".to_owned(),
             params: Vec::new(),
         };
@@ -392,9 +409,21 @@ impl Filter {
         if !words.is_empty() {
             // Every word must start a word of the record (a quoted prefix phrase each, so punctuation
             // in "ann@acme" or "o'brien" is tokenised like the stored text). Start from the matches and
-            // sort only them: a search is usually far smaller than the table.
-            f.from = "records_fts CROSS JOIN records r ON r.id = records_fts.rowid";
-            f.push(" AND records_fts MATCH ?", Box::new(words.join(" ")));
+            // sort only them: a search is usually far smaller than the table. Records the index does
+            // not hold yet (stored by a pull in progress) are matched one by one.
+            f.params.push(Box::new(words.join(" ")));
+            let fts = f.params.len();
+            f.params
+                .push(Box::new(query.search.clone().unwrap_or_default()));
+            let search = f.params.len();
+            f.from = format!(
+                "(SELECT rowid AS id FROM records_fts WHERE records_fts MATCH ?{fts}
+                  UNION ALL
+                  SELECT id FROM records WHERE id > (SELECT indexed_to FROM search_index)
+                                          AND {}(search_text, ?{search})) m
+                 CROSS JOIN records r ON r.id = m.id",
+                search_index::MATCH_FUNCTION
+            );
         }
         f
     }
@@ -500,9 +529,12 @@ pub fn children(
     field: &str,
     remote_id: &str,
 ) -> Result<Vec<(RecordId, ObjectType, String)>> {
-    // The path is spelled out in the SQL so the expression indexes on the link fields are used.
-    let path = match field {
-        "company_id" | "person_id" | "deal_id" => field,
+    // Companies and people are found through their indexed columns; deals are linked to by few
+    // records (activities), read from the fields.
+    let column = match field {
+        "company_id" => "company_ref",
+        "person_id" => "person_ref",
+        "deal_id" => "fields ->> '$.deal_id'",
         other => {
             return Err(Error::Corrupt {
                 what: "link field".into(),
@@ -512,7 +544,7 @@ pub fn children(
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, object_type, remote_id FROM records
-         WHERE connection_id = ?1 AND json_extract(fields, '$.{path}') = ?2 AND deleted_at IS NULL
+         WHERE connection_id = ?1 AND {column} = ?2 AND deleted_at IS NULL
          ORDER BY id"
     ))?;
     let rows = stmt.query_map(params![connection.0, remote_id], |r| {
@@ -550,7 +582,7 @@ pub fn set_fields(
     let p = prepare(&new);
     conn.prepare_cached(
         "UPDATE records SET display_name = ?2, fields = ?3, content_hash = ?4, search_text = ?5,
-                pulled_at = ?6, deleted_at = NULL
+                pulled_at = ?6, deleted_at = NULL, company_ref = ?7, person_ref = ?8
          WHERE id = ?1",
     )?
     .execute(params![
@@ -559,7 +591,9 @@ pub fn set_fields(
         p.fields,
         p.hash,
         p.search_text,
-        time::to_sql(now)
+        time::to_sql(now),
+        p.company_ref,
+        p.person_ref
     ])?;
     Ok(())
 }

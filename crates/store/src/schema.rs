@@ -14,11 +14,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0003_merge_steps.sql")),
         M::up(include_str!("../migrations/0004_sync.sql")),
         M::up(include_str!("../migrations/0005_bulk_search_index.sql")),
+        M::up(include_str!("../migrations/0006_lean_record_indexes.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     MIGRATIONS.to_latest(conn)?;
@@ -78,6 +79,10 @@ mod tests {
                  INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
                                       content_hash, search_text, pulled_at)
                    VALUES (7, 'company', 'lead_1', 'Acme', '{\"name\":\"Acme\"}', '{}', 'h', 'acme',
+                           '2025-01-01T00:00:00.000Z');
+                 INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
+                                      content_hash, search_text, pulled_at)
+                   VALUES (7, 'person', 'cont_1', 'Ann', '{\"company_id\":\"lead_1\"}', '{}', 'h', 'ann',
                            '2025-01-01T00:00:00.000Z');",
             )
             .unwrap();
@@ -98,6 +103,14 @@ mod tests {
             "the old row is found through the search index too"
         );
         assert_eq!(rows[0].display_name, "Acme");
+        // The link a merge follows was copied out of the fields into its indexed column.
+        let children = store
+            .read(|c| {
+                crate::records::children(c, bridge_model::ConnectionId(7), "company_id", "lead_1")
+            })
+            .unwrap();
+        assert_eq!(children.len(), 1);
+        assert_eq!(children[0].2, "cont_1");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The records table: upserts, deletion cascade, paging, filters and search.
 
 use bridge_model::{ConnectionId, NewConnection, NewRecord, ObjectType, Provider, RecordQuery};
-use bridge_store::{Store, connections, records, records::UpsertOutcome};
+use bridge_store::{Store, connections, records, records::UpsertOutcome, search_index};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 
@@ -161,6 +161,10 @@ fn pages_are_ordered_by_name_and_filtered_by_connection_and_type() {
         names(&store, page(None, Some(ObjectType::Company), 0)),
         ["Acme"]
     );
+    // Every connection and type: one list by name across types (merged from each type's index).
+    let all = names(&store, page(None, None, 0));
+    assert_eq!(all[..3], ["Acme", "Cl One", "P00 Hs"]);
+    assert_eq!(names(&store, page(None, None, 20)).len(), 7);
     let total = store
         .read(|c| records::count(c, &page(Some(hs), Some(ObjectType::Person), 0)))
         .unwrap();
@@ -218,7 +222,7 @@ fn a_stored_record_reads_back_with_all_its_fields() {
 }
 
 #[test]
-fn records_stored_in_a_batch_are_found_once_the_batch_is_indexed() {
+fn records_a_pull_stored_are_found_before_and_after_the_index_catches_up() {
     let store = Store::open_in_memory().unwrap();
     let hs = connect(&store, Provider::Hubspot);
     let first = person(hs, "1", "Ann", "First", "ann@first.example");
@@ -227,26 +231,45 @@ fn records_stored_in_a_batch_are_found_once_the_batch_is_indexed() {
         // The same record twice in a batch (a CRM paging on a moving list): the later copy holds.
         person(hs, "3", "Ann", "Early", "ann@early.example"),
         person(hs, "3", "Ann", "Late", "ann@late.example"),
+        person(hs, "4", "Zoë", "Müller-O'Brien", "zoe@mueller.example"),
     ];
     upsert(&store, &first);
     store
         .write(|tx| records::store_page(tx, &batch, now()))
         .unwrap();
-    // Not indexed yet: a search shows what was there before the batch.
-    assert_eq!(names(&store, search("ann")), ["Ann First"]);
-    let added = store.write(|tx| records::index_search(tx)).unwrap();
-    assert_eq!(added, 2);
-    assert_eq!(
-        names(&store, search("ann")),
-        ["Ann Batch", "Ann First", "Ann Late"]
-    );
-    assert!(names(&store, search("early")).is_empty());
+    let backlog = |store: &Store| store.read(search_index::backlog).unwrap();
+    assert_eq!(backlog(&store), 3);
+    // Found the same way while the index holds none of the batch, some of it, and all of it.
+    for step in [0, 1, 2] {
+        if step > 0 {
+            let added = store
+                .write(|tx| search_index::catch_up(tx, if step == 1 { 1 } else { 10 }))
+                .unwrap();
+            assert_eq!(added, if step == 1 { 1 } else { 2 });
+        }
+        assert_eq!(
+            names(&store, search("ann")),
+            ["Ann Batch", "Ann First", "Ann Late"],
+            "step {step}"
+        );
+        assert_eq!(names(&store, search("ann la")), ["Ann Late"], "step {step}");
+        assert!(names(&store, search("early")).is_empty(), "step {step}");
+        assert!(names(&store, search("atch")).is_empty(), "step {step}");
+        for words in ["muller", "MÜLLER zoe", "o'brien", "zoe@mueller.ex"] {
+            assert_eq!(
+                names(&store, search(words)),
+                ["Zoë Müller-O'Brien"],
+                "{words}, step {step}"
+            );
+        }
+    }
+    assert_eq!(backlog(&store), 0);
     // Indexed rows follow their changes; nothing is indexed twice.
     upsert(
         &store,
         &person(hs, "2", "Ann", "Changed", "ann@batch.example"),
     );
-    assert_eq!(store.write(|tx| records::index_search(tx)).unwrap(), 0);
+    assert_eq!(store.write(|tx| search_index::catch_up(tx, 10)).unwrap(), 0);
     assert_eq!(names(&store, search("changed")), ["Ann Changed"]);
     assert!(
         names(&store, search("batch"))
