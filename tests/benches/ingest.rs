@@ -13,6 +13,10 @@ use bridge_model::{NewRecord, ObjectType, Provider, RecordQuery};
 use bridge_store::{Store, records, search_index};
 use bridge_tests::fixtures;
 
+/// The allocator the app and the CLI use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let total: u64 = std::env::var("INGEST_RECORDS")
         .ok()

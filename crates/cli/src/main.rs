@@ -6,6 +6,10 @@ mod merges;
 mod migrate;
 mod sync;
 
+/// mimalloc, as the app uses (see `src-tauri/src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A value as the `--json` output prints it.
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).expect("CLI output serialises")

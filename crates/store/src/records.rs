@@ -65,8 +65,8 @@ fn link(record: &NewRecord, field: &str) -> Option<String> {
 }
 
 /// How many pulled records a pull writes in one transaction. Every commit rewrites each index page
-/// its rows touched, and the name indexes are touched at random: a million records in pages of
-/// 1,000 took 114 s, in batches of 50,000 49 s (search index included).
+/// its rows touched, and the name index is touched at random: a million records in pages of 1,000
+/// took 114 s, in batches of 50,000 49 s (with the search index and four name indexes then).
 pub const WRITE_BATCH: usize = 20_000;
 
 /// Inserts or updates a page of pulled records, as [`upsert`] does one, and brings the search index
@@ -82,8 +82,8 @@ pub fn upsert_page(
 }
 
 /// Inserts or updates a page of pulled records without touching the search index (it catches up
-/// later: [`search_index::catch_up`]). The stored copies are looked up once for the page, and the JSON, hashes and
-/// search text are prepared on two threads while nothing is locked for long.
+/// later: [`search_index::catch_up`]). The stored copies are looked up once for the page, and the
+/// JSON, hashes and search text are prepared on two threads while nothing is locked for long.
 pub fn store_page(
     conn: &rusqlite::Connection,
     page: &[NewRecord],
@@ -274,28 +274,32 @@ pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<Reco
     let limit_at = filter.params.len() + 1;
     let (limit, offset) = (limit_at, limit_at + 1);
     // Deferred join: page through the covering index first, then read only the rows of the page.
-    // Every type at once is the name-ordered ranges of each type's index merged (SQLite merges a
-    // compound select whose parts come ordered), so no index by name alone is kept.
-    let ids = if query.object_type.is_none() && filter.from == "records r" {
-        let parts: Vec<String> = ObjectType::ALL
-            .iter()
-            .map(|t| {
-                format!(
-                    "SELECT r.id, r.display_name FROM records r WHERE {} AND r.object_type = '{}'",
-                    filter.sql,
-                    t.as_str()
-                )
-            })
-            .collect();
-        format!(
-            "SELECT id FROM ({} ORDER BY display_name, id LIMIT ?{limit} OFFSET ?{offset})",
-            parts.join(" UNION ALL ")
-        )
-    } else {
-        format!(
+    // The one name index is by connection, type and name: a list across connections or types is
+    // the name-ordered range of each connection and type, merged (SQLite merges a compound select
+    // whose parts come ordered, without sorting).
+    let ids = match filter.ranges(conn, query)? {
+        Some(ranges) if ranges.is_empty() => return Ok(Vec::new()),
+        Some(ranges) => {
+            let parts: Vec<String> = ranges
+                .iter()
+                .map(|(connection, object_type)| {
+                    format!(
+                        "SELECT r.id, r.display_name FROM records r
+                         WHERE {} AND r.connection_id = {connection} AND r.object_type = '{}'",
+                        filter.sql,
+                        object_type.as_str()
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT id FROM ({} ORDER BY display_name, id LIMIT ?{limit} OFFSET ?{offset})",
+                parts.join(" UNION ALL ")
+            )
+        }
+        None => format!(
             "SELECT r.id FROM {} WHERE {} ORDER BY r.display_name, r.id LIMIT ?{limit} OFFSET ?{offset}",
             filter.from, filter.sql
-        )
+        ),
     };
     let sql = format!(
         "SELECT r.id, r.connection_id, r.object_type, r.remote_id, r.display_name,
@@ -382,6 +386,7 @@ pub fn counts(conn: &rusqlite::Connection) -> Result<Vec<ObjectCount>> {
 /// The FROM and WHERE clauses of a records query, built from fixed fragments with numbered parameters.
 struct Filter {
     from: String,
+    searching: bool,
     sql: String,
     params: Vec<Box<dyn ToSql>>,
 }
@@ -390,6 +395,7 @@ impl Filter {
     fn new(query: &RecordQuery) -> Self {
         let mut f = Filter {
             from: "records r".to_owned(),
+            searching: false,
             sql: "r.deleted_at IS NULL".to_owned(),
             params: Vec::new(),
         };
@@ -411,6 +417,7 @@ impl Filter {
             // in "ann@acme" or "o'brien" is tokenised like the stored text). Start from the matches and
             // sort only them: a search is usually far smaller than the table. Records the index does
             // not hold yet (stored by a pull in progress) are matched one by one.
+            f.searching = true;
             f.params.push(Box::new(words.join(" ")));
             let fts = f.params.len();
             f.params
@@ -426,6 +433,32 @@ impl Filter {
             );
         }
         f
+    }
+
+    /// The (connection, type) ranges of the name index a list merges, when it lists more than one
+    /// connection or type in name order; `None` when one range or a search's matches are sorted.
+    fn ranges(
+        &self,
+        conn: &rusqlite::Connection,
+        query: &RecordQuery,
+    ) -> Result<Option<Vec<(i64, ObjectType)>>> {
+        if self.searching || (query.connection_id.is_some() && query.object_type.is_some()) {
+            return Ok(None);
+        }
+        let connections: Vec<i64> = match query.connection_id {
+            Some(id) => vec![id.0],
+            None => conn
+                .prepare_cached("SELECT id FROM connections ORDER BY id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        let types = query.object_type.map_or(ObjectType::ALL.to_vec(), |t| vec![t]);
+        let ranges: Vec<(i64, ObjectType)> = connections
+            .iter()
+            .flat_map(|c| types.iter().map(move |t| (*c, *t)))
+            .collect();
+        // SQLite takes at most 500 parts in a compound select; that many ranges are sorted instead.
+        Ok((ranges.len() <= 400).then_some(ranges))
     }
 
     fn push(&mut self, fragment: &str, param: Box<dyn ToSql>) {

@@ -15,11 +15,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0004_sync.sql")),
         M::up(include_str!("../migrations/0005_bulk_search_index.sql")),
         M::up(include_str!("../migrations/0006_lean_record_indexes.sql")),
+        M::up(include_str!("../migrations/0007_one_name_index.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     MIGRATIONS.to_latest(conn)?;
