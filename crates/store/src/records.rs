@@ -82,24 +82,43 @@ pub fn upsert_page(
 }
 
 /// Inserts or updates a page of pulled records without touching the search index (it catches up
-/// later: [`search_index::catch_up`]). The stored copies are looked up once for the page, and the
-/// JSON, hashes and search text are prepared on two threads while nothing is locked for long.
+/// later: [`search_index::catch_up`]). The stored copies are looked up once for the page. A large
+/// page's JSON, hashes and search text are prepared on a second thread while this one writes.
 pub fn store_page(
     conn: &rusqlite::Connection,
     page: &[NewRecord],
     pulled_at: DateTime<Utc>,
 ) -> Result<Vec<UpsertOutcome>> {
-    let prepared: Vec<Prepared> = if page.len() < 64 {
-        page.iter().map(prepare).collect()
-    } else {
-        let (left, right) = page.split_at(page.len() / 2);
-        std::thread::scope(|s| {
-            let other = s.spawn(|| right.iter().map(prepare).collect::<Vec<_>>());
-            let mut out: Vec<Prepared> = left.iter().map(prepare).collect();
-            out.extend(other.join().expect("preparing records does not panic"));
-            out
-        })
-    };
+    if page.len() < PREPARE_APART {
+        return write_page(conn, page, page.iter().map(prepare), pulled_at);
+    }
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(4);
+        scope.spawn(move || {
+            for chunk in page.chunks(PREPARE_APART) {
+                // The writer stopped (an error): nothing more to prepare.
+                if send
+                    .send(chunk.iter().map(prepare).collect::<Vec<_>>())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        // A panic while preparing ends the records early and is raised when the scope ends.
+        write_page(conn, page, receive.into_iter().flatten(), pulled_at)
+    })
+}
+
+/// From this many records on, a page is prepared on a second thread, this many at a time.
+const PREPARE_APART: usize = 512;
+
+fn write_page(
+    conn: &rusqlite::Connection,
+    page: &[NewRecord],
+    prepared: impl Iterator<Item = Prepared>,
+    pulled_at: DateTime<Utc>,
+) -> Result<Vec<UpsertOutcome>> {
     // (connection, type, remote id) -> (id, hash, deleted) of the stored copies.
     let mut stored: std::collections::HashMap<(i64, ObjectType, String), (i64, String, bool)> =
         std::collections::HashMap::new();
@@ -140,7 +159,7 @@ pub fn store_page(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     let mut outcomes = Vec::with_capacity(page.len());
-    for (r, p) in page.iter().zip(&prepared) {
+    for (r, p) in page.iter().zip(prepared) {
         let key = (r.connection_id.0, r.object_type, r.remote_id.clone());
         outcomes.push(match stored.get(&key) {
             Some((id, hash, false)) if *hash == p.hash => {
@@ -452,7 +471,9 @@ impl Filter {
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?,
         };
-        let types = query.object_type.map_or(ObjectType::ALL.to_vec(), |t| vec![t]);
+        let types = query
+            .object_type
+            .map_or(ObjectType::ALL.to_vec(), |t| vec![t]);
         let ranges: Vec<(i64, ObjectType)> = connections
             .iter()
             .flat_map(|c| types.iter().map(move |t| (*c, *t)))
