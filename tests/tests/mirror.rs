@@ -322,6 +322,14 @@ async fn progress_arrives_after_every_page_and_a_cancelled_pull_resumes_where_it
     let seen = seen.into_inner().unwrap();
     assert!(seen.windows(2).all(|w| w[1].records >= w[0].records));
     assert_eq!(seen.last().unwrap().phase, PullPhase::Cancelled);
+    // The 500 records kept joined the search index before the pull ended: from none to all.
+    let indexing: Vec<f64> = seen
+        .iter()
+        .filter(|p| p.phase == PullPhase::Indexing)
+        .map(|p| p.fraction.unwrap())
+        .collect();
+    assert_eq!(indexing, [0.0, 1.0]);
+    assert_eq!(seen[seen.len() - 2].phase, PullPhase::Indexing);
     assert_eq!(
         live_counts(&ws.engine, close)["person"],
         500,
@@ -338,4 +346,18 @@ async fn progress_arrives_after_every_page_and_a_cancelled_pull_resumes_where_it
         "the rest, not everything again"
     );
     assert_eq!(live_counts(&ws.engine, close)["person"], 3000);
+    // The index holds all 3,000: a pull that stores nothing has nothing to index.
+    let phases: std::sync::Mutex<Vec<PullPhase>> = Default::default();
+    ws.engine
+        .pull(
+            close,
+            &options,
+            &|p: &PullProgress| phases.lock().unwrap().push(p.phase),
+            &Cancel::default(),
+        )
+        .await
+        .unwrap();
+    let phases = phases.into_inner().unwrap();
+    assert!(!phases.contains(&PullPhase::Indexing), "{phases:?}");
+    assert_eq!(phases.last(), Some(&PullPhase::Done));
 }

@@ -508,6 +508,7 @@ async fn pull(
             let what = match p.phase {
                 PullPhase::Pulling => "pulling",
                 PullPhase::Deletions => "checking deletions",
+                PullPhase::Indexing => "indexing for search",
                 PullPhase::Done => "done",
                 PullPhase::Failed => "failed",
                 PullPhase::Cancelled => "stopped",

@@ -86,6 +86,8 @@ pub struct PullOptions {
 pub enum PullPhase {
     Pulling,
     Deletions,
+    /// The records stored are being added to the search index (they are listed and found already).
+    Indexing,
     Done,
     Failed,
     Cancelled,
@@ -164,10 +166,8 @@ impl Engine {
                     progress,
                     cancel,
                 )
-                .await;
-            // What the pull stored before a failure is searchable by the index too.
-            self.catch_up_search_index()?;
-            objects.push(report?);
+                .await?;
+            objects.push(report);
         }
         Ok(PullSummary {
             connection_id,
@@ -246,6 +246,17 @@ impl Engine {
                 cancel,
             )
             .await;
+        // What the pass stored (all of it, or up to a failure or a cancel) joins the search index
+        // before the pull reports its end.
+        let (fraction, eta) = (report.fraction, report.eta_seconds);
+        let indexed = self.catch_up_search_index(&mut |done, backlog| {
+            report.phase = PullPhase::Indexing;
+            report.fraction = Some(done as f64 / backlog.max(1) as f64);
+            report.eta_seconds = None;
+            progress(&report);
+        });
+        (report.fraction, report.eta_seconds) = (fraction, eta);
+        let outcome = outcome.and(indexed.map(|_| ()));
         let (status, error) = match &outcome {
             Ok(()) => ("succeeded", None),
             Err(Error::Crm(CrmError::Cancelled)) => ("cancelled", None),
@@ -426,18 +437,25 @@ impl Engine {
     }
 
     /// Brings the search index up to the records stored, in transactions of [`SEARCH_INDEX_STEP`]
-    /// records; returns how many it indexed.
-    pub fn catch_up_search_index(&self) -> Result<usize> {
-        let mut total = 0;
-        loop {
+    /// records, telling `step` how many of how many are done before the first and after each;
+    /// returns how many it indexed.
+    fn catch_up_search_index(&self, step: &mut dyn FnMut(usize, usize)) -> Result<usize> {
+        let backlog = usize::try_from(self.store.read(search_index::backlog)?).unwrap_or(0);
+        let mut done = 0;
+        while done < backlog {
+            step(done, backlog);
             let added = self
                 .store
                 .write(|tx| search_index::catch_up(tx, SEARCH_INDEX_STEP))?;
             if added == 0 {
-                return Ok(total);
+                break;
             }
-            total += added;
+            done += added;
         }
+        if done > 0 {
+            step(done, backlog);
+        }
+        Ok(done)
     }
 
     /// Runs a crash left `running` are marked `interrupted` (their cursors resume on the next pull).

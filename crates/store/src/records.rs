@@ -290,35 +290,8 @@ pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> 
 /// One page of live records matching `query`, ordered by name.
 pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<RecordRow>> {
     let filter = Filter::new(query);
-    let limit_at = filter.params.len() + 1;
-    let (limit, offset) = (limit_at, limit_at + 1);
-    // Deferred join: page through the covering index first, then read only the rows of the page.
-    // The one name index is by connection, type and name: a list across connections or types is
-    // the name-ordered range of each connection and type, merged (SQLite merges a compound select
-    // whose parts come ordered, without sorting).
-    let ids = match filter.ranges(conn, query)? {
-        Some(ranges) if ranges.is_empty() => return Ok(Vec::new()),
-        Some(ranges) => {
-            let parts: Vec<String> = ranges
-                .iter()
-                .map(|(connection, object_type)| {
-                    format!(
-                        "SELECT r.id, r.display_name FROM records r
-                         WHERE {} AND r.connection_id = {connection} AND r.object_type = '{}'",
-                        filter.sql,
-                        object_type.as_str()
-                    )
-                })
-                .collect();
-            format!(
-                "SELECT id FROM ({} ORDER BY display_name, id LIMIT ?{limit} OFFSET ?{offset})",
-                parts.join(" UNION ALL ")
-            )
-        }
-        None => format!(
-            "SELECT r.id FROM {} WHERE {} ORDER BY r.display_name, r.id LIMIT ?{limit} OFFSET ?{offset}",
-            filter.from, filter.sql
-        ),
+    let Some(ids) = page_ids(conn, query, &filter)? else {
+        return Ok(Vec::new());
     };
     let sql = format!(
         "SELECT r.id, r.connection_id, r.object_type, r.remote_id, r.display_name,
@@ -372,6 +345,45 @@ pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<Reco
         })
     })
     .collect()
+}
+
+/// The SQL that pages through the ids of a list (the filter's parameters, then limit and offset),
+/// or `None` when there is nothing to list (no connection).
+fn page_ids(
+    conn: &rusqlite::Connection,
+    query: &RecordQuery,
+    filter: &Filter,
+) -> Result<Option<String>> {
+    let limit_at = filter.params.len() + 1;
+    let (limit, offset) = (limit_at, limit_at + 1);
+    // Deferred join: page through the covering index first, then read only the rows of the page.
+    // The one name index is by connection, type and name: a list across connections or types is
+    // the name-ordered range of each connection and type, merged (SQLite merges a compound select
+    // whose parts come ordered, without sorting).
+    Ok(Some(match filter.ranges(conn, query)? {
+        Some(ranges) if ranges.is_empty() => return Ok(None),
+        Some(ranges) => {
+            let parts: Vec<String> = ranges
+                .iter()
+                .map(|(connection, object_type)| {
+                    format!(
+                        "SELECT r.id, r.display_name FROM records r
+                         WHERE {} AND r.connection_id = {connection} AND r.object_type = '{}'",
+                        filter.sql,
+                        object_type.as_str()
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT id FROM ({} ORDER BY display_name, id LIMIT ?{limit} OFFSET ?{offset})",
+                parts.join(" UNION ALL ")
+            )
+        }
+        None => format!(
+            "SELECT r.id FROM {} WHERE {} ORDER BY r.display_name, r.id LIMIT ?{limit} OFFSET ?{offset}",
+            filter.from, filter.sql
+        ),
+    }))
 }
 
 /// How many live records match `query` (its offset and limit are ignored).
@@ -743,4 +755,56 @@ pub fn sync_view(
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_in_name_order_reads_the_name_index_without_sorting() {
+        let store = crate::Store::open_in_memory().unwrap();
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO connections (id, provider, label, base_url, created_at) VALUES
+                       (1, 'close', 'A', 'http://a', '2025-01-01T00:00:00.000Z'),
+                       (2, 'hubspot', 'B', 'http://b', '2025-01-01T00:00:00.000Z');",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        for (connection_id, object_type) in [
+            (None, None),
+            (Some(ConnectionId(1)), None),
+            (None, Some(ObjectType::Person)),
+            (Some(ConnectionId(1)), Some(ObjectType::Person)),
+        ] {
+            let query = RecordQuery {
+                connection_id,
+                object_type,
+                limit: 100,
+                ..Default::default()
+            };
+            let plan = store
+                .read(|c| {
+                    let filter = Filter::new(&query);
+                    let sql = page_ids(c, &query, &filter)?.expect("two connections");
+                    let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                    let mut rows = stmt.raw_query();
+                    let mut plan = Vec::new();
+                    while let Some(row) = rows.next()? {
+                        plan.push(row.get::<_, String>(3)?);
+                    }
+                    Ok(plan.join("\n"))
+                })
+                .unwrap();
+            let what = format!("{connection_id:?} {object_type:?}:\n{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{what}");
+            assert!(plan.contains("records_live_by_connection_type"), "{what}");
+            if connection_id.is_none() || object_type.is_none() {
+                assert!(plan.contains("MERGE"), "{what}");
+            }
+        }
+    }
 }

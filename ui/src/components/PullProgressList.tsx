@@ -11,6 +11,8 @@ function phaseText(p: PullProgress): string {
     }
     case "deletions":
       return `${formatCount(p.records)} records · checking for deletions`;
+    case "indexing":
+      return `${formatCount(p.records)} records · indexing for search`;
     case "done":
       return `${formatCount(p.created)} new, ${formatCount(p.updated)} changed, ${formatCount(p.deleted)} deleted`;
     case "cancelled":

@@ -231,7 +231,7 @@ export function ConnectionsScreen({
         return next;
       });
       // Pulls the app started itself (the demo on `make run`) refresh the counts as each object ends.
-      if (p.phase !== "pulling" && p.phase !== "deletions") reload();
+      if (p.phase === "done" || p.phase === "failed" || p.phase === "cancelled") reload();
     });
     return () => {
       void stop.then((unlisten) => unlisten());
