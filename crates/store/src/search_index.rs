@@ -15,7 +15,7 @@ pub const MATCH_FUNCTION: &str = "search_match";
 
 /// Indexes up to `max` of the records stored since the index last caught up, oldest first, and
 /// moves the mark past them; returns how many. Whoever calls it chooses the transaction: a pull
-/// calls it in steps after its last page, so a search never waits long for the writer.
+/// calls it in steps after its last page, so another write never waits long for the writer.
 pub fn catch_up(conn: &rusqlite::Connection, max: usize) -> Result<usize> {
     let max = i64::try_from(max).unwrap_or(i64::MAX);
     let upto: Option<i64> = conn
@@ -102,7 +102,8 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// A letter without its accent ("ü" is "u"); a letter with no Latin spelling stays as it is.
+/// A letter in ASCII ("ü" is "u", "ß" is "ss", "д" is "d"); one `deunicode` cannot spell in ASCII
+/// letters stays as it is. Both the search and the text are read this way, so they agree.
 fn fold(c: char) -> String {
     match deunicode::deunicode_char(c) {
         Some(ascii) if ascii.chars().all(|a| a.is_ascii_alphanumeric()) && !ascii.is_empty() => {
