@@ -198,7 +198,7 @@ fn write_page(
                 ])?;
                 // A page may hold a record twice (a CRM paging on a moving list): the second one
                 // finds the first.
-                stored.insert(key, (conn.last_insert_rowid(), p.hash.clone(), false));
+                stored.insert(key, (conn.last_insert_rowid(), p.hash, false));
                 UpsertOutcome::Created
             }
         });

@@ -49,24 +49,20 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
         .values()
         .filter_map(|i| i.target_remote_id.as_deref())
         .collect();
+    // The target's unclaimed records by key, and by what tells apart a record with no key (a
+    // person without an e-mail, a note): a create of one that was sent and not answered (pending:
+    // a lost answer, a crash) is found among them by the same values, one each, so a resumed run
+    // never sends it twice. (An identical record the target held before, where the request never
+    // reached the CRM, stands in for it: the same name on the same company, the same text on the
+    // same records.)
     let mut by_key: HashMap<String, Vec<&SyncView>> = HashMap::new();
+    let mut keyless: HashMap<String, Vec<&SyncView>> = HashMap::new();
     for r in input.target {
         if claimed.contains(r.remote_id.as_str()) {
             continue;
         }
         if let Some(k) = identity_key(input.mapping.target_object, &r.fields) {
             by_key.entry(k).or_default().push(r);
-        }
-    }
-    // A record with no key (a person without an e-mail, a note) whose create was sent and not
-    // answered (pending: a lost answer, a crash) is found among the target's unclaimed records
-    // with the same values that tell it apart, one each, so a resumed run never sends it twice. (An
-    // identical record the target held before, where the request never reached the CRM, stands in
-    // for it: the same name on the same company, the same text on the same records.)
-    let mut keyless: HashMap<String, Vec<&SyncView>> = HashMap::new();
-    for r in input.target {
-        if claimed.contains(r.remote_id.as_str()) {
-            continue;
         }
         if let Some(k) = keyless_key(input.mapping.target_object, &r.fields) {
             keyless.entry(k).or_default().push(r);
