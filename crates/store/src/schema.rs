@@ -16,11 +16,34 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0005_bulk_search_index.sql")),
         M::up(include_str!("../migrations/0006_lean_record_indexes.sql")),
         M::up(include_str!("../migrations/0007_one_name_index.sql")),
+        M::up_with_hook(
+            include_str!("../migrations/0008_object_type_check_by_comparison.sql"),
+            schema_changed_in_place,
+        ),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
+
+/// After a table's definition was edited in `sqlite_schema`: a new schema version makes every
+/// connection (and every prepared statement) read it again. The edit must have happened, or the
+/// migration fails instead of leaving the old definition in place unnoticed.
+fn schema_changed_in_place(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let edited: bool = tx.query_row(
+        "SELECT instr(sql, 'object_type = ''activity''') > 0 FROM sqlite_schema WHERE name = 'records'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !edited {
+        return Err(rusqlite_migration::HookError::Hook(
+            "the records table's object_type check was not found".into(),
+        ));
+    }
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    Ok(())
+}
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     MIGRATIONS.to_latest(conn)?;
@@ -112,6 +135,66 @@ mod tests {
             .unwrap();
         assert_eq!(children.len(), 1);
         assert_eq!(children[0].2, "cont_1");
+    }
+
+    #[test]
+    fn storing_a_record_builds_no_temporary_table_and_its_type_is_still_checked() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO connections (id, provider, label, base_url, created_at)
+               VALUES (1, 'close', 'Close', 'http://x/api/v1', '2025-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        let insert = |conn: &Connection, object_type: &str, remote_id: &str| {
+            conn.execute(
+                "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
+                                      content_hash, search_text, pulled_at)
+                 VALUES (1, ?1, ?2, 'A', '{}', '{}', 'h', 'a', '2025-01-01T00:00:00.000Z')",
+                [object_type, remote_id],
+            )
+        };
+        insert(&conn, "person", "before").unwrap();
+        let opcodes = |conn: &Connection| -> Vec<String> {
+            conn.prepare(
+                "EXPLAIN INSERT INTO records (connection_id, object_type, remote_id, display_name, fields,
+                                              raw, content_hash, search_text, pulled_at)
+                 VALUES (1, ?1, ?2, 'A', '{}', '{}', 'h', 'a', '2025-01-01T00:00:00.000Z')",
+            )
+            .unwrap()
+            .query_map(["person", "x"], |r| r.get(1))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        assert!(
+            opcodes(&conn).iter().any(|op| op == "OpenEphemeral"),
+            "the check as a list builds a temporary b-tree"
+        );
+        migrate(&mut conn).unwrap();
+        assert!(
+            !opcodes(&conn).iter().any(|op| op == "OpenEphemeral"),
+            "each insert builds a temporary b-tree: {:?}",
+            opcodes(&conn)
+        );
+        // Every type is still accepted, anything else still refused, and the row from before is intact.
+        for (i, t) in bridge_model::ObjectType::ALL.iter().enumerate() {
+            insert(&conn, t.as_str(), &format!("after-{i}")).unwrap();
+        }
+        let refused = insert(&conn, "robot", "r1").unwrap_err().to_string();
+        assert!(refused.contains("CHECK constraint failed"), "{refused}");
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+        let kept: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM records WHERE remote_id = 'before'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 1);
     }
 
     #[test]
