@@ -64,10 +64,11 @@ fn link(record: &NewRecord, field: &str) -> Option<String> {
     record.fields.get(field)?.as_str().map(str::to_owned)
 }
 
-/// How many pulled records a pull writes in one transaction. Every commit rewrites each index page
-/// its rows touched, and the name index is touched at random: a million records in pages of 1,000
-/// took 114 s, in batches of 50,000 49 s (with the search index and four name indexes then).
-pub const WRITE_BATCH: usize = 20_000;
+/// How many pulled records a pull writes in one transaction (at most; a pull also writes what it
+/// has every 500 ms). Every commit rewrites each index page its rows touched, and the name index is
+/// touched at random: at a million records a batch of 20,000 rewrote most of its pages, and one of
+/// 50,000 stores a record ~10 % faster. A batch holds the writer for ~0.5 s.
+pub const WRITE_BATCH: usize = 50_000;
 
 /// Inserts or updates a page of pulled records, as [`upsert`] does one, and brings the search index
 /// up to date: the outcome of each, in order.
@@ -119,9 +120,116 @@ fn write_page(
     prepared: impl Iterator<Item = Prepared>,
     pulled_at: DateTime<Utc>,
 ) -> Result<Vec<UpsertOutcome>> {
-    // (connection, type, remote id) -> (id, hash, deleted) of the stored copies.
-    let mut stored: std::collections::HashMap<(i64, ObjectType, String), (i64, String, bool)> =
-        std::collections::HashMap::new();
+    // A page whose first record is not stored is taken for new records (a first pull): looking them
+    // all up would find nothing. Either way a record is inserted only if its key is free, and one
+    // stored after all (twice in the page, or new and old mixed) is looked up alone.
+    let stored = match page.first() {
+        Some(first) if stored_copy(conn, first)?.is_some() => stored_copies(conn, page)?,
+        _ => std::collections::HashMap::new(),
+    };
+    let pulled = time::to_sql(pulled_at);
+    let mut seen = conn.prepare_cached("UPDATE records SET pulled_at = ?2 WHERE id = ?1")?;
+    let mut update = conn.prepare_cached(
+        "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
+                content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL,
+                company_ref = ?9, person_ref = ?10
+         WHERE id = ?1",
+    )?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
+                              remote_modified_at, content_hash, search_text, pulled_at,
+                              company_ref, person_ref)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (connection_id, object_type, remote_id) DO NOTHING",
+    )?;
+    let mut outcomes = Vec::with_capacity(page.len());
+    for (r, p) in page.iter().zip(prepared) {
+        let known = if stored.is_empty() {
+            None
+        } else {
+            stored
+                .get(&(r.connection_id.0, r.object_type, r.remote_id.clone()))
+                .cloned()
+        };
+        let copy = match known {
+            Some(copy) => copy,
+            None => {
+                let inserted = insert.execute(params![
+                    r.connection_id.0,
+                    r.object_type.as_str(),
+                    r.remote_id,
+                    p.display_name,
+                    p.fields,
+                    p.raw,
+                    p.modified,
+                    p.hash,
+                    p.search_text,
+                    pulled,
+                    p.company_ref,
+                    p.person_ref
+                ])?;
+                if inserted == 1 {
+                    outcomes.push(UpsertOutcome::Created);
+                    continue;
+                }
+                stored_copy(conn, r)?.ok_or_else(|| Error::Corrupt {
+                    what: format!("{} {}", r.object_type.as_str(), r.remote_id),
+                    detail: "its key is taken, but no record holds it".into(),
+                })?
+            }
+        };
+        outcomes.push(match copy {
+            (id, hash, false) if hash == p.hash => {
+                seen.execute(params![id, pulled])?;
+                UpsertOutcome::Unchanged
+            }
+            (id, _, _) => {
+                update.execute(params![
+                    id,
+                    p.display_name,
+                    p.fields,
+                    p.raw,
+                    p.modified,
+                    p.hash,
+                    p.search_text,
+                    pulled,
+                    p.company_ref,
+                    p.person_ref
+                ])?;
+                UpsertOutcome::Updated
+            }
+        });
+    }
+    Ok(outcomes)
+}
+
+/// A stored copy: its id, content hash, and whether it is marked deleted.
+type StoredCopy = (i64, String, bool);
+
+/// The stored copy of one pulled record, if any.
+fn stored_copy(conn: &rusqlite::Connection, record: &NewRecord) -> Result<Option<StoredCopy>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, content_hash, deleted_at IS NOT NULL FROM records
+             WHERE connection_id = ?1 AND object_type = ?2 AND remote_id = ?3",
+        )?
+        .query_row(
+            params![
+                record.connection_id.0,
+                record.object_type.as_str(),
+                record.remote_id
+            ],
+            |r| <StoredCopy>::try_from(r),
+        )
+        .optional()?)
+}
+
+/// The stored copies of a page's records, by (connection, type, remote id), looked up at once.
+fn stored_copies(
+    conn: &rusqlite::Connection,
+    page: &[NewRecord],
+) -> Result<std::collections::HashMap<(i64, ObjectType, String), StoredCopy>> {
+    let mut stored = std::collections::HashMap::new();
     let mut groups: std::collections::BTreeMap<(i64, ObjectType), Vec<&str>> =
         std::collections::BTreeMap::new();
     for r in page {
@@ -144,66 +252,7 @@ fn write_page(
             stored.insert((connection, object_type, remote_id), (id, hash, deleted));
         }
     }
-    let pulled = time::to_sql(pulled_at);
-    let mut seen = conn.prepare_cached("UPDATE records SET pulled_at = ?2 WHERE id = ?1")?;
-    let mut update = conn.prepare_cached(
-        "UPDATE records SET display_name = ?2, fields = ?3, raw = ?4, remote_modified_at = ?5,
-                content_hash = ?6, search_text = ?7, pulled_at = ?8, deleted_at = NULL,
-                company_ref = ?9, person_ref = ?10
-         WHERE id = ?1",
-    )?;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO records (connection_id, object_type, remote_id, display_name, fields, raw,
-                              remote_modified_at, content_hash, search_text, pulled_at,
-                              company_ref, person_ref)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let mut outcomes = Vec::with_capacity(page.len());
-    for (r, p) in page.iter().zip(prepared) {
-        let key = (r.connection_id.0, r.object_type, r.remote_id.clone());
-        outcomes.push(match stored.get(&key) {
-            Some((id, hash, false)) if *hash == p.hash => {
-                seen.execute(params![id, pulled])?;
-                UpsertOutcome::Unchanged
-            }
-            Some((id, _, _)) => {
-                update.execute(params![
-                    id,
-                    p.display_name,
-                    p.fields,
-                    p.raw,
-                    p.modified,
-                    p.hash,
-                    p.search_text,
-                    pulled,
-                    p.company_ref,
-                    p.person_ref
-                ])?;
-                UpsertOutcome::Updated
-            }
-            None => {
-                insert.execute(params![
-                    r.connection_id.0,
-                    r.object_type.as_str(),
-                    r.remote_id,
-                    p.display_name,
-                    p.fields,
-                    p.raw,
-                    p.modified,
-                    p.hash,
-                    p.search_text,
-                    pulled,
-                    p.company_ref,
-                    p.person_ref
-                ])?;
-                // A page may hold a record twice (a CRM paging on a moving list): the second one
-                // finds the first.
-                stored.insert(key, (conn.last_insert_rowid(), p.hash, false));
-                UpsertOutcome::Created
-            }
-        });
-    }
-    Ok(outcomes)
+    Ok(stored)
 }
 
 /// Marks records the CRM's delete feed reported; returns how many were live.

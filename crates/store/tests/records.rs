@@ -85,6 +85,60 @@ fn upsert_creates_then_skips_identical_copies_then_updates_changes() {
 }
 
 #[test]
+fn a_page_of_new_and_stored_records_reports_each_one_whichever_comes_first() {
+    use UpsertOutcome::{Created, Unchanged, Updated};
+    // Stored before: one the page repeats as is, one it changes, one deleted since.
+    let setup = || {
+        let store = Store::open_in_memory().unwrap();
+        let hs = connect(&store, Provider::Hubspot);
+        upsert(&store, &person(hs, "1", "Ann", "Same", "ann@same.example"));
+        upsert(&store, &person(hs, "2", "Bob", "Old", "bob@old.example"));
+        upsert(&store, &person(hs, "3", "Cy", "Gone", "cy@gone.example"));
+        store
+            .write(|tx| records::mark_deleted(tx, hs, ObjectType::Person, &["3".into()], now()))
+            .unwrap();
+        (store, hs)
+    };
+    let new = |hs| person(hs, "4", "Di", "New", "di@new.example");
+    let same = |hs| person(hs, "1", "Ann", "Same", "ann@same.example");
+    let rest = |hs| {
+        [
+            person(hs, "2", "Bob", "Changed", "bob@old.example"),
+            person(hs, "3", "Cy", "Gone", "cy@gone.example"),
+            // Twice in the page (a CRM paging on a moving list): the later copy holds.
+            person(hs, "5", "Ed", "Early", "ed@x.example"),
+            person(hs, "5", "Ed", "Late", "ed@x.example"),
+        ]
+    };
+    // A page that starts with a new record is not looked up as a whole; one that starts with a
+    // stored record is. The outcome of each record is the same either way.
+    for new_first in [true, false] {
+        let (store, hs) = setup();
+        let mut page = if new_first {
+            vec![new(hs), same(hs)]
+        } else {
+            vec![same(hs), new(hs)]
+        };
+        page.extend(rest(hs));
+        let outcomes = store
+            .write(|tx| records::store_page(tx, &page, now()))
+            .unwrap();
+        let mut expected = if new_first {
+            vec![Created, Unchanged]
+        } else {
+            vec![Unchanged, Created]
+        };
+        expected.extend([Updated, Updated, Created, Updated]);
+        assert_eq!(outcomes, expected, "new first: {new_first}");
+        assert_eq!(
+            names(&store, search("")),
+            ["Ann Same", "Bob Changed", "Cy Gone", "Di New", "Ed Late"],
+            "new first: {new_first}"
+        );
+    }
+}
+
+#[test]
 fn search_matches_the_start_of_words_for_every_word_case_and_accent_insensitively() {
     let store = Store::open_in_memory().unwrap();
     let hs = connect(&store, Provider::Hubspot);
