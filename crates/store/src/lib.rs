@@ -1,6 +1,7 @@
 //! The sync database. SQL lives here and only here: one module per table, `?N` parameters, and callers
 //! compose transactions with [`Store::write`].
 
+mod checkpoint;
 pub mod conflicts;
 pub mod connections;
 pub mod duplicate_groups;
@@ -67,6 +68,8 @@ pub struct Store {
     path: Option<PathBuf>,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Dropped before the connections (fields drop in order): its thread ends first.
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl Store {
@@ -84,8 +87,10 @@ impl Store {
         // reads from disk. 512 MiB at most, taken only as the database grows.
         writer.pragma_update(None, "cache_size", -524_288)?;
         // A pull's batch rewrites index pages that the batch before wrote too; checkpointing every
-        // 4 MiB (the default) copied them into the database after nearly every batch. 400 MiB of
-        // log between checkpoints, and the file cut back to 64 MiB after one.
+        // 4 MiB (the default) copied them into the database after nearly every batch. The
+        // checkpointer thread copies the log once a second on the other core; the writer's own
+        // checkpoint, at 400 MiB of log, bounds the file and finds little left to copy. The file is
+        // cut back to 64 MiB after one.
         writer.pragma_update(None, "wal_autocheckpoint", 100_000)?;
         writer.pragma_update(None, "journal_size_limit", 64_i64 << 20)?;
         schema::migrate(&mut writer)?;
@@ -93,6 +98,7 @@ impl Store {
             path: Some(path.to_owned()),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            checkpointer: Some(checkpoint::Checkpointer::start(path)?),
         })
     }
 
@@ -105,6 +111,7 @@ impl Store {
             path: None,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            checkpointer: None,
         })
     }
 
@@ -141,6 +148,9 @@ impl Store {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.wake();
+        }
         Ok(value)
     }
 }

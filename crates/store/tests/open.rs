@@ -125,3 +125,32 @@ fn the_database_runs_in_wal_mode_with_foreign_keys() {
     assert_eq!(mode, "wal");
     assert_eq!(fk, 1);
 }
+
+#[test]
+fn the_log_is_copied_into_the_database_file_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bridge.sqlite3");
+    let store = Store::open(&path).unwrap();
+    // In WAL mode only a checkpoint writes to the database file, and the writer's own checkpoint
+    // waits for 400 MiB of log: a file that grows was checkpointed by the background thread.
+    let size = || fs::metadata(&path).unwrap().len();
+    let before = size();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    for i in 0..50 {
+        store
+            .write(|tx| connections::insert(tx, &new_connection(&format!("Pipedrive {i}")), now))
+            .unwrap();
+    }
+    let waited = std::time::Instant::now();
+    while size() == before && waited.elapsed() < std::time::Duration::from_secs(20) {
+        thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(size() > before, "the database file is still {before} bytes");
+    // What was copied is what was written: a connection that reads the file sees all of it.
+    let labels: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM connections", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(labels, 50);
+    drop(store);
+}
