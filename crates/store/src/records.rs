@@ -123,7 +123,7 @@ fn write_page(
     // A page whose first record is not stored is taken for new records (a first pull): looking them
     // all up would find nothing. Either way a record is inserted only if its key is free, and one
     // stored after all (twice in the page, or new and old mixed) is looked up alone.
-    let stored = match page.first() {
+    let mut stored = match page.first() {
         Some(first) if stored_copy(conn, first)?.is_some() => stored_copies(conn, page)?,
         _ => std::collections::HashMap::new(),
     };
@@ -196,6 +196,12 @@ fn write_page(
                     p.company_ref,
                     p.person_ref
                 ])?;
+                // The same record later in the page is compared with this copy, not the one before.
+                if let Some(known) =
+                    stored.get_mut(&(r.connection_id.0, r.object_type, r.remote_id.clone()))
+                {
+                    *known = (id, p.hash, false);
+                }
                 UpsertOutcome::Updated
             }
         });

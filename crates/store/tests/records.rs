@@ -139,6 +139,24 @@ fn a_page_of_new_and_stored_records_reports_each_one_whichever_comes_first() {
 }
 
 #[test]
+fn the_later_copy_of_a_stored_record_twice_in_a_page_holds_even_when_it_is_the_stored_one() {
+    use UpsertOutcome::Updated;
+    let store = Store::open_in_memory().unwrap();
+    let hs = connect(&store, Provider::Hubspot);
+    upsert(&store, &person(hs, "1", "Ann", "Old", "ann@x.example"));
+    // Changed, then changed back, in one page (a CRM paging on a moving list).
+    let page = [
+        person(hs, "1", "Ann", "New", "ann@x.example"),
+        person(hs, "1", "Ann", "Old", "ann@x.example"),
+    ];
+    let outcomes = store
+        .write(|tx| records::store_page(tx, &page, now()))
+        .unwrap();
+    assert_eq!(outcomes, [Updated, Updated]);
+    assert_eq!(names(&store, search("ann")), ["Ann Old"]);
+}
+
+#[test]
 fn search_matches_the_start_of_words_for_every_word_case_and_accent_insensitively() {
     let store = Store::open_in_memory().unwrap();
     let hs = connect(&store, Provider::Hubspot);
