@@ -83,8 +83,8 @@ pub fn upsert_page(
 }
 
 /// Inserts or updates a page of pulled records without touching the search index (it catches up
-/// later: [`search_index::catch_up`]). The stored copies are looked up once for the page. A large
-/// page's JSON, hashes and search text are prepared on a second thread while this one writes.
+/// later: [`search_index::catch_up`]). A large page's JSON, hashes and search text are prepared
+/// on a second thread while this one writes.
 pub fn store_page(
     conn: &rusqlite::Connection,
     page: &[NewRecord],
