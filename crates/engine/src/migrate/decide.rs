@@ -61,10 +61,10 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
         if claimed.contains(r.remote_id.as_str()) {
             continue;
         }
+        // A record with a key is never taken for one created without it.
         if let Some(k) = identity_key(input.mapping.target_object, &r.fields) {
             by_key.entry(k).or_default().push(r);
-        }
-        if let Some(k) = keyless_key(input.mapping.target_object, &r.fields) {
+        } else if let Some(k) = keyless_key(input.mapping.target_object, &r.fields) {
             keyless.entry(k).or_default().push(r);
         }
     }
@@ -112,14 +112,17 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
             let key = key_of(input.mapping, &fields, &s.fields);
             let lost_create =
                 known.is_some_and(|i| i.action == MigrationAction::Create && i.status == "pending");
-            let found = key
-                .and_then(|k| by_key.get_mut(&k))
-                .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
-                .or_else(|| {
-                    let k = keyless_key(input.mapping.target_object, &fields)?;
-                    let v = keyless.get_mut(&k)?;
-                    (lost_create && !v.is_empty()).then(|| v.remove(0))
-                });
+            // A record with a key is found by it or not at all: a pending create that no target
+            // record's key matches never reached the CRM, and another record with the same name on
+            // the same company is another person (taking it overwrote that person's e-mail).
+            let found = match key {
+                Some(k) => by_key
+                    .get_mut(&k)
+                    .and_then(|v| (!v.is_empty()).then(|| v.remove(0))),
+                None => keyless_key(input.mapping.target_object, &fields)
+                    .and_then(|k| keyless.get_mut(&k))
+                    .and_then(|v| (lost_create && !v.is_empty()).then(|| v.remove(0))),
+            };
             if let Some(found) = found {
                 target = Some(found);
                 let created_by_us = known.is_some_and(|i| i.action == MigrationAction::Create);
@@ -295,4 +298,112 @@ pub(crate) fn describe(problems: &[FieldProblem]) -> String {
         .map(|p| format!("{}: {}", p.field, p.message))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use bridge_model::{MappedField, Transform};
+    use serde_json::json;
+
+    use super::*;
+
+    fn view(id: &str, fields: Value) -> SyncView {
+        SyncView {
+            remote_id: id.into(),
+            display_name: id.into(),
+            fields: fields.as_object().unwrap().clone(),
+            modified: None,
+        }
+    }
+
+    fn pending_create(id: &str) -> MigrationItem {
+        MigrationItem {
+            object_type: ObjectType::Person,
+            source_remote_id: id.into(),
+            target_remote_id: None,
+            action: MigrationAction::Create,
+            status: "pending".into(),
+            run: 1,
+            before_image: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_lost_create_is_found_by_its_key_or_by_its_name_only_when_it_has_no_key() {
+        let mapping = FieldMapping {
+            source_object: ObjectType::Person,
+            target_object: ObjectType::Person,
+            fields: ["first_name", "last_name", "email"]
+                .map(|f| MappedField {
+                    source: f.into(),
+                    target: f.into(),
+                    transform: Transform::Direct,
+                    required: false,
+                })
+                .to_vec(),
+        };
+        let source = [
+            // Sent, and the answer lost; no target record has this e-mail: it never arrived.
+            view(
+                "c1",
+                json!({"first_name": "Ann", "last_name": "Lee", "email": "ann.2@x.example"}),
+            ),
+            // Sent without an e-mail, the answer lost: the target holds it by name.
+            view("c2", json!({"first_name": "Bo", "last_name": "Wu"})),
+            // Sent, the answer lost, and the target holds it by its e-mail.
+            view(
+                "c3",
+                json!({"first_name": "Cy", "last_name": "Ng", "email": "cy@x.example"}),
+            ),
+        ];
+        let target = [
+            // Another Ann Lee, with an e-mail of her own.
+            view(
+                "h1",
+                json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@x.example"}),
+            ),
+            view("h2", json!({"first_name": "Bo", "last_name": "Wu"})),
+            view(
+                "h3",
+                json!({"first_name": "Cy", "last_name": "Ng", "email": "cy@x.example"}),
+            ),
+            // Someone named as the one sent without an e-mail, but with one: another person.
+            view(
+                "h4",
+                json!({"first_name": "Bo", "last_name": "Wu", "email": "bo@x.example"}),
+            ),
+        ];
+        let items: HashMap<String, MigrationItem> = ["c1", "c2", "c3"]
+            .map(|id| (id.to_owned(), pending_create(id)))
+            .into_iter()
+            .collect();
+        let crosswalk = HashMap::new();
+        let decisions = decide(&DecideInput {
+            mapping: &mapping,
+            existing: ExistingRecords::LinkAndUpdate,
+            source: &source,
+            target: &target,
+            items: &items,
+            translate: &Translate {
+                crosswalk: &crosswalk,
+                stages: &[],
+                owners: &[],
+                fallback_owner: None,
+            },
+            planned_creates: &HashSet::new(),
+        });
+        let got: Vec<(MigrationAction, Option<&str>)> = decisions
+            .iter()
+            .map(|d| (d.item.action, d.item.target_remote_id.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (MigrationAction::Create, None),
+                (MigrationAction::Update, Some("h2")),
+                (MigrationAction::Update, Some("h3")),
+            ]
+        );
+    }
 }
