@@ -76,6 +76,7 @@ impl Error {
                 }
                 bridge_store::Error::NewerSchema { .. } => ErrorCode::DatabaseTooNew,
                 bridge_store::Error::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+                bridge_store::Error::Thread(_) => ErrorCode::Io,
             },
             Error::Io { .. } => ErrorCode::Io,
             Error::NotFound { .. } => ErrorCode::NotFound,

@@ -34,10 +34,7 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || run(&conn, &woken))
-            .map_err(|e| crate::Error::Corrupt {
-                what: "the checkpoint thread".into(),
-                detail: e.to_string(),
-            })?;
+            .map_err(crate::Error::Thread)?;
         Ok(Checkpointer {
             wake: Some(wake),
             thread: Some(thread),

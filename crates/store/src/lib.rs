@@ -50,6 +50,8 @@ pub enum Error {
     },
     #[error("stored {what} is corrupt: {detail}")]
     Corrupt { what: String, detail: String },
+    #[error("could not start the database's background checkpoint thread: {0}")]
+    Thread(#[source] std::io::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -144,13 +144,10 @@ fn write_page(
     )?;
     let mut outcomes = Vec::with_capacity(page.len());
     for (r, p) in page.iter().zip(prepared) {
-        let known = if stored.is_empty() {
-            None
-        } else {
-            stored
-                .get(&(r.connection_id.0, r.object_type, r.remote_id.clone()))
-                .cloned()
-        };
+        // A page of new records has nothing looked up, and its keys are not built.
+        let key =
+            (!stored.is_empty()).then(|| (r.connection_id.0, r.object_type, r.remote_id.clone()));
+        let known = key.as_ref().and_then(|k| stored.get(k)).cloned();
         let copy = match known {
             Some(copy) => copy,
             None => {
@@ -197,9 +194,7 @@ fn write_page(
                     p.person_ref
                 ])?;
                 // The same record later in the page is compared with this copy, not the one before.
-                if let Some(known) =
-                    stored.get_mut(&(r.connection_id.0, r.object_type, r.remote_id.clone()))
-                {
+                if let Some(known) = key.and_then(|k| stored.get_mut(&k)) {
                     *known = (id, p.hash, false);
                 }
                 UpsertOutcome::Updated

@@ -18,7 +18,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0007_one_name_index.sql")),
         M::up_with_hook(
             include_str!("../migrations/0008_object_type_check_by_comparison.sql"),
-            schema_changed_in_place,
+            records_check_edited_in_place,
         ),
     ])
 });
@@ -26,10 +26,10 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = 8;
 
-/// After a table's definition was edited in `sqlite_schema`: a new schema version makes every
+/// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the
 /// migration fails instead of leaving the old definition in place unnoticed.
-fn schema_changed_in_place(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+fn records_check_edited_in_place(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     let edited: bool = tx.query_row(
         "SELECT instr(sql, 'object_type = ''activity''') > 0 FROM sqlite_schema WHERE name = 'records'",
         [],
