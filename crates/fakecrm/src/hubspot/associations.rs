@@ -13,6 +13,66 @@ use serde_json::{Value, json};
 use super::{kind_of, merge::association_key};
 use crate::{Emulator, seed::Kind};
 
+/// HubSpot-defined association type ids (from -> to): the unlabeled ones, and the older "primary"
+/// ids a create may still name (contact -> company 1, company -> contact 2, deal -> company 5,
+/// company -> deal 6).
+const PRIMARY_TYPE_IDS: [(Kind, Kind, u64); 4] = [
+    (Kind::Person, Kind::Company, 1),
+    (Kind::Company, Kind::Person, 2),
+    (Kind::Deal, Kind::Company, 5),
+    (Kind::Company, Kind::Deal, 6),
+];
+
+/// The v3 name of an association type, as lists and reads show it (`contact_to_company`).
+pub(crate) fn type_name(from: Kind, to: Kind) -> String {
+    let singular = |k: Kind| match k {
+        Kind::Person => "contact",
+        Kind::Company => "company",
+        Kind::Deal => "deal",
+        _ => "note",
+    };
+    format!("{}_to_{}", singular(from), singular(to))
+}
+
+/// The object type a HubSpot-defined association type id leads to from `from`.
+fn target_of(from: Kind, type_id_given: u64) -> Option<Kind> {
+    let kinds = [Kind::Person, Kind::Company, Kind::Deal, Kind::Note];
+    kinds
+        .into_iter()
+        .find(|&to| type_id(from, to) == type_id_given)
+        .or_else(|| {
+            PRIMARY_TYPE_IDS
+                .iter()
+                .find(|(f, _, id)| *f == from && *id == type_id_given)
+                .map(|(_, to, _)| *to)
+        })
+}
+
+/// The associations a create asks for: `[{"to": {"id"}, "types": [{"associationTypeId"}]}]`, each
+/// as (object type, id); an unknown type id or a non-numeric id is refused as HubSpot does.
+pub(crate) fn requested(body: &[u8], from: Kind) -> Result<Vec<(Kind, u64)>, String> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    requested_in(value.get("associations"), from)
+}
+
+pub(crate) fn requested_in(list: Option<&Value>, from: Kind) -> Result<Vec<(Kind, u64)>, String> {
+    let mut out = Vec::new();
+    for a in list.and_then(Value::as_array).into_iter().flatten() {
+        let to_id = a["to"]["id"]
+            .as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+            .or_else(|| a["to"]["id"].as_u64())
+            .ok_or_else(|| format!("Invalid association target id: {}", a["to"]["id"]))?;
+        for t in a["types"].as_array().into_iter().flatten() {
+            let id = t["associationTypeId"].as_u64().unwrap_or_default();
+            let to = target_of(from, id)
+                .ok_or_else(|| format!("{id} is not a valid association type id from this object type"))?;
+            out.push((to, to_id));
+        }
+    }
+    Ok(out)
+}
+
 /// HubSpot-defined association type ids (from -> to).
 fn type_id(from: Kind, to: Kind) -> u64 {
     match (from, to) {
@@ -66,7 +126,7 @@ pub async fn list(
 
 /// The ids `from` record `n` is associated with among `to_kind`: lists kept on the record (deals,
 /// notes), a contact's primary company, and the deals and notes that point back at it.
-fn targets(
+pub(crate) fn targets(
     hs: &mut super::Hubspot,
     from: Kind,
     n: u64,
@@ -86,6 +146,21 @@ fn targets(
         && let Some(c) = props.get("associatedcompanyid").and_then(Value::as_str)
     {
         targets.push(c.to_owned());
+    }
+    // Reverse: the contacts whose primary company this is.
+    if from == Kind::Company && to_kind == Kind::Person {
+        let wanted = n.to_string();
+        let table = hs.table(Kind::Person);
+        targets.extend(
+            table
+                .live_ids()
+                .filter(|&other| {
+                    table.get(other).is_some_and(|p| {
+                        p.get("associatedcompanyid").and_then(Value::as_str) == Some(wanted.as_str())
+                    })
+                })
+                .map(|other| other.to_string()),
+        );
     }
     // Reverse: deals and notes that point at this record.
     if matches!(to_kind, Kind::Deal | Kind::Note)
@@ -214,41 +289,13 @@ async fn change(
             format!("Object not found: {object} {id} or {to} {to_id}"),
         );
     };
-    let Some((kind, holder_id, key, other)) = holder(from, n, to_kind, m) else {
+    if !associate(&mut hs, from, n, to_kind, m, add) {
         return hs.error(
             StatusCode::BAD_REQUEST,
             "VALIDATION_ERROR",
             format!("{object} cannot be associated with {to} here"),
         );
-    };
-    let Some(mut props) = hs.table(kind).get(holder_id) else {
-        return hs.error(
-            StatusCode::NOT_FOUND,
-            "OBJECT_NOT_FOUND",
-            "Object not found",
-        );
-    };
-    let other = other.to_string();
-    if key == "associatedcompanyid" {
-        if add {
-            props.insert(key.into(), Value::String(other));
-        } else if props.get(key).and_then(Value::as_str) == Some(other.as_str()) {
-            props.insert(key.into(), Value::Null);
-        }
-    } else {
-        let list = props
-            .entry(key.to_owned())
-            .or_insert_with(|| Value::Array(Vec::new()));
-        if let Value::Array(list) = list {
-            list.retain(|v| v.as_str() != Some(other.as_str()));
-            if add {
-                list.push(Value::String(other));
-            }
-        }
     }
-    let now = crate::now_ms();
-    super::objects::stamp(kind, &mut props, holder_id, now, false);
-    hs.table(kind).put(holder_id, props, now);
     if add {
         let type_id = type_id(from, to_kind);
         (
@@ -275,4 +322,44 @@ pub async fn remove(
     Path((object, id, to, to_id)): Path<(String, String, String, String)>,
 ) -> Response {
     change(&emu, &object, &id, &to, &to_id, false).await
+}
+
+/// Adds (or removes) the association of record `n` of `from` with record `m` of `to`, where the
+/// emulator keeps it; false when the two types cannot be associated or the holder is gone.
+pub(crate) fn associate(
+    hs: &mut super::Hubspot,
+    from: Kind,
+    n: u64,
+    to: Kind,
+    m: u64,
+    add: bool,
+) -> bool {
+    let Some((kind, holder_id, key, other)) = holder(from, n, to, m) else {
+        return false;
+    };
+    let Some(mut props) = hs.table(kind).get(holder_id) else {
+        return false;
+    };
+    let other = other.to_string();
+    if key == "associatedcompanyid" {
+        if add {
+            props.insert(key.into(), Value::String(other));
+        } else if props.get(key).and_then(Value::as_str) == Some(other.as_str()) {
+            props.insert(key.into(), Value::Null);
+        }
+    } else {
+        let list = props
+            .entry(key.to_owned())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = list {
+            list.retain(|v| v.as_str() != Some(other.as_str()));
+            if add {
+                list.push(Value::String(other));
+            }
+        }
+    }
+    let now = crate::now_ms();
+    super::objects::stamp(kind, &mut props, holder_id, now, false);
+    hs.table(kind).put(holder_id, props, now);
+    true
 }

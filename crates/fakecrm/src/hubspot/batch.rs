@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::{
     Hubspot, kind_of,
-    objects::{object_json, stamp, stringify, validate},
+    associations,
+    objects::{object_json, stamp, stringify, validate, written_json},
     render,
 };
 use crate::{Emulator, now_ms, seed::Kind, table::Props};
@@ -45,33 +46,6 @@ fn batch_response(results: Vec<Value>, errors: Vec<Value>, ok: StatusCode) -> Re
 
 fn standard_error(category: &str, message: String, context: Value) -> Value {
     json!({"status": "error", "category": category, "message": message, "context": context, "errors": []})
-}
-
-/// Associations given on create: `[{"to": {"id"}, "types": [{"associationTypeId"}]}]`.
-fn apply_associations(props: &mut Props, associations: Option<&Value>) {
-    for a in associations.and_then(Value::as_array).into_iter().flatten() {
-        let Some(to) = a["to"]["id"]
-            .as_str()
-            .map(str::to_owned)
-            .or_else(|| a["to"]["id"].as_u64().map(|n| n.to_string()))
-        else {
-            continue;
-        };
-        for t in a["types"].as_array().into_iter().flatten() {
-            let key = match t["associationTypeId"].as_u64() {
-                Some(202 | 3 | 1 | 279) => "_contacts",
-                Some(190 | 341 | 5) => "_companies",
-                Some(214 | 4) => "_deals",
-                _ => continue,
-            };
-            let list = props.entry(key).or_insert_with(|| json!([]));
-            if let Some(items) = list.as_array_mut()
-                && !items.iter().any(|v| v.as_str() == Some(&to))
-            {
-                items.push(Value::String(to.clone()));
-            }
-        }
-    }
 }
 
 pub async fn batch(
@@ -191,29 +165,33 @@ fn create(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
         if let Err((message, field)) = validate(props) {
             return super::objects::validation_error(hs, message, field);
         }
-        if kind == Kind::Person
-            && let Some(email) = props.get("email").and_then(Value::as_str)
-            && let Some(existing) = hs.contact_by_email(email)
-        {
-            return hs.error(
-                StatusCode::CONFLICT,
-                "CONFLICT",
-                format!("Contact already exists. Existing ID: {existing}"),
-            );
+        if let Some(conflict) = super::objects::email_taken(hs, kind, props) {
+            return conflict;
         }
+        let links = match associations::requested_in(input.get("associations"), kind) {
+            Ok(links) => links,
+            Err(message) => {
+                return hs.error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message);
+            }
+        };
+        let written: Vec<String> = props.keys().cloned().collect();
         let mut props = props.clone();
         stringify(&mut props);
-        apply_associations(&mut props, input.get("associations"));
-        prepared.push(props);
+        prepared.push((props, links, written));
     }
     let now = now_ms();
     let mut results = Vec::new();
-    for mut props in prepared {
+    for (mut props, links, written) in prepared {
         let id = hs.table(kind).peek_next_id();
         stamp(kind, &mut props, id, now, true);
         hs.table(kind).create(props.clone(), now);
         hs.index_email(kind, id, &props);
-        results.push(object_json(kind, id, &props, None));
+        for (to, to_id) in links {
+            associations::associate(hs, kind, id, to, to_id, true);
+        }
+        let props = hs.table(kind).get(id).unwrap_or(props);
+        let written: Vec<&String> = written.iter().collect();
+        results.push(written_json(kind, id, &props, None, &written));
     }
     batch_response(results, vec![], StatusCode::CREATED)
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -25,11 +25,46 @@ fn property(name: &str, label: &str, kind: &str, field_type: &str, hubspot_defin
     })
 }
 
+/// A HubSpot-defined enumeration with its options (value, label).
+fn picklist(name: &str, label: &str, options: &[(&str, &str)]) -> Value {
+    let mut p = property(name, label, "enumeration", "select", true);
+    p["options"] = options
+        .iter()
+        .enumerate()
+        .map(|(i, (value, label))| json!({"label": label, "value": value, "displayOrder": i, "hidden": false}))
+        .collect();
+    p
+}
+
+/// `GET /crm/v3/properties/{object}`: every property of the object type.
 pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<String>) -> Response {
-    let Some(kind) = kind_of(&object) else {
-        let mut hs = emu.hubspot();
+    match all_properties(&object) {
+        Some(results) => Json(json!({ "results": results })).into_response(),
+        None => emu.hubspot().unknown_object(&object),
+    }
+}
+
+/// `GET /crm/v3/properties/{object}/{name}`: one property, or HubSpot's 404.
+pub async fn property_by_name(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, name)): Path<(String, String)>,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(all) = all_properties(&object) else {
         return hs.unknown_object(&object);
     };
+    match all.into_iter().find(|p| p["name"] == name.as_str()) {
+        Some(p) => Json(p).into_response(),
+        None => hs.error(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            format!("Unable to find property {name} for object type {object}"),
+        ),
+    }
+}
+
+fn all_properties(object: &str) -> Option<Vec<Value>> {
+    let kind = kind_of(object)?;
     let mut results = match kind {
         Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
         Kind::Person => vec![
@@ -41,6 +76,34 @@ pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<Str
             property("company", "Company Name", "string", "text", true),
             property("city", "City", "string", "text", true),
             property("country", "Country/Region", "string", "text", true),
+            picklist(
+                "lifecyclestage",
+                "Lifecycle Stage",
+                &[
+                    ("subscriber", "Subscriber"),
+                    ("lead", "Lead"),
+                    ("marketingqualifiedlead", "Marketing Qualified Lead"),
+                    ("salesqualifiedlead", "Sales Qualified Lead"),
+                    ("opportunity", "Opportunity"),
+                    ("customer", "Customer"),
+                    ("evangelist", "Evangelist"),
+                    ("other", "Other"),
+                ],
+            ),
+            picklist(
+                "hs_lead_status",
+                "Lead Status",
+                &[
+                    ("NEW", "New"),
+                    ("OPEN", "Open"),
+                    ("IN_PROGRESS", "In Progress"),
+                    ("OPEN_DEAL", "Open Deal"),
+                    ("UNQUALIFIED", "Unqualified"),
+                    ("ATTEMPTED_TO_CONTACT", "Attempted to contact"),
+                    ("CONNECTED", "Connected"),
+                    ("BAD_TIMING", "Bad Timing"),
+                ],
+            ),
             property(
                 "hubspot_owner_id",
                 "Contact owner",
@@ -135,18 +198,11 @@ pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<Str
         id["groupName"] = json!("custom");
         results.push(id);
     }
-    Json(json!({ "results": results })).into_response()
+    Some(results)
 }
 
-pub async fn pipelines(State(emu): State<Arc<Emulator>>, Path(object): Path<String>) -> Response {
-    if object != "deals" {
-        let mut hs = emu.hubspot();
-        return hs.error(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            format!("No pipelines for object type {object}"),
-        );
-    }
+/// The deal pipeline, HubSpot's `default` one.
+fn deal_pipeline() -> Value {
     let created = render::iso(seed::DATA_END_MS - 400 * 86_400_000);
     let stages: Vec<Value> = STAGES
         .iter()
@@ -159,26 +215,115 @@ pub async fn pipelines(State(emu): State<Arc<Emulator>>, Path(object): Path<Stri
             })
         })
         .collect();
-    Json(json!({"results": [{
+    json!({
         "id": "default", "label": "Sales Pipeline", "displayOrder": 0, "archived": false,
         "createdAt": created, "updatedAt": created, "stages": stages,
-    }]}))
-    .into_response()
+    })
 }
 
-pub async fn owners(State(_emu): State<Arc<Emulator>>) -> Response {
+fn no_pipelines(emu: &Emulator, object: &str) -> Response {
+    emu.hubspot().error(
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        format!("No pipelines for object type {object}"),
+    )
+}
+
+/// `GET /crm/v3/pipelines/{object}`.
+pub async fn pipelines(State(emu): State<Arc<Emulator>>, Path(object): Path<String>) -> Response {
+    if object != "deals" {
+        return no_pipelines(&emu, &object);
+    }
+    Json(json!({ "results": [deal_pipeline()] })).into_response()
+}
+
+fn pipeline_by_id(emu: &Emulator, object: &str, id: &str) -> Result<Value, Response> {
+    if object != "deals" {
+        return Err(no_pipelines(emu, object));
+    }
+    let pipeline = deal_pipeline();
+    if pipeline["id"] == id {
+        return Ok(pipeline);
+    }
+    Err(emu.hubspot().error(
+        StatusCode::NOT_FOUND,
+        "OBJECT_NOT_FOUND",
+        format!("Unable to find pipeline {id}"),
+    ))
+}
+
+/// `GET /crm/v3/pipelines/{object}/{pipelineId}`.
+pub async fn pipeline(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id)): Path<(String, String)>,
+) -> Response {
+    match pipeline_by_id(&emu, &object, &id) {
+        Ok(p) => Json(p).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// `GET /crm/v3/pipelines/{object}/{pipelineId}/stages`.
+pub async fn stages(
+    State(emu): State<Arc<Emulator>>,
+    Path((object, id)): Path<(String, String)>,
+) -> Response {
+    match pipeline_by_id(&emu, &object, &id) {
+        Ok(p) => Json(json!({ "results": p["stages"] })).into_response(),
+        Err(response) => response,
+    }
+}
+
+fn all_owners() -> impl Iterator<Item = Value> {
     let created = render::iso(seed::DATA_END_MS - 500 * 86_400_000);
-    let results: Vec<Value> = (0..seed::owner_count(Provider::Hubspot))
-        .map(|i| {
-            let (first, last) = OWNERS[i as usize];
-            json!({
-                "id": render::owner_id(i), "email": seed::owner_email(i), "firstName": first, "lastName": last,
-                "userId": 9000 + i, "userIdIncludingInactive": 9000 + i, "type": "PERSON", "teams": [],
-                "archived": false, "createdAt": created, "updatedAt": created,
-            })
+    (0..seed::owner_count(Provider::Hubspot)).map(move |i| {
+        let (first, last) = OWNERS[i as usize];
+        json!({
+            "id": render::owner_id(i), "email": seed::owner_email(i), "firstName": first, "lastName": last,
+            "userId": 9000 + i, "userIdIncludingInactive": 9000 + i, "type": "PERSON", "teams": [],
+            "archived": false, "createdAt": created, "updatedAt": created,
         })
+    })
+}
+
+/// `GET /crm/v3/owners/` (the path HubSpot documents, with its slash; without it too), `?email=`
+/// narrows to one owner. Every owner fits on one page here.
+pub async fn owners(
+    State(_emu): State<Arc<Emulator>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let params = super::params::Params::new(pairs);
+    let email = params.one("email").map(str::to_lowercase);
+    let results: Vec<Value> = all_owners()
+        .filter(|o| email.as_deref().is_none_or(|e| o["email"] == e))
         .collect();
     Json(json!({ "results": results })).into_response()
+}
+
+/// `GET /crm/v3/owners/{ownerId}[?idProperty=userId]`.
+pub async fn owner(
+    State(emu): State<Arc<Emulator>>,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let params = super::params::Params::new(pairs);
+    let key = if params.one("idProperty") == Some("userId") {
+        "userId"
+    } else {
+        "id"
+    };
+    let found = all_owners().find(|o| match &o[key] {
+        Value::String(s) => *s == id,
+        other => other.to_string() == id,
+    });
+    match found {
+        Some(o) => Json(o).into_response(),
+        None => emu.hubspot().error(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            format!("Unable to find owner {id}"),
+        ),
+    }
 }
 
 /// `GET /account-info/v3/details`: which portal the token belongs to.

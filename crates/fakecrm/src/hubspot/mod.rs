@@ -7,6 +7,7 @@ mod merge;
 mod metadata;
 mod oauth;
 mod objects;
+mod params;
 pub mod render;
 mod search;
 
@@ -215,8 +216,19 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             delete(associations::remove),
         )
         .route("/crm/v3/properties/{object}", get(metadata::properties))
+        .route(
+            "/crm/v3/properties/{object}/{name}",
+            get(metadata::property_by_name),
+        )
         .route("/crm/v3/pipelines/{object}", get(metadata::pipelines))
+        .route("/crm/v3/pipelines/{object}/{id}", get(metadata::pipeline))
+        .route(
+            "/crm/v3/pipelines/{object}/{id}/stages",
+            get(metadata::stages),
+        )
         .route("/crm/v3/owners", get(metadata::owners))
+        .route("/crm/v3/owners/", get(metadata::owners))
+        .route("/crm/v3/owners/{id}", get(metadata::owner))
         .route("/account-info/v3/details", get(metadata::account_details))
         .route(
             "/crm/v3/objects/{object}/{id}",

@@ -9,10 +9,9 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Hubspot, kind_of, render};
+use super::{Hubspot, associations, kind_of, params::Params, render};
 use crate::{Emulator, now_ms, seed::Kind, table::Props};
 
 /// What HubSpot returns when no `properties` are asked for.
@@ -57,6 +56,18 @@ fn default_properties(kind: Kind) -> &'static [&'static str] {
 /// A record as HubSpot sends it: `{id, properties, createdAt, updatedAt, archived}`. Keys starting
 /// with `_` hold the emulator's association lists and are never shown.
 pub(crate) fn object_json(kind: Kind, id: u64, props: &Props, wanted: Option<&[String]>) -> Value {
+    written_json(kind, id, props, wanted, &[])
+}
+
+/// A record as a create or update answers it: the default properties and every property written
+/// (HubSpot echoes what a write set, not only its defaults).
+pub(crate) fn written_json(
+    kind: Kind,
+    id: u64,
+    props: &Props,
+    wanted: Option<&[String]>,
+    written: &[&String],
+) -> Value {
     let mut shown = serde_json::Map::new();
     match wanted {
         Some(names) => {
@@ -68,9 +79,12 @@ pub(crate) fn object_json(kind: Kind, id: u64, props: &Props, wanted: Option<&[S
             }
         }
         None => {
-            for name in default_properties(kind) {
-                if let Some(v) = props.get(*name) {
-                    shown.insert((*name).to_owned(), v.clone());
+            let defaults = default_properties(kind).iter().copied();
+            for name in defaults.chain(written.iter().map(|s| s.as_str())) {
+                if let Some(v) = props.get(name)
+                    && !name.starts_with('_')
+                {
+                    shown.insert(name.to_owned(), v.clone());
                 }
             }
         }
@@ -92,16 +106,6 @@ pub(crate) fn object_json(kind: Kind, id: u64, props: &Props, wanted: Option<&[S
     })
 }
 
-pub(crate) fn split_properties(list: Option<&str>) -> Option<Vec<String>> {
-    list.map(|l| {
-        l.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    })
-}
-
 fn not_found(hs: &mut Hubspot, id: &str) -> Response {
     hs.error(
         StatusCode::NOT_FOUND,
@@ -110,24 +114,62 @@ fn not_found(hs: &mut Hubspot, id: &str) -> Response {
     )
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ListParams {
-    limit: Option<String>,
-    after: Option<String>,
-    properties: Option<String>,
-    archived: Option<String>,
+/// The other object types a list or read asks to see each record's associations with.
+fn association_kinds(hs: &mut Hubspot, params: &Params) -> Result<Vec<(String, Kind)>, Response> {
+    let mut kinds = Vec::new();
+    for name in params.list("associations").unwrap_or_default() {
+        match kind_of(&name) {
+            Some(kind) => kinds.push((name, kind)),
+            None => return Err(hs.unknown_object(&name)),
+        }
+    }
+    Ok(kinds)
+}
+
+/// Adds `associations: {companies: {results: [{id, type}]}}` for each type asked (HubSpot leaves
+/// out a type the record has no associations with).
+fn with_associations(
+    hs: &mut Hubspot,
+    mut json: Value,
+    kind: Kind,
+    id: u64,
+    props: &Props,
+    kinds: &[(String, Kind)],
+) -> Value {
+    let mut all = serde_json::Map::new();
+    for (name, to) in kinds {
+        let ids = associations::targets(hs, kind, id, props, *to);
+        if ids.is_empty() {
+            continue;
+        }
+        let label = associations::type_name(kind, *to);
+        let results: Vec<Value> = ids
+            .into_iter()
+            .map(|t| json!({"id": t, "type": label}))
+            .collect();
+        all.insert(name.clone(), json!({ "results": results }));
+    }
+    if !all.is_empty() {
+        json["associations"] = Value::Object(all);
+    }
+    json
 }
 
 pub async fn list(
     State(emu): State<Arc<Emulator>>,
     Path(object): Path<String>,
-    Query(params): Query<ListParams>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
+    let params = Params::new(pairs);
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
     };
-    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
+    let kinds = match association_kinds(&mut hs, &params) {
+        Ok(k) => k,
+        Err(response) => return response,
+    };
+    let limit = match params.one("limit").map(str::parse::<usize>) {
         None => 10,
         Some(Ok(n)) if (1..=100).contains(&n) => n,
         Some(_) => {
@@ -138,7 +180,7 @@ pub async fn list(
             );
         }
     };
-    let after = match params.after.as_deref().map(str::parse::<u64>) {
+    let after = match params.one("after").map(str::parse::<u64>) {
         None => 0,
         Some(Ok(n)) => n,
         Some(Err(_)) => {
@@ -149,22 +191,19 @@ pub async fn list(
             );
         }
     };
-    let wanted = split_properties(params.properties.as_deref());
-    if params.archived.as_deref() == Some("true") {
+    let wanted = params.list("properties");
+    if params.one("archived") == Some("true") {
         return archived(hs.table(kind), after, limit);
     }
-    let table = hs.table(kind);
     // One more than asked tells whether another page exists.
-    let ids = table.ids_after(after.saturating_sub(1), limit + 1);
-    let results: Vec<Value> = ids
-        .iter()
-        .take(limit)
-        .filter_map(|&id| {
-            table
-                .get(id)
-                .map(|p| object_json(kind, id, &p, wanted.as_deref()))
-        })
-        .collect();
+    let ids = hs.table(kind).ids_after(after.saturating_sub(1), limit + 1);
+    let mut results = Vec::new();
+    for &id in ids.iter().take(limit) {
+        if let Some(p) = hs.table(kind).get(id) {
+            let json = object_json(kind, id, &p, wanted.as_deref());
+            results.push(with_associations(&mut hs, json, kind, id, &p, &kinds));
+        }
+    }
     let mut body = json!({ "results": results });
     if let Some(next) = ids.get(limit) {
         // The cursor is the first id of the next page, as HubSpot's `after` values are.
@@ -174,27 +213,36 @@ pub async fn list(
     Json(body).into_response()
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ReadParams {
-    properties: Option<String>,
+/// The record a path's id names: its object id, or with `idProperty=email` a contact's e-mail.
+fn find(hs: &mut Hubspot, kind: Kind, id: &str, id_property: Option<&str>) -> Option<(u64, Props)> {
+    let n = match id_property {
+        Some("email") if kind == Kind::Person => hs.contact_by_email(id)?,
+        None | Some("hs_object_id") => id.parse::<u64>().ok()?,
+        Some(_) => return None,
+    };
+    hs.table(kind).get(n).map(|p| (n, p))
 }
 
 pub async fn read(
     State(emu): State<Arc<Emulator>>,
     Path((object, id)): Path<(String, String)>,
-    Query(params): Query<ReadParams>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
+    let params = Params::new(pairs);
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
     };
-    let wanted = split_properties(params.properties.as_deref());
-    match id
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| hs.table(kind).get(n).map(|p| (n, p)))
-    {
-        Some((n, props)) => Json(object_json(kind, n, &props, wanted.as_deref())).into_response(),
+    let kinds = match association_kinds(&mut hs, &params) {
+        Ok(k) => k,
+        Err(response) => return response,
+    };
+    let wanted = params.list("properties");
+    match find(&mut hs, kind, &id, params.one("idProperty")) {
+        Some((n, props)) => {
+            let json = object_json(kind, n, &props, wanted.as_deref());
+            Json(with_associations(&mut hs, json, kind, n, &props, &kinds)).into_response()
+        }
         None => not_found(&mut hs, &id),
     }
 }
@@ -296,6 +344,20 @@ pub(crate) fn stringify(props: &mut Props) {
     }
 }
 
+/// HubSpot keeps contact e-mails unique: a create of one that exists is a 409 naming the contact.
+pub(crate) fn email_taken(hs: &mut Hubspot, kind: Kind, props: &Props) -> Option<Response> {
+    if kind != Kind::Person {
+        return None;
+    }
+    let email = props.get("email").and_then(Value::as_str)?;
+    let existing = hs.contact_by_email(email)?;
+    Some(hs.error(
+        StatusCode::CONFLICT,
+        "CONFLICT",
+        format!("Contact already exists. Existing ID: {existing}"),
+    ))
+}
+
 pub async fn create(
     State(emu): State<Arc<Emulator>>,
     Path(object): Path<String>,
@@ -309,15 +371,28 @@ pub async fn create(
         Ok(p) => p,
         Err((message, field)) => return validation_error(&mut hs, message, field),
     };
+    if let Some(conflict) = email_taken(&mut hs, kind, &props) {
+        return conflict;
+    }
+    let links = match associations::requested(&body, kind) {
+        Ok(links) => links,
+        Err(message) => return hs.error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message),
+    };
+    let written: Vec<String> = props.keys().cloned().collect();
     stringify(&mut props);
     let now = now_ms();
-    let table = hs.table(kind);
-    let id = table.peek_next_id();
+    let id = hs.table(kind).peek_next_id();
     stamp(kind, &mut props, id, now, true);
-    table.create(props.clone(), now);
+    hs.table(kind).create(props.clone(), now);
+    hs.index_email(kind, id, &props);
+    for (to, to_id) in links {
+        associations::associate(&mut hs, kind, id, to, to_id, true);
+    }
+    let props = hs.table(kind).get(id).unwrap_or(props);
+    let written: Vec<&String> = written.iter().collect();
     (
         StatusCode::CREATED,
-        Json(object_json(kind, id, &props, None)),
+        Json(written_json(kind, id, &props, None, &written)),
     )
         .into_response()
 }
@@ -325,8 +400,10 @@ pub async fn create(
 pub async fn update(
     State(emu): State<Arc<Emulator>>,
     Path((object, id)): Path<(String, String)>,
+    Query(pairs): Query<Vec<(String, String)>>,
     body: Bytes,
 ) -> Response {
+    let params = Params::new(pairs);
     let mut hs = emu.hubspot();
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
@@ -335,13 +412,10 @@ pub async fn update(
         Ok(p) => p,
         Err((message, field)) => return validation_error(&mut hs, message, field),
     };
-    let Some((n, mut props)) = id
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| hs.table(kind).get(n).map(|p| (n, p)))
-    else {
+    let Some((n, mut props)) = find(&mut hs, kind, &id, params.one("idProperty")) else {
         return not_found(&mut hs, &id);
     };
+    let written: Vec<String> = changes.keys().cloned().collect();
     let mut changes = changes;
     stringify(&mut changes);
     props.extend(changes);
@@ -349,7 +423,8 @@ pub async fn update(
     stamp(kind, &mut props, n, now, false);
     hs.table(kind).put(n, props.clone(), now);
     hs.index_email(kind, n, &props);
-    Json(object_json(kind, n, &props, None)).into_response()
+    let written: Vec<&String> = written.iter().collect();
+    Json(written_json(kind, n, &props, None, &written)).into_response()
 }
 
 pub async fn archive(

@@ -54,13 +54,47 @@ struct Filter {
     values: Option<Vec<Value>>,
 }
 
-/// Sorts are objects on the wire, although the OpenAPI document types them as strings.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A sort: an object `{propertyName, direction}` (HubSpot's reference examples) or a string, the
+/// type HubSpot's OpenAPI document gives `sorts` and so the form its official SDKs send: the
+/// property name, `-` before it for descending (`"-createdate"`).
+#[derive(Debug)]
 struct Sort {
     property_name: String,
-    #[serde(default)]
     direction: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Sort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Object {
+            property_name: String,
+            #[serde(default)]
+            direction: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Object(Object),
+            Text(String),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Object(o) => Sort {
+                property_name: o.property_name,
+                direction: o.direction,
+            },
+            Either::Text(t) => match t.strip_prefix('-') {
+                Some(name) => Sort {
+                    property_name: name.to_owned(),
+                    direction: Some("DESCENDING".into()),
+                },
+                None => Sort {
+                    property_name: t,
+                    direction: Some("ASCENDING".into()),
+                },
+            },
+        })
+    }
 }
 
 const DATE_PROPERTIES: &[&str] = &[

@@ -5,6 +5,7 @@
 
 mod oauth;
 mod objects;
+mod pipelines;
 pub mod render;
 
 use std::{
@@ -132,8 +133,12 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     let api = Router::new()
         .route("/api/v1/users/me", get(objects::me))
         .route("/api/v1/users", get(objects::users))
-        .route("/api/v1/pipelines", get(objects::pipelines))
-        .route("/api/v1/stages", get(objects::stages))
+        .route("/api/v1/pipelines", get(pipelines::pipelines))
+        .route("/api/v1/stages", get(pipelines::stages))
+        .route("/api/v2/pipelines", get(pipelines::v2_pipelines))
+        .route("/api/v2/pipelines/{id}", get(pipelines::v2_pipeline))
+        .route("/api/v2/stages", get(pipelines::v2_stages))
+        .route("/api/v2/stages/{id}", get(pipelines::v2_stage))
         .route(
             "/api/v1/{collection}",
             get(objects::v1_list).post(objects::v1_create),

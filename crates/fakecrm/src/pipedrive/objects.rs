@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use super::{Pipedrive, Refused, error, kind_of, render};
 use crate::{
     Emulator, now_ms,
-    seed::{self, Kind, STAGES, StageKind},
+    seed::{self, Kind},
     table::Props,
 };
 
@@ -711,27 +711,6 @@ fn fields(object: &str) -> Response {
     };
     Json(json!({"success": true, "data": data, "additional_data": {"pagination": {"start": 0, "limit": 500, "more_items_in_collection": false}}}))
         .into_response()
-}
-
-pub async fn pipelines(State(_emu): State<Arc<Emulator>>) -> Response {
-    ok(
-        json!([{"id": 1, "name": "Sales pipeline", "url_title": "sales", "order_nr": 0, "active": true,
-        "deal_probability": true, "add_time": "2024-01-01 00:00:00", "update_time": "2024-01-01 00:00:00", "selected": true}]),
-    )
-}
-
-pub async fn stages(State(_emu): State<Arc<Emulator>>) -> Response {
-    // Won and lost are deal statuses in Pipedrive, not stages: only the open stages are listed.
-    let data: Vec<Value> = STAGES
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, _, kind))| *kind == StageKind::Open)
-        .map(|(i, (name, probability, _))| {
-            json!({"id": render::stage_id(i), "order_nr": i, "name": name, "active_flag": true,
-                "deal_probability": probability, "pipeline_id": 1, "rotten_flag": false, "rotten_days": null})
-        })
-        .collect();
-    ok(Value::Array(data))
 }
 
 fn user(i: u32) -> Value {
