@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{
     Json,
     body::Bytes,
-    extract::{Query, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -230,4 +230,81 @@ pub async fn delete(
         })
         .collect();
     Json(results).into_response()
+}
+
+/// `GET /composite/sobjects/{X}?ids=&fields=` and `POST` with `{"ids", "fields"}`: several records of
+/// one type, in the order asked, `null` where an id names no record.
+fn read_many(sf: &mut Salesforce, sobject: &str, ids: &[String], fields: &[String]) -> Response {
+    let Some(kind) = render::kind_of(sobject) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("The requested resource does not exist: sObject type '{sobject}' is not supported."),
+            &[],
+        );
+    };
+    if ids.len() > 2_000 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "EXCEEDED_ID_LIMIT",
+            "Maximum of 2000 ids.",
+            &[],
+        );
+    }
+    if fields.is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "MISSING_ARGUMENT",
+            "fields is required",
+            &[],
+        );
+    }
+    if let Err(response) = rest::known_fields(kind, fields.iter()) {
+        return response;
+    }
+    let records: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            render::decode(kind, id)
+                .and_then(|n| sf.table(kind).get(n))
+                .map_or(Value::Null, |p| render::record_json(kind, &p, Some(fields)))
+        })
+        .collect();
+    Json(records).into_response()
+}
+
+fn list(text: Option<&String>) -> Vec<String> {
+    text.map(|s| s.split(',').map(|p| p.trim().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+pub async fn read(
+    State(emu): State<Arc<Emulator>>,
+    Path(sobject): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (ids, fields) = (list(q.get("ids")), list(q.get("fields")));
+    read_many(&mut emu.salesforce(), &sobject, &ids, &fields)
+}
+
+pub async fn read_by_body(
+    State(emu): State<Arc<Emulator>>,
+    Path(sobject): Path<String>,
+    body: Bytes,
+) -> Response {
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let strings = |key: &str| -> Vec<String> {
+        value[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    read_many(
+        &mut emu.salesforce(),
+        &sobject,
+        &strings("ids"),
+        &strings("fields"),
+    )
 }

@@ -106,25 +106,58 @@ pub fn login_router(emulator: Arc<Emulator>) -> Router {
         .with_state(emulator)
 }
 
-/// The instance host: everything under `/services/data`.
+/// The instance host: everything under `/services/data/vNN.0`, for every version the org serves.
 pub fn instance_router(emulator: Arc<Emulator>) -> Router {
-    let version = format!("/services/data/{}", render::API_VERSION);
-    let api = Router::new()
+    let mut api = Router::new();
+    for number in render::VERSIONS {
+        api = api.merge(versioned(&format!("/services/data/v{number}.0")));
+    }
+    let api = api
+        .layer(middleware::from_fn_with_state(emulator.clone(), guard))
+        .with_state(emulator.clone());
+    // The version list needs no session and does not count against the quota.
+    Router::new()
+        .route("/services/data/", get(rest::versions))
+        .route("/services/data", get(rest::versions))
+        .with_state(emulator)
+        .merge(api)
+}
+
+/// The REST routes of one API version.
+fn versioned(version: &str) -> Router<Arc<Emulator>> {
+    Router::new()
         .route(&format!("{version}/limits"), get(rest::limits))
+        .route(&format!("{version}/limits/"), get(rest::limits))
         .route(&format!("{version}/query"), get(query::query))
+        .route(&format!("{version}/query/"), get(query::query))
         .route(
             &format!("{version}/composite/sobjects"),
             axum::routing::post(composite::create)
                 .patch(composite::update)
                 .delete(composite::delete),
         )
+        .route(
+            &format!("{version}/composite/sobjects/{{sobject}}"),
+            get(composite::read).post(composite::read_by_body),
+        )
         .route(&format!("{version}/query/{{locator}}"), get(query::more))
+        .route(&format!("{version}/sobjects"), get(rest::describe_global))
+        .route(&format!("{version}/sobjects/"), get(rest::describe_global))
         .route(
             &format!("{version}/sobjects/{{sobject}}/describe"),
             get(rest::describe),
         )
         .route(
+            &format!("{version}/sobjects/{{sobject}}/describe/"),
+            get(rest::describe),
+        )
+        // The feeds answer with and without the trailing slash (jsforce and simple-salesforce send none).
+        .route(
             &format!("{version}/sobjects/{{sobject}}/deleted/"),
+            get(rest::deleted),
+        )
+        .route(
+            &format!("{version}/sobjects/{{sobject}}/deleted"),
             get(rest::deleted),
         )
         .route(
@@ -132,20 +165,17 @@ pub fn instance_router(emulator: Arc<Emulator>) -> Router {
             get(rest::updated),
         )
         .route(
+            &format!("{version}/sobjects/{{sobject}}/updated"),
+            get(rest::updated),
+        )
+        .route(
             &format!("{version}/sobjects/{{sobject}}"),
-            axum::routing::post(rest::create),
+            get(rest::basic_info).post(rest::create),
         )
         .route(
             &format!("{version}/sobjects/{{sobject}}/{{id}}"),
             get(rest::read).patch(rest::update).delete(rest::delete),
         )
-        .layer(middleware::from_fn_with_state(emulator.clone(), guard))
-        .with_state(emulator.clone());
-    // The version list needs no session and does not count against the quota.
-    Router::new()
-        .route("/services/data/", get(rest::versions))
-        .with_state(emulator)
-        .merge(api)
 }
 
 fn bearer(request: &Request) -> Option<&str> {

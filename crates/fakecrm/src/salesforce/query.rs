@@ -133,6 +133,10 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
             }
         }
     }
+    if query.count {
+        let total = query.limit.map_or(rows.len(), |l| rows.len().min(l));
+        return Json(json!({"totalSize": total, "done": true, "records": []})).into_response();
+    }
     if !query.order.is_empty() {
         soql::sort(&mut rows, &query.order);
     }

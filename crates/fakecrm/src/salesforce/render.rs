@@ -10,6 +10,9 @@ use crate::{
 };
 
 pub const API_VERSION: &str = "v60.0";
+/// The REST API versions the emulated org serves (`/services/data/vNN.0`): Salesforce retired 21.0–30.0
+/// in 2025 and serves the rest; 60.0 is the one our client asks for.
+pub const VERSIONS: std::ops::RangeInclusive<u32> = 31..=62;
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const SUFFIX: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 const SOURCES: [&str; 3] = ["Webinar", "Trade show", "Referral"];
@@ -24,6 +27,17 @@ pub fn sobject(kind: Kind) -> &'static str {
         Kind::Call => unreachable!("calls are Tasks in Salesforce"),
     }
 }
+
+/// Every sObject the org has, with its key prefix, as describe global lists them.
+pub const SOBJECTS: [(&str, &str); 7] = [
+    ("Account", "001"),
+    ("Contact", "003"),
+    ("Lead", "00Q"),
+    ("Opportunity", "006"),
+    ("Task", "00T"),
+    ("User", "005"),
+    ("OpportunityStage", "01J"),
+];
 
 pub fn kind_of(sobject: &str) -> Option<Kind> {
     match sobject.to_ascii_lowercase().as_str() {

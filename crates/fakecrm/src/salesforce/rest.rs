@@ -32,8 +32,46 @@ fn not_found() -> Response {
     )
 }
 
+/// `GET /services/data/`: every version served, oldest first, as Salesforce lists them.
 pub async fn versions(State(_emu): State<Arc<Emulator>>) -> Response {
-    Json(json!([{"label": "Spring '24", "url": format!("/services/data/{}", render::API_VERSION), "version": "60.0"}])).into_response()
+    let list: Vec<Value> = render::VERSIONS
+        .map(|n| {
+            // Three releases a year since Spring '14 (v30.0).
+            let release = ["Spring", "Summer", "Winter"][(n % 3) as usize];
+            let year = 14 + (n.saturating_sub(30) + 2) / 3;
+            json!({"label": format!("{release} '{year:02}"), "url": format!("/services/data/v{n}.0"), "version": format!("{n}.0")})
+        })
+        .collect();
+    Json(Value::Array(list)).into_response()
+}
+
+/// `GET /sobjects/`: describe global, the sObjects of the org with what a client may do with each.
+pub async fn describe_global(State(_emu): State<Arc<Emulator>>) -> Response {
+    let sobjects: Vec<Value> = render::SOBJECTS
+        .iter()
+        .map(|(name, prefix)| sobject_summary(name, prefix))
+        .collect();
+    Json(json!({"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": sobjects})).into_response()
+}
+
+fn sobject_summary(name: &str, prefix: &str) -> Value {
+    let base = format!("/services/data/{}/sobjects/{name}", render::API_VERSION);
+    let writable = !matches!(name, "User" | "OpportunityStage");
+    json!({
+        "name": name, "label": name, "labelPlural": format!("{name}s"), "keyPrefix": prefix, "custom": false,
+        "queryable": true, "retrieveable": true, "searchable": writable, "createable": writable,
+        "updateable": writable, "deletable": writable, "layoutable": writable, "replicateable": writable,
+        "urls": {"sobject": base, "describe": format!("{base}/describe"), "rowTemplate": format!("{base}/{{ID}}")},
+    })
+}
+
+/// `GET /sobjects/{X}/`: basic information about one sObject and its recently viewed records.
+pub async fn basic_info(State(_emu): State<Arc<Emulator>>, Path(sobject): Path<String>) -> Response {
+    match render::SOBJECTS.iter().find(|(n, _)| n.eq_ignore_ascii_case(&sobject)) {
+        Some((name, prefix)) => Json(json!({"objectDescribe": sobject_summary(name, prefix), "recentItems": []}))
+            .into_response(),
+        None => unknown_sobject(&sobject),
+    }
 }
 
 pub async fn limits(State(emu): State<Arc<Emulator>>) -> Response {
@@ -59,12 +97,23 @@ pub async fn read(
     let fields: Option<Vec<String>> = q
         .get("fields")
         .map(|f| f.split(',').map(|s| s.trim().to_owned()).collect());
-    if let Some(bad) = fields
-        .iter()
-        .flatten()
-        .find(|f| schema::field_name(kind, f).is_none())
-    {
-        return error(
+    if let Err(response) = known_fields(kind, fields.iter().flatten()) {
+        return response;
+    }
+    let mut sf = emu.salesforce();
+    match render::decode(kind, &id).and_then(|n| sf.table(kind).get(n)) {
+        Some(props) => Json(render::record_json(kind, &props, fields.as_deref())).into_response(),
+        None => not_found(),
+    }
+}
+
+/// INVALID_FIELD for the first field the sObject does not have.
+pub(crate) fn known_fields<'a>(
+    kind: Kind,
+    mut fields: impl Iterator<Item = &'a String>,
+) -> Result<(), Response> {
+    match fields.find(|f| schema::field_name(kind, f).is_none()) {
+        Some(bad) => Err(error(
             StatusCode::BAD_REQUEST,
             "INVALID_FIELD",
             format!(
@@ -72,12 +121,8 @@ pub async fn read(
                 render::sobject(kind)
             ),
             &[],
-        );
-    }
-    let mut sf = emu.salesforce();
-    match render::decode(kind, &id).and_then(|n| sf.table(kind).get(n)) {
-        Some(props) => Json(render::record_json(kind, &props, fields.as_deref())).into_response(),
-        None => not_found(),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -131,6 +176,13 @@ pub(crate) fn check_write(
             ));
         }
         props.insert(name.to_owned(), value.clone());
+    }
+    if creating && kind == Kind::Lead && !props.contains_key("Status") {
+        // A picklist's default value fills it on create: Lead Status is required but defaults.
+        props.insert(
+            "Status".into(),
+            Value::String(crate::seed::LEAD_STATUSES[0].into()),
+        );
     }
     if creating {
         let missing: Vec<String> = schema::required(kind)
@@ -316,6 +368,8 @@ fn window(q: &HashMap<String, String>) -> Result<(i64, i64), (&'static str, Stri
         let text = q
             .get(key)
             .ok_or(("MISSING_ARGUMENT", format!("{key} is required")))?;
+        // An offset sent unencoded (`+00:00`) arrives as a space: read it as the `+` it was.
+        let text = &text.replace(' ', "+");
         render::parse_datetime(text)
             .or_else(|| {
                 chrono::DateTime::parse_from_rfc3339(text)

@@ -35,6 +35,8 @@ pub struct Query {
     pub conditions: Vec<Condition>,
     pub order: Vec<(String, bool)>,
     pub limit: Option<usize>,
+    /// `SELECT COUNT() FROM …`: only `totalSize` is answered, with no records.
+    pub count: bool,
 }
 
 /// Splits SOQL into words, quoted strings, commas and operators.
@@ -133,6 +135,13 @@ pub fn parse(soql: &str) -> Result<Query, String> {
     }
     if fields.is_empty() {
         return Err("SELECT needs at least one field".into());
+    }
+    let count = fields.len() == 3
+        && fields[0].eq_ignore_ascii_case("COUNT")
+        && fields[1] == "("
+        && fields[2] == ")";
+    if count {
+        fields.clear();
     }
     if !keyword(i, "FROM") {
         return Err("unexpected end of query: expected FROM".into());
@@ -241,6 +250,7 @@ pub fn parse(soql: &str) -> Result<Query, String> {
         conditions,
         order,
         limit,
+        count,
     })
 }
 

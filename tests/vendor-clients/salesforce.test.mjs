@@ -1,0 +1,264 @@
+// jsforce, the most used JavaScript client of Salesforce, against the emulated org: SOQL with paging,
+// sObject CRUD and collections, describe, the updated/deleted feeds, limits and errors, as jsforce parses them.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import jsforce from "jsforce";
+import { startEmulator } from "./emulator.mjs";
+
+let emu;
+let conn;
+
+before(async () => {
+  emu = await startEmulator();
+  conn = connect(emu.salesforce.access_token);
+});
+
+after(() => emu?.stop());
+
+const connect = (accessToken, version = "60.0") => new jsforce.Connection({ instanceUrl: emu.salesforce.instance_url, accessToken, version });
+
+/** Calls `f`, which must fail with jsforce's error carrying Salesforce's errorCode; returns it. */
+async function refused(f) {
+  try {
+    await f();
+  } catch (e) {
+    assert.equal(typeof e.errorCode, "string", `no errorCode on ${e}`);
+    return e;
+  }
+  assert.fail("the call was accepted");
+}
+
+const unique = (() => {
+  let n = 0;
+  return (what) => `${what}${process.pid}${Date.now()}${++n}`;
+})();
+
+test("query: SOQL with WHERE, ORDER BY and LIMIT", async () => {
+  const res = await conn.query("SELECT Id, LastName, Email FROM Contact WHERE Email != null ORDER BY LastName LIMIT 7");
+  assert.equal(res.done, true);
+  assert.equal(res.records.length, 7);
+  assert.equal(res.totalSize, 7);
+  assert.equal(res.records[0].attributes.type, "Contact");
+  assert.match(res.records[0].Id, /^003[A-Za-z0-9]{15}$/);
+  const names = res.records.map((r) => r.LastName);
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" })));
+});
+
+test("query + queryMore: a paged result with nextRecordsUrl", async () => {
+  const first = await conn.query("SELECT Id FROM Contact", { autoFetch: false, headers: { "Sforce-Query-Options": "batchSize=200" } });
+  assert.equal(first.done, false);
+  assert.ok(first.nextRecordsUrl);
+  assert.ok(first.totalSize > first.records.length);
+  const more = await conn.queryMore(first.nextRecordsUrl);
+  assert.ok(more.records.length > 0);
+  assert.notEqual(more.records[0].Id, first.records[0].Id);
+});
+
+test("query with autoFetch follows every page", async () => {
+  const res = await conn.query("SELECT Id, Name FROM Account").run({ autoFetch: true, maxFetch: 100000 });
+  assert.equal(res.records.length, res.totalSize);
+  assert.equal(new Set(res.records.map((r) => r.Id)).size, res.totalSize);
+});
+
+test("query: SELECT COUNT() gives the total", async () => {
+  const all = await conn.query("SELECT Id FROM Opportunity").run({ autoFetch: true, maxFetch: 100000 });
+  const res = await conn.query("SELECT COUNT() FROM Opportunity");
+  assert.equal(res.totalSize, all.totalSize);
+  assert.deepEqual(res.records, []);
+});
+
+test("query on SystemModstamp with a datetime literal (an incremental pull)", async () => {
+  const res = await conn.query("SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp > 2000-01-01T00:00:00Z ORDER BY SystemModstamp ASC LIMIT 50");
+  const times = res.records.map((r) => Date.parse(r.SystemModstamp));
+  assert.ok(times.every((t) => !Number.isNaN(t)));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+});
+
+test("query with IN and a relationship-free filter", async () => {
+  const some = (await conn.query("SELECT Id FROM Contact LIMIT 3")).records.map((r) => r.Id);
+  const res = await conn.query(`SELECT Id FROM Contact WHERE Id IN ('${some.join("','")}')`);
+  assert.deepEqual(res.records.map((r) => r.Id).sort(), [...some].sort());
+});
+
+test("a Lead created without a Status takes the picklist's default", async () => {
+  const made = await conn.sobject("Lead").create({ LastName: "Newman", Company: "Lead Co" });
+  const lead = await conn.sobject("Lead").retrieve(made.id);
+  assert.equal(lead.Company, "Lead Co");
+  assert.equal(typeof lead.Status, "string");
+  assert.ok(lead.Status.length > 0);
+});
+
+test("a malformed query is refused with MALFORMED_QUERY", async () => {
+  const e = await refused(() => conn.query("SELEC Id FROM Contact"));
+  assert.equal(e.errorCode, "MALFORMED_QUERY");
+});
+
+test("an unknown field is refused with INVALID_FIELD", async () => {
+  const e = await refused(() => conn.query("SELECT Id, NoSuchField__c FROM Contact"));
+  assert.equal(e.errorCode, "INVALID_FIELD");
+});
+
+test("find with conditions, sort and limit (jsforce's SOQL builder)", async () => {
+  const rows = await conn.sobject("Contact").find({ Email: { $ne: null } }, ["Id", "Email", "LastModifiedDate"]).sort({ LastModifiedDate: -1 }).limit(5);
+  assert.equal(rows.length, 5);
+  const times = rows.map((r) => Date.parse(r.LastModifiedDate));
+  assert.deepEqual(times, [...times].sort((a, b) => b - a));
+});
+
+test("sobject create answers the new id", async () => {
+  const res = await conn.sobject("Contact").create({ FirstName: "Ann", LastName: "Lee", Email: `${unique("ann")}@example.com` });
+  assert.equal(res.success, true);
+  assert.match(res.id, /^003[A-Za-z0-9]{15}$/);
+  assert.deepEqual(res.errors, []);
+});
+
+test("sobject retrieve one record", async () => {
+  const made = await conn.sobject("Account").create({ Name: unique("Acme"), Website: "https://acme.example" });
+  const rec = await conn.sobject("Account").retrieve(made.id);
+  assert.equal(rec.Id, made.id);
+  assert.equal(rec.Website, "https://acme.example");
+  assert.equal(rec.attributes.type, "Account");
+});
+
+test("sobject retrieve several records (composite sObjects read)", async () => {
+  const ids = (await conn.query("SELECT Id FROM Contact LIMIT 3")).records.map((r) => r.Id);
+  const recs = await conn.sobject("Contact").retrieve(ids, { fields: ["Id", "LastName"] });
+  assert.deepEqual(recs.map((r) => r.Id), ids);
+  assert.ok(recs.every((r) => typeof r.LastName === "string"));
+});
+
+test("sobject update, then the change reads back", async () => {
+  const made = await conn.sobject("Contact").create({ LastName: "Old", Email: `${unique("u")}@example.com` });
+  const res = await conn.sobject("Contact").update({ Id: made.id, LastName: "New", Title: "VP Sales" });
+  assert.equal(res.success, true);
+  const rec = await conn.sobject("Contact").retrieve(made.id);
+  assert.equal(rec.LastName, "New");
+  assert.equal(rec.Title, "VP Sales");
+});
+
+test("sobject destroy, then the record is gone", async () => {
+  const made = await conn.sobject("Contact").create({ LastName: "Gone" });
+  const res = await conn.sobject("Contact").destroy(made.id);
+  assert.equal(res.success, true);
+  const e = await refused(() => conn.sobject("Contact").retrieve(made.id));
+  assert.equal(e.errorCode, "NOT_FOUND");
+});
+
+test("create without a required field: REQUIRED_FIELD_MISSING naming the field", async () => {
+  const e = await refused(() => conn.sobject("Contact").create({ FirstName: "No last name" }));
+  assert.equal(e.errorCode, "REQUIRED_FIELD_MISSING");
+  assert.deepEqual(e.data.fields, ["LastName"]);
+});
+
+test("create with an invalid e-mail: INVALID_EMAIL_ADDRESS", async () => {
+  const e = await refused(() => conn.sobject("Contact").create({ LastName: "Bad", Email: "not an email" }));
+  assert.equal(e.errorCode, "INVALID_EMAIL_ADDRESS");
+});
+
+test("collections: create several at once, one refused, allOrNone false", async () => {
+  const res = await conn.sobject("Contact").create([{ LastName: "One" }, { FirstName: "Missing" }, { LastName: "Three" }]);
+  assert.equal(res.length, 3);
+  assert.equal(res[0].success, true);
+  assert.equal(res[1].success, false);
+  assert.equal(res[1].errors[0].statusCode, "REQUIRED_FIELD_MISSING");
+  assert.equal(res[2].success, true);
+});
+
+test("collections: update and destroy several at once", async () => {
+  const made = await conn.sobject("Contact").create([{ LastName: "A" }, { LastName: "B" }]);
+  const ids = made.map((r) => r.id);
+  const upd = await conn.sobject("Contact").update(ids.map((Id) => ({ Id, Title: "Batch" })));
+  assert.ok(upd.every((r) => r.success));
+  const del = await conn.sobject("Contact").destroy(ids);
+  assert.ok(del.every((r) => r.success));
+});
+
+test("collections with allOrNone: one bad record rolls back all", async () => {
+  const before = (await conn.query("SELECT COUNT() FROM Contact")).totalSize;
+  const res = await conn.sobject("Contact").create([{ LastName: "Kept?" }, { FirstName: "Bad" }], { allOrNone: true });
+  assert.ok(res.every((r) => r.success === false));
+  const afterCount = (await conn.query("SELECT COUNT() FROM Contact")).totalSize;
+  assert.equal(afterCount, before);
+});
+
+test("describe: fields with types, picklists and references", async () => {
+  const d = await conn.sobject("Opportunity").describe();
+  assert.equal(d.name, "Opportunity");
+  const stage = d.fields.find((f) => f.name === "StageName");
+  assert.equal(stage.type, "picklist");
+  assert.ok(stage.picklistValues.length > 0);
+  const account = d.fields.find((f) => f.name === "AccountId");
+  assert.equal(account.type, "reference");
+  assert.deepEqual(account.referenceTo, ["Account"]);
+});
+
+test("describeGlobal lists the sObjects", async () => {
+  const g = await conn.describeGlobal();
+  assert.equal(typeof g.maxBatchSize, "number");
+  const names = g.sobjects.map((s) => s.name);
+  for (const n of ["Account", "Contact", "Lead", "Opportunity", "Task", "User"]) assert.ok(names.includes(n), `${n} missing`);
+  const contact = g.sobjects.find((s) => s.name === "Contact");
+  assert.equal(contact.keyPrefix, "003");
+  assert.equal(contact.queryable, true);
+});
+
+test("updated feed: ids changed in a window given with +00:00 offsets", async () => {
+  const start = new Date(Date.now() - 60_000);
+  const made = await conn.sobject("Contact").create({ LastName: "Fresh" });
+  const res = await conn.sobject("Contact").updated(start, new Date(Date.now() + 60_000));
+  assert.ok(res.ids.includes(made.id));
+  assert.ok(!Number.isNaN(Date.parse(res.latestDateCovered)));
+});
+
+test("deleted feed: ids deleted in a window, with when", async () => {
+  const start = new Date(Date.now() - 60_000);
+  const made = await conn.sobject("Contact").create({ LastName: "Deleted soon" });
+  await conn.sobject("Contact").destroy(made.id);
+  const res = await conn.sobject("Contact").deleted(start, new Date(Date.now() + 60_000));
+  const row = res.deletedRecords.find((r) => r.id === made.id);
+  assert.ok(row, "the deleted contact is not in the feed");
+  assert.ok(!Number.isNaN(Date.parse(row.deletedDate)));
+});
+
+test("limits: the daily API requests", async () => {
+  const l = await conn.limits();
+  assert.equal(typeof l.DailyApiRequests.Max, "number");
+  assert.ok(l.DailyApiRequests.Remaining <= l.DailyApiRequests.Max);
+});
+
+test("versions: the REST versions the org serves", async () => {
+  const v = await conn.request("/services/data/");
+  assert.ok(v.some((x) => x.version === "60.0"));
+});
+
+test("users and opportunity stages by SOQL (owners and stages)", async () => {
+  const users = await conn.query("SELECT Id, Email, IsActive FROM User");
+  assert.ok(users.records.length > 0);
+  assert.match(users.records[0].Id, /^005/);
+  const stages = await conn.query("SELECT MasterLabel, IsClosed, IsWon, DefaultProbability FROM OpportunityStage");
+  assert.ok(stages.records.some((s) => s.IsWon === true));
+});
+
+test("an older API version is served too", async () => {
+  const old = connect(emu.salesforce.access_token, "58.0");
+  const res = await old.query("SELECT Id FROM Account LIMIT 1");
+  assert.equal(res.records.length, 1);
+});
+
+test("a wrong session is INVALID_SESSION_ID", async () => {
+  const bad = connect("00Dwrong!token");
+  const e = await refused(() => bad.query("SELECT Id FROM Account LIMIT 1"));
+  assert.equal(e.errorCode, "INVALID_SESSION_ID");
+});
+
+test("5xx answers: jsforce's own retry succeeds", async () => {
+  await emu.admin.faults("salesforce", "error_rate=0.3,seed=5");
+  try {
+    for (let i = 0; i < 5; i++) {
+      const res = await conn.query("SELECT Id FROM Account LIMIT 2");
+      assert.equal(res.records.length, 2);
+    }
+  } finally {
+    await emu.admin.faults("salesforce", "");
+  }
+});
