@@ -9,7 +9,7 @@ CARGO_ALL := --workspace --all-targets --locked
 # Tests: the same features as CARGO_ALL, without running the benchmarks.
 CARGO_TESTS := --workspace --lib --bins --tests --locked
 
-.PHONY: help setup ui build run test check lint bindings screenshots bench clean-screenshots
+.PHONY: help setup ui build run test check lint bindings screenshots bench clean-screenshots vendor-clients
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,10 +44,18 @@ test: lint ## everything CI checks
 	@mkdir -p target/test-logs
 	npm --prefix ui test 2>&1 | tee target/test-logs/ui-unit.log
 	npm --prefix ui run test:ui 2>&1 | tee target/test-logs/ui-browser.log
+	# The vendors' own client libraries against the emulator (tests/vendor-clients/README.md).
+	npm --prefix tests/vendor-clients test 2>&1 | tee target/test-logs/vendor-node.log
+	tests/vendor-clients/.venv/bin/pytest -q -p no:cacheprovider tests/vendor-clients/close 2>&1 | tee target/test-logs/vendor-close.log
 	# Rust tests (incl. the bindings drift check) and the real app driven under Xvfb + a real keyring.
 	TAURI_E2E=1 CRM_BRIDGE_REQUIRE_KEYRING=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) 2>&1 | tee target/test-logs/rust.log
 	@echo "Screenshots of every screen: target/screenshots/"
 	@scripts/test-summary.sh
+
+vendor-clients: setup ## the vendors' own client libraries (HubSpot, Pipedrive, jsforce, closeio) against the emulator
+	cargo build -p bridge-fakecrm --bin fakecrm --locked
+	npm --prefix tests/vendor-clients test
+	tests/vendor-clients/.venv/bin/pytest -q -p no:cacheprovider tests/vendor-clients/close
 
 bindings: ## regenerate ui/src/bindings from the Rust types
 	UPDATE_BINDINGS=1 cargo test $(CARGO_TESTS) typescript_bindings_match_the_rust_types

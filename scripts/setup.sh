@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need on Debian 12 — only what is missing, so it is cheap to
 # run again: Debian packages (WebKitGTK, Xvfb, WebKitWebDriver, chromium, gnome-keyring), the Rust
-# components, tauri-driver, and the UI's npm packages.
+# components, tauri-driver, the UI's npm packages, and the vendors' client libraries the contract tests
+# drive (npm: HubSpot's and Pipedrive's SDKs, jsforce; PyPI: closeio, in tests/vendor-clients/.venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ packages=(
   # tests: a real window under Xvfb driven by WebKitWebDriver, the UI in chromium, a real keyring
   xvfb xauth webkit2gtk-driver dbus dbus-x11 chromium fonts-dejavu-core
   gnome-keyring libsecret-tools keyutils curl
+  # the vendor-client contract tests: Close's official Python client in a venv of its own
+  python3-venv
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -50,4 +53,17 @@ fi
 if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   say "installing the UI's npm packages"
   npm --prefix ui ci --no-audit --no-fund
+fi
+
+# The vendors' own client libraries, exactly as locked, for tests/vendor-clients.
+vendor=tests/vendor-clients
+if [ ! -f $vendor/node_modules/.package-lock.json ] || [ $vendor/package-lock.json -nt $vendor/node_modules/.package-lock.json ]; then
+  say "installing the vendor clients' npm packages"
+  npm --prefix $vendor ci --no-audit --no-fund
+fi
+if [ ! -x $vendor/.venv/bin/pytest ] || [ $vendor/requirements.txt -nt $vendor/.venv/installed ]; then
+  say "installing Close's Python client into $vendor/.venv"
+  python3 -m venv $vendor/.venv
+  $vendor/.venv/bin/pip install --quiet --disable-pip-version-check -r $vendor/requirements.txt
+  touch $vendor/.venv/installed
 fi

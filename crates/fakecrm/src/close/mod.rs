@@ -246,12 +246,12 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
         let (ok, remaining, reset) = close.take();
         if !ok {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "API call limit exceeded");
-            let seconds = reset.ceil().max(1.0) as u64;
+            let seconds = whole_seconds(reset);
             let h = response.headers_mut();
             h.insert(
                 "RateLimit",
                 header(&format!(
-                    "limit={}, remaining=0, reset={reset:.3}",
+                    "limit={}, remaining=0, reset={seconds}",
                     close.limit_per_s
                 )),
             );
@@ -264,10 +264,18 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
     response.headers_mut().insert(
         "RateLimit",
         header(&format!(
-            "limit={limit}, remaining={remaining}, reset={reset:.3}"
+            "limit={limit}, remaining={remaining}, reset={}",
+            whole_seconds(reset)
         )),
     );
     response
+}
+
+/// `reset` in whole seconds, rounded up: the RateLimit header's field is delta-seconds (an integer),
+/// and Close's official client reads it with `reset=(\d+)`, so `0.734` would read as 0 and it would
+/// retry at once, inside the window.
+fn whole_seconds(reset: f64) -> u64 {
+    reset.ceil().max(1.0) as u64
 }
 
 fn header(text: &str) -> HeaderValue {
