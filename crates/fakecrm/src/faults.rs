@@ -28,6 +28,10 @@ pub struct LoggedRequest {
     pub provider: Provider,
     pub method: String,
     pub path: String,
+    /// The raw query string, if any: contract checks compare its parameter names with the vendor's.
+    pub query: Option<String>,
+    /// Who sent it (our clients send `CRM-Bridge/…`).
+    pub user_agent: Option<String>,
     pub status: u16,
     /// The fault injected instead of an answer, if any.
     pub fault: Option<&'static str>,
@@ -81,10 +85,16 @@ pub async fn inject(
     if f.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
     }
-    let (method, path) = (
+    let (method, path, query) = (
         request.method().to_string(),
         request.uri().path().to_owned(),
+        request.uri().query().map(str::to_owned),
     );
+    let user_agent = request
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let response = match fault {
         Some("server_error") => server_error(provider),
         Some("rate_limit") => rate_limited(provider),
@@ -101,6 +111,8 @@ pub async fn inject(
         provider,
         method,
         path,
+        query,
+        user_agent,
         status: response.status().as_u16(),
         fault,
     });

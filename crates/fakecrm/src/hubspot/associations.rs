@@ -65,8 +65,9 @@ pub(crate) fn requested_in(list: Option<&Value>, from: Kind) -> Result<Vec<(Kind
             .ok_or_else(|| format!("Invalid association target id: {}", a["to"]["id"]))?;
         for t in a["types"].as_array().into_iter().flatten() {
             let id = t["associationTypeId"].as_u64().unwrap_or_default();
-            let to = target_of(from, id)
-                .ok_or_else(|| format!("{id} is not a valid association type id from this object type"))?;
+            let to = target_of(from, id).ok_or_else(|| {
+                format!("{id} is not a valid association type id from this object type")
+            })?;
             out.push((to, to_id));
         }
     }
@@ -156,7 +157,8 @@ pub(crate) fn targets(
                 .live_ids()
                 .filter(|&other| {
                     table.get(other).is_some_and(|p| {
-                        p.get("associatedcompanyid").and_then(Value::as_str) == Some(wanted.as_str())
+                        p.get("associatedcompanyid").and_then(Value::as_str)
+                            == Some(wanted.as_str())
                     })
                 })
                 .map(|other| other.to_string()),

@@ -13,8 +13,7 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::{
-    Hubspot, kind_of,
-    associations,
+    Hubspot, associations, kind_of,
     objects::{object_json, stamp, stringify, validate, written_json},
     render,
 };

@@ -237,19 +237,20 @@ pub async fn pipelines(State(emu): State<Arc<Emulator>>, Path(object): Path<Stri
     Json(json!({ "results": [deal_pipeline()] })).into_response()
 }
 
-fn pipeline_by_id(emu: &Emulator, object: &str, id: &str) -> Result<Value, Response> {
+/// The pipeline a path names, or HubSpot's refusal.
+fn pipeline_by_id(emu: &Emulator, object: &str, id: &str) -> Result<Value, Box<Response>> {
     if object != "deals" {
-        return Err(no_pipelines(emu, object));
+        return Err(Box::new(no_pipelines(emu, object)));
     }
     let pipeline = deal_pipeline();
     if pipeline["id"] == id {
         return Ok(pipeline);
     }
-    Err(emu.hubspot().error(
+    Err(Box::new(emu.hubspot().error(
         StatusCode::NOT_FOUND,
         "OBJECT_NOT_FOUND",
         format!("Unable to find pipeline {id}"),
-    ))
+    )))
 }
 
 /// `GET /crm/v3/pipelines/{object}/{pipelineId}`.
@@ -259,7 +260,7 @@ pub async fn pipeline(
 ) -> Response {
     match pipeline_by_id(&emu, &object, &id) {
         Ok(p) => Json(p).into_response(),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -270,7 +271,7 @@ pub async fn stages(
 ) -> Response {
     match pipeline_by_id(&emu, &object, &id) {
         Ok(p) => Json(json!({ "results": p["stages"] })).into_response(),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -314,7 +315,7 @@ pub async fn owner(
     };
     let found = all_owners().find(|o| match &o[key] {
         Value::String(s) => *s == id,
-        other => other.to_string() == id,
+        other => *other == id.as_str(),
     });
     match found {
         Some(o) => Json(o).into_response(),

@@ -115,12 +115,16 @@ fn not_found(hs: &mut Hubspot, id: &str) -> Response {
 }
 
 /// The other object types a list or read asks to see each record's associations with.
-fn association_kinds(hs: &mut Hubspot, params: &Params) -> Result<Vec<(String, Kind)>, Response> {
+/// An unknown type among them is answered as HubSpot answers an unknown object type.
+fn association_kinds(
+    hs: &mut Hubspot,
+    params: &Params,
+) -> Result<Vec<(String, Kind)>, Box<Response>> {
     let mut kinds = Vec::new();
     for name in params.list("associations").unwrap_or_default() {
         match kind_of(&name) {
             Some(kind) => kinds.push((name, kind)),
-            None => return Err(hs.unknown_object(&name)),
+            None => return Err(Box::new(hs.unknown_object(&name))),
         }
     }
     Ok(kinds)
@@ -167,7 +171,7 @@ pub async fn list(
     };
     let kinds = match association_kinds(&mut hs, &params) {
         Ok(k) => k,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let limit = match params.one("limit").map(str::parse::<usize>) {
         None => 10,
@@ -235,7 +239,7 @@ pub async fn read(
     };
     let kinds = match association_kinds(&mut hs, &params) {
         Ok(k) => k,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let wanted = params.list("properties");
     match find(&mut hs, kind, &id, params.one("idProperty")) {

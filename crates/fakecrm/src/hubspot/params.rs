@@ -51,7 +51,11 @@ mod tests {
                     .collect(),
             )
         };
-        let repeated = pairs(&[("properties", "email"), ("properties", "firstname"), ("limit", "5")]);
+        let repeated = pairs(&[
+            ("properties", "email"),
+            ("properties", "firstname"),
+            ("limit", "5"),
+        ]);
         let joined = pairs(&[("properties", "email, firstname"), ("limit", "5")]);
         assert_eq!(repeated.list("properties"), joined.list("properties"));
         assert_eq!(

@@ -105,7 +105,8 @@ pub async fn v2_stages(
 
 /// `GET /api/v2/stages/{id}`.
 pub async fn v2_stage(State(_emu): State<Arc<Emulator>>, Path(id): Path<String>) -> Response {
-    let found = open_stages().find(|(i, _, _)| Some(render::stage_id(*i)) == id.parse::<i64>().ok());
+    let found =
+        open_stages().find(|(i, _, _)| Some(render::stage_id(*i)) == id.parse::<i64>().ok());
     match found {
         Some((i, name, probability)) => ok(stage_v2(i, name, probability)),
         None => error(StatusCode::NOT_FOUND, "Stage not found"),

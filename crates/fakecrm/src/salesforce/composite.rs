@@ -239,7 +239,9 @@ fn read_many(sf: &mut Salesforce, sobject: &str, ids: &[String], fields: &[Strin
         return error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            format!("The requested resource does not exist: sObject type '{sobject}' is not supported."),
+            format!(
+                "The requested resource does not exist: sObject type '{sobject}' is not supported."
+            ),
             &[],
         );
     };
@@ -259,8 +261,8 @@ fn read_many(sf: &mut Salesforce, sobject: &str, ids: &[String], fields: &[Strin
             &[],
         );
     }
-    if let Err(response) = rest::known_fields(kind, fields.iter()) {
-        return response;
+    if let Some(refusal) = rest::unknown_field(kind, fields.iter()) {
+        return refusal;
     }
     let records: Vec<Value> = ids
         .iter()

@@ -36,9 +36,10 @@ fn not_found() -> Response {
 pub async fn versions(State(_emu): State<Arc<Emulator>>) -> Response {
     let list: Vec<Value> = render::VERSIONS
         .map(|n| {
-            // Three releases a year since Spring '14 (v30.0).
-            let release = ["Spring", "Summer", "Winter"][(n % 3) as usize];
-            let year = 14 + (n.saturating_sub(30) + 2) / 3;
+            // Three releases a year from Spring '14 (v30.0); a Winter release bears the next year.
+            let r = n - 30;
+            let release = ["Spring", "Summer", "Winter"][(r % 3) as usize];
+            let year = 14 + r / 3 + u32::from(r % 3 == 2);
             json!({"label": format!("{release} '{year:02}"), "url": format!("/services/data/v{n}.0"), "version": format!("{n}.0")})
         })
         .collect();
@@ -66,10 +67,18 @@ fn sobject_summary(name: &str, prefix: &str) -> Value {
 }
 
 /// `GET /sobjects/{X}/`: basic information about one sObject and its recently viewed records.
-pub async fn basic_info(State(_emu): State<Arc<Emulator>>, Path(sobject): Path<String>) -> Response {
-    match render::SOBJECTS.iter().find(|(n, _)| n.eq_ignore_ascii_case(&sobject)) {
-        Some((name, prefix)) => Json(json!({"objectDescribe": sobject_summary(name, prefix), "recentItems": []}))
-            .into_response(),
+pub async fn basic_info(
+    State(_emu): State<Arc<Emulator>>,
+    Path(sobject): Path<String>,
+) -> Response {
+    match render::SOBJECTS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(&sobject))
+    {
+        Some((name, prefix)) => {
+            Json(json!({"objectDescribe": sobject_summary(name, prefix), "recentItems": []}))
+                .into_response()
+        }
         None => unknown_sobject(&sobject),
     }
 }
@@ -97,8 +106,8 @@ pub async fn read(
     let fields: Option<Vec<String>> = q
         .get("fields")
         .map(|f| f.split(',').map(|s| s.trim().to_owned()).collect());
-    if let Err(response) = known_fields(kind, fields.iter().flatten()) {
-        return response;
+    if let Some(refusal) = unknown_field(kind, fields.iter().flatten()) {
+        return refusal;
     }
     let mut sf = emu.salesforce();
     match render::decode(kind, &id).and_then(|n| sf.table(kind).get(n)) {
@@ -107,23 +116,21 @@ pub async fn read(
     }
 }
 
-/// INVALID_FIELD for the first field the sObject does not have.
-pub(crate) fn known_fields<'a>(
+/// INVALID_FIELD for the first field the sObject does not have, if any.
+pub(crate) fn unknown_field<'a>(
     kind: Kind,
     mut fields: impl Iterator<Item = &'a String>,
-) -> Result<(), Response> {
-    match fields.find(|f| schema::field_name(kind, f).is_none()) {
-        Some(bad) => Err(error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_FIELD",
-            format!(
-                "No such column '{bad}' on sobject of type {}",
-                render::sobject(kind)
-            ),
-            &[],
-        )),
-        None => Ok(()),
-    }
+) -> Option<Response> {
+    let bad = fields.find(|f| schema::field_name(kind, f).is_none())?;
+    Some(error(
+        StatusCode::BAD_REQUEST,
+        "INVALID_FIELD",
+        format!(
+            "No such column '{bad}' on sobject of type {}",
+            render::sobject(kind)
+        ),
+        &[],
+    ))
 }
 
 fn looks_like_email(s: &str) -> bool {
