@@ -11,8 +11,9 @@ unit_pass=$(plain ui-unit.log | grep -oE '^ *Tests +[0-9]+ passed' | grep -oE '[
 unit_fail=$(plain ui-unit.log | grep -oE '^ *Tests +.*[0-9]+ failed' | grep -oE '[0-9]+ failed' | sum 1)
 browser_pass=$(plain ui-browser.log | grep -oE '^# pass [0-9]+' | sum 3)
 browser_fail=$(plain ui-browser.log | grep -oE '^# fail [0-9]+' | sum 3)
-vendor_pass=$(( $(plain vendor-node.log | grep -oE '^# pass [0-9]+' | sum 3) + $(plain vendor-close.log | grep -oE '[0-9]+ passed' | sum 1) ))
-vendor_fail=$(( $(plain vendor-node.log | grep -oE '^# fail [0-9]+' | sum 3) + $(plain vendor-close.log | grep -oE '[0-9]+ failed' | sum 1) ))
+vendor_node() { cat "$logs/vendor-node.log" "$logs/vendor-ours.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g'; }
+vendor_pass=$(( $(vendor_node | grep -oE '^# pass [0-9]+' | sum 3) + $(plain vendor-close.log | grep -oE '[0-9]+ passed' | sum 1) ))
+vendor_fail=$(( $(vendor_node | grep -oE '^# fail [0-9]+' | sum 3) + $(plain vendor-close.log | grep -oE '[0-9]+ failed' | sum 1) ))
 
 echo "rust: ${rust_pass} passed, ${rust_fail} failed"
 echo "ui-unit: ${unit_pass} passed, ${unit_fail} failed"

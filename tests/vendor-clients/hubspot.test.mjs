@@ -110,6 +110,7 @@ test("contacts create with an invalid e-mail is a 400 naming the property", asyn
   assert.equal(e.code, 400);
   assert.equal(e.body.category, "VALIDATION_ERROR");
   assert.match(e.body.message, /INVALID_EMAIL/);
+  assert.match(e.body.message, /"name":"email"/);
 });
 
 test("companies create with an association to a contact", async () => {

@@ -330,3 +330,28 @@ async fn custom_fields_are_pulled_under_custom() {
         "every account has its custom picklist"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upsert_of_long_non_ascii_keys_stays_within_the_uri_limit() {
+    // Each e-mail encodes to ~380 bytes: 100 in one lookup would be a 38 KB URI, which Salesforce
+    // refuses with 414. Every record must still be written.
+    let running = start(config(20)).await.unwrap();
+    let crm = client(&running);
+    let records: Vec<_> = (0..100)
+        .map(|i| {
+            common::fields(serde_json::json!({
+                "last_name": format!("Élodie {i}"),
+                "email": format!("{}{i}@exemple-accentué.example", "é".repeat(60)),
+            }))
+        })
+        .collect();
+    let results = crm.upsert(ObjectType::Person, "email", &records).await;
+    let failed: Vec<_> = results.iter().filter(|r| r.is_err()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    assert_eq!(results.len(), 100);
+}

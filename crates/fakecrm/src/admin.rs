@@ -137,7 +137,7 @@ async fn read_requests(
         .filter(|r| r.seq >= q.since)
         .filter(|r| provider.is_none_or(|p| r.provider == p))
         .filter(|r| !q.writes_only || r.is_write())
-        .map(|r| json!({"seq": r.seq, "provider": r.provider, "method": r.method, "path": r.path, "query": r.query, "user_agent": r.user_agent, "status": r.status, "fault": r.fault, "write": r.is_write()}))
+        .map(|r| json!({"seq": r.seq, "provider": r.provider, "method": r.method, "path": r.path, "query": r.query, "user_agent": r.user_agent, "body_shape": r.body_shape, "status": r.status, "fault": r.fault, "write": r.is_write()}))
         .collect();
     Json(json!({ "requests": rows })).into_response()
 }

@@ -32,6 +32,9 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// Who sent it (our clients send `CRM-Bridge/…`).
     pub user_agent: Option<String>,
+    /// The JSON body's shape, values left out: keys, and each value's type (`"string"`, `"number"`,
+    /// `"boolean"`, `"null"`); an array holds one element, the union of its elements' shapes.
+    pub body_shape: Option<serde_json::Value>,
     pub status: u16,
     /// The fault injected instead of an answer, if any.
     pub fault: Option<&'static str>,
@@ -95,6 +98,7 @@ pub async fn inject(
         .get("user-agent")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let (request, body_shape) = read_shape(request).await;
     let response = match fault {
         Some("server_error") => server_error(provider),
         Some("rate_limit") => rate_limited(provider),
@@ -113,6 +117,7 @@ pub async fn inject(
         path,
         query,
         user_agent,
+        body_shape,
         status: response.status().as_u16(),
         fault,
     });
@@ -237,4 +242,76 @@ fn malformed() -> Response {
         .headers_mut()
         .insert("content-type", HeaderValue::from_static("application/json"));
     response
+}
+
+/// The request again, and its JSON body's shape (None without a JSON body).
+async fn read_shape(request: Request) -> (Request, Option<serde_json::Value>) {
+    let json = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return (request, None);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 << 20).await else {
+        return (Request::from_parts(parts, Body::empty()), None);
+    };
+    let shape = serde_json::from_slice(&bytes).ok().map(|v| shape(&v));
+    (Request::from_parts(parts, Body::from(bytes)), shape)
+}
+
+/// A JSON value with its values left out (see [`LoggedRequest::body_shape`]).
+pub fn shape(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Null => json!("null"),
+        Value::Bool(_) => json!("boolean"),
+        Value::Number(_) => json!("number"),
+        Value::String(_) => json!("string"),
+        Value::Array(items) => {
+            let merged = items.iter().map(shape).reduce(merge);
+            Value::Array(merged.into_iter().collect())
+        }
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
+    }
+}
+
+/// The union of two shapes: an object's keys from both, the first type where they differ.
+fn merge(a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(mut x), Value::Object(y)) => {
+            for (k, v) in y {
+                let merged = match x.remove(&k) {
+                    Some(old) => merge(old, v),
+                    None => v,
+                };
+                x.insert(k, merged);
+            }
+            Value::Object(x)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            Value::Array(x.into_iter().chain(y).reduce(merge).into_iter().collect())
+        }
+        (a, _) => a,
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn a_shape_keeps_keys_and_types_and_merges_array_elements() {
+        let body = json!({"inputs": [{"properties": {"email": "a@b.c"}}, {"properties": {"phone": "1"}, "id": 5}], "n": null});
+        assert_eq!(
+            shape(&body),
+            json!({"inputs": [{"properties": {"email": "string", "phone": "string"}, "id": "number"}], "n": "null"})
+        );
+        assert_eq!(shape(&json!([])), json!([]));
+    }
 }

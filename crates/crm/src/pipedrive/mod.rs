@@ -143,6 +143,35 @@ impl Pipedrive {
         })
     }
 
+    /// Every item of a v2 list, following `additional_data.next_cursor`.
+    async fn v2_all<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<T>> {
+        let name = format!("GET /v2/{path}");
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut call = Call::get(format!("{}/{path}", self.v2)).query("limit", LIMIT);
+            for (key, value) in query {
+                call = call.query(key, value);
+            }
+            if let Some(c) = &cursor {
+                call = call.query("cursor", c);
+            }
+            let body = self.http.send(&call).await?.body;
+            let page: wire::Envelope<Vec<T>> = decode(PROVIDER, &name, body.clone())?;
+            out.extend(page.data.unwrap_or_default());
+            cursor = body["additional_data"]["next_cursor"]
+                .as_str()
+                .map(str::to_owned);
+            if cursor.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
     fn records(
         &self,
         object_type: ObjectType,
@@ -255,7 +284,13 @@ impl Crm for Pipedrive {
         let path = convert::fields_path(object_type).ok_or_else(|| {
             CrmError::Unsupported(format!("Pipedrive has no {object_type} object"))
         })?;
-        let fields: Vec<wire::Field> = self.data(path, &[("limit", "500".into())]).await?;
+        // Note fields take no paging parameters (Pipedrive's v1 description); the others take `limit`.
+        let query: &[(&str, String)] = if object_type == ObjectType::Activity {
+            &[]
+        } else {
+            &[("limit", "500".into())]
+        };
+        let fields: Vec<wire::Field> = self.data(path, query).await?;
         Ok(fields
             .into_iter()
             .map(|f| FieldInfo {
@@ -274,12 +309,14 @@ impl Crm for Pipedrive {
             .collect())
     }
 
+    /// Pipelines and stages from v2: Pipedrive's v1 `GET /pipelines` and `/stages` are deprecated and gone
+    /// from its published description (and so from its official SDK).
     async fn pipelines(&self) -> Result<Vec<Pipeline>> {
-        let pipelines: Vec<wire::Pipeline> = self.data("pipelines", &[]).await?;
+        let pipelines: Vec<wire::Pipeline> = self.v2_all("pipelines", &[]).await?;
         let mut out = Vec::new();
         for p in pipelines {
             let stages: Vec<wire::Stage> = self
-                .data("stages", &[("pipeline_id", p.id.to_string())])
+                .v2_all("stages", &[("pipeline_id", p.id.to_string())])
                 .await?;
             let open = stages.len() as u32;
             let mut stages: Vec<Stage> = stages

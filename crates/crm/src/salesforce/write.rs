@@ -19,8 +19,44 @@ use crate::{
 };
 
 pub(super) const BATCH: usize = 200;
-/// Values per SOQL `IN (...)` list, well inside the query-length limit.
+/// Values per SOQL `IN (...)` list at most.
 const LOOKUP_BATCH: usize = 100;
+/// Bytes the `q=` of one lookup may take once URL-encoded. Salesforce refuses a URI over 16,384 bytes
+/// with 414; this leaves room for the instance's path. Non-ASCII or long keys (100 e-mails of 60
+/// accented letters come to ~36,000 bytes) need fewer values per query.
+const LOOKUP_QUERY_BYTES: usize = 12_000;
+
+/// The length of `text` once form-URL-encoded, as the query string sends it.
+fn encoded_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' | b' ' => 1,
+            _ => 3,
+        })
+        .sum()
+}
+
+/// Splits SOQL literals into `IN (...)` lists that keep each query's encoded length within
+/// [`LOOKUP_QUERY_BYTES`] (and at most [`LOOKUP_BATCH`] values); a single value longer than that
+/// still gets a list of its own.
+fn lookup_parts(literals: Vec<String>, fixed: usize) -> Vec<Vec<String>> {
+    let mut parts: Vec<Vec<String>> = Vec::new();
+    let mut used = fixed;
+    for literal in literals {
+        // `, ` between literals encodes to `%2C+`: four bytes.
+        let cost = encoded_len(&literal) + 4;
+        let full = parts
+            .last()
+            .is_none_or(|p| p.len() >= LOOKUP_BATCH || used + cost > LOOKUP_QUERY_BYTES);
+        if full {
+            parts.push(Vec::new());
+            used = fixed;
+        }
+        used += cost;
+        parts.last_mut().expect("pushed above").push(literal);
+    }
+    parts
+}
 
 fn category(status_code: &str) -> ErrorCategory {
     match status_code {
@@ -171,11 +207,14 @@ impl Salesforce {
         };
         let values: Vec<String> = records.iter().filter_map(value_of).collect();
         let mut found: HashMap<String, Vec<String>> = HashMap::new();
-        for part in values.chunks(LOOKUP_BATCH) {
-            let list: Vec<String> = part.iter().map(|v| soql_text(v)).collect();
+        let sobject = convert::sobject(object_type);
+        let fixed = encoded_len(&format!(
+            "SELECT Id, {key_field} FROM {sobject} WHERE {key_field} IN ()"
+        ));
+        let literals = values.iter().map(|v| soql_text(v)).collect();
+        for list in lookup_parts(literals, fixed) {
             let soql = format!(
-                "SELECT Id, {key_field} FROM {} WHERE {key_field} IN ({})",
-                convert::sobject(object_type),
+                "SELECT Id, {key_field} FROM {sobject} WHERE {key_field} IN ({})",
                 list.join(", ")
             );
             match self.query(&soql).await {
@@ -369,4 +408,28 @@ fn item(
             message: format!("{PROVIDER} refused the record without saying why"),
         },
     })
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    #[test]
+    fn lookups_split_by_encoded_length_as_well_as_by_count() {
+        let short: Vec<String> = (0..250).map(|i| format!("'p{i}@x.example'")).collect();
+        let parts = lookup_parts(short, 60);
+        assert_eq!(
+            parts.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![100, 100, 50]
+        );
+        let accented = format!("'{}@x.example'", "é".repeat(60));
+        assert_eq!(encoded_len(&accented), 60 * 6 + 2 * 3 + 10);
+        let parts = lookup_parts(vec![accented; 100], 60);
+        assert!(parts.len() > 1);
+        for part in &parts {
+            let query: usize = 60 + part.iter().map(|l| encoded_len(l) + 4).sum::<usize>();
+            assert!(query <= LOOKUP_QUERY_BYTES, "{query}");
+        }
+        assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 100);
+    }
 }

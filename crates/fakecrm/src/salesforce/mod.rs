@@ -187,7 +187,16 @@ fn bearer(request: &Request) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
+/// A request URI longer than this is refused with 414 URI Too Long (Salesforce Help, "Maximum number of
+/// rows returned by SOQL queries over the REST API", article 000386264: 16,384 bytes).
+const MAX_URI_BYTES: usize = 16_384;
+
 async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let uri_bytes = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
+    if uri_bytes > MAX_URI_BYTES {
+        return (StatusCode::URI_TOO_LONG, "URI Too Long").into_response();
+    }
     let usage = {
         let mut sf = emu.salesforce();
         let token = bearer(&request).unwrap_or_default();
