@@ -73,15 +73,26 @@ export function hubspotOperations() {
   return ops;
 }
 
-/** A Pipedrive model's fields (JSON name -> type), from its TypeScript declaration. */
+/**
+ * A Pipedrive model's fields (JSON name -> type), from its TypeScript declaration; a type declared as the
+ * intersection or union of others (`type AddNoteRequest = AddNoteRequestAllOf & AddNoteRequestAllOf1`) has
+ * the fields of all of them.
+ */
 function pipedriveModel(dir) {
   const cache = new Map();
-  return (name) => {
+  const model = (name) => {
     if (!cache.has(name)) {
       const file = name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
       let fields = null;
       try {
         const text = readFileSync(join(dir, `${file}.d.ts`), "utf8");
+        const combined = text.match(/^export type \w+ = ([\w\s&|]+);$/m)?.[1];
+        if (combined) {
+          cache.set(name, null);
+          const parts = combined.split(/[&|]/).map((p) => model(p.trim()));
+          cache.set(name, new Map(parts.flatMap((p) => [...(p ?? [])])));
+          return cache.get(name);
+        }
         // A field whose type spans lines is an inline object: a map of custom-field keys.
         fields = new Map(
           [...text.matchAll(/^ {4}'([^']+)'\??: ([^\n]*)$/gm)].map((m) => [m[1], m[2].startsWith("{") ? "{ [key: string]: any; }" : m[2].replace(/;$/, "")]),
@@ -93,6 +104,7 @@ function pipedriveModel(dir) {
     }
     return cache.get(name);
   };
+  return model;
 }
 
 export function pipedriveOperations() {

@@ -248,3 +248,45 @@ async fn a_create_is_never_sent_twice() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_name_is_written_whole_and_one_part_changes_alone() {
+    // Pipedrive v2 takes a person's `name` only and derives the parts; the emulator refuses the parts.
+    let running = start(Config {
+        records: 10,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let crm = client(&running);
+    let made = crm
+        .create(
+            ObjectType::Person,
+            &[common::fields(
+                serde_json::json!({"first_name": "Ada", "last_name": "Lovelace"}),
+            )],
+        )
+        .await;
+    let id = made[0].as_ref().expect("created").remote_id.clone();
+    let changed = crm
+        .update(
+            ObjectType::Person,
+            &[bridge_crm::Update {
+                remote_id: id.clone(),
+                fields: common::fields(serde_json::json!({"last_name": "Byron"})),
+            }],
+        )
+        .await;
+    assert!(changed[0].is_ok(), "{changed:?}");
+    let person = common::pulled(&crm, ObjectType::Person, &id).await.unwrap();
+    let text = |k: &str| {
+        person
+            .fields
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    assert_eq!(text("name").as_deref(), Some("Ada Byron"));
+    assert_eq!(text("first_name").as_deref(), Some("Ada"));
+    assert_eq!(text("last_name").as_deref(), Some("Byron"));
+}

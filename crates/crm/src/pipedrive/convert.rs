@@ -227,6 +227,19 @@ pub fn input(object_type: ObjectType, fields: &Fields) -> Result<Value, RecordEr
     if !custom.is_empty() {
         body.insert("custom_fields".into(), Value::Object(custom));
     }
+    if object_type == ObjectType::Person {
+        // v2 sets a person's name as `name` only (its AddPersonRequest and UpdatePersonRequest have no
+        // first_name or last_name; Pipedrive derives them): the parts become the whole name.
+        let parts: Vec<String> = ["first_name", "last_name"]
+            .iter()
+            .filter_map(|k| body.remove(*k))
+            .filter_map(|v| v.as_str().map(|s| s.trim().to_owned()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !body.contains_key("name") && !parts.is_empty() {
+            body.insert("name".into(), Value::String(parts.join(" ")));
+        }
+    }
     for (key, label) in [("emails", "work"), ("phones", "work")] {
         if let Some(value) = body.remove(key) {
             body.insert(

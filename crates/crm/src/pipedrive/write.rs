@@ -58,7 +58,8 @@ impl Pipedrive {
         fields: &Fields,
     ) -> Result<WriteResult> {
         let url = format!("{}/{id}", self.write_url(object_type)?);
-        let body = match convert::input(object_type, fields) {
+        let fields = self.whole_name(object_type, &url, fields).await?;
+        let body = match convert::input(object_type, &fields) {
             Ok(b) => b,
             Err(e) => return Ok(Err(e)),
         };
@@ -71,6 +72,36 @@ impl Pipedrive {
             remote_id: id.to_owned(),
             created: false,
         }))
+    }
+
+    /// An update of one part of a person's name (first or last) with the other part as Pipedrive holds
+    /// it: v2 sets the whole `name` only.
+    async fn whole_name(
+        &self,
+        object_type: ObjectType,
+        url: &str,
+        fields: &Fields,
+    ) -> Result<Fields> {
+        let parts = [field::FIRST_NAME, field::LAST_NAME];
+        let given = parts.iter().filter(|p| fields.contains_key(**p)).count();
+        if object_type != ObjectType::Person || fields.contains_key(field::NAME) || given != 1 {
+            return Ok(fields.clone());
+        }
+        let call = Call::get(url);
+        let request = call.describe();
+        let body = self.http.send(&call).await?.body;
+        let current: wire::Envelope<Value> = decode(PROVIDER, &request, body)?;
+        let current = current.data.unwrap_or_default();
+        let mut whole = fields.clone();
+        for (key, canonical) in [
+            ("first_name", field::FIRST_NAME),
+            ("last_name", field::LAST_NAME),
+        ] {
+            if !whole.contains_key(canonical) {
+                whole.insert(canonical.to_owned(), current[key].clone());
+            }
+        }
+        Ok(whole)
     }
 
     pub(super) async fn create_records(

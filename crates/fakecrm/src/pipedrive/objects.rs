@@ -300,6 +300,15 @@ fn to_stored(kind: Kind, body: Map<String, Value>, v1: bool) -> Result<Props, Re
             "user_id" if v1 && kind == Kind::Deal => "owner_id".to_owned(),
             _ => key,
         };
+        if !v1 && kind == Kind::Person && (key == "first_name" || key == "last_name") {
+            // v2's AddPersonRequest and UpdatePersonRequest have `name` only; the parts are derived.
+            return Err(Refused(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Parameter '{key}' is not allowed for this request; a person's name is set with 'name'"
+                ),
+            ));
+        }
         if key.len() == CUSTOM_KEY_LEN && key.bytes().all(|b| b.is_ascii_hexdigit()) {
             custom.insert(key, value);
         } else if key == "custom_fields" {
@@ -406,6 +415,9 @@ fn create(emu: &Emulator, collection: &str, body: &[u8], v1: bool) -> Response {
         );
         props.insert("name".into(), Value::String(full));
     }
+    if kind == Kind::Person {
+        name_parts(&mut props);
+    }
     let now = now_ms();
     let mut pd = emu.pipedrive();
     let id = pd.table(kind).peek_next_id();
@@ -439,6 +451,28 @@ pub async fn v2_create(
     create(&emu, &collection, &body, false)
 }
 
+/// A person's `first_name` and `last_name`, derived from `name` as Pipedrive does: the first word,
+/// and the rest.
+fn name_parts(props: &mut Props) {
+    let name = props
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let (first, last) = name.split_once(' ').unwrap_or((name.as_str(), ""));
+    props.insert("first_name".into(), Value::String(first.to_owned()));
+    let last = last.trim();
+    props.insert(
+        "last_name".into(),
+        if last.is_empty() {
+            Value::Null
+        } else {
+            Value::String(last.to_owned())
+        },
+    );
+}
+
 fn update(emu: &Emulator, collection: &str, id: &str, body: &[u8], v1: bool) -> Response {
     let Some(kind) = kind_of(collection) else {
         return unknown(collection);
@@ -457,6 +491,7 @@ fn update(emu: &Emulator, collection: &str, id: &str, body: &[u8], v1: bool) -> 
     let Some((n, mut props)) = read_one(&mut pd, kind, id) else {
         return not_found(kind);
     };
+    let renamed = kind == Kind::Person && changes.contains_key("name");
     for (key, value) in changes {
         if key == "custom_fields" {
             let merged = props.entry("custom_fields").or_insert_with(|| json!({}));
@@ -466,6 +501,9 @@ fn update(emu: &Emulator, collection: &str, id: &str, body: &[u8], v1: bool) -> 
         } else if key != "id" && key != "add_time" {
             props.insert(key, value);
         }
+    }
+    if renamed {
+        name_parts(&mut props);
     }
     let now = now_ms();
     stamp(&mut props, n, now, false);
