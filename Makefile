@@ -34,6 +34,7 @@ lint: setup ## formatting, dependency direction, clippy, TypeScript, ESLint
 	cargo fmt --all --check
 	scripts/check-deps.py
 	npm --prefix ui run format:check
+	ui/node_modules/.bin/prettier --check 'tests/vendor-clients/*.mjs'
 	npm --prefix ui run typecheck
 	npm --prefix ui run lint
 	npm --prefix ui run build

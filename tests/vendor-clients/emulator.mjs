@@ -14,7 +14,9 @@ export async function startEmulator({ records = 300, faults = "", args = [] } = 
   process.on("exit", () => child.kill("SIGTERM"));
   const first = await new Promise((resolve, reject) => {
     child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`fakecrm exited with ${code} before describing itself (${bin})`)));
+    child.once("exit", (code) =>
+      reject(new Error(`fakecrm exited with ${code} before describing itself (${bin})`)),
+    );
     createInterface({ input: child.stdout }).once("line", resolve);
   });
   const description = JSON.parse(first);

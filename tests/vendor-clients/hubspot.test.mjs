@@ -4,33 +4,31 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "@hubspot/api-client";
 import { startEmulator } from "./emulator.mjs";
+import { refused as refusedBy, unique as uniqueBy } from "./expect.mjs";
 
 let emu;
 let hubspot;
-const retrying = (retries = 3) => new Client({ accessToken: emu.hubspot.token, basePath: emu.hubspot.base_url, numberOfApiCallRetries: retries });
+const retrying = (retries = 3) =>
+  new Client({
+    accessToken: emu.hubspot.token,
+    basePath: emu.hubspot.base_url,
+    numberOfApiCallRetries: retries,
+  });
 
 before(async () => {
   emu = await startEmulator();
-  hubspot = new Client({ accessToken: emu.hubspot.token, basePath: emu.hubspot.base_url, numberOfApiCallRetries: 0 });
+  hubspot = new Client({
+    accessToken: emu.hubspot.token,
+    basePath: emu.hubspot.base_url,
+    numberOfApiCallRetries: 0,
+  });
 });
 
 after(() => emu?.stop());
 
-/** Calls `f`, which must fail with the SDK's ApiException; returns it. */
-async function refused(f) {
-  try {
-    await f();
-  } catch (e) {
-    assert.equal(typeof e.code, "number", `not an ApiException: ${e}`);
-    return e;
-  }
-  assert.fail("the call was accepted");
-}
-
-const unique = (() => {
-  let n = 0;
-  return (what) => `${what}-${process.pid}-${Date.now()}-${++n}`;
-})();
+/** HubSpot's SDK reports a refusal as an ApiException with the HTTP status as `code`. */
+const refused = (f) => refusedBy(f, (e) => typeof e.code === "number");
+const unique = (what) => uniqueBy(what);
 
 test("contacts getPage: repeated properties, paging, Dates parsed", async () => {
   const page = await hubspot.crm.contacts.basicApi.getPage(5, undefined, ["email", "firstname", "phone"]);
@@ -47,7 +45,9 @@ test("contacts getPage: repeated properties, paging, Dates parsed", async () => 
 });
 
 test("contacts getPage with associations=companies lists each contact's companies", async () => {
-  const page = await hubspot.crm.contacts.basicApi.getPage(50, undefined, ["email"], undefined, ["companies"]);
+  const page = await hubspot.crm.contacts.basicApi.getPage(50, undefined, ["email"], undefined, [
+    "companies",
+  ]);
   const linked = page.results.filter((c) => c.associations?.companies?.results?.length);
   assert.ok(linked.length > 0, "no contact came with its companies");
   const a = linked[0].associations.companies.results[0];
@@ -75,7 +75,14 @@ test("contacts getById with properties and associations", async () => {
 test("contacts getById by idProperty=email", async () => {
   const page = await hubspot.crm.contacts.basicApi.getPage(1, undefined, ["email"]);
   const { id, properties } = page.results[0];
-  const c = await hubspot.crm.contacts.basicApi.getById(properties.email, ["email"], undefined, undefined, false, "email");
+  const c = await hubspot.crm.contacts.basicApi.getById(
+    properties.email,
+    ["email"],
+    undefined,
+    undefined,
+    false,
+    "email",
+  );
   assert.equal(c.id, id);
 });
 
@@ -89,7 +96,10 @@ test("contacts getById of a missing id is a 404 ApiException with HubSpot's body
 
 test("contacts create answers 201 with the created contact", async () => {
   const email = `${unique("ann")}@example.com`;
-  const c = await hubspot.crm.contacts.basicApi.create({ properties: { email, firstname: "Ann", lastname: "Lee" }, associations: [] });
+  const c = await hubspot.crm.contacts.basicApi.create({
+    properties: { email, firstname: "Ann", lastname: "Lee" },
+    associations: [],
+  });
   assert.match(c.id, /^\d+$/);
   assert.equal(c.properties.email, email);
   assert.equal(c.properties.firstname, "Ann");
@@ -99,14 +109,18 @@ test("contacts create answers 201 with the created contact", async () => {
 test("contacts create with an e-mail that exists is a 409 naming the existing id", async () => {
   const email = `${unique("dup")}@example.com`;
   const first = await hubspot.crm.contacts.basicApi.create({ properties: { email }, associations: [] });
-  const e = await refused(() => hubspot.crm.contacts.basicApi.create({ properties: { email: email.toUpperCase() }, associations: [] }));
+  const e = await refused(() =>
+    hubspot.crm.contacts.basicApi.create({ properties: { email: email.toUpperCase() }, associations: [] }),
+  );
   assert.equal(e.code, 409);
   assert.equal(e.body.category, "CONFLICT");
   assert.equal(e.body.message, `Contact already exists. Existing ID: ${first.id}`);
 });
 
 test("contacts create with an invalid e-mail is a 400 naming the property", async () => {
-  const e = await refused(() => hubspot.crm.contacts.basicApi.create({ properties: { email: "not an email" }, associations: [] }));
+  const e = await refused(() =>
+    hubspot.crm.contacts.basicApi.create({ properties: { email: "not an email" }, associations: [] }),
+  );
   assert.equal(e.code, 400);
   assert.equal(e.body.category, "VALIDATION_ERROR");
   assert.match(e.body.message, /INVALID_EMAIL/);
@@ -117,14 +131,22 @@ test("companies create with an association to a contact", async () => {
   const contact = (await hubspot.crm.contacts.basicApi.getPage(1)).results[0];
   const company = await hubspot.crm.companies.basicApi.create({
     properties: { name: unique("Acme"), domain: `${unique("acme")}.example` },
-    associations: [{ to: { id: contact.id }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 280 }] }],
+    associations: [
+      { to: { id: contact.id }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 280 }] },
+    ],
   });
   const linked = await hubspot.crm.associations.v4.basicApi.getPage("companies", company.id, "contacts");
-  assert.deepEqual(linked.results.map((r) => r.toObjectId), [contact.id]);
+  assert.deepEqual(
+    linked.results.map((r) => r.toObjectId),
+    [contact.id],
+  );
 });
 
 test("contacts update changes the property and updatedAt", async () => {
-  const c = await hubspot.crm.contacts.basicApi.create({ properties: { email: `${unique("upd")}@example.com`, jobtitle: "Rep" }, associations: [] });
+  const c = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("upd")}@example.com`, jobtitle: "Rep" },
+    associations: [],
+  });
   const u = await hubspot.crm.contacts.basicApi.update(c.id, { properties: { jobtitle: "Head of Sales" } });
   assert.equal(u.id, c.id);
   assert.equal(u.properties.jobtitle, "Head of Sales");
@@ -140,7 +162,10 @@ test("contacts update by idProperty=email", async () => {
 });
 
 test("contacts archive, then the archived list shows it with archivedAt", async () => {
-  const c = await hubspot.crm.contacts.basicApi.create({ properties: { email: `${unique("gone")}@example.com` }, associations: [] });
+  const c = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("gone")}@example.com` },
+    associations: [],
+  });
   await hubspot.crm.contacts.basicApi.archive(c.id);
   const e = await refused(() => hubspot.crm.contacts.basicApi.getById(c.id));
   assert.equal(e.code, 404);
@@ -152,13 +177,25 @@ test("contacts archive, then the archived list shows it with archivedAt", async 
 });
 
 test("deals getPage through the generic objects API", async () => {
-  const page = await hubspot.crm.objects.basicApi.getPage("deals", 10, undefined, ["dealname", "amount", "dealstage", "pipeline"]);
+  const page = await hubspot.crm.objects.basicApi.getPage("deals", 10, undefined, [
+    "dealname",
+    "amount",
+    "dealstage",
+    "pipeline",
+  ]);
   assert.equal(page.results.length, 10);
   assert.ok(page.results.every((d) => typeof d.properties.dealname === "string"));
 });
 
 test("notes getPage with associations through the generic objects API", async () => {
-  const page = await hubspot.crm.objects.basicApi.getPage("notes", 20, undefined, ["hs_note_body", "hs_timestamp"], undefined, ["contacts"]);
+  const page = await hubspot.crm.objects.basicApi.getPage(
+    "notes",
+    20,
+    undefined,
+    ["hs_note_body", "hs_timestamp"],
+    undefined,
+    ["contacts"],
+  );
   assert.ok(page.results.length > 0);
   assert.ok(page.results.some((n) => n.associations?.contacts?.results?.length));
 });
@@ -172,18 +209,27 @@ test("objects getById of a note", async () => {
 
 test("contacts batch read, with an unknown id reported as an error", async () => {
   const ids = (await hubspot.crm.contacts.basicApi.getPage(3)).results.map((c) => c.id);
-  const res = await hubspot.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: ["email"], propertiesWithHistory: [] });
+  const res = await hubspot.crm.contacts.batchApi.read({
+    inputs: ids.map((id) => ({ id })),
+    properties: ["email"],
+    propertiesWithHistory: [],
+  });
   assert.equal(res.status, "COMPLETE");
   assert.deepEqual(res.results.map((r) => r.id).sort(), [...ids].sort());
   assert.ok(res.startedAt instanceof Date && res.completedAt instanceof Date);
 });
 
 test("contacts batch create and batch update", async () => {
-  const inputs = [1, 2, 3].map((i) => ({ properties: { email: `${unique(`b${i}`)}@example.com`, firstname: `B${i}` }, associations: [] }));
+  const inputs = [1, 2, 3].map((i) => ({
+    properties: { email: `${unique(`b${i}`)}@example.com`, firstname: `B${i}` },
+    associations: [],
+  }));
   const created = await hubspot.crm.contacts.batchApi.create({ inputs });
   assert.equal(created.status, "COMPLETE");
   assert.equal(created.results.length, 3);
-  const updated = await hubspot.crm.contacts.batchApi.update({ inputs: created.results.map((r) => ({ id: r.id, properties: { lastname: "Batch" } })) });
+  const updated = await hubspot.crm.contacts.batchApi.update({
+    inputs: created.results.map((r) => ({ id: r.id, properties: { lastname: "Batch" } })),
+  });
   assert.equal(updated.results.length, 3);
   assert.ok(updated.results.every((r) => r.properties.lastname === "Batch"));
 });
@@ -192,7 +238,12 @@ test("contacts batch create with one existing e-mail is refused whole with a 409
   const email = `${unique("bx")}@example.com`;
   await hubspot.crm.contacts.basicApi.create({ properties: { email }, associations: [] });
   const e = await refused(() =>
-    hubspot.crm.contacts.batchApi.create({ inputs: [{ properties: { email }, associations: [] }, { properties: { email: `${unique("by")}@example.com` }, associations: [] }] }),
+    hubspot.crm.contacts.batchApi.create({
+      inputs: [
+        { properties: { email }, associations: [] },
+        { properties: { email: `${unique("by")}@example.com` }, associations: [] },
+      ],
+    }),
   );
   assert.equal(e.code, 409);
   assert.match(e.body.message, /already exists/);
@@ -200,7 +251,10 @@ test("contacts batch create with one existing e-mail is refused whole with a 409
 
 test("contacts batch upsert by e-mail creates and updates", async () => {
   const existing = `${unique("up1")}@example.com`;
-  const made = await hubspot.crm.contacts.basicApi.create({ properties: { email: existing }, associations: [] });
+  const made = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: existing },
+    associations: [],
+  });
   const fresh = `${unique("up2")}@example.com`;
   const res = await hubspot.crm.contacts.batchApi.upsert({
     inputs: [
@@ -215,7 +269,10 @@ test("contacts batch upsert by e-mail creates and updates", async () => {
 });
 
 test("contacts batch archive", async () => {
-  const c = await hubspot.crm.contacts.basicApi.create({ properties: { email: `${unique("ba")}@example.com` }, associations: [] });
+  const c = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("ba")}@example.com` },
+    associations: [],
+  });
   await hubspot.crm.contacts.batchApi.archive({ inputs: [{ id: c.id }] });
   assert.equal((await refused(() => hubspot.crm.contacts.basicApi.getById(c.id))).code, 404);
 });
@@ -231,7 +288,11 @@ test("contacts search: a filter, string sorts and paging with a total", async ()
   assert.ok(res.total > 10);
   assert.equal(res.results.length, 10);
   const times = res.results.map((r) => r.createdAt.getTime());
-  assert.deepEqual(times, [...times].sort((a, b) => b - a), "not sorted by createdate descending");
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => b - a),
+    "not sorted by createdate descending",
+  );
   assert.ok(res.paging.next.after);
 });
 
@@ -255,42 +316,72 @@ test("deals search on hs_lastmodifieddate GTE (an incremental pull)", async () =
   });
   assert.ok(res.total > 0);
   const times = res.results.map((r) => r.updatedAt.getTime());
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
 });
 
 test("search over its per-second limit: the SDK's own retry succeeds", async () => {
   const client = retrying();
   const body = { filterGroups: [], sorts: [], properties: ["email"], limit: 1 };
-  const all = await Promise.all(Array.from({ length: 9 }, () => client.crm.contacts.searchApi.doSearch(body)));
+  const all = await Promise.all(
+    Array.from({ length: 9 }, () => client.crm.contacts.searchApi.doSearch(body)),
+  );
   assert.equal(all.length, 9);
   assert.ok(all.every((r) => r.results.length === 1));
 });
 
 test("search without the retry: a 429 with the secondly-limit message", async () => {
   const body = { filterGroups: [], sorts: [], properties: ["email"], limit: 1 };
-  const settled = await Promise.allSettled(Array.from({ length: 9 }, () => hubspot.crm.contacts.searchApi.doSearch(body)));
+  const settled = await Promise.allSettled(
+    Array.from({ length: 9 }, () => hubspot.crm.contacts.searchApi.doSearch(body)),
+  );
   const refusedOnes = settled.filter((s) => s.status === "rejected").map((s) => s.reason);
   assert.ok(refusedOnes.length > 0, "nine searches at once were all accepted");
-  assert.ok(refusedOnes.every((e) => e.code === 429 && e.body.message === "You have reached your secondly limit."));
+  assert.ok(
+    refusedOnes.every((e) => e.code === 429 && e.body.message === "You have reached your secondly limit."),
+  );
   await new Promise((r) => setTimeout(r, 1100));
 });
 
 test("contacts merge keeps the primary and answers the merged contact", async () => {
-  const a = await hubspot.crm.contacts.basicApi.create({ properties: { email: `${unique("ma")}@example.com` }, associations: [] });
-  const b = await hubspot.crm.contacts.basicApi.create({ properties: { email: `${unique("mb")}@example.com`, phone: "+1 555 0100" }, associations: [] });
+  const a = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("ma")}@example.com` },
+    associations: [],
+  });
+  const b = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("mb")}@example.com`, phone: "+1 555 0100" },
+    associations: [],
+  });
   const merged = await hubspot.crm.contacts.basicApi.merge({ primaryObjectId: a.id, objectIdToMerge: b.id });
   assert.equal(merged.id, a.id);
   assert.equal((await refused(() => hubspot.crm.contacts.basicApi.getById(b.id))).code, 404);
 });
 
 test("associations v4: createDefault, getPage, archive", async () => {
-  const contact = await hubspot.crm.contacts.basicApi.create({ properties: { email: `${unique("as")}@example.com` }, associations: [] });
+  const contact = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("as")}@example.com` },
+    associations: [],
+  });
   const company = (await hubspot.crm.companies.basicApi.getPage(1)).results[0];
-  const made = await hubspot.crm.associations.v4.basicApi.createDefault("contacts", contact.id, "companies", company.id);
+  const made = await hubspot.crm.associations.v4.basicApi.createDefault(
+    "contacts",
+    contact.id,
+    "companies",
+    company.id,
+  );
   assert.equal(made.status, "COMPLETE");
   const page = await hubspot.crm.associations.v4.basicApi.getPage("contacts", contact.id, "companies");
-  assert.deepEqual(page.results.map((r) => r.toObjectId), [company.id]);
-  assert.ok(page.results[0].associationTypes.some((t) => t.category === "HUBSPOT_DEFINED" && typeof t.typeId === "number"));
+  assert.deepEqual(
+    page.results.map((r) => r.toObjectId),
+    [company.id],
+  );
+  assert.ok(
+    page.results[0].associationTypes.some(
+      (t) => t.category === "HUBSPOT_DEFINED" && typeof t.typeId === "number",
+    ),
+  );
   await hubspot.crm.associations.v4.basicApi.archive("contacts", contact.id, "companies", company.id);
   const after = await hubspot.crm.associations.v4.basicApi.getPage("contacts", contact.id, "companies");
   assert.equal(after.results.length, 0);
@@ -298,7 +389,9 @@ test("associations v4: createDefault, getPage, archive", async () => {
 
 test("associations v4 batch read: each contact's companies", async () => {
   const ids = (await hubspot.crm.contacts.basicApi.getPage(20)).results.map((c) => c.id);
-  const res = await hubspot.crm.associations.v4.batchApi.getPage("contacts", "companies", { inputs: ids.map((id) => ({ id })) });
+  const res = await hubspot.crm.associations.v4.batchApi.getPage("contacts", "companies", {
+    inputs: ids.map((id) => ({ id })),
+  });
   assert.ok(res.results.length > 0);
   const r = res.results[0];
   assert.ok(ids.includes(String(r._from.id)));
@@ -334,7 +427,10 @@ test("pipelines getAll for deals: stages with probabilities", async () => {
 test("pipeline stages getAll", async () => {
   const pipeline = (await hubspot.crm.pipelines.pipelinesApi.getAll("deals")).results[0];
   const stages = await hubspot.crm.pipelines.pipelineStagesApi.getAll("deals", pipeline.id);
-  assert.deepEqual(stages.results.map((s) => s.id), pipeline.stages.map((s) => s.id));
+  assert.deepEqual(
+    stages.results.map((s) => s.id),
+    pipeline.stages.map((s) => s.id),
+  );
 });
 
 test("owners getPage", async () => {
@@ -353,7 +449,11 @@ test("owners getById", async () => {
 });
 
 test("a wrong token is a 401 ApiException with INVALID_AUTHENTICATION", async () => {
-  const bad = new Client({ accessToken: "pat-na1-wrong", basePath: emu.hubspot.base_url, numberOfApiCallRetries: 0 });
+  const bad = new Client({
+    accessToken: "pat-na1-wrong",
+    basePath: emu.hubspot.base_url,
+    numberOfApiCallRetries: 0,
+  });
   const e = await refused(() => bad.crm.contacts.basicApi.getPage(1));
   assert.equal(e.code, 401);
   assert.equal(e.body.category, "INVALID_AUTHENTICATION");

@@ -22,13 +22,24 @@ function* files(dir, keep) {
  */
 function operation(method, prefix, template, query, source, body = null, model = () => null) {
   const pattern = (prefix + template).replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+");
-  return { method, template: prefix + template, path: new RegExp(`^${pattern}$`), query: new Set(query), source, body, model };
+  return {
+    method,
+    template: prefix + template,
+    path: new RegExp(`^${pattern}$`),
+    query: new Set(query),
+    source,
+    body,
+    model,
+  };
 }
 
 /** Splits generated source into one chunk per operation (each starts at its `localVarPath`). */
 function chunks(text) {
   const starts = [...text.matchAll(/const localVarPath = ['`]([^'`]+)['`]/g)];
-  return starts.map((m, i) => ({ template: m[1], body: text.slice(m.index, starts[i + 1]?.index ?? text.length) }));
+  return starts.map((m, i) => ({
+    template: m[1],
+    body: text.slice(m.index, starts[i + 1]?.index ?? text.length),
+  }));
 }
 
 /**
@@ -36,7 +47,12 @@ function chunks(text) {
  * (HubSpot/HubSpot-public-api-spec-collection): the facts only, method, path and query parameter names.
  */
 const HUBSPOT_BEYOND_THE_SDK = [
-  ["GET", "/account-info/v3/details", [], "PublicApiSpecs/Account/Account Info/Rollouts/144923/v3/accountInfo.json"],
+  [
+    "GET",
+    "/account-info/v3/details",
+    [],
+    "PublicApiSpecs/Account/Account Info/Rollouts/144923/v3/accountInfo.json",
+  ],
 ];
 
 /** A HubSpot model's fields (`attributeTypeMap`: JSON name -> type), from the models folder beside its API. */
@@ -59,15 +75,20 @@ function hubspotModel(dir) {
 }
 
 export function hubspotOperations() {
-  const ops = HUBSPOT_BEYOND_THE_SDK.map(([method, template, query, source]) => operation(method, "", template, query, source));
+  const ops = HUBSPOT_BEYOND_THE_SDK.map(([method, template, query, source]) =>
+    operation(method, "", template, query, source),
+  );
   const root = join(modules, "@hubspot/api-client/lib/codegen");
   for (const file of files(root, (p) => /\/apis\/[A-Za-z]+Api\.js$/.test(p))) {
     const model = hubspotModel(join(file, "../../models"));
     for (const { template, body } of chunks(readFileSync(file, "utf8"))) {
       const method = body.match(/HttpMethod\.([A-Z]+)/)?.[1];
       const query = [...body.matchAll(/(?:setQueryParam|appendQueryParam)\("([^"]+)"/g)].map((m) => m[1]);
-      const bodyType = body.match(/stringify\(ObjectSerializer_1\.ObjectSerializer\.serialize\([^,]+, "([^"]+)"/)?.[1] ?? null;
-      if (method) ops.push(operation(method, "", template, query, file.slice(root.length + 1), bodyType, model));
+      const bodyType =
+        body.match(/stringify\(ObjectSerializer_1\.ObjectSerializer\.serialize\([^,]+, "([^"]+)"/)?.[1] ??
+        null;
+      if (method)
+        ops.push(operation(method, "", template, query, file.slice(root.length + 1), bodyType, model));
     }
   }
   return ops;
@@ -95,7 +116,10 @@ function pipedriveModel(dir) {
         }
         // A field whose type spans lines is an inline object: a map of custom-field keys.
         fields = new Map(
-          [...text.matchAll(/^ {4}'([^']+)'\??: ([^\n]*)$/gm)].map((m) => [m[1], m[2].startsWith("{") ? "{ [key: string]: any; }" : m[2].replace(/;$/, "")]),
+          [...text.matchAll(/^ {4}'([^']+)'\??: ([^\n]*)$/gm)].map((m) => [
+            m[1],
+            m[2].startsWith("{") ? "{ [key: string]: any; }" : m[2].replace(/;$/, ""),
+          ]),
         );
       } catch {
         fields = null;
@@ -152,13 +176,19 @@ export function shapeProblems(shape, type, model, at = "body") {
     if (!Array.isArray(shape)) return [`${at} should be a list of ${array[1]}`];
     return shape.flatMap((s) => shapeProblems(s, array[1], model, `${at}[]`));
   }
-  const scalars = t.split(" | ").map((p) => SCALARS[p]).filter(Boolean);
-  if (scalars.length) return scalars.includes(shape) ? [] : [`${at} should be ${t}, is ${JSON.stringify(shape)}`];
+  const scalars = t
+    .split(" | ")
+    .map((p) => SCALARS[p])
+    .filter(Boolean);
+  if (scalars.length)
+    return scalars.includes(shape) ? [] : [`${at} should be ${t}, is ${JSON.stringify(shape)}`];
   const fields = model(t);
   if (!fields) return [];
   if (typeof shape !== "object" || Array.isArray(shape)) return [`${at} should be an object (${t})`];
   return Object.entries(shape).flatMap(([key, s]) =>
-    fields.has(key) ? shapeProblems(s, fields.get(key), model, `${at}.${key}`) : [`${at}.${key} is not a field of ${t}`],
+    fields.has(key)
+      ? shapeProblems(s, fields.get(key), model, `${at}.${key}`)
+      : [`${at}.${key} is not a field of ${t}`],
   );
 }
 
@@ -170,7 +200,8 @@ export function mismatch(ops, { method, path, query, body_shape }) {
   const candidates = ops.filter((op) => op.path.test(path));
   if (!candidates.length) return `no operation has the path ${path}`;
   const same = candidates.filter((op) => op.method === method);
-  if (!same.length) return `${path} takes ${[...new Set(candidates.map((o) => o.method))].join(", ")}, not ${method}`;
+  if (!same.length)
+    return `${path} takes ${[...new Set(candidates.map((o) => o.method))].join(", ")}, not ${method}`;
   const names = [...new URLSearchParams(query ?? "").keys()];
   const fits = same.filter((op) => names.every((n) => op.query.has(n)));
   if (!fits.length) {
@@ -179,7 +210,9 @@ export function mismatch(ops, { method, path, query, body_shape }) {
   }
   if (body_shape == null) return null;
   const divergent = (p) => KNOWN_DIVERGENCES.some((d) => d.path.test(path) && d.at.test(p));
-  const problems = fits.map((op) => shapeProblems(body_shape, op.body, op.model).filter((p) => !divergent(p)));
+  const problems = fits.map((op) =>
+    shapeProblems(body_shape, op.body, op.model).filter((p) => !divergent(p)),
+  );
   if (problems.some((p) => p.length === 0)) return null;
   return `${method} ${path}: ${problems[0].join("; ")} (${fits[0].body} in ${fits[0].source})`;
 }

@@ -19,7 +19,11 @@ let emu;
 let dir;
 
 function cli(...args) {
-  const env = { ...process.env, CRM_BRIDGE_DB: join(dir, "workspace.sqlite3"), CRM_BRIDGE_KEYRING_SERVICE: `crm-bridge-contract-${process.pid}` };
+  const env = {
+    ...process.env,
+    CRM_BRIDGE_DB: join(dir, "workspace.sqlite3"),
+    CRM_BRIDGE_KEYRING_SERVICE: `crm-bridge-contract-${process.pid}`,
+  };
   return execFileSync(bin, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
@@ -35,9 +39,36 @@ async function ours(provider) {
 before(async () => {
   emu = await startEmulator({ records: 120 });
   dir = mkdtempSync(join(tmpdir(), "crm-bridge-contract-"));
-  cli("connect", "close", "--base-url", emu.close.base_url, "--api-key", emu.close.api_key, "--label", "Close");
-  cli("connect", "hubspot", "--base-url", emu.hubspot.base_url, "--token", emu.hubspot.token, "--label", "HubSpot");
-  cli("connect", "pipedrive", "--base-url", emu.pipedrive.base_url, "--token", emu.pipedrive.api_token, "--label", "Pipedrive");
+  cli(
+    "connect",
+    "close",
+    "--base-url",
+    emu.close.base_url,
+    "--api-key",
+    emu.close.api_key,
+    "--label",
+    "Close",
+  );
+  cli(
+    "connect",
+    "hubspot",
+    "--base-url",
+    emu.hubspot.base_url,
+    "--token",
+    emu.hubspot.token,
+    "--label",
+    "HubSpot",
+  );
+  cli(
+    "connect",
+    "pipedrive",
+    "--base-url",
+    emu.pipedrive.base_url,
+    "--token",
+    emu.pipedrive.api_token,
+    "--label",
+    "Pipedrive",
+  );
   const connections = JSON.parse(cli("connections", "--json"));
   const id = (provider) => String(connections.find((c) => c.provider === provider).id);
   cli("pull", "--full");
@@ -57,21 +88,49 @@ after(() => {
 
 test("the checker refuses what the description does not have", () => {
   const ops = hubspotOperations();
-  assert.match(mismatch(ops, { method: "GET", path: "/crm/v3/objects/contacts", query: "propertiez=email" }), /propertiez/);
+  assert.match(
+    mismatch(ops, { method: "GET", path: "/crm/v3/objects/contacts", query: "propertiez=email" }),
+    /propertiez/,
+  );
   assert.match(mismatch(ops, { method: "PUT", path: "/crm/v3/objects/contacts/5", query: "" }), /not PUT/);
-  assert.match(mismatch(pipedriveOperations(), { method: "GET", path: "/api/v2/notes", query: "" }), /no operation/);
+  assert.match(
+    mismatch(pipedriveOperations(), { method: "GET", path: "/api/v2/notes", query: "" }),
+    /no operation/,
+  );
   const body = { inputs: [{ propertiez: { email: "string" } }] };
-  assert.match(mismatch(ops, { method: "POST", path: "/crm/v3/objects/contacts/batch/create", query: "", body_shape: body }), /propertiez is not a field/);
+  assert.match(
+    mismatch(ops, {
+      method: "POST",
+      path: "/crm/v3/objects/contacts/batch/create",
+      query: "",
+      body_shape: body,
+    }),
+    /propertiez is not a field/,
+  );
   const numbers = { name: "number" };
-  assert.match(mismatch(pipedriveOperations(), { method: "POST", path: "/api/v2/persons", query: "", body_shape: numbers }), /body\.name should be string/);
+  assert.match(
+    mismatch(pipedriveOperations(), {
+      method: "POST",
+      path: "/api/v2/persons",
+      query: "",
+      body_shape: numbers,
+    }),
+    /body\.name should be string/,
+  );
 });
 
-for (const [provider, operations] of [["hubspot", hubspotOperations], ["pipedrive", pipedriveOperations]]) {
+for (const [provider, operations] of [
+  ["hubspot", hubspotOperations],
+  ["pipedrive", pipedriveOperations],
+]) {
   test(`every request our ${provider} client sent is an operation of ${provider}'s description`, async () => {
     const ops = operations();
     const sent = await ours(provider);
     assert.ok(sent.length > 20, `only ${sent.length} requests from our client`);
-    assert.ok(sent.some((q) => q.write), "the migration wrote nothing");
+    assert.ok(
+      sent.some((q) => q.write),
+      "the migration wrote nothing",
+    );
     assert.ok(sent.filter((q) => q.body_shape).length > 5, "no JSON bodies to check");
     const wrong = [...new Set(sent.map((q) => mismatch(ops, q)).filter(Boolean))];
     assert.deepEqual(wrong, []);

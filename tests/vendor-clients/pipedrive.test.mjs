@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { v1, v2 } from "pipedrive";
 import { startEmulator } from "./emulator.mjs";
+import { refused as refusedBy, unique as uniqueBy } from "./expect.mjs";
 
 let emu;
 let api;
@@ -49,21 +50,9 @@ async function pace(config) {
 
 after(() => emu?.stop());
 
-/** Calls `f`, which must fail with Pipedrive's error body (the SDK throws it); returns it. */
-async function refused(f) {
-  try {
-    await f();
-  } catch (e) {
-    assert.equal(e.success, false, `not Pipedrive's error body: ${e}`);
-    return e;
-  }
-  assert.fail("the call was accepted");
-}
-
-const unique = (() => {
-  let n = 0;
-  return (what) => `${what}-${process.pid}-${Date.now()}-${++n}`;
-})();
+/** Pipedrive's SDK throws Pipedrive's error body itself. */
+const refused = (f) => refusedBy(f, (e) => e.success === false);
+const unique = (what) => uniqueBy(what);
 
 test("v2 getPersons: a page with a next cursor, then the next page", async () => {
   const page = await api.persons.getPersons({ limit: 10 });
@@ -79,7 +68,12 @@ test("v2 getPersons: a page with a next cursor, then the next page", async () =>
 });
 
 test("v2 getPersons with updated_since sorted by update_time", async () => {
-  const page = await api.persons.getPersons({ updated_since: "2000-01-01T00:00:00Z", sort_by: "update_time", sort_direction: "asc", limit: 100 });
+  const page = await api.persons.getPersons({
+    updated_since: "2000-01-01T00:00:00Z",
+    sort_by: "update_time",
+    sort_direction: "asc",
+    limit: 100,
+  });
   const times = page.data.map((p) => p.update_time);
   assert.deepEqual(times, [...times].sort());
 });
@@ -105,7 +99,11 @@ test("v2 getPerson of a missing id is a 404 body", async () => {
 test("v2 addPerson with emails and phones", async () => {
   const email = `${unique("p")}@example.com`;
   const res = await api.persons.addPerson({
-    AddPersonRequest: { name: "Ann Lee", emails: [{ value: email, primary: true, label: "work" }], phones: [{ value: "+33 1 23 45 67 89", primary: true, label: "work" }] },
+    AddPersonRequest: {
+      name: "Ann Lee",
+      emails: [{ value: email, primary: true, label: "work" }],
+      phones: [{ value: "+33 1 23 45 67 89", primary: true, label: "work" }],
+    },
   });
   assert.equal(res.success, true);
   assert.equal(typeof res.data.id, "number");
@@ -114,7 +112,9 @@ test("v2 addPerson with emails and phones", async () => {
 });
 
 test("v2 addPerson without a name is refused", async () => {
-  const e = await refused(() => api.persons.addPerson({ AddPersonRequest: { emails: [{ value: "x@example.com", primary: true }] } }));
+  const e = await refused(() =>
+    api.persons.addPerson({ AddPersonRequest: { emails: [{ value: "x@example.com", primary: true }] } }),
+  );
   assert.equal(e.success, false);
   assert.match(e.error, /name/);
 });
@@ -135,7 +135,11 @@ test("v2 deletePerson answers the deleted id", async () => {
 
 test("v2 searchPersons by e-mail, exact", async () => {
   const email = `${unique("s")}@example.com`;
-  const made = (await api.persons.addPerson({ AddPersonRequest: { name: "Dee Search", emails: [{ value: email, primary: true }] } })).data;
+  const made = (
+    await api.persons.addPerson({
+      AddPersonRequest: { name: "Dee Search", emails: [{ value: email, primary: true }] },
+    })
+  ).data;
   const res = await api.persons.searchPersons({ term: email, fields: "email", exact_match: true });
   assert.equal(res.success, true);
   const ids = res.data.items.map((i) => i.item.id);
@@ -153,7 +157,10 @@ test("v2 getOrganizations and getOrganization", async () => {
 test("v2 addOrganization and updateOrganization", async () => {
   const made = await api.organizations.addOrganization({ AddOrganizationRequest: { name: unique("Acme") } });
   assert.equal(typeof made.data.id, "number");
-  const upd = await api.organizations.updateOrganization({ id: made.data.id, UpdateOrganizationRequest: { name: "Acme Renamed" } });
+  const upd = await api.organizations.updateOrganization({
+    id: made.data.id,
+    UpdateOrganizationRequest: { name: "Acme Renamed" },
+  });
   assert.equal(upd.data.name, "Acme Renamed");
 });
 
@@ -161,7 +168,10 @@ test("v2 searchOrganization", async () => {
   const name = unique("Zebra Works");
   const made = (await api.organizations.addOrganization({ AddOrganizationRequest: { name } })).data;
   const res = await api.organizations.searchOrganization({ term: name, fields: "name", exact_match: true });
-  assert.deepEqual(res.data.items.map((i) => i.item.id), [made.id]);
+  assert.deepEqual(
+    res.data.items.map((i) => i.item.id),
+    [made.id],
+  );
 });
 
 test("v2 getDeals and getDeal: plain ids, value and stage", async () => {
@@ -175,7 +185,9 @@ test("v2 getDeals and getDeal: plain ids, value and stage", async () => {
 
 test("v2 addDeal and updateDeal", async () => {
   const stage = (await api.stages.getStages({})).data[0];
-  const made = await api.deals.addDeal({ AddDealRequest: { title: unique("Deal"), value: 1200, currency: "EUR", stage_id: stage.id } });
+  const made = await api.deals.addDeal({
+    AddDealRequest: { title: unique("Deal"), value: 1200, currency: "EUR", stage_id: stage.id },
+  });
   assert.equal(made.data.value, 1200);
   assert.equal(made.data.stage_id, stage.id);
   const upd = await api.deals.updateDeal({ id: made.data.id, UpdateDealRequest: { value: 1500 } });
@@ -227,9 +239,16 @@ test("v1 mergePersons: the survivor is the merge_with_id", async () => {
 });
 
 test("v1 mergeOrganizations", async () => {
-  const a = (await api.organizations.addOrganization({ AddOrganizationRequest: { name: unique("Keep Org") } })).data;
-  const b = (await api.organizations.addOrganization({ AddOrganizationRequest: { name: unique("Merge Org") } })).data;
-  const res = await api.organizationsV1.mergeOrganizations({ id: b.id, MergeOrganizationsRequest: { merge_with_id: a.id } });
+  const a = (
+    await api.organizations.addOrganization({ AddOrganizationRequest: { name: unique("Keep Org") } })
+  ).data;
+  const b = (
+    await api.organizations.addOrganization({ AddOrganizationRequest: { name: unique("Merge Org") } })
+  ).data;
+  const res = await api.organizationsV1.mergeOrganizations({
+    id: b.id,
+    MergeOrganizationsRequest: { merge_with_id: a.id },
+  });
   assert.equal(res.data.id, a.id);
 });
 
@@ -250,7 +269,9 @@ test("v1 getNotes with start/limit paging", async () => {
 
 test("v1 addNote, getNote, updateNote, deleteNote", async () => {
   const person = (await api.persons.getPersons({ limit: 1 })).data[0];
-  const made = await api.notes.addNote({ AddNoteRequest: { content: "Called, wants a demo", person_id: person.id } });
+  const made = await api.notes.addNote({
+    AddNoteRequest: { content: "Called, wants a demo", person_id: person.id },
+  });
   assert.equal(made.data.person_id, person.id);
   const got = await api.notes.getNote({ id: made.data.id });
   assert.equal(got.data.content, "Called, wants a demo");
@@ -274,7 +295,11 @@ test("v1 getUsers", async () => {
 });
 
 test("v1 getRecents since a moment", async () => {
-  const res = await api.recents.getRecents({ since_timestamp: "2000-01-01 00:00:00", items: "person", limit: 10 });
+  const res = await api.recents.getRecents({
+    since_timestamp: "2000-01-01 00:00:00",
+    items: "person",
+    limit: 10,
+  });
   assert.equal(res.success, true);
   assert.ok(res.data.length > 0);
   assert.equal(res.data[0].item, "person");
@@ -287,7 +312,10 @@ test("v1 getPersonFields: keys, names, option lists", async () => {
   assert.ok(email);
   assert.equal(typeof email.name, "string");
   assert.equal(typeof email.field_type, "string");
-  assert.ok(res.data.some((f) => /^[0-9a-f]{40}$/.test(f.key)), "no custom field key");
+  assert.ok(
+    res.data.some((f) => /^[0-9a-f]{40}$/.test(f.key)),
+    "no custom field key",
+  );
 });
 
 test("v1 getOrganizationFields", async () => {
@@ -309,7 +337,9 @@ test("a wrong API token is a 401 body", async () => {
 
 test("over the burst limit: 429 'Request over limit', and a later call succeeds", async () => {
   await new Promise((r) => setTimeout(r, 2100));
-  const unpaced = new v1.UsersApi(new v1.Configuration({ apiKey: emu.pipedrive.api_token, basePath: `${api.root}/api/v1` }));
+  const unpaced = new v1.UsersApi(
+    new v1.Configuration({ apiKey: emu.pipedrive.api_token, basePath: `${api.root}/api/v1` }),
+  );
   const settled = await Promise.allSettled(Array.from({ length: 60 }, () => unpaced.getCurrentUser()));
   const over = settled.filter((s) => s.status === "rejected").map((s) => s.reason);
   assert.ok(over.length > 0, "60 calls at once were all accepted");

@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import jsforce from "jsforce";
 import { startEmulator } from "./emulator.mjs";
+import { refused as refusedBy, unique as uniqueBy } from "./expect.mjs";
 
 let emu;
 let conn;
@@ -15,37 +16,35 @@ before(async () => {
 
 after(() => emu?.stop());
 
-const connect = (accessToken, version = "60.0") => new jsforce.Connection({ instanceUrl: emu.salesforce.instance_url, accessToken, version });
+/** jsforce reports a refusal as an error carrying Salesforce's errorCode. */
+const refused = (f) => refusedBy(f, (e) => typeof e.errorCode === "string");
+/** Without separators: names become parts of e-mail addresses and SOQL literals. */
+const unique = (what) => uniqueBy(what, "");
 
-/** Calls `f`, which must fail with jsforce's error carrying Salesforce's errorCode; returns it. */
-async function refused(f) {
-  try {
-    await f();
-  } catch (e) {
-    assert.equal(typeof e.errorCode, "string", `no errorCode on ${e}`);
-    return e;
-  }
-  assert.fail("the call was accepted");
-}
-
-const unique = (() => {
-  let n = 0;
-  return (what) => `${what}${process.pid}${Date.now()}${++n}`;
-})();
+const connect = (accessToken, version = "60.0") =>
+  new jsforce.Connection({ instanceUrl: emu.salesforce.instance_url, accessToken, version });
 
 test("query: SOQL with WHERE, ORDER BY and LIMIT", async () => {
-  const res = await conn.query("SELECT Id, LastName, Email FROM Contact WHERE Email != null ORDER BY LastName LIMIT 7");
+  const res = await conn.query(
+    "SELECT Id, LastName, Email FROM Contact WHERE Email != null ORDER BY LastName LIMIT 7",
+  );
   assert.equal(res.done, true);
   assert.equal(res.records.length, 7);
   assert.equal(res.totalSize, 7);
   assert.equal(res.records[0].attributes.type, "Contact");
   assert.match(res.records[0].Id, /^003[A-Za-z0-9]{15}$/);
   const names = res.records.map((r) => r.LastName);
-  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" })));
+  assert.deepEqual(
+    names,
+    [...names].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" })),
+  );
 });
 
 test("query + queryMore: a paged result with nextRecordsUrl", async () => {
-  const first = await conn.query("SELECT Id FROM Contact", { autoFetch: false, headers: { "Sforce-Query-Options": "batchSize=200" } });
+  const first = await conn.query("SELECT Id FROM Contact", {
+    autoFetch: false,
+    headers: { "Sforce-Query-Options": "batchSize=200" },
+  });
   assert.equal(first.done, false);
   assert.ok(first.nextRecordsUrl);
   assert.ok(first.totalSize > first.records.length);
@@ -68,10 +67,15 @@ test("query: SELECT COUNT() gives the total", async () => {
 });
 
 test("query on SystemModstamp with a datetime literal (an incremental pull)", async () => {
-  const res = await conn.query("SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp > 2000-01-01T00:00:00Z ORDER BY SystemModstamp ASC LIMIT 50");
+  const res = await conn.query(
+    "SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp > 2000-01-01T00:00:00Z ORDER BY SystemModstamp ASC LIMIT 50",
+  );
   const times = res.records.map((r) => Date.parse(r.SystemModstamp));
   assert.ok(times.every((t) => !Number.isNaN(t)));
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
 });
 
 test("query with IN and a relationship-free filter", async () => {
@@ -99,21 +103,32 @@ test("an unknown field is refused with INVALID_FIELD", async () => {
 });
 
 test("find with conditions, sort and limit (jsforce's SOQL builder)", async () => {
-  const rows = await conn.sobject("Contact").find({ Email: { $ne: null } }, ["Id", "Email", "LastModifiedDate"]).sort({ LastModifiedDate: -1 }).limit(5);
+  const rows = await conn
+    .sobject("Contact")
+    .find({ Email: { $ne: null } }, ["Id", "Email", "LastModifiedDate"])
+    .sort({ LastModifiedDate: -1 })
+    .limit(5);
   assert.equal(rows.length, 5);
   const times = rows.map((r) => Date.parse(r.LastModifiedDate));
-  assert.deepEqual(times, [...times].sort((a, b) => b - a));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => b - a),
+  );
 });
 
 test("sobject create answers the new id", async () => {
-  const res = await conn.sobject("Contact").create({ FirstName: "Ann", LastName: "Lee", Email: `${unique("ann")}@example.com` });
+  const res = await conn
+    .sobject("Contact")
+    .create({ FirstName: "Ann", LastName: "Lee", Email: `${unique("ann")}@example.com` });
   assert.equal(res.success, true);
   assert.match(res.id, /^003[A-Za-z0-9]{15}$/);
   assert.deepEqual(res.errors, []);
 });
 
 test("sobject retrieve one record", async () => {
-  const made = await conn.sobject("Account").create({ Name: unique("Acme"), Website: "https://acme.example" });
+  const made = await conn
+    .sobject("Account")
+    .create({ Name: unique("Acme"), Website: "https://acme.example" });
   const rec = await conn.sobject("Account").retrieve(made.id);
   assert.equal(rec.Id, made.id);
   assert.equal(rec.Website, "https://acme.example");
@@ -123,7 +138,10 @@ test("sobject retrieve one record", async () => {
 test("sobject retrieve several records (composite sObjects read)", async () => {
   const ids = (await conn.query("SELECT Id FROM Contact LIMIT 3")).records.map((r) => r.Id);
   const recs = await conn.sobject("Contact").retrieve(ids, { fields: ["Id", "LastName"] });
-  assert.deepEqual(recs.map((r) => r.Id), ids);
+  assert.deepEqual(
+    recs.map((r) => r.Id),
+    ids,
+  );
   assert.ok(recs.every((r) => typeof r.LastName === "string"));
 });
 
@@ -156,7 +174,9 @@ test("create with an invalid e-mail: INVALID_EMAIL_ADDRESS", async () => {
 });
 
 test("collections: create several at once, one refused, allOrNone false", async () => {
-  const res = await conn.sobject("Contact").create([{ LastName: "One" }, { FirstName: "Missing" }, { LastName: "Three" }]);
+  const res = await conn
+    .sobject("Contact")
+    .create([{ LastName: "One" }, { FirstName: "Missing" }, { LastName: "Three" }]);
   assert.equal(res.length, 3);
   assert.equal(res[0].success, true);
   assert.equal(res[1].success, false);
@@ -175,7 +195,9 @@ test("collections: update and destroy several at once", async () => {
 
 test("collections with allOrNone: one bad record rolls back all", async () => {
   const before = (await conn.query("SELECT COUNT() FROM Contact")).totalSize;
-  const res = await conn.sobject("Contact").create([{ LastName: "Kept?" }, { FirstName: "Bad" }], { allOrNone: true });
+  const res = await conn
+    .sobject("Contact")
+    .create([{ LastName: "Kept?" }, { FirstName: "Bad" }], { allOrNone: true });
   assert.ok(res.every((r) => r.success === false));
   const afterCount = (await conn.query("SELECT COUNT() FROM Contact")).totalSize;
   assert.equal(afterCount, before);
@@ -196,7 +218,8 @@ test("describeGlobal lists the sObjects", async () => {
   const g = await conn.describeGlobal();
   assert.equal(typeof g.maxBatchSize, "number");
   const names = g.sobjects.map((s) => s.name);
-  for (const n of ["Account", "Contact", "Lead", "Opportunity", "Task", "User"]) assert.ok(names.includes(n), `${n} missing`);
+  for (const n of ["Account", "Contact", "Lead", "Opportunity", "Task", "User"])
+    assert.ok(names.includes(n), `${n} missing`);
   const contact = g.sobjects.find((s) => s.name === "Contact");
   assert.equal(contact.keyPrefix, "003");
   assert.equal(contact.queryable, true);
@@ -235,7 +258,9 @@ test("users and opportunity stages by SOQL (owners and stages)", async () => {
   const users = await conn.query("SELECT Id, Email, IsActive FROM User");
   assert.ok(users.records.length > 0);
   assert.match(users.records[0].Id, /^005/);
-  const stages = await conn.query("SELECT MasterLabel, IsClosed, IsWon, DefaultProbability FROM OpportunityStage");
+  const stages = await conn.query(
+    "SELECT MasterLabel, IsClosed, IsWon, DefaultProbability FROM OpportunityStage",
+  );
   assert.ok(stages.records.some((s) => s.IsWon === true));
 });
 

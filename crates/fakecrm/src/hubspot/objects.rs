@@ -66,7 +66,7 @@ pub(crate) fn written_json(
     id: u64,
     props: &Props,
     wanted: Option<&[String]>,
-    written: &[&String],
+    written: &[String],
 ) -> Value {
     let mut shown = serde_json::Map::new();
     match wanted {
@@ -80,7 +80,7 @@ pub(crate) fn written_json(
         }
         None => {
             let defaults = default_properties(kind).iter().copied();
-            for name in defaults.chain(written.iter().map(|s| s.as_str())) {
+            for name in defaults.chain(written.iter().map(String::as_str)) {
                 if let Some(v) = props.get(name)
                     && !name.starts_with('_')
                 {
@@ -393,7 +393,6 @@ pub async fn create(
         associations::associate(&mut hs, kind, id, to, to_id, true);
     }
     let props = hs.table(kind).get(id).unwrap_or(props);
-    let written: Vec<&String> = written.iter().collect();
     (
         StatusCode::CREATED,
         Json(written_json(kind, id, &props, None, &written)),
@@ -427,7 +426,6 @@ pub async fn update(
     stamp(kind, &mut props, n, now, false);
     hs.table(kind).put(n, props.clone(), now);
     hs.index_email(kind, n, &props);
-    let written: Vec<&String> = written.iter().collect();
     Json(written_json(kind, n, &props, None, &written)).into_response()
 }
 
