@@ -42,6 +42,8 @@ pub type OnRefresh = Arc<dyn Fn(&Secret) + Send + Sync>;
 
 pub struct Http {
     client: reqwest::Client,
+    /// The connection's address: a request to any other origin is refused before it is signed.
+    origin: Option<url::Url>,
     dialect: Box<dyn Dialect>,
     secret: Mutex<Secret>,
     on_refresh: Option<OnRefresh>,
@@ -137,7 +139,9 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 impl Http {
+    /// A client bound to `origin`, the connection's address: its credentials go nowhere else.
     pub fn new(
+        origin: &str,
         dialect: Box<dyn Dialect>,
         secret: Secret,
         on_refresh: Option<OnRefresh>,
@@ -145,6 +149,7 @@ impl Http {
     ) -> Self {
         Http {
             client: client(),
+            origin: url::Url::parse(origin).ok(),
             dialect,
             secret: Mutex::new(secret),
             on_refresh,
@@ -173,7 +178,27 @@ impl Http {
         Ok(self.send(&call).await?.body)
     }
 
+    /// Refuses a call to another origin than the connection's (a crafted `nextRecordsUrl`, say), before
+    /// anything is signed or sent.
+    fn check_origin(&self, call: &Call) -> Result<()> {
+        let target = url::Url::parse(&call.url).ok();
+        match (&self.origin, &target) {
+            (Some(origin), Some(target)) if crate::address::same_origin(origin, target) => Ok(()),
+            (origin, target) => Err(CrmError::Config(format!(
+                "refused to send {} to {}: this connection's credentials go only to {}",
+                call.describe(),
+                target.as_ref().map_or("an unreadable address".into(), |t| t
+                    .origin()
+                    .ascii_serialization()),
+                origin.as_ref().map_or("its own address".into(), |o| o
+                    .origin()
+                    .ascii_serialization()),
+            ))),
+        }
+    }
+
     pub async fn send(&self, call: &Call) -> Result<Answer> {
+        self.check_origin(call)?;
         let provider = self.dialect.provider();
         let mut backoff = backon::ExponentialBuilder::default()
             .with_min_delay(Duration::from_millis(200))
@@ -386,4 +411,55 @@ pub(crate) fn bearer(request: reqwest::RequestBuilder, secret: &Secret) -> reqwe
 /// A header's value as a number.
 pub(crate) fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    struct Plain;
+
+    #[async_trait::async_trait]
+    impl Dialect for Plain {
+        fn provider(&self) -> &'static str {
+            "Test"
+        }
+        fn authorize(&self, request: RequestBuilder, _: &Secret) -> RequestBuilder {
+            request.bearer_auth("not-to-be-sent")
+        }
+        fn rate_info(&self, _: &HeaderMap) -> RateInfo {
+            RateInfo::default()
+        }
+        fn error_message(&self, _: &Value) -> (String, Option<String>) {
+            (String::new(), None)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_to_another_origin_is_refused_before_it_is_sent() {
+        // A listener that counts connections: nothing may reach it.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let other = format!("http://{}/x", listener.local_addr().unwrap());
+        let http = Http::new(
+            "https://acme.my.salesforce.com",
+            Box::new(Plain),
+            Secret::api_key("session"),
+            None,
+            Pacer::new(None, Duration::from_secs(1)),
+        );
+        for url in [
+            other.as_str(),
+            "https://acme.my.salesforce.com@evil.example/services/data",
+            "http://acme.my.salesforce.com/services/data",
+            "not a url",
+        ] {
+            let e = http.send(&Call::get(url)).await.unwrap_err();
+            assert!(
+                matches!(e, CrmError::Config(ref m) if m.contains("refused to send")),
+                "{url}: {e:?}"
+            );
+        }
+        let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(accepted.is_err(), "a request reached another origin");
+    }
 }

@@ -1,6 +1,7 @@
 //! The `Crm` trait and one client per provider. Wire types stay private to each provider module; each
 //! module's `convert.rs` is the only bridge to the canonical model.
 
+pub mod address;
 mod custom;
 mod error;
 pub mod http;
@@ -229,7 +230,7 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
 
 pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<dyn Crm>> {
     let base = endpoint.base_url.trim_end_matches('/').to_owned();
-    url::Url::parse(&base).map_err(|e| CrmError::Config(format!("`{base}` is not a URL: {e}")))?;
+    address::check_base(&base)?;
     Ok(match endpoint.provider {
         Provider::Hubspot => Arc::new(hubspot::Hubspot::new(base, endpoint.secret, on_refresh)),
         Provider::Close => Arc::new(close::Close::new(base, endpoint.secret, on_refresh)),

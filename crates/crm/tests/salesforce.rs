@@ -355,3 +355,28 @@ async fn an_upsert_of_long_non_ascii_keys_stays_within_the_uri_limit() {
     );
     assert_eq!(results.len(), 100);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crafted_next_records_url_never_carries_the_session_elsewhere() {
+    // A cursor is a `nextRecordsUrl` kept from an answer: one pointing at another host is refused
+    // before any request, so the session never leaves the instance.
+    let running = start(config(20)).await.unwrap();
+    let crm = client(&running);
+    for hostile in [
+        "@evil.example/services/data/v60.0/query/01g-2000",
+        "//evil.example/services/data/v60.0/query/01g-2000",
+        "/services/data/../../../evil",
+        "https://evil.example/services/data/v60.0/query/01g-2000",
+    ] {
+        let request = bridge_crm::PullRequest {
+            object_type: ObjectType::Person,
+            since: None,
+            cursor: Some(serde_json::json!({ "next": hostile }).to_string()),
+        };
+        let e = crm.pull(&request).await.unwrap_err();
+        assert!(
+            matches!(e, CrmError::Malformed { .. } | CrmError::Config(_)),
+            "{hostile}: {e:?}"
+        );
+    }
+}

@@ -115,10 +115,11 @@ impl Engine {
     {
         let provider = request.provider;
         let mut base_url = request.base_url.trim().trim_end_matches('/').to_owned();
-        if url_is_bad(&base_url) {
+        // Over https; plain http only to this machine (the demo's emulator).
+        if let Err(e) = bridge_crm::address::check_base(&base_url) {
             return Err(Error::InvalidInput {
                 field: "base_url",
-                message: format!("`{base_url}` is not an http(s) address"),
+                message: e.to_string(),
             });
         }
         let secret = match request.login {
@@ -141,11 +142,24 @@ impl Engine {
                     SIGN_IN_TIMEOUT,
                 )
                 .await?;
+                // An address the sign-in answer hands back must be the CRM's own (or the one entered).
                 if let Some(instance) = signed_in.extra.instance_url {
-                    base_url = instance;
+                    let checked = bridge_crm::address::check_returned(
+                        provider,
+                        "instance_url",
+                        &instance,
+                        &base_url,
+                    )?;
+                    base_url = checked.as_str().trim_end_matches('/').to_owned();
                 }
                 if let Some(domain) = signed_in.extra.api_domain {
-                    base_url = format!("{}/api/v1", domain.trim_end_matches('/'));
+                    let checked = bridge_crm::address::check_returned(
+                        provider,
+                        "api_domain",
+                        &domain,
+                        &base_url,
+                    )?;
+                    base_url = format!("{}/api/v1", checked.as_str().trim_end_matches('/'));
                 }
                 Secret::OAuth(signed_in.tokens)
             }
@@ -240,8 +254,4 @@ impl Engine {
             quota: account.quota,
         })
     }
-}
-
-fn url_is_bad(url: &str) -> bool {
-    !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10
 }

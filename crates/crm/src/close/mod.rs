@@ -101,9 +101,11 @@ struct Cursor {
 
 impl Close {
     pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        let origin = base.clone();
         Close {
             base,
             http: Http::new(
+                &origin,
                 Box::new(CloseDialect),
                 secret,
                 on_refresh,

@@ -76,9 +76,11 @@ impl Dialect for HubspotDialect {
 
 impl Hubspot {
     pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        let origin = base.clone();
         Hubspot {
             base,
             http: Http::new(
+                &origin,
                 Box::new(HubspotDialect),
                 secret,
                 on_refresh,

@@ -115,6 +115,7 @@ impl Pipedrive {
             v1: format!("{root}/api/v1"),
             v2: format!("{root}/api/v2"),
             http: Http::new(
+                &root,
                 Box::new(PipedriveDialect),
                 secret,
                 on_refresh,

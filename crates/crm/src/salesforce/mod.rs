@@ -72,6 +72,8 @@ async fn jwt_session(client: &reqwest::Client, secret: &Secret) -> Result<String
     else {
         return Err(CrmError::Config("not a JWT bearer login".into()));
     };
+    // The signed assertion is a credential too: only to an https login host (or the demo's loopback one).
+    crate::address::check_base(login_url)?;
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|e| {
         CrmError::Config(format!("the JWT key is not an RSA private key in PEM: {e}"))
     })?;
@@ -189,18 +191,38 @@ struct Cursor {
 
 impl Salesforce {
     pub fn new(instance: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+        let origin = instance.clone();
         let session = Arc::new(Mutex::new(None));
         Salesforce {
             instance,
             session: session.clone(),
             custom: Default::default(),
             http: Http::new(
+                &origin,
                 Box::new(SalesforceDialect { session }),
                 secret,
                 on_refresh,
                 Pacer::new(None, Duration::from_secs(1)),
             ),
         }
+    }
+
+    /// A `nextRecordsUrl` on the instance: only a query locator's path is followed (a crafted value such
+    /// as `@evil.example/...` or `//evil.example` would point the session elsewhere; `Http` refuses any
+    /// other origin as well).
+    fn next_url(&self, next: &str) -> Result<String> {
+        let locator = next.starts_with("/services/data/")
+            && !next.contains("..")
+            && !next.contains(['@', '\\', '#'])
+            && !next.chars().any(char::is_whitespace);
+        if !locator {
+            return Err(CrmError::Malformed {
+                provider: PROVIDER,
+                request: "GET /query".into(),
+                detail: format!("nextRecordsUrl `{next}` is not a query locator on this instance"),
+            });
+        }
+        Ok(format!("{}{next}", self.instance))
     }
 
     fn url(&self, path: &str) -> String {
@@ -215,11 +237,7 @@ impl Salesforce {
         loop {
             out.append(&mut page.records);
             match page.next_records_url.filter(|_| !page.done) {
-                Some(next) => {
-                    page = self
-                        .query_page(Call::get(format!("{}{next}", self.instance)))
-                        .await?
-                }
+                Some(next) => page = self.query_page(Call::get(self.next_url(&next)?)).await?,
                 None => return Ok(out),
             }
         }
@@ -298,7 +316,7 @@ impl Crm for Salesforce {
                 let cursor: Cursor = serde_json::from_str(text).map_err(|_| {
                     CrmError::Config(format!("unreadable Salesforce cursor `{text}`"))
                 })?;
-                Call::get(format!("{}{}", self.instance, cursor.next))
+                Call::get(self.next_url(&cursor.next)?)
             }
             None => {
                 let filter = request

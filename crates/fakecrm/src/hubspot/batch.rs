@@ -189,7 +189,7 @@ fn create(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
             associations::associate(hs, kind, id, to, to_id, true);
         }
         let props = hs.table(kind).get(id).unwrap_or(props);
-            results.push(written_json(kind, id, &props, None, &written));
+        results.push(written_json(kind, id, &props, None, &written));
     }
     batch_response(results, vec![], StatusCode::CREATED)
 }
