@@ -484,3 +484,34 @@ impl Crm for Salesforce {
         self.http.secret().await
     }
 }
+
+#[cfg(test)]
+mod next_url_tests {
+    use super::*;
+
+    #[test]
+    fn only_a_query_locator_on_the_instance_is_followed() {
+        let sf = Salesforce::new(
+            "https://acme.my.salesforce.com".into(),
+            Secret::api_key("session"),
+            None,
+        );
+        assert_eq!(
+            sf.next_url("/services/data/v60.0/query/01gD0000002HU6KIAW-2000")
+                .unwrap(),
+            "https://acme.my.salesforce.com/services/data/v60.0/query/01gD0000002HU6KIAW-2000"
+        );
+        // Appended as text, this one names the host `evil.example` (`acme…@evil.example`).
+        let appended = url::Url::parse("https://acme.my.salesforce.com@evil.example/x").unwrap();
+        assert_eq!(appended.host_str(), Some("evil.example"));
+        for hostile in [
+            "@evil.example/services/data/v60.0/query/x",
+            "//evil.example/services/data/v60.0/query/x",
+            "/services/data/../../x",
+            "/services/data/v60.0/query/x#@evil.example",
+            ".evil.example/services/data/",
+        ] {
+            assert!(sf.next_url(hostile).is_err(), "{hostile}");
+        }
+    }
+}
