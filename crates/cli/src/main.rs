@@ -208,12 +208,19 @@ struct ConnectArgs {
     /// The API base URL (Salesforce: the instance URL).
     #[arg(long)]
     base_url: String,
-    /// HubSpot private-app token, Pipedrive API token or Salesforce session id.
-    #[arg(long, conflicts_with_all = ["api_key", "oauth", "jwt_key"])]
+    /// HubSpot private-app token, Pipedrive API token or Salesforce session id. Better kept out of the
+    /// command line (shell history, the process list): --token-stdin or CRM_BRIDGE_TOKEN.
+    #[arg(long, env = "CRM_BRIDGE_TOKEN", hide_env_values = true, conflicts_with_all = ["api_key", "oauth", "jwt_key"])]
     token: Option<String>,
-    /// Close API key.
-    #[arg(long, conflicts_with_all = ["oauth", "jwt_key"])]
+    /// Close API key; better --api-key-stdin or CRM_BRIDGE_API_KEY.
+    #[arg(long, env = "CRM_BRIDGE_API_KEY", hide_env_values = true, conflicts_with_all = ["oauth", "jwt_key"])]
     api_key: Option<String>,
+    /// Read the token from the first line of standard input.
+    #[arg(long, conflicts_with_all = ["token", "api_key", "api_key_stdin", "oauth", "jwt_key"])]
+    token_stdin: bool,
+    /// Read the API key from the first line of standard input.
+    #[arg(long, conflicts_with_all = ["token", "api_key", "oauth", "jwt_key"])]
+    api_key_stdin: bool,
     /// Sign in with the browser (OAuth with PKCE); needs --client-id, --authorize-url, --token-url.
     #[arg(long, requires_all = ["client_id", "authorize_url", "token_url"])]
     oauth: bool,
@@ -428,8 +435,27 @@ fn dedupe_csv(args: DedupeCsvArgs) -> bridge_engine::Result<()> {
     Ok(())
 }
 
+/// The first line of standard input: a secret given without putting it in argv.
+fn secret_from_stdin(what: &'static str) -> bridge_engine::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::InvalidInput {
+            field: what,
+            message: format!("could not read the {what} from standard input: {e}"),
+        })?;
+    Ok(line.trim().to_owned())
+}
+
 fn connect_request(args: ConnectArgs) -> bridge_engine::Result<ConnectRequest> {
-    let login = if let Some(key) = args.token.or(args.api_key) {
+    let from_stdin = if args.token_stdin {
+        Some(secret_from_stdin("token")?)
+    } else if args.api_key_stdin {
+        Some(secret_from_stdin("api_key")?)
+    } else {
+        None
+    };
+    let login = if let Some(key) = from_stdin.or(args.token).or(args.api_key) {
         Login::ApiKey(key)
     } else if args.oauth {
         Login::Browser(OAuthClient {
@@ -453,7 +479,7 @@ fn connect_request(args: ConnectArgs) -> bridge_engine::Result<ConnectRequest> {
     } else {
         return Err(Error::InvalidInput {
             field: "login",
-            message: "give --token, --api-key, --oauth or --jwt-key".into(),
+            message: "give --token-stdin, --api-key-stdin (or CRM_BRIDGE_TOKEN / CRM_BRIDGE_API_KEY), --oauth or --jwt-key".into(),
         });
     };
     Ok(ConnectRequest {
