@@ -334,19 +334,21 @@ impl Engine {
             "payload",
         ])
         .map_err(csv_error)?;
+        // CRM text (labels, ids, fields, messages) goes in as cells no spreadsheet runs as formulas.
+        let cell = |text: String| crate::csv_cells::cell(&text).into_owned();
         for r in records {
             out.write_record([
                 r.id.to_string(),
-                label(r.connection_id),
+                cell(label(r.connection_id)),
                 r.object_type.as_str().to_owned(),
                 r.operation.as_str().to_owned(),
-                r.remote_id.unwrap_or_default(),
+                cell(r.remote_id.unwrap_or_default()),
                 r.category.as_str().to_owned(),
-                r.field.unwrap_or_default(),
-                r.message,
+                cell(r.field.unwrap_or_default()),
+                cell(r.message),
                 r.attempts.to_string(),
                 r.created_at.to_rfc3339(),
-                r.payload.to_string(),
+                cell(r.payload.to_string()),
             ])
             .map_err(csv_error)?;
         }

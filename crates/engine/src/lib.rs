@@ -3,6 +3,7 @@
 
 mod bindings;
 mod connections;
+mod csv_cells;
 mod dedupe_csv;
 mod demo;
 mod duplicates;

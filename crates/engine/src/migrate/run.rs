@@ -501,17 +501,18 @@ impl Engine {
         ])
         .map_err(csv_error)?;
         for r in self.migration_results(id)? {
+            let cell = crate::csv_cells::cell;
             out.write_record([
                 r.object_type.as_str(),
-                &r.source_remote_id,
-                r.target_remote_id.as_deref().unwrap_or(""),
+                &cell(&r.source_remote_id),
+                &cell(r.target_remote_id.as_deref().unwrap_or("")),
                 if r.unchanged {
                     "unchanged"
                 } else {
                     r.action.as_str()
                 },
                 &r.status,
-                r.error.as_deref().unwrap_or(""),
+                &cell(r.error.as_deref().unwrap_or("")),
             ])
             .map_err(csv_error)?;
         }
