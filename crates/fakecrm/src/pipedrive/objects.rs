@@ -51,7 +51,7 @@ fn v1_of(pd: &mut Pipedrive, kind: Kind, props: &Props) -> Value {
     })
 }
 
-fn ok(data: Value) -> Response {
+pub(crate) fn ok(data: Value) -> Response {
     Json(json!({"success": true, "data": data})).into_response()
 }
 

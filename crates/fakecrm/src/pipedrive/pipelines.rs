@@ -11,7 +11,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{error, render};
+use super::{error, objects::ok, render};
 use crate::{
     Emulator,
     seed::{STAGES, StageKind},
@@ -21,10 +21,6 @@ use crate::{
 const PIPELINE_ID: u64 = 1;
 const CREATED_V1: &str = "2024-01-01 00:00:00";
 const CREATED_V2: &str = "2024-01-01T00:00:00Z";
-
-fn ok(data: Value) -> Response {
-    Json(json!({"success": true, "data": data})).into_response()
-}
 
 /// A v2 list: one page, no cursor after it.
 fn ok_list(data: Vec<Value>) -> Response {
