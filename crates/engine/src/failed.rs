@@ -379,12 +379,46 @@ pub(crate) fn to_downloads(name: &str, text: &str) -> Result<String> {
     let dir = dirs::download_dir()
         .or_else(dirs::home_dir)
         .unwrap_or_else(|| std::path::PathBuf::from("."));
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(path.display().to_string())
+    write_new(&dir, name, text)
+}
+
+/// Writes `text` into a file of `dir` that did not exist: `name`, else `stem (2).ext`, `stem (3).ext`, ...
+/// Never overwrites a file, and never follows a link standing at the name (a new file is opened
+/// exclusively, which fails on anything already there).
+fn write_new(dir: &std::path::Path, name: &str, text: &str) -> Result<String> {
+    use std::io::Write;
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) => (stem, format!(".{ext}")),
+        None => (name, String::new()),
+    };
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            name.to_owned()
+        } else {
+            format!("{stem} ({n}){ext}")
+        };
+        let path = dir.join(candidate);
+        let io = |e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                file.write_all(text.as_bytes()).map_err(io)?;
+                return Ok(path.display().to_string());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(Error::Io {
+        path: dir.join(name).display().to_string(),
+        message: "999 files of that name exist already".into(),
+    })
 }
 
 #[cfg(test)]
@@ -399,5 +433,25 @@ mod tests {
             .collect();
         assert_eq!(minutes, [1, 2, 4, 8, 128, 256, 360, 360]);
         assert_eq!(retry_delay(0), retry_delay(1));
+    }
+
+    #[test]
+    fn an_export_never_overwrites_a_file_nor_follows_a_link_at_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write_new(dir.path(), "failed.csv", "one").unwrap();
+        let second = write_new(dir.path(), "failed.csv", "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "one");
+        assert!(second.ends_with("failed (2).csv"), "{second}");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "two");
+        // A link planted at the name is left alone, and so is what it points at.
+        let target = dir.path().join("elsewhere.txt");
+        std::fs::write(&target, "keep").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&target, dir.path().join("mapping.json")).unwrap();
+            let written = write_new(dir.path(), "mapping.json", "{}").unwrap();
+            assert!(written.ends_with("mapping (2).json"), "{written}");
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+        }
     }
 }
