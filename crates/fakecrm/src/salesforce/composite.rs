@@ -275,17 +275,13 @@ fn read_many(sf: &mut Salesforce, sobject: &str, ids: &[String], fields: &[Strin
     Json(records).into_response()
 }
 
-fn list(text: Option<&String>) -> Vec<String> {
-    text.map(|s| s.split(',').map(|p| p.trim().to_owned()).collect())
-        .unwrap_or_default()
-}
-
 pub async fn read(
     State(emu): State<Arc<Emulator>>,
     Path(sobject): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (ids, fields) = (list(q.get("ids")), list(q.get("fields")));
+    let list = |key: &str| q.get(key).map_or_else(Vec::new, |s| rest::comma_list(s));
+    let (ids, fields) = (list("ids"), list("fields"));
     read_many(&mut emu.salesforce(), &sobject, &ids, &fields)
 }
 

@@ -103,9 +103,7 @@ pub async fn read(
     let Some(kind) = render::kind_of(&sobject) else {
         return unknown_sobject(&sobject);
     };
-    let fields: Option<Vec<String>> = q
-        .get("fields")
-        .map(|f| f.split(',').map(|s| s.trim().to_owned()).collect());
+    let fields: Option<Vec<String>> = q.get("fields").map(|f| comma_list(f));
     if let Some(refusal) = unknown_field(kind, fields.iter().flatten()) {
         return refusal;
     }
@@ -114,6 +112,11 @@ pub async fn read(
         Some(props) => Json(render::record_json(kind, &props, fields.as_deref())).into_response(),
         None => not_found(),
     }
+}
+
+/// `a, b,c` as `["a", "b", "c"]`: the `fields` (and `ids`) lists of reads.
+pub(crate) fn comma_list(text: &str) -> Vec<String> {
+    text.split(',').map(|p| p.trim().to_owned()).collect()
 }
 
 /// INVALID_FIELD for the first field the sObject does not have, if any.
