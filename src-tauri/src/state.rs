@@ -69,19 +69,42 @@ impl AppState {
             login: Login::Browser(app),
             label: None,
         };
-        let open = |url: String| async move {
-            // A text-mode $BROWSER may run until the sign-in completes: keep it off the async threads.
-            let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
-            opened.map_err(|e| CrmError::Config(format!("could not open a browser: {e}")))
+        self.while_signing_in(engine.connect(request, open_browser))
+            .await
+    }
+
+    /// Signs in again on a connection with the system browser.
+    pub async fn reconnect_with_browser(
+        &self,
+        id: ConnectionId,
+    ) -> Result<Connection, ErrorPayload> {
+        let engine = self.engine()?;
+        let connection = engine
+            .connections()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| ErrorPayload {
+                code: bridge_engine::ErrorCode::NotFound,
+                message: format!("connection {} does not exist", id.0),
+            })?;
+        let app = {
+            let demo = self.demo.lock().await;
+            bridge_engine::oauth_app(connection.provider, &connection.base_url, demo.as_ref())?
         };
+        self.while_signing_in(engine.reconnect(id, Login::Browser(app), open_browser))
+            .await
+    }
+
+    /// Waits for a browser sign-in, which "Cancel" gives up.
+    async fn while_signing_in(
+        &self,
+        signing_in: impl std::future::Future<Output = bridge_engine::Result<Connection>>,
+    ) -> Result<Connection, ErrorPayload> {
         let (give_up, given_up) = tokio::sync::oneshot::channel();
         *self.sign_in.lock().expect("sign-in slot") = Some(give_up);
         // Giving up drops the sign-in, and with it the loopback listener.
         tokio::select! {
-            connected = engine.connect(request, open) => Ok(connected?),
+            connected = signing_in => Ok(connected?),
             _ = given_up => Err(ErrorPayload {
                 code: bridge_engine::ErrorCode::Cancelled,
                 message: "the sign-in was cancelled".into(),
@@ -256,4 +279,14 @@ impl AppState {
             drop(engine.retry_due_failed(now).await);
         }
     }
+}
+
+/// Opens the sign-in page in the system browser (`$BROWSER` where set).
+async fn open_browser(url: String) -> Result<(), CrmError> {
+    // A text-mode $BROWSER may run until the sign-in completes: keep it off the async threads.
+    let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    opened.map_err(|e| CrmError::Config(format!("could not open a browser: {e}")))
 }

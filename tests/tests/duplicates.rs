@@ -54,6 +54,6 @@ async fn the_demo_workspace_has_duplicates_within_and_across_crms() {
     assert_eq!(again.new_groups, 0, "a second run adds no copies");
     assert_eq!(again.groups, summary.groups);
     for c in &connections {
-        ws.engine.disconnect(c.id).unwrap();
+        ws.engine.disconnect(c.id, false).unwrap();
     }
 }

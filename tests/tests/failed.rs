@@ -169,6 +169,6 @@ async fn refused_writes_are_fixed_and_sent_again_or_discarded_with_a_reason() {
         assert_eq!(n, 1, "{email}");
     }
     for c in &connections {
-        ws.engine.disconnect(c.id).unwrap();
+        ws.engine.disconnect(c.id, false).unwrap();
     }
 }

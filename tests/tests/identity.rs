@@ -73,6 +73,6 @@ async fn records_with_the_same_email_or_domain_in_different_crms_are_one_entity(
     }
     assert!(checked > 5, "{checked} linked people checked");
     for c in &connections {
-        ws.engine.disconnect(c.id).unwrap();
+        ws.engine.disconnect(c.id, false).unwrap();
     }
 }

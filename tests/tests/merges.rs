@@ -295,7 +295,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
     let twice = engine.undo_merge(merged[0].4).await.unwrap_err();
     assert!(twice.to_string().contains("undone"), "{twice}");
     for c in &connections {
-        engine.disconnect(c.id).unwrap();
+        engine.disconnect(c.id, false).unwrap();
     }
 }
 
@@ -393,7 +393,7 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
     assert!(linked.is_empty(), "undo ends the links");
     assert_crms_as_before(&ws.engine, &connections, &before).await;
     for c in &connections {
-        ws.engine.disconnect(c.id).unwrap();
+        ws.engine.disconnect(c.id, false).unwrap();
     }
 }
 
@@ -471,6 +471,6 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
     assert_eq!(undone.status, "undone");
     assert_crms_as_before(&ws.engine, &connections, &before).await;
     for c in &connections {
-        ws.engine.disconnect(c.id).unwrap();
+        ws.engine.disconnect(c.id, false).unwrap();
     }
 }

@@ -84,8 +84,9 @@ async fn a_connection_keeps_its_secret_in_the_keyring_only_and_disconnect_remove
     let account = ws.engine.check_connection(connection.id).await.unwrap();
     assert_eq!(Some(account.account_id), connection.account_id);
 
-    ws.engine.disconnect(connection.id).unwrap();
-    assert!(ws.engine.connections().unwrap().is_empty());
+    ws.engine.disconnect(connection.id, false).unwrap();
+    let archived = &ws.engine.connections().unwrap()[0];
+    assert!(archived.archived_at.is_some() && archived.secret_ref.is_none());
     let gone = keyring.load(&reference).unwrap_err();
     assert_eq!(gone.code(), bridge_engine::ErrorCode::SecretMissing);
 }

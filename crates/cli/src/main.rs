@@ -1,10 +1,12 @@
 //! `crm-bridge`: the command line over the CRM Bridge engine, for scripts, cron and support.
 
 mod failed;
+mod login;
 mod mappings;
 mod merges;
 mod migrate;
 mod sync;
+mod workspace;
 
 /// mimalloc, as the app uses (see `src-tauri/src/main.rs`).
 #[global_allocator]
@@ -20,8 +22,8 @@ use std::{path::PathBuf, process::ExitCode};
 use std::sync::Arc;
 
 use bridge_engine::{
-    Cancel, ConnectRequest, Engine, Error, ErrorPayload, Keyring, Login, OAuthClient, PullOptions,
-    PullPhase, PullProgress, Status, default_database_path,
+    Cancel, ConnectRequest, Engine, ErrorPayload, Keyring, PullOptions, PullPhase, PullProgress,
+    Status, default_database_path,
 };
 use bridge_model::{ConnectionId, ObjectType, Provider};
 use clap::{Parser, Subcommand};
@@ -54,8 +56,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Remove a connection, its mirrored records and its secret.
-    Disconnect { id: i64 },
+    /// Remove a connection: its secret leaves the keyring and it is archived; its merges, migrations,
+    /// sync state and failed records stay (undo and rollback work again after `reconnect`).
+    Disconnect {
+        id: i64,
+        /// Keep its records in the mirror (default: they leave it).
+        #[arg(long)]
+        keep_records: bool,
+    },
+    /// Sign in again on a connection (expired or revoked sign-in, or an archived connection): the same
+    /// account only; the new secret replaces the old one in place and the history stays.
+    Reconnect {
+        id: i64,
+        #[command(flatten)]
+        login: login::LoginArgs,
+    },
+    /// The audit log: every action that changed data or access, who, when, what and how many.
+    Log {
+        /// Only this kind of action (connect, reconnect, disconnect, merge, undo_merge, bulk_merge,
+        /// migration_run, migration_rollback, sync_run, discard_failed, restore_backup).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only this connection.
+        #[arg(long)]
+        connection: Option<i64>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The workspace's automatic backups (taken before schema upgrades and bulk changes), newest first.
+    Backups {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the workspace with a backup; what it replaces is backed up first.
+    RestoreBackup { file: PathBuf },
     /// Mirror CRM records into the database (incremental unless --full).
     Pull {
         /// Only this connection (default: every one).
@@ -208,40 +244,8 @@ struct ConnectArgs {
     /// The API base URL (Salesforce: the instance URL).
     #[arg(long)]
     base_url: String,
-    /// HubSpot private-app token, Pipedrive API token or Salesforce session id. Better kept out of the
-    /// command line (shell history, the process list): --token-stdin or CRM_BRIDGE_TOKEN.
-    #[arg(long, env = "CRM_BRIDGE_TOKEN", hide_env_values = true, conflicts_with_all = ["api_key", "oauth", "jwt_key"])]
-    token: Option<String>,
-    /// Close API key; better --api-key-stdin or CRM_BRIDGE_API_KEY.
-    #[arg(long, env = "CRM_BRIDGE_API_KEY", hide_env_values = true, conflicts_with_all = ["oauth", "jwt_key"])]
-    api_key: Option<String>,
-    /// Read the token from the first line of standard input.
-    #[arg(long, conflicts_with_all = ["token", "api_key", "api_key_stdin", "oauth", "jwt_key"])]
-    token_stdin: bool,
-    /// Read the API key from the first line of standard input.
-    #[arg(long, conflicts_with_all = ["token", "api_key", "oauth", "jwt_key"])]
-    api_key_stdin: bool,
-    /// Sign in with the browser (OAuth with PKCE); needs --client-id, --authorize-url, --token-url.
-    #[arg(long, requires_all = ["client_id", "authorize_url", "token_url"])]
-    oauth: bool,
-    /// Salesforce JWT bearer: the connected app's private key (PEM); needs --username and --client-id.
-    #[arg(long, requires_all = ["username", "client_id"])]
-    jwt_key: Option<PathBuf>,
-    #[arg(long)]
-    username: Option<String>,
-    #[arg(long)]
-    client_id: Option<String>,
-    #[arg(long, env = "CRM_BRIDGE_CLIENT_SECRET", hide_env_values = true)]
-    client_secret: Option<String>,
-    #[arg(long)]
-    authorize_url: Option<String>,
-    #[arg(long)]
-    token_url: Option<String>,
-    /// Salesforce login host for JWT bearer.
-    #[arg(long, default_value = "https://login.salesforce.com")]
-    login_url: String,
-    #[arg(long = "scope")]
-    scopes: Vec<String>,
+    #[command(flatten)]
+    login: login::LoginArgs,
     /// A name for the connection (default: the account's name).
     #[arg(long)]
     label: Option<String>,
@@ -333,16 +337,7 @@ async fn run(
         }
         Command::Connect(args) => {
             let request = connect_request(*args)?;
-            let connection = engine
-                .connect(request, |url| async move {
-                    eprintln!(
-                        "Opening your browser to sign in. If it does not open, visit:\n  {url}"
-                    );
-                    // `$BROWSER` wins where set; a text-mode one may block, so it runs off the runtime.
-                    drop(tokio::task::spawn_blocking(move || webbrowser::open(&url)));
-                    Ok(())
-                })
-                .await?;
+            let connection = engine.connect(request, login::open_browser).await?;
             println!(
                 "Connected #{}: {} — {} ({})",
                 connection.id,
@@ -372,10 +367,27 @@ async fn run(
                 }
             }
         }
-        Command::Disconnect { id } => {
-            engine.disconnect(ConnectionId(id))?;
-            println!("Removed connection #{id}, its records and its secret.");
+        Command::Disconnect { id, keep_records } => {
+            workspace::disconnect(&engine, ConnectionId(id), keep_records)?
         }
+        Command::Reconnect { id, login } => {
+            workspace::reconnect(&engine, ConnectionId(id), login.login()?).await?
+        }
+        Command::Log {
+            action,
+            connection,
+            limit,
+            json,
+        } => {
+            let query = bridge_engine::AuditQuery {
+                action,
+                connection_id: connection.map(ConnectionId),
+                limit: Some(limit),
+            };
+            workspace::log(&engine, &query, json)?
+        }
+        Command::Backups { json } => workspace::backups(&engine, json)?,
+        Command::RestoreBackup { file } => workspace::restore(&engine, &file)?,
         Command::Pull {
             connection,
             object,
@@ -436,56 +448,11 @@ fn dedupe_csv(args: DedupeCsvArgs) -> bridge_engine::Result<()> {
 }
 
 /// The first line of standard input: a secret given without putting it in argv.
-fn secret_from_stdin(what: &'static str) -> bridge_engine::Result<String> {
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Error::InvalidInput {
-            field: what,
-            message: format!("could not read the {what} from standard input: {e}"),
-        })?;
-    Ok(line.trim().to_owned())
-}
-
 fn connect_request(args: ConnectArgs) -> bridge_engine::Result<ConnectRequest> {
-    let from_stdin = if args.token_stdin {
-        Some(secret_from_stdin("token")?)
-    } else if args.api_key_stdin {
-        Some(secret_from_stdin("api_key")?)
-    } else {
-        None
-    };
-    let login = if let Some(key) = from_stdin.or(args.token).or(args.api_key) {
-        Login::ApiKey(key)
-    } else if args.oauth {
-        Login::Browser(OAuthClient {
-            authorize_url: args.authorize_url.unwrap_or_default(),
-            token_url: args.token_url.unwrap_or_default(),
-            client_id: args.client_id.unwrap_or_default(),
-            client_secret: args.client_secret,
-            scopes: args.scopes,
-        })
-    } else if let Some(path) = args.jwt_key {
-        let private_key_pem = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        Login::JwtBearer {
-            client_id: args.client_id.unwrap_or_default(),
-            username: args.username.unwrap_or_default(),
-            private_key_pem,
-            login_url: args.login_url,
-        }
-    } else {
-        return Err(Error::InvalidInput {
-            field: "login",
-            message: "give --token-stdin, --api-key-stdin (or CRM_BRIDGE_TOKEN / CRM_BRIDGE_API_KEY), --oauth or --jwt-key".into(),
-        });
-    };
     Ok(ConnectRequest {
         provider: args.provider,
         base_url: args.base_url,
-        login,
+        login: args.login.login()?,
         label: args.label,
     })
 }

@@ -88,6 +88,6 @@ async fn a_group_merged_from_the_command_line_is_in_the_history_and_undone() {
     let (ok, _, err) = cli(&db, &service, &["undo-merge", &id.to_string()]).await;
     assert!(!ok && err.contains("is undone"), "{err}");
     for c in &connections {
-        engine.disconnect(c.id).unwrap();
+        engine.disconnect(c.id, false).unwrap();
     }
 }

@@ -16,6 +16,10 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::DuplicateGroup::export_all(&cfg)?;
     crate::DedupeSummary::export_all(&cfg)?;
     crate::ConnectionCheck::export_all(&cfg)?;
+    crate::DisconnectPreview::export_all(&cfg)?;
+    crate::BackupFile::export_all(&cfg)?;
+    crate::AuditQuery::export_all(&cfg)?;
+    bridge_model::AuditEntry::export_all(&cfg)?;
     crate::FailedQuery::export_all(&cfg)?;
     crate::ResyncSummary::export_all(&cfg)?;
     bridge_model::FailedRecord::export_all(&cfg)?;

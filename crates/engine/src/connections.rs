@@ -62,6 +62,23 @@ pub struct ConnectionCheck {
     pub quota: Option<String>,
 }
 
+/// What removing a connection keeps (everything but its secret, and its records if the person chooses).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct DisconnectPreview {
+    pub connection_id: ConnectionId,
+    pub label: String,
+    /// Mirrored records: removed from the mirror unless kept.
+    pub records: i64,
+    /// Kept, with their undo.
+    pub merges: i64,
+    /// Kept, with their rollback.
+    pub migrations: i64,
+    /// Kept; they cannot run until the connection is signed in again.
+    pub sync_pairs: i64,
+    /// Kept in the failed-records queue.
+    pub failed_records: i64,
+}
+
 /// How long a browser sign-in may take.
 const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -114,92 +131,32 @@ impl Engine {
         Fut: std::future::Future<Output = bridge_crm::Result<()>>,
     {
         let provider = request.provider;
-        let mut base_url = request.base_url.trim().trim_end_matches('/').to_owned();
-        // Over https; plain http only to this machine (the demo's emulator).
-        if let Err(e) = bridge_crm::address::check_base(&base_url) {
-            return Err(Error::InvalidInput {
-                field: "base_url",
-                message: e.to_string(),
-            });
-        }
-        let secret = match request.login {
-            Login::ApiKey(key) => {
-                let key = key.trim().to_owned();
-                if key.is_empty() {
-                    return Err(Error::InvalidInput {
-                        field: "api_key",
-                        message: format!("enter the {} API key or token", provider.label()),
-                    });
-                }
-                Secret::api_key(key)
-            }
-            Login::Browser(client) => {
-                let http = bridge_crm::http::client();
-                let signed_in = oauth::sign_in(
-                    &http,
-                    &oauth_app(provider, &client),
-                    open_browser,
-                    SIGN_IN_TIMEOUT,
-                )
-                .await?;
-                // An address the sign-in answer hands back must be the CRM's own (or the one entered).
-                if let Some(instance) = signed_in.extra.instance_url {
-                    let checked = bridge_crm::address::check_returned(
-                        provider,
-                        "instance_url",
-                        &instance,
-                        &base_url,
-                    )?;
-                    base_url = checked.as_str().trim_end_matches('/').to_owned();
-                }
-                if let Some(domain) = signed_in.extra.api_domain {
-                    let checked = bridge_crm::address::check_returned(
-                        provider,
-                        "api_domain",
-                        &domain,
-                        &base_url,
-                    )?;
-                    base_url = format!("{}/api/v1", checked.as_str().trim_end_matches('/'));
-                }
-                Secret::OAuth(signed_in.tokens)
-            }
-            Login::JwtBearer {
-                client_id,
-                username,
-                private_key_pem,
-                login_url,
-            } => Secret::JwtBearer {
-                client_id,
-                username,
-                private_key_pem,
-                login_url,
-            },
-        };
-        let crm = bridge_crm::connect(
-            Endpoint {
-                provider,
-                base_url: base_url.clone(),
-                secret: secret.clone(),
-            },
-            None,
-        )?;
-        let account = crm.check().await?;
-        // A refresh during the check may have rotated the tokens: keep the newest.
-        let secret = crm.secret().await;
+        let signed_in = sign_in(provider, &request.base_url, request.login, open_browser).await?;
         let reference = new_reference(provider);
-        self.secrets.save(&reference, &secret)?;
+        self.secrets.save(&reference, &signed_in.secret)?;
         let new = NewConnection {
             provider,
-            label: request.label.unwrap_or(account.account_name.clone()),
-            base_url,
-            account_id: Some(account.account_id),
+            label: request
+                .label
+                .unwrap_or(signed_in.account.account_name.clone()),
+            base_url: signed_in.base_url,
+            account_id: Some(signed_in.account.account_id),
             secret_ref: Some(reference.clone()),
         };
         match self
             .store
             .write(|tx| bridge_store::connections::insert(tx, &new, Utc::now()))
         {
-            Ok(id) => self.connection(id),
+            Ok(id) => {
+                let connection = self.connection(id)?;
+                self.audit(
+                    "connect",
+                    Some(id),
+                    format!("{} “{}”", provider.label(), connection.label),
+                    0,
+                )?;
+                Ok(connection)
+            }
             Err(e) => {
                 let _ = self.secrets.delete(&reference);
                 Err(e.into())
@@ -207,14 +164,118 @@ impl Engine {
         }
     }
 
-    /// Removes a connection, its mirrored records, and its secret.
-    pub fn disconnect(&self, id: ConnectionId) -> Result<()> {
+    /// Signs in again on an existing (or archived) connection, in place: the sign-in must reach the same
+    /// account (portal, org, company); the new secret replaces the old one in the keyring, and the
+    /// connection's history (merges, migrations, sync state, failed records) is its own again.
+    pub async fn reconnect<F, Fut>(
+        &self,
+        id: ConnectionId,
+        login: Login,
+        open_browser: F,
+    ) -> Result<Connection>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = bridge_crm::Result<()>>,
+    {
         let connection = self.connection(id)?;
+        let provider = connection.provider;
+        let signed_in = sign_in(provider, &connection.base_url, login, open_browser).await?;
+        if let Some(expected) = &connection.account_id
+            && *expected != signed_in.account.account_id
+        {
+            return Err(Error::InvalidInput {
+                field: "account",
+                message: format!(
+                    "this sign-in reaches the {} account “{}” ({}), but connection #{} is “{}” ({}); \
+                     sign in to that account, or add the other one as a new connection",
+                    provider.label(),
+                    signed_in.account.account_name,
+                    signed_in.account.account_id,
+                    id.0,
+                    connection.label,
+                    expected
+                ),
+            });
+        }
+        // A new entry first, then the switch, then the old entry goes: a failure at any step leaves a
+        // working secret behind.
+        let reference = new_reference(provider);
+        self.secrets.save(&reference, &signed_in.secret)?;
+        if let Err(e) = self.store.write(|tx| {
+            bridge_store::connections::signed_in_again(tx, id, &signed_in.base_url, &reference)
+        }) {
+            let _ = self.secrets.delete(&reference);
+            return Err(e.into());
+        }
+        if let Some(old) = &connection.secret_ref {
+            self.secrets.delete(old)?;
+        }
+        self.audit(
+            "reconnect",
+            Some(id),
+            format!("{} “{}”", provider.label(), connection.label),
+            0,
+        )?;
+        self.connection(id)
+    }
+
+    /// What removing a connection keeps and what it lets go, for the confirmation.
+    pub fn disconnect_preview(&self, id: ConnectionId) -> Result<DisconnectPreview> {
+        let connection = self.connection(id)?;
+        let history = self
+            .store
+            .read(|c| bridge_store::connections::history(c, id))?;
+        Ok(DisconnectPreview {
+            connection_id: id,
+            label: connection.label,
+            records: history.records,
+            merges: history.merges,
+            migrations: history.migrations,
+            sync_pairs: history.sync_pairs,
+            failed_records: history.failed_records,
+        })
+    }
+
+    /// Removes a connection from use: its secret leaves the keyring and it is archived, never deleted, so
+    /// its merges, migrations, sync state and failed records stay (undo and rollback work again after
+    /// "Sign in again"). Its mirrored records go too unless `keep_records`. The workspace is backed up
+    /// first.
+    pub fn disconnect(&self, id: ConnectionId, keep_records: bool) -> Result<DisconnectPreview> {
+        let preview = self.disconnect_preview(id)?;
+        let connection = self.connection(id)?;
+        self.back_up_before("disconnect")?;
+        if let Some(reference) = &connection.secret_ref {
+            self.secrets.delete(reference)?;
+        }
+        let dropped = self
+            .store
+            .write(|tx| bridge_store::connections::archive(tx, id, !keep_records, Utc::now()))?;
+        self.audit(
+            "disconnect",
+            Some(id),
+            format!(
+                "{} “{}” archived; {}",
+                connection.provider.label(),
+                connection.label,
+                if keep_records {
+                    "its records kept in the mirror"
+                } else {
+                    "its records removed from the mirror"
+                }
+            ),
+            dropped as i64,
+        )?;
+        Ok(preview)
+    }
+
+    /// Deletes a demo connection outright: its emulator is gone, and so is anything its history could
+    /// undo.
+    pub(crate) fn forget_demo_connection(&self, connection: &Connection) -> Result<()> {
         if let Some(reference) = &connection.secret_ref {
             self.secrets.delete(reference)?;
         }
         self.store
-            .write(|tx| bridge_store::connections::delete(tx, id))?;
+            .write(|tx| bridge_store::connections::delete(tx, connection.id))?;
         Ok(())
     }
 
@@ -223,8 +284,9 @@ impl Engine {
         let reference = connection
             .secret_ref
             .clone()
-            .ok_or_else(|| Error::SecretMissing {
-                reference: format!("connection {}", connection.id.0),
+            .ok_or_else(|| Error::SignInNeeded {
+                id: connection.id.0,
+                label: connection.label.clone(),
             })?;
         let secret = self.secrets.load(&reference)?;
         let secrets = self.secrets.clone();
@@ -254,4 +316,101 @@ impl Engine {
             quota: account.quota,
         })
     }
+}
+
+/// What a sign-in brings: where to reach the CRM, the account, and the secret to keep.
+struct SignedIn {
+    base_url: String,
+    account: Account,
+    secret: Secret,
+}
+
+/// Signs in and checks the account the sign-in reaches.
+async fn sign_in<F, Fut>(
+    provider: Provider,
+    base_url: &str,
+    login: Login,
+    open_browser: F,
+) -> Result<SignedIn>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = bridge_crm::Result<()>>,
+{
+    let mut base_url = base_url.trim().trim_end_matches('/').to_owned();
+    // Over https; plain http only to this machine (the demo's emulator).
+    if let Err(e) = bridge_crm::address::check_base(&base_url) {
+        return Err(Error::InvalidInput {
+            field: "base_url",
+            message: e.to_string(),
+        });
+    }
+    let secret = match login {
+        Login::ApiKey(key) => {
+            let key = key.trim().to_owned();
+            if key.is_empty() {
+                return Err(Error::InvalidInput {
+                    field: "api_key",
+                    message: format!("enter the {} API key or token", provider.label()),
+                });
+            }
+            Secret::api_key(key)
+        }
+        Login::Browser(client) => {
+            let http = bridge_crm::http::client();
+            let signed_in = oauth::sign_in(
+                &http,
+                &oauth_app(provider, &client),
+                open_browser,
+                SIGN_IN_TIMEOUT,
+            )
+            .await?;
+            // An address the sign-in answer hands back must be the CRM's own (or the one entered).
+            if let Some(instance) = signed_in.extra.instance_url {
+                let checked = bridge_crm::address::check_returned(
+                    provider,
+                    "instance_url",
+                    &instance,
+                    &base_url,
+                )?;
+                base_url = checked.as_str().trim_end_matches('/').to_owned();
+            }
+            if let Some(domain) = signed_in.extra.api_domain {
+                let checked = bridge_crm::address::check_returned(
+                    provider,
+                    "api_domain",
+                    &domain,
+                    &base_url,
+                )?;
+                base_url = format!("{}/api/v1", checked.as_str().trim_end_matches('/'));
+            }
+            Secret::OAuth(signed_in.tokens)
+        }
+        Login::JwtBearer {
+            client_id,
+            username,
+            private_key_pem,
+            login_url,
+        } => Secret::JwtBearer {
+            client_id,
+            username,
+            private_key_pem,
+            login_url,
+        },
+    };
+    let crm = bridge_crm::connect(
+        Endpoint {
+            provider,
+            base_url: base_url.clone(),
+            secret,
+        },
+        None,
+    )?;
+    let account = crm.check().await?;
+    // A refresh during the check may have rotated the tokens: keep the newest.
+    let secret = crm.secret().await;
+    Ok(SignedIn {
+        base_url,
+        account,
+        secret,
+    })
 }

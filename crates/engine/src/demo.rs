@@ -27,7 +27,7 @@ impl Engine {
     pub async fn connect_demo(&self, running: &Running) -> Result<Vec<Connection>> {
         for old in self.connections()? {
             if old.base_url.starts_with("http://127.0.0.1:") {
-                self.disconnect(old.id)?;
+                self.forget_demo_connection(&old)?;
             }
         }
         let d = &running.description;

@@ -23,9 +23,16 @@ pub enum Error {
     #[error("merge {id} stopped: {message}")]
     MergeStopped { id: i64, message: String },
     #[error(
-        "the sign-in `{reference}` is not in the keyring any more; remove the connection and connect again"
+        "the sign-in `{reference}` is not in the keyring any more; sign in again on the connection \
+         (Connections → Sign in again, or `crm-bridge reconnect ID`)"
     )]
     SecretMissing { reference: String },
+    /// An archived connection: it has no secret until it is signed in again.
+    #[error(
+        "connection #{id} “{label}” was removed; sign in again to use it (Connections → Sign in again, \
+         or `crm-bridge reconnect {id}`)"
+    )]
+    SignInNeeded { id: i64, label: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -76,7 +83,7 @@ impl Error {
                 }
                 bridge_store::Error::NewerSchema { .. } => ErrorCode::DatabaseTooNew,
                 bridge_store::Error::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
-                bridge_store::Error::Thread(_) => ErrorCode::Io,
+                bridge_store::Error::Thread(_) | bridge_store::Error::File { .. } => ErrorCode::Io,
             },
             Error::Io { .. } => ErrorCode::Io,
             Error::NotFound { .. } => ErrorCode::NotFound,
@@ -100,7 +107,7 @@ impl Error {
                 }
             }
             Error::Keyring { .. } => ErrorCode::KeyringUnavailable,
-            Error::SecretMissing { .. } => ErrorCode::SecretMissing,
+            Error::SecretMissing { .. } | Error::SignInNeeded { .. } => ErrorCode::SecretMissing,
             Error::MergeStopped { .. } => ErrorCode::MergeIncomplete,
         }
     }

@@ -293,9 +293,16 @@ impl Engine {
                 message: "say why the records are discarded; it is kept with them".into(),
             });
         }
-        Ok(self
+        let discarded = self
             .store
-            .write(|tx| failed_records::discard(tx, ids, reason, Utc::now()))?)
+            .write(|tx| failed_records::discard(tx, ids, reason, Utc::now()))?;
+        self.audit(
+            "discard_failed",
+            None,
+            format!("failed records discarded: {reason}"),
+            discarded as i64,
+        )?;
+        Ok(discarded)
     }
 
     /// The open failed records matching `query` as CSV: id, CRM account, object, operation, remote id,

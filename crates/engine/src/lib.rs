@@ -1,6 +1,8 @@
 //! The application's Rust API: every use case of CRM Bridge, over the sync database (`store`), the CRM
 //! clients (`crm`) and duplicate detection (`dedupe`). The desktop app and the CLI are thin shells over it.
 
+mod audit;
+mod backups;
 mod bindings;
 mod connections;
 mod csv_cells;
@@ -30,11 +32,13 @@ use std::{
 
 use bridge_store::Store;
 
+pub use audit::AuditQuery;
+pub use backups::BackupFile;
 pub use bindings::export_bindings;
 pub use bridge_crm::{Account, CrmError};
 pub use bridge_dedupe::FieldKind;
 pub use bridge_fakecrm::Running as DemoCrms;
-pub use connections::{ConnectRequest, ConnectionCheck, Login, OAuthClient};
+pub use connections::{ConnectRequest, ConnectionCheck, DisconnectPreview, Login, OAuthClient};
 pub use dedupe_csv::{CsvDedupe, CsvDedupeReport, dedupe_csv};
 pub use demo::{DEMO_PEOPLE, start_demo_crms};
 pub use duplicates::{
@@ -88,10 +92,10 @@ impl Engine {
     /// Opens a workspace whose secrets live in `secrets` (a keyring under another service name).
     pub fn open_with_secrets(path: &Path, secrets: Arc<dyn SecretStore>) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-                path: dir.display().to_string(),
-                message: e.to_string(),
-            })?;
+            // The app's own directory is made private even if it exists; another is only made so
+            // when created here (never a shared one such as /tmp).
+            let own = default_database_path().parent() == Some(dir);
+            Store::prepare_directory(dir, own)?;
         }
         Ok(Engine {
             store: Store::open(path)?,

@@ -15,6 +15,8 @@ pub struct Connection {
     pub account_id: Option<String>,
     pub secret_ref: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Set when the connection was removed: its history stays, its secret and (by choice) records went.
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 /// What is needed to add a connection.

@@ -1,5 +1,6 @@
 //! Domain types shared by every CRM Bridge crate. No I/O lives here.
 
+mod audit;
 mod connection;
 mod failed_record;
 mod ids;
@@ -11,6 +12,7 @@ mod record;
 mod review;
 mod sync;
 
+pub use audit::{AuditEntry, NewAuditEntry};
 pub use connection::{Connection, NewConnection};
 pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};
 pub use ids::{ConnectionId, RecordId};

@@ -1,12 +1,15 @@
 //! The sync database. SQL lives here and only here: one module per table, `?N` parameters, and callers
 //! compose transactions with [`Store::write`].
 
+pub mod audit_log;
+pub mod backups;
 mod checkpoint;
 pub mod conflicts;
 pub mod connections;
 pub mod duplicate_groups;
 pub mod failed_records;
 pub mod field_mappings;
+mod files;
 pub mod links;
 mod mapping_versions;
 pub mod merges;
@@ -50,6 +53,8 @@ pub enum Error {
     },
     #[error("stored {what} is corrupt: {detail}")]
     Corrupt { what: String, detail: String },
+    #[error("cannot use {path}: {message}")]
+    File { path: PathBuf, message: String },
     #[error("could not start the database's background checkpoint thread: {0}")]
     Thread(#[source] std::io::Error),
 }
@@ -81,7 +86,9 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self> {
         if path.exists() {
             schema::refuse_newer(path)?;
+            backups::before_migration(path, chrono::Utc::now())?;
         }
+        files::private_database(path)?;
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
@@ -116,6 +123,33 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Creates the directory a workspace lives in, private to the user (0700). `tighten` also makes an
+    /// existing one private: the app's own directory, never a shared one such as `/tmp`.
+    pub fn prepare_directory(dir: &Path, tighten: bool) -> Result<()> {
+        if tighten || !dir.exists() {
+            files::private_dir(dir)?;
+        }
+        Ok(())
+    }
+
+    /// A consistent copy of the database in its `backups` directory, named after `reason`. An
+    /// in-memory database has nothing to back up.
+    pub fn back_up(
+        &self,
+        reason: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<backups::Backup>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        backups::take(&lock(&self.writer), path, reason, now).map(Some)
+    }
+
+    /// Replaces the whole database with `backup`'s content (an older schema is brought up to date).
+    pub fn restore_backup(&self, backup: &Path) -> Result<()> {
+        backups::restore(&mut lock(&self.writer), backup)
     }
 
     /// Runs `f` on a read connection. It sees the last committed state and never blocks on a writer.

@@ -20,11 +20,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             include_str!("../migrations/0008_object_type_check_by_comparison.sql"),
             records_check_edited_in_place,
         ),
+        M::up(include_str!("../migrations/0009_archive_and_audit.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the
@@ -138,6 +139,38 @@ mod tests {
     }
 
     #[test]
+    fn a_database_at_an_older_schema_is_backed_up_before_it_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, 8).unwrap();
+            conn.execute_batch(
+                "INSERT INTO connections (id, provider, label, base_url, created_at)
+                   VALUES (3, 'hubspot', 'Marketing', 'https://api.hubapi.com', '2025-01-01T00:00:00.000Z');",
+            )
+            .unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        let backups = crate::backups::list(&path).unwrap();
+        assert_eq!(backups.len(), 1, "{backups:?}");
+        assert_eq!(backups[0].reason, format!("before-schema-{SCHEMA_VERSION}"));
+        let copy = Connection::open(&backups[0].path).unwrap();
+        let (version, label): (i64, String) = copy
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), label FROM connections",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((version, label.as_str()), (8, "Marketing"));
+        drop(store);
+        // Opened again at the current schema: no new backup.
+        let _store = crate::Store::open(&path).unwrap();
+        assert_eq!(crate::backups::list(&path).unwrap().len(), 1);
+    }
+
+    #[test]
     fn storing_a_record_builds_no_temporary_table_and_its_type_is_still_checked() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate_to(&mut conn, 7).unwrap();
@@ -215,6 +248,7 @@ mod tests {
             "merges",
             "migrations",
             "migration_items",
+            "audit_log",
         ] {
             let strict: i64 = conn
                 .query_row(

@@ -1,4 +1,4 @@
-use bridge_engine::{ConnectRequest, ConnectionCheck, Login, PullSummary};
+use bridge_engine::{ConnectRequest, ConnectionCheck, DisconnectPreview, Login, PullSummary};
 use bridge_model::{Connection, ConnectionId, Provider};
 
 use super::{Answer, State};
@@ -38,9 +38,39 @@ pub fn cancel_sign_in(state: State<'_>) {
     state.cancel_sign_in()
 }
 
+/// What removing the connection keeps and lets go, for the confirmation.
 #[tauri::command(async)]
-pub fn disconnect(state: State<'_>, id: ConnectionId) -> Answer<()> {
-    Ok(state.engine()?.disconnect(id)?)
+pub fn disconnect_preview(state: State<'_>, id: ConnectionId) -> Answer<DisconnectPreview> {
+    Ok(state.engine()?.disconnect_preview(id)?)
+}
+
+/// Archives the connection (its history stays); its records leave the mirror unless kept.
+#[tauri::command(async)]
+pub fn disconnect(
+    state: State<'_>,
+    id: ConnectionId,
+    keep_records: bool,
+) -> Answer<DisconnectPreview> {
+    Ok(state.engine()?.disconnect(id, keep_records)?)
+}
+
+/// Signs in again on a connection with a new API key or token (the same account only).
+#[tauri::command(async)]
+pub async fn reconnect_with_key(
+    state: State<'_>,
+    id: ConnectionId,
+    api_key: String,
+) -> Answer<Connection> {
+    Ok(state
+        .engine()?
+        .reconnect(id, Login::ApiKey(api_key), |_| async { Ok(()) })
+        .await?)
+}
+
+/// Signs in again on a connection with the system browser (the same account only).
+#[tauri::command(async)]
+pub async fn reconnect_with_browser(state: State<'_>, id: ConnectionId) -> Answer<Connection> {
+    state.reconnect_with_browser(id).await
 }
 
 #[tauri::command(async)]

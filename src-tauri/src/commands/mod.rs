@@ -12,6 +12,7 @@ pub mod queues;
 pub mod records;
 pub mod status;
 pub mod sync;
+pub mod workspace;
 
 type Answer<T> = Result<T, bridge_engine::ErrorPayload>;
 type State<'a> = tauri::State<'a, crate::AppState>;

@@ -6,4 +6,8 @@ import type { Provider } from "./Provider";
  * One connected CRM account. The secret itself lives in the OS keyring; `secret_ref` only names the
  * keyring entry, so this type is safe to store, log and send to the webview.
  */
-export type Connection = { id: ConnectionId, provider: Provider, label: string, base_url: string, account_id: string | null, secret_ref: string | null, created_at: string, };
+export type Connection = { id: ConnectionId, provider: Provider, label: string, base_url: string, account_id: string | null, secret_ref: string | null, created_at: string, 
+/**
+ * Set when the connection was removed: its history stays, its secret and (by choice) records went.
+ */
+archived_at: string | null, };

@@ -7,7 +7,32 @@ use super::*;
 impl Engine {
     /// Merges a group as planned, in the CRMs and locally; returns the history entry.
     pub async fn merge_group(&self, group_id: i64, choice: &MergeChoice) -> Result<MergeEntry> {
+        let entry = self.merge_group_as_planned(group_id, choice).await?;
+        let connection = self.merge_row(entry.id)?.connection_id;
+        self.audit(
+            "merge",
+            connection,
+            format!(
+                "merge {}: {} {} kept, {} merged into it",
+                entry.id,
+                entry.object_type,
+                entry.master_name,
+                entry.members.len().saturating_sub(1)
+            ),
+            entry.members.len() as i64,
+        )?;
+        Ok(entry)
+    }
+
+    async fn merge_group_as_planned(
+        &self,
+        group_id: i64,
+        choice: &MergeChoice,
+    ) -> Result<MergeEntry> {
         let loaded = self.load_group(group_id)?;
+        for (_, connection) in &loaded.members {
+            self.client(connection)?;
+        }
         let worked = self.work_out(&loaded, choice)?;
         let mut before = Vec::new();
         for (i, (record, connection)) in loaded.members.iter().enumerate() {
@@ -214,12 +239,16 @@ impl Engine {
         Ok(BulkMergePreview { threshold, groups })
     }
 
-    /// Merges every open group at the automatic threshold or above with the default plan.
+    /// Merges every open group at the automatic threshold or above with the default plan, after
+    /// backing up the workspace.
     pub async fn merge_all_safe(&self) -> Result<BulkMergeSummary> {
         let threshold = bridge_dedupe::Settings::default().automatic;
         let ids = self
             .store
             .read(|c| duplicate_groups::open_at_least(c, threshold))?;
+        if !ids.is_empty() {
+            self.back_up_before("bulk-merge")?;
+        }
         let mut summary = BulkMergeSummary {
             merged: 0,
             failed: Vec::new(),
@@ -233,6 +262,16 @@ impl Engine {
                 }),
             }
         }
+        self.audit(
+            "bulk_merge",
+            None,
+            format!(
+                "{} groups merged, {} refused",
+                summary.merged,
+                summary.failed.len()
+            ),
+            summary.merged as i64,
+        )?;
         Ok(summary)
     }
 }

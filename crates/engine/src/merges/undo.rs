@@ -8,6 +8,21 @@ impl Engine {
     /// Undoes a merge: recreates in the CRM what its merge deleted (with every field), relinks the
     /// children, puts the survivors' fields back, ends the links; the group is open for review again.
     pub async fn undo_merge(&self, id: i64) -> Result<MergeEntry> {
+        let entry = self.undo_merge_steps(id).await?;
+        let connection = self.merge_row(id)?.connection_id;
+        self.audit(
+            "undo_merge",
+            connection,
+            format!(
+                "merge {id} undone: {} {}",
+                entry.object_type, entry.master_name
+            ),
+            entry.members.len() as i64,
+        )?;
+        Ok(entry)
+    }
+
+    async fn undo_merge_steps(&self, id: i64) -> Result<MergeEntry> {
         let row = self.merge_row(id)?;
         if !matches!(row.status.as_str(), "applied" | "failed" | "undoing") {
             return Err(Error::InvalidInput {
@@ -20,6 +35,10 @@ impl Engine {
         }
         let before: Vec<MergedMember> = corrupt_json(id, "before_image", &row.before_image)?;
         let mut steps: Vec<Step> = corrupt_json(id, "steps", &row.steps)?;
+        // A removed connection refuses before anything is marked: the merge stays as it was.
+        for member in &before {
+            self.client(&self.connection(member.connection_id)?)?;
+        }
         self.store
             .write(|tx| merges::set_status(tx, id, "undoing", None, Utc::now()))?;
         let plan: StoredPlan = corrupt_json(id, "plan", &row.plan)?;

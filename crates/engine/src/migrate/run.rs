@@ -39,6 +39,7 @@ impl Engine {
         cancel: &Cancel,
     ) -> Result<MigrationReport> {
         self.check_plan(plan)?;
+        self.back_up_before("migration-run")?;
         let id = self.save_migration_plan(plan)?;
         self.store
             .write(|tx| migrations::set_status(tx, id, MigrationStatus::Running, Utc::now()))?;
@@ -59,6 +60,22 @@ impl Engine {
         };
         self.store
             .write(|tx| migrations::set_status(tx, id, status, Utc::now()))?;
+        if let Ok(report) = &outcome {
+            self.audit(
+                "migration_run",
+                Some(plan.target),
+                format!(
+                    "migration {id} “{}” run {}: {} created, {} updated, {} linked, {} failed",
+                    plan.name,
+                    report.run,
+                    report.created,
+                    report.updated,
+                    report.linked,
+                    report.failed
+                ),
+                report.created + report.updated + report.linked,
+            )?;
+        }
         outcome
     }
 
@@ -354,6 +371,7 @@ impl Engine {
             })?;
         let target = self.connection(plan.target)?;
         let client = self.client(&target)?;
+        self.back_up_before("migration-rollback")?;
         let items = self.store.read(|c| migrations::items(c, id))?;
         let run = self.store.read(|c| migrations::last_run(c, id))?;
         let mut report = MigrationReport {
@@ -420,6 +438,15 @@ impl Engine {
             planned,
             eta_seconds: Some(0.0),
         });
+        self.audit(
+            "migration_rollback",
+            Some(plan.target),
+            format!(
+                "migration {id} “{}” rolled back: {} records, {} refused",
+                plan.name, report.rolled_back, report.failed
+            ),
+            report.rolled_back,
+        )?;
         Ok(report)
     }
 

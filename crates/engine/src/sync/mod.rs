@@ -138,6 +138,21 @@ impl Engine {
             _ => SyncPhase::Failed,
         };
         tell(phase, None, 0, 0, &report.counts, error);
+        let c = report.counts;
+        self.audit(
+            "sync_run",
+            Some(pair.a),
+            format!(
+                "sync “{}” run {run} {}: {} created, {} updated, {} failed, {} conflicts",
+                pair.name,
+                status.as_str(),
+                c.created,
+                c.updated,
+                c.failed,
+                c.conflicts
+            ),
+            c.created + c.updated,
+        )?;
         outcome.map(|_| report)
     }
 
