@@ -490,4 +490,70 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("[data-testid=save-pair]");
     await page.waitForSelector("[data-testid=sync-pair]:has-text('Company, Person, Deal')");
   });
+
+  test("Removing a connection says what stays, archives it; signing in again (same account only) brings it back", async () => {
+    await open("connections", "Connections");
+    const archived = page.locator("[data-testid=archived-connections]");
+    assert.match((await archived.textContent()) ?? "", /Pipedrive — EMEA \(old\)/);
+    const cards = await page.locator("[data-testid=connection-card]").count();
+    const card = page.locator("[data-testid=connection-card]", { hasText: "Salesforce — HQ" });
+    await card.locator("[data-testid=remove]").click();
+    await page.waitForSelector("[data-testid=remove-stays]:has-text('7 merges, with their undo')");
+    assert.match(await text("[data-testid=remove-connection]"), /mirrored records, from this workspace/);
+    await page.click("[data-testid=keep-records]");
+    assert.match(await text("[data-testid=remove-stays]"), /mirrored records/);
+    await page.screenshot({ path: join(shots, "connection-remove.png"), fullPage: true });
+    await page.click("[data-testid=confirm-remove]");
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("[data-testid=connection-card]").length === n,
+      cards - 1,
+    );
+    assert.match((await archived.textContent()) ?? "", /Salesforce — HQ/);
+    await page.screenshot({ path: join(shots, "connections-archived.png"), fullPage: true });
+
+    // Another account's key is refused with both names; the right one brings the card back.
+    await archived.locator("li", { hasText: "Salesforce — HQ" }).locator("button").click();
+    await page.click("[data-testid=again-method-key]");
+    await page.fill("[data-testid=again-api-key]", "other-account");
+    await page.click("[data-testid=confirm-sign-in-again]");
+    await page.waitForSelector("[data-testid=sign-in-again] [data-testid=error-banner]");
+    assert.match(
+      await text("[data-testid=sign-in-again] [data-testid=error-banner]"),
+      /Other Inc\..*Salesforce — HQ/,
+    );
+    await page.screenshot({ path: join(shots, "connection-sign-in-again.png"), fullPage: true });
+    await page.fill("[data-testid=again-api-key]", "the-right-key");
+    await page.click("[data-testid=confirm-sign-in-again]");
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("[data-testid=connection-card]").length === n,
+      cards,
+    );
+    assert.equal(await page.locator("[data-testid=sign-in-again]").count(), 0, "the form closes");
+
+    // Both land in the activity log, newest first, and the filter keeps one kind.
+    await open("log", "Activity log");
+    const first = await text("[data-testid=audit-log] tbody tr");
+    assert.match(first, /Signed in again/);
+    await page.selectOption("[data-testid=log-action]", "disconnect");
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("[data-testid=audit-log] tbody tr")].every((r) =>
+        r.textContent?.includes("Removed a connection"),
+      ),
+    );
+    assert.equal(await page.locator("[data-testid=audit-log] tbody tr").count(), 2);
+    await page.selectOption("[data-testid=log-action]", "");
+    await page.screenshot({ path: join(shots, "activity-log.png"), fullPage: true });
+  });
+
+  test("Settings lists the backups and restores one only after saying what it does", async () => {
+    await open("settings", "Settings");
+    await page.waitForSelector("[data-testid=backups] tbody tr");
+    assert.match(await text("[data-testid=backups] tbody tr"), /Before merging all safe groups/);
+    await page.locator("[data-testid=backups] tbody tr").first().locator("button").click();
+    assert.match(await text("[data-testid=confirm-restore]"), /Your CRMs are not changed/);
+    await page.screenshot({ path: join(shots, "settings-restore.png"), fullPage: true });
+    await page.locator("[data-testid=confirm-restore] button.danger").click();
+    await page.waitForSelector("[data-testid=restore-notice]");
+    assert.match(await text("[data-testid=backups] tbody tr"), /Before restoring a backup/);
+  });
 });

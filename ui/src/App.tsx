@@ -7,13 +7,24 @@ import { ConflictsScreen } from "./screens/ConflictsScreen";
 import { ConnectionsScreen } from "./screens/ConnectionsScreen";
 import { DuplicatesScreen } from "./screens/DuplicatesScreen";
 import { FailedRecordsScreen } from "./screens/FailedRecordsScreen";
+import { LogScreen } from "./screens/LogScreen";
 import { MappingsScreen } from "./screens/MappingsScreen";
 import { MigrationScreen } from "./screens/MigrationScreen";
 import { RecordsScreen } from "./screens/RecordsScreen";
+import { SettingsScreen } from "./screens/SettingsScreen";
 import { SyncScreen } from "./screens/SyncScreen";
 
 export type ScreenId =
-  "connections" | "records" | "duplicates" | "sync" | "conflicts" | "mappings" | "migration" | "failed";
+  | "connections"
+  | "records"
+  | "duplicates"
+  | "sync"
+  | "conflicts"
+  | "mappings"
+  | "migration"
+  | "failed"
+  | "log"
+  | "settings";
 
 const SCREENS: { id: ScreenId; label: string }[] = [
   { id: "connections", label: "Connections" },
@@ -24,6 +35,8 @@ const SCREENS: { id: ScreenId; label: string }[] = [
   { id: "mappings", label: "Mappings" },
   { id: "migration", label: "Migration" },
   { id: "failed", label: "Failed records" },
+  { id: "log", label: "Activity log" },
+  { id: "settings", label: "Settings" },
 ];
 
 export function App() {
@@ -80,6 +93,8 @@ export function App() {
         {screen === "mappings" && <MappingsScreen />}
         {screen === "migration" && <MigrationScreen onOpenFailed={() => setScreen("failed")} />}
         {screen === "failed" && <FailedRecordsScreen onChanged={overview.reload} />}
+        {screen === "log" && <LogScreen />}
+        {screen === "settings" && <SettingsScreen onChanged={overview.reload} />}
       </main>
     </div>
   );

@@ -63,7 +63,11 @@ impl Engine {
         let status = self.status()?;
         Ok(self.store.read(|conn| {
             Ok(Overview {
-                connections: status.connections.len() as i64,
+                connections: status
+                    .connections
+                    .iter()
+                    .filter(|c| c.connection.archived_at.is_none())
+                    .count() as i64,
                 records: status.total_records,
                 open_duplicate_groups: duplicate_groups::count_open(conn)?,
                 open_failed_records: failed_records::count_open(conn)?,

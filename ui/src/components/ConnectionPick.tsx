@@ -20,11 +20,14 @@ export function ConnectionPick({
     <label className={className}>
       {label}{" "}
       <select aria-label={name} value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {connections.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.label}
-          </option>
-        ))}
+        {connections
+          .filter((c) => !c.archived_at || c.id === value)
+          .map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+              {c.archived_at ? " (removed)" : ""}
+            </option>
+          ))}
       </select>
     </label>
   );

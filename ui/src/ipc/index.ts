@@ -1,7 +1,11 @@
 // The only module that talks to the Rust side. Every command is typed with the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { AuditQuery } from "../bindings/AuditQuery";
+import type { BackupFile } from "../bindings/BackupFile";
 import type { BulkMergePreview } from "../bindings/BulkMergePreview";
+import type { DisconnectPreview } from "../bindings/DisconnectPreview";
 import type { BulkMergeSummary } from "../bindings/BulkMergeSummary";
 import type { DedupeSummary } from "../bindings/DedupeSummary";
 import type { DuplicateGroup } from "../bindings/DuplicateGroup";
@@ -108,7 +112,19 @@ export const api = {
   connectWithBrowser: (provider: Provider, baseUrl: string) =>
     call<Connection>("connect_with_browser", { provider, baseUrl }),
   cancelSignIn: () => call<null>("cancel_sign_in"),
-  disconnect: (id: ConnectionId) => call<null>("disconnect", { id }),
+  /** What removing a connection keeps (its history) and lets go (its sign-in, and its records unless kept). */
+  disconnectPreview: (id: ConnectionId) => call<DisconnectPreview>("disconnect_preview", { id }),
+  /** Archives the connection: its sign-in leaves the keyring; merges, migrations and sync state stay. */
+  disconnect: (id: ConnectionId, keepRecords: boolean) =>
+    call<DisconnectPreview>("disconnect", { id, keepRecords }),
+  /** Signs in again on a connection (the same account only), in place. */
+  reconnectWithKey: (id: ConnectionId, apiKey: string) =>
+    call<Connection>("reconnect_with_key", { id, apiKey }),
+  reconnectWithBrowser: (id: ConnectionId) => call<Connection>("reconnect_with_browser", { id }),
+  auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
+  backups: () => call<BackupFile[]>("backups"),
+  /** Restores a listed backup by file name; answers the backup of what it replaced. */
+  restoreBackup: (name: string) => call<BackupFile>("restore_backup", { name }),
   checkConnection: (id: ConnectionId) => call<ConnectionCheck>("check_connection", { id }),
   openDemo: () => call<Connection[]>("open_demo"),
   pull: (id: ConnectionId, full: boolean) => call<PullSummary>("pull", { id, full }),

@@ -4,6 +4,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { type MockGroup, entryOf, previewOf } from "./mockMerges";
 import { migrateCommand } from "./mockMigrate";
 import { openConflicts, syncCommand } from "./mockSync";
+import { workspaceCommand } from "./mockWorkspace";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
@@ -182,6 +183,7 @@ const connections: Connection[] = [
     account_id: "4411",
     secret_ref: "keyring:1",
     created_at: "2026-10-01T09:00:00.000Z",
+    archived_at: null,
   },
   {
     id: 2,
@@ -191,6 +193,7 @@ const connections: Connection[] = [
     account_id: "orga_7",
     secret_ref: "keyring:2",
     created_at: "2026-10-02T09:00:00.000Z",
+    archived_at: null,
   },
   {
     id: 3,
@@ -200,6 +203,17 @@ const connections: Connection[] = [
     account_id: "00D5e",
     secret_ref: "keyring:3",
     created_at: "2026-10-03T09:00:00.000Z",
+    archived_at: null,
+  },
+  {
+    id: 4,
+    provider: "pipedrive",
+    label: "Pipedrive — EMEA (old)",
+    base_url: "https://api.pipedrive.com/api/v1",
+    account_id: "981",
+    secret_ref: null,
+    created_at: "2026-06-01T09:00:00.000Z",
+    archived_at: "2026-11-02T16:20:00.000Z",
   },
 ];
 
@@ -357,7 +371,7 @@ export function installMockIpc() {
       switch (cmd) {
         case "overview":
           return {
-            connections: connections.length,
+            connections: connections.filter((c) => !c.archived_at).length,
             records: records.length,
             open_duplicate_groups: 0,
             open_failed_records: failed.length,
@@ -508,6 +522,7 @@ export function installMockIpc() {
             account_id: "40000042",
             secret_ref: "keyring:new",
             created_at: "2026-11-30T09:00:00.000Z",
+            archived_at: null,
           };
           connections.push(c);
           return c;
@@ -531,6 +546,7 @@ export function installMockIpc() {
             account_id: "7001",
             secret_ref: "keyring:browser",
             created_at: "2026-11-30T09:05:00.000Z",
+            archived_at: null,
           };
           connections.push(c);
           return c;
@@ -551,12 +567,16 @@ export function installMockIpc() {
           return mockPull(a.id, a.full);
         }
         case "cancel_pull":
-        case "disconnect":
           return null;
         case "open_demo":
           return connections;
         default: {
-          const answer = syncCommand(cmd, args) ?? migrateCommand(cmd, args);
+          // `null` is an answer: only `undefined` passes the command on.
+          for (const handle of [syncCommand, migrateCommand]) {
+            const answer = handle(cmd, args);
+            if (answer !== undefined) return answer;
+          }
+          const answer = workspaceCommand(cmd, args, connections, records.length);
           if (answer !== undefined) return answer;
           throw { code: "not_found", message: `unknown command ${cmd}` } satisfies ErrorPayload;
         }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import type { Connection } from "../bindings/Connection";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { ConnectionId } from "../bindings/ConnectionId";
 import type { ObjectType } from "../bindings/ObjectType";
@@ -10,7 +11,9 @@ import { ProviderBadge } from "../components/ProviderBadge";
 import { PullProgressList } from "../components/PullProgressList";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime, objectTypeLabel } from "../format";
-import { api } from "../ipc";
+import { IpcError, api } from "../ipc";
+import { RemoveConnection } from "./connections/RemoveConnection";
+import { SignInAgain } from "./connections/SignInAgain";
 
 const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string; withKey: string }[] = [
   {
@@ -220,6 +223,10 @@ export function ConnectionsScreen({
   const [pulls, setPulls] = useState<Pulls>(new Map());
   const [running, setRunning] = useState<Set<ConnectionId>>(new Set());
   const [checks, setChecks] = useState<Map<ConnectionId, ConnectionCheck>>(new Map());
+  const [removing, setRemoving] = useState<Connection | null>(null);
+  const [signingIn, setSigningIn] = useState<Connection | null>(null);
+  /** A connection whose sign-in the CRM refused (or that has none): the way out is to sign in again. */
+  const [refused, setRefused] = useState<Connection | null>(null);
 
   useEffect(() => {
     const stop = api.onPullProgress((p) => {
@@ -238,12 +245,19 @@ export function ConnectionsScreen({
     };
   }, [reload]);
 
+  const needsSignIn = (err: unknown, id: ConnectionId) => {
+    if (err instanceof IpcError && (err.code === "unauthorized" || err.code === "secret_missing")) {
+      setRefused(data?.connections.find((c) => c.connection.id === id)?.connection ?? null);
+    }
+  };
+
   const pull = async (id: ConnectionId, full: boolean) => {
     setRunning((s) => new Set(s).add(id));
     setPulls((old) => new Map(old).set(id, new Map()));
     try {
       await api.pull(id, full);
     } catch (err) {
+      needsSignIn(err, id);
       if (!(err instanceof Error && "code" in err && err.code === "cancelled")) setActionError(err);
     } finally {
       setRunning((s) => {
@@ -276,7 +290,9 @@ export function ConnectionsScreen({
       }
     });
 
-  const connections = data?.connections ?? [];
+  const all = data?.connections ?? [];
+  const connections = all.filter((c) => !c.connection.archived_at);
+  const archived = all.filter((c) => c.connection.archived_at);
   return (
     <section>
       <header className="screen-head with-actions">
@@ -301,6 +317,41 @@ export function ConnectionsScreen({
         </div>
       </header>
       <ErrorBanner error={error ?? actionError} />
+      {refused && !signingIn ? (
+        <div className="notice" role="status" data-testid="sign-in-needed">
+          {refused.label} needs you to sign in again.{" "}
+          <button
+            className="primary"
+            onClick={() => {
+              setSigningIn(refused);
+              setActionError(undefined);
+            }}
+          >
+            Sign in again
+          </button>
+        </div>
+      ) : null}
+      {signingIn ? (
+        <SignInAgain
+          connection={signingIn}
+          onDone={() => {
+            setSigningIn(null);
+            setRefused(null);
+            reload();
+          }}
+          onCancel={() => setSigningIn(null)}
+        />
+      ) : null}
+      {removing ? (
+        <RemoveConnection
+          connection={removing}
+          onRemoved={() => {
+            setRemoving(null);
+            reload();
+          }}
+          onCancel={() => setRemoving(null)}
+        />
+      ) : null}
       {adding ? (
         <AddConnection
           demoAddresses={
@@ -318,7 +369,7 @@ export function ConnectionsScreen({
         />
       ) : null}
       {loading && !data ? <p className="muted">Loading…</p> : null}
-      {data && connections.length === 0 && !adding ? (
+      {data && all.length === 0 && !adding ? (
         <EmptyState title="No CRM connected yet">
           <p>
             Connect HubSpot, Salesforce, Close or Pipedrive to mirror its companies, people, deals and
@@ -401,27 +452,26 @@ export function ConnectionsScreen({
                 <button
                   onClick={() =>
                     void act(async () => {
-                      const result = await api.checkConnection(id);
-                      setChecks((old) => new Map(old).set(id, result));
+                      try {
+                        const result = await api.checkConnection(id);
+                        setChecks((old) => new Map(old).set(id, result));
+                      } catch (err) {
+                        needsSignIn(err, id);
+                        throw err;
+                      }
                     })
                   }
                 >
                   Test
                 </button>
+                <button onClick={() => setSigningIn(connection)} data-testid="sign-in-again-button">
+                  Sign in again
+                </button>
                 <button
                   className="danger"
                   disabled={isRunning}
-                  onClick={() => {
-                    if (
-                      window.confirm(
-                        `Remove ${connection.label}? Its mirrored records and its sign-in are deleted.`,
-                      )
-                    )
-                      void act(async () => {
-                        await api.disconnect(id);
-                        reload();
-                      });
-                  }}
+                  onClick={() => setRemoving(connection)}
+                  data-testid="remove"
                 >
                   Remove
                 </button>
@@ -433,6 +483,30 @@ export function ConnectionsScreen({
           );
         })}
       </div>
+      {archived.length > 0 ? (
+        <section className="archived" aria-labelledby="archived-title" data-testid="archived-connections">
+          <h2 id="archived-title">Removed connections</h2>
+          <p className="muted small">
+            Their merges, migrations, sync pairs and failed records are kept. Sign in again to undo, roll back
+            or sync with them.
+          </p>
+          <ul className="archived-list">
+            {archived.map(({ connection, total }) => (
+              <li key={connection.id}>
+                <ProviderBadge provider={connection.provider} />
+                <span className="archived-label">{connection.label}</span>
+                <span className="muted small">
+                  removed {formatTime(connection.archived_at!)}
+                  {total > 0 ? ` · ${formatCount(total)} records kept` : ""}
+                </span>
+                <button onClick={() => setSigningIn(connection)} data-testid="archived-sign-in">
+                  Sign in again
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </section>
   );
 }
