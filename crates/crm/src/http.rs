@@ -49,6 +49,30 @@ pub struct Http {
     on_refresh: Option<OnRefresh>,
     pacer: Pacer,
     max_attempts: u32,
+    /// Answers longer than this are refused instead of read whole into memory.
+    answer_cap: usize,
+}
+
+/// The largest answer read: far above any page a CRM sends (a few MiB), far below what would exhaust
+/// memory if an answer never ended.
+pub const MAX_ANSWER_BYTES: usize = 64 << 20;
+
+/// The body of a response, or `None` once it is longer than `cap` (by its Content-Length, or as read).
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> reqwest::Result<Option<Vec<u8>>> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// A successful answer.
@@ -155,6 +179,7 @@ impl Http {
             on_refresh,
             pacer,
             max_attempts: 8,
+            answer_cap: MAX_ANSWER_BYTES,
         }
     }
 
@@ -255,8 +280,18 @@ impl Http {
             let status = response.status();
             let headers = response.headers().clone();
             self.pacer.observe(self.dialect.rate_info(&headers)).await;
-            let bytes = match response.bytes().await {
-                Ok(b) => b,
+            let bytes = match read_capped(response, self.answer_cap).await {
+                Ok(Some(b)) => b,
+                Ok(None) => {
+                    return Err(CrmError::Malformed {
+                        provider,
+                        request: call.describe(),
+                        detail: format!(
+                            "the answer is larger than {} MiB; it was refused rather than read whole",
+                            self.answer_cap >> 20
+                        ),
+                    });
+                }
                 Err(e) => {
                     let error = network(format!("the answer broke off ({})", without_url(&e)));
                     if call.at_most_once {
@@ -461,5 +496,56 @@ mod origin_tests {
         }
         let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
         assert!(accepted.is_err(), "a request reached another origin");
+    }
+
+    /// Answers every request with a 200 of `len` bytes of JSON, with or without a Content-Length.
+    async fn serve_large(len: usize, with_length: bool) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let body = format!("\"{}\"", "x".repeat(len - 2));
+                let head = if with_length {
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len}\r\nconnection: close\r\n\r\n"
+                    )
+                } else {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+                        .into()
+                };
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body.as_bytes()).await;
+            }
+        });
+        base
+    }
+
+    #[tokio::test]
+    async fn an_answer_above_the_cap_is_refused_with_a_clear_error() {
+        for with_length in [true, false] {
+            let base = serve_large(4096, with_length).await;
+            let mut http = Http::new(
+                &base,
+                Box::new(Plain),
+                Secret::api_key("k"),
+                None,
+                Pacer::new(None, Duration::from_secs(1)),
+            );
+            http.answer_cap = 4095;
+            let e = http
+                .send(&Call::get(format!("{base}/big")))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&e, CrmError::Malformed { detail, .. } if detail.contains("larger than")),
+                "{e:?}"
+            );
+            http.answer_cap = 4096;
+            let ok = http.send(&Call::get(format!("{base}/big"))).await.unwrap();
+            assert_eq!(ok.body.as_str().map(str::len), Some(4094));
+        }
     }
 }

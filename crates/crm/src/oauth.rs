@@ -48,8 +48,8 @@ type Client<HasAuth> = oauth2::Client<
     EndpointSet,
 >;
 
-/// A CRM's OAuth app registration.
-#[derive(Debug, Clone)]
+/// A CRM's OAuth app registration. Its `Debug` leaves the client secret out.
+#[derive(Clone)]
 pub struct OAuthApp {
     pub provider: &'static str,
     pub authorize_url: String,
@@ -59,6 +59,22 @@ pub struct OAuthApp {
     pub scopes: Vec<String>,
     /// Client credentials as HTTP Basic (Pipedrive) instead of in the form body.
     pub basic_client_auth: bool,
+}
+
+impl std::fmt::Debug for OAuthApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthApp")
+            .field("provider", &self.provider)
+            .field("authorize_url", &self.authorize_url)
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("scopes", &self.scopes)
+            .finish()
+    }
 }
 
 /// A finished sign-in.
@@ -248,48 +264,77 @@ where
     Ok(tokens_of(app, &answer, None))
 }
 
+/// How long one browser connection may take to send its request line.
+const REDIRECT_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves the loopback redirect until one arrives with our `state`; answers every request with a page.
+/// Each connection is served on its own with a read timeout, so one that sends nothing (a browser's
+/// speculative connection, another program) holds up neither the others nor the sign-in.
 async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<String> {
+    let (found, mut outcome) = tokio::sync::mpsc::channel::<Result<String>>(1);
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let mut buffer = vec![0u8; 8192];
-        let n = stream.read(&mut buffer).await.unwrap_or(0);
-        let head = String::from_utf8_lossy(&buffer[..n]).into_owned();
-        let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-        let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
-        let query: Vec<(String, String)> = parsed
-            .as_ref()
-            .map(|u| u.query_pairs().into_owned().collect())
-            .unwrap_or_default();
-        let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        let is_callback = parsed.as_ref().is_some_and(|u| u.path() == "/callback");
-        let (page, outcome) = match (is_callback, get("state"), get("code"), get("error")) {
-            (true, _, _, Some(error)) => (
-                format!("<p>Sign-in was refused: {}</p>", html_escape(&error)),
-                Some(Err(CrmError::Unauthorized {
-                    provider: "the CRM",
-                    message: format!("sign-in refused: {error}"),
-                })),
-            ),
-            (true, Some(s), Some(code), None) if s == state => (DONE_PAGE.to_owned(), Some(Ok(code))),
-            (true, _, _, _) => (
-                "<p>This sign-in link is not the one CRM Bridge started. Start again from the app.</p>".into(),
-                None,
-            ),
-            _ => ("<p>CRM Bridge is waiting for the sign-in.</p>".into(), None),
-        };
-        let response = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
-            page.len()
-        );
-        let _ = stream.write_all(response.as_bytes()).await;
-        let _ = stream.shutdown().await;
-        if let Some(outcome) = outcome {
-            return outcome;
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    continue;
+                };
+                let found = found.clone();
+                let state = state.to_owned();
+                tokio::spawn(async move {
+                    if let Some(result) = answer_redirect(stream, &state).await {
+                        let _ = found.send(result).await;
+                    }
+                });
+            }
+            Some(result) = outcome.recv() => return result,
         }
     }
+}
+
+/// Answers one connection to the listener with a page; the sign-in's outcome if it was the redirect
+/// with our `state` (a refusal counts only with our `state` too: anyone could send `error=`).
+async fn answer_redirect(mut stream: tokio::net::TcpStream, state: &str) -> Option<Result<String>> {
+    let mut buffer = vec![0u8; 8192];
+    let n = match tokio::time::timeout(REDIRECT_READ_TIMEOUT, stream.read(&mut buffer)).await {
+        Ok(Ok(n)) => n,
+        _ => return None,
+    };
+    let head = String::from_utf8_lossy(&buffer[..n]).into_owned();
+    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
+    let query: Vec<(String, String)> = parsed
+        .as_ref()
+        .map(|u| u.query_pairs().into_owned().collect())
+        .unwrap_or_default();
+    let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let is_callback = parsed.as_ref().is_some_and(|u| u.path() == "/callback");
+    let ours = get("state").is_some_and(|s| s == state);
+    let (page, outcome) = match (is_callback && ours, get("code"), get("error")) {
+        (true, _, Some(error)) => (
+            format!("<p>Sign-in was refused: {}</p>", html_escape(&error)),
+            Some(Err(CrmError::Unauthorized {
+                provider: "the CRM",
+                message: format!("sign-in refused: {error}"),
+            })),
+        ),
+        (true, Some(code), None) => (DONE_PAGE.to_owned(), Some(Ok(code))),
+        (false, _, _) if is_callback => (
+            "<p>This sign-in link is not the one CRM Bridge started. Start again from the app.</p>"
+                .into(),
+            None,
+        ),
+        _ => ("<p>CRM Bridge is waiting for the sign-in.</p>".into(), None),
+    };
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let write = async {
+        let _ = stream.write_all(response.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    };
+    let _ = tokio::time::timeout(REDIRECT_READ_TIMEOUT, write).await;
+    outcome
 }
 
 fn html_escape(text: &str) -> String {
@@ -327,4 +372,62 @@ pub(crate) async fn refresh_oauth(
     let app = refresh_app(provider, tokens, basic);
     let signed_in = refresh(client, &app, refresh_token).await?;
     Ok(Some(Secret::OAuth(signed_in.tokens)))
+}
+
+#[cfg(test)]
+mod listener_tests {
+    use super::*;
+
+    /// A browser's request; it must be answered within 3 s (a listener stuck on another connection
+    /// would not).
+    async fn get(port: u16, target: &str) -> String {
+        let fetch = async {
+            let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap();
+            let request = format!("GET {target} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut page = String::new();
+            stream.read_to_string(&mut page).await.unwrap();
+            page
+        };
+        tokio::time::timeout(Duration::from_secs(3), fetch)
+            .await
+            .expect("the listener answers")
+    }
+
+    #[tokio::test]
+    async fn a_silent_connection_or_a_foreign_refusal_does_not_stop_the_sign_in() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiter = tokio::spawn(async move { wait_for_code(&listener, "ours").await });
+        // A connection that never sends a request: the listener must go on serving the others.
+        let _silent = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        // A refusal without our state (anyone on this machine can send one) is not the sign-in's end.
+        let page = get(port, "/callback?error=access_denied&state=theirs").await;
+        assert!(page.contains("not the one CRM Bridge started"), "{page}");
+        let page = get(port, "/callback?error=access_denied").await;
+        assert!(page.contains("not the one"), "{page}");
+        let page = get(port, "/callback?code=abc&state=ours").await;
+        assert!(page.contains("Signed in"), "{page}");
+        let code = tokio::time::timeout(Duration::from_secs(3), waiter)
+            .await
+            .expect("the sign-in ends")
+            .unwrap()
+            .unwrap();
+        assert_eq!(code, "abc");
+    }
+
+    #[tokio::test]
+    async fn a_refusal_with_our_state_ends_the_sign_in() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiter = tokio::spawn(async move { wait_for_code(&listener, "ours").await });
+        let page = get(port, "/callback?error=access_denied&state=ours").await;
+        assert!(page.contains("refused: access_denied"), "{page}");
+        let refused = waiter.await.unwrap().unwrap_err();
+        assert!(refused.to_string().contains("access_denied"), "{refused}");
+    }
 }

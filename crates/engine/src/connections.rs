@@ -15,8 +15,8 @@ use chrono::Utc;
 
 use crate::{Engine, Error, Result};
 
-/// How to sign in.
-#[derive(Debug, Clone)]
+/// How to sign in. Its `Debug` shows the kind of sign-in, never a key.
+#[derive(Clone)]
 pub enum Login {
     /// HubSpot private-app token, Close API key, Pipedrive API token, Salesforce session id.
     ApiKey(String),
@@ -31,14 +31,47 @@ pub enum Login {
     },
 }
 
-/// The OAuth app registered with the CRM.
-#[derive(Debug, Clone)]
+/// The OAuth app registered with the CRM. Its `Debug` leaves the client secret out.
+#[derive(Clone)]
 pub struct OAuthClient {
     pub authorize_url: String,
     pub token_url: String,
     pub client_id: String,
     pub client_secret: Option<String>,
     pub scopes: Vec<String>,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Login::ApiKey(_) => f.write_str("Login::ApiKey(<redacted>)"),
+            Login::Browser(client) => write!(f, "Login::Browser({client:?})"),
+            Login::JwtBearer {
+                client_id,
+                username,
+                login_url,
+                ..
+            } => write!(
+                f,
+                "Login::JwtBearer(client_id: {client_id}, user: {username}, login: {login_url}, key: <redacted>)"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthClient")
+            .field("authorize_url", &self.authorize_url)
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("scopes", &self.scopes)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -413,4 +446,41 @@ where
         account,
         secret,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_sign_in_shows_its_secret_in_debug_output() {
+        let client = OAuthClient {
+            authorize_url: "https://app.hubspot.com/oauth/authorize".into(),
+            token_url: "https://api.hubapi.com/oauth/v1/token".into(),
+            client_id: "client-1".into(),
+            client_secret: Some("s3cret-client".into()),
+            scopes: vec!["crm.objects.contacts.read".into()],
+        };
+        let logins = [
+            Login::ApiKey("pat-na1-s3cret".into()),
+            Login::Browser(client.clone()),
+            Login::JwtBearer {
+                client_id: "client-1".into(),
+                username: "ops@example.com".into(),
+                private_key_pem: "-----BEGIN PRIVATE KEY-----s3cret".into(),
+                login_url: "https://login.salesforce.com".into(),
+            },
+        ];
+        for login in logins {
+            let request = ConnectRequest {
+                provider: Provider::Hubspot,
+                base_url: "https://api.hubapi.com".into(),
+                login,
+                label: None,
+            };
+            let shown = format!("{request:?} {:?}", oauth_app(Provider::Hubspot, &client));
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+    }
 }

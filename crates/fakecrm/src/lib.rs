@@ -205,6 +205,8 @@ pub struct Running {
     pub addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+    /// The private directory the test key is written to; removed with it.
+    _key_dir: tempfile::TempDir,
 }
 
 impl Running {
@@ -213,7 +215,6 @@ impl Running {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
-        let _ = std::fs::remove_file(&self.description.salesforce.jwt_private_key_path);
     }
 }
 
@@ -224,8 +225,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let emulator = Arc::new(Emulator::new(config));
     let base = format!("http://{addr}");
     let _ = emulator.base.set(base.clone());
-    let key_path = std::env::temp_dir().join(format!("fakecrm-{}-salesforce-jwt.key", addr.port()));
-    std::fs::write(&key_path, salesforce::JWT_PRIVATE_KEY)?;
+    let (key_dir, key_path) = write_test_key()?;
     let description = Description {
         hubspot: {
             let hs = emulator.hubspot();
@@ -320,5 +320,44 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         addr,
         shutdown: Some(tx),
         task,
+        _key_dir: key_dir,
     })
+}
+
+/// The test key, in a directory of its own with an unpredictable name (0700 where the OS has modes),
+/// readable by the user only: no other user can read it or plant a file at its path first.
+fn write_test_key() -> std::io::Result<(tempfile::TempDir, std::path::PathBuf)> {
+    let dir = tempfile::Builder::new().prefix("fakecrm-").tempdir()?;
+    let path = dir.path().join("salesforce-jwt.key");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    std::io::Write::write_all(
+        &mut options.open(&path)?,
+        salesforce::JWT_PRIVATE_KEY.as_bytes(),
+    )?;
+    Ok((dir, path))
+}
+
+#[cfg(all(test, unix))]
+mod key_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_test_key_is_private_in_a_private_directory() {
+        let (dir, path) = super::write_test_key().unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(dir.path()), 0o700);
+        let (other, _) = super::write_test_key().unwrap();
+        assert_ne!(
+            dir.path(),
+            other.path(),
+            "each emulator has its own directory"
+        );
+    }
 }

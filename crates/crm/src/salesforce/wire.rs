@@ -96,9 +96,16 @@ pub struct Limit {
     pub remaining: u64,
 }
 
-#[derive(Debug, Deserialize)]
+/// The token a JWT bearer sign-in answers with; its `Debug` leaves it out.
+#[derive(Deserialize)]
 pub struct JwtAnswer {
     pub access_token: String,
+}
+
+impl std::fmt::Debug for JwtAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JwtAnswer(<redacted>)")
+    }
 }
 
 /// One item of an sObject Collections answer (in request order, HTTP 200 whatever happened).
