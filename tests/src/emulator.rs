@@ -75,3 +75,30 @@ pub fn client(
     )
     .expect("an emulator address is a URL")
 }
+
+/// Plays the system browser in an OAuth sign-in: opens the authorize URL (the emulator approves at
+/// once) and follows its redirect to the app's loopback listener.
+pub async fn follow_sign_in(url: String) -> Result<(), bridge_crm::CrmError> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let answer = client
+        .get(&url)
+        .send()
+        .await
+        .expect("the authorize page answers");
+    let location = answer
+        .headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("the authorize page redirects ({})", answer.status()))
+        .to_str()
+        .expect("a readable redirect")
+        .to_owned();
+    client
+        .get(&location)
+        .send()
+        .await
+        .expect("the listener answers");
+    Ok(())
+}

@@ -83,6 +83,12 @@ pub enum CrmError {
     /// Bad settings given to us (a URL that does not parse, a key file that is not a PEM key).
     #[error("{0}")]
     Config(String),
+    /// A refreshed sign-in could not be kept (or the newest one read) in the OS keyring.
+    #[error("the refreshed {provider} sign-in could not be kept in the keyring: {message}")]
+    Keyring {
+        provider: &'static str,
+        message: String,
+    },
     #[error("the pull was cancelled")]
     Cancelled,
 }

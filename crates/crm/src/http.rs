@@ -37,8 +37,23 @@ pub trait Dialect: Send + Sync {
     }
 }
 
-/// Called with the new secret after every refresh, so rotating refresh tokens are never lost.
-pub type OnRefresh = Arc<dyn Fn(&Secret) + Send + Sync>;
+/// How every client of one connection shares its secret: one refresh at a time, the newest secret read
+/// before refreshing (another client may have refreshed it already, and a rotated refresh token works
+/// once), and a refreshed secret saved before it is used, so a rotated refresh token is never lost.
+#[derive(Clone)]
+pub struct SecretKeeper {
+    /// Held while a client refreshes; the connection's other clients wait for it.
+    pub refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// The newest secret, from where it is kept (the keyring).
+    pub load: LoadSecret,
+    /// Keeps a refreshed secret; a failure is an error the person sees.
+    pub save: SaveSecret,
+}
+
+/// Reads a connection's newest secret; the error says why it could not.
+pub type LoadSecret = Arc<dyn Fn() -> std::result::Result<Secret, String> + Send + Sync>;
+/// Keeps a connection's refreshed secret; the error says why it could not.
+pub type SaveSecret = Arc<dyn Fn(&Secret) -> std::result::Result<(), String> + Send + Sync>;
 
 pub struct Http {
     client: reqwest::Client,
@@ -46,7 +61,7 @@ pub struct Http {
     origin: Option<url::Url>,
     dialect: Box<dyn Dialect>,
     secret: Mutex<Secret>,
-    on_refresh: Option<OnRefresh>,
+    keeper: Option<SecretKeeper>,
     pacer: Pacer,
     max_attempts: u32,
     /// Answers longer than this are refused instead of read whole into memory.
@@ -168,7 +183,7 @@ impl Http {
         origin: &str,
         dialect: Box<dyn Dialect>,
         secret: Secret,
-        on_refresh: Option<OnRefresh>,
+        keeper: Option<SecretKeeper>,
         pacer: Pacer,
     ) -> Self {
         Http {
@@ -176,7 +191,7 @@ impl Http {
             origin: url::Url::parse(origin).ok(),
             dialect,
             secret: Mutex::new(secret),
-            on_refresh,
+            keeper,
             pacer,
             max_attempts: 8,
             answer_cap: MAX_ANSWER_BYTES,
@@ -220,6 +235,27 @@ impl Http {
                     .ascii_serialization()),
             ))),
         }
+    }
+
+    /// A secret to try after `refused` was refused: the connection's newest if another client has
+    /// refreshed it meanwhile, else a refreshed one, saved before it is used. One refresh at a time per
+    /// connection.
+    async fn refresh_after(&self, refused: &Secret) -> Result<Option<Secret>> {
+        let Some(keeper) = &self.keeper else {
+            return self.dialect.refresh(&self.client, refused).await;
+        };
+        let provider = self.dialect.provider();
+        let keyring = |message: String| CrmError::Keyring { provider, message };
+        let _one_at_a_time = keeper.refreshing.lock().await;
+        let newest = (keeper.load)().map_err(keyring)?;
+        if newest != *refused {
+            return Ok(Some(newest));
+        }
+        let Some(fresh) = self.dialect.refresh(&self.client, &newest).await? else {
+            return Ok(None);
+        };
+        (keeper.save)(&fresh).map_err(keyring)?;
+        Ok(Some(fresh))
     }
 
     pub async fn send(&self, call: &Call) -> Result<Answer> {
@@ -348,12 +384,9 @@ impl Http {
             match status {
                 StatusCode::UNAUTHORIZED if !refreshed => {
                     refreshed = true;
-                    match self.dialect.refresh(&self.client, &secret).await? {
+                    match self.refresh_after(&secret).await? {
                         Some(fresh) => {
-                            *self.secret.lock().await = fresh.clone();
-                            if let Some(save) = &self.on_refresh {
-                                save(&fresh);
-                            }
+                            *self.secret.lock().await = fresh;
                             last = None;
                             continue;
                         }

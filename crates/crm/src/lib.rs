@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use error::{CrmError, Result};
-pub use http::OnRefresh;
+pub use http::SecretKeeper;
 pub use secret::{OAuthTokens, Secret};
 pub use write::{CUSTOM, Merged, RecordError, Update, WriteResult, Written};
 
@@ -228,20 +228,16 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
     fields
 }
 
-pub fn connect(endpoint: Endpoint, on_refresh: Option<OnRefresh>) -> Result<Arc<dyn Crm>> {
+pub fn connect(endpoint: Endpoint, keeper: Option<SecretKeeper>) -> Result<Arc<dyn Crm>> {
     let base = endpoint.base_url.trim_end_matches('/').to_owned();
     address::check_base(&base)?;
     Ok(match endpoint.provider {
-        Provider::Hubspot => Arc::new(hubspot::Hubspot::new(base, endpoint.secret, on_refresh)),
-        Provider::Close => Arc::new(close::Close::new(base, endpoint.secret, on_refresh)),
-        Provider::Pipedrive => {
-            Arc::new(pipedrive::Pipedrive::new(base, endpoint.secret, on_refresh))
+        Provider::Hubspot => Arc::new(hubspot::Hubspot::new(base, endpoint.secret, keeper)),
+        Provider::Close => Arc::new(close::Close::new(base, endpoint.secret, keeper)),
+        Provider::Pipedrive => Arc::new(pipedrive::Pipedrive::new(base, endpoint.secret, keeper)),
+        Provider::Salesforce => {
+            Arc::new(salesforce::Salesforce::new(base, endpoint.secret, keeper))
         }
-        Provider::Salesforce => Arc::new(salesforce::Salesforce::new(
-            base,
-            endpoint.secret,
-            on_refresh,
-        )),
     })
 }
 

@@ -57,6 +57,7 @@ impl From<&CrmError> for RecordError {
             | CrmError::CursorExpired { .. }
             | CrmError::Unsupported(_)
             | CrmError::Config(_) => ErrorCategory::Validation,
+            CrmError::Keyring { .. } => ErrorCategory::Auth,
         };
         let field = match e {
             CrmError::Rejected { field, .. } => field.clone(),

@@ -3,11 +3,7 @@
 
 mod common;
 
-use std::{
-    collections::BTreeSet,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use bridge_crm::{Crm, CrmError, Endpoint, Secret, StageOutcome, connect, oauth};
 use bridge_fakecrm::{Config, Running, start};
@@ -25,7 +21,7 @@ fn relaxed(records: u32) -> Config {
 fn client_with(
     running: &Running,
     secret: Secret,
-    on_refresh: Option<bridge_crm::OnRefresh>,
+    keeper: Option<bridge_crm::SecretKeeper>,
 ) -> Arc<dyn Crm> {
     connect(
         Endpoint {
@@ -33,7 +29,7 @@ fn client_with(
             base_url: running.description.close.base_url.clone(),
             secret,
         },
-        on_refresh,
+        keeper,
     )
     .unwrap()
 }
@@ -166,14 +162,11 @@ async fn oauth_refresh_tokens_rotate_and_each_new_one_is_handed_over() {
     )
     .await
     .unwrap();
-    let saved: Arc<Mutex<Vec<Secret>>> = Arc::default();
-    let sink = saved.clone();
+    let (keeper, saved) = common::recording_keeper(Secret::OAuth(signed_in.tokens.clone()));
     let crm = client_with(
         &running,
         Secret::OAuth(signed_in.tokens.clone()),
-        Some(Arc::new(move |s: &Secret| {
-            sink.lock().unwrap().push(s.clone())
-        })),
+        Some(keeper),
     );
     crm.check().await.unwrap();
     for _ in 0..2 {

@@ -3,11 +3,7 @@
 
 mod common;
 
-use std::{
-    collections::BTreeSet,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use bridge_crm::{Crm, Endpoint, Secret, connect, oauth};
 use bridge_fakecrm::{Config, Running, start};
@@ -220,17 +216,14 @@ async fn a_token_expiring_mid_pull_is_refreshed_once_and_the_pull_goes_on() {
     )
     .await
     .unwrap();
-    let saved: Arc<Mutex<Vec<Secret>>> = Arc::default();
-    let sink = saved.clone();
+    let (keeper, saved) = common::recording_keeper(Secret::OAuth(signed_in.tokens.clone()));
     let crm = connect(
         Endpoint {
             provider: Provider::Hubspot,
             base_url: running.description.hubspot.base_url.clone(),
             secret: Secret::OAuth(signed_in.tokens.clone()),
         },
-        Some(Arc::new(move |s: &Secret| {
-            sink.lock().unwrap().push(s.clone())
-        })),
+        Some(keeper),
     )
     .unwrap();
     let first = crm

@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use bridge_crm::{Account, Crm, Endpoint, OnRefresh, Secret, oauth};
+use bridge_crm::{Account, Crm, Endpoint, Secret, SecretKeeper, oauth};
 use bridge_model::{Connection, ConnectionId, NewConnection, Provider};
 use chrono::Utc;
 
@@ -322,19 +322,29 @@ impl Engine {
                 label: connection.label.clone(),
             })?;
         let secret = self.secrets.load(&reference)?;
-        let secrets = self.secrets.clone();
-        let on_refresh: OnRefresh = Arc::new(move |fresh: &Secret| {
-            // A failure here only costs a sign-in later; the pull goes on with the fresh token.
-            let _ = secrets.save(&reference, fresh);
-        });
+        let (load_from, save_to) = (self.secrets.clone(), self.secrets.clone());
+        let (load_ref, save_ref) = (reference.clone(), reference);
+        let keeper = SecretKeeper {
+            refreshing: self.refreshing(connection.id),
+            load: Arc::new(move || load_from.load(&load_ref).map_err(|e| e.to_string())),
+            save: Arc::new(move |fresh: &Secret| {
+                save_to.save(&save_ref, fresh).map_err(|e| e.to_string())
+            }),
+        };
         Ok(bridge_crm::connect(
             Endpoint {
                 provider: connection.provider,
                 base_url: connection.base_url.clone(),
                 secret,
             },
-            Some(on_refresh),
+            Some(keeper),
         )?)
+    }
+
+    /// The lock every client of the connection takes to refresh its sign-in: one refresh at a time.
+    fn refreshing(&self, id: ConnectionId) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.refresh_locks.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(id).or_default().clone()
     }
 
     /// Who the connection signs in as and what is left of its API allowance.

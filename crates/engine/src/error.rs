@@ -103,6 +103,7 @@ impl Error {
                     C::NotFound { .. } => ErrorCode::NotFound,
                     C::Unsupported(_) => ErrorCode::Unsupported,
                     C::Config(_) => ErrorCode::InvalidInput,
+                    C::Keyring { .. } => ErrorCode::KeyringUnavailable,
                     C::Cancelled => ErrorCode::Cancelled,
                 }
             }

@@ -81,6 +81,10 @@ pub fn default_database_path() -> PathBuf {
 pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
+    /// Per connection, the lock its clients take to refresh its sign-in.
+    refresh_locks: std::sync::Mutex<
+        std::collections::HashMap<bridge_model::ConnectionId, Arc<tokio::sync::Mutex<()>>>,
+    >,
 }
 
 impl Engine {
@@ -100,6 +104,7 @@ impl Engine {
         Ok(Engine {
             store: Store::open(path)?,
             secrets,
+            refresh_locks: Default::default(),
         })
     }
 
@@ -108,6 +113,7 @@ impl Engine {
         Ok(Engine {
             store: Store::open_in_memory()?,
             secrets: Arc::new(Keyring::new(APP_IDENTIFIER)),
+            refresh_locks: Default::default(),
         })
     }
 

@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
-    Result, Secret, Stage, StageOutcome, TimeCursor, Update, WriteResult,
+    Account, Crm, CrmError, FieldInfo, Merged, Owner, Page, Pipeline, PullRequest, Result, Secret,
+    SecretKeeper, Stage, StageOutcome, TimeCursor, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -100,7 +100,7 @@ struct Cursor {
 }
 
 impl Close {
-    pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+    pub fn new(base: String, secret: Secret, keeper: Option<SecretKeeper>) -> Self {
         let origin = base.clone();
         Close {
             base,
@@ -108,7 +108,7 @@ impl Close {
                 &origin,
                 Box::new(CloseDialect),
                 secret,
-                on_refresh,
+                keeper,
                 Pacer::new(Some(20), Duration::from_secs(1)),
             ),
         }

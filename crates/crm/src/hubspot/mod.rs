@@ -16,8 +16,8 @@ use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
-    Result, Secret, Stage, StageOutcome, TimeCursor, Update, WriteResult,
+    Account, Crm, CrmError, FieldInfo, Merged, Owner, Page, Pipeline, PullRequest, Result, Secret,
+    SecretKeeper, Stage, StageOutcome, TimeCursor, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -75,7 +75,7 @@ impl Dialect for HubspotDialect {
 }
 
 impl Hubspot {
-    pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+    pub fn new(base: String, secret: Secret, keeper: Option<SecretKeeper>) -> Self {
         let origin = base.clone();
         Hubspot {
             base,
@@ -83,7 +83,7 @@ impl Hubspot {
                 &origin,
                 Box::new(HubspotDialect),
                 secret,
-                on_refresh,
+                keeper,
                 // Pro/Enterprise private apps: 190 per 10 s until the headers say otherwise.
                 Pacer::new(Some(190), Duration::from_secs(10)),
             ),

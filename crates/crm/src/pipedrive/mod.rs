@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
-    Result, Secret, Stage, StageOutcome, Update, WriteResult,
+    Account, Crm, CrmError, FieldInfo, Merged, Owner, Page, Pipeline, PullRequest, Result, Secret,
+    SecretKeeper, Stage, StageOutcome, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -109,7 +109,7 @@ enum Cursor {
 }
 
 impl Pipedrive {
-    pub fn new(base: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+    pub fn new(base: String, secret: Secret, keeper: Option<SecretKeeper>) -> Self {
         let root = base.trim_end_matches("/api/v1").to_owned();
         Pipedrive {
             v1: format!("{root}/api/v1"),
@@ -118,7 +118,7 @@ impl Pipedrive {
                 &root,
                 Box::new(PipedriveDialect),
                 secret,
-                on_refresh,
+                keeper,
                 // API tokens on the Growth plan: 40 requests per 2 s until the headers say otherwise.
                 Pacer::new(Some(40), Duration::from_secs(2)),
             ),

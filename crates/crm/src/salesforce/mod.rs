@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    Account, Crm, CrmError, FieldInfo, Merged, OnRefresh, Owner, Page, Pipeline, PullRequest,
-    Result, Secret, Stage, StageOutcome, Update, WriteResult,
+    Account, Crm, CrmError, FieldInfo, Merged, Owner, Page, Pipeline, PullRequest, Result, Secret,
+    SecretKeeper, Stage, StageOutcome, Update, WriteResult,
     http::{Call, Dialect, Http, decode},
     pacer::{Pacer, RateInfo},
 };
@@ -190,7 +190,7 @@ struct Cursor {
 }
 
 impl Salesforce {
-    pub fn new(instance: String, secret: Secret, on_refresh: Option<OnRefresh>) -> Self {
+    pub fn new(instance: String, secret: Secret, keeper: Option<SecretKeeper>) -> Self {
         let origin = instance.clone();
         let session = Arc::new(Mutex::new(None));
         Salesforce {
@@ -201,7 +201,7 @@ impl Salesforce {
                 &origin,
                 Box::new(SalesforceDialect { session }),
                 secret,
-                on_refresh,
+                keeper,
                 Pacer::new(None, Duration::from_secs(1)),
             ),
         }

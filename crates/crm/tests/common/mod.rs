@@ -1,9 +1,12 @@
 //! Helpers shared by the client tests: drive a whole pass, and play the browser in OAuth sign-ins.
 #![allow(dead_code)]
 
-use std::{collections::BTreeSet, sync::Arc};
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, Mutex},
+};
 
-use bridge_crm::{Crm, CrmError, PullRequest, Pulled};
+use bridge_crm::{Crm, CrmError, PullRequest, Pulled, Secret, SecretKeeper};
 use bridge_model::ObjectType;
 use chrono::{DateTime, Utc};
 
@@ -335,4 +338,26 @@ pub async fn assert_creates_at_most_once(crm: &Arc<dyn Crm>, admin: &str, provid
     }
     assert!(made > 15, "made {made}");
     assert!(lost > 0, "some answers were lost after the record was made");
+}
+
+/// A keeper that holds the secret in memory, starting at `first`; answers every secret it saved.
+pub fn recording_keeper(first: Secret) -> (SecretKeeper, Arc<Mutex<Vec<Secret>>>) {
+    let saved: Arc<Mutex<Vec<Secret>>> = Arc::default();
+    let (sink, source) = (saved.clone(), saved.clone());
+    let keeper = SecretKeeper {
+        refreshing: Arc::default(),
+        load: Arc::new(move || {
+            Ok(source
+                .lock()
+                .unwrap()
+                .last()
+                .cloned()
+                .unwrap_or(first.clone()))
+        }),
+        save: Arc::new(move |s: &Secret| {
+            sink.lock().unwrap().push(s.clone());
+            Ok(())
+        }),
+    };
+    (keeper, saved)
 }
