@@ -474,3 +474,34 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
         ws.engine.disconnect(c.id, false).unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_safe_merge_in_all_four_crms_is_undone_to_the_crms_exact_data() {
+    let Some(ws) = keyring_workspace::workspace("merges-all-safe") else {
+        return;
+    };
+    // The demo workspace as `make run` opens it.
+    let (_crms, connections, before) = demo(&ws.engine, bridge_engine::DEMO_PEOPLE).await;
+    ws.engine.find_duplicates(&[]).unwrap();
+    let summary = ws.engine.merge_all_safe().await.unwrap();
+    assert!(summary.merged > 20, "{summary:?}");
+    assert!(summary.failed.is_empty(), "{:#?}", summary.failed);
+    eprintln!("{} groups merged; undoing every one", summary.merged);
+    // Every merge undone, newest first, none refused.
+    let mut history = Vec::new();
+    while history.len() < summary.merged {
+        history.extend(ws.engine.merges(history.len() as i64, 500).unwrap().rows);
+    }
+    let mut refused = Vec::new();
+    for entry in &history {
+        if let Err(e) = ws.engine.undo_merge(entry.id).await {
+            refused.push(format!("merge {} ({}): {e}", entry.id, entry.master_name));
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "{} undos refused: {refused:#?}",
+        refused.len()
+    );
+    assert_crms_as_before(&ws.engine, &connections, &before).await;
+}

@@ -302,6 +302,15 @@ pub(crate) fn rejected(table: &[(&str, &str)], error: &CrmError) -> RecordError 
     e
 }
 
+/// Whether a value written to a CRM means "nothing": null, or text of only spaces.
+pub(crate) fn is_blank(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => true,
+        serde_json::Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,6 +163,13 @@ pub fn count(conn: &rusqlite::Connection) -> Result<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// Every merge's steps (JSON), for undo to follow records recreated under new ids.
+pub fn all_steps(conn: &rusqlite::Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, steps FROM merges ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A merge of this group that did not finish (stopped, or cut off while applying or undoing).
 pub fn unfinished_for_group(conn: &rusqlite::Connection, group_id: i64) -> Result<Option<i64>> {
     Ok(conn

@@ -74,13 +74,9 @@ pub fn pulled(
             if let Some(name) = raw["name"].as_str() {
                 let name = name.trim();
                 put(field::NAME, Some(json!(name)));
-                match name.rsplit_once(' ') {
-                    Some((first, last)) => {
-                        put(field::FIRST_NAME, Some(json!(first)));
-                        put(field::LAST_NAME, Some(json!(last)));
-                    }
-                    None => put(field::LAST_NAME, Some(json!(name))),
-                }
+                let (first, last) = name_parts(name);
+                put(field::FIRST_NAME, first.map(|f| json!(f)));
+                put(field::LAST_NAME, Some(json!(last)));
             }
             put(field::TITLE, text(&raw, "title"));
             put(
@@ -222,17 +218,16 @@ pub fn input(object_type: ObjectType, fields: &Fields) -> Result<Value, RecordEr
             .collect();
         body.insert("name".into(), json!(parts.join(" ")));
     }
-    if let Some(email) = body.remove("emails") {
-        body.insert(
-            "emails".into(),
-            json!([{ "email": email, "type": "office" }]),
-        );
-    }
-    if let Some(phone) = body.remove("phones") {
-        body.insert(
-            "phones".into(),
-            json!([{ "phone": phone, "type": "office" }]),
-        );
+    // A blank value clears the list (an undo restoring "no e-mail"); Close refuses an empty address.
+    for (key, inner) in [("emails", "email"), ("phones", "phone")] {
+        if let Some(value) = body.remove(key) {
+            let list = if crate::write::is_blank(&value) {
+                json!([])
+            } else {
+                json!([{ inner: value, "type": "office" }])
+            };
+            body.insert(key.into(), list);
+        }
     }
     if let Some(Value::String(url)) = body.get("url")
         && !url.contains("://")
@@ -260,4 +255,12 @@ pub fn input(object_type: ObjectType, fields: &Fields) -> Result<Value, RecordEr
         );
     }
     Ok(Value::Object(body))
+}
+
+/// A contact's one `name` as first and last name: the last word is the last name.
+pub fn name_parts(name: &str) -> (Option<&str>, &str) {
+    match name.trim().rsplit_once(' ') {
+        Some((first, last)) => (Some(first), last),
+        None => (None, name.trim()),
+    }
 }

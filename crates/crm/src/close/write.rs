@@ -1,7 +1,7 @@
 //! Close writes: one request per record (Close has no batch create), lead merge. Activities share one
 //! id space across notes and calls, so a write by id alone tries the note endpoint, then the call one.
 
-use bridge_model::{Fields, ObjectType};
+use bridge_model::{Fields, ObjectType, field};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -51,7 +51,8 @@ impl Close {
         records: &[Update],
     ) -> Vec<WriteResult> {
         one_by_one(records, convert::table(object_type), |update| async move {
-            let body = match convert::input(object_type, &update.fields) {
+            let fields = self.whole_name(object_type, update).await?;
+            let body = match convert::input(object_type, &fields) {
                 Ok(b) => b,
                 Err(e) => return Ok(Err(e)),
             };
@@ -78,6 +79,29 @@ impl Close {
             }))
         })
         .await
+    }
+
+    /// A contact's name is one field in Close: an update of only its first or only its last name
+    /// keeps the other part as the contact has it now, instead of writing a name of one part.
+    async fn whole_name(&self, object_type: ObjectType, update: &Update) -> Result<Fields> {
+        let fields = &update.fields;
+        let given = [field::FIRST_NAME, field::LAST_NAME]
+            .iter()
+            .filter(|p| fields.contains_key(**p))
+            .count();
+        if object_type != ObjectType::Person || fields.contains_key(field::NAME) || given != 1 {
+            return Ok(fields.clone());
+        }
+        let current = self
+            .by_id(object_type, &update.remote_id, Method::GET, None)
+            .await?;
+        let (first, last) = convert::name_parts(current["name"].as_str().unwrap_or_default());
+        let mut whole = fields.clone();
+        whole
+            .entry(field::FIRST_NAME)
+            .or_insert_with(|| first.map_or(Value::Null, |f| json!(f)));
+        whole.entry(field::LAST_NAME).or_insert_with(|| json!(last));
+        Ok(whole)
     }
 
     /// PUT or DELETE on a record; an activity is looked for among notes, then calls.

@@ -84,7 +84,12 @@ pub fn pulled(
 ) -> Pulled {
     let mut fields = Fields::new();
     for (property, canonical) in properties(object_type) {
-        if let Some(v) = object.properties.get(*property).filter(|v| !v.is_null()) {
+        // A cleared property reads back as null or "": no value either way.
+        if let Some(v) = object
+            .properties
+            .get(*property)
+            .filter(|v| !write::is_blank(v))
+        {
             fields.insert((*canonical).to_owned(), v.clone());
         }
     }
@@ -188,12 +193,19 @@ pub fn input(
             "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}],
         }));
     }
-    let properties = write::to_wire(
+    let mut properties = write::to_wire(
         &what(object_type),
         &fields,
         properties(object_type),
         str::to_owned,
     )?;
+    // Property values are strings (the SDK's `{[key: string]: string}`): HubSpot clears a property
+    // written as "", and refuses null.
+    for value in properties.values_mut() {
+        if value.is_null() {
+            *value = Value::String(String::new());
+        }
+    }
     let mut input = json!({ "properties": properties });
     if !associations.is_empty() {
         input["associations"] = Value::Array(associations);

@@ -240,12 +240,15 @@ pub fn input(object_type: ObjectType, fields: &Fields) -> Result<Value, RecordEr
             body.insert("name".into(), Value::String(parts.join(" ")));
         }
     }
+    // A blank value clears the list (an undo restoring "no e-mail"); Pipedrive refuses an empty address.
     for (key, label) in [("emails", "work"), ("phones", "work")] {
         if let Some(value) = body.remove(key) {
-            body.insert(
-                key.into(),
-                json!([{ "value": value, "primary": true, "label": label }]),
-            );
+            let list = if crate::write::is_blank(&value) {
+                json!([])
+            } else {
+                json!([{ "value": value, "primary": true, "label": label }])
+            };
+            body.insert(key.into(), list);
         }
     }
     if let Some(stage) = body.get("stage_id").and_then(Value::as_str)

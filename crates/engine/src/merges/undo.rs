@@ -33,8 +33,22 @@ impl Engine {
                 ),
             });
         }
-        let before: Vec<MergedMember> = corrupt_json(id, "before_image", &row.before_image)?;
+        let mut before: Vec<MergedMember> = corrupt_json(id, "before_image", &row.before_image)?;
         let mut steps: Vec<Step> = corrupt_json(id, "steps", &row.steps)?;
+        // A before-image taken before later merges may name records a later merge's undo created
+        // again under new ids: links are written to where those records live now.
+        let recreated = self.recreated_ids()?;
+        for member in &mut before {
+            relink(&mut member.fields, member.connection_id, &recreated);
+            for child in &mut member.children {
+                child.remote_id = now_at(
+                    &recreated,
+                    member.connection_id,
+                    &[child.object_type],
+                    &child.remote_id,
+                );
+            }
+        }
         // A removed connection refuses before anything is marked: the merge stays as it was.
         for member in &before {
             self.client(&self.connection(member.connection_id)?)?;
@@ -122,6 +136,28 @@ impl Engine {
             merges::set_status(tx, id, "undone", None, now)
         })?;
         self.merge_entry(id)
+    }
+
+    /// Where each record an undo created again lives now: (connection, type, old id) → new id, along
+    /// chains (a record recreated, merged again, recreated again).
+    fn recreated_ids(&self) -> Result<Recreated> {
+        let mut map = Recreated::new();
+        for (merge, steps) in self.store.read(merges::all_steps)? {
+            let steps: Vec<Step> = corrupt_json(merge, "steps", &steps)?;
+            for step in steps {
+                if let Step::Merged {
+                    connection_id,
+                    object_type,
+                    merged,
+                    recreated: Some(new_id),
+                    ..
+                } = step
+                {
+                    map.insert((connection_id, object_type, merged), new_id);
+                }
+            }
+        }
+        Ok(map)
     }
 
     async fn undo_steps(
@@ -337,4 +373,43 @@ fn restore(
         out.insert(bridge_crm::CUSTOM.to_owned(), Value::Object(custom));
     }
     out
+}
+
+/// Records an undo created again: (connection, type, id before) → id now.
+type Recreated = BTreeMap<(ConnectionId, ObjectType, String), String>;
+
+/// Points the link fields of `fields` at where the records they name live now.
+fn relink(fields: &mut Fields, connection_id: ConnectionId, recreated: &Recreated) {
+    for (field, types) in [
+        ("company_id", &[ObjectType::Company][..]),
+        ("person_id", &[ObjectType::Person, ObjectType::Lead][..]),
+        ("deal_id", &[ObjectType::Deal][..]),
+    ] {
+        let Some(id) = fields.get(field).and_then(Value::as_str) else {
+            continue;
+        };
+        let id = now_at(recreated, connection_id, types, id);
+        fields.insert(field.to_owned(), Value::String(id));
+    }
+}
+
+/// Where the record `id` (of one of `types`) lives now, following a chain of recreations; a cycle
+/// cannot arise (each new id is new), the bound is only a guard.
+fn now_at(
+    recreated: &Recreated,
+    connection_id: ConnectionId,
+    types: &[ObjectType],
+    id: &str,
+) -> String {
+    let mut id = id.to_owned();
+    for _ in 0..16 {
+        let next = types
+            .iter()
+            .find_map(|t| recreated.get(&(connection_id, *t, id.clone())));
+        match next {
+            Some(next) => id = next.clone(),
+            None => break,
+        }
+    }
+    id
 }

@@ -56,7 +56,7 @@ impl Hubspot {
         token_lifetime: Duration,
     ) -> Self {
         let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
-            Box::new(render::HubspotGenerator { seed, kind })
+            Box::new(render::HubspotGenerator::new(seed, kind))
         });
         Hubspot {
             token: format!("pat-na1-fake-{:016x}", crate::seed::mix(&[seed.seed, 1])),

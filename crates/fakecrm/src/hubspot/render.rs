@@ -34,6 +34,49 @@ pub fn modified_property(kind: Kind) -> &'static str {
 pub struct HubspotGenerator {
     pub seed: Seed,
     pub kind: Kind,
+    /// Each contact e-mail (lower-cased) and the first contact that has it, built on first use.
+    pub first_with_email: std::sync::OnceLock<std::collections::HashMap<String, u32>>,
+}
+
+impl HubspotGenerator {
+    pub fn new(seed: Seed, kind: Kind) -> Self {
+        HubspotGenerator {
+            seed,
+            kind,
+            first_with_email: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The e-mail the seed gives a contact: HubSpot keeps one contact per e-mail, so its own
+    /// duplicates differ in the address.
+    fn seeded_email(&self, index: u32) -> Option<String> {
+        let p = Provider::Hubspot;
+        let email = self.seed.person(p, index).email?;
+        Some(if self.seed.is_copy(p, Kind::Person, index) {
+            email.replacen('@', &format!(".{}@", index % 97), 1)
+        } else {
+            email
+        })
+    }
+
+    /// A contact's e-mail, unique as HubSpot keeps them: two people of the same name at the same
+    /// company would share one, so the later contact has a tagged address of its own.
+    fn email(&self, index: u32) -> Option<String> {
+        let email = self.seeded_email(index)?;
+        let first = self.first_with_email.get_or_init(|| {
+            let mut first = std::collections::HashMap::new();
+            for i in 0..Kind::Person.count(self.seed.people) {
+                if let Some(e) = self.seeded_email(i) {
+                    first.entry(e.to_lowercase()).or_insert(i);
+                }
+            }
+            first
+        });
+        Some(match first.get(&email.to_lowercase()) {
+            Some(&owner) if owner != index => email.replacen('@', &format!("+{index}@"), 1),
+            _ => email,
+        })
+    }
 }
 
 impl Generator for HubspotGenerator {
@@ -45,12 +88,7 @@ impl Generator for HubspotGenerator {
             Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
             Kind::Person => {
                 let mut r = s.person(p, index);
-                // HubSpot keeps one contact per e-mail, so its own duplicates differ in the address.
-                if s.is_copy(p, Kind::Person, index)
-                    && let Some(email) = &r.email
-                {
-                    r.email = Some(email.replacen('@', &format!(".{}@", index % 97), 1));
-                }
+                r.email = self.email(index);
                 let company = r.company;
                 json!({
                     "firstname": r.first_name, "lastname": r.last_name, "email": r.email, "phone": r.phone,
@@ -98,5 +136,32 @@ impl Generator for HubspotGenerator {
 
     fn modified_ms(&self, index: u32) -> i64 {
         self.seed.modified_ms(Provider::Hubspot, self.kind, index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_seeded_contact_has_an_email_of_its_own() {
+        let generator = HubspotGenerator::new(
+            Seed {
+                seed: 42,
+                people: 5_000,
+            },
+            Kind::Person,
+        );
+        let mut seen = std::collections::HashSet::new();
+        for index in 0..5_000 {
+            let props = generator.render(index);
+            if let Some(email) = props.get("email").and_then(Value::as_str) {
+                assert!(
+                    seen.insert(email.to_lowercase()),
+                    "contact {index} repeats {email}"
+                );
+            }
+        }
+        assert!(seen.len() > 4_000);
     }
 }
