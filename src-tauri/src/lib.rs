@@ -43,6 +43,7 @@ pub fn run() {
             commands::workspace::restore_backup,
             commands::connections::check_connection,
             commands::connections::open_demo,
+            commands::connections::leave_demo,
             commands::connections::pull,
             commands::connections::cancel_pull,
             commands::status::status,

@@ -1,4 +1,8 @@
-use std::{collections::HashMap, path::Path, sync::Mutex};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, RwLock},
+};
 
 use bridge_engine::{Cancel, ConnectRequest, CrmError, DemoCrms, Engine, ErrorPayload, Login};
 use bridge_model::{Connection, ConnectionId, Provider};
@@ -6,7 +10,10 @@ use bridge_model::{Connection, ConnectionId, Provider};
 /// The one state of the app. If the database cannot be opened the app still starts, and every command
 /// answers with the reason, so the window can say what is wrong instead of vanishing.
 pub struct AppState {
-    engine: Result<Engine, ErrorPayload>,
+    /// The open workspace: the person's, or the demo's while it is open.
+    engine: RwLock<Result<Arc<Engine>, ErrorPayload>>,
+    /// The person's own workspace file.
+    home: PathBuf,
     /// The demo CRMs, served in-process while the app runs (started by "Open demo workspace").
     demo: tokio::sync::Mutex<Option<DemoCrms>>,
     /// How to stop each running pull.
@@ -21,13 +28,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(db: &Path) -> Self {
-        let engine = Engine::open(db).map_err(ErrorPayload::from);
-        if let Ok(engine) = &engine {
-            // A pull the app was closed in the middle of resumes from its cursor; its run is history.
-            let _ = engine.recover_interrupted_runs();
-        }
         AppState {
-            engine,
+            engine: RwLock::new(open_workspace(Engine::open(db))),
+            home: db.to_owned(),
             demo: tokio::sync::Mutex::new(None),
             pulls: Mutex::new(HashMap::new()),
             syncs: Mutex::new(HashMap::new()),
@@ -36,12 +39,24 @@ impl AppState {
         }
     }
 
-    pub fn engine(&self) -> Result<&Engine, ErrorPayload> {
-        self.engine.as_ref().map_err(Clone::clone)
+    pub fn engine(&self) -> Result<Arc<Engine>, ErrorPayload> {
+        self.engine
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
-    /// Starts the demo CRMs (once per app run) and connects them, replacing earlier demo connections.
+    /// Switches to the demo workspace, or back to the person's.
+    fn switch_to(&self, engine: Result<Arc<Engine>, ErrorPayload>) {
+        *self.engine.write().unwrap_or_else(|e| e.into_inner()) = engine;
+    }
+
+    /// Opens the demo workspace (its own file and keyring service, never the person's), starts the
+    /// demo CRMs (once per app run) and connects them, replacing earlier demo connections.
     pub async fn open_demo(&self) -> Result<Vec<Connection>, ErrorPayload> {
+        if !self.engine()?.is_demo() {
+            self.switch_to(open_workspace(Engine::open_demo_workspace(&self.home)));
+        }
         let engine = self.engine()?;
         let mut demo = self.demo.lock().await;
         if demo.is_none() {
@@ -49,6 +64,14 @@ impl AppState {
         }
         let crms = demo.as_ref().expect("just started");
         Ok(engine.connect_demo(crms).await?)
+    }
+
+    /// Back to the person's own workspace (the demo CRMs keep running for the next visit).
+    pub fn leave_demo(&self) -> Result<(), ErrorPayload> {
+        if self.engine()?.is_demo() {
+            self.switch_to(open_workspace(Engine::open(&self.home)));
+        }
+        self.engine().map(drop)
     }
 
     /// Signs in with the system browser (`$BROWSER` where set): the demo CRMs' own app for a demo
@@ -289,4 +312,12 @@ async fn open_browser(url: String) -> Result<(), CrmError> {
         .map_err(|e| e.to_string())
         .and_then(|r| r.map_err(|e| e.to_string()));
     opened.map_err(|e| CrmError::Config(format!("could not open a browser: {e}")))
+}
+
+/// A workspace opened for the app: a pull the app was closed in the middle of resumes from its cursor
+/// (its run is history).
+fn open_workspace(engine: bridge_engine::Result<Engine>) -> Result<Arc<Engine>, ErrorPayload> {
+    let engine = engine.map_err(ErrorPayload::from)?;
+    let _ = engine.recover_interrupted_runs();
+    Ok(Arc::new(engine))
 }

@@ -421,7 +421,13 @@ async fn the_real_app_shows_every_screen() {
     screenshot(&driver, "14-merge-history-after-undo").await;
 
     // Sync: the demo HubSpot and Salesforce as a pair that asks about conflicts; a first run.
-    let engine = Engine::open(&db).unwrap();
+    // The demo opened its own workspace beside the person's, which it left alone.
+    let engine = Engine::open(&bridge_engine::demo_database_path(&db)).unwrap();
+    let home = Engine::open(&db).unwrap().connections().unwrap();
+    assert!(
+        home.iter().all(|c| !c.label.starts_with("Demo ")),
+        "the demo wrote into the person's workspace: {home:?}"
+    );
     let connections = engine.connections().unwrap();
     let demo = |label: &str| connections.iter().find(|c| c.label == label).unwrap().id;
     let (hubspot, salesforce) = (demo("Demo HubSpot"), demo("Demo Salesforce"));
@@ -577,6 +583,14 @@ async fn the_real_app_shows_every_screen() {
     click("[data-testid=load-mappings]").await;
     wait_for_text(&driver, "[data-testid=fields-company]", "Company").await;
     screenshot(&driver, "22-mappings-editor").await;
+
+    // Back to the person's workspace: its two CRMs, no demo connection among them.
+    click("[data-testid=leave-demo]").await;
+    let cards = wait_for_text(&driver, ".sidebar-foot", "Local workspace").await;
+    drop(cards);
+    let cards = wait_for_text(&driver, ".cards", "Close").await;
+    assert!(!text_of(&driver, &cards).await.contains("Demo "));
+    screenshot(&driver, "23-back-to-my-workspace").await;
 
     driver.quit().await.unwrap();
 }

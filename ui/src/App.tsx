@@ -41,6 +41,8 @@ const SCREENS: { id: ScreenId; label: string }[] = [
 
 export function App() {
   const [screen, setScreen] = useState<ScreenId>("connections");
+  /** Bumped when the app switches workspace: every screen starts afresh. */
+  const [workspace, setWorkspace] = useState(0);
   const loadOverview = useCallback(() => api.overview(), []);
   const overview = useCommand(loadOverview);
   const badge: Partial<Record<ScreenId, number>> = overview.data
@@ -77,11 +79,26 @@ export function App() {
           </button>
         ))}
         <div className="sidebar-foot" title={overview.data?.database_path ?? undefined}>
-          Local workspace
+          {overview.data?.demo ? "Demo workspace" : "Local workspace"}
           {overview.data?.database_path ? <div className="db-path">{overview.data.database_path}</div> : null}
+          {overview.data?.demo ? (
+            <button
+              className="leave-demo"
+              data-testid="leave-demo"
+              onClick={() =>
+                void api.leaveDemo().then(() => {
+                  setScreen("connections");
+                  setWorkspace((n) => n + 1);
+                  overview.reload();
+                })
+              }
+            >
+              Back to my workspace
+            </button>
+          ) : null}
         </div>
       </nav>
-      <main className="content" data-testid={`screen-${screen}`}>
+      <main className="content" data-testid={`screen-${screen}`} key={workspace}>
         <ErrorBanner error={overview.error} />
         {screen === "connections" && (
           <ConnectionsScreen onOpenRecords={() => setScreen("records")} onChanged={overview.reload} />

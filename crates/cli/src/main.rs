@@ -104,7 +104,8 @@ enum Command {
         #[arg(long)]
         full: bool,
     },
-    /// Start the four emulated CRMs in-process, connect them, and pull them: a workspace to try things on.
+    /// Start the four emulated CRMs in-process, connect them, and pull them, in the demo workspace
+    /// beside yours (its own file and keyring service): a workspace to try things on.
     Demo {
         /// People per CRM.
         #[arg(long, default_value_t = bridge_engine::DEMO_PEOPLE)]
@@ -406,6 +407,9 @@ async fn run(
         Command::Demo { records } => {
             eprintln!("Starting the four emulated CRMs with {records} people each...");
             let crms = bridge_engine::start_demo_crms(records).await?;
+            drop(engine);
+            let engine = Engine::open_demo_workspace(db)?;
+            let db = &bridge_engine::demo_database_path(db);
             let connections = engine.connect_demo(&crms).await?;
             let ids: Vec<ConnectionId> = connections.iter().map(|c| c.id).collect();
             pull(&engine, &ids, &PullOptions::default()).await?;

@@ -301,6 +301,7 @@ impl Engine {
         Ok(preview)
     }
 
+    #[cfg(feature = "demo")]
     /// Deletes a demo connection outright: its emulator is gone, and so is anything its history could
     /// undo.
     pub(crate) fn forget_demo_connection(&self, connection: &Connection) -> Result<()> {
@@ -345,6 +346,32 @@ impl Engine {
     fn refreshing(&self, id: ConnectionId) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.refresh_locks.lock().unwrap_or_else(|e| e.into_inner());
         locks.entry(id).or_default().clone()
+    }
+
+    /// An emulated CRM (on this machine) and a real one are never synced or migrated together: demo
+    /// data must not reach a real account, nor a real account's data the demo.
+    pub(crate) fn refuse_demo_with_real(
+        &self,
+        a: ConnectionId,
+        b: ConnectionId,
+        what: &str,
+    ) -> Result<()> {
+        let (a, b) = (self.connection(a)?, self.connection(b)?);
+        let emulated = |c: &Connection| {
+            url::Url::parse(&c.base_url).is_ok_and(|u| bridge_crm::address::is_loopback(&u))
+        };
+        if emulated(&a) != emulated(&b) {
+            let (demo, real) = if emulated(&a) { (&a, &b) } else { (&b, &a) };
+            return Err(Error::InvalidInput {
+                field: "connections",
+                message: format!(
+                    "“{}” is an emulated CRM on this computer and “{}” a real account: they cannot be \
+                     {what} together",
+                    demo.label, real.label
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Who the connection signs in as and what is left of its API allowance.

@@ -37,10 +37,9 @@ pub use backups::BackupFile;
 pub use bindings::export_bindings;
 pub use bridge_crm::{Account, CrmError};
 pub use bridge_dedupe::FieldKind;
-pub use bridge_fakecrm::Running as DemoCrms;
 pub use connections::{ConnectRequest, ConnectionCheck, DisconnectPreview, Login, OAuthClient};
 pub use dedupe_csv::{CsvDedupe, CsvDedupeReport, dedupe_csv};
-pub use demo::{DEMO_PEOPLE, start_demo_crms};
+pub use demo::{DEMO_KEYRING_SERVICE, DEMO_PEOPLE, DemoCrms, demo_database_path, start_demo_crms};
 pub use duplicates::{
     DedupeSummary, DuplicateGroup, DuplicateMember, MatchEvidence, PairExplanation,
 };
@@ -81,6 +80,8 @@ pub fn default_database_path() -> PathBuf {
 pub struct Engine {
     store: Store,
     secrets: Arc<dyn SecretStore>,
+    /// A demo workspace (its own file and keyring service, the emulated CRMs' connections).
+    demo: bool,
     /// Per connection, the lock its clients take to refresh its sign-in.
     refresh_locks: std::sync::Mutex<
         std::collections::HashMap<bridge_model::ConnectionId, Arc<tokio::sync::Mutex<()>>>,
@@ -104,6 +105,7 @@ impl Engine {
         Ok(Engine {
             store: Store::open(path)?,
             secrets,
+            demo: false,
             refresh_locks: Default::default(),
         })
     }
@@ -113,6 +115,7 @@ impl Engine {
         Ok(Engine {
             store: Store::open_in_memory()?,
             secrets: Arc::new(Keyring::new(APP_IDENTIFIER)),
+            demo: false,
             refresh_locks: Default::default(),
         })
     }

@@ -2,10 +2,9 @@
 //! registered for CRM Bridge (given at run time, never compiled in), or, for the demo workspace, the
 //! emulated CRM's own app.
 
-use bridge_fakecrm::Running;
 use bridge_model::Provider;
 
-use crate::{Error, OAuthClient, Result};
+use crate::{DemoCrms, Error, OAuthClient, Result};
 
 struct Production {
     authorize_url: &'static str,
@@ -62,9 +61,9 @@ fn env_name(provider: Provider, what: &str) -> String {
 pub fn oauth_app(
     provider: Provider,
     base_url: &str,
-    demo: Option<&Running>,
+    demo: Option<&DemoCrms>,
 ) -> Result<OAuthClient> {
-    if let Some(app) = demo.and_then(|d| demo_app(d, provider, base_url)) {
+    if let Some(app) = demo.and_then(|d| crate::demo::demo_app(d, provider, base_url)) {
         return Ok(app);
     }
     let (id_var, secret_var) = (
@@ -88,72 +87,17 @@ pub fn oauth_app(
         token_url: p.token_url.into(),
         client_id,
         client_secret: std::env::var(&secret_var).ok().filter(|v| !v.is_empty()),
-        scopes: p.scopes.iter().map(|s| (*s).to_owned()).collect(),
+        scopes: scopes(provider),
     })
 }
 
-fn demo_app(demo: &Running, provider: Provider, base_url: &str) -> Option<OAuthClient> {
-    let d = &demo.description;
-    let (base, authorize_url, token_url, client_id, client_secret) = match provider {
-        Provider::Hubspot => (
-            &d.hubspot.base_url,
-            &d.hubspot.authorize_url,
-            &d.hubspot.token_url,
-            &d.hubspot.client_id,
-            &d.hubspot.client_secret,
-        ),
-        Provider::Salesforce => (
-            &d.salesforce.base_url,
-            &d.salesforce.authorize_url,
-            &d.salesforce.token_url,
-            &d.salesforce.client_id,
-            &d.salesforce.client_secret,
-        ),
-        Provider::Close => (
-            &d.close.base_url,
-            &d.close.authorize_url,
-            &d.close.token_url,
-            &d.close.client_id,
-            &d.close.client_secret,
-        ),
-        Provider::Pipedrive => (
-            &d.pipedrive.base_url,
-            &d.pipedrive.authorize_url,
-            &d.pipedrive.token_url,
-            &d.pipedrive.client_id,
-            &d.pipedrive.client_secret,
-        ),
-    };
-    let same_host = |a: &str, b: &str| url_host(a).is_some_and(|h| Some(h) == url_host(b));
-    let instance = (provider == Provider::Salesforce).then_some(&d.salesforce.instance_url);
-    let matches =
-        same_host(base, base_url) || instance.is_some_and(|i| same_host(i.as_str(), base_url));
-    matches.then(|| OAuthClient {
-        authorize_url: authorize_url.clone(),
-        token_url: token_url.clone(),
-        client_id: client_id.clone(),
-        client_secret: Some(client_secret.clone()),
-        scopes: production(provider)
-            .scopes
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-    })
-}
-
-/// `host:port` of an address (the demo CRMs share a host and differ by path, so the path counts too).
-fn url_host(u: &str) -> Option<String> {
-    let url = url::Url::parse(u).ok()?;
-    let first = url
-        .path_segments()
-        .and_then(|mut s| s.next())
-        .unwrap_or_default()
-        .to_owned();
-    Some(format!(
-        "{}:{}/{first}",
-        url.host_str()?,
-        url.port_or_known_default()?
-    ))
+/// The scopes CRM Bridge asks each CRM for.
+pub(crate) fn scopes(provider: Provider) -> Vec<String> {
+    production(provider)
+        .scopes
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -168,6 +112,7 @@ mod tests {
         assert!(text.contains("CRM_BRIDGE_CLOSE_CLIENT_ID"), "{text}");
     }
 
+    #[cfg(feature = "demo")]
     #[tokio::test]
     async fn the_demo_crms_sign_in_with_their_own_app() {
         let demo = bridge_fakecrm::start(bridge_fakecrm::Config {

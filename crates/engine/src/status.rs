@@ -31,6 +31,8 @@ pub struct Overview {
     /// Fields both sides of a sync changed that wait for a person.
     pub open_conflicts: i64,
     pub database_path: Option<String>,
+    /// The demo workspace is open (not the person's own).
+    pub demo: bool,
 }
 
 impl Engine {
@@ -73,6 +75,7 @@ impl Engine {
                 open_failed_records: failed_records::count_open(conn)?,
                 open_conflicts: bridge_store::conflicts::count_open(conn)?,
                 database_path: self.store.path().map(|p| p.display().to_string()),
+                demo: self.demo,
             })
         })?)
     }

@@ -78,9 +78,16 @@ pub async fn check_connection(state: State<'_>, id: ConnectionId) -> Answer<Conn
     Ok(state.engine()?.check_connection(id).await?)
 }
 
+/// Opens the demo workspace, beside (never in) the person's own.
 #[tauri::command(async)]
 pub async fn open_demo(state: State<'_>) -> Answer<Vec<Connection>> {
     state.open_demo().await
+}
+
+/// Back to the person's own workspace.
+#[tauri::command(async)]
+pub fn leave_demo(state: State<'_>) -> Answer<()> {
+    state.leave_demo()
 }
 
 /// Pulls one connection; progress arrives as `pull-progress` events after every page.

@@ -7,4 +7,8 @@ export type Overview = { connections: number, records: number, open_duplicate_gr
 /**
  * Fields both sides of a sync changed that wait for a person.
  */
-open_conflicts: number, database_path: string | null, };
+open_conflicts: number, database_path: string | null, 
+/**
+ * The demo workspace is open (not the person's own).
+ */
+demo: boolean, };

@@ -126,7 +126,10 @@ export const api = {
   /** Restores a listed backup by file name; answers the backup of what it replaced. */
   restoreBackup: (name: string) => call<BackupFile>("restore_backup", { name }),
   checkConnection: (id: ConnectionId) => call<ConnectionCheck>("check_connection", { id }),
+  /** Opens the demo workspace (its own file and keyring entries, beside the person's) with its CRMs. */
   openDemo: () => call<Connection[]>("open_demo"),
+  /** Back to the person's own workspace. */
+  leaveDemo: () => call<null>("leave_demo"),
   pull: (id: ConnectionId, full: boolean) => call<PullSummary>("pull", { id, full }),
   cancelPull: (id: ConnectionId) => call<null>("cancel_pull", { id }),
   syncPairs: () => call<SyncPair[]>("sync_pairs"),

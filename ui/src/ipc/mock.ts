@@ -27,6 +27,8 @@ const LAST = ["Smith", "Müller", "García", "Rossi", "Johnson", "Dubois", "Nowa
 const COMPANY = ["Acme Inc.", "Globex GmbH", "Initech Ltd", "Umbrella SA", "Hooli LLC"];
 
 let giveUpSignIn = () => {};
+/** Whether the demo workspace is open (the mock keeps one set of data for both). */
+let inDemo = false;
 
 function person(
   id: number,
@@ -376,7 +378,10 @@ export function installMockIpc() {
             open_duplicate_groups: 0,
             open_failed_records: failed.length,
             open_conflicts: openConflicts(),
-            database_path: "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
+            database_path: inDemo
+              ? "/home/demo/.local/share/com.crmbridge.desktop/demo/crm-bridge-demo.sqlite3"
+              : "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
+            demo: inDemo,
           };
         case "status":
           return status();
@@ -569,7 +574,11 @@ export function installMockIpc() {
         case "cancel_pull":
           return null;
         case "open_demo":
+          inDemo = true;
           return connections;
+        case "leave_demo":
+          inDemo = false;
+          return null;
         default: {
           // `null` is an answer: only `undefined` passes the command on.
           for (const handle of [syncCommand, migrateCommand]) {

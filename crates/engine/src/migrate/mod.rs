@@ -248,6 +248,7 @@ impl Engine {
     fn check_plan(&self, plan: &MigrationPlan) -> Result<()> {
         let s = self.connection(plan.source)?;
         let t = self.connection(plan.target)?;
+        self.refuse_demo_with_real(s.id, t.id, "migrated")?;
         for m in &plan.objects {
             if !bridge_crm::object_types(s.provider).contains(&m.source_object) {
                 return Err(Error::InvalidInput {

@@ -148,6 +148,7 @@ impl Engine {
                 "a pair needs two different connections".into(),
             );
         }
+        self.refuse_demo_with_real(pair.a, pair.b, "synced")?;
         if pair.every_minutes.is_some_and(|m| m < 1) {
             return invalid(
                 "every_minutes",
