@@ -74,6 +74,7 @@ pub fn run() {
             commands::migrate::dry_run_migration,
             commands::migrate::run_migration,
             commands::migrate::cancel_migration,
+            commands::migrate::rollback_preview,
             commands::migrate::rollback_migration,
             commands::migrate::migration_results,
             commands::mappings::stage_and_owner_mappings,

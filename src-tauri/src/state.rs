@@ -268,12 +268,15 @@ impl AppState {
         &self,
         app: &tauri::AppHandle,
         id: i64,
+        overwrite_changed: bool,
     ) -> Result<bridge_model::MigrationReport, ErrorPayload> {
         use tauri::Emitter;
         let engine = self.engine()?;
         let _cancel = self.start_migration()?;
         let report = |p: &bridge_engine::MigrationProgress| drop(app.emit("migration-progress", p));
-        let outcome = engine.rollback_migration(id, &report).await;
+        let outcome = engine
+            .rollback_migration(id, overwrite_changed, &report)
+            .await;
         self.end_migration();
         Ok(outcome?)
     }

@@ -553,6 +553,24 @@ async fn the_real_app_shows_every_screen() {
     wait_longer_for_text(&driver, "[data-testid=migration-report]", "created", long).await;
     screenshot(&driver, "19-migration-report").await;
     click("[data-testid=to-rollback]").await;
+    // The target is read for records changed since the run; a rollback of more than 100 records
+    // asks for their number to be typed.
+    wait_longer_for_text(
+        &driver,
+        "[data-testid=rollback]",
+        "records of migration",
+        long,
+    )
+    .await;
+    if count(&driver, "[data-testid=rollback-confirm]").await > 0 {
+        let confirm = driver
+            .find(By::Css("[data-testid=rollback-confirm]"))
+            .await
+            .unwrap();
+        let records = confirm.attr("data-count").await.unwrap().unwrap();
+        confirm.send_keys(&records).await.unwrap();
+        screenshot(&driver, "20-migration-rollback-confirm").await;
+    }
     click("[data-testid=rollback]").await;
     wait_longer_for_text(
         &driver,

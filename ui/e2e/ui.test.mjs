@@ -420,9 +420,19 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await shot(8, "report");
     await page.click("text=Roll back…");
     await page.waitForSelector("h2:has-text('Rollback')");
-    await page.click("text=Roll back migration #1");
+    // Records changed since the run are listed and left alone; a rollback this large asks for its count.
+    await page.waitForSelector("[data-testid=changed-since]:has-text('2 records changed in the target')");
+    const rollback = page.locator("[data-testid=rollback]");
+    assert.equal(await rollback.isDisabled(), true, "the count is typed first");
+    assert.equal(await page.getAttribute("[data-testid=rollback-confirm]", "data-count"), "11137");
+    await page.fill("[data-testid=rollback-confirm]", "11,000");
+    assert.equal(await rollback.isDisabled(), true, "a wrong count does not do");
+    await page.fill("[data-testid=rollback-confirm]", "11137");
+    await shot(9, "rollback-confirm");
+    await rollback.click();
     await page.waitForSelector("[data-testid=rollback-result]:has-text('11,137')");
-    await shot(9, "rollback");
+    assert.match(await text("[data-testid=rollback-result]"), /2 records changed since the run left alone/);
+    await shot(10, "rollback");
     await page.click("text=Close (the plan is saved)");
     await page.waitForSelector("[data-testid=migrations] tbody tr:has-text('Completed')");
   });

@@ -35,6 +35,9 @@ pub struct Migrate {
     /// Undo migration ID: delete what it created, restore what it updated.
     #[arg(long, value_name = "ID")]
     rollback: Option<i64>,
+    /// With --rollback: also write over target records changed since the run (left alone otherwise).
+    #[arg(long, requires = "rollback")]
+    overwrite_changed: bool,
     /// The result file (CSV: object, source id, target id, action, status, error); default: next to
     /// the plan, named after the run.
     #[arg(long)]
@@ -107,7 +110,9 @@ pub async fn migrate(engine: &Engine, args: Migrate) -> bridge_engine::Result<()
         }
     });
     if let Some(id) = args.rollback {
-        let report = engine.rollback_migration(id, &show).await?;
+        let report = engine
+            .rollback_migration(id, args.overwrite_changed, &show)
+            .await?;
         if args.json {
             println!("{}", json(&report));
         } else {
@@ -115,6 +120,13 @@ pub async fn migrate(engine: &Engine, args: Migrate) -> bridge_engine::Result<()
                 "Migration #{id} rolled back: {} record(s) deleted or restored, {} could not be.",
                 report.rolled_back, report.failed
             );
+            if report.left_changed > 0 {
+                println!(
+                    "{} record(s) changed in the target since the run were left alone; \
+                     `--rollback {id} --overwrite-changed` writes over them too.",
+                    report.left_changed
+                );
+            }
         }
         return Ok(());
     }

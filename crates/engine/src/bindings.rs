@@ -17,6 +17,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::DedupeSummary::export_all(&cfg)?;
     crate::ConnectionCheck::export_all(&cfg)?;
     crate::DisconnectPreview::export_all(&cfg)?;
+    crate::RollbackPreview::export_all(&cfg)?;
     crate::BackupFile::export_all(&cfg)?;
     crate::AuditQuery::export_all(&cfg)?;
     bridge_model::AuditEntry::export_all(&cfg)?;

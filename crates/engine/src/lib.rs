@@ -53,8 +53,8 @@ pub use merges::{
     MergePage, MergePreview, MergedMember, PlannedField,
 };
 pub use migrate::{
-    FieldChoices, MigrationOptions, MigrationProgress, MigrationStep, OwnerChoice, PipelineChoice,
-    StageChoice, check_migration_plan,
+    ChangedRecord, FieldChoices, MigrationOptions, MigrationProgress, MigrationStep, OwnerChoice,
+    PipelineChoice, RollbackPreview, StageChoice, check_migration_plan,
 };
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};

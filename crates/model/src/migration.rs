@@ -204,4 +204,6 @@ pub struct MigrationReport {
     pub unchanged: i64,
     pub failed: i64,
     pub rolled_back: i64,
+    /// A rollback's records left alone: changed in the target after the run wrote them.
+    pub left_changed: i64,
 }

@@ -159,6 +159,32 @@ pub fn items(conn: &rusqlite::Connection, id: i64) -> Result<Vec<MigrationItem>>
     .collect()
 }
 
+/// When each item of a migration was last written, by (source object type, source record id).
+pub fn written_at(
+    conn: &rusqlite::Connection,
+    id: i64,
+) -> Result<std::collections::HashMap<(ObjectType, String), DateTime<Utc>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT object_type, source_remote_id, updated_at FROM migration_items WHERE migration_id = ?1",
+    )?;
+    let rows = stmt.query_map([id], |r| <(String, String, String)>::try_from(r))?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let (t, source, at) = row?;
+        let t: ObjectType = t
+            .parse()
+            .map_err(|e: bridge_model::ParseError| Error::Corrupt {
+                what: format!("migration_items.object_type of migration {id}"),
+                detail: e.to_string(),
+            })?;
+        out.insert(
+            (t, source),
+            time::from_sql("migration_items.updated_at", &at)?,
+        );
+    }
+    Ok(out)
+}
+
 /// Stores an item as it is now. An item's first action and before-image are kept: a later run
 /// that updates a record the migration created still rolls back by deleting it, and so does a
 /// create whose answer was lost (pending) that a later run found in the target.

@@ -1,4 +1,4 @@
-use bridge_engine::MigrationOptions;
+use bridge_engine::{MigrationOptions, RollbackPreview};
 use bridge_model::{ConnectionId, DryRun, MigrationPlan, MigrationReport, MigrationResult};
 
 use super::{Answer, State};
@@ -55,13 +55,21 @@ pub fn cancel_migration(state: State<'_>) {
     state.cancel_migration()
 }
 
+/// What a rollback would write, and which target records changed since the run (the target is pulled).
+#[tauri::command(async)]
+pub async fn rollback_preview(state: State<'_>, id: i64) -> Answer<RollbackPreview> {
+    Ok(state.engine()?.rollback_preview(id).await?)
+}
+
+/// Rolls a migration back; records changed since the run are left alone unless `overwrite_changed`.
 #[tauri::command(async)]
 pub async fn rollback_migration(
     app: tauri::AppHandle,
     state: State<'_>,
     id: i64,
+    overwrite_changed: bool,
 ) -> Answer<MigrationReport> {
-    state.rollback_migration(&app, id).await
+    state.rollback_migration(&app, id, overwrite_changed).await
 }
 
 #[tauri::command(async)]

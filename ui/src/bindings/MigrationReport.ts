@@ -3,4 +3,8 @@
 /**
  * What a run (or a rollback) did.
  */
-export type MigrationReport = { migration_id: number, run: number, created: number, updated: number, linked: number, skipped: number, unchanged: number, failed: number, rolled_back: number, };
+export type MigrationReport = { migration_id: number, run: number, created: number, updated: number, linked: number, skipped: number, unchanged: number, failed: number, rolled_back: number, 
+/**
+ * A rollback's records left alone: changed in the target after the run wrote them.
+ */
+left_changed: number, };

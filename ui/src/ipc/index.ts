@@ -33,6 +33,7 @@ import type { RecordId } from "../bindings/RecordId";
 import type { RecordPage } from "../bindings/RecordPage";
 import type { RecordQuery } from "../bindings/RecordQuery";
 import type { ResyncSummary } from "../bindings/ResyncSummary";
+import type { RollbackPreview } from "../bindings/RollbackPreview";
 import type { DryRun } from "../bindings/DryRun";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
 import type { IdField } from "../bindings/IdField";
@@ -166,7 +167,11 @@ export const api = {
   dryRunMigration: (plan: MigrationPlan) => call<DryRun>("dry_run_migration", { plan }),
   runMigration: (plan: MigrationPlan) => call<MigrationReport>("run_migration", { plan }),
   cancelMigration: () => call<null>("cancel_migration"),
-  rollbackMigration: (id: number) => call<MigrationReport>("rollback_migration", { id }),
+  /** What a rollback would write and which target records changed since the run (reads the target). */
+  rollbackPreview: (id: number) => call<RollbackPreview>("rollback_preview", { id }),
+  /** Records changed since the run are left alone unless `overwriteChanged`. */
+  rollbackMigration: (id: number, overwriteChanged: boolean) =>
+    call<MigrationReport>("rollback_migration", { id, overwriteChanged }),
   migrationResults: (id: number) => call<MigrationResult[]>("migration_results", { id }),
   stageAndOwnerMappings: () => call<SavedMappings>("stage_and_owner_mappings"),
   /** The next plan between the two connections starts from it. */

@@ -300,6 +300,7 @@ async function run(p: MigrationPlan): Promise<MigrationReport> {
     unchanged: 34,
     failed: 2,
     rolled_back: 0,
+    left_changed: 0,
   };
   migrations.splice(0, migrations.length, {
     id: 1,
@@ -437,8 +438,36 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
       saveFields({ ...plan(a.source as number, a.target as number), objects: [file.mapping] });
       return { object: file.mapping.source_object, fields: file.mapping.fields.length, version: 2 };
     }
-    case "rollback_migration":
-      return sleep(300).then(() => ({ ...report!, rolled_back: 11137, failed: 0 }));
+    case "rollback_preview":
+      return sleep(200).then(() => ({
+        migration_id: a.id as number,
+        records: 11139,
+        changed_since: [
+          {
+            object_type: "company",
+            remote_id: "9001",
+            display_name: "Acme Inc. (renamed by Dana)",
+            written_at: "2026-11-30T22:20:00.000Z",
+            changed_at: "2026-12-01T08:41:00.000Z",
+          },
+          {
+            object_type: "person",
+            remote_id: "9302",
+            display_name: "William Smith",
+            written_at: "2026-11-30T22:20:00.000Z",
+            changed_at: "2026-12-01T09:03:00.000Z",
+          },
+        ],
+      }));
+    case "rollback_migration": {
+      const overwrite = a.overwriteChanged as boolean;
+      return sleep(300).then(() => ({
+        ...report!,
+        rolled_back: overwrite ? 11139 : 11137,
+        failed: 0,
+        left_changed: overwrite ? 0 : 2,
+      }));
+    }
     default:
       return undefined;
   }

@@ -6,6 +6,7 @@
 //! crosswalk (`migration_items`) that makes a second run update rather than create, and records
 //! what undoes each write.
 
+mod changed;
 mod decide;
 mod mapping;
 mod options;
@@ -26,6 +27,7 @@ use crate::{Cancel, Engine, Error, PullOptions, Result};
 use decide::{DecideInput, Decision, decide};
 use mapping::{Described, Translate};
 
+pub use changed::{ChangedRecord, RollbackPreview};
 pub use options::{
     FieldChoices, MigrationOptions, OwnerChoice, PipelineChoice, StageChoice, check_migration_plan,
 };

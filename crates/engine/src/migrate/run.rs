@@ -350,33 +350,33 @@ impl Engine {
     }
 
     /// Undoes a migration: deletes the records it created and writes back the values it replaced,
-    /// children first.
+    /// children first. Records changed in the target since the run wrote them are left alone (and
+    /// counted) unless `overwrite_changed`.
     pub async fn rollback_migration(
         &self,
         id: i64,
+        overwrite_changed: bool,
         progress: &Tell<'_>,
     ) -> Result<MigrationReport> {
-        let plan: MigrationPlan = self
-            .store
-            .read(|c| migrations::plan(c, id))?
-            .ok_or_else(|| Error::NotFound {
-                what: "migration",
-                id: id.to_string(),
-            })
-            .and_then(|v| {
-                serde_json::from_value(v).map_err(|e| Error::InvalidInput {
-                    field: "plan",
-                    message: e.to_string(),
-                })
-            })?;
+        let plan = self.stored_plan(id)?;
         let target = self.connection(plan.target)?;
         let client = self.client(&target)?;
         self.back_up_before("migration-rollback")?;
-        let items = self.store.read(|c| migrations::items(c, id))?;
+        let all = self.store.read(|c| migrations::items(c, id))?;
+        let changed = self.changed_since_run(id, &plan, &all).await?;
+        let left = super::changed::ids(&changed);
+        let (items, left_alone): (Vec<MigrationItem>, Vec<MigrationItem>) =
+            all.into_iter().partition(|i| {
+                overwrite_changed
+                    || i.target_remote_id
+                        .as_ref()
+                        .is_none_or(|t| !left.contains(t))
+            });
         let run = self.store.read(|c| migrations::last_run(c, id))?;
         let mut report = MigrationReport {
             migration_id: id,
             run,
+            left_changed: left_alone.iter().filter(|i| undoable(i)).count() as i64,
             ..MigrationReport::default()
         };
         let size = client.batch_size().max(1);
@@ -442,8 +442,8 @@ impl Engine {
             "migration_rollback",
             Some(plan.target),
             format!(
-                "migration {id} “{}” rolled back: {} records, {} refused",
-                plan.name, report.rolled_back, report.failed
+                "migration {id} “{}” rolled back: {} records, {} refused, {} changed since left alone",
+                plan.name, report.rolled_back, report.failed, report.left_changed
             ),
             report.rolled_back,
         )?;
@@ -552,7 +552,7 @@ impl Engine {
 }
 
 /// What a rollback reverses: a create or an update that went through.
-fn undoable(i: &MigrationItem) -> bool {
+pub(super) fn undoable(i: &MigrationItem) -> bool {
     i.status == "done"
         && i.target_remote_id.is_some()
         && (i.action == MigrationAction::Create || i.before_image.is_some())

@@ -9,10 +9,11 @@ import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { useAttempt } from "../../components/useAttempt";
-import { formatCount, objectTypeLabel } from "../../format";
+import { objectTypeLabel } from "../../format";
 import { api } from "../../ipc";
 import { DryRunStep } from "./DryRunStep";
 import { FieldsStep } from "./FieldsStep";
+import { RollbackStep } from "./RollbackStep";
 import { ProgressLine, ReportStep, useMigrationProgress } from "./RunStep";
 import { StagesStep } from "./StagesStep";
 
@@ -62,7 +63,6 @@ export function Wizard({
   const [warnings, setWarnings] = useState<string[]>([]);
   const [dry, setDry] = useState<DryRun | null>(null);
   const [report, setReport] = useState<MigrationReport | null>(null);
-  const [rolledBack, setRolledBack] = useState<MigrationReport | null>(null);
   const { busy, error, setError, attempt } = useAttempt();
   const progress = useMigrationProgress();
 
@@ -105,12 +105,6 @@ export function Wizard({
       const r = await api.runMigration(chosen(plan));
       setReport(r);
       setStep(7);
-    });
-
-  const rollback = () =>
-    attempt(async () => {
-      if (!report) return;
-      setRolledBack(await api.rollbackMigration(report.migration_id));
     });
 
   const label = (id: number) => {
@@ -234,34 +228,7 @@ export function Wizard({
 
       {step === 7 && report ? <ReportStep report={report} onOpenFailed={onOpenFailed} /> : null}
 
-      {step === 8 && report ? (
-        <div className="panel">
-          {rolledBack ? (
-            <p data-testid="rollback-result">
-              Rolled back: {formatCount(rolledBack.rolled_back)} records deleted from the target or restored
-              to their values before the run
-              {rolledBack.failed ? `; ${rolledBack.failed} could not be (see the report)` : ""}.
-            </p>
-          ) : (
-            <>
-              <p>
-                Rolling back deletes the {formatCount(report.created)} records this migration created and
-                writes back the values of the {formatCount(report.updated)} it updated. Linked and skipped
-                records are not touched.
-              </p>
-              {busy ? <ProgressLine p={progress} /> : null}
-              <button
-                className="danger"
-                data-testid="rollback"
-                disabled={busy}
-                onClick={() => void rollback()}
-              >
-                Roll back migration #{report.migration_id}
-              </button>
-            </>
-          )}
-        </div>
-      ) : null}
+      {step === 8 && report ? <RollbackStep report={report} /> : null}
 
       <div className="actions wizard-nav">
         <button disabled={busy || step === 0 || step === 6} onClick={() => setStep(step - 1)}>
