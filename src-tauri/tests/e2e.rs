@@ -298,16 +298,16 @@ async fn the_real_app_shows_every_screen() {
     for crm in ["Demo HubSpot", "Demo Salesforce", "Demo Close"] {
         assert!(text.contains(crm), "{text}");
     }
-    // Every demo pull ends (Salesforce alone has leads).
+    // Every demo pull ends (Salesforce alone has leads). The demo's own workspace holds only its four.
     let started = Instant::now();
-    while count(&driver, "[data-testid=pull]").await < 6
+    while count(&driver, "[data-testid=pull]").await < 4
         && started.elapsed() < Duration::from_secs(120)
     {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert_eq!(
         count(&driver, "[data-testid=pull]").await,
-        6,
+        4,
         "every pull finished"
     );
     wait_for_text(&driver, ".cards", "Lead").await;
@@ -339,12 +339,12 @@ async fn the_real_app_shows_every_screen() {
     screenshot(&driver, "10-add-connection-browser").await;
     click("[data-testid=connect]").await;
     let started = Instant::now();
-    while count(&driver, "[data-testid=connection-card]").await < 7 && started.elapsed() < WAIT {
+    while count(&driver, "[data-testid=connection-card]").await < 5 && started.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
         count(&driver, "[data-testid=connection-card]").await,
-        7,
+        5,
         "the browser sign-in added a connection"
     );
     assert_eq!(count(&driver, "[data-testid=add-connection]").await, 0);
@@ -422,7 +422,7 @@ async fn the_real_app_shows_every_screen() {
 
     // Sync: the demo HubSpot and Salesforce as a pair that asks about conflicts; a first run.
     // The demo opened its own workspace beside the person's, which it left alone.
-    let engine = Engine::open(&bridge_engine::demo_database_path(&db)).unwrap();
+    let engine = Engine::open_demo_workspace(&db).unwrap();
     let home = Engine::open(&db).unwrap().connections().unwrap();
     assert!(
         home.iter().all(|c| !c.label.starts_with("Demo ")),

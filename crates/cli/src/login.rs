@@ -43,14 +43,19 @@ pub struct LoginArgs {
     scopes: Vec<String>,
 }
 
+/// The first line of standard input; at a terminal, asked for without echoing what is typed.
 fn secret_from_stdin(what: &'static str) -> bridge_engine::Result<String> {
+    let unreadable = |e: std::io::Error| Error::InvalidInput {
+        field: what,
+        message: format!("could not read the {what} from standard input: {e}"),
+    };
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let typed = rpassword::prompt_password(format!("{} (not shown): ", what.replace('_', " ")))
+            .map_err(unreadable)?;
+        return Ok(typed.trim().to_owned());
+    }
     let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Error::InvalidInput {
-            field: what,
-            message: format!("could not read the {what} from standard input: {e}"),
-        })?;
+    std::io::stdin().read_line(&mut line).map_err(unreadable)?;
     Ok(line.trim().to_owned())
 }
 

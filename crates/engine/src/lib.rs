@@ -59,7 +59,7 @@ pub use migrate::{
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};
-pub use secrets::{Keyring, SecretStore};
+pub use secrets::{ENTRY_BYTES, Keyring, SecretStore, part_name};
 pub use status::{ConnectionStatus, Overview, Status};
 pub use sync::{Conflict, IdField, SyncPhase, SyncProgress, SyncReport};
 

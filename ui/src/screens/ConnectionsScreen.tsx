@@ -14,6 +14,7 @@ import { formatCount, formatTime, objectTypeLabel } from "../format";
 import { IpcError, api } from "../ipc";
 import { RemoveConnection } from "./connections/RemoveConnection";
 import { SignInAgain } from "./connections/SignInAgain";
+import { SignInChoice, useSignIn } from "./connections/signIn";
 
 const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string; withKey: string }[] = [
   {
@@ -48,8 +49,6 @@ const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string; wi
 
 type Pulls = Map<ConnectionId, Map<ObjectType, PullProgress>>;
 
-type SignIn = "browser" | "key";
-
 function AddConnection({
   demoAddresses,
   onAdded,
@@ -62,11 +61,9 @@ function AddConnection({
 }) {
   const [provider, setProvider] = useState<Provider>("hubspot");
   const spec = PROVIDERS.find((p) => p.id === provider)!;
-  const [method, setMethod] = useState<SignIn>("browser");
   const [baseUrl, setBaseUrl] = useState(spec.baseUrl);
   const [apiKey, setApiKey] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { method, setMethod, busy, error, submit: signIn, cancel } = useSignIn(onAdded, onCancel);
   const demoAddress = demoAddresses.get(provider);
 
   const choose = (next: Provider) => {
@@ -74,28 +71,13 @@ function AddConnection({
     setBaseUrl(PROVIDERS.find((p) => p.id === next)!.baseUrl);
   };
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (method === "browser") await api.connectWithBrowser(provider, baseUrl);
+    void signIn(async (how) => {
+      if (how === "browser") await api.connectWithBrowser(provider, baseUrl);
       else await api.connectWithKey(provider, baseUrl, apiKey);
       setApiKey("");
-      onAdded();
-    } catch (err) {
-      // Giving up a browser sign-in is not an error to show.
-      if (!(typeof err === "object" && err !== null && "code" in err && err.code === "cancelled")) {
-        setError(err);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const cancel = () => {
-    if (busy && method === "browser") void api.cancelSignIn();
-    else onCancel();
+    });
   };
 
   return (
@@ -112,29 +94,13 @@ function AddConnection({
           ))}
         </select>
       </label>
-      <fieldset className="choice" disabled={busy}>
-        <legend>Sign in</legend>
-        <label>
-          <input
-            type="radio"
-            name="method"
-            checked={method === "browser"}
-            onChange={() => setMethod("browser")}
-            data-testid="method-browser"
-          />
-          With your browser
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="method"
-            checked={method === "key"}
-            onChange={() => setMethod("key")}
-            data-testid="method-key"
-          />
-          {spec.withKey}
-        </label>
-      </fieldset>
+      <SignInChoice
+        name="method"
+        method={method}
+        onChange={setMethod}
+        keyLabel={spec.withKey}
+        disabled={busy}
+      />
       {demoAddress ? (
         <label>
           Account

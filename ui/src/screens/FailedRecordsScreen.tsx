@@ -5,6 +5,7 @@ import type { FailedQuery } from "../bindings/FailedQuery";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { WriteOperation } from "../bindings/WriteOperation";
 import { EmptyState } from "../components/EmptyState";
+import { ConnectionFilter } from "../components/ConnectionFilter";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
 import { ProviderBadge } from "../components/ProviderBadge";
@@ -235,20 +236,11 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
             ))}
           </select>
         </label>
-        <label>
-          Connection
-          <select
-            value={connection}
-            onChange={(e) => setConnection(e.target.value === "" ? "" : Number(e.target.value))}
-          >
-            <option value="">All connections</option>
-            {[...connectionById.values()].map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ConnectionFilter
+          connections={[...connectionById.values()]}
+          value={connection}
+          onChange={setConnection}
+        />
       </div>
       <ErrorBanner error={error ?? actionError} />
       {notice ? (

@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import type { ConnectionId } from "../bindings/ConnectionId";
 import { EmptyState } from "../components/EmptyState";
+import { ConnectionFilter } from "../components/ConnectionFilter";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatShortTime } from "../format";
@@ -64,20 +65,7 @@ export function LogScreen() {
             ))}
           </select>
         </label>
-        <label>
-          Connection
-          <select
-            value={connection}
-            onChange={(e) => setConnection(e.target.value === "" ? "" : Number(e.target.value))}
-          >
-            <option value="">All connections</option>
-            {(connections.data ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ConnectionFilter connections={connections.data ?? []} value={connection} onChange={setConnection} />
       </div>
       <ErrorBanner error={error ?? connections.error} />
       {data && data.length === 0 ? (

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import type { Connection } from "../../bindings/Connection";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { IpcError, api } from "../../ipc";
+import { api } from "../../ipc";
+import { SignInChoice, useSignIn } from "./signIn";
 
 /** What each CRM calls the key a person pastes. */
 const KEY_NAME: Record<Connection["provider"], string> = {
@@ -21,30 +22,16 @@ export function SignInAgain({
   onDone: () => void;
   onCancel: () => void;
 }) {
-  const [method, setMethod] = useState<"browser" | "key">("browser");
   const [apiKey, setApiKey] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { method, setMethod, busy, error, submit: signIn, cancel } = useSignIn(onDone, onCancel);
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (method === "browser") await api.reconnectWithBrowser(connection.id);
+    void signIn(async (how) => {
+      if (how === "browser") await api.reconnectWithBrowser(connection.id);
       else await api.reconnectWithKey(connection.id, apiKey);
       setApiKey("");
-      onDone();
-    } catch (err) {
-      if (!(err instanceof IpcError && err.code === "cancelled")) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const cancel = () => {
-    if (busy && method === "browser") void api.cancelSignIn();
-    else onCancel();
+    });
   };
 
   return (
@@ -60,28 +47,13 @@ export function SignInAgain({
         connection keeps its history: merges, migrations, sync pairs and failed records.
       </p>
       <ErrorBanner error={error} />
-      <fieldset className="choice" disabled={busy}>
-        <legend>Sign in</legend>
-        <label>
-          <input
-            type="radio"
-            name="again-method"
-            checked={method === "browser"}
-            onChange={() => setMethod("browser")}
-          />
-          With your browser
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="again-method"
-            checked={method === "key"}
-            onChange={() => setMethod("key")}
-            data-testid="again-method-key"
-          />
-          With a {KEY_NAME[connection.provider].toLowerCase()}
-        </label>
-      </fieldset>
+      <SignInChoice
+        name="again-method"
+        method={method}
+        onChange={setMethod}
+        keyLabel={`With a ${KEY_NAME[connection.provider].toLowerCase()}`}
+        disabled={busy}
+      />
       {method === "key" ? (
         <label>
           {KEY_NAME[connection.provider]}
