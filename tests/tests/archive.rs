@@ -109,7 +109,7 @@ async fn a_removed_connection_keeps_its_merges_and_signing_in_again_brings_their
     let history = ws.engine.merges(0, 10).unwrap();
     assert_eq!(history.total, 1);
     assert_eq!(history.rows[0].status, "applied");
-    let refused = ws.engine.undo_merge(merge.id).await.unwrap_err();
+    let refused = ws.engine.undo_merge(merge.id, false).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::SecretMissing, "{refused}");
     assert!(refused.to_string().contains("reconnect"), "{refused}");
     // The removal was backed up first.
@@ -145,7 +145,7 @@ async fn a_removed_connection_keeps_its_merges_and_signing_in_again_brings_their
     assert_eq!(back.archived_at, None);
     assert!(back.secret_ref.is_some());
     pull(&ws.engine, &back).await;
-    let undone = ws.engine.undo_merge(merge.id).await.unwrap();
+    let undone = ws.engine.undo_merge(merge.id, false).await.unwrap();
     assert_eq!(undone.status, "undone");
 
     assert_eq!(

@@ -278,7 +278,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
     let history = engine.merges(0, 50).unwrap();
     assert_eq!(history.total, 4);
     for (_, _, _, _, id) in &merged {
-        let entry = engine.undo_merge(*id).await.unwrap();
+        let entry = engine.undo_merge(*id, false).await.unwrap();
         assert_eq!(entry.status, "undone");
         assert!(entry.undone_at.is_some());
     }
@@ -292,7 +292,7 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
         assert!(group.members.iter().any(|m| !ids.contains(&m.record.id)));
     }
     // Undoing twice is refused by name.
-    let twice = engine.undo_merge(merged[0].4).await.unwrap_err();
+    let twice = engine.undo_merge(merged[0].4, false).await.unwrap_err();
     assert!(twice.to_string().contains("undone"), "{twice}");
     for c in &connections {
         engine.disconnect(c.id, false).unwrap();
@@ -384,7 +384,7 @@ async fn a_group_across_crms_is_linked_not_deleted_and_undone_everywhere() {
         .unwrap();
     assert_eq!(linked.len(), survivors.len());
 
-    ws.engine.undo_merge(entry.id).await.unwrap();
+    ws.engine.undo_merge(entry.id, false).await.unwrap();
     let linked = ws
         .engine
         .store()
@@ -467,7 +467,7 @@ async fn a_merge_cut_off_by_a_failing_crm_is_recorded_and_undone_from_its_steps(
         "error_rate=0",
     )
     .await;
-    let undone = ws.engine.undo_merge(entry.id).await.unwrap();
+    let undone = ws.engine.undo_merge(entry.id, false).await.unwrap();
     assert_eq!(undone.status, "undone");
     assert_crms_as_before(&ws.engine, &connections, &before).await;
     for c in &connections {
@@ -494,7 +494,7 @@ async fn every_safe_merge_in_all_four_crms_is_undone_to_the_crms_exact_data() {
     }
     let mut refused = Vec::new();
     for entry in &history {
-        if let Err(e) = ws.engine.undo_merge(entry.id).await {
+        if let Err(e) = ws.engine.undo_merge(entry.id, false).await {
             refused.push(format!("merge {} ({}): {e}", entry.id, entry.master_name));
         }
     }
@@ -504,4 +504,57 @@ async fn every_safe_merge_in_all_four_crms_is_undone_to_the_crms_exact_data() {
         refused.len()
     );
     assert_crms_as_before(&ws.engine, &connections, &before).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undo_stops_at_a_survivor_changed_since_the_merge_unless_told_to_overwrite() {
+    let Some(ws) = keyring_workspace::workspace("merges-changed") else {
+        return;
+    };
+    let (crms, connections, _) = demo(&ws.engine, 300).await;
+    ws.engine.find_duplicates(&[]).unwrap();
+    let hubspot = connections
+        .iter()
+        .find(|c| c.provider == Provider::Hubspot)
+        .unwrap();
+    let (group_id, keep) = group_in(&ws.engine, hubspot);
+    let choice = MergeChoice {
+        master: Some(keep),
+        ..MergeChoice::default()
+    };
+    let entry = ws.engine.merge_group(group_id, &choice).await.unwrap();
+    let survivor = entry
+        .members
+        .iter()
+        .find(|m| m.role == "kept")
+        .unwrap()
+        .clone();
+    // A colleague edits the kept record in HubSpot after the merge.
+    tokio::time::sleep(std::time::Duration::from_millis(2_600)).await;
+    let mut fields = Map::new();
+    fields.insert("city".into(), Value::String("Edited later".into()));
+    ws.engine
+        .update_in_crm(
+            hubspot.id,
+            survivor.object_type,
+            &survivor.remote_id,
+            fields,
+        )
+        .await
+        .unwrap();
+
+    let refused = ws.engine.undo_merge(entry.id, false).await.unwrap_err();
+    assert_eq!(
+        refused.code(),
+        bridge_engine::ErrorCode::ChangedSince,
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().contains(&survivor.remote_id),
+        "{refused}"
+    );
+    assert_eq!(ws.engine.merge_entry(entry.id).unwrap().status, "applied");
+    let undone = ws.engine.undo_merge(entry.id, true).await.unwrap();
+    assert_eq!(undone.status, "undone");
+    drop(crms);
 }

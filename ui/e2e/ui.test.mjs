@@ -205,7 +205,12 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("[data-testid=tab-history]");
     await page.waitForSelector("[data-testid=merge-row]");
     assert.match(await text("[data-testid=merge-row]"), /Merged/);
+    // Its survivor was edited in HubSpot since: the undo names it and waits for the person's word.
     await page.click("[data-testid=undo-merge]");
+    await page.waitForSelector("[data-testid=changed-since]:has-text('HubSpot person “William Smith”')");
+    assert.match(await text("[data-testid=merge-row]"), /Merged/, "nothing undone yet");
+    await page.screenshot({ path: join(shots, "merge-undo-changed-since.png"), fullPage: true });
+    await page.click("[data-testid=undo-anyway]");
     await page.waitForSelector("[data-testid=merge-status]:has-text('Undone')");
     await page.click("[data-testid=tab-review]");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 2);

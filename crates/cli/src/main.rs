@@ -145,7 +145,12 @@ enum Command {
         json: bool,
     },
     /// Undo a merge: recreate what the CRM deleted, relink its children, restore every field.
-    UndoMerge { id: i64 },
+    UndoMerge {
+        id: i64,
+        /// Also write over records changed in their CRM since the merge (refused otherwise).
+        #[arg(long)]
+        overwrite_changed: bool,
+    },
     /// Link records across connections by e-mail (people) and domain (companies): the identity map.
     Link {
         #[arg(long)]
@@ -300,7 +305,10 @@ async fn run(
             json,
         } => merges::merge(&engine, group, keep, rule, all_safe, json).await?,
         Command::Merges { json } => merges::list(&engine, json)?,
-        Command::UndoMerge { id } => merges::undo(&engine, id).await?,
+        Command::UndoMerge {
+            id,
+            overwrite_changed,
+        } => merges::undo(&engine, id, overwrite_changed).await?,
         Command::Link { json } => {
             let s = engine.link_by_keys()?;
             if json {

@@ -112,8 +112,8 @@ pub async fn merge(
     Ok(())
 }
 
-pub async fn undo(engine: &Engine, id: i64) -> bridge_engine::Result<()> {
-    let entry = engine.undo_merge(id).await?;
+pub async fn undo(engine: &Engine, id: i64, overwrite_changed: bool) -> bridge_engine::Result<()> {
+    let entry = engine.undo_merge(id, overwrite_changed).await?;
     println!(
         "Merge {} undone: {} records as they were before.",
         entry.id,

@@ -33,6 +33,14 @@ pub enum Error {
          or `crm-bridge reconnect {id}`)"
     )]
     SignInNeeded { id: i64, label: String },
+    /// Records changed in their CRM since a merge or run that a person asked to undo.
+    #[error(
+        "{} changed in the CRM since {what}, and undoing would write over it: {}. Undo anyway to \
+         overwrite (“Undo anyway”, or `--overwrite-changed`)",
+        if records.len() == 1 { "a record".to_owned() } else { format!("{} records", records.len()) },
+        records.join("; ")
+    )]
+    ChangedSince { what: String, records: Vec<String> },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -72,6 +80,8 @@ pub enum ErrorCode {
     SecretMissing,
     /// A merge or its undo stopped part-way: the merge history shows it; undo or retry from there.
     MergeIncomplete,
+    /// Records changed since the merge being undone: undo anyway to overwrite them.
+    ChangedSince,
 }
 
 impl Error {
@@ -110,6 +120,7 @@ impl Error {
             Error::Keyring { .. } => ErrorCode::KeyringUnavailable,
             Error::SecretMissing { .. } | Error::SignInNeeded { .. } => ErrorCode::SecretMissing,
             Error::MergeStopped { .. } => ErrorCode::MergeIncomplete,
+            Error::ChangedSince { .. } => ErrorCode::ChangedSince,
         }
     }
 }

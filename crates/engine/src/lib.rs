@@ -82,6 +82,13 @@ pub struct Engine {
     secrets: Arc<dyn SecretStore>,
     /// A demo workspace (its own file and keyring service, the emulated CRMs' connections).
     demo: bool,
+    /// When undo last read each connection's records of a type (see `merges::changed`).
+    recent_pulls: std::sync::Mutex<
+        std::collections::HashMap<
+            (bridge_model::ConnectionId, bridge_model::ObjectType),
+            std::time::Instant,
+        >,
+    >,
     /// Per connection, the lock its clients take to refresh its sign-in.
     refresh_locks: std::sync::Mutex<
         std::collections::HashMap<bridge_model::ConnectionId, Arc<tokio::sync::Mutex<()>>>,
@@ -106,6 +113,7 @@ impl Engine {
             store: Store::open(path)?,
             secrets,
             demo: false,
+            recent_pulls: Default::default(),
             refresh_locks: Default::default(),
         })
     }
@@ -116,6 +124,7 @@ impl Engine {
             store: Store::open_in_memory()?,
             secrets: Arc::new(Keyring::new(APP_IDENTIFIER)),
             demo: false,
+            recent_pulls: Default::default(),
             refresh_locks: Default::default(),
         })
     }

@@ -328,6 +328,12 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
 /// readable by the user only: no other user can read it or plant a file at its path first.
 fn write_test_key() -> std::io::Result<(tempfile::TempDir, std::path::PathBuf)> {
     let dir = tempfile::Builder::new().prefix("fakecrm-").tempdir()?;
+    // tempfile creates it with the umask's mode (often 0755): make it the user's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
+    }
     let path = dir.path().join("salesforce-jwt.key");
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -39,6 +39,8 @@ pub struct MergeRow {
     pub applied_at: DateTime<Utc>,
     pub undone_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// When its last CRM write was confirmed (set once it is applied).
+    pub settled_at: Option<DateTime<Utc>>,
 }
 
 pub fn insert(tx: &rusqlite::Transaction, merge: &NewMerge, now: DateTime<Utc>) -> Result<i64> {
@@ -77,7 +79,8 @@ pub fn set_status(
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE merges SET status = ?2, error = ?3,
-                undone_at = CASE WHEN ?2 = 'undone' THEN ?4 ELSE undone_at END
+                undone_at = CASE WHEN ?2 = 'undone' THEN ?4 ELSE undone_at END,
+                settled_at = CASE WHEN ?2 = 'applied' THEN ?4 ELSE settled_at END
          WHERE id = ?1",
     )?
     .execute(params![id, status, error, time::to_sql(now)])?;
@@ -86,7 +89,7 @@ pub fn set_status(
 
 const COLUMNS: &str =
     "id, group_id, connection_id, object_type, master_remote_id, plan, before_image,
-                       steps, status, merged_by, applied_at, undone_at, error";
+                       steps, status, merged_by, applied_at, undone_at, error, settled_at";
 
 type Raw = (
     i64,
@@ -100,6 +103,7 @@ type Raw = (
     String,
     String,
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -119,6 +123,7 @@ fn row(raw: Raw) -> Result<MergeRow> {
         at,
         undone,
         error,
+        settled,
     ) = raw;
     Ok(MergeRow {
         id,
@@ -137,6 +142,7 @@ fn row(raw: Raw) -> Result<MergeRow> {
         applied_at: time::from_sql("merges.applied_at", &at)?,
         undone_at: time::opt_from_sql("merges.undone_at", undone)?,
         error,
+        settled_at: time::opt_from_sql("merges.settled_at", settled)?,
     })
 }
 
@@ -163,11 +169,12 @@ pub fn count(conn: &rusqlite::Connection) -> Result<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
-/// Every merge's steps (JSON), for undo to follow records recreated under new ids.
-pub fn all_steps(conn: &rusqlite::Connection) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, steps FROM merges ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// Every merge, oldest first: undo follows records recreated under new ids, and tells its own later
+/// writes from other people's.
+pub fn all(conn: &rusqlite::Connection) -> Result<Vec<MergeRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM merges ORDER BY id"))?;
+    let rows = stmt.query_map([], |r| Raw::try_from(r))?;
+    rows.map(|r| row(r?)).collect()
 }
 
 /// A merge of this group that did not finish (stopped, or cut off while applying or undoing).

@@ -30,7 +30,9 @@ pub fn merges(state: State<'_>, offset: i64, limit: i64) -> Answer<MergePage> {
     Ok(state.engine()?.merges(offset, limit)?)
 }
 
+/// Undoes a merge; a survivor changed in its CRM since is refused (`changed_since`) unless
+/// `overwrite_changed`.
 #[tauri::command(async)]
-pub async fn undo_merge(state: State<'_>, id: i64) -> Answer<MergeEntry> {
-    Ok(state.engine()?.undo_merge(id).await?)
+pub async fn undo_merge(state: State<'_>, id: i64, overwrite_changed: bool) -> Answer<MergeEntry> {
+    Ok(state.engine()?.undo_merge(id, overwrite_changed).await?)
 }

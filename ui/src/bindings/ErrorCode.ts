@@ -3,4 +3,4 @@
 /**
  * What the UI can branch on. Every error maps to exactly one code.
  */
-export type ErrorCode = "database" | "database_too_new" | "database_corrupt" | "io" | "not_found" | "invalid_input" | "unauthorized" | "forbidden" | "rate_limited" | "quota_exhausted" | "crm_unavailable" | "crm_rejected" | "unsupported" | "cancelled" | "keyring_unavailable" | "secret_missing" | "merge_incomplete";
+export type ErrorCode = "database" | "database_too_new" | "database_corrupt" | "io" | "not_found" | "invalid_input" | "unauthorized" | "forbidden" | "rate_limited" | "quota_exhausted" | "crm_unavailable" | "crm_rejected" | "unsupported" | "cancelled" | "keyring_unavailable" | "secret_missing" | "merge_incomplete" | "changed_since";

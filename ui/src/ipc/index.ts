@@ -104,7 +104,9 @@ export const api = {
   bulkMergePreview: () => call<BulkMergePreview>("bulk_merge_preview"),
   mergeAllSafe: () => call<BulkMergeSummary>("merge_all_safe"),
   merges: (offset: number, limit: number) => call<MergePage>("merges", { offset, limit }),
-  undoMerge: (id: number) => call<MergeEntry>("undo_merge", { id }),
+  /** A survivor changed in its CRM since the merge is refused (`changed_since`) unless `overwriteChanged`. */
+  undoMerge: (id: number, overwriteChanged = false) =>
+    call<MergeEntry>("undo_merge", { id, overwriteChanged }),
   fieldMappings: () => call<FieldMappingRow[]>("field_mappings"),
   migrations: () => call<MigrationRow[]>("migrations"),
   connectWithKey: (provider: Provider, baseUrl: string, apiKey: string) =>

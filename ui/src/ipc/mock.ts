@@ -481,7 +481,15 @@ export function installMockIpc() {
           return { rows: merges.slice(a.offset, a.offset + a.limit), total: merges.length };
         }
         case "undo_merge": {
-          const entry = merges.find((m) => m.id === (args as { id: number }).id)!;
+          const a = args as { id: number; overwriteChanged: boolean };
+          const entry = merges.find((m) => m.id === a.id)!;
+          // The first merge's survivor was edited in HubSpot after the merge.
+          if (entry.id === 1 && !a.overwriteChanged) {
+            throw {
+              code: "changed_since",
+              message: `a record changed in the CRM since merge 1, and undoing would write over it: HubSpot person “${entry.master_name}” (5101), changed 2026-11-30 09:40 UTC. Undo anyway to overwrite (“Undo anyway”, or \`--overwrite-changed\`)`,
+            } satisfies ErrorPayload;
+          }
           entry.status = "undone";
           entry.undone_at = "2026-11-30T10:20:00.000Z";
           const g = mergedGroups.get(entry.id);

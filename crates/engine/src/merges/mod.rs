@@ -8,6 +8,7 @@
 //! merge cut off half-way, recreates what the CRM deleted and puts every field and child back.
 
 mod apply;
+mod changed;
 mod plan;
 mod undo;
 
@@ -195,6 +196,19 @@ enum Step {
     },
     /// Survivors in several accounts linked as one entity.
     Linked { links: Vec<i64> },
+}
+
+impl Step {
+    /// Whether an undo has already reversed this step.
+    fn is_undone(&self) -> bool {
+        match self {
+            Step::Merged {
+                undone, recreated, ..
+            } => *undone || recreated.is_some(),
+            Step::Updated { undone, .. } => *undone,
+            Step::Linked { .. } => false,
+        }
+    }
 }
 
 /// The stored plan.

@@ -7,8 +7,9 @@ use super::*;
 impl Engine {
     /// Undoes a merge: recreates in the CRM what its merge deleted (with every field), relinks the
     /// children, puts the survivors' fields back, ends the links; the group is open for review again.
-    pub async fn undo_merge(&self, id: i64) -> Result<MergeEntry> {
-        let entry = self.undo_merge_steps(id).await?;
+    /// A survivor changed in its CRM since the merge stops it, named, unless `overwrite_changed`.
+    pub async fn undo_merge(&self, id: i64, overwrite_changed: bool) -> Result<MergeEntry> {
+        let entry = self.undo_merge_steps(id, overwrite_changed).await?;
         let connection = self.merge_row(id)?.connection_id;
         self.audit(
             "undo_merge",
@@ -22,7 +23,7 @@ impl Engine {
         Ok(entry)
     }
 
-    async fn undo_merge_steps(&self, id: i64) -> Result<MergeEntry> {
+    async fn undo_merge_steps(&self, id: i64, overwrite_changed: bool) -> Result<MergeEntry> {
         let row = self.merge_row(id)?;
         if !matches!(row.status.as_str(), "applied" | "failed" | "undoing") {
             return Err(Error::InvalidInput {
@@ -52,6 +53,18 @@ impl Engine {
         // A removed connection refuses before anything is marked: the merge stays as it was.
         for member in &before {
             self.client(&self.connection(member.connection_id)?)?;
+        }
+        // A fresh undo (not one resumed after it stopped part-way, whose own writes came after the
+        // merge) first looks for survivors someone changed since.
+        let fresh = !steps.iter().any(Step::is_undone);
+        if fresh && !overwrite_changed {
+            let changed = self.changed_since_merge(&row, &before).await?;
+            if !changed.is_empty() {
+                return Err(Error::ChangedSince {
+                    what: format!("merge {id}"),
+                    records: changed,
+                });
+            }
         }
         self.store
             .write(|tx| merges::set_status(tx, id, "undoing", None, Utc::now()))?;
@@ -142,8 +155,8 @@ impl Engine {
     /// chains (a record recreated, merged again, recreated again).
     fn recreated_ids(&self) -> Result<Recreated> {
         let mut map = Recreated::new();
-        for (merge, steps) in self.store.read(merges::all_steps)? {
-            let steps: Vec<Step> = corrupt_json(merge, "steps", &steps)?;
+        for row in self.store.read(merges::all)? {
+            let steps: Vec<Step> = corrupt_json(row.id, "steps", &row.steps)?;
             for step in steps {
                 if let Step::Merged {
                     connection_id,

@@ -5,7 +5,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { countOf, formatShortTime, objectTypeLabel } from "../../format";
-import { api } from "../../ipc";
+import { IpcError, api } from "../../ipc";
 import { fieldLabel, fieldsOf, shown } from "./fields";
 
 const PAGE = 100;
@@ -75,6 +75,8 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
   const [busy, setBusy] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  /** An undo refused because a record changed since the merge, waiting for the person's word. */
+  const [changed, setChanged] = useState<{ entry: MergeEntry; message: string } | null>(null);
 
   const load = useCallback((count: number) => api.merges(0, Math.min(500, Math.max(PAGE, count))), []);
   const show = (page: MergePage) => {
@@ -104,18 +106,21 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
     }
   };
 
-  const undo = async (entry: MergeEntry) => {
+  const undo = async (entry: MergeEntry, overwriteChanged = false) => {
     setBusy(entry.id);
     setError(undefined);
     setNotice(undefined);
+    setChanged(null);
     try {
-      const done = await api.undoMerge(entry.id);
+      const done = await api.undoMerge(entry.id, overwriteChanged);
       setNotice(
         `Merge of “${done.master_name}” undone: ${countOf(done.members.length, "record")} back as they were, in every CRM.`,
       );
       onChanged();
     } catch (e) {
-      setError(e);
+      // Someone changed a record since the merge: say so, and let the person decide.
+      if (e instanceof IpcError && e.code === "changed_since") setChanged({ entry, message: e.message });
+      else setError(e);
     } finally {
       setBusy(null);
       await reload(rows.length);
@@ -134,6 +139,24 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
   return (
     <div className="merge-history" data-testid="merge-history">
       <ErrorBanner error={error} />
+      {changed ? (
+        <div className="panel" role="alertdialog" aria-labelledby="changed-title" data-testid="changed-since">
+          <h3 id="changed-title">Changed since the merge</h3>
+          <p>{sentence(changed.message)}</p>
+          <div className="actions">
+            <button
+              className="danger"
+              onClick={() => void undo(changed.entry, true)}
+              data-testid="undo-anyway"
+            >
+              Undo anyway
+            </button>
+            <button onClick={() => setChanged(null)} autoFocus>
+              Keep the merge
+            </button>
+          </div>
+        </div>
+      ) : null}
       {notice ? (
         <p className="notice" role="status" data-testid="undo-notice">
           {notice}
@@ -211,4 +234,11 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
       ) : null}
     </div>
   );
+}
+
+/** The engine's refusal as a sentence for the app: capitalised, without the command line's flag. */
+function sentence(message: string): string {
+  const text = message.replace(/ \(“Undo anyway”, or `--overwrite-changed`\)/, "");
+  const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
 }
