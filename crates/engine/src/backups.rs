@@ -33,7 +33,7 @@ impl Engine {
     pub(crate) fn back_up_before(&self, reason: &str) -> Result<Option<BackupFile>> {
         Ok(self
             .store
-            .back_up(&format!("before-{reason}"), Utc::now())?
+            .back_up(&format!("before-{reason}"), Utc::now(), None)?
             .map(BackupFile::from))
     }
 
@@ -79,10 +79,15 @@ impl Engine {
                 message: "that is the workspace itself, not a backup of it".into(),
             });
         }
-        let saved = self.back_up_before("restore")?.ok_or_else(|| Error::Io {
-            path: db.display().to_string(),
-            message: "no backup of the current workspace could be taken".into(),
-        })?;
+        // The backup being restored may be the oldest kept: it must outlive this one's pruning.
+        let saved = self
+            .store
+            .back_up("before-restore", Utc::now(), Some(&file))?
+            .map(BackupFile::from)
+            .ok_or_else(|| Error::Io {
+                path: db.display().to_string(),
+                message: "no backup of the current workspace could be taken".into(),
+            })?;
         self.store.restore_backup(&file)?;
         self.audit(
             "restore_backup",

@@ -37,12 +37,14 @@ fn io(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-/// Copies `conn`'s database into a new backup file next to `db`; prunes to the newest [`KEPT`].
+/// Copies `conn`'s database into a new backup file next to `db`; prunes to the newest [`KEPT`],
+/// never deleting `keep` (the backup a restore is about to read).
 pub(crate) fn take(
     conn: &Connection,
     db: &Path,
     reason: &str,
     now: DateTime<Utc>,
+    keep: Option<&Path>,
 ) -> Result<Backup> {
     let dir = dir_of(db);
     files::private_dir(&dir)?;
@@ -59,7 +61,7 @@ pub(crate) fn take(
         let _ = fs::remove_file(&path);
         return Err(e.into());
     }
-    prune(db)?;
+    prune(db, keep)?;
     let bytes = fs::metadata(&path).map_err(|e| io(&path, e))?.len();
     Ok(Backup {
         path,
@@ -82,6 +84,7 @@ pub(crate) fn before_migration(db: &Path, now: DateTime<Utc>) -> Result<Option<B
         db,
         &format!("before-schema-{}", schema::SCHEMA_VERSION),
         now,
+        None,
     )
     .map(Some)
 }
@@ -117,6 +120,13 @@ pub fn list(db: &Path) -> Result<Vec<Backup>> {
     Ok(out)
 }
 
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// `<stem>-20261205T031200.123Z-<reason>.sqlite3` → (time, reason).
 fn parse_name(name: &str, stem: &str) -> Option<(DateTime<Utc>, String)> {
     let rest = name.strip_prefix(stem)?.strip_prefix('-')?;
@@ -128,8 +138,9 @@ fn parse_name(name: &str, stem: &str) -> Option<(DateTime<Utc>, String)> {
     Some((taken_at, reason.to_owned()))
 }
 
-fn prune(db: &Path) -> Result<()> {
-    for old in list(db)?.into_iter().skip(KEPT) {
+fn prune(db: &Path, keep: Option<&Path>) -> Result<()> {
+    let kept = |path: &Path| keep.is_some_and(|k| same_file(k, path));
+    for old in list(db)?.into_iter().skip(KEPT).filter(|b| !kept(&b.path)) {
         fs::remove_file(&old.path).map_err(|e| io(&old.path, e))?;
     }
     Ok(())

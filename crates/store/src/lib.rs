@@ -134,17 +134,19 @@ impl Store {
         Ok(())
     }
 
-    /// A consistent copy of the database in its `backups` directory, named after `reason`. An
-    /// in-memory database has nothing to back up.
+    /// A consistent copy of the database in its `backups` directory, named after `reason`; of the
+    /// older ones the newest are kept, and `keep` whatever its age. An in-memory database has nothing
+    /// to back up.
     pub fn back_up(
         &self,
         reason: &str,
         now: chrono::DateTime<chrono::Utc>,
+        keep: Option<&Path>,
     ) -> Result<Option<backups::Backup>> {
         let Some(path) = &self.path else {
             return Ok(None);
         };
-        backups::take(&lock(&self.writer), path, reason, now).map(Some)
+        backups::take(&lock(&self.writer), path, reason, now, keep).map(Some)
     }
 
     /// Replaces the whole database with `backup`'s content (an older schema is brought up to date).

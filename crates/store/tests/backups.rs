@@ -46,7 +46,7 @@ fn the_database_its_log_and_its_backups_are_readable_by_the_user_only() {
         let file = dir.path().join(format!("workspace.sqlite3{suffix}"));
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
-    let backup = store.back_up("before-test", now).unwrap().unwrap();
+    let backup = store.back_up("before-test", now, None).unwrap().unwrap();
     assert_eq!(mode(&backup.path), 0o600);
     assert_eq!(mode(backup.path.parent().unwrap()), 0o700);
     drop(store);
@@ -77,7 +77,10 @@ fn a_backup_restores_the_workspace_as_it_was_and_only_the_newest_are_kept() {
     store
         .write(|tx| connections::insert(tx, &new_connection("Sales"), t0))
         .unwrap();
-    let backup = store.back_up("before-bulk-merge", t0).unwrap().unwrap();
+    let backup = store
+        .back_up("before-bulk-merge", t0, None)
+        .unwrap()
+        .unwrap();
     assert_eq!(backup.reason, "before-bulk-merge");
     store
         .write(|tx| connections::insert(tx, &new_connection("Later"), t0))
@@ -97,13 +100,20 @@ fn a_backup_restores_the_workspace_as_it_was_and_only_the_newest_are_kept() {
 
     for i in 1..=7 {
         store
-            .back_up("before-migration-run", t0 + Duration::minutes(i))
+            .back_up("before-migration-run", t0 + Duration::minutes(i), None)
             .unwrap();
     }
     let kept = backups::list(&path).unwrap();
     assert_eq!(kept.len(), backups::KEPT);
     assert_eq!(kept[0].taken_at, t0 + Duration::minutes(7), "newest first");
     assert_eq!(kept[4].taken_at, t0 + Duration::minutes(3));
+    // The backup a restore reads outlives the pruning of the backup taken just before it.
+    let oldest = kept[4].path.clone();
+    store
+        .back_up("before-restore", t0 + Duration::minutes(8), Some(&oldest))
+        .unwrap();
+    assert!(oldest.exists(), "the backup to restore was pruned");
+    store.restore_backup(&oldest).unwrap();
 
     let missing = store
         .restore_backup(&dir.path().join("nope.sqlite3"))
