@@ -530,7 +530,7 @@ async fn an_undo_stops_at_a_survivor_changed_since_the_merge_unless_told_to_over
         .unwrap()
         .clone();
     // A colleague edits the kept record in HubSpot after the merge.
-    tokio::time::sleep(std::time::Duration::from_millis(2_600)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
     let mut fields = Map::new();
     fields.insert("city".into(), Value::String("Edited later".into()));
     ws.engine
