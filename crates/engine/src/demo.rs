@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{Engine, Keyring, Result};
 
+/// People per CRM in the demo (companies, deals and activities scale with it).
+pub const DEMO_PEOPLE: u32 = 2_000;
+
 /// The keyring service the demo workspace keeps its (emulated) sign-ins under.
 pub const DEMO_KEYRING_SERVICE: &str = "com.crmbridge.desktop.demo";
 
@@ -49,9 +52,6 @@ mod with_emulator {
 
     /// The running demo CRMs.
     pub type DemoCrms = Running;
-
-    /// People per CRM in the demo (companies, deals and activities scale with it).
-    pub const DEMO_PEOPLE: u32 = 2_000;
 
     /// Starts the emulated CRMs; they serve until the returned handle is stopped or dropped with the runtime.
     pub async fn start_demo_crms(people: u32) -> Result<Running> {
@@ -197,9 +197,6 @@ mod without_emulator {
     use bridge_model::{Connection, Provider};
 
     use crate::{Engine, Error, OAuthClient, Result};
-
-    /// People per CRM in the demo.
-    pub const DEMO_PEOPLE: u32 = 2_000;
 
     /// No demo CRMs in this build: nothing of this type can exist.
     pub enum DemoCrms {}
