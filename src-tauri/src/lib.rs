@@ -49,6 +49,7 @@ pub fn run() {
             commands::status::status,
             commands::records::record_page,
             commands::records::record,
+            commands::records::record_timeline,
             commands::failed::failed_records,
             commands::failed::edit_failed,
             commands::failed::resync_failed,

@@ -166,6 +166,14 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.locator("[data-testid=record-row]:has-text('Emma')").first().click();
     await page.waitForSelector("[data-testid=record-detail]:has-text('Close — Inside sales')");
     assert.match(await text("[data-testid=record-detail]"), /emma\./);
+    // The person's timeline: every kind of activity, newest first, with what each was.
+    await page.waitForSelector("[data-testid=timeline] li");
+    const kinds = await page.locator("[data-testid=timeline] .kind-tag").allTextContents();
+    assert.deepEqual(kinds, ["Task", "Meeting", "Call", "E-mail", "Note"]);
+    const timeline = await text("[data-testid=timeline]");
+    assert.match(timeline, /Outbound · 12 min 34 s · answered/);
+    assert.match(timeline, /Inbound/);
+    assert.match(timeline, /Open/);
     await page.screenshot({ path: join(shots, "records-detail.png") });
     await page.selectOption("[data-testid=filter-connection]", "");
   });
@@ -382,6 +390,12 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await next();
     await page.waitForSelector("h2:has-text('Objects')");
     assert.match(await text("[data-testid=migration-wizard] .panel"), /Deal → Deal/);
+    // Each object with its count, activities kind by kind.
+    assert.match(await text("[data-testid=migration-wizard] .panel"), /Person → Person \(1,873 records/);
+    assert.equal(
+      await text("[data-testid=activity-kinds]"),
+      "936 notes2,210 e-mails471 calls88 meetings153 tasks",
+    );
     await shot(2, "objects");
     await next();
     await page.waitForSelector("[data-testid=fields-person]");

@@ -225,6 +225,10 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
     if provider == Provider::Hubspot {
         fields.extend(hubspot::convert::link_fields(object_type));
     }
+    // An activity's kind is written once, by choosing where it is created.
+    if object_type == ObjectType::Activity {
+        fields.push(bridge_model::activity_field::KIND);
+    }
     fields
 }
 

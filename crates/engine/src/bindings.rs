@@ -36,6 +36,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     bridge_model::RecordQuery::export_all(&cfg)?;
     bridge_model::RecordPage::export_all(&cfg)?;
     bridge_model::Record::export_all(&cfg)?;
+    bridge_model::TimelineEntry::export_all(&cfg)?;
     bridge_model::FieldMappingRow::export_all(&cfg)?;
     bridge_model::MigrationRow::export_all(&cfg)?;
     bridge_model::SyncPair::export_all(&cfg)?;

@@ -1,7 +1,10 @@
-use bridge_model::{Record, RecordId, RecordPage, RecordQuery};
+use bridge_model::{ObjectType, Record, RecordId, RecordPage, RecordQuery, TimelineEntry};
 use bridge_store::records;
 
 use crate::{Engine, Error, Result};
+
+/// The most activities a timeline shows (a person rarely has more; the CRM holds the rest).
+const TIMELINE_MAX: i64 = 500;
 
 impl Engine {
     /// One page of the Records list, with the total that matches the filter if asked for.
@@ -43,6 +46,21 @@ impl Engine {
                 what: "record",
                 id: id.to_string(),
             })
+    }
+
+    /// The activities on a record (as its person, company or deal), newest first: its timeline. An
+    /// activity has none of its own.
+    pub fn timeline(&self, id: RecordId) -> Result<Vec<TimelineEntry>> {
+        let record = self.record(id)?;
+        if record.object_type == ObjectType::Activity {
+            return Ok(Vec::new());
+        }
+        let activities = self.store.read(|conn| {
+            records::activities_on(conn, record.connection_id, &record.remote_id, TIMELINE_MAX)
+        })?;
+        let mut entries: Vec<TimelineEntry> = activities.iter().map(TimelineEntry::of).collect();
+        TimelineEntry::sort(&mut entries);
+        Ok(entries)
     }
 
     /// Changes fields of one record in its CRM (the mirror follows on the next pull). A refusal is

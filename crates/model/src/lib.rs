@@ -1,5 +1,6 @@
 //! Domain types shared by every CRM Bridge crate. No I/O lives here.
 
+mod activity;
 mod audit;
 mod connection;
 mod failed_record;
@@ -12,13 +13,15 @@ mod record;
 mod review;
 mod sync;
 
+pub use activity::{ActivityKind, TimelineEntry, activity_field, direction as activity_direction};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use connection::{Connection, NewConnection};
 pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};
 pub use ids::{ConnectionId, RecordId};
 pub use migration::{
     DryRun, ExistingRecords, FieldMapping, FieldProblem, MappedField, MappedOwner, MappedStage,
-    MigrationAction, MigrationPlan, MigrationReport, MigrationResult, PlannedItem, Transform,
+    MigrationAction, MigrationPlan, MigrationReport, MigrationResult, PlannedItem, SourceCount,
+    Transform,
 };
 pub use object_type::ObjectType;
 pub use provider::Provider;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::{ConnectionId, Fields, ObjectType};
+use crate::{ActivityKind, ConnectionId, Fields, ObjectType};
 
 /// How a source value becomes the target's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -113,6 +113,17 @@ pub struct MigrationPlan {
     /// What the suggestion noticed: a won stage mapped to an open one, an unmapped owner.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// What the source's mirror holds of each type (activities of each kind), for the Objects step.
+    #[serde(default)]
+    pub source_counts: Vec<SourceCount>,
+}
+
+/// How many records of one type (and, for activities, one kind) a connection's mirror holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceCount {
+    pub object_type: ObjectType,
+    pub kind: Option<ActivityKind>,
+    pub count: i64,
 }
 
 /// What a migration does with one source record.

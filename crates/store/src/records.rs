@@ -337,6 +337,40 @@ pub fn get(conn: &rusqlite::Connection, id: RecordId) -> Result<Option<Record>> 
     }))
 }
 
+/// The live activities of `connection` linked to the record `remote_id` (as its person, company or
+/// deal), at most `limit`, through the partial indexes of migration 0010.
+pub fn activities_on(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+    remote_id: &str,
+    limit: i64,
+) -> Result<Vec<Record>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM records
+          WHERE connection_id = ?1 AND json_extract(fields, '$.person_id') = ?2
+            AND object_type = 'activity' AND deleted_at IS NULL
+         UNION
+         SELECT id FROM records
+          WHERE connection_id = ?1 AND json_extract(fields, '$.company_id') = ?2
+            AND object_type = 'activity' AND deleted_at IS NULL
+         UNION
+         SELECT id FROM records
+          WHERE connection_id = ?1 AND json_extract(fields, '$.deal_id') = ?2
+            AND object_type = 'activity' AND deleted_at IS NULL
+         LIMIT ?3",
+    )?;
+    let ids = stmt
+        .query_map(params![connection.0, remote_id, limit], |r| {
+            r.get::<_, i64>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(get(conn, RecordId(id))?);
+    }
+    Ok(out)
+}
+
 /// One page of live records matching `query`, ordered by name.
 pub fn page(conn: &rusqlite::Connection, query: &RecordQuery) -> Result<Vec<RecordRow>> {
     let filter = Filter::new(query);
@@ -460,6 +494,30 @@ pub fn counts(conn: &rusqlite::Connection) -> Result<Vec<ObjectCount>> {
             object_type: parse_object_type(connection_id, &object_type)?,
             count,
         })
+    })
+    .collect()
+}
+
+/// Live records of one connection per object type and, for activities, per kind (the `kind` field;
+/// None for other types and for activities that name none).
+pub fn kind_counts(
+    conn: &rusqlite::Connection,
+    connection: ConnectionId,
+) -> Result<Vec<(ObjectType, Option<String>, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT object_type,
+                CASE WHEN object_type = 'activity' THEN json_extract(fields, '$.kind') END,
+                count(*)
+           FROM records
+          WHERE connection_id = ?1 AND deleted_at IS NULL
+          GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map([connection.0], |r| {
+        <(String, Option<String>, i64)>::try_from(r)
+    })?;
+    rows.map(|row| {
+        let (object_type, kind, count) = row?;
+        Ok((parse_object_type(connection.0, &object_type)?, kind, count))
     })
     .collect()
 }
@@ -856,5 +914,81 @@ mod tests {
                 assert!(plan.contains("MERGE"), "{what}");
             }
         }
+    }
+
+    #[test]
+    fn a_records_activities_are_found_by_each_link_through_its_index() {
+        let store = crate::Store::open_in_memory().unwrap();
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO connections (id, provider, label, base_url, created_at) VALUES
+                       (1, 'close', 'A', 'http://a', '2025-01-01T00:00:00.000Z'),
+                       (2, 'hubspot', 'B', 'http://b', '2025-01-01T00:00:00.000Z');",
+                )?;
+                let activity = |connection: i64, id: &str, links: serde_json::Value| NewRecord {
+                    connection_id: ConnectionId(connection),
+                    object_type: ObjectType::Activity,
+                    remote_id: id.into(),
+                    fields: links.as_object().cloned().unwrap(),
+                    raw: serde_json::json!({}),
+                    remote_modified_at: None,
+                };
+                let now = Utc::now();
+                for r in [
+                    activity(
+                        1,
+                        "a1",
+                        serde_json::json!({"kind": "call", "person_id": "p1"}),
+                    ),
+                    activity(
+                        1,
+                        "a2",
+                        serde_json::json!({"kind": "note", "company_id": "p1"}),
+                    ),
+                    activity(
+                        1,
+                        "a3",
+                        serde_json::json!({"kind": "task", "deal_id": "p1", "person_id": "p1"}),
+                    ),
+                    activity(
+                        1,
+                        "a4",
+                        serde_json::json!({"kind": "note", "person_id": "p2"}),
+                    ),
+                    // The same id in another connection is another record.
+                    activity(
+                        2,
+                        "a5",
+                        serde_json::json!({"kind": "note", "person_id": "p1"}),
+                    ),
+                ] {
+                    upsert(tx, &r, now)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let found = store
+            .read(|c| activities_on(c, ConnectionId(1), "p1", 100))
+            .unwrap();
+        let mut ids: Vec<&str> = found.iter().map(|r| r.remote_id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["a1", "a2", "a3"]);
+        let plan = store
+            .read(|c| {
+                let mut stmt = c.prepare(
+                    "EXPLAIN QUERY PLAN SELECT id FROM records
+                      WHERE connection_id = 1 AND json_extract(fields, '$.person_id') = 'p1'
+                        AND object_type = 'activity' AND deleted_at IS NULL",
+                )?;
+                let mut rows = stmt.raw_query();
+                let mut plan = Vec::new();
+                while let Some(row) = rows.next()? {
+                    plan.push(row.get::<_, String>(3)?);
+                }
+                Ok(plan.join("\n"))
+            })
+            .unwrap();
+        assert!(plan.contains("records_activity_person"), "{plan}");
     }
 }

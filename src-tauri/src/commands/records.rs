@@ -1,4 +1,4 @@
-use bridge_model::{Record, RecordId, RecordPage, RecordQuery};
+use bridge_model::{Record, RecordId, RecordPage, RecordQuery, TimelineEntry};
 
 use super::{Answer, State};
 
@@ -10,4 +10,9 @@ pub fn record_page(state: State<'_>, query: RecordQuery) -> Answer<RecordPage> {
 #[tauri::command(async)]
 pub fn record(state: State<'_>, id: RecordId) -> Answer<Record> {
     Ok(state.engine()?.record(id)?)
+}
+
+#[tauri::command(async)]
+pub fn record_timeline(state: State<'_>, id: RecordId) -> Answer<Vec<TimelineEntry>> {
+    Ok(state.engine()?.timeline(id)?)
 }

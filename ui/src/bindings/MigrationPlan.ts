@@ -4,6 +4,7 @@ import type { ExistingRecords } from "./ExistingRecords";
 import type { FieldMapping } from "./FieldMapping";
 import type { MappedOwner } from "./MappedOwner";
 import type { MappedStage } from "./MappedStage";
+import type { SourceCount } from "./SourceCount";
 
 /**
  * A migration as a person saves it: from where, to where, which objects and how they map.
@@ -20,4 +21,8 @@ fallback_owner: string | null, existing: ExistingRecords,
 /**
  * What the suggestion noticed: a won stage mapped to an open one, an unmapped owner.
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * What the source's mirror holds of each type (activities of each kind), for the Objects step.
+ */
+source_counts: Array<SourceCount>, };

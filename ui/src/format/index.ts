@@ -1,3 +1,4 @@
+import type { ActivityKind } from "../bindings/ActivityKind";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { Provider } from "../bindings/Provider";
 
@@ -24,6 +25,41 @@ export const objectTypeLabel: { [T in ObjectType]: string } = {
   deal: "Deal",
   activity: "Activity",
 };
+
+export const activityKindLabel: { [K in ActivityKind]: string } = {
+  note: "Note",
+  email: "E-mail",
+  call: "Call",
+  meeting: "Meeting",
+  task: "Task",
+};
+
+export const activityKindPlural: { [K in ActivityKind]: string } = {
+  note: "notes",
+  email: "e-mails",
+  call: "calls",
+  meeting: "meetings",
+  task: "tasks",
+};
+
+/** "1 h 5 min", "95 s" → "1 min 35 s". */
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const parts = [h ? `${h} h` : "", m ? `${m} min` : "", s && !h ? `${s} s` : ""].filter(Boolean);
+  return parts.join(" ") || "0 s";
+}
+
+/** A day the CRM keeps without a time ("2026-10-09"), or a date-time; empty for none. */
+export function formatWhen(text: string | null | undefined): string {
+  if (!text) return "";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const [y = 0, m = 1, d = 1] = text.split("-").map(Number);
+    return new Date(y, m - 1, d).toLocaleDateString(undefined, { dateStyle: "medium" });
+  }
+  return formatTime(text);
+}
 
 /** A date-time as the user's locale writes it; empty for none. */
 export function formatTime(iso: string | null | undefined): string {

@@ -32,6 +32,7 @@ import type { Record as CrmRecord } from "../bindings/Record";
 import type { RecordId } from "../bindings/RecordId";
 import type { RecordPage } from "../bindings/RecordPage";
 import type { RecordQuery } from "../bindings/RecordQuery";
+import type { TimelineEntry } from "../bindings/TimelineEntry";
 import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { RollbackPreview } from "../bindings/RollbackPreview";
 import type { DryRun } from "../bindings/DryRun";
@@ -83,6 +84,8 @@ export const api = {
   status: () => call<Status>("status"),
   recordPage: (query: RecordQuery) => call<RecordPage>("record_page", { query }),
   record: (id: RecordId) => call<CrmRecord>("record", { id }),
+  /** The activities on a record, newest first. */
+  recordTimeline: (id: RecordId) => call<TimelineEntry[]>("record_timeline", { id }),
   failedRecords: (query: FailedQuery, offset: number, limit: number) =>
     call<FailedRecordPage>("failed_records", { query, offset, limit }),
   /** A person's fix of the fields to send; the next re-sync sends them. */

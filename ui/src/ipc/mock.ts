@@ -5,6 +5,7 @@ import { type MockGroup, entryOf, previewOf } from "./mockMerges";
 import { migrateCommand } from "./mockMigrate";
 import { openConflicts, syncCommand } from "./mockSync";
 import { workspaceCommand } from "./mockWorkspace";
+import type { TimelineEntry } from "../bindings/TimelineEntry";
 import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
@@ -59,6 +60,55 @@ function company(id: number, fields: { [key: string]: string }, remote_id: strin
     remote_modified_at: "2026-11-18T10:00:00.000Z",
     content_hash: `h${id}`,
   };
+}
+
+/** A person's activities as a timeline shows them: one of each kind, newest first (companies: none). */
+function mockTimeline(id: number): TimelineEntry[] {
+  if (records.find((r) => r.id === id)?.object_type !== "person") return [];
+  const entry = (n: number, e: Partial<TimelineEntry> & Pick<TimelineEntry, "kind">): TimelineEntry => ({
+    record_id: 100000 + id * 10 + n,
+    remote_id: `act-${id}-${n}`,
+    subject: null,
+    body: null,
+    occurred_at: null,
+    ends_at: null,
+    direction: null,
+    duration_s: null,
+    outcome: null,
+    done: null,
+    ...e,
+  });
+  return [
+    entry(1, { kind: "task", subject: "Send the revised proposal", occurred_at: "2026-12-09", done: false }),
+    entry(2, {
+      kind: "meeting",
+      subject: "Product demo",
+      body: "With the CFO and two engineers; they asked for SSO.",
+      occurred_at: "2026-11-26T15:00:00Z",
+      ends_at: "2026-11-26T16:00:00Z",
+      outcome: "completed",
+    }),
+    entry(3, {
+      kind: "call",
+      body: "Walked through pricing; call back after the board meeting.",
+      occurred_at: "2026-11-20T14:05:00Z",
+      direction: "outbound",
+      duration_s: 754,
+      outcome: "answered",
+    }),
+    entry(4, {
+      kind: "email",
+      subject: "Re: pricing",
+      body: "Could we talk on Friday? The team has a few questions on seats.",
+      occurred_at: "2026-11-19T09:30:00Z",
+      direction: "inbound",
+    }),
+    entry(5, {
+      kind: "note",
+      body: "Met at the Berlin trade show; interested in the API.",
+      occurred_at: "2026-10-02T11:00:00Z",
+    }),
+  ];
 }
 
 const evidence = (rows: [string, string | null, string | null, string, number][]) =>
@@ -400,6 +450,8 @@ export function installMockIpc() {
         }
         case "record":
           return records.find((r) => r.id === (args as { id: number }).id);
+        case "record_timeline":
+          return mockTimeline((args as { id: number }).id);
         case "failed_records": {
           const a = args as { query: FailedQuery; offset: number; limit: number };
           const rows = failed.filter((f) => mockMatches(f, a.query));

@@ -70,7 +70,16 @@ function plan(source: number, target: number): MigrationPlan {
       {
         source_object: "activity",
         target_object: "activity",
-        fields: [direct("body"), direct("company_id")],
+        fields: [
+          direct("kind"),
+          direct("subject"),
+          direct("body"),
+          direct("occurred_at"),
+          direct("direction"),
+          direct("duration_s"),
+          direct("company_id"),
+          direct("person_id"),
+        ],
       },
     ],
     stages: [
@@ -106,6 +115,16 @@ function plan(source: number, target: number): MigrationPlan {
     fallback_owner: null,
     existing: "link_and_update",
     warnings: [],
+    source_counts: [
+      { object_type: "company", kind: null, count: 412 },
+      { object_type: "person", kind: null, count: 1873 },
+      { object_type: "deal", kind: null, count: 240 },
+      { object_type: "activity", kind: "note", count: 936 },
+      { object_type: "activity", kind: "email", count: 2210 },
+      { object_type: "activity", kind: "call", count: 471 },
+      { object_type: "activity", kind: "meeting", count: 88 },
+      { object_type: "activity", kind: "task", count: 153 },
+    ],
   };
 }
 

@@ -12,6 +12,7 @@ import { useCommand } from "../components/useCommand";
 import { countOf, formatShortTime, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 import { PageCache } from "../records/pages";
+import { Timeline } from "../records/Timeline";
 
 const ROW_HEIGHT = 36;
 const SEARCH_DELAY_MS = 250;
@@ -272,6 +273,7 @@ function RecordDetail({
           </div>
         ))}
       </dl>
+      {record.object_type !== "activity" ? <Timeline id={record.id} /> : null}
     </aside>
   );
 }

@@ -1,6 +1,6 @@
 //! Close objects -> the canonical model. The only bridge between `wire` and `bridge_model`.
 
-use bridge_model::{Fields, ObjectType, field};
+use bridge_model::{ActivityKind, Fields, ObjectType, activity_field as af, field};
 use serde_json::{Value, json};
 
 use crate::{Pulled, RecordError, parse_time, write};
@@ -11,8 +11,29 @@ pub fn resources(object_type: ObjectType) -> &'static [&'static str] {
         ObjectType::Company => &["lead"],
         ObjectType::Person => &["contact"],
         ObjectType::Deal => &["opportunity"],
-        ObjectType::Activity => &["activity/note", "activity/call"],
+        ObjectType::Activity => ACTIVITY_RESOURCES,
         ObjectType::Lead => &[],
+    }
+}
+
+/// Activities come from one endpoint per kind (notes first: their ids were mirrored first). Tasks
+/// are not activities in Close's API but are one here.
+const ACTIVITY_RESOURCES: &[&str] = &[
+    "activity/note",
+    "activity/call",
+    "activity/email",
+    "activity/meeting",
+    "task",
+];
+
+/// The activity kind a Close endpoint holds.
+pub fn resource_kind(resource: &str) -> ActivityKind {
+    match resource {
+        "activity/call" => ActivityKind::Call,
+        "activity/email" => ActivityKind::Email,
+        "activity/meeting" => ActivityKind::Meeting,
+        "task" => ActivityKind::Task,
+        _ => ActivityKind::Note,
     }
 }
 
@@ -41,6 +62,7 @@ fn domain(url: &str) -> String {
 
 pub fn pulled(
     object_type: ObjectType,
+    resource: &str,
     id: String,
     date_updated: Option<&str>,
     raw: Value,
@@ -109,16 +131,49 @@ pub fn pulled(
             put("owner_id", text(&raw, "user_id"));
         }
         ObjectType::Activity => {
-            put(
-                "kind",
-                raw["_type"].as_str().map(|t| json!(t.to_lowercase())),
-            );
-            put("body", text(&raw, "note"));
+            let kind = resource_kind(resource);
+            put(af::KIND, Some(json!(kind.as_str())));
             put("company_id", text(&raw, "lead_id"));
             put("person_id", text(&raw, "contact_id"));
             put("owner_id", text(&raw, "user_id"));
-            put("duration_s", raw.get("duration").cloned());
-            put("direction", text(&raw, "direction"));
+            let when = text(&raw, "activity_at").or_else(|| text(&raw, "date_created"));
+            match kind {
+                ActivityKind::Note => {
+                    put(af::BODY, text(&raw, "note"));
+                    put(af::OCCURRED_AT, when);
+                }
+                ActivityKind::Call => {
+                    put(af::BODY, text(&raw, "note"));
+                    put(af::DURATION_S, raw.get("duration").cloned());
+                    put(af::DIRECTION, direction(&raw));
+                    put(af::OUTCOME, text(&raw, "disposition"));
+                    put(af::OCCURRED_AT, when);
+                }
+                ActivityKind::Email => {
+                    put(af::SUBJECT, text(&raw, "subject"));
+                    put(af::BODY, text(&raw, "body_text"));
+                    put(af::DIRECTION, direction(&raw));
+                    put(af::OCCURRED_AT, text(&raw, "date_sent").or(when));
+                }
+                ActivityKind::Meeting => {
+                    put(af::SUBJECT, text(&raw, "title"));
+                    put(
+                        af::BODY,
+                        text(&raw, "note").or_else(|| text(&raw, "user_note_html")),
+                    );
+                    put(af::OCCURRED_AT, text(&raw, "starts_at").or(when));
+                    put(af::ENDS_AT, text(&raw, "ends_at"));
+                    put(af::OUTCOME, text(&raw, "status"));
+                }
+                ActivityKind::Task => {
+                    let (subject, body) = task_text(raw["text"].as_str().unwrap_or_default());
+                    put(af::SUBJECT, subject.map(|s| json!(s)));
+                    put(af::BODY, body.map(|b| json!(b)));
+                    put(af::OCCURRED_AT, text(&raw, "date"));
+                    put(af::DONE, raw.get("is_complete").cloned());
+                    put("owner_id", text(&raw, "assigned_to"));
+                }
+            }
         }
         ObjectType::Lead => {}
     }
@@ -173,23 +228,195 @@ pub fn table(object_type: ObjectType) -> &'static [(&'static str, &'static str)]
             ("user_id", "owner_id"),
         ],
         ObjectType::Activity => &[
-            ("note", "body"),
+            ("note", af::BODY),
+            ("subject", af::SUBJECT),
+            ("date_created", af::OCCURRED_AT),
+            ("ends_at", af::ENDS_AT),
             ("lead_id", "company_id"),
             ("contact_id", "person_id"),
             ("user_id", "owner_id"),
-            ("duration", "duration_s"),
-            ("direction", "direction"),
+            ("duration", af::DURATION_S),
+            ("direction", af::DIRECTION),
+            ("disposition", af::OUTCOME),
+            ("is_complete", af::DONE),
         ],
         ObjectType::Lead => &[],
     }
 }
 
-/// Close's activity endpoint for a record's `kind` (notes unless it says call).
-pub fn activity_resource(fields: &Fields) -> &'static str {
-    match fields.get("kind").and_then(Value::as_str) {
-        Some("call") => "activity/call",
-        _ => "activity/note",
+/// (Close key, canonical field) of each activity endpoint, for writes. A backdated activity keeps
+/// its time as `date_created`, which Close takes on create.
+pub fn activity_table(kind: ActivityKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        ActivityKind::Note => &[
+            ("note", af::BODY),
+            ("date_created", af::OCCURRED_AT),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("user_id", "owner_id"),
+        ],
+        ActivityKind::Call => &[
+            ("note", af::BODY),
+            ("duration", af::DURATION_S),
+            ("direction", af::DIRECTION),
+            ("disposition", af::OUTCOME),
+            ("date_created", af::OCCURRED_AT),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("user_id", "owner_id"),
+        ],
+        ActivityKind::Email => &[
+            ("subject", af::SUBJECT),
+            ("body_text", af::BODY),
+            ("direction", af::DIRECTION),
+            ("date_created", af::OCCURRED_AT),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("user_id", "owner_id"),
+        ],
+        ActivityKind::Meeting => &[
+            ("title", af::SUBJECT),
+            ("user_note_html", af::BODY),
+            ("starts_at", af::OCCURRED_AT),
+            ("ends_at", af::ENDS_AT),
+            ("status", af::OUTCOME),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("user_id", "owner_id"),
+        ],
+        ActivityKind::Task => &[
+            ("_subject", af::SUBJECT),
+            ("_body", af::BODY),
+            ("date", af::OCCURRED_AT),
+            ("is_complete", af::DONE),
+            ("lead_id", "company_id"),
+            ("contact_id", "person_id"),
+            ("assigned_to", "owner_id"),
+        ],
     }
+}
+
+/// The endpoint a new activity is created at. Close's API creates no meetings (they come from
+/// synced calendars), so a meeting is logged as a note that says what it was.
+pub fn create_resource(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Meeting => "activity/note",
+        other => ACTIVITY_RESOURCES
+            .iter()
+            .copied()
+            .find(|r| resource_kind(r) == other)
+            .unwrap_or("activity/note"),
+    }
+}
+
+/// `inbound`/`outbound` from Close's `direction` (`incoming`/`outgoing` on e-mails).
+fn direction(raw: &Value) -> Option<Value> {
+    raw["direction"]
+        .as_str()
+        .and_then(bridge_model::activity_direction)
+        .map(|d| json!(d))
+}
+
+/// A Close task is one text: its first paragraph is the subject, the rest the body.
+fn task_text(text: &str) -> (Option<&str>, Option<&str>) {
+    let text = text.trim();
+    match text.split_once("\n\n") {
+        Some((subject, body)) => (Some(subject.trim()), Some(body.trim())),
+        None if text.is_empty() => (None, None),
+        None => (Some(text), None),
+    }
+}
+
+/// A Close body for an activity of `kind` at `resource`: Close's words for direction, a task's
+/// subject and body as one text, a meeting logged as a note that names it.
+pub fn activity_input(
+    kind: ActivityKind,
+    resource: &str,
+    fields: &Fields,
+    creating: bool,
+) -> Result<Value, RecordError> {
+    let mut fields = fields.clone();
+    if creating && kind == ActivityKind::Meeting && resource == "activity/note" {
+        fields = meeting_as_note(&fields);
+        return activity_input(ActivityKind::Note, resource, &fields, creating);
+    }
+    let what = format!("Close {}", kind.plural());
+    let mut body = write::to_wire(&what, &fields, activity_table(kind), |k| {
+        format!("custom.{k}")
+    })?;
+    if let Some(d) = body.get("direction").and_then(Value::as_str) {
+        let inbound = bridge_model::activity_direction(d) == Some("inbound");
+        let word = match (kind, inbound) {
+            (ActivityKind::Email, true) => "incoming",
+            (ActivityKind::Email, false) => "outgoing",
+            (_, true) => "inbound",
+            (_, false) => "outbound",
+        };
+        body.insert("direction".into(), json!(word));
+    }
+    if kind == ActivityKind::Email && creating {
+        // Close creates an e-mail in a state: a logged one was received or sent.
+        let inbound = body.get("direction").and_then(Value::as_str) == Some("incoming");
+        body.insert(
+            "status".into(),
+            json!(if inbound { "inbox" } else { "sent" }),
+        );
+    }
+    if kind == ActivityKind::Task {
+        let subject = body.remove("_subject");
+        let rest = body.remove("_body");
+        let part = |v: &Option<Value>| {
+            v.as_ref()
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        if subject.is_some() || rest.is_some() {
+            let text: Vec<String> = [part(&subject), part(&rest)]
+                .into_iter()
+                .flatten()
+                .collect();
+            body.insert("text".into(), json!(text.join("\n\n")));
+        }
+        if creating {
+            body.insert("_type".into(), json!("lead"));
+        }
+    }
+    Ok(Value::Object(body))
+}
+
+/// A meeting as a note: its title, time and outcome on the first line, its notes below.
+fn meeting_as_note(fields: &Fields) -> Fields {
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let mut head = format!("Meeting: {}", text(af::SUBJECT).unwrap_or("(no title)"));
+    match (text(af::OCCURRED_AT), text(af::ENDS_AT)) {
+        (Some(start), Some(end)) => head.push_str(&format!(" ({start} to {end})")),
+        (Some(start), None) => head.push_str(&format!(" ({start})")),
+        _ => {}
+    }
+    if let Some(outcome) = text(af::OUTCOME) {
+        head.push_str(&format!(", {outcome}"));
+    }
+    let note = match text(af::BODY) {
+        Some(body) => format!("{head}\n\n{body}"),
+        None => head,
+    };
+    let mut out = Fields::new();
+    for key in ["company_id", "person_id", "owner_id", af::OCCURRED_AT] {
+        if let Some(v) = fields.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    out.insert(af::BODY.into(), json!(note));
+    out.insert(af::KIND.into(), json!("note"));
+    out
 }
 
 pub fn what(object_type: ObjectType) -> String {

@@ -205,6 +205,7 @@ impl Crm for Close {
                 let object: wire::Object = decode(PROVIDER, &request_name, raw.clone())?;
                 Ok(convert::pulled(
                     request.object_type,
+                    resource,
                     object.id,
                     object.date_updated.as_deref(),
                     raw.clone(),

@@ -1,26 +1,34 @@
 //! Close writes: one request per record (Close has no batch create), lead merge. Activities share one
-//! id space across notes and calls, so a write by id alone tries the note endpoint, then the call one.
+//! id space across Close's activity endpoints, so a write by id alone tries each endpoint in turn.
 
-use bridge_model::{Fields, ObjectType, field};
+use bridge_model::{ActivityKind, Fields, ObjectType, field};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{Close, PROVIDER, convert, wire};
 use crate::{
-    CrmError, Merged, Result, Update, WriteResult, Written,
+    CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
     write::{all_failed, ambiguous, missing_key, one_by_one},
 };
 
 impl Close {
-    fn resource(object_type: ObjectType, fields: &Fields) -> Result<&'static str> {
-        match object_type {
-            ObjectType::Activity => Ok(convert::activity_resource(fields)),
-            _ => convert::resources(object_type)
-                .first()
-                .copied()
-                .ok_or_else(|| CrmError::Unsupported(format!("{PROVIDER} has no {object_type}"))),
+    /// Where a new record goes and what is sent: an activity's endpoint follows its kind.
+    fn new_body(
+        object_type: ObjectType,
+        fields: &Fields,
+    ) -> Result<(&'static str, Value), Refusal> {
+        if object_type == ObjectType::Activity {
+            let kind = ActivityKind::of(fields);
+            let resource = convert::create_resource(kind);
+            let body = convert::activity_input(kind, resource, fields, true)?;
+            return Ok((resource, body));
         }
+        let resource = convert::resources(object_type)
+            .first()
+            .copied()
+            .ok_or_else(|| CrmError::Unsupported(format!("{PROVIDER} has no {object_type}")))?;
+        Ok((resource, convert::input(object_type, fields)?))
     }
 
     pub(super) async fn create_records(
@@ -29,10 +37,10 @@ impl Close {
         records: &[Fields],
     ) -> Vec<WriteResult> {
         one_by_one(records, convert::table(object_type), |fields| async move {
-            let resource = Self::resource(object_type, fields)?;
-            let body = match convert::input(object_type, fields) {
+            let (resource, body) = match Self::new_body(object_type, fields) {
                 Ok(b) => b,
-                Err(e) => return Ok(Err(e)),
+                Err(Refusal::Record(e)) => return Ok(Err(e)),
+                Err(Refusal::Crm(e)) => return Err(e),
             };
             let call = Call::new(Method::POST, self.url(resource), Some(body)).at_most_once();
             let answer = self.http.send(&call).await?.body;
@@ -52,16 +60,23 @@ impl Close {
     ) -> Vec<WriteResult> {
         one_by_one(records, convert::table(object_type), |update| async move {
             let fields = self.whole_name(object_type, update).await?;
-            let body = match convert::input(object_type, &fields) {
-                Ok(b) => b,
-                Err(e) => return Ok(Err(e)),
+            let body_for = |resource: &str| match object_type {
+                ObjectType::Activity => {
+                    let kind = convert::resource_kind(resource);
+                    convert::activity_input(kind, resource, &fields, false)
+                }
+                _ => convert::input(object_type, &fields),
             };
-            self.by_id(object_type, &update.remote_id, Method::PUT, Some(body))
-                .await?;
-            Ok(Ok(Written {
-                remote_id: update.remote_id.clone(),
-                created: false,
-            }))
+            match self
+                .by_id(object_type, &update.remote_id, Method::PUT, body_for)
+                .await?
+            {
+                Ok(_) => Ok(Ok(Written {
+                    remote_id: update.remote_id.clone(),
+                    created: false,
+                })),
+                Err(e) => Ok(Err(e)),
+            }
         })
         .await
     }
@@ -72,7 +87,9 @@ impl Close {
         ids: &[String],
     ) -> Vec<WriteResult> {
         one_by_one(ids, convert::table(object_type), |id| async move {
-            self.by_id(object_type, id, Method::DELETE, None).await?;
+            self.by_id(object_type, id, Method::DELETE, |_| Ok(Value::Null))
+                .await?
+                .map_err(|e| CrmError::Config(e.message))?;
             Ok(Ok(Written {
                 remote_id: id.clone(),
                 created: false,
@@ -93,8 +110,11 @@ impl Close {
             return Ok(fields.clone());
         }
         let current = self
-            .by_id(object_type, &update.remote_id, Method::GET, None)
-            .await?;
+            .by_id(object_type, &update.remote_id, Method::GET, |_| {
+                Ok(Value::Null)
+            })
+            .await?
+            .unwrap_or_default();
         let (first, last) = convert::name_parts(current["name"].as_str().unwrap_or_default());
         let mut whole = fields.clone();
         whole
@@ -104,32 +124,46 @@ impl Close {
         Ok(whole)
     }
 
-    /// PUT or DELETE on a record; an activity is looked for among notes, then calls.
+    /// GET, PUT or DELETE on a record. Activities share one id space across Close's activity
+    /// endpoints, so one is looked for at each in turn (a task by its own prefix); `body_for` gives
+    /// what a PUT sends to an endpoint (an endpoint whose kind cannot take the fields is skipped).
     async fn by_id(
         &self,
         object_type: ObjectType,
         id: &str,
         method: Method,
-        body: Option<Value>,
-    ) -> Result<Value> {
-        let resources: &[&str] = match object_type {
-            ObjectType::Activity => &["activity/note", "activity/call"],
-            _ => convert::resources(object_type),
+        body_for: impl Fn(&str) -> std::result::Result<Value, RecordError>,
+    ) -> Result<std::result::Result<Value, RecordError>> {
+        let all = convert::resources(object_type);
+        let resources: Vec<&str> = match object_type {
+            ObjectType::Activity if id.starts_with("task_") => vec!["task"],
+            ObjectType::Activity => all.iter().copied().filter(|r| *r != "task").collect(),
+            _ => all.to_vec(),
         };
         let mut last = CrmError::Unsupported(format!("{PROVIDER} has no {object_type}"));
+        let mut refused = None;
         for resource in resources {
-            let call = Call::new(
-                method.clone(),
-                self.url(&format!("{resource}/{id}")),
-                body.clone(),
-            );
+            let body = match method {
+                Method::PUT => match body_for(resource) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        refused = Some(e);
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            let call = Call::new(method.clone(), self.url(&format!("{resource}/{id}")), body);
             match self.http.send(&call).await {
-                Ok(answer) => return Ok(answer.body),
+                Ok(answer) => return Ok(Ok(answer.body)),
                 Err(e @ CrmError::Rejected { status: 404, .. }) => last = e,
                 Err(e) => return Err(e),
             }
         }
-        Err(last)
+        match refused {
+            Some(e) => Ok(Err(e)),
+            None => Err(last),
+        }
     }
 
     /// Contacts whose e-mail is `address`, found through lead search (`email_address:`), which
@@ -225,5 +259,23 @@ impl Close {
             merged_id: merged.to_owned(),
             moved: Vec::new(),
         })
+    }
+}
+
+/// Why a record was not sent: refused here (by field), or the client cannot write its type at all.
+enum Refusal {
+    Record(RecordError),
+    Crm(CrmError),
+}
+
+impl From<RecordError> for Refusal {
+    fn from(e: RecordError) -> Self {
+        Refusal::Record(e)
+    }
+}
+
+impl From<CrmError> for Refusal {
+    fn from(e: CrmError) -> Self {
+        Refusal::Crm(e)
     }
 }

@@ -7,7 +7,11 @@ use bridge_model::ObjectType;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{Hubspot, PROVIDER, wire};
+use super::{
+    Hubspot, PROVIDER,
+    convert::{Object, object_of},
+    wire,
+};
 use crate::{Pulled, Result, http::Call, http::decode};
 
 /// (HubSpot object, canonical field) of each link a type's records carry as associations.
@@ -25,20 +29,21 @@ fn links(object_type: ObjectType) -> &'static [(&'static str, &'static str)] {
 
 impl Hubspot {
     /// Sets each record's link fields to the first record it is associated with.
-    pub(super) async fn read_links(
-        &self,
-        object_type: ObjectType,
-        records: &mut [Pulled],
-    ) -> Result<()> {
+    pub(super) async fn read_links(&self, object: Object, records: &mut [Pulled]) -> Result<()> {
         if records.is_empty() {
             return Ok(());
         }
-        let from = Self::object(object_type)?;
+        let from = object.name;
+        // HubSpot's own ids (an activity other than a note is kept as `calls/123`).
+        let hubspot_id = |r: &Pulled| {
+            object_of(object.object_type, &r.remote_id)
+                .map_or(r.remote_id.clone(), |(_, id)| id.to_owned())
+        };
         let inputs: Vec<Value> = records
             .iter()
-            .map(|r| json!({ "id": r.remote_id }))
+            .map(|r| json!({ "id": hubspot_id(r) }))
             .collect();
-        for (to, canonical) in links(object_type) {
+        for (to, canonical) in links(object.object_type) {
             let call = Call::new(
                 Method::POST,
                 format!("{}/crm/v4/associations/{from}/{to}/batch/read", self.base),
@@ -59,7 +64,7 @@ impl Hubspot {
                 })
                 .collect();
             for record in records.iter_mut() {
-                if let Some(id) = first.get(&record.remote_id) {
+                if let Some(id) = first.get(&hubspot_id(record)) {
                     record
                         .fields
                         .insert((*canonical).to_owned(), Value::String(id.clone()));

@@ -10,7 +10,7 @@ mod write;
 use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use bridge_model::{Fields, ObjectType, Provider};
+use bridge_model::{ActivityKind, Fields, ObjectType, Provider};
 use chrono::{DateTime, Utc};
 use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -92,31 +92,41 @@ impl Hubspot {
         }
     }
 
-    fn object(object_type: ObjectType) -> Result<&'static str> {
-        convert::object_name(object_type)
-            .ok_or_else(|| CrmError::Unsupported(format!("HubSpot has no {object_type} object")))
+    fn objects(object_type: ObjectType) -> Result<&'static [convert::Object]> {
+        match convert::objects(object_type) {
+            [] => Err(CrmError::Unsupported(format!(
+                "HubSpot has no {object_type} object"
+            ))),
+            all => Ok(all),
+        }
     }
 
-    /// The standard properties read for a type, then its custom ones.
+    fn object(object_type: ObjectType) -> Result<convert::Object> {
+        Ok(Self::objects(object_type)?[0])
+    }
+
+    /// The standard properties read for an object, then its custom ones (custom activity
+    /// properties are read from notes only).
     async fn property_names(
         &self,
-        object_type: ObjectType,
+        object: convert::Object,
     ) -> Result<(Vec<String>, Arc<Vec<String>>)> {
-        let custom = self
-            .custom
-            .keys(object_type, || Crm::fields(self, object_type))
-            .await?;
-        let mut names: Vec<String> = convert::properties(object_type)
-            .iter()
-            .map(|p| p.0.to_owned())
-            .collect();
+        let object_type = object.object_type;
+        let custom = if object.kind.is_some_and(|k| k != ActivityKind::Note) {
+            Arc::new(Vec::new())
+        } else {
+            self.custom
+                .keys(object_type, || Crm::fields(self, object_type))
+                .await?
+        };
+        let mut names: Vec<String> = object.properties().iter().map(|p| p.0.to_owned()).collect();
         names.extend(custom.iter().cloned());
         Ok((names, custom))
     }
 
     fn page(
         &self,
-        object_type: ObjectType,
+        object: convert::Object,
         body: Value,
         request: &str,
         custom: &[String],
@@ -134,16 +144,16 @@ impl Hubspot {
         results
             .into_iter()
             .map(|raw| {
-                let object: wire::Object = decode(PROVIDER, request, raw.clone())?;
-                Ok(convert::pulled(object_type, object, raw, custom))
+                let wire: wire::Object = decode(PROVIDER, request, raw.clone())?;
+                Ok(convert::pulled(object, wire, raw, custom))
             })
             .collect()
     }
 
-    async fn list_page(&self, object_type: ObjectType, after: Option<&str>) -> Result<Page> {
-        let object = Self::object(object_type)?;
-        let (properties, custom) = self.property_names(object_type).await?;
-        let mut call = Call::get(format!("{}/crm/v3/objects/{object}", self.base))
+    async fn list_page(&self, object: convert::Object, after: Option<&str>) -> Result<Page> {
+        let name = object.name;
+        let (properties, custom) = self.property_names(object).await?;
+        let mut call = Call::get(format!("{}/crm/v3/objects/{name}", self.base))
             .query("limit", LIST_LIMIT)
             .query("properties", properties.join(","));
         if let Some(after) = after {
@@ -152,22 +162,22 @@ impl Hubspot {
         let body = self.http.send(&call).await?.body;
         let next = body["paging"]["next"]["after"].as_str().map(str::to_owned);
         let mut records = self.page(
-            object_type,
+            object,
             body,
-            &format!("GET /crm/v3/objects/{object}"),
+            &format!("GET /crm/v3/objects/{name}"),
             &custom,
         )?;
-        self.read_links(object_type, &mut records).await?;
+        self.read_links(object, &mut records).await?;
         Ok(Page {
             records,
             next: next.map(|after| json!({ "after": after }).to_string()),
         })
     }
 
-    async fn search_page(&self, object_type: ObjectType, cursor: TimeCursor) -> Result<Page> {
-        let object = Self::object(object_type)?;
-        let modified = convert::modified_property(object_type);
-        let (properties, custom) = self.property_names(object_type).await?;
+    async fn search_page(&self, object: convert::Object, cursor: TimeCursor) -> Result<Page> {
+        let name = object.name;
+        let modified = object.modified_property();
+        let (properties, custom) = self.property_names(object).await?;
         let filters: Vec<Value> = cursor
             .since
             .iter()
@@ -185,22 +195,59 @@ impl Hubspot {
         self.search_pacer.ready().await;
         let call = Call::new(
             Method::POST,
-            format!("{}/crm/v3/objects/{object}/search", self.base),
+            format!("{}/crm/v3/objects/{name}/search", self.base),
             Some(body),
         );
         let answer = self.http.send(&call).await?.body;
         let more = answer["paging"]["next"]["after"].is_string();
         let mut records = self.page(
-            object_type,
+            object,
             answer,
-            &format!("POST /crm/v3/objects/{object}/search"),
+            &format!("POST /crm/v3/objects/{name}/search"),
             &custom,
         )?;
-        self.read_links(object_type, &mut records).await?;
+        self.read_links(object, &mut records).await?;
         let times: Vec<_> = records.iter().map(|r| r.modified_at).collect();
         let next = more.then(|| cursor.after(&times).encode());
         Ok(Page { records, next })
     }
+
+    /// One page of one object of a type: a full pull pages with `after`, an incremental one searches
+    /// by modified time.
+    async fn pull_object(
+        &self,
+        object: convert::Object,
+        since: Option<DateTime<Utc>>,
+        cursor: Option<&str>,
+    ) -> Result<Page> {
+        match since {
+            None => {
+                let after = match cursor {
+                    None => None,
+                    Some(c) => Some(
+                        serde_json::from_str::<Value>(c)
+                            .ok()
+                            .and_then(|v| v["after"].as_str().map(str::to_owned))
+                            .ok_or_else(|| {
+                                CrmError::Config(format!("unreadable HubSpot cursor `{c}`"))
+                            })?,
+                    ),
+                };
+                self.list_page(object, after.as_deref()).await
+            }
+            Some(since) => {
+                let cursor = TimeCursor::decode(cursor, Some(since))?;
+                self.search_page(object, cursor).await
+            }
+        }
+    }
+}
+
+/// Where a pull of a type kept in several objects stands: which object, and the cursor within it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PartCursor {
+    part: usize,
+    inner: Option<String>,
 }
 
 fn outcome(metadata: &std::collections::BTreeMap<String, Value>) -> StageOutcome {
@@ -250,26 +297,45 @@ impl Crm for Hubspot {
     }
 
     async fn pull(&self, request: &PullRequest) -> Result<Page> {
-        match request.since {
-            None => {
-                let after = match &request.cursor {
-                    None => None,
-                    Some(c) => Some(
-                        serde_json::from_str::<Value>(c)
-                            .ok()
-                            .and_then(|v| v["after"].as_str().map(str::to_owned))
-                            .ok_or_else(|| {
-                                CrmError::Config(format!("unreadable HubSpot cursor `{c}`"))
-                            })?,
-                    ),
-                };
-                self.list_page(request.object_type, after.as_deref()).await
-            }
-            Some(since) => {
-                let cursor = TimeCursor::decode(request.cursor.as_deref(), Some(since))?;
-                self.search_page(request.object_type, cursor).await
-            }
+        let objects = Self::objects(request.object_type)?;
+        if objects.len() == 1 {
+            return self
+                .pull_object(objects[0], request.since, request.cursor.as_deref())
+                .await;
         }
+        let at = match &request.cursor {
+            None => PartCursor {
+                part: 0,
+                inner: None,
+            },
+            Some(c) => serde_json::from_str(c)
+                .map_err(|_| CrmError::Config(format!("unreadable HubSpot cursor `{c}`")))?,
+        };
+        let object = *objects.get(at.part).ok_or_else(|| {
+            CrmError::Config(format!(
+                "HubSpot cursor names part {} of {}",
+                at.part,
+                objects.len()
+            ))
+        })?;
+        let page = self
+            .pull_object(object, request.since, at.inner.as_deref())
+            .await?;
+        let next = match page.next {
+            Some(inner) => Some(PartCursor {
+                part: at.part,
+                inner: Some(inner),
+            }),
+            None if at.part + 1 < objects.len() => Some(PartCursor {
+                part: at.part + 1,
+                inner: None,
+            }),
+            None => None,
+        };
+        Ok(Page {
+            records: page.records,
+            next: next.map(|c| json!(c).to_string()),
+        })
     }
 
     async fn deleted_since(
@@ -277,37 +343,40 @@ impl Crm for Hubspot {
         object_type: ObjectType,
         since: DateTime<Utc>,
     ) -> Result<Option<Vec<String>>> {
-        let object = Self::object(object_type)?;
         let mut ids = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let mut call = Call::get(format!("{}/crm/v3/objects/{object}", self.base))
-                .query("archived", "true")
-                .query("limit", LIST_LIMIT);
-            if let Some(a) = &after {
-                call = call.query("after", a);
-            }
-            let body = self.http.send(&call).await?.body;
-            let page: wire::ObjectPage = decode(
-                PROVIDER,
-                &format!("GET /crm/v3/objects/{object}?archived=true"),
-                body,
-            )?;
-            for o in page.results {
-                let at = o.archived_at.as_deref().and_then(crate::parse_time);
-                if at.is_none_or(|t| t >= since) {
-                    ids.push(o.id);
+        for object in Self::objects(object_type)? {
+            let name = object.name;
+            let mut after: Option<String> = None;
+            loop {
+                let mut call = Call::get(format!("{}/crm/v3/objects/{name}", self.base))
+                    .query("archived", "true")
+                    .query("limit", LIST_LIMIT);
+                if let Some(a) = &after {
+                    call = call.query("after", a);
+                }
+                let body = self.http.send(&call).await?.body;
+                let page: wire::ObjectPage = decode(
+                    PROVIDER,
+                    &format!("GET /crm/v3/objects/{name}?archived=true"),
+                    body,
+                )?;
+                for o in page.results {
+                    let at = o.archived_at.as_deref().and_then(crate::parse_time);
+                    if at.is_none_or(|t| t >= since) {
+                        ids.push(object.remote_id(o.id));
+                    }
+                }
+                match page.paging.and_then(|p| p.next) {
+                    Some(next) => after = Some(next.after),
+                    None => break,
                 }
             }
-            match page.paging.and_then(|p| p.next) {
-                Some(next) => after = Some(next.after),
-                None => return Ok(Some(ids)),
-            }
         }
+        Ok(Some(ids))
     }
 
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {
-        let object = Self::object(object_type)?;
+        let object = Self::object(object_type)?.name;
         let body = self
             .http
             .get(format!("{}/crm/v3/properties/{object}", self.base), &[])

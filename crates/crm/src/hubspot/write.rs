@@ -8,7 +8,11 @@ use bridge_model::{ErrorCategory, Fields, ObjectType, field};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{Hubspot, PROVIDER, convert, wire};
+use super::{
+    Hubspot, PROVIDER,
+    convert::{self, Object},
+    wire,
+};
 use crate::{
     CrmError, Merged, RecordError, Result, Update, WriteResult, Written,
     http::{Call, decode},
@@ -40,7 +44,7 @@ impl Hubspot {
 
     /// Files the errors of a 207 answer under the inputs they name (by the key each input was sent with).
     fn file_errors(
-        object_type: ObjectType,
+        object: Object,
         errors: Vec<wire::BatchError>,
         index_of: &HashMap<String, usize>,
         slots: &mut Slots,
@@ -50,7 +54,7 @@ impl Hubspot {
                 .context
                 .get("propertyName")
                 .and_then(|p| p.first())
-                .map(|f| crate::write::canonical_field(convert::properties(object_type), f));
+                .map(|f| crate::write::canonical_field(object.properties(), f));
             let error = RecordError {
                 category: category(&e.category),
                 field,
@@ -69,14 +73,24 @@ impl Hubspot {
         object_type: ObjectType,
         records: &[Fields],
     ) -> Vec<WriteResult> {
-        let object = match Self::object(object_type) {
-            Ok(o) => o,
-            Err(e) => return all_failed(records.len(), &e),
-        };
+        per_object(
+            records,
+            |r| {
+                let object =
+                    convert::object_for(object_type, r).ok_or_else(|| no_object(object_type))?;
+                Ok((object, r.clone()))
+            },
+            |object, part| async move { self.create_in(object, &part).await },
+        )
+        .await
+    }
+
+    async fn create_in(&self, object: Object, records: &[Fields]) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
-        let inputs = slots.inputs(records, |r| convert::input(object_type, r, true));
-        let request = format!("POST /crm/v3/objects/{object}/batch/create");
-        let table = convert::properties(object_type);
+        let inputs = slots.inputs(records, |r| convert::input(object, r, true));
+        let table = object.properties();
+        let name = object.name;
+        let request = format!("POST /crm/v3/objects/{name}/batch/create");
         let mut pending: Vec<&[(usize, Value)]> = inputs.chunks(BATCH).rev().collect();
         let mut stopped: Option<RecordError> = None;
         while let Some(part) = pending.pop() {
@@ -85,8 +99,8 @@ impl Hubspot {
                 continue;
             }
             let body = json!({ "inputs": part.iter().map(|p| &p.1).collect::<Vec<_>>() });
-            let call = Call::new(Method::POST, self.batch_url(object, "create"), Some(body))
-                .at_most_once();
+            let call =
+                Call::new(Method::POST, self.batch_url(name, "create"), Some(body)).at_most_once();
             match self.send_batch(call, &request).await {
                 // Results come in input order (HubSpot gives no other key to match a new record by).
                 Ok(answer) if answer.results.len() == part.len() => {
@@ -94,7 +108,7 @@ impl Hubspot {
                         slots.set(
                             *i,
                             Ok(Written {
-                                remote_id: r.id,
+                                remote_id: object.remote_id(r.id),
                                 created: true,
                             }),
                         );
@@ -133,17 +147,23 @@ impl Hubspot {
         object_type: ObjectType,
         records: &[Update],
     ) -> Vec<WriteResult> {
-        let object = match Self::object(object_type) {
-            Ok(o) => o,
-            Err(e) => return all_failed(records.len(), &e),
-        };
+        per_object(
+            records,
+            |r| hubspot_update(object_type, r),
+            |object, part| async move { self.update_in(object, &part).await },
+        )
+        .await
+    }
+
+    /// Updates records of one object, given by HubSpot's own ids.
+    async fn update_in(&self, object: Object, records: &[Update]) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
         // Each record's properties, and its link changes (by index) for the associations endpoints.
         let (properties, links): (Vec<Update>, Vec<_>) = records
             .iter()
             .map(|record| {
                 let mut fields = record.fields.clone();
-                let changes = convert::split_links(object_type, &mut fields);
+                let changes = convert::split_links(object, &mut fields);
                 let update = Update {
                     remote_id: record.remote_id.clone(),
                     fields,
@@ -152,11 +172,11 @@ impl Hubspot {
             })
             .unzip();
         let inputs = slots.inputs(&properties, |record| {
-            let mut input = convert::input(object_type, &record.fields, false)?;
+            let mut input = convert::input(object, &record.fields, false)?;
             input["id"] = json!(record.remote_id);
             Ok((record.remote_id.to_lowercase(), input))
         });
-        self.keyed_batches(object_type, object, "update", inputs, &mut slots)
+        self.keyed_batches(object, "update", inputs, &mut slots)
             .await;
         // Links change after the properties, one record at a time (there are few: merges and undo).
         for (i, changes) in links.into_iter().enumerate() {
@@ -165,8 +185,11 @@ impl Hubspot {
             }
             let remote_id = &records[i].remote_id;
             for (to, target) in changes {
-                if let Err(e) = self.relink(object, remote_id, to, target.as_deref()).await {
-                    slots.set(i, Err(rejected(convert::properties(object_type), &e)));
+                if let Err(e) = self
+                    .relink(object.name, remote_id, to, target.as_deref())
+                    .await
+                {
+                    slots.set(i, Err(rejected(object.properties(), &e)));
                     break;
                 }
             }
@@ -225,12 +248,12 @@ impl Hubspot {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| missing_key(key))?;
-            let mut input = convert::input(object_type, record, false)?;
+            let mut input = convert::input(object, record, false)?;
             input["id"] = json!(email);
             input["idProperty"] = json!("email");
             Ok((email.to_lowercase(), input))
         });
-        self.keyed_batches(object_type, object, "upsert", inputs, &mut slots)
+        self.keyed_batches(object, "upsert", inputs, &mut slots)
             .await;
         slots.finish()
     }
@@ -238,14 +261,14 @@ impl Hubspot {
     /// Update and upsert: results and errors name their input by id (or e-mail), so order is moot.
     async fn keyed_batches(
         &self,
-        object_type: ObjectType,
-        object: &str,
+        object: Object,
         action: &str,
         inputs: Vec<(usize, (String, Value))>,
         slots: &mut Slots,
     ) {
-        let request = format!("POST /crm/v3/objects/{object}/batch/{action}");
-        let table = convert::properties(object_type);
+        let name = object.name;
+        let request = format!("POST /crm/v3/objects/{name}/batch/{action}");
+        let table = object.properties();
         let mut stopped: Option<RecordError> = None;
         for part in inputs.chunks(BATCH) {
             if let Some(e) = &stopped {
@@ -255,7 +278,7 @@ impl Hubspot {
             let index_of: HashMap<String, usize> =
                 part.iter().map(|(i, (key, _))| (key.clone(), *i)).collect();
             let body = json!({ "inputs": part.iter().map(|p| &p.1.1).collect::<Vec<_>>() });
-            let call = Call::new(Method::POST, self.batch_url(object, action), Some(body));
+            let call = Call::new(Method::POST, self.batch_url(name, action), Some(body));
             match self.send_batch(call, &request).await {
                 Ok(answer) => {
                     for r in answer.results {
@@ -272,12 +295,12 @@ impl Hubspot {
                                 i,
                                 Ok(Written {
                                     created: r.new.unwrap_or(false),
-                                    remote_id: r.id,
+                                    remote_id: object.remote_id(r.id),
                                 }),
                             );
                         }
                     }
-                    Self::file_errors(object_type, answer.errors, &index_of, slots);
+                    Self::file_errors(object, answer.errors, &index_of, slots);
                 }
                 Err(e) => {
                     slots.fail(part.iter().map(|p| p.0), &rejected(table, &e));
@@ -294,21 +317,31 @@ impl Hubspot {
         object_type: ObjectType,
         ids: &[String],
     ) -> Vec<WriteResult> {
-        let object = match Self::object(object_type) {
-            Ok(o) => o,
-            Err(e) => return all_failed(ids.len(), &e),
-        };
+        per_object(
+            ids,
+            |id| {
+                let (object, own) =
+                    convert::object_of(object_type, id).ok_or_else(|| no_object(object_type))?;
+                Ok((object, (id.clone(), own.to_owned())))
+            },
+            |object, part| async move { self.delete_in(object, &part).await },
+        )
+        .await
+    }
+
+    /// Archives records of one object: (the id CRM Bridge keeps, HubSpot's own).
+    async fn delete_in(&self, object: Object, ids: &[(String, String)]) -> Vec<WriteResult> {
         in_parts(ids, BATCH, &[], |part| async move {
-            let inputs: Vec<Value> = part.iter().map(|id| json!({ "id": id })).collect();
+            let inputs: Vec<Value> = part.iter().map(|(_, own)| json!({ "id": own })).collect();
             let call = Call::new(
                 Method::POST,
-                self.batch_url(object, "archive"),
+                self.batch_url(object.name, "archive"),
                 Some(json!({ "inputs": inputs })),
             );
             self.http.send(&call).await?;
             Ok(part
                 .iter()
-                .map(|id| {
+                .map(|(id, _)| {
                     Ok(Written {
                         remote_id: id.clone(),
                         created: false,
@@ -327,10 +360,10 @@ impl Hubspot {
     ) -> Result<Merged> {
         if object_type == ObjectType::Activity {
             return Err(CrmError::Unsupported(format!(
-                "{PROVIDER} does not merge notes"
+                "{PROVIDER} does not merge activities"
             )));
         }
-        let object = Self::object(object_type)?;
+        let object = Self::object(object_type)?.name;
         let call = Call::new(
             Method::POST,
             format!("{}/crm/v3/objects/{object}/merge", self.base),
@@ -349,4 +382,56 @@ impl Hubspot {
             moved: Vec::new(),
         })
     }
+}
+
+fn no_object(object_type: ObjectType) -> CrmError {
+    CrmError::Unsupported(format!("{PROVIDER} has no {object_type} object"))
+}
+
+/// An update of an activity other than a note names `calls/123`: the object, and HubSpot's own id.
+fn hubspot_update(object_type: ObjectType, update: &Update) -> Result<(Object, Update)> {
+    let (object, id) =
+        convert::object_of(object_type, &update.remote_id).ok_or_else(|| no_object(object_type))?;
+    Ok((
+        object,
+        Update {
+            remote_id: id.to_owned(),
+            fields: update.fields.clone(),
+        },
+    ))
+}
+
+/// Writes the records of a type kept in several HubSpot objects (activities) one object at a time,
+/// each answer put back in its record's place. `route` names a record's object and what is written.
+async fn per_object<T, I, Fut>(
+    records: &[T],
+    route: impl Fn(&T) -> Result<(Object, I)>,
+    write: impl Fn(Object, Vec<I>) -> Fut,
+) -> Vec<WriteResult>
+where
+    Fut: std::future::Future<Output = Vec<WriteResult>>,
+{
+    let mut results: Vec<Option<WriteResult>> = vec![None; records.len()];
+    let mut groups: Vec<(Object, Vec<usize>, Vec<I>)> = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        match route(record) {
+            Ok((object, item)) => match groups.iter_mut().find(|g| g.0 == object) {
+                Some(g) => {
+                    g.1.push(i);
+                    g.2.push(item);
+                }
+                None => groups.push((object, vec![i], vec![item])),
+            },
+            Err(e) => results[i] = Some(Err(RecordError::from(&e))),
+        }
+    }
+    for (object, indexes, items) in groups {
+        for (i, result) in indexes.into_iter().zip(write(object, items).await) {
+            results[i] = Some(result);
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every record routed or refused"))
+        .collect()
 }

@@ -100,12 +100,13 @@ fn field_named_in(message: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A pass: a v2 cursor, or a v1 offset (notes).
+/// A pass: a v2 cursor, a v1 offset (notes), or the start of activities after notes.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(untagged)]
 enum Cursor {
     V2 { cursor: String },
     V1 { start: u64 },
+    Activities { activities: Option<String> },
 }
 
 impl Pipedrive {
@@ -173,6 +174,55 @@ impl Pipedrive {
         }
     }
 
+    /// A page of activities (v2), after the notes: by update time from `since` on an incremental pass.
+    async fn activities_page(&self, request: &PullRequest, cursor: Option<String>) -> Result<Page> {
+        let collection = convert::ACTIVITIES;
+        let mut call = Call::get(format!("{}/{collection}", self.v2)).query("limit", LIMIT);
+        if let Some(since) = request.since {
+            call = call
+                .query(
+                    "updated_since",
+                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )
+                .query("sort_by", "update_time")
+                .query("sort_direction", "asc");
+        }
+        if let Some(c) = &cursor {
+            call = call.query("cursor", c);
+        }
+        let body = self.http.send(&call).await?.body;
+        let name = format!("GET /v2/{collection}");
+        let items = match body.get("data") {
+            Some(Value::Array(items)) => items.clone(),
+            Some(Value::Null) => Vec::new(),
+            _ => {
+                return Err(CrmError::Malformed {
+                    provider: PROVIDER,
+                    request: name,
+                    detail: "no `data` list".into(),
+                });
+            }
+        };
+        let records = items
+            .into_iter()
+            .map(|raw| {
+                let object: wire::Object = decode(PROVIDER, &name, raw.clone())?;
+                Ok(convert::activity_pulled(
+                    object.id,
+                    object.update_time.as_deref(),
+                    raw,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let next = body["additional_data"]["next_cursor"].as_str().map(|c| {
+            json!(Cursor::Activities {
+                activities: Some(c.to_owned())
+            })
+            .to_string()
+        });
+        Ok(Page { records, next })
+    }
+
     fn records(
         &self,
         object_type: ObjectType,
@@ -236,6 +286,9 @@ impl Crm for Pipedrive {
                 })?),
             };
         if request.object_type == ObjectType::Activity {
+            if let Some(Cursor::Activities { activities }) = cursor {
+                return self.activities_page(request, activities).await;
+            }
             // Notes have no v2 list: v1 offsets (the whole list every pass; notes are small).
             let start = match cursor {
                 Some(Cursor::V1 { start }) => start,
@@ -247,10 +300,14 @@ impl Crm for Pipedrive {
             let body = self.http.send(&call).await?.body;
             let name = format!("GET /v1/{collection}");
             let records = self.records(request.object_type, body.get("data"), &name)?;
-            let next = body["additional_data"]["pagination"]["next_start"]
-                .as_u64()
-                .map(|start| json!(Cursor::V1 { start }).to_string());
-            return Ok(Page { records, next });
+            let next = match body["additional_data"]["pagination"]["next_start"].as_u64() {
+                Some(start) => Cursor::V1 { start },
+                None => Cursor::Activities { activities: None },
+            };
+            return Ok(Page {
+                records,
+                next: Some(json!(next).to_string()),
+            });
         }
         let mut call = Call::get(format!("{}/{collection}", self.v2)).query("limit", LIMIT);
         if let Some(since) = request.since {

@@ -1,8 +1,8 @@
-//! Pipedrive writes: one request per record (no batch create), v2 for persons, organizations and
-//! deals, v1 for notes; upsert by an exact search on the key; merge through v1 (the record in the
+//! Pipedrive writes: one request per record (no batch create), v2 for persons, organizations, deals
+//! and activities, v1 for notes; upsert by an exact search on the key; merge through v1 (the record in the
 //! URL is removed, `merge_with_id` survives).
 
-use bridge_model::{Fields, ObjectType, field};
+use bridge_model::{ActivityKind, Fields, ObjectType, field};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -38,15 +38,38 @@ impl Pipedrive {
             })
     }
 
+    /// The v2 URL of the activities collection (calls, meetings, tasks, e-mails; notes are apart).
+    fn activities_url(&self) -> String {
+        format!("{}/{}", self.v2, convert::ACTIVITIES)
+    }
+
+    /// Whether a new record of `object_type` is an activity rather than a note.
+    fn is_activity(object_type: ObjectType, fields: &Fields) -> bool {
+        object_type == ObjectType::Activity && ActivityKind::of(fields) != ActivityKind::Note
+    }
+
     async fn create_one(&self, object_type: ObjectType, fields: &Fields) -> Result<WriteResult> {
-        let url = self.write_url(object_type)?;
-        let body = match convert::input(object_type, fields) {
+        let activity = Self::is_activity(object_type, fields);
+        let (url, body) = if activity {
+            (self.activities_url(), convert::activity_input(fields, true))
+        } else {
+            (
+                self.write_url(object_type)?,
+                convert::input(object_type, fields),
+            )
+        };
+        let body = match body {
             Ok(b) => b,
             Err(e) => return Ok(Err(e)),
         };
         let call = Call::new(Method::POST, url, Some(body)).at_most_once();
+        let id = self.send_write(call).await?;
         Ok(Ok(Written {
-            remote_id: self.send_write(call).await?,
+            remote_id: if activity {
+                format!("{}/{id}", convert::ACTIVITIES)
+            } else {
+                id
+            },
             created: true,
         }))
     }
@@ -57,6 +80,21 @@ impl Pipedrive {
         id: &str,
         fields: &Fields,
     ) -> Result<WriteResult> {
+        if object_type == ObjectType::Activity
+            && let Some(own) = convert::activity_id(id)
+        {
+            let body = match convert::activity_input(fields, false) {
+                Ok(b) => b,
+                Err(e) => return Ok(Err(e)),
+            };
+            let url = format!("{}/{own}", self.activities_url());
+            self.send_write(Call::new(Method::PATCH, url, Some(body)))
+                .await?;
+            return Ok(Ok(Written {
+                remote_id: id.to_owned(),
+                created: false,
+            }));
+        }
         let url = format!("{}/{id}", self.write_url(object_type)?);
         let fields = self.whole_name(object_type, &url, fields).await?;
         let body = match convert::input(object_type, &fields) {
@@ -132,7 +170,11 @@ impl Pipedrive {
         ids: &[String],
     ) -> Vec<WriteResult> {
         one_by_one(ids, convert::table(object_type), |id| async move {
-            let url = format!("{}/{id}", self.write_url(object_type)?);
+            let url = match convert::activity_id(id).filter(|_| object_type == ObjectType::Activity)
+            {
+                Some(own) => format!("{}/{own}", self.activities_url()),
+                None => format!("{}/{id}", self.write_url(object_type)?),
+            };
             self.send_write(Call::new(Method::DELETE, url, None))
                 .await?;
             Ok(Ok(Written {

@@ -183,10 +183,14 @@ impl Dialect for SalesforceDialect {
     }
 }
 
-/// A pass: the query locator to follow.
+/// A pass: which of the type's sObjects (activities are two), and the query locator to follow
+/// (none: that sObject's query has not started).
 #[derive(Debug, Serialize, Deserialize)]
 struct Cursor {
-    next: String,
+    #[serde(default)]
+    part: usize,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 impl Salesforce {
@@ -311,13 +315,26 @@ impl Crm for Salesforce {
             .custom
             .keys(object_type, || Crm::fields(self, object_type))
             .await?;
-        let call = match &request.cursor {
-            Some(text) => {
-                let cursor: Cursor = serde_json::from_str(text).map_err(|_| {
-                    CrmError::Config(format!("unreadable Salesforce cursor `{text}`"))
-                })?;
-                Call::get(self.next_url(&cursor.next)?)
-            }
+        let cursor: Cursor = match &request.cursor {
+            Some(text) => serde_json::from_str(text)
+                .map_err(|_| CrmError::Config(format!("unreadable Salesforce cursor `{text}`")))?,
+            None => Cursor {
+                part: 0,
+                next: None,
+            },
+        };
+        let sobjects = convert::sobjects(object_type);
+        let sobject = *sobjects.get(cursor.part).ok_or_else(|| {
+            CrmError::Config(format!(
+                "Salesforce cursor names part {} of {}",
+                cursor.part,
+                sobjects.len()
+            ))
+        })?;
+        // Custom fields are read from the type's first sObject (an activity's: Task).
+        let custom: &[String] = if cursor.part == 0 { &custom } else { &[] };
+        let call = match &cursor.next {
+            Some(next) => Call::get(self.next_url(next)?),
             None => {
                 let filter = request
                     .since
@@ -328,15 +345,13 @@ impl Crm for Salesforce {
                         )
                     })
                     .unwrap_or_default();
-                let mut fields = convert::soql_fields(object_type);
-                for key in custom.iter() {
+                let mut fields = convert::soql_fields(object_type, sobject);
+                for key in custom {
                     fields.push_str(", ");
                     fields.push_str(key);
                 }
-                let soql = format!(
-                    "SELECT {fields} FROM {}{filter} ORDER BY SystemModstamp, Id",
-                    convert::sobject(object_type)
-                );
+                let soql =
+                    format!("SELECT {fields} FROM {sobject}{filter} ORDER BY SystemModstamp, Id");
                 Call::get(self.url("query")).query("q", soql)
             }
         };
@@ -348,18 +363,29 @@ impl Crm for Salesforce {
                 let r: wire::Record = decode(PROVIDER, "GET /query", raw.clone())?;
                 Ok(convert::pulled(
                     object_type,
+                    sobject,
                     r.id,
                     r.system_modstamp.as_deref(),
                     raw,
-                    &custom,
+                    custom,
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
-        let next = page
-            .next_records_url
-            .filter(|_| !page.done)
-            .map(|next| json!(Cursor { next }).to_string());
-        Ok(Page { records, next })
+        let next = match page.next_records_url.filter(|_| !page.done) {
+            Some(next) => Some(Cursor {
+                part: cursor.part,
+                next: Some(next),
+            }),
+            None if cursor.part + 1 < sobjects.len() => Some(Cursor {
+                part: cursor.part + 1,
+                next: None,
+            }),
+            None => None,
+        };
+        Ok(Page {
+            records,
+            next: next.map(|c| json!(c).to_string()),
+        })
     }
 
     async fn deleted_since(
@@ -367,20 +393,21 @@ impl Crm for Salesforce {
         object_type: ObjectType,
         since: DateTime<Utc>,
     ) -> Result<Option<Vec<String>>> {
-        let sobject = convert::sobject(object_type);
-        let call = Call::get(self.url(&format!("sobjects/{sobject}/deleted/")))
-            .query("start", since.to_rfc3339_opts(SecondsFormat::Secs, true))
-            .query(
-                "end",
-                (Utc::now() + chrono::Duration::minutes(1))
-                    .to_rfc3339_opts(SecondsFormat::Secs, true),
-            );
-        let body = self.http.send(&call).await?.body;
-        let deleted: wire::Deleted =
-            decode(PROVIDER, &format!("GET /sobjects/{sobject}/deleted/"), body)?;
-        Ok(Some(
-            deleted.deleted_records.into_iter().map(|d| d.id).collect(),
-        ))
+        let mut ids = Vec::new();
+        for sobject in convert::sobjects(object_type) {
+            let call = Call::get(self.url(&format!("sobjects/{sobject}/deleted/")))
+                .query("start", since.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .query(
+                    "end",
+                    (Utc::now() + chrono::Duration::minutes(1))
+                        .to_rfc3339_opts(SecondsFormat::Secs, true),
+                );
+            let body = self.http.send(&call).await?.body;
+            let deleted: wire::Deleted =
+                decode(PROVIDER, &format!("GET /sobjects/{sobject}/deleted/"), body)?;
+            ids.extend(deleted.deleted_records.into_iter().map(|d| d.id));
+        }
+        Ok(Some(ids))
     }
 
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {

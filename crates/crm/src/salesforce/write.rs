@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use bridge_model::{ErrorCategory, Fields, ObjectType};
+use bridge_model::{ActivityKind, ErrorCategory, Fields, ObjectType};
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
@@ -79,18 +79,35 @@ fn what(object_type: ObjectType) -> String {
     format!("Salesforce {}s", convert::sobject(object_type))
 }
 
-/// Canonical fields -> a collection record of `object_type`.
-fn record(object_type: ObjectType, fields: &Fields) -> std::result::Result<Value, RecordError> {
-    let mut wire = to_wire(
-        &what(object_type),
-        fields,
-        convert::fields(object_type),
-        str::to_owned,
-    )?;
-    wire.insert(
-        "attributes".into(),
-        json!({ "type": convert::sobject(object_type) }),
-    );
+/// Canonical fields -> a collection record of `object_type` (an activity: a Task or an Event, by
+/// its kind on create and by its id on update).
+fn record(
+    object_type: ObjectType,
+    fields: &Fields,
+    id: Option<&str>,
+) -> std::result::Result<Value, RecordError> {
+    let (sobject, mut wire) = if object_type == ObjectType::Activity {
+        let sobject = match id {
+            Some(id) => convert::sobject_of_id(object_type, id),
+            None => convert::activity_sobject(ActivityKind::of(fields)),
+        };
+        (
+            sobject,
+            convert::activity_out(sobject, fields, id.is_none())?,
+        )
+    } else {
+        let wire = to_wire(
+            &what(object_type),
+            fields,
+            convert::fields(object_type),
+            str::to_owned,
+        )?;
+        (convert::sobject(object_type), wire)
+    };
+    wire.insert("attributes".into(), json!({ "type": sobject }));
+    if let Some(id) = id {
+        wire.insert("id".into(), json!(id));
+    }
     Ok(Value::Object(wire))
 }
 
@@ -161,7 +178,7 @@ impl Salesforce {
         records: &[Fields],
     ) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
-        let inputs = slots.inputs(records, |fields| record(object_type, fields));
+        let inputs = slots.inputs(records, |fields| record(object_type, fields, None));
         self.collections(object_type, Method::POST, inputs, true, &mut slots)
             .await;
         slots.finish()
@@ -174,9 +191,7 @@ impl Salesforce {
     ) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
         let inputs = slots.inputs(records, |update| {
-            let mut r = record(object_type, &update.fields)?;
-            r["id"] = json!(update.remote_id);
-            Ok(r)
+            record(object_type, &update.fields, Some(&update.remote_id))
         });
         self.collections(object_type, Method::PATCH, inputs, false, &mut slots)
             .await;
@@ -235,7 +250,7 @@ impl Salesforce {
         let mut slots = Slots::new(PROVIDER, records.len());
         let prepared = slots.inputs(records, |fields| {
             let value = value_of(fields).ok_or_else(|| missing_key(key))?;
-            Ok((value, record(object_type, fields)?))
+            Ok((value, record(object_type, fields, None)?))
         });
         let (mut updates, mut creates) = (Vec::new(), Vec::new());
         for (i, (value, input)) in prepared {
@@ -293,9 +308,14 @@ impl Salesforce {
                 ("Contact", "AccountId"),
                 ("Opportunity", "AccountId"),
                 ("Task", "WhatId"),
+                ("Event", "WhatId"),
             ],
-            ObjectType::Person => &[("Opportunity", "ContactId"), ("Task", "WhoId")],
-            ObjectType::Lead => &[("Task", "WhoId")],
+            ObjectType::Person => &[
+                ("Opportunity", "ContactId"),
+                ("Task", "WhoId"),
+                ("Event", "WhoId"),
+            ],
+            ObjectType::Lead => &[("Task", "WhoId"), ("Event", "WhoId")],
             ObjectType::Deal | ObjectType::Activity => {
                 return Err(CrmError::Unsupported(format!(
                     "{PROVIDER} merges accounts, contacts and leads, not {}",

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use bridge_model::{
     ExistingRecords, FieldMapping, FieldProblem, Fields, MigrationAction, ObjectType, PlannedItem,
+    activity_field,
 };
 use bridge_store::{migrations::MigrationItem, records::SyncView};
 use serde_json::Value;
@@ -260,6 +261,9 @@ fn changed(mapped: &Fields, target: &Fields) -> Fields {
             if !diff.is_empty() {
                 out.insert(k.clone(), Value::Object(diff));
             }
+        } else if k == activity_field::KIND {
+            // Chosen at creation (it picks where an activity is made), never written after.
+            continue;
         } else if !same(v, target.get(k)) {
             out.insert(k.clone(), v.clone());
         }

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bridge_crm::Crm;
 use bridge_model::{
-    ConnectionId, DryRun, ExistingRecords, MigrationAction, MigrationPlan, ObjectType, Provider,
-    field,
+    ActivityKind, ConnectionId, DryRun, ExistingRecords, FieldMapping, MigrationAction,
+    MigrationPlan, ObjectType, Provider, SourceCount, field,
 };
 use bridge_store::{migrations, records};
 use serde::{Deserialize, Serialize};
@@ -116,10 +116,12 @@ impl Engine {
             }
             // A mapping saved for these two connections (Mappings screen, an earlier plan, an
             // imported file) wins over the suggestion.
-            match self.saved_field_mapping(source, target, st)? {
-                Some((saved, _)) if saved.target_object == tt => objects.push(saved),
-                _ => objects.push(mapping),
-            }
+            let mut chosen = match self.saved_field_mapping(source, target, st)? {
+                Some((saved, _)) if saved.target_object == tt => saved,
+                _ => mapping,
+            };
+            carry_activity_kind(&mut chosen);
+            objects.push(chosen);
         }
         // Stages and owners saved for this pair (on the Mappings screen or by an earlier plan) win
         // over a suggestion.
@@ -171,7 +173,23 @@ impl Engine {
             fallback_owner,
             existing: ExistingRecords::LinkAndUpdate,
             warnings,
+            source_counts: self.source_counts(source)?,
         })
+    }
+
+    /// What the source's mirror holds, per type and activity kind.
+    fn source_counts(&self, source: ConnectionId) -> Result<Vec<SourceCount>> {
+        let rows = self.store.read(|c| records::kind_counts(c, source))?;
+        Ok(rows
+            .into_iter()
+            .map(|(object_type, kind, count)| SourceCount {
+                object_type,
+                kind: kind
+                    .and_then(|k| k.parse().ok())
+                    .or((object_type == ObjectType::Activity).then_some(ActivityKind::Note)),
+                count,
+            })
+            .collect())
     }
 
     /// What a run of the plan would do with every record, writing nothing to either CRM (both are
@@ -317,6 +335,23 @@ impl Engine {
             translate: &translate,
             planned_creates,
         }))
+    }
+}
+
+/// An activity's kind decides what it is created as in the target: it always goes across, even in a
+/// mapping saved before activities had kinds.
+fn carry_activity_kind(mapping: &mut FieldMapping) {
+    let kind = bridge_model::activity_field::KIND;
+    if mapping.source_object == ObjectType::Activity
+        && mapping.target_object == ObjectType::Activity
+        && !mapping.fields.iter().any(|f| f.target == kind)
+    {
+        mapping.fields.push(bridge_model::MappedField {
+            source: kind.into(),
+            target: kind.into(),
+            transform: bridge_model::Transform::Direct,
+            required: false,
+        });
     }
 }
 

@@ -31,12 +31,35 @@ pub(crate) fn is_blank(v: &Value) -> bool {
 pub(crate) fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         _ if is_blank(a) && is_blank(b) => true,
-        (Value::String(x), Value::String(y)) => x.trim() == y.trim(),
+        (Value::String(x), Value::String(y)) => {
+            x.trim() == y.trim() || same_instant(x, y).unwrap_or(false)
+        }
+        (Value::Bool(b), Value::String(s)) | (Value::String(s), Value::Bool(b)) => s
+            .trim()
+            .eq_ignore_ascii_case(if *b { "true" } else { "false" }),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
             s.trim().parse::<f64>().ok() == n.as_f64()
         }
         _ => a == b,
+    }
+}
+
+/// Two times the CRMs write differently (`…Z`, `….000+00:00`, `+0000`) but that name one instant;
+/// or a day and a time on that day (UTC), where one CRM keeps the day only (a Salesforce Task's
+/// ActivityDate, a Pipedrive activity without a time).
+fn same_instant(a: &str, b: &str) -> Option<bool> {
+    let parse = |t: &str| {
+        let t = t.trim();
+        chrono::DateTime::parse_from_rfc3339(t)
+            .or_else(|_| chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
+            .ok()
+    };
+    let day = |t: &str| chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok();
+    match (day(a), day(b)) {
+        (Some(x), None) => Some(parse(b)?.naive_utc().date() == x),
+        (None, Some(y)) => Some(parse(a)?.naive_utc().date() == y),
+        _ => Some(parse(a)? == parse(b)?),
     }
 }
 
@@ -154,6 +177,28 @@ mod tests {
 
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn one_instant_or_one_truth_in_two_spellings_is_the_same_value() {
+        use serde_json::json;
+        assert!(same(
+            &json!("2026-03-01T10:00:00Z"),
+            &json!("2026-03-01T10:00:00.000000+00:00")
+        ));
+        assert!(same(
+            &json!("2026-03-01T12:00:00.000+0200"),
+            &json!("2026-03-01T10:00:00Z")
+        ));
+        assert!(!same(
+            &json!("2026-03-01T10:00:01Z"),
+            &json!("2026-03-01T10:00:00Z")
+        ));
+        assert!(same(&json!("2026-03-01"), &json!("2026-03-01T23:30:00Z")));
+        assert!(!same(&json!("2026-03-02"), &json!("2026-03-01T23:30:00Z")));
+        assert!(same(&json!(true), &json!("true")));
+        assert!(!same(&json!(false), &json!("true")));
+        assert!(!same(&json!("Ann"), &json!("ann ")));
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub async fn merge(State(emu): State<Arc<Emulator>>, body: Bytes) -> Response {
         }
     }
     let source_text = render::encode(Kind::Company, sid);
-    for kind in [Kind::Deal, Kind::Note, Kind::Call] {
+    for kind in [Kind::Deal, Kind::Note].into_iter().chain(Kind::ACTIVITIES) {
         let table = close.table(kind);
         let moved: Vec<(u64, _)> = table
             .live_ids()

@@ -56,6 +56,9 @@ impl Close {
                 Kind::Deal,
                 Kind::Note,
                 Kind::Call,
+                Kind::Email,
+                Kind::Meeting,
+                Kind::Task,
             ],
             |kind| Box::new(render::CloseGenerator { seed, kind }),
         );

@@ -25,6 +25,7 @@ fn kind_of(resource: &str) -> Option<Kind> {
         "lead" => Some(Kind::Company),
         "contact" => Some(Kind::Person),
         "opportunity" => Some(Kind::Deal),
+        "task" => Some(Kind::Task),
         _ => None,
     }
 }
@@ -37,6 +38,9 @@ fn label(kind: Kind) -> &'static str {
         Kind::Person => "Contact",
         Kind::Deal => "Opportunity",
         Kind::Note => "Note",
+        Kind::Email => "Email",
+        Kind::Meeting => "Meeting",
+        Kind::Task => "Task",
     }
 }
 
@@ -229,11 +233,13 @@ pub async fn list(
     }
 }
 
-/// `note` and `call` activities (`/activity/{type}/`).
+/// Note, call, e-mail and meeting activities (`/activity/{type}/`).
 fn activity_kind(activity: &str) -> Option<Kind> {
     match activity {
         "note" => Some(Kind::Note),
         "call" => Some(Kind::Call),
+        "email" => Some(Kind::Email),
+        "meeting" => Some(Kind::Meeting),
         _ => None,
     }
 }
@@ -322,12 +328,26 @@ fn validate(kind: Kind, body: &Map<String, Value>, creating: bool) -> Result<(),
         }
     }
     if creating
-        && matches!(kind, Kind::Deal | Kind::Note | Kind::Call)
+        && (kind == Kind::Deal || kind.is_activity())
         && body.get("lead_id").and_then(Value::as_str).is_none()
     {
         return Err(Refused::Field(
             "lead_id".into(),
             "This field is required.".into(),
+        ));
+    }
+    // An e-mail is created in one of its states (Close's e-mail activity: `status` is required).
+    const EMAIL_STATES: [&str; 5] = ["inbox", "draft", "scheduled", "outbox", "sent"];
+    if creating
+        && kind == Kind::Email
+        && !body
+            .get("status")
+            .and_then(Value::as_str)
+            .is_some_and(|s| EMAIL_STATES.contains(&s))
+    {
+        return Err(Refused::Field(
+            "status".into(),
+            format!("Must be one of: {}.", EMAIL_STATES.join(", ")),
         ));
     }
     if let Some(lead) = body.get("lead_id").and_then(Value::as_str)
@@ -433,6 +453,14 @@ fn create_kind(
             body.entry("status")
                 .or_insert_with(|| Value::String("completed".into()));
         }
+        Kind::Email => {
+            body.insert("_type".into(), Value::String("Email".into()));
+        }
+        Kind::Meeting => unreachable!("Close creates no meetings through its API"),
+        Kind::Task => {
+            body.insert("_type".into(), Value::String("lead".into()));
+            body.entry("is_complete").or_insert(Value::Bool(false));
+        }
         Kind::Person => {}
     }
     stamp(&mut body, now, true);
@@ -505,6 +533,12 @@ pub async fn create_activity(
     body: Bytes,
 ) -> Response {
     match activity_kind(&activity) {
+        // Close's meetings come from synced calendars: its API lists, reads, updates and deletes
+        // them, and has no create.
+        Some(Kind::Meeting) => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method \"POST\" not allowed.".to_owned(),
+        ),
         Some(kind) => create_answer(&mut emu.close(), kind, &body),
         None => unknown_activity(&activity),
     }
@@ -710,6 +744,9 @@ pub async fn events(
             Kind::Deal,
             Kind::Note,
             Kind::Call,
+            Kind::Email,
+            Kind::Meeting,
+            Kind::Task,
         ],
         Some(t) => match kind_of(t).or_else(|| t.strip_prefix("activity.").and_then(activity_kind))
         {
@@ -759,6 +796,9 @@ pub async fn events(
                 Kind::Person => "contact",
                 Kind::Deal => "opportunity",
                 Kind::Note => "activity.note",
+                Kind::Email => "activity.email",
+                Kind::Meeting => "activity.meeting",
+                Kind::Task => "task.lead",
             };
             json!({
                 "id": format!("ev_{:016x}", crate::seed::mix(&[t as u64, id])), "object_type": object_type,

@@ -18,16 +18,26 @@ pub fn prefix(kind: Kind) -> &'static str {
         Kind::Company => "lead",
         Kind::Person => "cont",
         Kind::Deal => "oppo",
-        Kind::Note | Kind::Call => "acti",
+        Kind::Note | Kind::Call | Kind::Email | Kind::Meeting => "acti",
+        Kind::Task => "task",
     }
 }
 
 /// `lead_0000000000002xYz…`: a prefixed, fixed-width base62 id that maps back to the table id.
-/// Notes and calls share the `acti_` prefix, so calls live in their own range of numbers.
-const CALL_RANGE: u64 = 1 << 44;
+/// Every activity type shares the `acti_` prefix, so each lives in its own range of numbers.
+const RANGE: u64 = 1 << 44;
+
+fn offset(kind: Kind) -> u64 {
+    match kind {
+        Kind::Call => RANGE,
+        Kind::Email => 2 * RANGE,
+        Kind::Meeting => 3 * RANGE,
+        _ => 0,
+    }
+}
 
 pub fn encode(kind: Kind, id: u64) -> String {
-    let offset = if kind == Kind::Call { CALL_RANGE } else { 0 };
+    let offset = offset(kind);
     let mut n = (id + offset) ^ MASK;
     let mut digits = [b'0'; 22];
     for d in digits.iter_mut().rev() {
@@ -49,8 +59,10 @@ pub fn decode(kind: Kind, text: &str) -> Option<u64> {
     }
     let n = n ^ MASK;
     match kind {
-        Kind::Call => n.checked_sub(CALL_RANGE),
-        Kind::Note => (n < CALL_RANGE).then_some(n),
+        Kind::Note | Kind::Call | Kind::Email | Kind::Meeting => {
+            let rest = n.checked_sub(offset(kind))?;
+            (rest < RANGE).then_some(rest)
+        }
         _ => Some(n),
     }
 }
@@ -102,6 +114,19 @@ impl Generator for CloseGenerator {
         let id = encode(self.kind, index as u64 + 1);
         let value = match self.kind {
             Kind::Lead => unreachable!("no table of this kind in this CRM"),
+            Kind::Email | Kind::Task => unreachable!("none of this kind is seeded"),
+            Kind::Meeting => {
+                let r = s.meeting(p, index);
+                json!({
+                    "id": id, "_type": "Meeting", "lead_id": encode(Kind::Company, r.company as u64 + 1),
+                    "contact_id": encode(Kind::Person, r.person as u64 + 1), "title": r.title,
+                    "starts_at": datetime(r.created_ms),
+                    "ends_at": datetime(r.created_ms + i64::from(r.minutes) * 60_000),
+                    "duration": r.minutes * 60, "status": "completed", "user_id": user_id(r.owner),
+                    "date_created": datetime(r.created_ms), "date_updated": datetime(r.modified_ms),
+                    "organization_id": ORGANIZATION,
+                })
+            }
             Kind::Call => {
                 let r = s.call(p, index);
                 json!({

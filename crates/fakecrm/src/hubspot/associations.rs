@@ -29,6 +29,10 @@ pub(crate) fn type_name(from: Kind, to: Kind) -> String {
         Kind::Person => "contact",
         Kind::Company => "company",
         Kind::Deal => "deal",
+        Kind::Call => "call",
+        Kind::Email => "email",
+        Kind::Meeting => "meeting",
+        Kind::Task => "task",
         _ => "note",
     };
     format!("{}_to_{}", singular(from), singular(to))
@@ -39,6 +43,7 @@ fn target_of(from: Kind, type_id_given: u64) -> Option<Kind> {
     let kinds = [Kind::Person, Kind::Company, Kind::Deal, Kind::Note];
     kinds
         .into_iter()
+        .chain(Kind::ACTIVITIES)
         .find(|&to| type_id(from, to) == type_id_given)
         .or_else(|| {
             PRIMARY_TYPE_IDS
@@ -89,6 +94,30 @@ fn type_id(from: Kind, to: Kind) -> u64 {
         (Kind::Person, Kind::Note) => 201,
         (Kind::Company, Kind::Note) => 189,
         (Kind::Deal, Kind::Note) => 213,
+        (Kind::Call, Kind::Company) => 182,
+        (Kind::Call, Kind::Person) => 194,
+        (Kind::Call, Kind::Deal) => 206,
+        (Kind::Company, Kind::Call) => 181,
+        (Kind::Person, Kind::Call) => 193,
+        (Kind::Deal, Kind::Call) => 205,
+        (Kind::Email, Kind::Company) => 186,
+        (Kind::Email, Kind::Person) => 198,
+        (Kind::Email, Kind::Deal) => 210,
+        (Kind::Company, Kind::Email) => 185,
+        (Kind::Person, Kind::Email) => 197,
+        (Kind::Deal, Kind::Email) => 209,
+        (Kind::Meeting, Kind::Company) => 188,
+        (Kind::Meeting, Kind::Person) => 200,
+        (Kind::Meeting, Kind::Deal) => 212,
+        (Kind::Company, Kind::Meeting) => 187,
+        (Kind::Person, Kind::Meeting) => 199,
+        (Kind::Deal, Kind::Meeting) => 211,
+        (Kind::Task, Kind::Company) => 192,
+        (Kind::Task, Kind::Person) => 204,
+        (Kind::Task, Kind::Deal) => 216,
+        (Kind::Company, Kind::Task) => 191,
+        (Kind::Person, Kind::Task) => 203,
+        (Kind::Deal, Kind::Task) => 215,
         _ => 0,
     }
 }
@@ -164,8 +193,8 @@ pub(crate) fn targets(
                 .map(|other| other.to_string()),
         );
     }
-    // Reverse: deals and notes that point at this record.
-    if matches!(to_kind, Kind::Deal | Kind::Note)
+    // Reverse: deals and activities that point at this record.
+    if holds_lists(to_kind)
         && let Some(key) = association_key(from)
     {
         let wanted = n.to_string();
@@ -241,15 +270,20 @@ pub async fn batch_read(
         .into_response()
 }
 
+/// Deals and activities keep their associations as lists of ids (`_contacts`, `_companies`, `_deals`).
+fn holds_lists(kind: Kind) -> bool {
+    kind == Kind::Deal || kind.is_activity()
+}
+
 /// Where an association between two records is kept: (the record holding it, its id, the property),
 /// the list on a deal or note, or a contact's primary company.
 fn holder(from: Kind, n: u64, to: Kind, m: u64) -> Option<(Kind, u64, &'static str, u64)> {
-    if matches!(from, Kind::Deal | Kind::Note)
+    if holds_lists(from)
         && let Some(key) = association_key(to)
     {
         return Some((from, n, key, m));
     }
-    if matches!(to, Kind::Deal | Kind::Note)
+    if holds_lists(to)
         && let Some(key) = association_key(from)
     {
         return Some((to, m, key, n));

@@ -23,11 +23,15 @@ const MAX_INPUTS: usize = 100;
 
 fn object_label(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Person => "CONTACT",
         Kind::Company => "COMPANY",
         Kind::Deal => "DEAL",
         Kind::Note => "NOTE",
+        Kind::Call => "CALL",
+        Kind::Email => "EMAIL",
+        Kind::Meeting => "MEETING",
+        Kind::Task => "TASK",
     }
 }
 

@@ -21,11 +21,11 @@ use crate::{Emulator, now_ms, seed::Kind};
 /// The hidden association list on deals and notes that points at records of `kind`.
 pub(crate) fn association_key(kind: Kind) -> Option<&'static str> {
     match kind {
-        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Person => Some("_contacts"),
         Kind::Company => Some("_companies"),
         Kind::Deal => Some("_deals"),
-        Kind::Note => None,
+        Kind::Note | Kind::Call | Kind::Email | Kind::Meeting | Kind::Task => None,
     }
 }
 
@@ -85,9 +85,9 @@ pub async fn merge(
     hs.forget_email(kind, mid);
     hs.table(kind).put(pid, props.clone(), now);
     hs.index_email(kind, pid, &props);
-    // Deals and notes that pointed at the merged record now point at the primary.
+    // Deals and activities that pointed at the merged record now point at the primary.
     if let Some(key) = association_key(kind) {
-        for other in [Kind::Deal, Kind::Note] {
+        for other in [Kind::Deal, Kind::Note].into_iter().chain(Kind::ACTIVITIES) {
             let table = hs.table(other);
             let mut moved = Vec::new();
             for id in table.live_ids() {

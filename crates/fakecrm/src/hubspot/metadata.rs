@@ -66,7 +66,7 @@ pub async fn property_by_name(
 fn all_properties(object: &str) -> Option<Vec<Value>> {
     let kind = kind_of(object)?;
     let mut results = match kind {
-        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Person => vec![
             property("firstname", "First Name", "string", "text", true),
             property("lastname", "Last Name", "string", "text", true),
@@ -165,9 +165,131 @@ fn all_properties(object: &str) -> Option<Vec<Value>> {
                 true,
             ),
         ],
-        Kind::Note => vec![
-            property("hs_note_body", "Note body", "string", "html", true),
+        Kind::Note => vec![property(
+            "hs_note_body",
+            "Note body",
+            "string",
+            "html",
+            true,
+        )],
+        Kind::Call => vec![
+            property("hs_call_title", "Call Title", "string", "text", true),
+            property("hs_call_body", "Call notes", "string", "html", true),
+            picklist(
+                "hs_call_direction",
+                "Call direction",
+                &[("INBOUND", "Inbound"), ("OUTBOUND", "Outbound")],
+            ),
+            property(
+                "hs_call_duration",
+                "Call duration",
+                "number",
+                "number",
+                true,
+            ),
+            picklist(
+                "hs_call_status",
+                "Call status",
+                &[
+                    ("BUSY", "Busy"),
+                    ("CALLING_CRM_USER", "Calling CRM user"),
+                    ("CANCELED", "Canceled"),
+                    ("COMPLETED", "Completed"),
+                    ("CONNECTING", "Connecting"),
+                    ("FAILED", "Failed"),
+                    ("IN_PROGRESS", "In progress"),
+                    ("NO_ANSWER", "No answer"),
+                    ("QUEUED", "Queued"),
+                    ("RINGING", "Ringing"),
+                ],
+            ),
+        ],
+        Kind::Email => vec![
+            property("hs_email_subject", "Email subject", "string", "text", true),
+            property("hs_email_text", "Email body", "string", "textarea", true),
+            picklist(
+                "hs_email_direction",
+                "Email direction",
+                &[
+                    ("EMAIL", "Sent by owner"),
+                    ("INCOMING_EMAIL", "Reply from contact"),
+                    ("FORWARDED_EMAIL", "Forwarded"),
+                ],
+            ),
+            picklist(
+                "hs_email_status",
+                "Email send status",
+                &[
+                    ("BOUNCED", "Bounced"),
+                    ("FAILED", "Failed"),
+                    ("SCHEDULED", "Scheduled"),
+                    ("SENDING", "Sending"),
+                    ("SENT", "Sent"),
+                ],
+            ),
+        ],
+        Kind::Meeting => vec![
+            property("hs_meeting_title", "Meeting name", "string", "text", true),
+            property(
+                "hs_meeting_body",
+                "Meeting description",
+                "string",
+                "html",
+                true,
+            ),
+            property(
+                "hs_meeting_start_time",
+                "Start time",
+                "datetime",
+                "date",
+                true,
+            ),
+            property("hs_meeting_end_time", "End time", "datetime", "date", true),
+            picklist(
+                "hs_meeting_outcome",
+                "Meeting outcome",
+                &[
+                    ("SCHEDULED", "Scheduled"),
+                    ("COMPLETED", "Completed"),
+                    ("RESCHEDULED", "Rescheduled"),
+                    ("NO_SHOW", "No show"),
+                    ("CANCELED", "Canceled"),
+                ],
+            ),
+        ],
+        Kind::Task => vec![
+            property("hs_task_subject", "Task Title", "string", "text", true),
+            property("hs_task_body", "Notes", "string", "html", true),
+            picklist(
+                "hs_task_status",
+                "Task Status",
+                &[
+                    ("NOT_STARTED", "Not started"),
+                    ("IN_PROGRESS", "In progress"),
+                    ("WAITING", "Waiting"),
+                    ("COMPLETED", "Completed"),
+                    ("DEFERRED", "Deferred"),
+                ],
+            ),
+            picklist(
+                "hs_task_priority",
+                "Priority",
+                &[("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High")],
+            ),
+        ],
+    };
+    if kind.is_activity() {
+        // Every engagement has these (HubSpot's engagement properties).
+        results.extend([
             property("hs_timestamp", "Activity date", "datetime", "date", true),
+            property(
+                "hubspot_owner_id",
+                "Activity assigned to",
+                "enumeration",
+                "select",
+                true,
+            ),
+            property("hs_createdate", "Create date", "datetime", "date", true),
             property(
                 "hs_lastmodifieddate",
                 "Last Modified Date",
@@ -175,10 +297,10 @@ fn all_properties(object: &str) -> Option<Vec<Value>> {
                 "date",
                 true,
             ),
-        ],
-    };
+        ]);
+    }
     // One custom property per object, as workspaces have: a picklist the mapping screens must handle.
-    if kind != Kind::Note {
+    if !kind.is_activity() {
         let mut custom = property(
             "lead_source_detail",
             "Lead source detail",

@@ -55,9 +55,14 @@ impl Hubspot {
         daily: u64,
         token_lifetime: Duration,
     ) -> Self {
-        let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
+        let mut tables = crate::table::tables(seed, &Kind::CORE, |kind| {
             Box::new(render::HubspotGenerator::new(seed, kind))
         });
+        // Calls, e-mails, meetings and tasks: none seeded, each its own object as in HubSpot.
+        for kind in Kind::ACTIVITIES {
+            let generator = Box::new(render::HubspotGenerator::new(seed, kind));
+            tables.insert(kind, crate::table::Table::new(0, generator));
+        }
         Hubspot {
             token: format!("pat-na1-fake-{:016x}", crate::seed::mix(&[seed.seed, 1])),
             oauth: crate::oauth::OAuth::new(
@@ -333,13 +338,17 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-/// `contacts`, `companies`, `deals`, `notes` (also HubSpot's numeric type ids for the first three).
+/// `contacts`, `companies`, `deals` and the engagement objects, by name or HubSpot's object type id.
 pub(crate) fn kind_of(object: &str) -> Option<Kind> {
     match object {
         "contacts" | "0-1" => Some(Kind::Person),
         "companies" | "0-2" => Some(Kind::Company),
         "deals" | "0-3" => Some(Kind::Deal),
-        "notes" => Some(Kind::Note),
+        "notes" | "0-46" => Some(Kind::Note),
+        "calls" | "0-48" => Some(Kind::Call),
+        "emails" | "0-49" => Some(Kind::Email),
+        "meetings" | "0-47" => Some(Kind::Meeting),
+        "tasks" | "0-27" => Some(Kind::Task),
         _ => None,
     }
 }

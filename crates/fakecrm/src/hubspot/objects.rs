@@ -17,7 +17,7 @@ use crate::{Emulator, now_ms, seed::Kind, table::Props};
 /// What HubSpot returns when no `properties` are asked for.
 fn default_properties(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+        Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Person => &[
             "createdate",
             "email",
@@ -48,6 +48,38 @@ fn default_properties(kind: Kind) -> &'static [&'static str] {
             "hs_lastmodifieddate",
             "hs_object_id",
             "hs_note_body",
+            "hs_timestamp",
+        ],
+        Kind::Call => &[
+            "hs_call_body",
+            "hs_call_title",
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "hs_timestamp",
+        ],
+        Kind::Email => &[
+            "hs_createdate",
+            "hs_email_subject",
+            "hs_email_text",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "hs_timestamp",
+        ],
+        Kind::Meeting => &[
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            "hs_meeting_body",
+            "hs_meeting_title",
+            "hs_object_id",
+            "hs_timestamp",
+        ],
+        Kind::Task => &[
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "hs_task_body",
+            "hs_task_subject",
             "hs_timestamp",
         ],
     }
@@ -90,7 +122,7 @@ pub(crate) fn written_json(
         }
     }
     let created = props
-        .get(if kind == Kind::Note {
+        .get(if kind.is_activity() {
             "hs_createdate"
         } else {
             "createdate"
@@ -328,7 +360,7 @@ pub(crate) fn stamp(kind: Kind, props: &mut Props, id: u64, now: i64, created: b
     );
     props.insert("hs_object_id".into(), Value::String(id.to_string()));
     if created {
-        let created_key = if kind == Kind::Note {
+        let created_key = if kind.is_activity() {
             "hs_createdate"
         } else {
             "createdate"

@@ -85,7 +85,10 @@ impl Generator for HubspotGenerator {
         let s = self.seed;
         let p = Provider::Hubspot;
         let props = match self.kind {
-            Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+            Kind::Lead => unreachable!("no table of this kind in this CRM"),
+            Kind::Call | Kind::Email | Kind::Meeting | Kind::Task => {
+                unreachable!("none of this kind is seeded")
+            }
             Kind::Person => {
                 let mut r = s.person(p, index);
                 r.email = self.email(index);

@@ -45,9 +45,16 @@ pub struct Pipedrive {
 
 impl Pipedrive {
     pub fn new(seed: Seed, per_2s: u32, daily_tokens: u64, token_lifetime: Duration) -> Self {
-        let tables = crate::table::tables(seed, &Kind::CORE, |kind| {
+        let mut tables = crate::table::tables(seed, &Kind::CORE, |kind| {
             Box::new(render::PipedriveGenerator { seed, kind })
         });
+        // Activities (calls, meetings, tasks, e-mails, by `type`): none seeded, kept as the API
+        // creates them.
+        let activities = Box::new(render::PipedriveGenerator {
+            seed,
+            kind: Kind::Task,
+        });
+        tables.insert(Kind::Task, Table::new(0, activities));
         Pipedrive {
             api_token: format!(
                 "{:040x}",
@@ -247,13 +254,14 @@ fn rate_headers(response: &mut Response, limit: u32, remaining: u32, reset: u64)
     h.insert("x-ratelimit-reset", HeaderValue::from(reset));
 }
 
-/// `persons`, `organizations`, `deals`, `notes`.
+/// `persons`, `organizations`, `deals`, `notes`, `activities` (every activity type is one table).
 pub(crate) fn kind_of(collection: &str) -> Option<Kind> {
     match collection {
         "persons" => Some(Kind::Person),
         "organizations" => Some(Kind::Company),
         "deals" => Some(Kind::Deal),
         "notes" => Some(Kind::Note),
+        "activities" => Some(Kind::Task),
         _ => None,
     }
 }

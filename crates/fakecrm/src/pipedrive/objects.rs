@@ -24,7 +24,10 @@ const CUSTOM_KEY_LEN: usize = 40;
 
 fn noun(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+        Kind::Lead | Kind::Call | Kind::Email | Kind::Meeting => {
+            unreachable!("no table of this kind in this CRM")
+        }
+        Kind::Task => "Activity",
         Kind::Person => "Person",
         Kind::Company => "Organization",
         Kind::Deal => "Deal",
@@ -333,7 +336,19 @@ fn to_stored(kind: Kind, body: Map<String, Value>, v1: bool) -> Result<Props, Re
             ));
         }
     }
-    for key in ["org_id", "person_id", "owner_id", "stage_id", "pipeline_id"] {
+    if kind == Kind::Task
+        && let Err(refused) = check_activity(&out)
+    {
+        return Err(refused);
+    }
+    for key in [
+        "org_id",
+        "person_id",
+        "owner_id",
+        "stage_id",
+        "pipeline_id",
+        "deal_id",
+    ] {
         if let Some(v) = out.get(key).filter(|v| !v.is_null())
             && v.as_i64().is_none()
         {
@@ -355,6 +370,43 @@ fn to_stored(kind: Kind, body: Map<String, Value>, v1: bool) -> Result<Props, Re
         out.insert("custom_fields".into(), Value::Object(custom));
     }
     Ok(out)
+}
+
+/// The activity types of a new company account (`GET /v1/activityTypes` key strings).
+const ACTIVITY_TYPES: [&str; 6] = ["call", "meeting", "task", "deadline", "email", "lunch"];
+
+/// What Pipedrive checks of an activity: a known type, a date as YYYY-MM-DD, times as HH:MM.
+fn check_activity(props: &Props) -> Result<(), Refused> {
+    let bad = |message: String| Err(Refused(StatusCode::BAD_REQUEST, message));
+    if let Some(t) = props.get("type").and_then(Value::as_str)
+        && !ACTIVITY_TYPES.contains(&t)
+    {
+        return bad(format!(
+            "Invalid activity type `{t}`; one of {}",
+            ACTIVITY_TYPES.join(", ")
+        ));
+    }
+    if let Some(d) = props.get("due_date").and_then(Value::as_str)
+        && chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
+    {
+        return bad(format!("due_date must be YYYY-MM-DD, not `{d}`"));
+    }
+    for key in ["due_time", "duration"] {
+        if let Some(t) = props.get(key).and_then(Value::as_str)
+            && !t.is_empty()
+            && chrono::NaiveTime::parse_from_str(t, "%H:%M").is_err()
+        {
+            return bad(format!("{key} must be HH:MM, not `{t}`"));
+        }
+    }
+    Ok(())
+}
+
+/// A note's `add_time` as given (v1: "YYYY-MM-DD HH:MM:SS", UTC) in the stored RFC 3339 shape.
+fn added_at(text: &str) -> Option<String> {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|t| render::rfc3339(t.and_utc().timestamp_millis()))
 }
 
 fn stamp(props: &mut Props, id: u64, now: i64, created: bool) {
@@ -418,10 +470,26 @@ fn create(emu: &Emulator, collection: &str, body: &[u8], v1: bool) -> Response {
     if kind == Kind::Person {
         name_parts(&mut props);
     }
+    // A note may be dated (v1 `add_time`, "YYYY-MM-DD HH:MM:SS" UTC); every other record is dated now.
+    let dated = match props.remove("add_time") {
+        Some(Value::String(t)) if kind == Kind::Note => match added_at(&t) {
+            Some(t) => Some(t),
+            None => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("add_time must be YYYY-MM-DD HH:MM:SS, not `{t}`"),
+                );
+            }
+        },
+        _ => None,
+    };
     let now = now_ms();
     let mut pd = emu.pipedrive();
     let id = pd.table(kind).peek_next_id();
     stamp(&mut props, id, now, true);
+    if let Some(t) = dated {
+        props.insert("add_time".into(), Value::String(t));
+    }
     pd.table(kind).create(props.clone(), now);
     let data = if v1 {
         v1_of(&mut pd, kind, &props)
@@ -498,6 +566,16 @@ fn update(emu: &Emulator, collection: &str, id: &str, body: &[u8], v1: bool) -> 
             if let (Some(old), Some(new)) = (merged.as_object_mut(), value.as_object()) {
                 old.extend(new.clone());
             }
+        } else if key == "add_time" && kind == Kind::Note {
+            match value.as_str().and_then(added_at) {
+                Some(t) => props.insert(key, Value::String(t)),
+                None => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "add_time must be YYYY-MM-DD HH:MM:SS",
+                    );
+                }
+            };
         } else if key != "id" && key != "add_time" {
             props.insert(key, value);
         }
@@ -553,7 +631,9 @@ pub async fn merge(
     Path((collection, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Some(kind) = kind_of(&collection).filter(|k| *k != Kind::Note) else {
+    let Some(kind) =
+        kind_of(&collection).filter(|k| matches!(k, Kind::Person | Kind::Company | Kind::Deal))
+    else {
         return unknown(&collection);
     };
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -588,9 +668,12 @@ pub async fn merge(
     let now = now_ms();
     stamp(&mut props, survivor, now, false);
     let (link, children): (&str, &[Kind]) = match kind {
-        Kind::Company => ("org_id", &[Kind::Person, Kind::Deal, Kind::Note]),
-        Kind::Deal => ("deal_id", &[Kind::Note]),
-        _ => ("person_id", &[Kind::Deal, Kind::Note]),
+        Kind::Company => (
+            "org_id",
+            &[Kind::Person, Kind::Deal, Kind::Note, Kind::Task],
+        ),
+        Kind::Deal => ("deal_id", &[Kind::Note, Kind::Task]),
+        _ => ("person_id", &[Kind::Deal, Kind::Note, Kind::Task]),
     };
     for &child in children {
         let table = pd.table(child);

@@ -44,7 +44,10 @@ impl Generator for PipedriveGenerator {
         let (s, p) = (self.seed, Provider::Pipedrive);
         let id = index as i64 + 1;
         let value = match self.kind {
-            Kind::Lead | Kind::Call => unreachable!("no table of this kind in this CRM"),
+            Kind::Lead | Kind::Call | Kind::Email | Kind::Meeting => {
+                unreachable!("no table of this kind in this CRM")
+            }
+            Kind::Task => unreachable!("no activities are seeded"),
             Kind::Person => {
                 let r = s.person(p, index);
                 let emails: Vec<Value> = r

@@ -31,13 +31,23 @@ use crate::{
     table::Table,
 };
 
-/// The sObjects the emulated org holds (calls are Tasks here, so no call table).
-pub const SOBJECT_KINDS: [Kind; 5] = [
+/// The sObjects the emulator seeds (calls, e-mails and tasks are Tasks here, so no table of their own).
+const SEEDED_KINDS: [Kind; 5] = [
     Kind::Person,
     Kind::Company,
     Kind::Deal,
     Kind::Note,
     Kind::Lead,
+];
+
+/// Every sObject table: the seeded ones, and events (meetings), which the API creates.
+pub const SOBJECT_KINDS: [Kind; 6] = [
+    Kind::Person,
+    Kind::Company,
+    Kind::Deal,
+    Kind::Note,
+    Kind::Lead,
+    Kind::Meeting,
 ];
 
 pub struct Salesforce {
@@ -54,9 +64,15 @@ pub struct Salesforce {
 
 impl Salesforce {
     pub fn new(seed: Seed, daily_max: u64, token_lifetime: Duration) -> Self {
-        let tables = crate::table::tables(seed, &SOBJECT_KINDS, |kind| {
+        let mut tables = crate::table::tables(seed, &SEEDED_KINDS, |kind| {
             Box::new(render::SalesforceGenerator { seed, kind })
         });
+        // Events (meetings): none seeded, kept as the API creates them.
+        let events = Box::new(render::SalesforceGenerator {
+            seed,
+            kind: Kind::Meeting,
+        });
+        tables.insert(Kind::Meeting, Table::new(0, events));
         Salesforce {
             access_token: format!(
                 "00D5e000000FAKE!AQ{:024x}",

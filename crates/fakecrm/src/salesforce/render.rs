@@ -24,17 +24,21 @@ pub fn sobject(kind: Kind) -> &'static str {
         Kind::Deal => "Opportunity",
         Kind::Note => "Task",
         Kind::Lead => "Lead",
-        Kind::Call => unreachable!("calls are Tasks in Salesforce"),
+        Kind::Meeting => "Event",
+        Kind::Call | Kind::Email | Kind::Task => {
+            unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
+        }
     }
 }
 
 /// Every sObject the org has, with its key prefix, as describe global lists them.
-pub const SOBJECTS: [(&str, &str); 7] = [
+pub const SOBJECTS: [(&str, &str); 8] = [
     ("Account", "001"),
     ("Contact", "003"),
     ("Lead", "00Q"),
     ("Opportunity", "006"),
     ("Task", "00T"),
+    ("Event", "00U"),
     ("User", "005"),
     ("OpportunityStage", "01J"),
 ];
@@ -45,6 +49,7 @@ pub fn kind_of(sobject: &str) -> Option<Kind> {
         "contact" => Some(Kind::Person),
         "opportunity" => Some(Kind::Deal),
         "task" => Some(Kind::Note),
+        "event" => Some(Kind::Meeting),
         "lead" => Some(Kind::Lead),
         _ => None,
     }
@@ -57,7 +62,10 @@ fn key_prefix(kind: Kind) -> &'static str {
         Kind::Deal => "006",
         Kind::Note => "00T",
         Kind::Lead => "00Q",
-        Kind::Call => unreachable!("calls are Tasks in Salesforce"),
+        Kind::Meeting => "00U",
+        Kind::Call | Kind::Email | Kind::Task => {
+            unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
+        }
     }
 }
 
@@ -145,7 +153,9 @@ impl Generator for SalesforceGenerator {
         let (s, p) = (self.seed, Provider::Salesforce);
         let id = encode(self.kind, index as u64 + 1);
         let value = match self.kind {
-            Kind::Call => unreachable!("calls are Tasks in Salesforce"),
+            Kind::Call | Kind::Email | Kind::Task | Kind::Meeting => {
+                unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
+            }
             Kind::Company => {
                 let r = s.company(p, index);
                 json!({
@@ -183,7 +193,7 @@ impl Generator for SalesforceGenerator {
             Kind::Note => {
                 let r = s.note(p, index);
                 json!({
-                    "Id": id, "Subject": "Note", "Description": r.body, "Status": "Completed",
+                    "Id": id, "Subject": "Note", "Description": r.body, "Status": "Completed", "TaskSubtype": "Task",
                     "WhoId": encode(Kind::Person, r.person as u64 + 1), "WhatId": encode(Kind::Company, r.company as u64 + 1),
                     "OwnerId": user_id(r.owner), "ActivityDate": datetime(r.created_ms)[..10].to_owned(),
                     "CreatedDate": datetime(r.created_ms), "LastModifiedDate": datetime(r.modified_ms),

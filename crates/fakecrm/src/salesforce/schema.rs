@@ -9,7 +9,9 @@ type Field = (&'static str, &'static str, &'static str, bool, bool);
 
 pub fn fields(kind: Kind) -> &'static [Field] {
     match kind {
-        Kind::Call => unreachable!("calls are Tasks in Salesforce"),
+        Kind::Call | Kind::Email | Kind::Task => {
+            unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
+        }
         Kind::Company => &[
             ("Id", "Account ID", "id", false, false),
             ("Name", "Account Name", "string", true, true),
@@ -111,6 +113,39 @@ pub fn fields(kind: Kind) -> &'static [Field] {
             ("WhatId", "Related To ID", "reference", false, true),
             ("OwnerId", "Assigned To ID", "reference", false, true),
             ("ActivityDate", "Due Date Only", "date", false, true),
+            ("TaskSubtype", "Task Subtype", "picklist", false, true),
+            ("Priority", "Priority", "picklist", false, true),
+            ("CallType", "Call Type", "picklist", false, true),
+            ("CallDurationInSeconds", "Call Duration", "int", false, true),
+            ("CallDisposition", "Call Result", "string", false, true),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
+        Kind::Meeting => &[
+            ("Id", "Activity ID", "id", false, false),
+            ("Subject", "Subject", "combobox", false, true),
+            ("Description", "Description", "textarea", false, true),
+            ("StartDateTime", "Start", "datetime", true, true),
+            ("EndDateTime", "End", "datetime", false, true),
+            ("DurationInMinutes", "Duration", "int", false, true),
+            ("Location", "Location", "string", false, true),
+            ("WhoId", "Name ID", "reference", false, true),
+            ("WhatId", "Related To ID", "reference", false, true),
+            ("OwnerId", "Assigned To ID", "reference", false, true),
             ("CreatedDate", "Created Date", "datetime", false, false),
             (
                 "LastModifiedDate",
@@ -186,11 +221,16 @@ pub fn describe(kind: Kind, sobject: &str) -> Value {
             let picklist: Vec<Value> = match name {
                 "StageName" => STAGES.iter().enumerate().map(|(i, s)| json!({"value": s.0, "label": s.0, "active": true, "defaultValue": i == 0})).collect(),
                 "Status" if kind == Kind::Lead => crate::seed::LEAD_STATUSES.iter().enumerate().map(|(i, v)| json!({"value": v, "label": v, "active": true, "defaultValue": i == 0})).collect(),
+                "TaskSubtype" => ["Task", "Email", "Call", "ListEmail", "Cadence"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": *v == "Task"})).collect(),
+                "CallType" => ["Internal", "Inbound", "Outbound"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
+                "Priority" => ["High", "Normal", "Low"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": *v == "Normal"})).collect(),
+                "Status" if kind == Kind::Note => ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": *v == "Not Started"})).collect(),
                 "Lead_Source_Detail__c" | "LeadSource" => ["Webinar", "Trade show", "Referral"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
                 _ => vec![],
             };
             let reference_to: Vec<&str> = match name {
-                "AccountId" | "WhatId" => vec!["Account"],
+                "AccountId" => vec!["Account"],
+                "WhatId" => vec!["Account", "Opportunity"],
                 "ContactId" | "WhoId" => vec!["Contact"],
                 "OwnerId" => vec!["User"],
                 _ => vec![],

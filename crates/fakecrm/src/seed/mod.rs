@@ -76,11 +76,24 @@ pub enum Kind {
     Note,
     /// A Salesforce lead: a person not yet converted to a contact. Only Salesforce has a table of them.
     Lead,
-    /// A logged phone call. Only Close keeps calls apart from notes.
+    /// A logged phone call. Close seeds them; the others keep what the API creates.
     Call,
+    /// A logged e-mail and a task: none seeded, kept as the API creates them.
+    Email,
+    /// A meeting: Close seeds them, the others keep what the API creates.
+    Meeting,
+    Task,
 }
 
 impl Kind {
+    /// The activity kinds besides notes (each its own object or endpoint in every CRM).
+    pub const ACTIVITIES: [Kind; 4] = [Kind::Call, Kind::Email, Kind::Meeting, Kind::Task];
+
+    /// Whether this kind is an activity (a note or one of [`Kind::ACTIVITIES`]).
+    pub fn is_activity(self) -> bool {
+        self == Kind::Note || Kind::ACTIVITIES.contains(&self)
+    }
+
     /// The kinds every provider has.
     pub const CORE: [Kind; 4] = [Kind::Person, Kind::Company, Kind::Deal, Kind::Note];
     pub const ALL: [Kind; 5] = [
@@ -100,6 +113,9 @@ impl Kind {
             Kind::Note => people.div_ceil(2),
             Kind::Lead => people.div_ceil(10),
             Kind::Call => people.div_ceil(4),
+            // Seeded by Close alone; the other emulators build this table empty.
+            Kind::Meeting => people.div_ceil(20),
+            Kind::Email | Kind::Task => 0,
         }
     }
 
@@ -115,6 +131,9 @@ impl Kind {
             Kind::Note => "note",
             Kind::Lead => "lead",
             Kind::Call => "call",
+            Kind::Email => "email",
+            Kind::Meeting => "meeting",
+            Kind::Task => "task",
         }
     }
 }
@@ -199,6 +218,19 @@ pub struct Call {
     pub duration_s: u32,
     pub outbound: bool,
     pub note: &'static str,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+}
+
+/// A meeting held with a person: Close seeds them (its API cannot create one; they come from synced
+/// calendars).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub person: u32,
+    pub company: u32,
+    pub owner: u32,
+    pub title: &'static str,
+    pub minutes: u32,
     pub created_ms: i64,
     pub modified_ms: i64,
 }
@@ -544,6 +576,28 @@ impl Seed {
                 ],
                 h(6),
             ),
+            created_ms,
+            modified_ms,
+        }
+    }
+
+    pub fn meeting(&self, provider: Provider, index: u32) -> Meeting {
+        let h = |salt| self.h(provider, Kind::Meeting, index, salt);
+        let (created_ms, modified_ms) = self.times(provider, Kind::Meeting, index);
+        Meeting {
+            person: (h(1) % self.people.max(1) as u64) as u32,
+            company: (h(2) % Kind::Company.count(self.people) as u64) as u32,
+            owner: (h(3) % owner_count(provider) as u64) as u32,
+            title: pick(
+                &[
+                    "Discovery call",
+                    "Product demo",
+                    "Quarterly review",
+                    "Pricing walk-through",
+                ],
+                h(4),
+            ),
+            minutes: pick(&[15, 30, 45, 60], h(5)),
             created_ms,
             modified_ms,
         }

@@ -5,14 +5,15 @@ import type { ExistingRecords } from "../../bindings/ExistingRecords";
 import type { MigrationOptions } from "../../bindings/MigrationOptions";
 import type { MigrationPlan } from "../../bindings/MigrationPlan";
 import type { MigrationReport } from "../../bindings/MigrationReport";
+import type { ObjectType } from "../../bindings/ObjectType";
 import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { useAttempt } from "../../components/useAttempt";
-import { objectTypeLabel } from "../../format";
 import { api } from "../../ipc";
 import { DryRunStep } from "./DryRunStep";
 import { FieldsStep } from "./FieldsStep";
+import { ObjectsStep } from "./ObjectsStep";
 import { RollbackStep } from "./RollbackStep";
 import { ProgressLine, ReportStep, useMigrationProgress } from "./RunStep";
 import { StagesStep } from "./StagesStep";
@@ -58,7 +59,7 @@ export function Wizard({
   const [source, setSource] = useState<number>(initial?.source ?? connections[0]?.id ?? 0);
   const [target, setTarget] = useState<number>(initial?.target ?? connections[1]?.id ?? 0);
   const [plan, setPlan] = useState<MigrationPlan | null>(initial);
-  const [dropped, setDropped] = useState<string[]>([]);
+  const [dropped, setDropped] = useState<ObjectType[]>([]);
   const [options, setOptions] = useState<MigrationOptions | null>(null);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [dry, setDry] = useState<DryRun | null>(null);
@@ -154,31 +155,17 @@ export function Wizard({
 
       {step === 1 && plan ? (
         <div className="panel">
-          <p>
-            From {label(plan.source)} to {label(plan.target)}, parents first so links carry across.
-          </p>
           <label className="stacked">
             Plan name
             <input value={plan.name} onChange={(e) => setPlan({ ...plan, name: e.target.value })} />
           </label>
-          {plan.objects.map((o) => (
-            <label key={o.source_object} className="inline check-row">
-              <input
-                type="checkbox"
-                data-testid={`object-${o.source_object}`}
-                checked={!dropped.includes(o.source_object)}
-                onChange={(e) =>
-                  setDropped(
-                    e.target.checked
-                      ? dropped.filter((d) => d !== o.source_object)
-                      : [...dropped, o.source_object],
-                  )
-                }
-              />{" "}
-              {objectTypeLabel[o.source_object]} → {objectTypeLabel[o.target_object]}{" "}
-              <span className="muted">({o.fields.length} fields mapped)</span>
-            </label>
-          ))}
+          <ObjectsStep
+            plan={plan}
+            dropped={dropped}
+            onDropped={setDropped}
+            sourceLabel={label(plan.source)}
+            targetLabel={label(plan.target)}
+          />
         </div>
       ) : null}
 
