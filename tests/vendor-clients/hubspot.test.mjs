@@ -387,6 +387,73 @@ test("associations v4: createDefault, getPage, archive", async () => {
   assert.equal(after.results.length, 0);
 });
 
+// Engagements: each kind its own object (calls, emails, meetings, tasks), with HubSpot's properties and
+// its default association type ids to contacts (call 194, email 198, meeting 200, task 204).
+for (const [object, typeId, properties, check] of [
+  [
+    "calls",
+    194,
+    { hs_call_title: "Proposal call", hs_call_direction: "OUTBOUND", hs_call_duration: "95000" },
+    "hs_call_direction",
+  ],
+  [
+    "emails",
+    198,
+    { hs_email_subject: "Re: pricing", hs_email_direction: "INCOMING_EMAIL", hs_email_text: "Friday?" },
+    "hs_email_direction",
+  ],
+  [
+    "meetings",
+    200,
+    {
+      hs_meeting_title: "Demo",
+      hs_meeting_start_time: "2026-10-05T15:00:00.000Z",
+      hs_meeting_end_time: "2026-10-05T16:00:00.000Z",
+      hs_meeting_outcome: "COMPLETED",
+    },
+    "hs_meeting_outcome",
+  ],
+  ["tasks", 204, { hs_task_subject: "Send it", hs_task_status: "NOT_STARTED" }, "hs_task_status"],
+]) {
+  test(`${object}: created on a contact through the SDK's own ${object} API, read, listed, archived`, async () => {
+    const api = hubspot.crm.objects[object].basicApi;
+    const contact = (await hubspot.crm.contacts.basicApi.getPage(1)).results[0];
+    const made = await api.create({
+      properties: { hs_timestamp: "2026-10-01T09:30:00.000Z", ...properties },
+      associations: [
+        {
+          to: { id: contact.id },
+          types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: typeId }],
+        },
+      ],
+    });
+    assert.match(made.id, /^\d+$/);
+    assert.ok(made.createdAt instanceof Date);
+    assert.equal(made.properties[check], properties[check]);
+    const read = await api.getById(made.id, Object.keys(properties), undefined, ["contacts"]);
+    assert.equal(read.properties[check], properties[check]);
+    assert.deepEqual(
+      read.associations.contacts.results.map((r) => r.id),
+      [contact.id],
+    );
+    const linked = await hubspot.crm.associations.v4.basicApi.getPage(object, made.id, "contacts");
+    assert.ok(linked.results[0].associationTypes.some((t) => t.typeId === typeId));
+    const page = await api.getPage(100, undefined, [check]);
+    assert.ok(page.results.some((r) => r.id === made.id));
+    const found = await hubspot.crm.objects[object].searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: "0" }] }],
+      sorts: ["hs_lastmodifieddate"],
+      properties: [check],
+      limit: 100,
+    });
+    assert.ok(found.results.some((r) => r.id === made.id));
+    const schema = await hubspot.crm.properties.coreApi.getByName(object, check);
+    assert.ok(schema.options.some((o) => o.value === properties[check]) || schema.options.length === 0);
+    await api.archive(made.id);
+    await refused(() => api.getById(made.id));
+  });
+}
+
 test("associations v4 batch read: each contact's companies", async () => {
   const ids = (await hubspot.crm.contacts.basicApi.getPage(20)).results.map((c) => c.id);
   const res = await hubspot.crm.associations.v4.batchApi.getPage("contacts", "companies", {

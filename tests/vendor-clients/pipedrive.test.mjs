@@ -20,6 +20,7 @@ before(async () => {
     deals: new v2.DealsApi(c2),
     pipelines: new v2.PipelinesApi(c2),
     stages: new v2.StagesApi(c2),
+    activities: new v2.ActivitiesApi(c2),
     personsV1: new v1.PersonsApi(c1),
     organizationsV1: new v1.OrganizationsApi(c1),
     dealsV1: new v1.DealsApi(c1),
@@ -279,6 +280,85 @@ test("v1 addNote, getNote, updateNote, deleteNote", async () => {
   assert.equal(upd.data.content, "Demo booked");
   const del = await api.notes.deleteNote({ id: made.data.id });
   assert.equal(del.success, true);
+});
+
+test("v2 addActivity of each type on a person, getActivity, updateActivity (PATCH), deleteActivity", async () => {
+  const person = (await api.persons.getPersons({ limit: 1 })).data[0];
+  for (const type of ["call", "meeting", "task", "email"]) {
+    const made = await api.activities.addActivity({
+      AddActivityRequest: {
+        subject: `${type} ${unique("a")}`,
+        type,
+        due_date: "2026-10-05",
+        due_time: "15:00",
+        duration: "01:00",
+        person_id: person.id,
+        note: "With the CFO",
+        done: false,
+      },
+    });
+    assert.equal(made.success, true);
+    assert.equal(made.data.type, type);
+    assert.equal(made.data.person_id, person.id);
+    assert.equal(typeof made.data.update_time, "string");
+    const got = await api.activities.getActivity({ id: made.data.id });
+    assert.equal(got.data.duration, "01:00");
+    const upd = await api.activities.updateActivity({ id: made.data.id, AddActivityRequest: { done: true } });
+    assert.equal(upd.data.done, true);
+    assert.equal(upd.data.type, type);
+    const del = await api.activities.deleteActivity({ id: made.data.id });
+    assert.equal(del.data.id, made.data.id);
+  }
+});
+
+test("v2 getActivities by update time, with a cursor", async () => {
+  const person = (await api.persons.getPersons({ limit: 1 })).data[0];
+  for (let i = 0; i < 3; i++) {
+    await api.activities.addActivity({
+      AddActivityRequest: { subject: unique("t"), type: "task", person_id: person.id },
+    });
+  }
+  const first = await api.activities.getActivities({
+    updated_since: "2020-01-01T00:00:00Z",
+    sort_by: "update_time",
+    sort_direction: "asc",
+    limit: 2,
+  });
+  assert.equal(first.data.length, 2);
+  const next = first.additional_data.next_cursor;
+  assert.ok(next);
+  const rest = await api.activities.getActivities({
+    updated_since: "2020-01-01T00:00:00Z",
+    sort_by: "update_time",
+    sort_direction: "asc",
+    limit: 500,
+    cursor: next,
+  });
+  assert.ok(rest.data.length >= 1);
+  assert.ok(!rest.data.some((a) => first.data.some((b) => b.id === a.id)));
+});
+
+test("v2 addActivity with an unknown type or a bad duration is refused", async () => {
+  let e = await refused(() =>
+    api.activities.addActivity({ AddActivityRequest: { subject: "x", type: "telepathy" } }),
+  );
+  assert.match(e.error, /type/);
+  e = await refused(() =>
+    api.activities.addActivity({ AddActivityRequest: { subject: "x", type: "call", duration: "95" } }),
+  );
+  assert.match(e.error, /duration/);
+});
+
+test("v1 addNote dated in the past keeps its add_time", async () => {
+  const person = (await api.persons.getPersons({ limit: 1 })).data[0];
+  const made = await api.notes.addNote({
+    AddNoteRequest: {
+      content: "Met at the trade show",
+      person_id: person.id,
+      add_time: "2025-03-04 10:20:30",
+    },
+  });
+  assert.equal(made.data.add_time, "2025-03-04 10:20:30");
 });
 
 test("v1 getCurrentUser", async () => {

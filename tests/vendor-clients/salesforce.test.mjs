@@ -243,6 +243,49 @@ test("deleted feed: ids deleted in a window, with when", async () => {
   assert.ok(!Number.isNaN(Date.parse(row.deletedDate)));
 });
 
+test("activities: a call Task by subtype and an Event, queried, described and deleted", async () => {
+  const contact = (await conn.query("SELECT Id FROM Contact LIMIT 1")).records[0];
+  const call = await conn.sobject("Task").create({
+    Subject: "Proposal call",
+    TaskSubtype: "Call",
+    CallType: "Outbound",
+    CallDurationInSeconds: 120,
+    Status: "Completed",
+    ActivityDate: "2026-10-02",
+    WhoId: contact.Id,
+  });
+  assert.match(call.id, /^00T[A-Za-z0-9]{15}$/);
+  const event = await conn.sobject("Event").create({
+    Subject: "Product demo",
+    StartDateTime: "2026-10-05T15:00:00.000+0000",
+    EndDateTime: "2026-10-05T16:00:00.000+0000",
+    WhoId: contact.Id,
+  });
+  assert.match(event.id, /^00U[A-Za-z0-9]{15}$/);
+  const calls = await conn.query(
+    `SELECT Id, TaskSubtype, CallType, CallDurationInSeconds FROM Task WHERE Id = '${call.id}'`,
+  );
+  assert.deepEqual(
+    [calls.records[0].TaskSubtype, calls.records[0].CallType, calls.records[0].CallDurationInSeconds],
+    ["Call", "Outbound", 120],
+  );
+  const events = await conn.query(
+    `SELECT Id, Subject, StartDateTime, EndDateTime, WhoId FROM Event WHERE WhoId = '${contact.Id}'`,
+  );
+  assert.ok(events.records.some((e) => e.Id === event.id && e.Subject === "Product demo"));
+  const described = await conn.sobject("Event").describe();
+  assert.ok(described.fields.some((f) => f.name === "StartDateTime" && f.type === "datetime"));
+  const task = await conn.sobject("Task").describe();
+  const subtype = task.fields.find((f) => f.name === "TaskSubtype");
+  assert.ok(subtype.picklistValues.some((v) => v.value === "Email"));
+  const missing = await refused(() => conn.sobject("Event").create({ Subject: "No start" }));
+  assert.equal(missing.errorCode, "REQUIRED_FIELD_MISSING");
+  const start = new Date(Date.now() - 60_000);
+  await conn.sobject("Event").destroy(event.id);
+  const gone = await conn.sobject("Event").deleted(start, new Date(Date.now() + 60_000));
+  assert.ok(gone.deletedRecords.some((r) => r.id === event.id));
+});
+
 test("limits: the daily API requests", async () => {
   const l = await conn.limits();
   assert.equal(typeof l.DailyApiRequests.Max, "number");

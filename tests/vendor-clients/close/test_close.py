@@ -167,6 +167,53 @@ def test_call_activities_list(close):
     assert call["direction"] in ("inbound", "outbound")
 
 
+def test_email_activities_are_created_in_a_state_and_listed(close):
+    lead = close.get("lead", params={"_limit": 1})["data"][0]
+    email = close.post(
+        "activity/email",
+        {"lead_id": lead["id"], "subject": "Re: pricing", "body_text": "Friday?", "direction": "incoming", "status": "inbox"},
+    )
+    assert email["id"].startswith("acti_")
+    assert email["_type"] == "Email"
+    listed = close.get("activity/email", params={"lead_id": lead["id"]})
+    assert email["id"] in [e["id"] for e in listed["data"]]
+    # An e-mail's id is not a note's: each activity type answers for its own.
+    with pytest.raises(APIError):
+        close.get(f"activity/note/{email['id']}")
+    assert close.delete(f"activity/email/{email['id']}") == {}
+
+
+def test_an_email_without_its_state_names_the_field(close):
+    lead = close.get("lead", params={"_limit": 1})["data"][0]
+    with pytest.raises(ValidationError) as refused:
+        close.post("activity/email", {"lead_id": lead["id"], "subject": "No state"})
+    assert "status" in refused.value.field_errors
+
+
+def test_meetings_are_listed_and_updated_but_not_created(close):
+    meetings = close.get("activity/meeting", params={"_limit": 5})
+    assert meetings["data"]
+    meeting = meetings["data"][0]
+    assert meeting["_type"] == "Meeting"
+    assert parse_time(meeting["ends_at"]) > parse_time(meeting["starts_at"])
+    updated = close.put(f"activity/meeting/{meeting['id']}", {"user_note_html": "<p>Went well</p>"})
+    assert updated["user_note_html"] == "<p>Went well</p>"
+    with pytest.raises(APIError):
+        close.post("activity/meeting", {"lead_id": meeting["lead_id"], "title": "Nope"})
+
+
+def test_lead_tasks_create_list_complete_delete(close):
+    lead = close.get("lead", params={"_limit": 1})["data"][0]
+    task = close.post("task", {"_type": "lead", "lead_id": lead["id"], "text": "Send the proposal", "date": "2026-10-09"})
+    assert task["id"].startswith("task_")
+    assert task["is_complete"] is False
+    listed = close.get("task", params={"lead_id": lead["id"]})
+    assert task["id"] in [t["id"] for t in listed["data"]]
+    done = close.put(f"task/{task['id']}", {"is_complete": True})
+    assert done["is_complete"] is True
+    assert close.delete(f"task/{task['id']}") == {}
+
+
 def test_lead_merge_moves_contacts_to_the_destination(close):
     source = close.post("lead", {"name": unique("Source"), "contacts": [{"name": "Moved Person"}]})
     destination = close.post("lead", {"name": unique("Destination")})
