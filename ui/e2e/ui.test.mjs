@@ -87,8 +87,16 @@ describe("CRM Bridge UI (mock IPC)", () => {
 
   test("signing in with the browser waits for the approval, then adds the card", async () => {
     await page.click("[data-testid=add-connection-button]");
+    // Salesforce signs in at production, a sandbox or the org's own My Domain.
+    await page.selectOption("[data-testid=add-connection] select", "salesforce");
+    await page.selectOption("[data-testid=salesforce-org]", "sandbox");
+    assert.equal(await page.locator("[data-testid=base-url]").count(), 0, "nothing to type for a sandbox");
+    await page.selectOption("[data-testid=salesforce-org]", "mydomain");
+    assert.match(await text("[data-testid=add-connection]"), /My Domain address/);
+    await page.screenshot({ path: join(shots, "add-connection-salesforce-org.png") });
     await page.selectOption("[data-testid=add-connection] select", "pipedrive");
     assert.equal(await page.locator("[data-testid=api-key]").count(), 0, "no key to type");
+    assert.equal(await page.locator("[data-testid=salesforce-org]").count(), 0);
     assert.match(await text("[data-testid=sign-in-help]"), /browser opens Pipedrive's sign-in page/);
     await page.screenshot({ path: join(shots, "add-connection-browser.png") });
     await page.click("[data-testid=connect]");

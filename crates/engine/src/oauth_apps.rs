@@ -81,13 +81,58 @@ pub fn oauth_app(
                 crm = provider.label()
             ),
         })?;
-    let p = production(provider);
+    let (authorize_url, token_url) = sign_in_pages(provider, base_url)?;
     Ok(OAuthClient {
-        authorize_url: p.authorize_url.into(),
-        token_url: p.token_url.into(),
+        authorize_url,
+        token_url,
         client_id,
         client_secret: std::env::var(&secret_var).ok().filter(|v| !v.is_empty()),
         scopes: scopes(provider),
+    })
+}
+
+/// The production authorize and token URLs for an account at `base_url`: fixed for every CRM but
+/// Salesforce, where a sandbox signs in at test.salesforce.com and an org with My Domain at its own host.
+fn sign_in_pages(provider: Provider, base_url: &str) -> Result<(String, String)> {
+    if provider == Provider::Salesforce {
+        let host = salesforce_login_host(base_url)?;
+        return Ok((
+            format!("https://{host}/services/oauth2/authorize"),
+            format!("https://{host}/services/oauth2/token"),
+        ));
+    }
+    let p = production(provider);
+    Ok((p.authorize_url.into(), p.token_url.into()))
+}
+
+/// Where a Salesforce org signs in, from the address a person gave: `test.salesforce.com` for a
+/// sandbox, the org's My Domain (`acme.my.salesforce.com`, `acme--uat.sandbox.my.salesforce.com`),
+/// else production's `login.salesforce.com` (an instance such as `na123.salesforce.com` included).
+/// Only Salesforce's own hosts are taken: the sign-in page must not be anyone else's.
+pub fn salesforce_login_host(base_url: &str) -> Result<String> {
+    let refused = || Error::InvalidInput {
+        field: "base_url",
+        message: format!(
+            "`{base_url}` is not a Salesforce sign-in address: use https://login.salesforce.com, \
+             https://test.salesforce.com (a sandbox) or your My Domain, \
+             https://yourcompany.my.salesforce.com"
+        ),
+    };
+    let url = url::Url::parse(base_url.trim()).map_err(|_| refused())?;
+    let host = url.host_str().ok_or_else(refused)?.to_ascii_lowercase();
+    if url.scheme() != "https" || !url.username().is_empty() || url.port().is_some() {
+        return Err(refused());
+    }
+    let salesforce = ["salesforce.com", "salesforce.mil"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if !salesforce {
+        return Err(refused());
+    }
+    Ok(match host.as_str() {
+        "test.salesforce.com" => host,
+        h if h.ends_with(".my.salesforce.com") || h.ends_with(".my.salesforce.mil") => host,
+        _ => "login.salesforce.com".into(),
     })
 }
 
@@ -103,6 +148,48 @@ pub(crate) fn scopes(provider: Provider) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_salesforce_org_signs_in_at_its_sandbox_or_my_domain_host_and_nowhere_else() {
+        for (given, host) in [
+            ("https://login.salesforce.com", "login.salesforce.com"),
+            ("https://test.salesforce.com/", "test.salesforce.com"),
+            ("https://acme.my.salesforce.com", "acme.my.salesforce.com"),
+            (
+                "https://Acme--UAT.sandbox.my.salesforce.com",
+                "acme--uat.sandbox.my.salesforce.com",
+            ),
+            ("https://na123.salesforce.com", "login.salesforce.com"),
+        ] {
+            assert_eq!(salesforce_login_host(given).unwrap(), host, "{given}");
+        }
+        for hostile in [
+            "https://evil.example",
+            "https://salesforce.com.evil.example",
+            "https://evilsalesforce.com",
+            "http://test.salesforce.com",
+            "https://me@acme.my.salesforce.com",
+            "https://acme.my.salesforce.com:8443",
+            "not a url",
+        ] {
+            let e = salesforce_login_host(hostile).unwrap_err().to_string();
+            assert!(e.contains("test.salesforce.com"), "{hostile}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_sandbox_signs_in_at_test_salesforce_com_and_the_others_at_their_fixed_pages() {
+        let (authorize, token) =
+            sign_in_pages(Provider::Salesforce, "https://test.salesforce.com").unwrap();
+        assert_eq!(
+            authorize,
+            "https://test.salesforce.com/services/oauth2/authorize"
+        );
+        assert_eq!(token, "https://test.salesforce.com/services/oauth2/token");
+        assert!(sign_in_pages(Provider::Salesforce, "https://evil.example").is_err());
+        let (authorize, _) = sign_in_pages(Provider::Hubspot, "https://api.hubapi.com").unwrap();
+        assert_eq!(authorize, "https://app.hubspot.com/oauth/authorize");
+    }
 
     #[test]
     fn without_a_registered_app_the_error_says_what_to_do() {

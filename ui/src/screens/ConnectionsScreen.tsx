@@ -49,6 +49,14 @@ const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string; wi
 
 type Pulls = Map<ConnectionId, Map<ObjectType, PullProgress>>;
 
+/** Where a Salesforce org signs in with the browser: production, a sandbox, or its own My Domain. */
+const SALESFORCE_ORGS = [
+  { id: "production", label: "Production (login.salesforce.com)", url: "https://login.salesforce.com" },
+  { id: "sandbox", label: "Sandbox (test.salesforce.com)", url: "https://test.salesforce.com" },
+  { id: "mydomain", label: "My Domain (your own sign-in address)", url: "" },
+] as const;
+type SalesforceOrg = (typeof SALESFORCE_ORGS)[number]["id"];
+
 function AddConnection({
   demoAddresses,
   onAdded,
@@ -63,8 +71,14 @@ function AddConnection({
   const spec = PROVIDERS.find((p) => p.id === provider)!;
   const [baseUrl, setBaseUrl] = useState(spec.baseUrl);
   const [apiKey, setApiKey] = useState("");
+  const [org, setOrg] = useState<SalesforceOrg>("production");
   const { method, setMethod, busy, error, submit: signIn, cancel } = useSignIn(onAdded, onCancel);
   const demoAddress = demoAddresses.get(provider);
+  const demo = baseUrl === demoAddress;
+  // A Salesforce browser sign-in goes to the org's sign-in host; a session id works on its instance.
+  const salesforceHost = provider === "salesforce" && method === "browser" && !demo;
+  const orgUrl = SALESFORCE_ORGS.find((o) => o.id === org)!.url;
+  const address = salesforceHost && orgUrl ? orgUrl : baseUrl;
 
   const choose = (next: Provider) => {
     setProvider(next);
@@ -74,8 +88,8 @@ function AddConnection({
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     void signIn(async (how) => {
-      if (how === "browser") await api.connectWithBrowser(provider, baseUrl);
-      else await api.connectWithKey(provider, baseUrl, apiKey);
+      if (how === "browser") await api.connectWithBrowser(provider, address);
+      else await api.connectWithKey(provider, address, apiKey);
       setApiKey("");
     });
   };
@@ -115,16 +129,40 @@ function AddConnection({
           </select>
         </label>
       ) : null}
-      <label>
-        API address
-        <input
-          value={baseUrl}
-          onChange={(e) => setBaseUrl(e.target.value)}
-          className="mono"
-          required
-          disabled={busy}
-        />
-      </label>
+      {salesforceHost ? (
+        <label>
+          Salesforce org
+          <select
+            value={org}
+            onChange={(e) => setOrg(e.target.value as SalesforceOrg)}
+            disabled={busy}
+            data-testid="salesforce-org"
+          >
+            {SALESFORCE_ORGS.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {!salesforceHost || !orgUrl ? (
+        <label>
+          {provider === "salesforce" && !demo
+            ? method === "browser"
+              ? "My Domain address"
+              : "Instance address (your My Domain)"
+            : "API address"}
+          <input
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            className="mono"
+            required
+            disabled={busy}
+            data-testid="base-url"
+          />
+        </label>
+      ) : null}
       {method === "key" ? (
         <label>
           {spec.key}
