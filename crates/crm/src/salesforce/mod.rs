@@ -1,8 +1,8 @@
-//! Salesforce REST (the org's newest version, v60.0 at least) on the `instance_url`: a session id, OAuth (web-server flow; refresh keeps the
-//! refresh token) or the JWT bearer grant (a new session minted from the key on every 401), SOQL ordered
-//! by `SystemModstamp, Id` followed through `nextRecordsUrl`, the `deleted` feed, describe, opportunity
-//! stages and users by SOQL, and the daily quota read from `Sforce-Limit-Info`: a spent quota stops
-//! with a clear error instead of hammering.
+//! Salesforce REST (the org's newest version, v60.0 at least) on the `instance_url`: a session id,
+//! OAuth (web-server flow; refresh keeps the refresh token) or the JWT bearer grant (a new session
+//! minted from the key on every 401), SOQL ordered by `SystemModstamp, Id` followed through
+//! `nextRecordsUrl`, the `deleted` feed, describe, opportunity stages and users by SOQL, and the daily
+//! quota read from `Sforce-Limit-Info`: a spent quota stops with a clear error instead of hammering.
 
 pub(crate) mod convert;
 mod wire;
