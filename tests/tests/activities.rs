@@ -232,7 +232,8 @@ async fn every_kind_of_activity_crosses_from_close_to_hubspot_with_its_links() {
     let (call, linked) = find(&calls, "hs_call_body", "Walked through the proposal");
     assert_eq!(call["hs_call_direction"], "OUTBOUND");
     assert_eq!(call["hs_call_duration"], "95000");
-    assert_eq!(call["hs_call_status"], "answered");
+    // Close's "answered" is HubSpot's COMPLETED (HubSpot refuses a value its picklist lacks).
+    assert_eq!(call["hs_call_status"], "COMPLETED");
     assert_eq!(linked, std::slice::from_ref(&hubspot_contact));
     let tasks = hubspot_list(&running, "tasks").await;
     let (task, linked) = find(&tasks, "hs_task_subject", "Send the proposal");
@@ -245,6 +246,7 @@ async fn every_kind_of_activity_crosses_from_close_to_hubspot_with_its_links() {
             .as_str()
             .is_some_and(|t| !t.is_empty())
             && m["hs_meeting_start_time"].is_string()
+            && m["hs_meeting_outcome"] == "COMPLETED"
             && m["hs_meeting_end_time"].is_string()
             && linked.len() == 1),
         "{meetings:?}"

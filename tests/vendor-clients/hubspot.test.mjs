@@ -454,6 +454,26 @@ for (const [object, typeId, properties, check] of [
   });
 }
 
+test("a value a HubSpot-defined picklist lacks is refused with INVALID_OPTION, naming the property", async () => {
+  const e = await refused(() =>
+    hubspot.crm.objects.meetings.basicApi.create({
+      properties: { hs_timestamp: "2026-10-01T09:30:00.000Z", hs_meeting_outcome: "completed" },
+      associations: [],
+    }),
+  );
+  assert.equal(e.code, 400);
+  assert.match(e.body.message, /INVALID_OPTION/);
+  assert.match(e.body.message, /hs_meeting_outcome/);
+  const ok = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${unique("lc")}@example.com`, lifecyclestage: "marketingqualifiedlead" },
+    associations: [],
+  });
+  assert.equal(ok.properties.lifecyclestage, "marketingqualifiedlead");
+  await refused(() =>
+    hubspot.crm.contacts.basicApi.update(ok.id, { properties: { lifecyclestage: "Hot lead" } }),
+  );
+});
+
 test("associations v4 batch read: each contact's companies", async () => {
   const ids = (await hubspot.crm.contacts.basicApi.getPage(20)).results.map((c) => c.id);
   const res = await hubspot.crm.associations.v4.batchApi.getPage("contacts", "companies", {

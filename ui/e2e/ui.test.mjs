@@ -412,6 +412,25 @@ describe("CRM Bridge UI (mock IPC)", () => {
       await page.locator("[data-testid=fields-person] select[aria-label=change]").first().inputValue(),
       "split_name",
     );
+    // A status maps to a lifecycle stage value by value, chosen from both CRMs' picklists.
+    const valueMap = page.locator("[data-testid=fields-person] [data-testid=value-map]");
+    assert.equal(
+      await valueMap.locator("select[aria-label='value for Qualified']").inputValue(),
+      "salesqualifiedlead",
+    );
+    await valueMap.locator("select[aria-label='value for Customer']").selectOption("customer");
+    assert.deepEqual(
+      await valueMap.locator("select[aria-label='value for Customer'] option").allTextContents(),
+      [
+        "(as it is)",
+        "subscriber",
+        "lead",
+        "marketingqualifiedlead",
+        "salesqualifiedlead",
+        "opportunity",
+        "customer",
+      ],
+    );
     await shot(3, "fields");
     await next();
     await page.waitForSelector("[data-testid=stage-mapping]");
@@ -441,6 +460,15 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click(".wizard-nav button.primary");
     await page.waitForSelector("[data-testid=migration-progress]:has-text('Writing person records')");
     await shot(7, "run");
+    // The run carries the value map as chosen.
+    const sentMap = await page.evaluate(
+      () =>
+        window.__mockCalls
+          .find((c) => c.cmd === "run_migration")
+          .args.plan.objects.find((o) => o.source_object === "person")
+          .fields.find((f) => f.target === "lifecycle_stage").transform.map,
+    );
+    assert.deepEqual(sentMap, { Qualified: "salesqualifiedlead", Customer: "customer" });
     await page.waitForSelector("[data-testid=migration-report]");
     assert.match(await text("[data-testid=migration-report]"), /9,985 created.*2 failed/s);
     assert.match(await text("[data-testid=migration-results] tbody tr"), /failed/);

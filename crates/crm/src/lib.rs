@@ -73,6 +73,7 @@ pub struct FieldInfo {
     pub kind: String,
     pub custom: bool,
     pub required: bool,
+    /// A picklist's values as a record holds them and a write sends them.
     pub options: Vec<String>,
 }
 
@@ -230,6 +231,25 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
         fields.push(bridge_model::activity_field::KIND);
     }
     fields
+}
+
+/// The canonical name of a CRM's own field `key` of `object_type` (its standard fields only; custom
+/// fields keep their keys).
+pub fn canonical_name(
+    provider: Provider,
+    object_type: ObjectType,
+    key: &str,
+) -> Option<&'static str> {
+    let table: &[(&str, &str)] = match provider {
+        Provider::Hubspot => hubspot::convert::properties(object_type),
+        Provider::Salesforce => salesforce::convert::fields(object_type),
+        Provider::Close => close::convert::table(object_type),
+        Provider::Pipedrive => pipedrive::convert::table(object_type),
+    };
+    table
+        .iter()
+        .find(|(wire, _)| wire.eq_ignore_ascii_case(key))
+        .map(|(_, canonical)| *canonical)
 }
 
 pub fn connect(endpoint: Endpoint, keeper: Option<SecretKeeper>) -> Result<Arc<dyn Crm>> {

@@ -241,7 +241,15 @@ where
 }
 
 /// Canonical fields that describe a record but cannot be set: they are left out of writes.
-pub(crate) const READ_ONLY: &[&str] = &["created_at", "modified_at", "kind", "stage"];
+pub(crate) const READ_ONLY: &[&str] = &[
+    "created_at",
+    "modified_at",
+    "kind",
+    "stage",
+    "lead_score",
+    "original_source",
+    "last_activity_at",
+];
 
 /// The canonical key of custom fields: an object of the CRM's own custom field keys.
 pub const CUSTOM: &str = "custom";

@@ -26,7 +26,8 @@ pub mod activity_field {
     pub const DIRECTION: &str = "direction";
     /// A call's length in whole seconds.
     pub const DURATION_S: &str = "duration_s";
-    /// A call's or meeting's outcome in the CRM's own words (HubSpot `COMPLETED`, Close `no-answer`).
+    /// A call's or meeting's outcome: one of [`super::OUTCOMES`] where the CRM's word is known (see
+    /// [`super::outcome`]), else the CRM's own word.
     pub const OUTCOME: &str = "outcome";
     /// Whether a task is done (true/false).
     pub const DONE: &str = "done";
@@ -189,6 +190,39 @@ pub fn direction(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The outcomes a call or meeting has, in one vocabulary for every CRM.
+pub const OUTCOMES: [&str; 9] = [
+    "completed",
+    "no_answer",
+    "busy",
+    "voicemail",
+    "failed",
+    "scheduled",
+    "rescheduled",
+    "no_show",
+    "canceled",
+];
+
+/// The canonical outcome of a CRM's word for it (HubSpot `NO_ANSWER`, Close `vm-left` or
+/// `declined-by-lead`, Salesforce free text such as "Left voicemail"); None when it is not known.
+pub fn outcome(text: &str) -> Option<&'static str> {
+    let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    Some(match t.as_str() {
+        "completed" | "answered" | "connected" | "held" | "done" => "completed",
+        "no_answer" | "noanswer" | "not_answered" => "no_answer",
+        "busy" => "busy",
+        "vm_left" | "vm_answer" | "voicemail" | "left_voicemail" | "left_a_voicemail" => {
+            "voicemail"
+        }
+        "failed" | "error" | "blocked" | "abandoned" => "failed",
+        "scheduled" | "upcoming" | "in_progress" | "queued" => "scheduled",
+        "rescheduled" => "rescheduled",
+        "no_show" | "noshow" => "no_show",
+        "canceled" | "cancelled" | "declined_by_lead" | "declined_by_org" => "canceled",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +243,22 @@ mod tests {
             ActivityKind::of(&fields(json!({"kind": "sms"}))),
             ActivityKind::Note
         );
+    }
+
+    #[test]
+    fn outcomes_in_each_crms_words() {
+        for (text, want) in [
+            ("NO_ANSWER", Some("no_answer")),
+            ("vm-left", Some("voicemail")),
+            ("Left voicemail", Some("voicemail")),
+            ("answered", Some("completed")),
+            ("declined-by-lead", Some("canceled")),
+            ("upcoming", Some("scheduled")),
+            ("Spoke to the CFO", None),
+        ] {
+            assert_eq!(outcome(text), want, "{text}");
+        }
+        assert!(OUTCOMES.iter().all(|o| outcome(o) == Some(*o)));
     }
 
     #[test]

@@ -13,7 +13,10 @@ mod record;
 mod review;
 mod sync;
 
-pub use activity::{ActivityKind, TimelineEntry, activity_field, direction as activity_direction};
+pub use activity::{
+    ActivityKind, OUTCOMES, TimelineEntry, activity_field, direction as activity_direction,
+    outcome as activity_outcome,
+};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use connection::{Connection, NewConnection};
 pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};

@@ -3,6 +3,7 @@ import type { ObjectType } from "./ObjectType";
 
 /**
  * The fields of one object pair: every source field, every target field (custom ones as
- * `custom.<key>`).
+ * `custom.<key>`), and the values each side's picklists take, by field, so a value map is chosen
+ * from drop-downs.
  */
-export type FieldChoices = { source_object: ObjectType, target_object: ObjectType, source: Array<string>, target: Array<string>, };
+export type FieldChoices = { source_object: ObjectType, target_object: ObjectType, source: Array<string>, target: Array<string>, source_options: { [key in string]: Array<string> }, target_options: { [key in string]: Array<string> }, };

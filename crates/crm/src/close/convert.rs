@@ -146,7 +146,7 @@ pub fn pulled(
                     put(af::BODY, text(&raw, "note"));
                     put(af::DURATION_S, raw.get("duration").cloned());
                     put(af::DIRECTION, direction(&raw));
-                    put(af::OUTCOME, text(&raw, "disposition"));
+                    put(af::OUTCOME, outcome(&raw, "disposition"));
                     put(af::OCCURRED_AT, when);
                 }
                 ActivityKind::Email => {
@@ -163,7 +163,7 @@ pub fn pulled(
                     );
                     put(af::OCCURRED_AT, text(&raw, "starts_at").or(when));
                     put(af::ENDS_AT, text(&raw, "ends_at"));
-                    put(af::OUTCOME, text(&raw, "status"));
+                    put(af::OUTCOME, outcome(&raw, "status"));
                 }
                 ActivityKind::Task => {
                     let (subject, body) = task_text(raw["text"].as_str().unwrap_or_default());
@@ -309,6 +309,24 @@ pub fn create_resource(kind: ActivityKind) -> &'static str {
     }
 }
 
+/// A call's disposition or a meeting's status as a canonical outcome (Close's own word when unknown).
+fn outcome(raw: &Value, key: &str) -> Option<Value> {
+    let word = raw[key].as_str().filter(|s| !s.is_empty())?;
+    Some(json!(bridge_model::activity_outcome(word).unwrap_or(word)))
+}
+
+/// A canonical outcome as a Close call's disposition (None: Close has no such disposition).
+fn disposition(outcome: &str) -> Option<&'static str> {
+    match bridge_model::activity_outcome(outcome)? {
+        "completed" => Some("answered"),
+        "no_answer" => Some("no-answer"),
+        "busy" => Some("busy"),
+        "voicemail" => Some("vm-left"),
+        "failed" => Some("error"),
+        _ => None,
+    }
+}
+
 /// `inbound`/`outbound` from Close's `direction` (`incoming`/`outgoing` on e-mails).
 fn direction(raw: &Value) -> Option<Value> {
     raw["direction"]
@@ -353,6 +371,21 @@ pub fn activity_input(
             (_, false) => "outbound",
         };
         body.insert("direction".into(), json!(word));
+    }
+    if let Some(value) = body.remove("disposition") {
+        match value.as_str().and_then(disposition) {
+            Some(d) => {
+                body.insert("disposition".into(), json!(d));
+            }
+            None if write::is_blank(&value) => {
+                body.insert("disposition".into(), Value::Null);
+            }
+            None => {}
+        }
+    }
+    if kind == ActivityKind::Meeting {
+        // A meeting's status follows the calendar in Close; its API takes notes and an outcome id.
+        body.remove("status");
     }
     if kind == ActivityKind::Email && creating {
         // Close creates an e-mail in a state: a logged one was received or sent.

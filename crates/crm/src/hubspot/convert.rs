@@ -119,6 +119,12 @@ pub fn properties(object_type: ObjectType) -> &'static [(&'static str, &'static 
             ("country", "country"),
             ("hubspot_owner_id", "owner_id"),
             ("associatedcompanyid", "company_id"),
+            ("lifecyclestage", "lifecycle_stage"),
+            ("hs_lead_status", "lead_status"),
+            // Computed by HubSpot: read, never written.
+            ("hubspotscore", "lead_score"),
+            ("hs_analytics_source", "original_source"),
+            ("notes_last_updated", "last_activity_at"),
             ("createdate", "created_at"),
             ("lastmodifieddate", "modified_at"),
         ],
@@ -235,6 +241,37 @@ fn activity_in(kind: ActivityKind, fields: &mut Fields) {
         let done = status.eq_ignore_ascii_case("COMPLETED");
         fields.insert(af::DONE.into(), json!(done));
     }
+    if let Some(o) = fields.get(af::OUTCOME).and_then(Value::as_str)
+        && let Some(canonical) = bridge_model::activity_outcome(o)
+    {
+        fields.insert(af::OUTCOME.into(), json!(canonical));
+    }
+}
+
+/// A canonical outcome as the option of HubSpot's call status or meeting outcome (None: HubSpot's
+/// picklist has no such option, and the property is left out rather than refused).
+fn outcome_option(kind: ActivityKind, outcome: &str) -> Option<&'static str> {
+    let canonical = bridge_model::activity_outcome(outcome)?;
+    match kind {
+        ActivityKind::Call => match canonical {
+            "completed" | "voicemail" => Some("COMPLETED"),
+            "no_answer" => Some("NO_ANSWER"),
+            "busy" => Some("BUSY"),
+            "failed" => Some("FAILED"),
+            "canceled" => Some("CANCELED"),
+            "scheduled" => Some("QUEUED"),
+            _ => None,
+        },
+        ActivityKind::Meeting => match canonical {
+            "completed" => Some("COMPLETED"),
+            "scheduled" => Some("SCHEDULED"),
+            "rescheduled" => Some("RESCHEDULED"),
+            "no_show" => Some("NO_SHOW"),
+            "canceled" => Some("CANCELED"),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Canonical values -> HubSpot's (the reverse of `activity_in`); a meeting's start is also its
@@ -266,6 +303,19 @@ fn activity_out(kind: ActivityKind, properties: &mut serde_json::Map<String, Val
     if let Some(done) = properties.get("hs_task_status").and_then(truth) {
         let status = if done { "COMPLETED" } else { "NOT_STARTED" };
         set(properties, "hs_task_status", status.into());
+    }
+    for key in ["hs_call_status", "hs_meeting_outcome"] {
+        let Some(value) = properties.remove(key) else {
+            continue;
+        };
+        match value.as_str().map(|o| outcome_option(kind, o)) {
+            Some(Some(option)) => set(properties, key, option.into()),
+            // A cleared outcome stays cleared.
+            _ if write::is_blank(&value) => {
+                properties.insert(key.into(), Value::String(String::new()));
+            }
+            _ => {}
+        }
     }
     if kind == ActivityKind::Meeting
         && let Some(start) = properties.get("hs_meeting_start_time").cloned()

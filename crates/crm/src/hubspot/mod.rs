@@ -389,7 +389,7 @@ impl Crm for Hubspot {
             .map(|p| FieldInfo {
                 custom: p.hubspot_defined != Some(true),
                 required: false,
-                options: p.options.into_iter().map(|o| o.label).collect(),
+                options: p.options.into_iter().map(|o| o.value).collect(),
                 key: p.name,
                 label: p.label,
                 kind: p.kind,

@@ -54,7 +54,8 @@ pub struct Property {
 
 #[derive(Debug, Deserialize)]
 pub struct Option_ {
-    pub label: String,
+    /// What a record holds and a write sends (`marketingqualifiedlead`); the label is for people.
+    pub value: String,
 }
 
 #[derive(Debug, Deserialize)]

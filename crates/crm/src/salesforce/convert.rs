@@ -217,6 +217,11 @@ fn activity_in(sobject: &str, raw: &Value, out: &mut Fields) {
         let done = status.eq_ignore_ascii_case("Completed");
         out.insert(af::DONE.into(), json!(done));
     }
+    if let Some(o) = out.get(af::OUTCOME).and_then(Value::as_str)
+        && let Some(canonical) = bridge_model::activity_outcome(o)
+    {
+        out.insert(af::OUTCOME.into(), json!(canonical));
+    }
     if let Some(d) = out.get(af::DIRECTION).and_then(Value::as_str) {
         match bridge_model::activity_direction(d) {
             Some(d) => out.insert(af::DIRECTION.into(), json!(d)),

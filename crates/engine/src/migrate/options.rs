@@ -1,8 +1,10 @@
 //! What the migration wizard offers to choose from: both CRMs' pipelines, owners and fields, and
 //! the warnings of a plan as a person edits it.
 
-use bridge_crm::{Owner, Pipeline, StageOutcome};
-use bridge_model::{MigrationPlan, ObjectType};
+use std::collections::BTreeMap;
+
+use bridge_crm::{Crm, Owner, Pipeline, StageOutcome};
+use bridge_model::{MigrationPlan, ObjectType, Provider};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -33,13 +35,41 @@ pub struct OwnerChoice {
 }
 
 /// The fields of one object pair: every source field, every target field (custom ones as
-/// `custom.<key>`).
+/// `custom.<key>`), and the values each side's picklists take, by field, so a value map is chosen
+/// from drop-downs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FieldChoices {
     pub source_object: ObjectType,
     pub target_object: ObjectType,
     pub source: Vec<String>,
     pub target: Vec<String>,
+    pub source_options: BTreeMap<String, Vec<String>>,
+    pub target_options: BTreeMap<String, Vec<String>>,
+}
+
+/// The values of each picklist of `object_type` the CRM describes, by the field's name in a mapping
+/// (the canonical name of a standard field, `custom.<key>` of a custom one).
+async fn picklists(
+    crm: &dyn Crm,
+    provider: Provider,
+    object_type: ObjectType,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    for f in crm.fields(object_type).await? {
+        if f.options.is_empty() {
+            continue;
+        }
+        let name = if f.custom {
+            format!("custom.{}", f.key.strip_prefix("custom.").unwrap_or(&f.key))
+        } else {
+            match bridge_crm::canonical_name(provider, object_type, &f.key) {
+                Some(canonical) => canonical.to_owned(),
+                None => continue,
+            }
+        };
+        out.insert(name, f.options);
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -98,6 +128,8 @@ impl Engine {
                 target_object: m.target_object,
                 source: names(described(s.as_ref(), s_conn.provider, m.source_object).await?),
                 target: names(described(t.as_ref(), t_conn.provider, m.target_object).await?),
+                source_options: picklists(s.as_ref(), s_conn.provider, m.source_object).await?,
+                target_options: picklists(t.as_ref(), t_conn.provider, m.target_object).await?,
             });
         }
         Ok(MigrationOptions {

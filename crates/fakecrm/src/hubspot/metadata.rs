@@ -64,7 +64,27 @@ pub async fn property_by_name(
 }
 
 fn all_properties(object: &str) -> Option<Vec<Value>> {
-    let kind = kind_of(object)?;
+    Some(properties_of(kind_of(object)?))
+}
+
+/// The option values of each HubSpot-defined picklist of `kind` (custom ones are not checked).
+pub(crate) fn defined_options(kind: Kind) -> Vec<(String, Vec<String>)> {
+    properties_of(kind)
+        .into_iter()
+        .filter(|p| p["hubspotDefined"] == true)
+        .filter_map(|p| {
+            let values: Vec<String> = p["options"]
+                .as_array()?
+                .iter()
+                .filter_map(|o| o["value"].as_str().map(str::to_owned))
+                .collect();
+            (!values.is_empty())
+                .then(|| (p["name"].as_str().unwrap_or_default().to_owned(), values))
+        })
+        .collect()
+}
+
+fn properties_of(kind: Kind) -> Vec<Value> {
     let mut results = match kind {
         Kind::Lead => unreachable!("no table of this kind in this CRM"),
         Kind::Person => vec![
@@ -103,6 +123,29 @@ fn all_properties(object: &str) -> Option<Vec<Value>> {
                     ("CONNECTED", "Connected"),
                     ("BAD_TIMING", "Bad Timing"),
                 ],
+            ),
+            property("hubspotscore", "HubSpot Score", "number", "number", true),
+            picklist(
+                "hs_analytics_source",
+                "Original Source",
+                &[
+                    ("ORGANIC_SEARCH", "Organic Search"),
+                    ("PAID_SEARCH", "Paid Search"),
+                    ("EMAIL_MARKETING", "Email Marketing"),
+                    ("SOCIAL_MEDIA", "Organic Social"),
+                    ("REFERRALS", "Referrals"),
+                    ("OTHER_CAMPAIGNS", "Other Campaigns"),
+                    ("DIRECT_TRAFFIC", "Direct Traffic"),
+                    ("OFFLINE", "Offline Sources"),
+                    ("PAID_SOCIAL", "Paid Social"),
+                ],
+            ),
+            property(
+                "notes_last_updated",
+                "Last Activity Date",
+                "datetime",
+                "date",
+                true,
             ),
             property(
                 "hubspot_owner_id",
@@ -320,7 +363,7 @@ fn all_properties(object: &str) -> Option<Vec<Value>> {
         id["groupName"] = json!("custom");
         results.push(id);
     }
-    Some(results)
+    results
 }
 
 /// The deal pipeline, HubSpot's `default` one.

@@ -284,7 +284,7 @@ pub async fn read(
 }
 
 /// Parses `{"properties": {...}}`, checking values HubSpot validates (e-mail format, string values).
-pub(crate) fn parse_properties(body: &[u8]) -> Result<Props, (String, Option<String>)> {
+pub(crate) fn parse_properties(kind: Kind, body: &[u8]) -> Result<Props, (String, Option<String>)> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         (
             format!(
@@ -301,11 +301,26 @@ pub(crate) fn parse_properties(body: &[u8]) -> Result<Props, (String, Option<Str
             None,
         ));
     };
-    validate(props)?;
+    validate(kind, props)?;
     Ok(props.clone())
 }
 
-pub(crate) fn validate(props: &Props) -> Result<(), (String, Option<String>)> {
+pub(crate) fn validate(kind: Kind, props: &Props) -> Result<(), (String, Option<String>)> {
+    // A HubSpot-defined picklist takes its own option values only (`marketingqualifiedlead`, `COMPLETED`).
+    for (name, allowed) in super::metadata::defined_options(kind) {
+        if let Some(value) = props.get(&name).and_then(Value::as_str)
+            && !value.is_empty()
+            && !allowed.iter().any(|a| a == value)
+        {
+            return Err((
+                format!(
+                    "Property values were not valid: [{{\"isValid\":false,\"message\":\"{value} was not one of the allowed options: [{}]\",\"error\":\"INVALID_OPTION\",\"name\":\"{name}\"}}]",
+                    allowed.join(", ")
+                ),
+                Some(name),
+            ));
+        }
+    }
     if let Some(email) = props.get("email").and_then(Value::as_str)
         && !email.is_empty()
         && !looks_like_email(email)
@@ -403,7 +418,7 @@ pub async fn create(
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
     };
-    let mut props = match parse_properties(&body) {
+    let mut props = match parse_properties(kind, &body) {
         Ok(p) => p,
         Err((message, field)) => return validation_error(&mut hs, message, field),
     };
@@ -443,7 +458,7 @@ pub async fn update(
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
     };
-    let changes = match parse_properties(&body) {
+    let changes = match parse_properties(kind, &body) {
         Ok(p) => p,
         Err((message, field)) => return validation_error(&mut hs, message, field),
     };

@@ -31,6 +31,17 @@ pub fn modified_property(kind: Kind) -> &'static str {
     }
 }
 
+/// The lifecycle stages and lead statuses seeded contacts are at (values of HubSpot's own picklists).
+const LIFECYCLE_STAGES: [&str; 6] = [
+    "subscriber",
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+];
+const LEAD_STATUSES: [&str; 5] = ["NEW", "OPEN", "IN_PROGRESS", "CONNECTED", "UNQUALIFIED"];
+
 pub struct HubspotGenerator {
     pub seed: Seed,
     pub kind: Kind,
@@ -93,11 +104,14 @@ impl Generator for HubspotGenerator {
                 let mut r = s.person(p, index);
                 r.email = self.email(index);
                 let company = r.company;
+                let h = crate::seed::mix(&[s.seed, u64::from(index), 41]);
                 json!({
                     "firstname": r.first_name, "lastname": r.last_name, "email": r.email, "phone": r.phone,
                     "jobtitle": r.title, "city": r.city, "country": r.country,
                     "company": s.company(p, r.company).name,
                     "associatedcompanyid": (company + 1).to_string(),
+                    "lifecyclestage": LIFECYCLE_STAGES[(h % LIFECYCLE_STAGES.len() as u64) as usize],
+                    "hs_lead_status": LEAD_STATUSES[((h >> 8) % LEAD_STATUSES.len() as u64) as usize],
                     "hubspot_owner_id": owner_id(r.owner),
                     "createdate": iso(r.created_ms), "lastmodifieddate": iso(r.modified_ms), "hs_object_id": id,
                 })

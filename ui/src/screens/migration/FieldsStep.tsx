@@ -1,8 +1,10 @@
+import { Fragment } from "react";
 import type { FieldChoices } from "../../bindings/FieldChoices";
 import type { FieldMapping } from "../../bindings/FieldMapping";
 import type { MappedField } from "../../bindings/MappedField";
 import type { Transform } from "../../bindings/Transform";
 import { objectTypeLabel } from "../../format";
+import { ValueMap } from "./ValueMap";
 
 const TRANSFORMS: { kind: Transform["kind"]; label: string; make: () => Transform }[] = [
   { kind: "direct", label: "as is", make: () => ({ kind: "direct" }) },
@@ -18,7 +20,18 @@ const TRANSFORMS: { kind: Transform["kind"]; label: string; make: () => Transfor
 ];
 
 /** What a transform takes beyond its kind: a value, a map or a separator, edited as text. */
-function TransformDetail({ t, onChange }: { t: Transform; onChange: (t: Transform) => void }) {
+function TransformDetail({
+  t,
+  onChange,
+  source,
+  target,
+}: {
+  t: Transform;
+  onChange: (t: Transform) => void;
+  /** The picklist values of the source and target fields, where they are picklists. */
+  source?: string[];
+  target?: string[];
+}) {
   switch (t.kind) {
     case "default":
     case "constant":
@@ -30,6 +43,15 @@ function TransformDetail({ t, onChange }: { t: Transform; onChange: (t: Transfor
         />
       );
     case "value_map":
+      if (source?.length && target?.length) {
+        // Chosen value by value in the row below.
+        const chosen = source.filter((s) => t.map[s]).length;
+        return (
+          <span className="muted">
+            {chosen} of {source.length} values mapped below
+          </span>
+        );
+      }
       return (
         <input
           aria-label="value map"
@@ -105,67 +127,96 @@ export function FieldsStep({
           </tr>
         </thead>
         <tbody>
-          {mapping.fields.map((f, i) => (
-            <tr key={`${f.source}-${f.target}-${i}`}>
-              <td>
-                <select
-                  aria-label="source field"
-                  value={f.source}
-                  onChange={(e) => setField(i, { ...f, source: e.target.value })}
-                >
-                  {[f.source, ...(choices?.source ?? []).filter((s) => s !== f.source)].map((s) => (
-                    <option key={s}>{s}</option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <select
-                  aria-label="target field"
-                  value={f.target}
-                  onChange={(e) => setField(i, { ...f, target: e.target.value })}
-                >
-                  {[f.target, ...unmappedTargets].map((t) => (
-                    <option key={t}>{t}</option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <select
-                  aria-label="change"
-                  value={f.transform.kind}
-                  onChange={(e) => {
-                    const t = TRANSFORMS.find((x) => x.kind === e.target.value);
-                    if (t) setField(i, { ...f, transform: t.make() });
-                  }}
-                >
-                  {TRANSFORMS.map((t) => (
-                    <option key={t.kind} value={t.kind}>
-                      {t.label}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <TransformDetail t={f.transform} onChange={(t) => setField(i, { ...f, transform: t })} />
-              </td>
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label="required"
-                  checked={f.required}
-                  onChange={(e) => setField(i, { ...f, required: e.target.checked })}
-                />
-              </td>
-              <td>
-                <button
-                  className="link"
-                  onClick={() => onChange({ ...mapping, fields: mapping.fields.filter((_, j) => j !== i) })}
-                >
-                  Remove
-                </button>
-              </td>
-            </tr>
-          ))}
+          {mapping.fields.map((f, i) => {
+            const picklists = {
+              source: choices?.source_options[f.source],
+              target: choices?.target_options[f.target],
+            };
+            const byValue =
+              f.transform.kind === "value_map" && picklists.source?.length && picklists.target?.length;
+            return (
+              <Fragment key={`${f.source}-${f.target}-${i}`}>
+                <tr>
+                  <td>
+                    <select
+                      aria-label="source field"
+                      value={f.source}
+                      onChange={(e) => setField(i, { ...f, source: e.target.value })}
+                    >
+                      {[f.source, ...(choices?.source ?? []).filter((s) => s !== f.source)].map((s) => (
+                        <option key={s}>{s}</option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <select
+                      aria-label="target field"
+                      value={f.target}
+                      onChange={(e) => setField(i, { ...f, target: e.target.value })}
+                    >
+                      {[f.target, ...unmappedTargets].map((t) => (
+                        <option key={t}>{t}</option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <select
+                      aria-label="change"
+                      value={f.transform.kind}
+                      onChange={(e) => {
+                        const t = TRANSFORMS.find((x) => x.kind === e.target.value);
+                        if (t) setField(i, { ...f, transform: t.make() });
+                      }}
+                    >
+                      {TRANSFORMS.map((t) => (
+                        <option key={t.kind} value={t.kind}>
+                          {t.label}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <TransformDetail
+                      t={f.transform}
+                      onChange={(t) => setField(i, { ...f, transform: t })}
+                      source={picklists.source}
+                      target={picklists.target}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label="required"
+                      checked={f.required}
+                      onChange={(e) => setField(i, { ...f, required: e.target.checked })}
+                    />
+                  </td>
+                  <td>
+                    <button
+                      className="link"
+                      onClick={() =>
+                        onChange({ ...mapping, fields: mapping.fields.filter((_, j) => j !== i) })
+                      }
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+                {byValue && f.transform.kind === "value_map" ? (
+                  <tr className="value-map-row">
+                    <td colSpan={6}>
+                      <ValueMap
+                        t={f.transform}
+                        source={picklists.source ?? []}
+                        target={picklists.target ?? []}
+                        onChange={(t) => setField(i, { ...f, transform: t })}
+                      />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
         </tbody>
       </table>
       {unmappedTargets.length > 0 && choices ? (
