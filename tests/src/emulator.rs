@@ -102,3 +102,23 @@ pub async fn follow_sign_in(url: String) -> Result<(), bridge_crm::CrmError> {
         .expect("the listener answers");
     Ok(())
 }
+
+/// Connects `engine` to an emulated CRM with its API key (a Salesforce session id at its instance),
+/// as a person adding a connection would.
+pub async fn connect_with_key(
+    engine: &bridge_engine::Engine,
+    provider: Provider,
+    base_url: &str,
+    key: &str,
+) -> bridge_model::Connection {
+    let request = bridge_engine::ConnectRequest {
+        provider,
+        base_url: base_url.to_owned(),
+        login: bridge_engine::Login::ApiKey(key.to_owned()),
+        label: None,
+    };
+    engine
+        .connect(request, |_| async { Ok(()) })
+        .await
+        .expect("the emulated CRM takes its own key")
+}

@@ -9,20 +9,40 @@ mod keyring_workspace;
 use std::collections::HashMap;
 
 use bridge_crm::PullRequest;
-use bridge_engine::{Cancel, ConnectRequest, Engine, Login, PullOptions};
+use bridge_engine::{Cancel, PullOptions};
 use bridge_fakecrm::{Config, Running, start};
 use bridge_model::{Connection, Fields, ObjectType, Provider};
-use keyring_workspace::workspace;
+use bridge_tests::emulator::connect_with_key;
+use keyring_workspace::{Workspace, workspace};
 use serde_json::{Value, json};
 
-async fn connect(engine: &Engine, provider: Provider, base_url: &str, key: &str) -> Connection {
-    let request = ConnectRequest {
-        provider,
-        base_url: base_url.to_owned(),
-        login: Login::ApiKey(key.to_owned()),
-        label: None,
+/// A workspace, an emulator of 40 people, and the two CRMs of a migration connected by key.
+async fn setup(
+    name: &str,
+    from: Provider,
+    to: Provider,
+) -> Option<(Workspace, Running, Connection, Connection)> {
+    let ws = workspace(name)?;
+    let running = start(Config {
+        records: 40,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let d = &running.description;
+    let access = |p: Provider| match p {
+        Provider::Close => (d.close.base_url.clone(), d.close.api_key.clone()),
+        Provider::Hubspot => (d.hubspot.base_url.clone(), d.hubspot.token.clone()),
+        Provider::Pipedrive => (d.pipedrive.base_url.clone(), d.pipedrive.api_token.clone()),
+        Provider::Salesforce => (
+            d.salesforce.instance_url.clone(),
+            d.salesforce.access_token.clone(),
+        ),
     };
-    engine.connect(request, |_| async { Ok(()) }).await.unwrap()
+    let [source, target] = [from, to].map(access);
+    let source = connect_with_key(&ws.engine, from, &source.0, &source.1).await;
+    let target = connect_with_key(&ws.engine, to, &target.0, &target.1).await;
+    Some((ws, running, source, target))
 }
 
 fn fields(value: Value) -> Fields {
@@ -84,30 +104,16 @@ async fn hubspot_counts(running: &Running) -> HashMap<&'static str, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_activity_crosses_from_close_to_hubspot_with_its_links() {
-    let Some(ws) = workspace("activities-close-hubspot") else {
+    let Some((ws, running, source, target)) = setup(
+        "activities-close-hubspot",
+        Provider::Close,
+        Provider::Hubspot,
+    )
+    .await
+    else {
         return;
     };
-    let running = start(Config {
-        records: 40,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
     let d = &running.description;
-    let source = connect(
-        &ws.engine,
-        Provider::Close,
-        &d.close.base_url,
-        &d.close.api_key,
-    )
-    .await;
-    let target = connect(
-        &ws.engine,
-        Provider::Hubspot,
-        &d.hubspot.base_url,
-        &d.hubspot.token,
-    )
-    .await;
 
     // The Close fixture: an e-mail, a call and a task logged on one contact of one lead (notes and
     // meetings are seeded, calls too).
@@ -317,30 +323,16 @@ fn by_type(activities: &HashMap<i64, Value>) -> HashMap<String, usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn salesforce_tasks_and_events_cross_to_pipedrive_as_activities_of_each_type() {
-    let Some(ws) = workspace("activities-salesforce-pipedrive") else {
+    let Some((ws, running, source, target)) = setup(
+        "activities-salesforce-pipedrive",
+        Provider::Salesforce,
+        Provider::Pipedrive,
+    )
+    .await
+    else {
         return;
     };
-    let running = start(Config {
-        records: 40,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
     let d = &running.description;
-    let source = connect(
-        &ws.engine,
-        Provider::Salesforce,
-        &d.salesforce.instance_url,
-        &d.salesforce.access_token,
-    )
-    .await;
-    let target = connect(
-        &ws.engine,
-        Provider::Pipedrive,
-        &d.pipedrive.base_url,
-        &d.pipedrive.api_token,
-    )
-    .await;
 
     // The Salesforce fixture: an e-mail, a call, an open task (Tasks by subtype) and a meeting (an
     // Event) on one contact; the org's seeded Tasks come along.

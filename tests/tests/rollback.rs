@@ -7,21 +7,12 @@ mod keyring_workspace;
 use std::time::Duration;
 
 use bridge_crm::{Endpoint, Secret, Update};
-use bridge_engine::{Cancel, ConnectRequest, Engine, Login, PullOptions};
+use bridge_engine::{Cancel, Engine, PullOptions};
 use bridge_fakecrm::{Config, Running, start};
 use bridge_model::{Connection, ObjectType, Provider};
+use bridge_tests::emulator::connect_with_key;
 use keyring_workspace::workspace;
 use serde_json::json;
-
-async fn connect(engine: &Engine, provider: Provider, base_url: &str, key: &str) -> Connection {
-    let request = ConnectRequest {
-        provider,
-        base_url: base_url.to_owned(),
-        login: Login::ApiKey(key.to_owned()),
-        label: None,
-    };
-    engine.connect(request, |_| async { Ok(()) }).await.unwrap()
-}
 
 fn pipedrive(running: &Running) -> std::sync::Arc<dyn bridge_crm::Crm> {
     let d = &running.description.pipedrive;
@@ -66,14 +57,14 @@ async fn a_rollback_leaves_records_changed_since_the_run_alone_unless_told_to_ov
     .await
     .unwrap();
     let d = &running.description;
-    let close = connect(
+    let close = connect_with_key(
         &ws.engine,
         Provider::Close,
         &d.close.base_url,
         &d.close.api_key,
     )
     .await;
-    let target = connect(
+    let target = connect_with_key(
         &ws.engine,
         Provider::Pipedrive,
         &d.pipedrive.base_url,

@@ -869,6 +869,17 @@ pub fn sync_view(
 mod tests {
     use super::*;
 
+    /// SQLite's query plan of `sql`, one step a line.
+    fn plan_of(c: &rusqlite::Connection, sql: &str) -> Result<String> {
+        let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let mut rows = stmt.raw_query();
+        let mut plan = Vec::new();
+        while let Some(row) = rows.next()? {
+            plan.push(row.get::<_, String>(3)?);
+        }
+        Ok(plan.join("\n"))
+    }
+
     #[test]
     fn every_list_in_name_order_reads_the_name_index_without_sorting() {
         let store = crate::Store::open_in_memory().unwrap();
@@ -898,13 +909,7 @@ mod tests {
                 .read(|c| {
                     let filter = Filter::new(&query);
                     let sql = page_ids(c, &query, &filter)?.expect("two connections");
-                    let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                    let mut rows = stmt.raw_query();
-                    let mut plan = Vec::new();
-                    while let Some(row) = rows.next()? {
-                        plan.push(row.get::<_, String>(3)?);
-                    }
-                    Ok(plan.join("\n"))
+                    plan_of(c, &sql)
                 })
                 .unwrap();
             let what = format!("{connection_id:?} {object_type:?}:\n{plan}");
@@ -976,17 +981,12 @@ mod tests {
         assert_eq!(ids, ["a1", "a2", "a3"]);
         let plan = store
             .read(|c| {
-                let mut stmt = c.prepare(
-                    "EXPLAIN QUERY PLAN SELECT id FROM records
+                plan_of(
+                    c,
+                    "SELECT id FROM records
                       WHERE connection_id = 1 AND json_extract(fields, '$.person_id') = 'p1'
                         AND object_type = 'activity' AND deleted_at IS NULL",
-                )?;
-                let mut rows = stmt.raw_query();
-                let mut plan = Vec::new();
-                while let Some(row) = rows.next()? {
-                    plan.push(row.get::<_, String>(3)?);
-                }
-                Ok(plan.join("\n"))
+                )
             })
             .unwrap();
         assert!(plan.contains("records_activity_person"), "{plan}");

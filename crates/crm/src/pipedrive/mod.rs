@@ -177,43 +177,12 @@ impl Pipedrive {
     /// A page of activities (v2), after the notes: by update time from `since` on an incremental pass.
     async fn activities_page(&self, request: &PullRequest, cursor: Option<String>) -> Result<Page> {
         let collection = convert::ACTIVITIES;
-        let mut call = Call::get(format!("{}/{collection}", self.v2)).query("limit", LIMIT);
-        if let Some(since) = request.since {
-            call = call
-                .query(
-                    "updated_since",
-                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                )
-                .query("sort_by", "update_time")
-                .query("sort_direction", "asc");
-        }
-        if let Some(c) = &cursor {
-            call = call.query("cursor", c);
-        }
+        let call = self.v2_page(collection, request.since, cursor.as_deref());
         let body = self.http.send(&call).await?.body;
         let name = format!("GET /v2/{collection}");
-        let items = match body.get("data") {
-            Some(Value::Array(items)) => items.clone(),
-            Some(Value::Null) => Vec::new(),
-            _ => {
-                return Err(CrmError::Malformed {
-                    provider: PROVIDER,
-                    request: name,
-                    detail: "no `data` list".into(),
-                });
-            }
-        };
-        let records = items
-            .into_iter()
-            .map(|raw| {
-                let object: wire::Object = decode(PROVIDER, &name, raw.clone())?;
-                Ok(convert::activity_pulled(
-                    object.id,
-                    object.update_time.as_deref(),
-                    raw,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let records = Self::items(body.get("data"), &name, |id, updated, raw| {
+            convert::activity_pulled(id, updated, raw)
+        })?;
         let next = body["additional_data"]["next_cursor"].as_str().map(|c| {
             json!(Cursor::Activities {
                 activities: Some(c.to_owned())
@@ -223,11 +192,45 @@ impl Pipedrive {
         Ok(Page { records, next })
     }
 
+    /// A v2 list page: by update time from `since` on an incremental pass, from `cursor` on.
+    fn v2_page(
+        &self,
+        collection: &str,
+        since: Option<DateTime<Utc>>,
+        cursor: Option<&str>,
+    ) -> Call {
+        let mut call = Call::get(format!("{}/{collection}", self.v2)).query("limit", LIMIT);
+        if let Some(since) = since {
+            call = call
+                .query(
+                    "updated_since",
+                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )
+                .query("sort_by", "update_time")
+                .query("sort_direction", "asc");
+        }
+        if let Some(c) = cursor {
+            call = call.query("cursor", c);
+        }
+        call
+    }
+
     fn records(
         &self,
         object_type: ObjectType,
         data: Option<&Value>,
         request: &str,
+    ) -> Result<Vec<crate::Pulled>> {
+        Self::items(data, request, |id, updated, raw| {
+            convert::pulled(object_type, id, updated, raw)
+        })
+    }
+
+    /// A page's `data` list, each item made a pulled record by `pulled` (null: an empty page).
+    fn items(
+        data: Option<&Value>,
+        request: &str,
+        pulled: impl Fn(i64, Option<&str>, Value) -> crate::Pulled,
     ) -> Result<Vec<crate::Pulled>> {
         let Some(items) = data.and_then(Value::as_array) else {
             if data.is_some_and(Value::is_null) {
@@ -243,12 +246,7 @@ impl Pipedrive {
             .iter()
             .map(|raw| {
                 let o: wire::Object = decode(PROVIDER, request, raw.clone())?;
-                Ok(convert::pulled(
-                    object_type,
-                    o.id,
-                    o.update_time.as_deref(),
-                    raw.clone(),
-                ))
+                Ok(pulled(o.id, o.update_time.as_deref(), raw.clone()))
             })
             .collect()
     }
@@ -309,19 +307,11 @@ impl Crm for Pipedrive {
                 next: Some(json!(next).to_string()),
             });
         }
-        let mut call = Call::get(format!("{}/{collection}", self.v2)).query("limit", LIMIT);
-        if let Some(since) = request.since {
-            call = call
-                .query(
-                    "updated_since",
-                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                )
-                .query("sort_by", "update_time")
-                .query("sort_direction", "asc");
-        }
-        if let Some(Cursor::V2 { cursor }) = &cursor {
-            call = call.query("cursor", cursor);
-        }
+        let after = match &cursor {
+            Some(Cursor::V2 { cursor }) => Some(cursor.as_str()),
+            _ => None,
+        };
+        let call = self.v2_page(collection, request.since, after);
         let body = self.http.send(&call).await?.body;
         let name = format!("GET /v2/{collection}");
         let records = self.records(request.object_type, body.get("data"), &name)?;

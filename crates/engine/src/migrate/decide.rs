@@ -188,8 +188,22 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
     out
 }
 
+/// The moment a CRM's time names, in milliseconds (a day: its midnight, UTC), however it is written.
+fn instant(text: &str) -> Option<i64> {
+    let t = text.trim();
+    chrono::DateTime::parse_from_rfc3339(t)
+        .or_else(|_| chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .map(|t| t.timestamp_millis())
+        .ok()
+        .or_else(|| {
+            let day = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
+            Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
+        })
+}
+
 /// What tells apart a record without a key, to find a create whose answer was lost: a person's
-/// name and company, a note's or call's text and the records it is on (spaces and case aside).
+/// name and company, an activity's kind, time and text and the records it is on (spaces and case
+/// aside).
 fn keyless_key(object_type: ObjectType, fields: &Fields) -> Option<String> {
     let text = |f: &&str| match fields.get(*f) {
         Some(Value::String(s)) => s
@@ -212,14 +226,27 @@ fn keyless_key(object_type: ObjectType, fields: &Fields) -> Option<String> {
             };
             (name, text(&"company_id"))
         }
-        ObjectType::Activity => (
-            text(&"body"),
-            ["company_id", "person_id", "deal_id"]
-                .iter()
-                .map(text)
-                .collect::<Vec<_>>()
-                .join("|"),
-        ),
+        // Its kind, when, subject and text: a meeting synced from a calendar may have no text at all.
+        ObjectType::Activity => {
+            let when = fields
+                .get(activity_field::OCCURRED_AT)
+                .and_then(Value::as_str)
+                .and_then(instant)
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            let said = [text(&activity_field::SUBJECT), text(&activity_field::BODY)];
+            if said.iter().all(String::is_empty) && when.is_empty() {
+                return None;
+            }
+            (
+                [text(&activity_field::KIND), when, said.join("|")].join("|"),
+                ["company_id", "person_id", "deal_id"]
+                    .iter()
+                    .map(text)
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            )
+        }
         _ => return None,
     };
     if what.is_empty() {
@@ -409,5 +436,60 @@ mod tests {
                 (MigrationAction::Update, Some("h3")),
             ]
         );
+    }
+
+    #[test]
+    fn a_lost_activity_create_is_found_by_its_kind_time_and_links_even_without_text() {
+        let mapping = FieldMapping {
+            source_object: ObjectType::Activity,
+            target_object: ObjectType::Activity,
+            fields: ["kind", "subject", "body", "occurred_at", "person_id"]
+                .map(|f| MappedField {
+                    source: f.into(),
+                    target: f.into(),
+                    transform: Transform::Direct,
+                    required: false,
+                })
+                .to_vec(),
+        };
+        // A meeting from a synced calendar: a title and a time, no text; sent, the answer lost.
+        let meeting = |id: &str, at: &str| {
+            view(
+                id,
+                json!({"kind": "meeting", "subject": "Demo", "occurred_at": at, "person_id": "p1"}),
+            )
+        };
+        let source = [meeting("m1", "2026-10-05T15:00:00.000000+00:00")];
+        // The target holds it, its time written its own way; another demo an hour later is another.
+        let target = [
+            meeting("h9", "2026-10-05T16:00:00Z"),
+            meeting("h1", "2026-10-05T15:00:00Z"),
+        ];
+        let items: HashMap<String, MigrationItem> = [(
+            "m1".to_owned(),
+            MigrationItem {
+                object_type: ObjectType::Activity,
+                ..pending_create("m1")
+            },
+        )]
+        .into_iter()
+        .collect();
+        let crosswalk = HashMap::from([((ObjectType::Person, "p1".to_owned()), "p1".to_owned())]);
+        let decisions = decide(&DecideInput {
+            mapping: &mapping,
+            existing: ExistingRecords::LinkAndUpdate,
+            source: &source,
+            target: &target,
+            items: &items,
+            translate: &Translate {
+                crosswalk: &crosswalk,
+                stages: &[],
+                owners: &[],
+                fallback_owner: None,
+            },
+            planned_creates: &HashSet::new(),
+        });
+        assert_eq!(decisions[0].item.target_remote_id.as_deref(), Some("h1"));
+        assert_ne!(decisions[0].item.action, MigrationAction::Create);
     }
 }

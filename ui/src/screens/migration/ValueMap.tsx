@@ -2,6 +2,30 @@ import type { Transform } from "../../bindings/Transform";
 
 type ValueMapTransform = Extract<Transform, { kind: "value_map" }>;
 
+/** One of the target picklist's values, or none ("as it is"). */
+function TargetValue({
+  label,
+  value,
+  target,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  target: string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">(as it is)</option>
+      {target.map((to) => (
+        <option key={to} value={to}>
+          {to}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** A value map chosen from drop-downs: each value of the source picklist, and the target picklist's
  *  value it becomes (left unchosen, a value goes across as it is, or as "otherwise" when set). */
 export function ValueMap({
@@ -29,18 +53,12 @@ export function ValueMap({
             <td className="mono">{from}</td>
             <td aria-hidden="true">→</td>
             <td>
-              <select
-                aria-label={`value for ${from}`}
+              <TargetValue
+                label={`value for ${from}`}
                 value={t.map[from] ?? ""}
-                onChange={(e) => set(from, e.target.value)}
-              >
-                <option value="">(as it is)</option>
-                {target.map((to) => (
-                  <option key={to} value={to}>
-                    {to}
-                  </option>
-                ))}
-              </select>
+                target={target}
+                onChange={(to) => set(from, to)}
+              />
             </td>
           </tr>
         ))}
@@ -48,18 +66,12 @@ export function ValueMap({
           <td className="muted">any other value</td>
           <td aria-hidden="true">→</td>
           <td>
-            <select
-              aria-label="value for any other"
+            <TargetValue
+              label="value for any other"
               value={t.otherwise ?? ""}
-              onChange={(e) => onChange({ ...t, otherwise: e.target.value || null })}
-            >
-              <option value="">(as it is)</option>
-              {target.map((to) => (
-                <option key={to} value={to}>
-                  {to}
-                </option>
-              ))}
-            </select>
+              target={target}
+              onChange={(to) => onChange({ ...t, otherwise: to || null })}
+            />
           </td>
         </tr>
       </tbody>
