@@ -388,8 +388,14 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
                 assert_eq!(
                     got.get(k).copied().unwrap_or(0),
                     *n,
-                    "{name} holds {t} `{k}` {:?} times, want {n}",
-                    got.get(k)
+                    "{name} holds {t} `{k}` {:?} times, want {n} (before: {:?}; after: {:?}; queued: {:?})",
+                    got.get(k),
+                    before[i].iter().map(|side| side.get(k)).collect::<Vec<_>>(),
+                    after.iter().map(|side| side.get(k)).collect::<Vec<_>>(),
+                    left.iter()
+                        .filter(|f| f.payload.to_string().contains(k.as_str()))
+                        .map(|f| (&f.operation, &f.message))
+                        .collect::<Vec<_>>()
                 );
             }
             assert_eq!(

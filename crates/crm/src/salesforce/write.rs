@@ -122,15 +122,6 @@ impl Salesforce {
         slots: &mut Slots,
     ) {
         let table = convert::fields(object_type);
-        let url = match self.url("composite/sobjects").await {
-            Ok(url) => url,
-            Err(e) => {
-                for (i, _) in &inputs {
-                    slots.set(*i, Err(RecordError::from(&e)));
-                }
-                return;
-            }
-        };
         let mut stopped: Option<RecordError> = None;
         for part in inputs.chunks(BATCH) {
             if let Some(e) = &stopped {
@@ -142,7 +133,7 @@ impl Salesforce {
             let records: Vec<&Value> = part.iter().map(|p| &p.1).collect();
             let mut call = Call::new(
                 method.clone(),
-                url.clone(),
+                self.url("composite/sobjects"),
                 Some(json!({ "allOrNone": false, "records": records })),
             );
             if created {
@@ -282,7 +273,7 @@ impl Salesforce {
 
     pub(super) async fn delete_records(&self, ids: &[String]) -> Vec<WriteResult> {
         in_parts(ids, BATCH, &[], |part| async move {
-            let call = Call::new(Method::DELETE, self.url("composite/sobjects").await?, None)
+            let call = Call::new(Method::DELETE, self.url("composite/sobjects"), None)
                 .query("ids", part.join(","))
                 .query("allOrNone", "false");
             let request = "DELETE /composite/sobjects";
@@ -336,11 +327,7 @@ impl Salesforce {
         let read = |id: &str| {
             let path = format!("sobjects/{sobject}/{id}");
             async move {
-                let body = self
-                    .http
-                    .send(&Call::get(self.url(&path).await?))
-                    .await?
-                    .body;
+                let body = self.http.send(&Call::get(self.url(&path))).await?.body;
                 Ok::<Value, CrmError>(body)
             }
         };
@@ -355,7 +342,7 @@ impl Salesforce {
         if !fill.is_empty() {
             let call = Call::new(
                 Method::PATCH,
-                self.url(&format!("sobjects/{sobject}/{survivor}")).await?,
+                self.url(&format!("sobjects/{sobject}/{survivor}")),
                 Some(Value::Object(fill)),
             );
             self.http.send(&call).await?;
@@ -379,7 +366,7 @@ impl Salesforce {
                     .collect();
                 let call = Call::new(
                     Method::PATCH,
-                    self.url("composite/sobjects").await?,
+                    self.url("composite/sobjects"),
                     Some(json!({ "allOrNone": true, "records": records })),
                 );
                 let body = self.http.send(&call).await?.body;
@@ -403,7 +390,7 @@ impl Salesforce {
         }
         let call = Call::new(
             Method::DELETE,
-            self.url(&format!("sobjects/{sobject}/{merged}")).await?,
+            self.url(&format!("sobjects/{sobject}/{merged}")),
             None,
         );
         self.http.send(&call).await?;
