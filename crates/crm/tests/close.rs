@@ -92,7 +92,7 @@ async fn a_full_pull_gets_every_lead_contact_opportunity_and_activity() {
         .iter()
         .map(|a| a.fields["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, BTreeSet::from(["call", "note"]));
+    assert_eq!(kinds, BTreeSet::from(["call", "meeting", "note"]));
     let deals = pull_all(&crm, ObjectType::Deal, None).await.unwrap();
     assert!(
         deals.iter().all(|d| d.fields["amount"].is_f64()),

@@ -440,7 +440,7 @@ async fn a_company_merge_fills_blanks_and_moves_its_people() {
     );
     let notes = crm.merge(ObjectType::Activity, "1", "2").await.unwrap_err();
     assert!(
-        notes.to_string().contains("does not merge notes"),
+        notes.to_string().contains("does not merge activities"),
         "{notes}"
     );
 }
