@@ -212,12 +212,7 @@ pub fn can_merge(provider: Provider, object_type: ObjectType) -> bool {
 /// The canonical fields a client writes for `object_type` in `provider` (custom fields aside, which
 /// travel under `custom` by the CRM's own keys): a plan leaves other fields alone.
 pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'static str> {
-    let table: &[(&str, &str)] = match provider {
-        Provider::Hubspot => hubspot::convert::properties(object_type),
-        Provider::Salesforce => salesforce::convert::fields(object_type),
-        Provider::Close => close::convert::table(object_type),
-        Provider::Pipedrive => pipedrive::convert::table(object_type),
-    };
+    let table = field_table(provider, object_type);
     let mut fields: Vec<&'static str> = table
         .iter()
         .map(|(_, canonical)| *canonical)
@@ -233,6 +228,19 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
     fields
 }
 
+/// (CRM key, canonical field) of every standard field a client reads and writes for `object_type`.
+fn field_table(
+    provider: Provider,
+    object_type: ObjectType,
+) -> &'static [(&'static str, &'static str)] {
+    match provider {
+        Provider::Hubspot => hubspot::convert::properties(object_type),
+        Provider::Salesforce => salesforce::convert::fields(object_type),
+        Provider::Close => close::convert::table(object_type),
+        Provider::Pipedrive => pipedrive::convert::table(object_type),
+    }
+}
+
 /// The canonical name of a CRM's own field `key` of `object_type` (its standard fields only; custom
 /// fields keep their keys).
 pub fn canonical_name(
@@ -240,13 +248,7 @@ pub fn canonical_name(
     object_type: ObjectType,
     key: &str,
 ) -> Option<&'static str> {
-    let table: &[(&str, &str)] = match provider {
-        Provider::Hubspot => hubspot::convert::properties(object_type),
-        Provider::Salesforce => salesforce::convert::fields(object_type),
-        Provider::Close => close::convert::table(object_type),
-        Provider::Pipedrive => pipedrive::convert::table(object_type),
-    };
-    table
+    field_table(provider, object_type)
         .iter()
         .find(|(wire, _)| wire.eq_ignore_ascii_case(key))
         .map(|(_, canonical)| *canonical)
