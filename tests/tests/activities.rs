@@ -411,6 +411,32 @@ async fn salesforce_tasks_and_events_cross_to_pipedrive_as_activities_of_each_ty
         .and_then(|r| r.target_remote_id.clone())
         .unwrap();
 
+    // Our client asked the org which API versions it serves and used the newest (the emulated org
+    // serves up to v62.0), query locators included.
+    let log: Value = reqwest::get(format!("{}/requests?provider=salesforce", d.admin_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["user_agent"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("CRM-Bridge/"))
+        })
+        .filter_map(|r| r["path"].as_str())
+        .filter(|p| p.contains("/services/data/v"))
+        .collect();
+    assert!(!paths.is_empty());
+    assert!(
+        paths.iter().all(|p| p.contains("/services/data/v62.0/")),
+        "{paths:?}"
+    );
+
     // Each Salesforce kind arrives as the Pipedrive activity type of that kind.
     let after = pipedrive_activities(&running).await;
     let new: Vec<&Value> = after

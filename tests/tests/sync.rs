@@ -603,3 +603,91 @@ async fn records_keep_each_others_id_and_a_new_workspace_links_by_it() {
         .expect("the person is linked");
     assert_eq!(relinked.b_remote_id, person.b_remote_id);
 }
+
+/// A create sent by a run that died before the answer came: the next run finds the record it made,
+/// never a record that was there before and merely holds the same values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_whose_answer_was_lost_is_never_matched_to_a_record_there_before() {
+    let Some(demo) = Demo::start("sync-lost").await else {
+        return;
+    };
+    let engine = &demo.ws.engine;
+    let (hs, sf) = (
+        demo.client(Provider::Hubspot),
+        demo.client(Provider::Salesforce),
+    );
+    // Dana in both CRMs: in HubSpot with an e-mail, in Salesforce without one (so no key links them).
+    let dana =
+        json!({"first_name": "Dana", "last_name": "Lookalike", "title": "Buyer", "city": "Ghent"});
+    let mut with_email = dana.as_object().unwrap().clone();
+    with_email.insert("email".into(), json!("dana@lookalike.example"));
+    let hubspot_dana = hs
+        .create(ObjectType::Person, &[with_email])
+        .await
+        .remove(0)
+        .unwrap();
+    let salesforce_dana = sf
+        .create(ObjectType::Person, &[dana.as_object().unwrap().clone()])
+        .await
+        .remove(0)
+        .unwrap();
+    let (a, b) = (demo.id(Provider::Hubspot), demo.id(Provider::Salesforce));
+    let mut pair = engine.suggest_sync_pair(a, b).unwrap();
+    pair.objects.retain(|o| o.object_type == ObjectType::Person);
+    let pair = engine.add_sync_pair(&pair).unwrap();
+    for connection in [a, b] {
+        engine
+            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
+            .await
+            .unwrap();
+    }
+    // A run queued Salesforce's Dana for HubSpot, sent it, and was killed before the answer came.
+    let write = bridge_store::outbox::NewOutboxWrite {
+        pair_id: pair.id,
+        object_type: ObjectType::Person,
+        side: Side::A,
+        operation: bridge_model::WriteOperation::Create,
+        source_remote_id: salesforce_dana.remote_id.clone(),
+        remote_id: None,
+        fields: dana.as_object().unwrap().clone(),
+        synced: dana.as_object().unwrap().clone(),
+    };
+    engine
+        .store()
+        .write(|tx| {
+            let id = bridge_store::outbox::queue(tx, &write, None, chrono::Utc::now())?.unwrap();
+            bridge_store::outbox::attempt(tx, &[id])
+        })
+        .unwrap();
+    let made = hs
+        .create(ObjectType::Person, std::slice::from_ref(&write.fields))
+        .await
+        .remove(0)
+        .unwrap();
+
+    demo.sync(pair.id).await;
+    let linked = |id: &str| {
+        engine
+            .store()
+            .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.a_remote_id == id)
+            .map(|s| s.b_remote_id)
+    };
+    assert_eq!(
+        linked(&made.remote_id).as_deref(),
+        Some(salesforce_dana.remote_id.as_str()),
+        "Salesforce's Dana links to the record its create made"
+    );
+    assert_ne!(
+        linked(&hubspot_dana.remote_id).as_deref(),
+        Some(salesforce_dana.remote_id.as_str())
+    );
+    let hubspot = demo.view(a, ObjectType::Person);
+    assert_eq!(
+        hubspot[&hubspot_dana.remote_id]["email"],
+        json!("dana@lookalike.example"),
+        "HubSpot's own Dana keeps her e-mail"
+    );
+}

@@ -51,6 +51,64 @@ fn key_of(t: ObjectType, fields: &bridge_model::Fields) -> Option<String> {
     }
 }
 
+/// The remote ids holding each key.
+fn key_ids(store: &Store, connection: ConnectionId, t: ObjectType) -> HashMap<String, Vec<String>> {
+    let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+    for r in store
+        .read(|c| records::sync_view(c, connection, t))
+        .unwrap()
+    {
+        let key = key_of(t, &r.fields).unwrap_or_else(|| format!("(no key) {}", r.display_name));
+        ids.entry(key).or_default().push(r.remote_id);
+    }
+    ids
+}
+
+/// What became of the records that held `key` before the sync: their fields now, and their links.
+fn trace(
+    store: &Store,
+    pair: i64,
+    t: ObjectType,
+    before: &[HashMap<String, Vec<String>>; 2],
+    key: &str,
+) -> String {
+    let states = store.read(|c| sync_state::list(c, pair, t)).unwrap();
+    let mut out = Vec::new();
+    for (side, connection) in [(0, HUBSPOT), (1, SALESFORCE)] {
+        let now: HashMap<String, records::SyncView> = store
+            .read(|c| records::sync_view(c, connection, t))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.remote_id.clone(), r))
+            .collect();
+        for id in before[side].get(key).into_iter().flatten() {
+            let link: Vec<(&str, &str)> = states
+                .iter()
+                .filter(|s| s.a_remote_id == *id || s.b_remote_id == *id)
+                .map(|s| (s.a_remote_id.as_str(), s.b_remote_id.as_str()))
+                .collect();
+            let linked_fields: Vec<Option<String>> = link
+                .iter()
+                .map(|(a, b)| {
+                    let other = if side == 0 { b } else { a };
+                    let other_conn = if side == 0 { SALESFORCE } else { HUBSPOT };
+                    store
+                        .read(|c| records::sync_view(c, other_conn, t))
+                        .unwrap()
+                        .into_iter()
+                        .find(|r| r.remote_id == *other)
+                        .map(|r| serde_json::to_string(&r.fields).unwrap())
+                })
+                .collect();
+            out.push(format!(
+                "[side {side} {id}: now {:?}; linked {link:?}; the other side's record {linked_fields:?}]",
+                now.get(id).map(|r| serde_json::to_string(&r.fields).unwrap())
+            ));
+        }
+    }
+    out.join(" ")
+}
+
 const TYPES: [ObjectType; 2] = [ObjectType::Company, ObjectType::Person];
 const HUBSPOT: ConnectionId = ConnectionId(1);
 const SALESFORCE: ConnectionId = ConnectionId(2);
@@ -119,6 +177,18 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
     tokio::task::spawn_blocking(move || run_ok(&db2, &s2, &["pull"]))
         .await
         .unwrap();
+    let before_ids: Vec<[HashMap<String, Vec<String>>; 2]> = {
+        let store = Store::open(&db).unwrap();
+        TYPES
+            .iter()
+            .map(|t| {
+                [
+                    key_ids(&store, HUBSPOT, *t),
+                    key_ids(&store, SALESFORCE, *t),
+                ]
+            })
+            .collect()
+    };
     let before: Vec<[HashMap<String, usize>; 2]> = {
         let store = Store::open(&db).unwrap();
         TYPES
@@ -388,14 +458,15 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
                 assert_eq!(
                     got.get(k).copied().unwrap_or(0),
                     *n,
-                    "{name} holds {t} `{k}` {:?} times, want {n} (before: {:?}; after: {:?}; queued: {:?})",
+                    "{name} holds {t} `{k}` {:?} times, want {n} (before: {:?}; after: {:?}; queued: {:?}; the records that held it: {})",
                     got.get(k),
                     before[i].iter().map(|side| side.get(k)).collect::<Vec<_>>(),
                     after.iter().map(|side| side.get(k)).collect::<Vec<_>>(),
                     left.iter()
                         .filter(|f| f.payload.to_string().contains(k.as_str()))
                         .map(|f| (&f.operation, &f.message))
-                        .collect::<Vec<_>>()
+                        .collect::<Vec<_>>(),
+                    trace(store, pair.id, *t, &before_ids[i], k)
                 );
             }
             assert_eq!(

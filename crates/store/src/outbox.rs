@@ -25,6 +25,9 @@ pub struct OutboxWrite {
     pub synced: Fields,
     /// Sends so far; a create sent before may exist in the target although its answer was lost.
     pub attempts: i64,
+    /// The mirror's highest record row id when it was first sent (`records::SyncView::row`): a record
+    /// the create may have made is one the mirror saw after it.
+    pub mirror_mark: Option<i64>,
     pub failed: bool,
 }
 
@@ -97,7 +100,7 @@ pub fn queue(
         .optional()?)
 }
 
-const COLUMNS: &str = "id, pair_id, object_type, side, operation, source_remote_id, remote_id, fields, synced, attempts, status";
+const COLUMNS: &str = "id, pair_id, object_type, side, operation, source_remote_id, remote_id, fields, synced, attempts, mirror_mark, status";
 
 type Row = (
     i64,
@@ -110,6 +113,7 @@ type Row = (
     String,
     String,
     i64,
+    Option<i64>,
     String,
 );
 
@@ -125,6 +129,7 @@ fn parse(r: Row) -> Result<OutboxWrite> {
         fields,
         synced,
         attempts,
+        mirror_mark,
         status,
     ) = r;
     let corrupt = |what: &str, detail: String| Error::Corrupt {
@@ -145,6 +150,7 @@ fn parse(r: Row) -> Result<OutboxWrite> {
         fields: from_json(&format!("outbox.fields of write {id}"), &fields)?,
         synced: from_json(&format!("outbox.synced of write {id}"), &synced)?,
         attempts,
+        mirror_mark,
         failed: status == "failed",
     })
 }
@@ -211,7 +217,13 @@ pub fn waiting(
 
 /// Counts a send before it happens, so a write whose answer never came is known to maybe exist.
 pub fn attempt(tx: &rusqlite::Connection, ids: &[i64]) -> Result<()> {
-    let mut stmt = tx.prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1")?;
+    // The mark is taken at the first send only: a record the mirror first saw after it may be the
+    // create's (row ids only grow: records are never deleted from the mirror, only marked).
+    let mut stmt = tx.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1,
+                mirror_mark = coalesce(mirror_mark, (SELECT coalesce(max(id), 0) FROM records))
+          WHERE id = ?1",
+    )?;
     for id in ids {
         stmt.execute([id])?;
     }

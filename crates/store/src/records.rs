@@ -834,6 +834,8 @@ pub fn repoint(
 /// A live record as a sync compares it: its fields and when the CRM last changed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncView {
+    /// The mirror's row id: it grows with every record the mirror first sees.
+    pub row: i64,
     pub remote_id: String,
     pub display_name: String,
     pub fields: bridge_model::Fields,
@@ -847,15 +849,16 @@ pub fn sync_view(
     object_type: ObjectType,
 ) -> Result<Vec<SyncView>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT remote_id, display_name, fields, remote_modified_at FROM records
+        "SELECT id, remote_id, display_name, fields, remote_modified_at FROM records
          WHERE connection_id = ?1 AND object_type = ?2 AND deleted_at IS NULL",
     )?;
     let rows = stmt.query_map(params![connection.0, object_type.as_str()], |r| {
-        <(String, String, String, Option<String>)>::try_from(r)
+        <(i64, String, String, String, Option<String>)>::try_from(r)
     })?;
     rows.map(|r| {
-        let (remote_id, display_name, fields, modified) = r?;
+        let (row, remote_id, display_name, fields, modified) = r?;
         Ok(SyncView {
+            row,
             fields: crate::from_json(&format!("records.fields of {remote_id}"), &fields)?,
             modified: time::opt_from_sql("records.remote_modified_at", modified)?,
             remote_id,

@@ -22,11 +22,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         ),
         M::up(include_str!("../migrations/0009_archive_and_audit.sql")),
         M::up(include_str!("../migrations/0010_activity_links.sql")),
+        M::up(include_str!("../migrations/0011_outbox_mirror_mark.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the

@@ -1,8 +1,8 @@
-//! Salesforce REST (v60.0) on the `instance_url`: a session id, OAuth (web-server flow; refresh keeps the
-//! refresh token) or the JWT bearer grant (a new session minted from the key on every 401), SOQL ordered
-//! by `SystemModstamp, Id` followed through `nextRecordsUrl`, the `deleted` feed, describe, opportunity
-//! stages and users by SOQL, and the daily quota read from `Sforce-Limit-Info`: a spent quota stops
-//! with a clear error instead of hammering.
+//! Salesforce REST (the org's newest version, v60.0 at least) on the `instance_url`: a session id,
+//! OAuth (web-server flow; refresh keeps the refresh token) or the JWT bearer grant (a new session
+//! minted from the key on every 401), SOQL ordered by `SystemModstamp, Id` followed through
+//! `nextRecordsUrl`, the `deleted` feed, describe, opportunity stages and users by SOQL, and the daily
+//! quota read from `Sforce-Limit-Info`: a spent quota stops with a clear error instead of hammering.
 
 pub(crate) mod convert;
 mod wire;
@@ -28,7 +28,10 @@ use crate::{
 };
 
 const PROVIDER: &str = "Salesforce";
+/// The oldest REST API version CRM Bridge works with (the one its tests and emulator judge); an org's
+/// newest version at or above it is used.
 pub const API_VERSION: &str = "v60.0";
+const MIN_VERSION: f64 = 60.0;
 /// Stop this many requests short of the daily allowance, so the user's other tools keep working.
 const QUOTA_RESERVE: u64 = 0;
 
@@ -38,6 +41,8 @@ pub struct Salesforce {
     /// The dialect's JWT session, read for the org id it starts with.
     session: Arc<Mutex<Option<String>>>,
     custom: crate::custom::CustomFields,
+    /// The REST API version in use (`v62.0`), found once from `/services/data/`.
+    version: tokio::sync::OnceCell<String>,
 }
 
 struct SalesforceDialect {
@@ -201,6 +206,7 @@ impl Salesforce {
             instance,
             session: session.clone(),
             custom: Default::default(),
+            version: tokio::sync::OnceCell::new(),
             http: Http::new(
                 &origin,
                 Box::new(SalesforceDialect { session }),
@@ -229,14 +235,44 @@ impl Salesforce {
         Ok(format!("{}{next}", self.instance))
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/services/data/{API_VERSION}/{path}", self.instance)
+    async fn url(&self, path: &str) -> Result<String> {
+        let version = self
+            .version
+            .get_or_try_init(|| self.newest_version())
+            .await?;
+        Ok(format!("{}/services/data/{version}/{path}", self.instance))
+    }
+
+    /// The org's newest REST API version (`GET /services/data/`), at least [`API_VERSION`].
+    async fn newest_version(&self) -> Result<String> {
+        let request = "GET /services/data/";
+        let body = self
+            .http
+            .send(&Call::get(format!("{}/services/data/", self.instance)))
+            .await?
+            .body;
+        let served: Vec<wire::Version> = decode(PROVIDER, request, body)?;
+        let newest = served
+            .iter()
+            .filter_map(|v| v.version.parse::<f64>().ok().map(|n| (n, &v.version)))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match newest {
+            Some((n, version)) if n >= MIN_VERSION => Ok(format!("v{version}")),
+            Some((_, version)) => Err(CrmError::Unsupported(format!(
+                "this Salesforce org serves the REST API up to v{version}; CRM Bridge needs {API_VERSION} or newer"
+            ))),
+            None => Err(CrmError::Malformed {
+                provider: PROVIDER,
+                request: request.into(),
+                detail: "no API versions listed".into(),
+            }),
+        }
     }
 
     async fn query(&self, soql: &str) -> Result<Vec<Value>> {
         let mut out = Vec::new();
         let mut page = self
-            .query_page(Call::get(self.url("query")).query("q", soql))
+            .query_page(Call::get(self.url("query").await?).query("q", soql))
             .await?;
         loop {
             out.append(&mut page.records);
@@ -272,7 +308,10 @@ impl Crm for Salesforce {
     }
 
     async fn check(&self) -> Result<Account> {
-        let answer = self.http.send(&Call::get(self.url("limits"))).await?;
+        let answer = self
+            .http
+            .send(&Call::get(self.url("limits").await?))
+            .await?;
         let limits: wire::Limits = decode(PROVIDER, "GET /limits", answer.body)?;
         let host = url::Url::parse(&self.instance)
             .ok()
@@ -352,7 +391,7 @@ impl Crm for Salesforce {
                 }
                 let soql =
                     format!("SELECT {fields} FROM {sobject}{filter} ORDER BY SystemModstamp, Id");
-                Call::get(self.url("query")).query("q", soql)
+                Call::get(self.url("query").await?).query("q", soql)
             }
         };
         let page = self.query_page(call).await?;
@@ -395,7 +434,7 @@ impl Crm for Salesforce {
     ) -> Result<Option<Vec<String>>> {
         let mut ids = Vec::new();
         for sobject in convert::sobjects(object_type) {
-            let call = Call::get(self.url(&format!("sobjects/{sobject}/deleted/")))
+            let call = Call::get(self.url(&format!("sobjects/{sobject}/deleted/")).await?)
                 .query("start", since.to_rfc3339_opts(SecondsFormat::Secs, true))
                 .query(
                     "end",
@@ -414,7 +453,10 @@ impl Crm for Salesforce {
         let sobject = convert::sobject(object_type);
         let body = self
             .http
-            .get(self.url(&format!("sobjects/{sobject}/describe")), &[])
+            .get(
+                self.url(&format!("sobjects/{sobject}/describe")).await?,
+                &[],
+            )
             .await?;
         let describe: wire::Describe =
             decode(PROVIDER, &format!("GET /sobjects/{sobject}/describe"), body)?;

@@ -126,3 +126,9 @@ pub struct CollectionError {
     #[serde(default)]
     pub fields: Vec<String>,
 }
+
+/// One REST API version an org serves (`GET /services/data/`).
+#[derive(Debug, Deserialize)]
+pub struct Version {
+    pub version: String,
+}

@@ -122,6 +122,15 @@ impl Salesforce {
         slots: &mut Slots,
     ) {
         let table = convert::fields(object_type);
+        let url = match self.url("composite/sobjects").await {
+            Ok(url) => url,
+            Err(e) => {
+                for (i, _) in &inputs {
+                    slots.set(*i, Err(RecordError::from(&e)));
+                }
+                return;
+            }
+        };
         let mut stopped: Option<RecordError> = None;
         for part in inputs.chunks(BATCH) {
             if let Some(e) = &stopped {
@@ -133,7 +142,7 @@ impl Salesforce {
             let records: Vec<&Value> = part.iter().map(|p| &p.1).collect();
             let mut call = Call::new(
                 method.clone(),
-                self.url("composite/sobjects"),
+                url.clone(),
                 Some(json!({ "allOrNone": false, "records": records })),
             );
             if created {
@@ -273,7 +282,7 @@ impl Salesforce {
 
     pub(super) async fn delete_records(&self, ids: &[String]) -> Vec<WriteResult> {
         in_parts(ids, BATCH, &[], |part| async move {
-            let call = Call::new(Method::DELETE, self.url("composite/sobjects"), None)
+            let call = Call::new(Method::DELETE, self.url("composite/sobjects").await?, None)
                 .query("ids", part.join(","))
                 .query("allOrNone", "false");
             let request = "DELETE /composite/sobjects";
@@ -327,7 +336,11 @@ impl Salesforce {
         let read = |id: &str| {
             let path = format!("sobjects/{sobject}/{id}");
             async move {
-                let body = self.http.send(&Call::get(self.url(&path))).await?.body;
+                let body = self
+                    .http
+                    .send(&Call::get(self.url(&path).await?))
+                    .await?
+                    .body;
                 Ok::<Value, CrmError>(body)
             }
         };
@@ -342,7 +355,7 @@ impl Salesforce {
         if !fill.is_empty() {
             let call = Call::new(
                 Method::PATCH,
-                self.url(&format!("sobjects/{sobject}/{survivor}")),
+                self.url(&format!("sobjects/{sobject}/{survivor}")).await?,
                 Some(Value::Object(fill)),
             );
             self.http.send(&call).await?;
@@ -366,7 +379,7 @@ impl Salesforce {
                     .collect();
                 let call = Call::new(
                     Method::PATCH,
-                    self.url("composite/sobjects"),
+                    self.url("composite/sobjects").await?,
                     Some(json!({ "allOrNone": true, "records": records })),
                 );
                 let body = self.http.send(&call).await?.body;
@@ -390,7 +403,7 @@ impl Salesforce {
         }
         let call = Call::new(
             Method::DELETE,
-            self.url(&format!("sobjects/{sobject}/{merged}")),
+            self.url(&format!("sobjects/{sobject}/{merged}")).await?,
             None,
         );
         self.http.send(&call).await?;

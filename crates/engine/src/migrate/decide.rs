@@ -340,6 +340,7 @@ mod tests {
 
     fn view(id: &str, fields: Value) -> SyncView {
         SyncView {
+            row: 0,
             remote_id: id.into(),
             display_name: id.into(),
             fields: fields.as_object().unwrap().clone(),

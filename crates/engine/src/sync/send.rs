@@ -238,16 +238,22 @@ pub(crate) fn add(total: &mut SyncCounts, more: &SyncCounts) {
     total.conflicts += more.conflicts;
 }
 
-/// The target record an earlier, unanswered create made: one no link has taken, holding every value
-/// the write carried (custom fields each by its key: the record holds others too).
+/// The target record an earlier, unanswered create made: one the mirror first saw after the create
+/// was first sent (a record there before is another one, however alike), that no link has taken,
+/// holding every value the write carried (custom fields each by its key: the record holds others too).
 fn find_created<'a>(
     w: &OutboxWrite,
     candidates: &'a [records::SyncView],
     taken: &HashSet<&str>,
 ) -> Option<&'a str> {
+    let seen_before = w.mirror_mark.unwrap_or(i64::MIN);
     candidates
         .iter()
-        .find(|r| !taken.contains(r.remote_id.as_str()) && holds(&r.fields, &w.fields))
+        .find(|r| {
+            r.row > seen_before
+                && !taken.contains(r.remote_id.as_str())
+                && holds(&r.fields, &w.fields)
+        })
         .map(|r| r.remote_id.as_str())
 }
 

@@ -21,6 +21,8 @@ const MAX_LOCATORS: usize = 1_000;
 /// A query's results waiting to be fetched batch by batch.
 pub struct Locator {
     kind: Kind,
+    /// The API version the query was asked in (`v62.0`): its next pages are under the same one.
+    version: String,
     ids: Vec<u64>,
     fields: Vec<String>,
     batch: usize,
@@ -47,11 +49,12 @@ fn page(sf: &mut Salesforce, locator_id: &str, offset: usize) -> Response {
             &[],
         );
     };
-    let (kind, fields, batch, total) = (
+    let (kind, fields, batch, total, version) = (
         locator.kind,
         locator.fields.clone(),
         locator.batch,
         locator.ids.len(),
+        locator.version.clone(),
     );
     let ids: Vec<u64> = locator
         .ids
@@ -69,8 +72,7 @@ fn page(sf: &mut Salesforce, locator_id: &str, offset: usize) -> Response {
     let mut body = json!({"totalSize": total, "done": next >= total, "records": records});
     if next < total {
         body["nextRecordsUrl"] = json!(format!(
-            "/services/data/{}/query/{locator_id}-{next}",
-            render::API_VERSION
+            "/services/data/{version}/query/{locator_id}-{next}"
         ));
     } else {
         sf.locators.remove(locator_id);
@@ -78,7 +80,17 @@ fn page(sf: &mut Salesforce, locator_id: &str, offset: usize) -> Response {
     Json(body).into_response()
 }
 
-fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
+/// The API version a request was made in (`/services/data/v62.0/...`).
+fn version_of(uri: &axum::http::Uri) -> String {
+    uri.path()
+        .strip_prefix("/services/data/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|v| v.starts_with('v'))
+        .unwrap_or(render::API_VERSION)
+        .to_owned()
+}
+
+fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> Response {
     let query = match soql::parse(soql_text) {
         Ok(q) => q,
         Err(m) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", m, &[]),
@@ -159,6 +171,7 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize) -> Response {
         locator_id.clone(),
         Locator {
             kind,
+            version,
             ids: rows.into_iter().map(|(id, _)| id).collect(),
             fields,
             batch,
@@ -208,6 +221,7 @@ fn directory_answer(query: &soql::Query, rows: Vec<Props>, known: &[&str]) -> Re
 
 pub async fn query(
     State(emu): State<Arc<Emulator>>,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -219,7 +233,12 @@ pub async fn query(
             &[],
         );
     };
-    run(&mut emu.salesforce(), text, batch_size(&headers))
+    run(
+        &mut emu.salesforce(),
+        text,
+        batch_size(&headers),
+        version_of(&uri),
+    )
 }
 
 pub async fn more(State(emu): State<Arc<Emulator>>, Path(locator): Path<String>) -> Response {
