@@ -95,6 +95,8 @@ pub fn run() {
             commands::sync::sync_runs,
             commands::sync::conflicts,
             commands::sync::resolve_conflict,
+            commands::sync::sync_deletions,
+            commands::sync::undo_sync_deletion,
         ])
         .run(tauri::generate_context!())
         .expect("the CRM Bridge window could not start");

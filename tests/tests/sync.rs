@@ -691,3 +691,155 @@ async fn a_create_whose_answer_was_lost_is_never_matched_to_a_record_there_befor
         "HubSpot's own Dana keeps her e-mail"
     );
 }
+
+/// A pair that carries deletions: a person deleted in HubSpot is deleted in Salesforce by the next
+/// run (and the other way round), through the CRMs' own APIs; one changed in Salesforce since waits in
+/// the Conflicts inbox instead; an undo creates the deleted one again from its before-image, and the
+/// sync leaves it alone after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
+    let Some(demo) = Demo::start("sync-deletions").await else {
+        return;
+    };
+    let engine = &demo.ws.engine;
+    let (a, b) = (demo.id(Provider::Hubspot), demo.id(Provider::Salesforce));
+    let mut pair = engine.suggest_sync_pair(a, b).unwrap();
+    for o in &mut pair.objects {
+        o.deletions = bridge_model::DeleteRule::Carry;
+    }
+    let pair = engine.add_sync_pair(&pair).unwrap();
+    demo.sync(pair.id).await;
+    let states = engine
+        .store()
+        .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
+        .unwrap();
+    let (gone_in_a, changed_in_b, gone_in_b) = (&states[0], &states[1], &states[2]);
+    let (hs, sf) = (
+        demo.client(Provider::Hubspot),
+        demo.client(Provider::Salesforce),
+    );
+    // The record as Salesforce holds it after the run (read again through its API).
+    engine
+        .pull(b, &Default::default(), &|_| {}, &Cancel::default())
+        .await
+        .unwrap();
+    let before = demo.view(b, ObjectType::Person)[&gone_in_a.b_remote_id].clone();
+    for r in hs
+        .delete(
+            ObjectType::Person,
+            &[
+                gone_in_a.a_remote_id.clone(),
+                changed_in_b.a_remote_id.clone(),
+            ],
+        )
+        .await
+    {
+        r.unwrap();
+    }
+    sf.delete(
+        ObjectType::Person,
+        std::slice::from_ref(&gone_in_b.b_remote_id),
+    )
+    .await
+    .remove(0)
+    .unwrap();
+    set(
+        sf.as_ref(),
+        ObjectType::Person,
+        &changed_in_b.b_remote_id,
+        json!({"title": "Changed after the last sync"}),
+    )
+    .await;
+
+    let run = demo.sync(pair.id).await;
+    assert_eq!(run.counts.deleted, 2, "{:?}", run.counts);
+    assert_eq!(
+        run.counts.created, 0,
+        "nothing deleted comes back: {:?}",
+        run.counts
+    );
+    // What each CRM holds now, read again through its API.
+    for connection in [a, b] {
+        engine
+            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
+            .await
+            .unwrap();
+    }
+    let (hubspot, salesforce) = (
+        demo.view(a, ObjectType::Person),
+        demo.view(b, ObjectType::Person),
+    );
+    assert!(!salesforce.contains_key(&gone_in_a.b_remote_id));
+    assert!(!hubspot.contains_key(&gone_in_b.a_remote_id));
+    assert!(
+        salesforce.contains_key(&changed_in_b.b_remote_id),
+        "a record changed since the last sync is never deleted by a run"
+    );
+    let conflicts = engine.conflicts(Some(pair.id)).unwrap();
+    let asked: Vec<_> = conflicts
+        .iter()
+        .filter(|c| c.deleted_side.is_some())
+        .collect();
+    assert_eq!(asked.len(), 1, "{conflicts:?}");
+    assert_eq!(asked[0].deleted_side, Some(Side::A));
+    assert_eq!(asked[0].b_remote_id, changed_in_b.b_remote_id);
+
+    // A second run changes nothing and asks the same once.
+    let again = demo.sync(pair.id).await;
+    assert_eq!(
+        (
+            again.counts.created,
+            again.counts.deleted,
+            again.counts.updated
+        ),
+        (0, 0, 0),
+        "{:?}",
+        again.counts
+    );
+    assert_eq!(
+        engine.conflicts(Some(pair.id)).unwrap().len(),
+        conflicts.len()
+    );
+
+    // The person keeps Salesforce's changed record: it stays, and is not created in HubSpot again.
+    let picks = BTreeMap::from([(bridge_engine::RECORD_PICK.to_owned(), Side::B)]);
+    engine.resolve_conflict(asked[0].id, &picks).await.unwrap();
+
+    // The deletion in Salesforce is undone: the record is back with its fields.
+    let deletions = engine.sync_deletions(Some(pair.id), 10).unwrap();
+    assert_eq!(deletions.len(), 2);
+    let carried = deletions
+        .iter()
+        .find(|d| d.remote_id == gone_in_a.b_remote_id)
+        .unwrap();
+    assert_eq!(carried.side, Side::B);
+    let undone = engine.undo_sync_deletion(carried.id).await.unwrap();
+    let restored = undone.restored_id.clone().unwrap();
+    assert!(
+        engine.undo_sync_deletion(carried.id).await.is_err(),
+        "an undo happens once"
+    );
+    let after = demo.sync(pair.id).await;
+    assert_eq!(
+        (after.counts.created, after.counts.deleted),
+        (0, 0),
+        "the record kept and the one restored are left alone: {:?}",
+        after.counts
+    );
+    let salesforce = demo.view(b, ObjectType::Person);
+    for f in ["first_name", "last_name", "email", "title", "phone"] {
+        assert_eq!(
+            salesforce[&restored].get(f),
+            before.get(f),
+            "the restored record's `{f}`"
+        );
+    }
+    assert!(salesforce.contains_key(&changed_in_b.b_remote_id));
+    assert!(
+        engine
+            .conflicts(Some(pair.id))
+            .unwrap()
+            .iter()
+            .all(|c| c.deleted_side.is_none())
+    );
+}

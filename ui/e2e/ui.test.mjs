@@ -345,18 +345,28 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.fill("[data-testid=every-minutes]", "15");
     // HubSpot keeps each person's Salesforce id, so the two stay linked whatever their e-mails do.
     await page.selectOption("[data-testid=id_in_a-person]", "custom.salesforce_id");
+    // A person deleted on one side is deleted on the other too.
+    await page.selectOption("[data-testid=deletions-person]", "carry");
     await page.screenshot({ path: join(shots, "sync-rules.png"), fullPage: true });
     await page.click("[data-testid=save-pair]");
     await page.waitForSelector("[data-testid=sync-pair]");
     assert.match(
       await text("[data-testid=sync-pair]"),
-      /every 15 min while the app is open · conflicts: ask me/,
+      /every 15 min while the app is open · conflicts: ask me · deletions carried: Person/,
     );
     await page.click("[data-testid=run-sync]");
     await page.waitForSelector("[data-testid=sync-progress]:has-text('Sending person')");
     await page.screenshot({ path: join(shots, "sync-running.png"), fullPage: true });
     await page.waitForSelector("[data-testid=sync-notice]:has-text('397 created')");
-    assert.match(await text("[data-testid=sync-runs] tbody tr"), /Done\s*397\s*12\s*1588\s*3\s*1/);
+    assert.match(await text("[data-testid=sync-runs] tbody tr"), /Done\s*397\s*12\s*1\s*1588\s*3\s*2/);
+    // What the run deleted is listed with the side it was deleted on, and an undo creates it again.
+    await page.waitForSelector("[data-testid=sync-deletions]:has-text('Ines Duarte')");
+    await page.screenshot({ path: join(shots, "sync-deletions.png"), fullPage: true });
+    await page.click("[data-testid=undo-deletion]");
+    await page.waitForSelector(
+      "[data-testid=deletion-notice]:has-text('Ines Duarte is back in Salesforce — HQ')",
+    );
+    assert.match(await text("[data-testid=sync-deletions]"), /Created again/);
     await page.click("[data-testid=edit-pair]");
     assert.equal(await page.locator("[data-testid=rule-person-title]").inputValue(), "always_a");
     assert.equal(
@@ -383,6 +393,14 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.screenshot({ path: join(shots, "conflicts-inbox.png"), fullPage: true });
     await page.click("[data-testid=settle]");
     await page.waitForSelector("[data-testid=conflict-notice]:has-text('settled')");
+    // A person deleted in HubSpot that the pair asks about before deleting it in Salesforce.
+    assert.match(
+      await text("[data-testid=deletion-conflict]"),
+      /Oscar Pratt was deleted in HubSpot — Sales EU .* and is still in Salesforce — HQ/,
+    );
+    await page.screenshot({ path: join(shots, "conflicts-deletion.png"), fullPage: true });
+    await page.click("[data-testid=delete-too]");
+    await page.waitForSelector("[data-testid=conflict-notice]:has-text('deleted in Salesforce — HQ too')");
     await page.waitForSelector("[data-testid=empty-state]:has-text('No conflicts')");
   });
 

@@ -189,13 +189,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Fields both sides changed that the rules could not settle.
+    /// Fields both sides changed that the rules could not settle, and deletions the pair asks about.
     Conflicts {
         #[arg(long)]
         json: bool,
     },
-    /// Settle a conflict: pick side A or B per field.
+    /// Settle a conflict: pick side A or B per field (for a deletion, `--pick record=SIDE`: the side
+    /// it was deleted on deletes it on the other too, the other side keeps it).
     ResolveConflict(sync::Resolve),
+    /// Records syncs deleted because their counterpart was deleted on the other side.
+    SyncDeletions {
+        #[arg(long)]
+        pair: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a record a sync deleted again from its before-image; the sync leaves it alone after.
+    UndoSyncDeletion { id: i64 },
     /// Suggest a migration plan from one connection to another and write it as JSON.
     PlanMigration(migrate::Plan),
     /// Dry-run, run or roll back a migration plan.
@@ -333,6 +343,8 @@ async fn run(
         Command::Sync { pair, json } => sync::sync(&engine, pair, json).await?,
         Command::Conflicts { json } => sync::conflicts(&engine, json)?,
         Command::ResolveConflict(args) => sync::resolve(&engine, args).await?,
+        Command::SyncDeletions { pair, json } => sync::deletions(&engine, pair, json)?,
+        Command::UndoSyncDeletion { id } => sync::undo_deletion(&engine, id).await?,
         Command::Status { json } => {
             let status = engine.status()?;
             if json {

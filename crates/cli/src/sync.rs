@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::json;
 use bridge_engine::{Cancel, Engine, SyncPhase, SyncProgress};
-use bridge_model::{ConflictPolicy, ConnectionId, FieldRule, ObjectType, Side};
+use bridge_model::{ConflictPolicy, ConnectionId, DeleteRule, FieldRule, ObjectType, Side};
 
 #[derive(clap::Args)]
 pub struct AddPair {
@@ -38,6 +38,11 @@ pub struct AddPair {
     /// A's custom field that keeps B's record ids.
     #[arg(long)]
     id_in_a: Option<String>,
+    /// What a record deleted on one side does on the other, for every object type: dont_carry,
+    /// carry (deleted there too unless it changed since the last sync: then the Conflicts inbox
+    /// asks) or ask.
+    #[arg(long, default_value = "dont_carry")]
+    deletions: DeleteRule,
 }
 
 fn parse_rule(text: &str) -> Result<(String, FieldRule), String> {
@@ -78,6 +83,7 @@ pub fn add_pair(engine: &Engine, args: AddPair) -> bridge_engine::Result<()> {
         o.fields = args.rules.iter().cloned().collect();
         o.id_in_b = args.id_in_b.clone();
         o.id_in_a = args.id_in_a.clone();
+        o.deletions = args.deletions;
     }
     pair.conflicts = args.conflicts;
     pair.every_minutes = args.every;
@@ -152,8 +158,15 @@ pub async fn sync(engine: &Engine, pair: Option<i64>, as_json: bool) -> bridge_e
             let c = r.counts;
             eprintln!();
             println!(
-                "pair #{id} run #{}: {:?} — {} created, {} updated, {} unchanged, {} failed, {} conflicts",
-                r.run_id, r.status, c.created, c.updated, c.unchanged, c.failed, c.conflicts
+                "pair #{id} run #{}: {:?} — {} created, {} updated, {} deleted, {} unchanged, {} failed, {} conflicts",
+                r.run_id,
+                r.status,
+                c.created,
+                c.updated,
+                c.deleted,
+                c.unchanged,
+                c.failed,
+                c.conflicts
             );
         }
         reports.push(r);
@@ -178,6 +191,18 @@ pub fn conflicts(engine: &Engine, as_json: bool) -> bridge_engine::Result<()> {
             "#{}  {} {}: {} ({}) ⇄ {} ({})",
             c.id, c.pair_name, c.object_type, c.a_name, c.a_label, c.b_name, c.b_label
         );
+        if let Some(gone) = c.deleted_side {
+            let (deleted, kept) = match gone {
+                Side::A => (&c.a_label, &c.b_label),
+                Side::B => (&c.b_label, &c.a_label),
+            };
+            println!(
+                "      deleted in {deleted}; still in {kept}: --pick record={} deletes it there too, \
+                 --pick record={} keeps it",
+                side_word(gone),
+                side_word(gone.other())
+            );
+        }
         for f in c.fields {
             println!(
                 "      {}: A {}  B {}  (was {})",
@@ -186,6 +211,13 @@ pub fn conflicts(engine: &Engine, as_json: bool) -> bridge_engine::Result<()> {
         }
     }
     Ok(())
+}
+
+fn side_word(side: Side) -> &'static str {
+    match side {
+        Side::A => "a",
+        Side::B => "b",
+    }
 }
 
 fn parse_side(text: &str) -> Result<Side, String> {
@@ -224,11 +256,55 @@ pub async fn resolve(engine: &Engine, args: Resolve) -> bridge_engine::Result<()
         for f in &c.fields {
             picks.entry(f.field.clone()).or_insert(side);
         }
+        if c.deleted_side.is_some() {
+            picks
+                .entry(bridge_engine::RECORD_PICK.into())
+                .or_insert(side);
+        }
     }
     let counts = engine.resolve_conflict(args.id, &picks).await?;
     println!(
-        "Conflict #{} settled: {} written, {} failed (see `crm-bridge failed`).",
-        args.id, counts.updated, counts.failed
+        "Conflict #{} settled: {} written, {} deleted, {} failed (see `crm-bridge failed`).",
+        args.id, counts.updated, counts.deleted, counts.failed
+    );
+    Ok(())
+}
+
+pub fn deletions(engine: &Engine, pair: Option<i64>, as_json: bool) -> bridge_engine::Result<()> {
+    let list = engine.sync_deletions(pair, 500)?;
+    if as_json {
+        println!("{}", json(&list));
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("No deletions carried across.");
+    }
+    for d in list {
+        let undone = match (&d.undone_at, &d.restored_id) {
+            (Some(at), Some(id)) => format!("  — undone {}, now {id}", at.format("%Y-%m-%d %H:%M")),
+            _ => String::new(),
+        };
+        println!(
+            "#{}  pair #{} {} “{}” ({}) deleted in side {} {}{undone}",
+            d.id,
+            d.pair_id,
+            d.object_type,
+            d.name,
+            d.remote_id,
+            side_word(d.side),
+            d.deleted_at.format("%Y-%m-%d %H:%M"),
+        );
+    }
+    Ok(())
+}
+
+pub async fn undo_deletion(engine: &Engine, id: i64) -> bridge_engine::Result<()> {
+    let d = engine.undo_sync_deletion(id).await?;
+    println!(
+        "{} “{}” created again as {} (the sync leaves it alone from now on).",
+        d.object_type,
+        d.name,
+        d.restored_id.unwrap_or_default()
     );
     Ok(())
 }

@@ -70,6 +70,47 @@ pub enum ConflictPolicy {
     Ask,
 }
 
+/// What a record deleted on one side of a pair does to the record linked to it on the other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteRule {
+    /// The other side keeps its record (and the link ends).
+    #[default]
+    DontCarry,
+    /// The other side's record is deleted too (archived where the CRM archives), unless it changed
+    /// since the last sync: then the Conflicts inbox asks.
+    Carry,
+    /// Every deletion waits in the Conflicts inbox for a person to carry it or keep the record.
+    Ask,
+}
+
+impl DeleteRule {
+    pub const ALL: [DeleteRule; 3] = [DeleteRule::DontCarry, DeleteRule::Carry, DeleteRule::Ask];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeleteRule::DontCarry => "dont_carry",
+            DeleteRule::Carry => "carry",
+            DeleteRule::Ask => "ask",
+        }
+    }
+}
+
+impl std::str::FromStr for DeleteRule {
+    type Err = crate::ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DeleteRule::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| crate::ParseError {
+                kind: "delete rule",
+                value: s.to_owned(),
+                expected: "dont_carry, carry, ask",
+            })
+    }
+}
+
 /// A condition a record must meet to be synced (all of a pair's conditions must hold).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -93,6 +134,9 @@ pub struct ObjectSync {
     /// Records of A with no counterpart are created in B (and the other way round).
     pub create_in_b: bool,
     pub create_in_a: bool,
+    /// What a deletion on one side does on the other.
+    #[serde(default)]
+    pub deletions: DeleteRule,
     /// B's custom field (`custom.<key>`) that keeps the id of the same record in A: written by
     /// sync, and read to link two records before their e-mail or domain is (so a record whose key
     /// changed, or a workspace started again, links to the same record).
@@ -158,6 +202,15 @@ pub enum Side {
     B,
 }
 
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        }
+    }
+}
+
 /// Where a sync run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -201,6 +254,9 @@ pub struct SyncCounts {
     pub unchanged: i64,
     pub failed: i64,
     pub conflicts: i64,
+    /// Records deleted on one side because the pair carried their deletion across.
+    #[serde(default)]
+    pub deleted: i64,
 }
 
 /// One sync run of a pair, for the run history.

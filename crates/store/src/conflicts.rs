@@ -19,6 +19,8 @@ pub struct Conflict {
     pub a_name: String,
     pub b_name: String,
     pub fields: Vec<ConflictField>,
+    /// A conflict about a deletion: the side the record was deleted on (`fields` is empty).
+    pub deleted_side: Option<Side>,
     pub open: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -33,15 +35,18 @@ pub struct NewConflict<'a> {
     pub a_name: &'a str,
     pub b_name: &'a str,
     pub fields: &'a [ConflictField],
+    pub deleted_side: Option<Side>,
 }
 
 pub fn open(tx: &rusqlite::Connection, c: &NewConflict, now: DateTime<Utc>) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO conflicts (pair_id, object_type, a_remote_id, b_remote_id, a_name, b_name, fields, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO conflicts (pair_id, object_type, a_remote_id, b_remote_id, a_name, b_name, fields,
+                                deleted_side, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (pair_id, object_type, a_remote_id) WHERE status = 'open'
          DO UPDATE SET b_remote_id = excluded.b_remote_id, a_name = excluded.a_name,
-                       b_name = excluded.b_name, fields = excluded.fields",
+                       b_name = excluded.b_name, fields = excluded.fields,
+                       deleted_side = excluded.deleted_side",
     )?
     .execute(params![
         c.pair_id,
@@ -51,12 +56,21 @@ pub fn open(tx: &rusqlite::Connection, c: &NewConflict, now: DateTime<Utc>) -> R
         c.a_name,
         c.b_name,
         serde_json::to_string(c.fields).expect("fields serialise"),
+        c.deleted_side.map(side_sql),
         time::to_sql(now)
     ])?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, pair_id, object_type, a_remote_id, b_remote_id, a_name, b_name, fields, status, created_at";
+fn side_sql(side: Side) -> &'static str {
+    match side {
+        Side::A => "a",
+        Side::B => "b",
+    }
+}
+
+const COLUMNS: &str = "id, pair_id, object_type, a_remote_id, b_remote_id, a_name, b_name, fields, status, created_at, \
+                       deleted_side";
 
 type Row = (
     i64,
@@ -69,6 +83,7 @@ type Row = (
     String,
     String,
     String,
+    Option<String>,
 );
 
 fn parse(r: Row) -> Result<Conflict> {
@@ -83,6 +98,7 @@ fn parse(r: Row) -> Result<Conflict> {
         fields,
         status,
         created_at,
+        deleted_side,
     ) = r;
     Ok(Conflict {
         id,
@@ -96,6 +112,7 @@ fn parse(r: Row) -> Result<Conflict> {
         a_name,
         b_name,
         fields: from_json(&format!("conflicts.fields of conflict {id}"), &fields)?,
+        deleted_side: deleted_side.map(|s| if s == "a" { Side::A } else { Side::B }),
         open: status == "open",
         created_at: time::from_sql("conflicts.created_at", &created_at)?,
     })

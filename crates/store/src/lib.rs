@@ -21,6 +21,7 @@ mod schema;
 pub mod search_index;
 pub mod stage_mappings;
 pub mod sync_cursors;
+pub mod sync_deletions;
 pub mod sync_pairs;
 pub mod sync_runs;
 pub mod sync_state;

@@ -23,25 +23,44 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0009_archive_and_audit.sql")),
         M::up(include_str!("../migrations/0010_activity_links.sql")),
         M::up(include_str!("../migrations/0011_outbox_mirror_mark.sql")),
+        M::up_with_hook(
+            include_str!("../migrations/0012_sync_deletions.sql"),
+            outbox_check_edited_in_place,
+        ),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the
 /// migration fails instead of leaving the old definition in place unnoticed.
 fn records_check_edited_in_place(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    check_edited_in_place(tx, "records", "object_type = ''activity''")
+}
+
+/// After migration 0012 let the outbox's operation check take deletes (as 0008 did for records).
+fn outbox_check_edited_in_place(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    check_edited_in_place(tx, "outbox", "''update'', ''delete''")
+}
+
+/// Fails unless `table`'s definition now reads `now_reads` (an SQL string literal's inside); then
+/// bumps the schema version so every connection reads the edited definition.
+fn check_edited_in_place(
+    tx: &rusqlite::Transaction,
+    table: &str,
+    now_reads: &str,
+) -> rusqlite_migration::HookResult {
     let edited: bool = tx.query_row(
-        "SELECT instr(sql, 'object_type = ''activity''') > 0 FROM sqlite_schema WHERE name = 'records'",
-        [],
+        &format!("SELECT instr(sql, '{now_reads}') > 0 FROM sqlite_schema WHERE name = ?1"),
+        [table],
         |r| r.get(0),
     )?;
     if !edited {
-        return Err(rusqlite_migration::HookError::Hook(
-            "the records table's object_type check was not found".into(),
-        ));
+        return Err(rusqlite_migration::HookError::Hook(format!(
+            "the {table} table's check was not found as this migration expects"
+        )));
     }
     let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
     tx.pragma_update(None, "schema_version", version + 1)?;
@@ -233,6 +252,43 @@ mod tests {
     }
 
     #[test]
+    fn the_outbox_takes_deletes_after_0012_and_keeps_what_it_held() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 11).unwrap();
+        conn.execute_batch(
+            "INSERT INTO connections (id, provider, label, base_url, created_at)
+               VALUES (1, 'close', 'Close', 'http://x/api/v1', '2025-01-01T00:00:00.000Z'),
+                      (2, 'hubspot', 'HubSpot', 'http://x', '2025-01-01T00:00:00.000Z');
+             INSERT INTO sync_pairs (id, name, a_connection_id, b_connection_id, objects, conflicts, created_at)
+               VALUES (1, 'p', 1, 2, '[]', 'most_recent', '2025-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        let queue = |conn: &Connection, operation: &str, key: &str| {
+            conn.execute(
+                "INSERT INTO outbox (key, pair_id, object_type, side, operation, source_remote_id, fields,
+                                     synced, created_at)
+                 VALUES (?1, 1, 'person', 'b', ?2, 's', '{}', '{}', '2025-01-01T00:00:00.000Z')",
+                [key, operation],
+            )
+        };
+        queue(&conn, "update", "before").unwrap();
+        let refused = queue(&conn, "delete", "d0").unwrap_err().to_string();
+        assert!(refused.contains("CHECK constraint failed"), "{refused}");
+        migrate(&mut conn).unwrap();
+        queue(&conn, "delete", "d1").unwrap();
+        let refused = queue(&conn, "merge", "m1").unwrap_err().to_string();
+        assert!(refused.contains("CHECK constraint failed"), "{refused}");
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 2);
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+    }
+
+    #[test]
     fn every_table_of_the_data_model_exists_and_is_strict() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
@@ -251,6 +307,7 @@ mod tests {
             "migrations",
             "migration_items",
             "audit_log",
+            "sync_deletions",
         ] {
             let strict: i64 = conn
                 .query_row(

@@ -89,7 +89,7 @@ pub fn start_sync(conn: &rusqlite::Connection, pair: i64, now: DateTime<Utc>) ->
 pub fn add_sync(conn: &rusqlite::Connection, run: i64, counts: &SyncCounts) -> Result<()> {
     conn.prepare_cached(
         "UPDATE sync_runs SET created = created + ?2, updated = updated + ?3, unchanged = unchanged + ?4,
-                failed = failed + ?5, conflicts = conflicts + ?6
+                failed = failed + ?5, conflicts = conflicts + ?6, deleted = deleted + ?7
          WHERE id = ?1",
     )?
     .execute(params![
@@ -98,7 +98,8 @@ pub fn add_sync(conn: &rusqlite::Connection, run: i64, counts: &SyncCounts) -> R
         counts.updated,
         counts.unchanged,
         counts.failed,
-        counts.conflicts
+        counts.conflicts,
+        counts.deleted
     ])?;
     Ok(())
 }
@@ -110,7 +111,7 @@ pub fn list_sync(
     limit: i64,
 ) -> Result<Vec<SyncRun>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, pair_id, status, started_at, finished_at, created, updated, unchanged, failed, conflicts, error
+        "SELECT id, pair_id, status, started_at, finished_at, created, updated, unchanged, failed, conflicts, error, deleted
          FROM sync_runs WHERE kind = 'sync' AND (?1 IS NULL OR pair_id = ?1)
          ORDER BY id DESC LIMIT ?2",
     )?;
@@ -127,6 +128,7 @@ pub fn list_sync(
             i64,
             i64,
             Option<String>,
+            i64,
         )>::try_from(r)
     })?;
     rows.map(|r| {
@@ -142,6 +144,7 @@ pub fn list_sync(
             failed,
             conflicts,
             error,
+            deleted,
         ) = r?;
         Ok(SyncRun {
             id,
@@ -158,6 +161,7 @@ pub fn list_sync(
                 unchanged,
                 failed,
                 conflicts,
+                deleted,
             },
             error,
         })

@@ -64,6 +64,59 @@ pub fn put(
     Ok(())
 }
 
+/// Links two records for good whose one side is deleted: the sync leaves the other alone (a person
+/// kept it). `b_remote_id` replaces the B side (an undo recreated it under a new id).
+pub fn keep(
+    tx: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+    a_remote_id: &str,
+    b_remote_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_state (pair_id, object_type, a_remote_id, b_remote_id, synced, synced_at, kept)
+         VALUES (?1, ?2, ?3, ?4, '{}', ?5, 1)
+         ON CONFLICT (pair_id, object_type, a_remote_id)
+         DO UPDATE SET b_remote_id = excluded.b_remote_id, kept = 1",
+    )?
+    .execute(params![
+        pair,
+        object_type.as_str(),
+        a_remote_id,
+        b_remote_id,
+        time::to_sql(now)
+    ])?;
+    Ok(())
+}
+
+/// The A sides of the record pairs a person kept (`keep`).
+pub fn kept(
+    conn: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a_remote_id FROM sync_state WHERE pair_id = ?1 AND object_type = ?2 AND kept = 1",
+    )?;
+    let rows = stmt.query_map(params![pair, object_type.as_str()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ends the link of the record pair whose A side is `a_remote_id` (a deletion carried across).
+pub fn remove(
+    tx: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+    a_remote_id: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM sync_state WHERE pair_id = ?1 AND object_type = ?2 AND a_remote_id = ?3",
+    )?
+    .execute(params![pair, object_type.as_str(), a_remote_id])?;
+    Ok(())
+}
+
 /// The agreed values of the record pair whose A side is `a_remote_id`.
 pub fn get(
     conn: &rusqlite::Connection,

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use bridge_engine::{Conflict, IdField, SyncReport};
+use bridge_engine::{Conflict, IdField, SyncDeletion, SyncReport};
 use bridge_model::{ConnectionId, NewSyncPair, ObjectType, Side, SyncCounts, SyncPair, SyncRun};
 
 use super::{Answer, State};
@@ -85,4 +85,20 @@ pub async fn resolve_conflict(
     picks: BTreeMap<String, Side>,
 ) -> Answer<SyncCounts> {
     Ok(state.engine()?.resolve_conflict(id, &picks).await?)
+}
+
+/// The latest deletions syncs carried across (of one pair, or every pair), newest first.
+#[tauri::command(async)]
+pub fn sync_deletions(
+    state: State<'_>,
+    pair: Option<i64>,
+    limit: i64,
+) -> Answer<Vec<SyncDeletion>> {
+    Ok(state.engine()?.sync_deletions(pair, limit)?)
+}
+
+/// Creates a record a sync deleted again from its before-image.
+#[tauri::command(async)]
+pub async fn undo_sync_deletion(state: State<'_>, id: i64) -> Answer<SyncDeletion> {
+    Ok(state.engine()?.undo_sync_deletion(id).await?)
 }

@@ -2,11 +2,16 @@
 import type { ConflictField } from "./ConflictField";
 import type { ConnectionId } from "./ConnectionId";
 import type { ObjectType } from "./ObjectType";
+import type { Side } from "./Side";
 
 /**
  * One record pair's conflict, as the inbox shows it.
  */
 export type Conflict = { id: number, pair_id: number, pair_name: string, object_type: ObjectType, a_connection: ConnectionId, b_connection: ConnectionId, a_label: string, b_label: string, a_remote_id: string, b_remote_id: string, a_name: string, b_name: string, fields: Array<ConflictField>, 
+/**
+ * A deletion: the side the record was deleted on (`fields` is empty; pick under [`RECORD`]).
+ */
+deleted_side: Side | null, 
 /**
  * The names of the records a link field's values point at (ids of side A), for showing them.
  */

@@ -3,4 +3,8 @@
 /**
  * Counts of one sync run, as they stand.
  */
-export type SyncCounts = { created: number, updated: number, unchanged: number, failed: number, conflicts: number, };
+export type SyncCounts = { created: number, updated: number, unchanged: number, failed: number, conflicts: number, 
+/**
+ * Records deleted on one side because the pair carried their deletion across.
+ */
+deleted: number, };

@@ -51,6 +51,7 @@ import type { NewSyncPair } from "../bindings/NewSyncPair";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { Side } from "../bindings/Side";
 import type { SyncCounts } from "../bindings/SyncCounts";
+import type { SyncDeletion } from "../bindings/SyncDeletion";
 import type { SyncPair } from "../bindings/SyncPair";
 import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
@@ -156,6 +157,11 @@ export const api = {
   /** Writes the picked side's value of every field to the other side. */
   resolveConflict: (id: number, picks: { [field: string]: Side }) =>
     call<SyncCounts>("resolve_conflict", { id, picks }),
+  /** The records a pair's syncs deleted because their counterpart was deleted, newest first. */
+  syncDeletions: (pair: number | null, limit: number) =>
+    call<SyncDeletion[]>("sync_deletions", { pair, limit }),
+  /** Creates a record a sync deleted again from its before-image. */
+  undoSyncDeletion: (id: number) => call<SyncDeletion>("undo_sync_deletion", { id }),
   /** Progress of every running sync, after each batch. */
   onSyncProgress: (handler: (p: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>("sync-progress", (e) => handler(e.payload)),

@@ -1,10 +1,12 @@
-// The mock's sync: pairs with rules, runs that emit progress, and a Conflicts inbox a pick settles.
+// The mock's sync: pairs with rules, runs that emit progress, deletions carried across (with undo), and
+// a Conflicts inbox a pick settles.
 // For UI tests in a plain browser only.
 import { emit } from "@tauri-apps/api/event";
 import type { Conflict } from "../bindings/Conflict";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { SyncPair } from "../bindings/SyncPair";
+import type { SyncDeletion } from "../bindings/SyncDeletion";
 import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncRun } from "../bindings/SyncRun";
 import { stagesMapped } from "./mockMigrate";
@@ -37,9 +39,29 @@ let conflicts: Conflict[] = [
       { field: "company_id", synced: "14", a: "31", b: "22" },
     ],
     link_names: { "14": "Bluth Company", "22": "Bluth Holdings", "31": "Bluth Company Asia" },
+    deleted_side: null,
     created_at: "2026-11-29T16:20:00.000Z",
   },
+  {
+    id: 2,
+    pair_id: 1,
+    pair_name: "HubSpot — Sales EU ⇄ Salesforce — HQ",
+    object_type: "person",
+    a_connection: 1,
+    b_connection: 3,
+    a_label: "HubSpot — Sales EU",
+    b_label: "Salesforce — HQ",
+    a_remote_id: "77",
+    b_remote_id: "0035e00000000aZAAA",
+    a_name: "Oscar Pratt",
+    b_name: "Oscar Pratt",
+    fields: [],
+    link_names: {},
+    deleted_side: "a",
+    created_at: "2026-11-30T09:05:00.000Z",
+  },
 ];
+const deletions: SyncDeletion[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,7 +74,7 @@ async function run(id: number) {
     object_type: null,
     sent: 0,
     planned: 0,
-    counts: { created: 0, updated: 0, unchanged: 0, failed: 0, conflicts: 0 },
+    counts: { created: 0, updated: 0, unchanged: 0, failed: 0, conflicts: 0, deleted: 0 },
     rate: 0,
     eta_seconds: null,
     message: null,
@@ -72,7 +94,26 @@ async function run(id: number) {
     });
     await sleep(200);
   }
-  const counts = { created: 397, updated: 12, unchanged: 1588, failed: 3, conflicts: conflicts.length };
+  const counts = {
+    created: 397,
+    updated: 12,
+    unchanged: 1588,
+    failed: 3,
+    conflicts: conflicts.length,
+    deleted: 1,
+  };
+  deletions.unshift({
+    id: deletions.length + 1,
+    pair_id: id,
+    object_type: "person",
+    side: "b",
+    remote_id: "0035e00000000cQAAA",
+    source_remote_id: "88",
+    name: "Ines Duarte",
+    deleted_at: new Date().toISOString(),
+    undone_at: null,
+    restored_id: null,
+  });
   runs.unshift({
     id: runs.length + 1,
     pair_id: id,
@@ -105,6 +146,7 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
             scope: [],
             create_in_a: true,
             create_in_b: true,
+            deletions: "dont_carry",
           }),
         ),
         conflicts: "most_recent",
@@ -138,9 +180,28 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
       return runs;
     case "conflicts":
       return conflicts;
-    case "resolve_conflict":
+    case "resolve_conflict": {
+      const settled = conflicts.find((c) => c.id === a.id);
       conflicts = conflicts.filter((c) => c.id !== a.id);
-      return { created: 0, updated: 2, unchanged: 0, failed: 0, conflicts: 0 };
+      const picks = a.picks as { [field: string]: string };
+      const deleted = settled?.deleted_side && picks.record === settled.deleted_side ? 1 : 0;
+      return {
+        created: 0,
+        updated: settled?.deleted_side ? 0 : 2,
+        unchanged: 0,
+        failed: 0,
+        conflicts: 0,
+        deleted,
+      };
+    }
+    case "sync_deletions":
+      return deletions.filter((d) => a.pair == null || d.pair_id === a.pair);
+    case "undo_sync_deletion": {
+      const d = deletions.find((x) => x.id === a.id)!;
+      d.undone_at = new Date().toISOString();
+      d.restored_id = "0035e00000000dRAAA";
+      return d;
+    }
     default:
       return undefined;
   }

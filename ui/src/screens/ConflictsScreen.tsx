@@ -7,6 +7,7 @@ import { useCommand } from "../components/useCommand";
 import { countOf, formatTime, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 import { fieldLabel, shown } from "./duplicates/fields";
+import { DeletionConflictCard } from "./sync/DeletionConflictCard";
 
 /** One record pair: every field both sides changed, with the value before and each side's; a pick per field. */
 function ConflictCard({ conflict, onSettled }: { conflict: Conflict; onSettled: (message: string) => void }) {
@@ -122,7 +123,8 @@ export function ConflictsScreen({ onChanged }: { onChanged?: () => void }) {
         <h1>Conflicts</h1>
         <p className="lede">
           A field both CRMs changed since the last sync, where the pair's rules cannot tell which change
-          should win. Nothing is written for it until you pick; the other fields keep syncing.
+          should win, or a record deleted on one side that the pair asks about before deleting it on the
+          other. Nothing is written for it until you pick; the other fields keep syncing.
         </p>
       </header>
       <ErrorBanner error={error} />
@@ -139,17 +141,18 @@ export function ConflictsScreen({ onChanged }: { onChanged?: () => void }) {
           </p>
         </EmptyState>
       ) : null}
-      {(data ?? []).map((c) => (
-        <ConflictCard
-          key={c.id}
-          conflict={c}
-          onSettled={(m) => {
-            setNotice(m);
-            reload();
-            onChanged?.();
-          }}
-        />
-      ))}
+      {(data ?? []).map((c) => {
+        const onSettled = (m: string) => {
+          setNotice(m);
+          reload();
+          onChanged?.();
+        };
+        return c.deleted_side ? (
+          <DeletionConflictCard key={c.id} conflict={c} onSettled={onSettled} />
+        ) : (
+          <ConflictCard key={c.id} conflict={c} onSettled={onSettled} />
+        );
+      })}
     </section>
   );
 }

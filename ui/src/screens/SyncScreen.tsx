@@ -10,6 +10,7 @@ import { useCommand } from "../components/useCommand";
 import { countOf, formatCount, objectTypeLabel } from "../format";
 import { api } from "../ipc";
 import { PairEditor } from "./sync/PairEditor";
+import { DeletionHistory } from "./sync/DeletionHistory";
 import { RunHistory } from "./sync/RunHistory";
 
 type Editing = { id: number | null; pair: NewSyncPair } | null;
@@ -41,6 +42,16 @@ function ProgressLine({ p, onCancel }: { p: SyncProgress; onCancel: () => void }
       <button onClick={onCancel}>Cancel</button>
     </div>
   );
+}
+
+/** What the pair does with deletions, when it does anything. */
+function deletionSummary(p: SyncPair): string {
+  const carry = p.objects.filter((o) => o.deletions === "carry").map((o) => objectTypeLabel[o.object_type]);
+  const ask = p.objects.filter((o) => o.deletions === "ask").map((o) => objectTypeLabel[o.object_type]);
+  return [
+    carry.length ? ` · deletions carried: ${carry.join(", ")}` : "",
+    ask.length ? ` · deletions asked about: ${ask.join(", ")}` : "",
+  ].join("");
 }
 
 export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
@@ -97,7 +108,7 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
       setNotice(
         r.status === "cancelled"
           ? `Cancelled “${p.name}”; what was not sent yet goes first next time.`
-          : `Synced “${p.name}”: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.failed} failed, ${countOf(c.conflicts, "conflict")}.`,
+          : `Synced “${p.name}”: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.failed} failed, ${countOf(c.conflicts, "conflict")}.`,
       );
     } catch (e) {
       setError(e);
@@ -208,6 +219,7 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
                   {p.objects.map((o) => objectTypeLabel[o.object_type]).join(", ")} ·{" "}
                   {p.every_minutes ? `every ${p.every_minutes} min while the app is open` : "on demand"} ·{" "}
                   {p.conflicts === "ask" ? "conflicts: ask me" : "conflicts: latest change wins"}
+                  {deletionSummary(p)}
                 </p>
               </div>
               <div className="actions">
@@ -234,6 +246,11 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
             {live ? <ProgressLine p={live} onCancel={() => void api.cancelSync(p.id)} /> : null}
             <h3>Runs</h3>
             <RunHistory runs={mine.slice(0, 10)} />
+            <DeletionHistory
+              key={`${p.id}-${mine.length}`}
+              pairId={p.id}
+              labels={{ a: connections.get(p.a)?.label ?? "A", b: connections.get(p.b)?.label ?? "B" }}
+            />
           </article>
         );
       })}

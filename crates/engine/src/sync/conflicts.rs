@@ -1,5 +1,7 @@
-//! The Conflicts inbox: fields both sides changed that the rules could not settle. A person picks a
-//! side per field; the picked value is written to the other side through the outbox.
+//! The Conflicts inbox: fields both sides changed that the rules could not settle, and deletions the
+//! pair asks about. A person picks a side per field; the picked value is written to the other side
+//! through the outbox. For a deletion the pick (under [`RECORD`]) is the side whose state stands:
+//! the side it was deleted on carries the deletion across, the other keeps the record.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::plan::LINKS;
+
+/// The pick of a deletion conflict.
+pub const RECORD: &str = "record";
 use crate::{Cancel, Engine, Error, Result};
 
 /// One record pair's conflict, as the inbox shows it.
@@ -30,6 +35,8 @@ pub struct Conflict {
     pub a_name: String,
     pub b_name: String,
     pub fields: Vec<ConflictField>,
+    /// A deletion: the side the record was deleted on (`fields` is empty; pick under [`RECORD`]).
+    pub deleted_side: Option<Side>,
     /// The names of the records a link field's values point at (ids of side A), for showing them.
     pub link_names: BTreeMap<String, String>,
     pub created_at: DateTime<Utc>,
@@ -85,6 +92,7 @@ impl Engine {
                     a_name: r.a_name,
                     b_name: r.b_name,
                     fields: r.fields,
+                    deleted_side: r.deleted_side,
                     link_names,
                     created_at: r.created_at,
                 })
@@ -107,6 +115,9 @@ impl Engine {
                 what: "open conflict",
                 id: id.to_string(),
             })?;
+        if let Some(gone) = row.deleted_side {
+            return self.settle_deletion(&row, gone, picks).await;
+        }
         if let Some(f) = row.fields.iter().find(|f| !picks.contains_key(&f.field)) {
             return Err(Error::InvalidInput {
                 field: "picks",
@@ -167,6 +178,72 @@ impl Engine {
             Ok(ids)
         })?;
         let queued = self.store.read(|c| outbox::get_many(c, &ids))?;
+        let sent = self
+            .send_writes(&pair, queued, None, &Cancel::default(), &|_, _| {})
+            .await?;
+        Ok(sent.counts)
+    }
+}
+
+impl Engine {
+    /// A deletion conflict settled: the side it was deleted on picked carries the deletion across
+    /// (through the outbox, kept for undo like any carried deletion); the other side picked keeps
+    /// its record, which the sync leaves alone from then on (neither deleting it nor creating it
+    /// again where it was deleted).
+    async fn settle_deletion(
+        &self,
+        row: &conflicts::Conflict,
+        gone: Side,
+        picks: &BTreeMap<String, Side>,
+    ) -> Result<SyncCounts> {
+        let Some(pick) = picks.get(RECORD) else {
+            return Err(Error::InvalidInput {
+                field: "picks",
+                message: format!(
+                    "pick a side under `{RECORD}` for {}: the side it was deleted on deletes it on \
+                     the other too, the other side keeps it",
+                    row.a_name
+                ),
+            });
+        };
+        let pair = self.sync_pair(row.pair_id)?;
+        let now = Utc::now();
+        if *pick != gone {
+            self.store.write(|tx| {
+                sync_state::keep(
+                    tx,
+                    pair.id,
+                    row.object_type,
+                    &row.a_remote_id,
+                    &row.b_remote_id,
+                    now,
+                )?;
+                conflicts::resolve(tx, row.id, picks, now)
+            })?;
+            return Ok(SyncCounts::default());
+        }
+        let (source, target) = match gone {
+            Side::A => (&row.a_remote_id, &row.b_remote_id),
+            Side::B => (&row.b_remote_id, &row.a_remote_id),
+        };
+        let write = NewOutboxWrite {
+            pair_id: pair.id,
+            object_type: row.object_type,
+            side: gone.other(),
+            operation: WriteOperation::Delete,
+            source_remote_id: source.clone(),
+            remote_id: Some(target.clone()),
+            fields: Fields::new(),
+            synced: Fields::new(),
+        };
+        let ids = self.store.write(|tx| {
+            let ids = outbox::queue(tx, &write, None, now)?;
+            conflicts::resolve(tx, row.id, picks, now)?;
+            Ok(ids)
+        })?;
+        let queued = self
+            .store
+            .read(|c| outbox::get_many(c, &Vec::from_iter(ids)))?;
         let sent = self
             .send_writes(&pair, queued, None, &Cancel::default(), &|_, _| {})
             .await?;

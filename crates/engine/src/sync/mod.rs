@@ -6,6 +6,7 @@
 mod accounts;
 mod conflicts;
 mod custom;
+mod deletions;
 mod pairs;
 mod plan;
 mod reconcile;
@@ -22,7 +23,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use conflicts::Conflict;
+pub use conflicts::{Conflict, RECORD as RECORD_PICK};
+pub use deletions::SyncDeletion;
 pub use pairs::IdField;
 pub(crate) use plan::identity_key;
 pub(crate) use reconcile::same;
@@ -193,15 +195,17 @@ impl Engine {
         for rules in &pair.objects {
             let t = rules.object_type;
             let fields = self.shared_fields(pair.a, pair.b, t, &crosswalk)?;
-            let (mut a, mut b, states, waiting_to_a, waiting_to_b) = self.store.read(|c| {
-                Ok((
-                    records::sync_view(c, pair.a, t)?,
-                    records::sync_view(c, pair.b, t)?,
-                    sync_state::list(c, pair.id, t)?,
-                    outbox::waiting(c, pair.id, t, Side::A)?,
-                    outbox::waiting(c, pair.id, t, Side::B)?,
-                ))
-            })?;
+            let (mut a, mut b, states, waiting_to_a, waiting_to_b, kept) =
+                self.store.read(|c| {
+                    Ok((
+                        records::sync_view(c, pair.a, t)?,
+                        records::sync_view(c, pair.b, t)?,
+                        sync_state::list(c, pair.id, t)?,
+                        outbox::waiting(c, pair.id, t, Side::A)?,
+                        outbox::waiting(c, pair.id, t, Side::B)?,
+                        sync_state::kept(c, pair.id, t)?,
+                    ))
+                })?;
             if let Some(custom) = crosswalk.custom.get(&t) {
                 for (views, side) in [(&mut a, Side::A), (&mut b, Side::B)] {
                     for r in views.iter_mut() {
@@ -220,6 +224,7 @@ impl Engine {
                 waiting_to_a: &waiting_to_a,
                 waiting_to_b: &waiting_to_b,
                 crosswalk: &crosswalk,
+                kept: &kept,
             });
             let now = Utc::now();
             let queued = self.store.write(|tx| {
@@ -237,6 +242,7 @@ impl Engine {
                             a_name: &c.a_name,
                             b_name: &c.b_name,
                             fields: &c.fields,
+                            deleted_side: c.deleted_side,
                         },
                         now,
                     )?;

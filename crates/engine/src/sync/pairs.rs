@@ -74,6 +74,7 @@ impl Engine {
                     scope: Vec::new(),
                     create_in_a: true,
                     create_in_b: true,
+                    deletions: Default::default(),
                     id_in_b: None,
                     id_in_a: None,
                 })

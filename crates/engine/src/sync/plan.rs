@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use bridge_model::{
-    ConflictField, ConflictPolicy, Fields, ObjectSync, ObjectType, ScopeCondition, Side,
-    WriteOperation,
+    ConflictField, ConflictPolicy, DeleteRule, FieldRule, Fields, ObjectSync, ObjectType,
+    ScopeCondition, Side, WriteOperation,
 };
 use bridge_store::{outbox::NewOutboxWrite, records::SyncView, sync_state::Synced};
 use serde_json::Value;
@@ -16,7 +16,7 @@ use crate::field_path::{self, id_text};
 use super::{
     accounts::{AccountIds, MAPPED},
     custom::CustomFields,
-    reconcile::{Reconciled, Seen, is_blank, reconcile},
+    reconcile::{Reconciled, Seen, is_blank, reconcile, same},
 };
 
 /// Link fields and the type they point at: carried across as the other side's id of the same record.
@@ -110,6 +110,8 @@ pub(crate) struct PlannedConflict {
     pub a_name: String,
     pub b_name: String,
     pub fields: Vec<ConflictField>,
+    /// A conflict about a deletion: the side the record is gone from (`fields` is empty).
+    pub deleted_side: Option<Side>,
 }
 
 /// What one object type of a pair needs.
@@ -136,6 +138,8 @@ pub(crate) struct PlanInput<'a> {
     pub waiting_to_a: &'a HashMap<String, Option<Fields>>,
     pub waiting_to_b: &'a HashMap<String, Option<Fields>>,
     pub crosswalk: &'a Crosswalk,
+    /// A sides of the links whose other record a person kept after a deletion (`sync_state::kept`).
+    pub kept: &'a HashSet<String>,
 }
 
 pub(crate) fn in_scope(scope: &[ScopeCondition], fields: &Fields) -> bool {
@@ -212,14 +216,16 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
         .collect();
 
     for s in input.states {
-        let (Some(a), Some(b)) = (
+        match (
             a_by_id.get(s.a_remote_id.as_str()),
             b_by_id.get(s.b_remote_id.as_str()),
-        ) else {
-            // Deleted on a side: deletions are not carried across (a record never vanishes by sync).
-            continue;
-        };
-        pair_up(input, a, b, Some(&s.synced), &mut out);
+        ) {
+            (Some(a), Some(b)) => pair_up(input, a, b, Some(&s.synced), &mut out),
+            (None, Some(b)) => deleted_on(input, Side::A, s, b, &mut out),
+            (Some(a), None) => deleted_on(input, Side::B, s, a, &mut out),
+            // Gone from both: nothing left to do; the link stays as history.
+            (None, None) => {}
+        }
     }
 
     // Records that keep each other's id (written by an earlier sync, or there before) are one,
@@ -354,6 +360,80 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
     out
 }
 
+/// A linked record deleted on side `gone` (its mirror copy is marked deleted): by the pair's rule,
+/// nothing happens, the record left on the other side is deleted too, or a person is asked. A record
+/// changed since the last sync is never deleted by a run: the Conflicts inbox asks about it.
+fn deleted_on(
+    input: &PlanInput,
+    gone: Side,
+    state: &Synced,
+    left: &SyncView,
+    out: &mut ObjectPlan,
+) {
+    let rule = input.rules.deletions;
+    let (waiting, deleted_id) = match gone {
+        Side::A => (input.waiting_to_b, &state.a_remote_id),
+        Side::B => (input.waiting_to_a, &state.b_remote_id),
+    };
+    if rule == DeleteRule::DontCarry
+        || pending(waiting, deleted_id)
+        || input.kept.contains(&state.a_remote_id)
+    {
+        return;
+    }
+    // The record left, in A's ids as the sync state keeps them; a link or owner that cannot be
+    // carried (its target not linked, no mapping) is not compared.
+    let mut fields = match gone {
+        Side::A => input.crosswalk.carry(&left.fields, Side::A),
+        Side::B => left.fields.clone(),
+    };
+    let uncarried: Vec<&String> = left
+        .fields
+        .iter()
+        .filter(|(k, v)| !is_blank(v) && !fields.contains_key(*k))
+        .map(|(k, _)| k)
+        .collect();
+    for f in input.fields {
+        if !uncarried.contains(&f) {
+            fields.entry(f.clone()).or_insert(Value::Null);
+        }
+    }
+    if !in_scope(&input.rules.scope, &fields) {
+        return;
+    }
+    if rule == DeleteRule::Ask || changed_since(input, &fields, &state.synced) {
+        out.conflicts.push(PlannedConflict {
+            a_remote_id: state.a_remote_id.clone(),
+            b_remote_id: state.b_remote_id.clone(),
+            a_name: left.display_name.clone(),
+            b_name: left.display_name.clone(),
+            fields: Vec::new(),
+            deleted_side: Some(gone),
+        });
+        return;
+    }
+    out.writes.push(NewOutboxWrite {
+        pair_id: input.pair,
+        object_type: input.rules.object_type,
+        side: gone.other(),
+        operation: WriteOperation::Delete,
+        source_remote_id: deleted_id.clone(),
+        remote_id: Some(left.remote_id.clone()),
+        fields: Fields::new(),
+        synced: Fields::new(),
+    });
+}
+
+/// Whether a record holds, in a field the pair syncs, another value than the last sync left (only
+/// the fields `fields` holds are compared; a missing one is one that cannot be).
+fn changed_since(input: &PlanInput, fields: &Fields, synced: &Fields) -> bool {
+    input
+        .fields
+        .iter()
+        .filter(|f| input.rules.rule(f) != FieldRule::DontSync && fields.contains_key(*f))
+        .any(|f| !same(&fields[f], synced.get(f).unwrap_or(&Value::Null)))
+}
+
 /// The values a new record gets: every synced field with a value (links as A's ids).
 fn creatable(input: &PlanInput, fields: &Fields) -> Fields {
     input
@@ -454,6 +534,7 @@ fn pair_up(
             a_name: a.display_name.clone(),
             b_name: b.display_name.clone(),
             fields: conflicts,
+            deleted_side: None,
         });
     }
     let t = input.rules.object_type;

@@ -166,6 +166,7 @@ mod tests {
             scope: vec![],
             create_in_a: true,
             create_in_b: true,
+            deletions: Default::default(),
             id_in_b: None,
             id_in_a: None,
         }

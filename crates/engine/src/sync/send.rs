@@ -13,7 +13,7 @@ use bridge_model::{
 use bridge_store::{
     failed_records, links,
     outbox::{self, OutboxWrite},
-    records, sync_runs, sync_state,
+    records, sync_deletions, sync_runs, sync_state,
 };
 use chrono::Utc;
 use serde_json::Value;
@@ -156,6 +156,10 @@ impl Engine {
             let mut counts = SyncCounts::default();
             for (w, result) in batch.iter().zip(results) {
                 match result {
+                    Ok(_) if w.operation == WriteOperation::Delete => {
+                        sync_deletions::carried(tx, pair.id, target.id, w, run, now)?;
+                        counts.deleted += 1;
+                    }
                     Ok(written) => {
                         let (a_id, b_id) = match w.side {
                             Side::A => (written.remote_id.clone(), w.source_remote_id.clone()),
@@ -236,6 +240,7 @@ pub(crate) fn add(total: &mut SyncCounts, more: &SyncCounts) {
     total.unchanged += more.unchanged;
     total.failed += more.failed;
     total.conflicts += more.conflicts;
+    total.deleted += more.deleted;
 }
 
 /// The target record an earlier, unanswered create made: one the mirror first saw after the create
@@ -278,6 +283,26 @@ async fn send(crm: &dyn Crm, object_type: ObjectType, batch: &[&OutboxWrite]) ->
         WriteOperation::Create => {
             let inputs: Vec<Fields> = batch.iter().map(|w| w.fields.clone()).collect();
             crm.create(object_type, &inputs).await
+        }
+        WriteOperation::Delete => {
+            let ids: Vec<String> = batch
+                .iter()
+                .map(|w| w.remote_id.clone().unwrap_or_default())
+                .collect();
+            // A record gone already (deleted by a person too, or by a send whose answer was lost)
+            // is what the delete wanted.
+            crm.delete(object_type, &ids)
+                .await
+                .into_iter()
+                .zip(&ids)
+                .map(|(r, id)| match r {
+                    Err(e) if e.category == ErrorCategory::NotFound => Ok(Written {
+                        remote_id: id.clone(),
+                        created: false,
+                    }),
+                    other => other,
+                })
+                .collect()
         }
         _ => {
             let inputs: Vec<Update> = batch

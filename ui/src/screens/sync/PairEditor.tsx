@@ -8,7 +8,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { objectTypeLabel } from "../../format";
 import { api } from "../../ipc";
 import { fieldLabel } from "../duplicates/fields";
-import { RULES, ruleLabel } from "./rules";
+import { DELETE_RULES, RULES, deleteRuleLabel, ruleLabel } from "./rules";
 import { ScopeEditor } from "./ScopeEditor";
 
 /** The rules of one pair: per object type a rule for every field both CRMs share, where new records go,
@@ -162,6 +162,22 @@ export function PairEditor({
                 onChange={(e) => setObject(i, { create_in_a: e.target.checked })}
               />
               Create in {a} what only {b} has
+            </label>
+          </div>
+          <div className="form-row">
+            <label>
+              When a {objectTypeLabel[o.object_type].toLowerCase()} is deleted on one side
+              <select
+                value={o.deletions ?? "dont_carry"}
+                onChange={(e) => setObject(i, { deletions: e.target.value as ObjectSync["deletions"] })}
+                data-testid={`deletions-${o.object_type}`}
+              >
+                {DELETE_RULES.map((r) => (
+                  <option key={r} value={r}>
+                    {deleteRuleLabel(r)}
+                  </option>
+                ))}
+              </select>
             </label>
           </div>
           <table className="grid rules">

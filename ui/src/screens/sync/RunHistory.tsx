@@ -20,6 +20,7 @@ export function RunHistory({ runs }: { runs: SyncRun[] }) {
           <th>Status</th>
           <th className="num">Created</th>
           <th className="num">Updated</th>
+          <th className="num">Deleted</th>
           <th className="num">Unchanged</th>
           <th className="num">Failed</th>
           <th className="num">Conflicts</th>
@@ -35,6 +36,7 @@ export function RunHistory({ runs }: { runs: SyncRun[] }) {
             </td>
             <td className="num">{r.counts.created}</td>
             <td className="num">{r.counts.updated}</td>
+            <td className="num">{r.counts.deleted}</td>
             <td className="num">{r.counts.unchanged}</td>
             <td className={r.counts.failed ? "num alert" : "num"}>{r.counts.failed}</td>
             <td className={r.counts.conflicts ? "num alert" : "num"}>{r.counts.conflicts}</td>

@@ -1,4 +1,19 @@
+import type { DeleteRule } from "../../bindings/DeleteRule";
 import type { FieldRule } from "../../bindings/FieldRule";
+
+export const DELETE_RULES: DeleteRule[] = ["dont_carry", "carry", "ask"];
+
+/** What a deletion on one side does on the other, in a person's words. */
+export function deleteRuleLabel(rule: DeleteRule): string {
+  switch (rule) {
+    case "dont_carry":
+      return "Leave the other side's record alone";
+    case "carry":
+      return "Delete it on the other side too (ask when it changed there since the last sync)";
+    case "ask":
+      return "Ask me in the Conflicts inbox each time";
+  }
+}
 
 export const RULES: FieldRule[] = [
   "two_way",
