@@ -83,6 +83,8 @@ pub fn run() {
             commands::mappings::save_mappings,
             commands::mappings::export_field_mapping,
             commands::mappings::import_field_mapping,
+            commands::mappings::new_field_like,
+            commands::mappings::create_field,
             commands::sync::sync_pairs,
             commands::sync::suggest_sync_pair,
             commands::sync::sync_fields,

@@ -4,50 +4,16 @@
 //! activities of each type, counted through the target's own API. A second run writes nothing; a
 //! rollback removes them. Real emulator over HTTP, real SQLite file, real keyring.
 
-mod keyring_workspace;
+mod two_crms;
 
 use std::collections::HashMap;
 
 use bridge_crm::PullRequest;
 use bridge_engine::{Cancel, PullOptions};
-use bridge_fakecrm::{Config, Running, start};
-use bridge_model::{Connection, Fields, ObjectType, Provider};
-use bridge_tests::emulator::connect_with_key;
-use keyring_workspace::{Workspace, workspace};
+use bridge_fakecrm::Running;
+use bridge_model::{ObjectType, Provider};
 use serde_json::{Value, json};
-
-/// A workspace, an emulator of 40 people, and the two CRMs of a migration connected by key.
-async fn setup(
-    name: &str,
-    from: Provider,
-    to: Provider,
-) -> Option<(Workspace, Running, Connection, Connection)> {
-    let ws = workspace(name)?;
-    let running = start(Config {
-        records: 40,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let d = &running.description;
-    let access = |p: Provider| match p {
-        Provider::Close => (d.close.base_url.clone(), d.close.api_key.clone()),
-        Provider::Hubspot => (d.hubspot.base_url.clone(), d.hubspot.token.clone()),
-        Provider::Pipedrive => (d.pipedrive.base_url.clone(), d.pipedrive.api_token.clone()),
-        Provider::Salesforce => (
-            d.salesforce.instance_url.clone(),
-            d.salesforce.access_token.clone(),
-        ),
-    };
-    let [source, target] = [from, to].map(access);
-    let source = connect_with_key(&ws.engine, from, &source.0, &source.1).await;
-    let target = connect_with_key(&ws.engine, to, &target.0, &target.1).await;
-    Some((ws, running, source, target))
-}
-
-fn fields(value: Value) -> Fields {
-    value.as_object().cloned().unwrap()
-}
+use two_crms::{fields, setup};
 
 /// HubSpot's engagement objects as its API lists them: id -> properties, with the contacts each is
 /// associated with.

@@ -495,6 +495,54 @@ test("properties getAll for contacts: names, types and options", async () => {
   assert.ok(res.results.some((p) => p.name === "lifecyclestage" && p.options.length > 0));
 });
 
+test("properties create: a custom picklist, listed after, written to; a taken name is a 409", async () => {
+  const name = uniqueBy("buying_role", "_").toLowerCase();
+  const created = await hubspot.crm.properties.coreApi.create("contacts", {
+    name,
+    label: "Buying role",
+    type: "enumeration",
+    fieldType: "select",
+    groupName: "contactinformation",
+    options: [
+      { label: "Champion", value: "Champion", displayOrder: 0, hidden: false },
+      { label: "User", value: "User", displayOrder: 1, hidden: false },
+    ],
+  });
+  assert.equal(created.name, name);
+  assert.equal(created.type, "enumeration");
+  assert.deepEqual(
+    created.options.map((o) => o.value),
+    ["Champion", "User"],
+  );
+  assert.ok(created.createdAt instanceof Date);
+  const listed = await hubspot.crm.properties.coreApi.getByName("contacts", name);
+  assert.equal(listed.label, "Buying role");
+  const contact = await hubspot.crm.contacts.basicApi.create({
+    properties: { email: `${uniqueBy("role")}@example.com`, [name]: "Champion" },
+  });
+  assert.equal(contact.properties[name], "Champion");
+  const taken = await refused(() =>
+    hubspot.crm.properties.coreApi.create("contacts", {
+      name,
+      label: "Again",
+      type: "string",
+      fieldType: "text",
+      groupName: "contactinformation",
+    }),
+  );
+  assert.equal(taken.code, 409);
+});
+
+test("a write naming a property that does not exist is refused with PROPERTY_DOESNT_EXIST", async () => {
+  const e = await refused(() =>
+    hubspot.crm.contacts.basicApi.create({
+      properties: { email: `${uniqueBy("nope")}@example.com`, no_such_property: "x" },
+    }),
+  );
+  assert.equal(e.code, 400);
+  assert.match(JSON.stringify(e.body), /PROPERTY_DOESNT_EXIST/);
+});
+
 test("properties getByName", async () => {
   const p = await hubspot.crm.properties.coreApi.getByName("deals", "dealstage");
   assert.equal(p.name, "dealstage");

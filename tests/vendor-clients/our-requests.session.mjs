@@ -73,6 +73,22 @@ before(async () => {
   const id = (provider) => String(connections.find((c) => c.provider === provider).id);
   cli("pull", "--full");
   for (const target of ["hubspot", "pipedrive"]) {
+    // A field the target lacks, created through its field API.
+    cli(
+      "create-field",
+      "--connection",
+      id(target),
+      "--object",
+      "person",
+      "--label",
+      "Buying role",
+      "--type",
+      "picklist",
+      "--option",
+      "Champion",
+      "--option",
+      "User",
+    );
     const plan = join(dir, `${target}.json`);
     cli("plan-migration", "--from", id("close"), "--to", id(target), "--out", plan);
     cli("migrate", "--plan", plan, "--execute");

@@ -398,6 +398,30 @@ test("v1 getPersonFields: keys, names, option lists", async () => {
   );
 });
 
+test("v1 addPersonField: an enum field with option ids and a new 40-hex key, listed after", async () => {
+  const res = await api.personFields.addPersonField({
+    CreateFieldRequest: {
+      name: uniqueBy("Buying role"),
+      field_type: "enum",
+      options: [{ label: "Champion" }, { label: "User" }],
+    },
+  });
+  assert.equal(res.success, true);
+  assert.match(res.data.key, /^[0-9a-f]{40}$/);
+  assert.equal(res.data.field_type, "enum");
+  assert.deepEqual(
+    res.data.options.map((o) => o.label),
+    ["Champion", "User"],
+  );
+  assert.ok(res.data.options.every((o) => typeof o.id === "number"));
+  const listed = await api.personFields.getPersonFields({});
+  assert.ok(listed.data.some((f) => f.key === res.data.key));
+  const e = await refused(() =>
+    api.personFields.addPersonField({ CreateFieldRequest: { name: "No options", field_type: "enum" } }),
+  );
+  assert.equal(e.success, false);
+});
+
 test("v1 getOrganizationFields", async () => {
   const res = await api.organizationFields.getOrganizationFields({});
   assert.ok(res.data.some((f) => f.key === "name"));

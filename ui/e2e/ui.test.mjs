@@ -449,6 +449,19 @@ describe("CRM Bridge UI (mock IPC)", () => {
         "customer",
       ],
     );
+    // A custom field HubSpot lacks is created there like Close's, after saying what will be made.
+    await page.click("[data-testid='create-like-custom.cf_buying_role']");
+    await page.waitForSelector("[data-testid=create-field]:has-text('Champion, Economic buyer, User')");
+    assert.equal(await page.locator("[data-testid=new-field-label]").inputValue(), "Buying role");
+    await shot(3, "create-field");
+    await page.click("[data-testid=confirm-create-field]");
+    await page.waitForSelector("[data-testid=create-field]", { state: "detached" });
+    // Mapped to it at once, and gone from the fields the target lacks.
+    const targets = await page
+      .locator("[data-testid=fields-person] select[aria-label='target field']")
+      .evaluateAll((all) => all.map((s) => s.value));
+    assert.ok(targets.includes("custom.buying_role"), targets.join(", "));
+    assert.equal(await page.locator("[data-testid='create-like-custom.cf_buying_role']").count(), 0);
     await shot(3, "fields");
     await next();
     await page.waitForSelector("[data-testid=stage-mapping]");

@@ -1,6 +1,7 @@
 //! `crm-bridge`: the command line over the CRM Bridge engine, for scripts, cron and support.
 
 mod failed;
+mod fields;
 mod login;
 mod mappings;
 mod merges;
@@ -210,6 +211,9 @@ enum Command {
     PlanMigration(migrate::Plan),
     /// Dry-run, run or roll back a migration plan.
     Migrate(migrate::Migrate),
+    /// Create a custom field in a connection's CRM (or find the one made before under that label),
+    /// to map a field the target lacks to.
+    CreateField(fields::Create),
     /// Write an object's saved field mapping between two connections as a JSON file.
     ExportMapping(mappings::Export),
     /// Save a field mapping file as the next version between two connections of its CRMs.
@@ -336,6 +340,7 @@ async fn run(
         Command::ExportFailed { which, out } => failed::export(&engine, &which, &out)?,
         Command::PlanMigration(args) => migrate::plan(&engine, args).await?,
         Command::Migrate(args) => migrate::migrate(&engine, args).await?,
+        Command::CreateField(args) => fields::create(&engine, args).await?,
         Command::ExportMapping(args) => mappings::export(&engine, args)?,
         Command::ImportMapping(args) => mappings::import(&engine, args)?,
         Command::AddSyncPair(args) => sync::add_pair(&engine, args)?,

@@ -12,6 +12,11 @@ use crate::{FieldInfo, Result, write::CUSTOM};
 pub(crate) struct CustomFields(tokio::sync::Mutex<HashMap<ObjectType, Arc<Vec<String>>>>);
 
 impl CustomFields {
+    /// Forgets the custom keys of `object_type` (a field was created): the next pull reads them again.
+    pub async fn forget(&self, object_type: ObjectType) {
+        self.0.lock().await.remove(&object_type);
+    }
+
     /// The custom keys of `object_type`, loading the field list the first time.
     pub async fn keys<F, Fut>(&self, object_type: ObjectType, load: F) -> Result<Arc<Vec<String>>>
     where

@@ -5,6 +5,7 @@ pub mod address;
 mod custom;
 mod error;
 pub mod http;
+mod new_field;
 pub mod oauth;
 pub mod pacer;
 mod secret;
@@ -17,7 +18,7 @@ pub mod salesforce;
 
 use std::sync::Arc;
 
-use bridge_model::{Fields, ObjectType, Provider};
+use bridge_model::{Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -162,6 +163,9 @@ pub trait Crm: Send + Sync {
         since: DateTime<Utc>,
     ) -> Result<Option<Vec<String>>>;
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>>;
+    /// Creates a custom field of `object_type` (or finds the one created before under the same
+    /// label), so a mapping can fill it.
+    async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo>;
     async fn pipelines(&self) -> Result<Vec<Pipeline>>;
     async fn owners(&self) -> Result<Vec<Owner>>;
     /// Records the CRM takes in one write request (1 where it has no batch endpoint).

@@ -47,6 +47,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::SyncReport::export_all(&cfg)?;
     crate::Conflict::export_all(&cfg)?;
     crate::SyncDeletion::export_all(&cfg)?;
+    crate::CreatedField::export_all(&cfg)?;
+    bridge_model::NewField::export_all(&cfg)?;
     crate::IdField::export_all(&cfg)?;
     bridge_model::MigrationPlan::export_all(&cfg)?;
     bridge_model::DryRun::export_all(&cfg)?;

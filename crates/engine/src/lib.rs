@@ -12,6 +12,7 @@ mod duplicates;
 mod error;
 mod failed;
 mod field_path;
+mod fields;
 mod identity;
 mod mapping_files;
 mod mappings;
@@ -45,6 +46,7 @@ pub use duplicates::{
 };
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use failed::{FailedQuery, ResyncSummary, retry_delay};
+pub use fields::CreatedField;
 pub use identity::LinkSummary;
 pub use mapping_files::{FieldMappingFile, ImportedMapping, MAPPING_FILE_FORMAT};
 pub use mappings::{SavedMappingRow, SavedMappings, StageOwnerMapping};

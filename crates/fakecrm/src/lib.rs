@@ -40,6 +40,9 @@ pub struct Emulator {
     /// `http://127.0.0.1:PORT`, known once the listener is bound.
     base: std::sync::OnceLock<String>,
     requests: Mutex<VecDeque<LoggedRequest>>,
+    /// Custom fields created through the CRMs' field APIs: (provider, object as the API names it,
+    /// the field as the API lists it), listed after the seeded ones.
+    created_fields: Mutex<Vec<(Provider, String, serde_json::Value)>>,
 }
 
 impl Emulator {
@@ -81,6 +84,7 @@ impl Emulator {
             request_seq: AtomicU64::new(0),
             base: std::sync::OnceLock::new(),
             requests: Mutex::new(VecDeque::new()),
+            created_fields: Mutex::new(Vec::new()),
             seed,
             config,
         }
@@ -107,6 +111,23 @@ impl Emulator {
 
     pub(crate) fn requests(&self) -> MutexGuard<'_, VecDeque<LoggedRequest>> {
         lock(&self.requests)
+    }
+
+    /// The fields created on `object` of `provider`, oldest first.
+    pub(crate) fn created_fields(
+        &self,
+        provider: Provider,
+        object: &str,
+    ) -> Vec<serde_json::Value> {
+        lock(&self.created_fields)
+            .iter()
+            .filter(|(p, o, _)| *p == provider && o == object)
+            .map(|(_, _, f)| f.clone())
+            .collect()
+    }
+
+    pub(crate) fn add_field(&self, provider: Provider, object: &str, field: serde_json::Value) {
+        lock(&self.created_fields).push((provider, object.to_owned(), field));
     }
 
     pub(crate) fn hubspot(&self) -> MutexGuard<'_, hubspot::Hubspot> {

@@ -6,6 +6,7 @@ mod connection;
 mod failed_record;
 mod ids;
 mod migration;
+mod new_field;
 mod object_type;
 mod provider;
 mod query;
@@ -26,6 +27,7 @@ pub use migration::{
     MigrationAction, MigrationPlan, MigrationReport, MigrationResult, PlannedItem, SourceCount,
     Transform,
 };
+pub use new_field::{FieldType, NewField};
 pub use object_type::ObjectType;
 pub use provider::Provider;
 pub use query::{ObjectCount, RecordPage, RecordQuery};

@@ -1,7 +1,7 @@
 //! Field, stage and owner mappings between two connections, and mapping files.
 
-use bridge_engine::{ImportedMapping, SavedMappings, StageOwnerMapping};
-use bridge_model::{ConnectionId, MigrationPlan, ObjectType};
+use bridge_engine::{CreatedField, ImportedMapping, SavedMappings, StageOwnerMapping};
+use bridge_model::{ConnectionId, MigrationPlan, NewField, ObjectType};
 
 use super::{Answer, State};
 
@@ -47,4 +47,33 @@ pub fn import_field_mapping(
     Ok(state
         .engine()?
         .import_field_mapping(source, target, &text)?)
+}
+
+/// A new field like a custom field of a connection's CRM (label, type, options), for the person to
+/// confirm before it is created in another.
+#[tauri::command(async)]
+pub async fn new_field_like(
+    state: State<'_>,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    field: String,
+) -> Answer<NewField> {
+    Ok(state
+        .engine()?
+        .new_field_like(connection, object_type, &field)
+        .await?)
+}
+
+/// Creates a custom field in a connection's CRM (or finds the one made before under that label).
+#[tauri::command(async)]
+pub async fn create_field(
+    state: State<'_>,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    field: NewField,
+) -> Answer<CreatedField> {
+    Ok(state
+        .engine()?
+        .create_field(connection, object_type, &field)
+        .await?)
 }

@@ -255,6 +255,22 @@ def test_custom_fields_of_leads(close):
     assert field["type"] in ("text", "choices", "number", "date", "datetime", "user", "contact", "hidden")
 
 
+def test_a_custom_field_is_created_listed_and_a_taken_name_refused(close):
+    name = unique("Buying role")
+    created = close.post("custom_field/contact", {"name": name, "type": "choices", "choices": ["Champion", "User"]})
+    assert created["id"].startswith("cf_")
+    assert created["type"] == "choices"
+    assert created["choices"] == ["Champion", "User"]
+    listed = close.get("custom_field/contact")
+    assert any(f["id"] == created["id"] for f in listed["data"])
+    with pytest.raises(ValidationError) as refused:
+        close.post("custom_field/contact", {"name": name, "type": "text"})
+    assert "name" in refused.value.field_errors
+    with pytest.raises(ValidationError) as refused:
+        close.post("custom_field/contact", {"name": unique("Odd"), "type": "not-a-type"})
+    assert "type" in refused.value.field_errors
+
+
 def test_pipelines_with_statuses(close):
     pipelines = close.get("pipeline")
     statuses = pipelines["data"][0]["statuses"]

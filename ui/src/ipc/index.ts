@@ -47,6 +47,8 @@ import type { SavedMappings } from "../bindings/SavedMappings";
 import type { StageOwnerMapping } from "../bindings/StageOwnerMapping";
 import type { Status } from "../bindings/Status";
 import type { Conflict } from "../bindings/Conflict";
+import type { CreatedField } from "../bindings/CreatedField";
+import type { NewField } from "../bindings/NewField";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { Side } from "../bindings/Side";
@@ -162,6 +164,12 @@ export const api = {
     call<SyncDeletion[]>("sync_deletions", { pair, limit }),
   /** Creates a record a sync deleted again from its before-image. */
   undoSyncDeletion: (id: number) => call<SyncDeletion>("undo_sync_deletion", { id }),
+  /** A new field like a custom field of a connection's CRM (label, type, options), to confirm. */
+  newFieldLike: (connection: ConnectionId, objectType: ObjectType, field: string) =>
+    call<NewField>("new_field_like", { connection, objectType, field }),
+  /** Creates a custom field in a connection's CRM (or finds the one made before under that label). */
+  createField: (connection: ConnectionId, objectType: ObjectType, field: NewField) =>
+    call<CreatedField>("create_field", { connection, objectType, field }),
   /** Progress of every running sync, after each batch. */
   onSyncProgress: (handler: (p: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>("sync-progress", (e) => handler(e.payload)),

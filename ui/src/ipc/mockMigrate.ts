@@ -1,6 +1,7 @@
 // The mock's migrations: a Close -> HubSpot plan, a dry run with problems, a run that emits
 // progress, its result lines, and a rollback. For UI tests in a plain browser only.
 import { emit } from "@tauri-apps/api/event";
+import type { CreatedField } from "../bindings/CreatedField";
 import type { DryRun } from "../bindings/DryRun";
 import type { FieldMapping } from "../bindings/FieldMapping";
 import type { FieldMappingRow } from "../bindings/FieldMappingRow";
@@ -10,6 +11,7 @@ import type { MigrationProgress } from "../bindings/MigrationProgress";
 import type { MigrationReport } from "../bindings/MigrationReport";
 import type { MigrationResult } from "../bindings/MigrationResult";
 import type { MigrationRow } from "../bindings/MigrationRow";
+import type { NewField } from "../bindings/NewField";
 import type { PlannedItem } from "../bindings/PlannedItem";
 import type { SavedMappingRow } from "../bindings/SavedMappingRow";
 import type { SavedMappings } from "../bindings/SavedMappings";
@@ -181,7 +183,16 @@ const options: MigrationOptions = {
     {
       source_object: "person",
       target_object: "person",
-      source: ["name", "email", "phone", "title", "company_id", "owner_id", "status"],
+      source: [
+        "name",
+        "email",
+        "phone",
+        "title",
+        "company_id",
+        "owner_id",
+        "status",
+        "custom.cf_buying_role",
+      ],
       target: [
         "first_name",
         "last_name",
@@ -414,6 +425,25 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
       return plan(a.source as number, a.target as number);
     case "migration_options":
       return options;
+    case "new_field_like":
+      return {
+        label: "Buying role",
+        type: "picklist",
+        options: ["Champion", "Economic buyer", "User"],
+      } satisfies NewField;
+    case "create_field": {
+      const field = a.field as NewField;
+      const name = `custom.${field.label.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`;
+      const people = options.fields.find((f) => f.source_object === "person")!;
+      if (!people.target.includes(name)) people.target.push(name);
+      people.target_options[name] = field.options;
+      return {
+        name,
+        label: field.label,
+        crm_type: "enumeration",
+        options: field.options,
+      } satisfies CreatedField;
+    }
     case "check_migration_plan": {
       const p = a.plan as MigrationPlan;
       const warnings: string[] = [];

@@ -10,9 +10,9 @@ mod write;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bridge_model::{Fields, ObjectType, Provider};
+use bridge_model::{FieldType, Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, Utc};
-use reqwest::{RequestBuilder, header::HeaderMap};
+use reqwest::{Method, RequestBuilder, header::HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -337,6 +337,62 @@ impl Crm for Close {
             }
         }));
         Ok(out)
+    }
+
+    /// `POST /custom_field/{lead|contact|opportunity}/`. Close has no yes/no field: a checkbox is a
+    /// choice of true and false; a long text is text.
+    async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo> {
+        crate::new_field::check(PROVIDER, object_type, field)?;
+        let object = match object_type {
+            ObjectType::Company => "lead",
+            ObjectType::Person => "contact",
+            ObjectType::Deal => "opportunity",
+            other => {
+                return Err(CrmError::Unsupported(format!(
+                    "CRM Bridge creates Close fields on leads, contacts and opportunities, not on {other}"
+                )));
+            }
+        };
+        if let Some(found) =
+            crate::new_field::existing(Crm::fields(self, object_type).await?, field)
+        {
+            return Ok(found);
+        }
+        let (kind, choices): (&str, Vec<&str>) = match field.field_type {
+            FieldType::Text | FieldType::LongText => ("text", Vec::new()),
+            FieldType::Number => ("number", Vec::new()),
+            FieldType::Date => ("date", Vec::new()),
+            FieldType::DateTime => ("datetime", Vec::new()),
+            FieldType::Checkbox => ("choices", vec!["true", "false"]),
+            FieldType::Picklist => (
+                "choices",
+                field
+                    .options
+                    .iter()
+                    .map(|o| o.trim())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            ),
+        };
+        let mut body = json!({"name": field.label.trim(), "type": kind});
+        if kind == "choices" {
+            body["choices"] = json!(choices);
+            body["accepts_multiple_values"] = json!(false);
+        }
+        let path = format!("custom_field/{object}");
+        let answer = self
+            .http
+            .send(&Call::new(Method::POST, self.url(&path), Some(body)).at_most_once())
+            .await?;
+        let f: wire::CustomField = decode(PROVIDER, &format!("POST /{path}/"), answer.body)?;
+        Ok(FieldInfo {
+            key: format!("custom.{}", f.id),
+            label: f.name,
+            kind: f.kind,
+            custom: true,
+            required: false,
+            options: choices.iter().map(|c| c.to_string()).collect(),
+        })
     }
 
     async fn pipelines(&self) -> Result<Vec<Pipeline>> {

@@ -10,7 +10,7 @@ mod write;
 use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use bridge_model::{ActivityKind, Fields, ObjectType, Provider};
+use bridge_model::{ActivityKind, FieldType, Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, Utc};
 use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -395,6 +395,72 @@ impl Crm for Hubspot {
                 kind: p.kind,
             })
             .collect())
+    }
+
+    /// `POST /crm/v3/properties/{object}` in the object's own group; a picklist's options take their
+    /// labels as values (what a migrated record carries), a checkbox HubSpot's true/false.
+    async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo> {
+        crate::new_field::check(PROVIDER, object_type, field)?;
+        let group = match object_type {
+            ObjectType::Company => "companyinformation",
+            ObjectType::Person => "contactinformation",
+            ObjectType::Deal => "dealinformation",
+            other => {
+                return Err(CrmError::Unsupported(format!(
+                    "CRM Bridge creates HubSpot fields on companies, contacts and deals, not on {other}"
+                )));
+            }
+        };
+        let object = Self::object(object_type)?.name;
+        if let Some(found) =
+            crate::new_field::existing(Crm::fields(self, object_type).await?, field)
+        {
+            return Ok(found);
+        }
+        let (kind, field_type) = match field.field_type {
+            FieldType::Text => ("string", "text"),
+            FieldType::LongText => ("string", "textarea"),
+            FieldType::Number => ("number", "number"),
+            FieldType::Date => ("date", "date"),
+            FieldType::DateTime => ("datetime", "date"),
+            FieldType::Checkbox => ("bool", "booleancheckbox"),
+            FieldType::Picklist => ("enumeration", "select"),
+        };
+        let options: Vec<Value> = match field.field_type {
+            FieldType::Checkbox => vec![
+                json!({"label": "Yes", "value": "true", "displayOrder": 0, "hidden": false}),
+                json!({"label": "No", "value": "false", "displayOrder": 1, "hidden": false}),
+            ],
+            FieldType::Picklist => field
+                .options
+                .iter()
+                .map(|o| o.trim())
+                .filter(|o| !o.is_empty())
+                .enumerate()
+                .map(|(i, o)| json!({"label": o, "value": o, "displayOrder": i, "hidden": false}))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let body = json!({
+            "name": field.key(), "label": field.label.trim(), "type": kind, "fieldType": field_type,
+            "groupName": group, "options": options, "formField": true,
+        });
+        let request = format!("POST /crm/v3/properties/{object}");
+        let url = format!("{}/crm/v3/properties/{object}", self.base);
+        let answer = self
+            .http
+            .send(&Call::new(Method::POST, url, Some(body)).at_most_once())
+            .await?;
+        let p: wire::Property = decode(PROVIDER, &request, answer.body)?;
+        self.custom.forget(object_type).await;
+        Ok(FieldInfo {
+            custom: true,
+            required: false,
+            options: p.options.into_iter().map(|o| o.value).collect(),
+            key: p.name,
+            label: p.label,
+            kind: p.kind,
+        })
     }
 
     async fn pipelines(&self) -> Result<Vec<Pipeline>> {

@@ -10,9 +10,9 @@ mod write;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bridge_model::{Fields, ObjectType, Provider};
+use bridge_model::{FieldType, Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, Utc};
-use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
+use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -355,6 +355,73 @@ impl Crm for Pipedrive {
                 kind: f.field_type,
             })
             .collect())
+    }
+
+    /// `POST /v1/{organization,person,deal}Fields`. Pipedrive keeps dates without a time and has
+    /// no yes/no field: a date-time is a date, a checkbox a choice of true and false.
+    async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo> {
+        crate::new_field::check(PROVIDER, object_type, field)?;
+        let path = match object_type {
+            ObjectType::Company | ObjectType::Person | ObjectType::Deal => {
+                convert::fields_path(object_type).unwrap_or_default()
+            }
+            other => {
+                return Err(CrmError::Unsupported(format!(
+                    "CRM Bridge creates Pipedrive fields on organizations, persons and deals, not on {other}"
+                )));
+            }
+        };
+        if let Some(found) =
+            crate::new_field::existing(Crm::fields(self, object_type).await?, field)
+        {
+            return Ok(found);
+        }
+        let (field_type, options): (&str, Vec<&str>) = match field.field_type {
+            FieldType::Text => ("varchar", Vec::new()),
+            FieldType::LongText => ("text", Vec::new()),
+            FieldType::Number => ("double", Vec::new()),
+            FieldType::Date | FieldType::DateTime => ("date", Vec::new()),
+            FieldType::Checkbox => ("enum", vec!["true", "false"]),
+            FieldType::Picklist => (
+                "enum",
+                field
+                    .options
+                    .iter()
+                    .map(|o| o.trim())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            ),
+        };
+        let mut body = json!({"name": field.label.trim(), "field_type": field_type});
+        if !options.is_empty() {
+            body["options"] = options.iter().map(|o| json!({"label": o})).collect();
+        }
+        let request = format!("POST /v1/{path}");
+        let answer = self
+            .http
+            .send(
+                &Call::new(Method::POST, format!("{}/{path}", self.v1), Some(body)).at_most_once(),
+            )
+            .await?;
+        let envelope: wire::Envelope<wire::Field> = decode(PROVIDER, &request, answer.body)?;
+        let f = envelope.data.ok_or_else(|| CrmError::Malformed {
+            provider: PROVIDER,
+            request,
+            detail: "no `data`".into(),
+        })?;
+        Ok(FieldInfo {
+            custom: true,
+            required: false,
+            options: f
+                .options
+                .unwrap_or_default()
+                .into_iter()
+                .map(|o| o.label)
+                .collect(),
+            key: f.key,
+            label: f.name,
+            kind: f.field_type,
+        })
     }
 
     /// Pipelines and stages from v2: Pipedrive's v1 `GET /pipelines` and `/stages` are deprecated and gone

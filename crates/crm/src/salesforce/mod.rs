@@ -14,7 +14,7 @@ use std::{
 };
 
 use async_trait::async_trait;
-use bridge_model::{Fields, ObjectType, Provider};
+use bridge_model::{Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
 use serde::{Deserialize, Serialize};
@@ -447,6 +447,24 @@ impl Crm for Salesforce {
             ids.extend(deleted.deleted_records.into_iter().map(|d| d.id));
         }
         Ok(Some(ids))
+    }
+
+    /// A field created in Salesforce goes through the Metadata (or Tooling) API and needs
+    /// field-level security granted to the profiles that use it, which CRM Bridge does not do yet:
+    /// an existing field of that label is found; otherwise the person is told where to create it.
+    async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo> {
+        crate::new_field::check(PROVIDER, object_type, field)?;
+        if let Some(found) =
+            crate::new_field::existing(Crm::fields(self, object_type).await?, field)
+        {
+            return Ok(found);
+        }
+        Err(CrmError::Unsupported(format!(
+            "CRM Bridge cannot create Salesforce fields yet: create “{}” on {} in Setup → Object \
+             Manager (and give your profile access to it), then plan again",
+            field.label.trim(),
+            convert::sobject(object_type)
+        )))
     }
 
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {

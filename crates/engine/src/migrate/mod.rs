@@ -368,10 +368,8 @@ async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<V
         .collect();
     for f in crm.fields(t).await? {
         if f.custom {
-            // Some CRMs name custom fields `custom.<key>` already (Close).
-            let key = f.key.strip_prefix("custom.").unwrap_or(&f.key);
             out.push(Described {
-                name: format!("custom.{key}"),
+                name: crate::fields::custom_name(&f.key),
                 label: f.label,
                 kind: f.kind,
             });

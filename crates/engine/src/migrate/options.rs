@@ -60,7 +60,7 @@ async fn picklists(
             continue;
         }
         let name = if f.custom {
-            format!("custom.{}", f.key.strip_prefix("custom.").unwrap_or(&f.key))
+            crate::fields::custom_name(&f.key)
         } else {
             match bridge_crm::canonical_name(provider, object_type, &f.key) {
                 Some(canonical) => canonical.to_owned(),

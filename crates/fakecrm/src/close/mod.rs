@@ -176,7 +176,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/api/v1/user/", get(objects::users))
         .route(
             "/api/v1/custom_field/{object}/",
-            get(objects::custom_fields),
+            get(objects::custom_fields).post(objects::create_custom_field),
         )
         .route("/api/v1/pipeline/", get(objects::pipelines))
         .route("/api/v1/event/", get(objects::events))

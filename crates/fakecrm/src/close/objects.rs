@@ -700,10 +700,10 @@ pub async fn opportunity_statuses(State(_emu): State<Arc<Emulator>>) -> Response
 
 /// `GET /custom_field/lead/` (and contact, opportunity): the organisation's custom fields.
 pub async fn custom_fields(
-    State(_emu): State<Arc<Emulator>>,
+    State(emu): State<Arc<Emulator>>,
     Path(object): Path<String>,
 ) -> Response {
-    let data = match object.as_str() {
+    let mut data = match object.as_str() {
         "lead" => vec![json!({
             "id": render::CF_SOURCE, "name": "Lead source detail", "description": "Where the lead came from",
             "type": "choices", "choices": ["Webinar", "Trade show", "Referral"], "accepts_multiple_values": false,
@@ -717,7 +717,76 @@ pub async fn custom_fields(
             );
         }
     };
+    data.extend(emu.created_fields(crate::Provider::Close, &object));
     Json(json!({"data": data, "has_more": false})).into_response()
+}
+
+/// `POST /custom_field/{lead,contact,opportunity}/`: a custom field, answered as the list shows it.
+/// Close checks the name (not taken on that object) and the type; `choices` takes its choices.
+pub async fn create_custom_field(
+    State(emu): State<Arc<Emulator>>,
+    Path(object): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    if !matches!(object.as_str(), "lead" | "contact" | "opportunity") {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown custom field object type: {object}"),
+        );
+    }
+    let Ok(input) = serde_json::from_slice::<Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, "Invalid JSON".to_owned());
+    };
+    let name = input["name"].as_str().unwrap_or_default().trim().to_owned();
+    let kind = input["type"].as_str().unwrap_or_default().to_owned();
+    const TYPES: [&str; 9] = [
+        "text", "number", "date", "datetime", "choices", "hidden", "user", "contact", "textarea",
+    ];
+    if name.is_empty() {
+        return field_error("name", "This field is required.");
+    }
+    if !TYPES.contains(&kind.as_str()) {
+        return field_error(
+            "type",
+            format!("Value must be one of: {}.", TYPES.join(", ")),
+        );
+    }
+    let choices = input["choices"].as_array().cloned().unwrap_or_default();
+    if kind == "choices" && choices.is_empty() {
+        return field_error("choices", "A choices field needs at least one choice.");
+    }
+    let taken = emu
+        .created_fields(crate::Provider::Close, &object)
+        .iter()
+        .any(|f| {
+            f["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+        })
+        || (object == "lead" && name.eq_ignore_ascii_case("Lead source detail"));
+    if taken {
+        return field_error(
+            "name",
+            format!("A custom field named “{name}” already exists."),
+        );
+    }
+    let n = emu.created_fields(crate::Provider::Close, &object).len();
+    let id = format!(
+        "cf_{:0<40}",
+        format!("Created{}{n}", object.to_ascii_uppercase())
+    );
+    let now = render::datetime(now_ms());
+    let mut field = json!({
+        "id": id, "name": name, "description": input["description"].as_str().unwrap_or_default(),
+        "type": kind, "accepts_multiple_values": input["accepts_multiple_values"].as_bool().unwrap_or(false),
+        "editable_with_roles": [], "date_created": now, "date_updated": now,
+        "organization_id": render::ORGANIZATION,
+    });
+    if kind == "choices" {
+        field["choices"] = Value::Array(choices);
+    }
+    emu.add_field(crate::Provider::Close, &object, field.clone());
+    Json(field).into_response()
 }
 
 /// `GET /pipeline/`: the pipelines with their opportunity statuses.

@@ -165,7 +165,7 @@ fn create(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
                 format!("inputs[{i}].properties must be an object"),
             );
         };
-        if let Err((message, field)) = validate(kind, props) {
+        if let Err((message, field)) = validate(&hs.created_names(kind), kind, props) {
             return super::objects::validation_error(hs, message, field);
         }
         if let Some(conflict) = super::objects::email_taken(hs, kind, props) {
@@ -199,7 +199,7 @@ fn create(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
 }
 
 /// An input's `properties`, validated and stringified, or the StandardError that refuses the input.
-fn input_changes(kind: Kind, input: &Value, key: &str) -> Result<Props, Value> {
+fn input_changes(created: &[String], kind: Kind, input: &Value, key: &str) -> Result<Props, Value> {
     let Some(changes) = input["properties"].as_object() else {
         return Err(standard_error(
             "VALIDATION_ERROR",
@@ -207,7 +207,7 @@ fn input_changes(kind: Kind, input: &Value, key: &str) -> Result<Props, Value> {
             json!({"ids": [key]}),
         ));
     };
-    if let Err((message, field)) = validate(kind, changes) {
+    if let Err((message, field)) = validate(created, kind, changes) {
         return Err(standard_error(
             "VALIDATION_ERROR",
             message,
@@ -225,7 +225,7 @@ fn update(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
     let mut errors = Vec::new();
     for input in inputs {
         let key = input["id"].as_str().unwrap_or_default().to_owned();
-        let changes = match input_changes(kind, input, &key) {
+        let changes = match input_changes(&hs.created_names(kind), kind, input, &key) {
             Ok(c) => c,
             Err(e) => {
                 errors.push(e);
@@ -261,7 +261,7 @@ fn upsert(hs: &mut Hubspot, kind: Kind, inputs: &[Value]) -> Response {
     for input in inputs {
         let key = input["id"].as_str().unwrap_or_default().to_owned();
         let id_property = input["idProperty"].as_str().unwrap_or("hs_object_id");
-        let changes = match input_changes(kind, input, &key) {
+        let changes = match input_changes(&hs.created_names(kind), kind, input, &key) {
             Ok(c) => c,
             Err(e) => {
                 errors.push(e);

@@ -36,12 +36,118 @@ fn picklist(name: &str, label: &str, options: &[(&str, &str)]) -> Value {
     p
 }
 
-/// `GET /crm/v3/properties/{object}`: every property of the object type.
+/// `GET /crm/v3/properties/{object}`: every property of the object type, created ones last.
 pub async fn properties(State(emu): State<Arc<Emulator>>, Path(object): Path<String>) -> Response {
-    match all_properties(&object) {
-        Some(results) => Json(json!({ "results": results })).into_response(),
-        None => emu.hubspot().unknown_object(&object),
+    let mut hs = emu.hubspot();
+    match kind_of(&object) {
+        Some(kind) => {
+            let mut results = properties_of(kind);
+            results.extend(hs.created_properties(kind));
+            Json(json!({ "results": results })).into_response()
+        }
+        None => hs.unknown_object(&object),
     }
+}
+
+/// The names of the properties the emulator lists for `kind` (a write naming another fails).
+pub(crate) fn property_names(kind: Kind) -> Vec<String> {
+    properties_of(kind)
+        .into_iter()
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// `POST /crm/v3/properties/{object}`: a custom property. HubSpot checks the name (lower-case
+/// letters, digits, underscores, starting with a letter; not taken), the type and field type (and
+/// that they go together), the group, and that an enumeration has options; answers 201 with it.
+pub async fn create_property(
+    State(emu): State<Arc<Emulator>>,
+    Path(object): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut hs = emu.hubspot();
+    let Some(kind) = kind_of(&object) else {
+        return hs.unknown_object(&object);
+    };
+    let Ok(input) = serde_json::from_slice::<Value>(&body) else {
+        return hs.error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Invalid input JSON: the body is not a JSON object",
+        );
+    };
+    let text = |k: &str| input[k].as_str().unwrap_or_default().to_owned();
+    let (name, label, kind_name, field_type, group) = (
+        text("name"),
+        text("label"),
+        text("type"),
+        text("fieldType"),
+        text("groupName"),
+    );
+    let bad = |message: String| (StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message);
+    let fits = matches!(
+        (kind_name.as_str(), field_type.as_str()),
+        (
+            "string",
+            "text" | "textarea" | "html" | "phonenumber" | "file"
+        ) | ("number", "number" | "calculation_equation")
+            | ("date" | "datetime", "date")
+            | ("bool", "booleancheckbox" | "checkbox")
+            | (
+                "enumeration",
+                "select" | "radio" | "checkbox" | "booleancheckbox"
+            )
+    );
+    let options = input["options"].as_array().cloned().unwrap_or_default();
+    let refusal = if name.is_empty() || label.is_empty() || group.is_empty() {
+        Some(bad(
+            "name, label, type, fieldType and groupName are required".into(),
+        ))
+    } else if !name.starts_with(|c: char| c.is_ascii_lowercase())
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        Some(bad(format!(
+            "Property name '{name}' is invalid: it must start with a letter and hold only lower-case letters, numbers and underscores"
+        )))
+    } else if !fits {
+        Some(bad(format!(
+            "Property type '{kind_name}' cannot have field type '{field_type}'"
+        )))
+    } else if kind_name == "enumeration" && options.is_empty() {
+        Some(bad(format!(
+            "Enumeration property '{name}' must have options"
+        )))
+    } else if property_names(kind).contains(&name) || hs.created_names(kind).contains(&name) {
+        Some((
+            StatusCode::CONFLICT,
+            "OBJECT_ALREADY_EXISTS",
+            format!("Property named '{name}' already exists."),
+        ))
+    } else {
+        None
+    };
+    if let Some((status, category, message)) = refusal {
+        return hs.error(status, category, message);
+    }
+    let now = render::iso(crate::now_ms());
+    let mut property = super::metadata::property(&name, &label, &kind_name, &field_type, false);
+    property["groupName"] = json!(group);
+    property["options"] = json!(
+        options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| json!({
+                "label": o["label"], "value": o["value"],
+                "displayOrder": o["displayOrder"].as_i64().unwrap_or(i as i64), "hidden": false,
+            }))
+            .collect::<Vec<_>>()
+    );
+    property["createdAt"] = json!(now);
+    property["updatedAt"] = json!(now);
+    hs.add_property(kind, property.clone());
+    (StatusCode::CREATED, Json(property)).into_response()
 }
 
 /// `GET /crm/v3/properties/{object}/{name}`: one property, or HubSpot's 404.
@@ -50,9 +156,12 @@ pub async fn property_by_name(
     Path((object, name)): Path<(String, String)>,
 ) -> Response {
     let mut hs = emu.hubspot();
-    let Some(all) = all_properties(&object) else {
+    let Some(mut all) = all_properties(&object) else {
         return hs.unknown_object(&object);
     };
+    if let Some(kind) = kind_of(&object) {
+        all.extend(hs.created_properties(kind));
+    }
     match all.into_iter().find(|p| p["name"] == name.as_str()) {
         Some(p) => Json(p).into_response(),
         None => hs.error(
@@ -154,6 +263,13 @@ fn properties_of(kind: Kind) -> Vec<Value> {
                 "select",
                 true,
             ),
+            property(
+                "associatedcompanyid",
+                "Primary Associated Company ID",
+                "number",
+                "number",
+                true,
+            ),
             property("createdate", "Create Date", "datetime", "date", true),
             property(
                 "lastmodifieddate",
@@ -175,6 +291,13 @@ fn properties_of(kind: Kind) -> Vec<Value> {
                 "Number of Employees",
                 "number",
                 "number",
+                true,
+            ),
+            property(
+                "hubspot_owner_id",
+                "Company owner",
+                "enumeration",
+                "select",
                 true,
             ),
             property("createdate", "Create Date", "datetime", "date", true),
@@ -199,6 +322,13 @@ fn properties_of(kind: Kind) -> Vec<Value> {
             property("pipeline", "Pipeline", "enumeration", "select", true),
             property("dealstage", "Deal Stage", "enumeration", "radio", true),
             property("closedate", "Close Date", "datetime", "date", true),
+            property(
+                "hubspot_owner_id",
+                "Deal owner",
+                "enumeration",
+                "select",
+                true,
+            ),
             property("createdate", "Create Date", "datetime", "date", true),
             property(
                 "hs_lastmodifieddate",

@@ -45,6 +45,8 @@ pub struct Hubspot {
     daily: (u64, u64),
     /// Lower-cased e-mail -> contact id, built on first use (HubSpot keeps e-mails unique).
     emails: Option<HashMap<String, u64>>,
+    /// Properties created through `POST /crm/v3/properties/{object}`, per object.
+    created: HashMap<Kind, Vec<serde_json::Value>>,
 }
 
 impl Hubspot {
@@ -78,7 +80,27 @@ impl Hubspot {
             correlation: 0,
             daily: (daily, 0),
             emails: None,
+            created: HashMap::new(),
         }
+    }
+
+    /// The properties created on `kind`, oldest first.
+    pub(crate) fn created_properties(&self, kind: Kind) -> Vec<serde_json::Value> {
+        self.created.get(&kind).cloned().unwrap_or_default()
+    }
+
+    /// The names of the properties created on `kind` (a write may name them).
+    pub(crate) fn created_names(&self, kind: Kind) -> Vec<String> {
+        self.created
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    pub(crate) fn add_property(&mut self, kind: Kind, property: serde_json::Value) {
+        self.created.entry(kind).or_default().push(property);
     }
 
     pub(crate) fn table(&mut self, kind: Kind) -> &mut Table {
@@ -220,7 +242,10 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             "/crm/v4/objects/{object}/{id}/associations/{to}/{to_id}",
             delete(associations::remove),
         )
-        .route("/crm/v3/properties/{object}", get(metadata::properties))
+        .route(
+            "/crm/v3/properties/{object}",
+            get(metadata::properties).post(metadata::create_property),
+        )
         .route(
             "/crm/v3/properties/{object}/{name}",
             get(metadata::property_by_name),

@@ -284,7 +284,11 @@ pub async fn read(
 }
 
 /// Parses `{"properties": {...}}`, checking values HubSpot validates (e-mail format, string values).
-pub(crate) fn parse_properties(kind: Kind, body: &[u8]) -> Result<Props, (String, Option<String>)> {
+pub(crate) fn parse_properties(
+    created: &[String],
+    kind: Kind,
+    body: &[u8],
+) -> Result<Props, (String, Option<String>)> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         (
             format!(
@@ -301,11 +305,31 @@ pub(crate) fn parse_properties(kind: Kind, body: &[u8]) -> Result<Props, (String
             None,
         ));
     };
-    validate(kind, props)?;
+    validate(created, kind, props)?;
     Ok(props.clone())
 }
 
-pub(crate) fn validate(kind: Kind, props: &Props) -> Result<(), (String, Option<String>)> {
+/// What HubSpot checks of a write's properties: each one exists (listed, or created since; the
+/// emulator does not list every internal `hs_` property, so those pass), a HubSpot-defined picklist's
+/// value is one of its options, an e-mail looks like one.
+pub(crate) fn validate(
+    created: &[String],
+    kind: Kind,
+    props: &Props,
+) -> Result<(), (String, Option<String>)> {
+    let listed = super::metadata::property_names(kind);
+    if let Some(name) = props.keys().find(|name| {
+        !name.starts_with("hs_")
+            && !listed.iter().any(|l| l == *name)
+            && !created.iter().any(|c| c == *name)
+    }) {
+        return Err((
+            format!(
+                "Property values were not valid: [{{\"isValid\":false,\"message\":\"Property \\\"{name}\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"{name}\"}}]"
+            ),
+            Some(name.clone()),
+        ));
+    }
     // A HubSpot-defined picklist takes its own option values only (`marketingqualifiedlead`, `COMPLETED`).
     for (name, allowed) in super::metadata::defined_options(kind) {
         if let Some(value) = props.get(&name).and_then(Value::as_str)
@@ -418,7 +442,8 @@ pub async fn create(
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
     };
-    let mut props = match parse_properties(kind, &body) {
+    let created = hs.created_names(kind);
+    let mut props = match parse_properties(&created, kind, &body) {
         Ok(p) => p,
         Err((message, field)) => return validation_error(&mut hs, message, field),
     };
@@ -458,7 +483,8 @@ pub async fn update(
     let Some(kind) = kind_of(&object) else {
         return hs.unknown_object(&object);
     };
-    let changes = match parse_properties(kind, &body) {
+    let created = hs.created_names(kind);
+    let changes = match parse_properties(&created, kind, &body) {
         Ok(p) => p,
         Err((message, field)) => return validation_error(&mut hs, message, field),
     };

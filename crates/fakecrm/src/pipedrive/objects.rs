@@ -75,7 +75,7 @@ pub async fn v1_list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     if let Some(object) = collection.strip_suffix("Fields") {
-        return fields(object);
+        return fields(&emu, object);
     }
     let Some(kind) = kind_of(&collection) else {
         return unknown(&collection);
@@ -508,7 +508,80 @@ pub async fn v1_create(
     Path(collection): Path<String>,
     body: Bytes,
 ) -> Response {
+    if let Some(object) = collection.strip_suffix("Fields") {
+        return create_field(&emu, object, &body);
+    }
     create(&emu, &collection, &body, true)
+}
+
+/// `POST /v1/{person,organization,deal}Fields`: a custom field with a new 40-hex key, answered as
+/// the field list shows it. Pipedrive checks the name and the type; `enum` and `set` need options,
+/// which get ids.
+fn create_field(emu: &Emulator, object: &str, body: &[u8]) -> Response {
+    if !matches!(object, "person" | "organization" | "deal") {
+        return unknown(&format!("{object}Fields"));
+    }
+    let Ok(input) = serde_json::from_slice::<Value>(body) else {
+        return error(StatusCode::BAD_REQUEST, "Invalid JSON");
+    };
+    let name = input["name"].as_str().unwrap_or_default().trim().to_owned();
+    let field_type = input["field_type"].as_str().unwrap_or_default().to_owned();
+    const TYPES: [&str; 16] = [
+        "address",
+        "date",
+        "daterange",
+        "double",
+        "enum",
+        "monetary",
+        "org",
+        "people",
+        "phone",
+        "set",
+        "text",
+        "time",
+        "timerange",
+        "user",
+        "varchar",
+        "varchar_auto",
+    ];
+    if name.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "Field name must be given");
+    }
+    if !TYPES.contains(&field_type.as_str()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("Field type must be one of: {}", TYPES.join(", ")),
+        );
+    }
+    let options = input["options"].as_array().cloned().unwrap_or_default();
+    if matches!(field_type.as_str(), "enum" | "set") && options.is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Options must be given for fields of type enum or set",
+        );
+    }
+    let n = emu.created_fields(crate::Provider::Pipedrive, object).len() as u64;
+    let key = format!(
+        "{:016x}{:016x}{:08x}",
+        crate::seed::mix(&[n, object.len() as u64, 11]),
+        crate::seed::mix(&[n, 13]),
+        n + 1
+    );
+    let options: Vec<Value> = options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| json!({"id": 100 + i, "label": o["label"]}))
+        .collect();
+    let field = field(
+        9100 + n as i64,
+        &key,
+        &name,
+        &field_type,
+        (!options.is_empty()).then_some(Value::Array(options)),
+        false,
+    );
+    emu.add_field(crate::Provider::Pipedrive, object, field.clone());
+    ok(field)
 }
 
 pub async fn v2_create(
@@ -773,7 +846,7 @@ fn field(
 }
 
 /// `GET /v1/{person,organization,deal,note}Fields`: standard fields by name, custom ones by 40-hex key.
-fn fields(object: &str) -> Response {
+fn fields(emu: &Emulator, object: &str) -> Response {
     let source_options = json!(
         render::SOURCES
             .iter()
@@ -830,6 +903,8 @@ fn fields(object: &str) -> Response {
         ],
         other => return unknown(&format!("{other}Fields")),
     };
+    let mut data = data;
+    data.extend(emu.created_fields(crate::Provider::Pipedrive, object));
     Json(json!({"success": true, "data": data, "additional_data": {"pagination": {"start": 0, "limit": 500, "more_items_in_collection": false}}}))
         .into_response()
 }

@@ -138,6 +138,20 @@ export function MappingEditor({ connections, onSaved }: { connections: Connectio
                   <FieldsStep
                     mapping={m}
                     choices={options.fields.find((f) => f.source_object === m.source_object)}
+                    connections={{ source: plan.source, target: plan.target }}
+                    targetLabel={connections.find((c) => c.id === plan.target)?.label ?? "the target"}
+                    onFieldCreated={(next) =>
+                      attempt(async () => {
+                        const p = {
+                          ...plan,
+                          objects: plan.objects.map((o) => (o.source_object === m.source_object ? next : o)),
+                        };
+                        const o = await api.migrationOptions(p);
+                        setOptions(o);
+                        setPlan(p);
+                        setWarnings(await api.checkMigrationPlan(p, o));
+                      })
+                    }
                     onChange={(next) =>
                       change({
                         ...plan,

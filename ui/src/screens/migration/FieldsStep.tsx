@@ -4,6 +4,8 @@ import type { FieldMapping } from "../../bindings/FieldMapping";
 import type { MappedField } from "../../bindings/MappedField";
 import type { Transform } from "../../bindings/Transform";
 import { objectTypeLabel } from "../../format";
+import type { CreatedField } from "../../bindings/CreatedField";
+import { CreateFields } from "./CreateField";
 import { ValueMap } from "./ValueMap";
 
 const TRANSFORMS: { kind: Transform["kind"]; label: string; make: () => Transform }[] = [
@@ -97,10 +99,19 @@ export function FieldsStep({
   mapping,
   choices,
   onChange,
+  connections,
+  targetLabel,
+  onFieldCreated,
 }: {
   mapping: FieldMapping;
   choices: FieldChoices | undefined;
   onChange: (m: FieldMapping) => void;
+  /** The plan's source and target connections, where a field the target lacks is created. */
+  connections: { source: number; target: number };
+  targetLabel: string;
+  /** A field was created in the target and `m` maps to it: the parent keeps `m` and reads the
+   *  target's fields again. */
+  onFieldCreated: (m: FieldMapping) => void;
 }) {
   const setField = (i: number, f: MappedField) =>
     onChange({ ...mapping, fields: mapping.fields.map((x, j) => (j === i ? f : x)) });
@@ -110,6 +121,17 @@ export function FieldsStep({
   const unmappedTargets = (choices?.target ?? []).filter(
     (t) => !mapping.fields.some((f) => fills(f).includes(t)),
   );
+  const unmappedCustom = (choices?.source ?? []).filter(
+    (s) => s.startsWith("custom.") && !mapping.fields.some((f) => f.source === s),
+  );
+  const mapTo = (from: string, created: CreatedField) =>
+    onFieldCreated({
+      ...mapping,
+      fields: [
+        ...mapping.fields,
+        { source: from, target: created.name, transform: { kind: "direct" }, required: false },
+      ],
+    });
   return (
     <div className="panel wide" data-testid={`fields-${mapping.source_object}`}>
       <h3>
@@ -242,6 +264,13 @@ export function FieldsStep({
           </button>
         </div>
       ) : null}
+      <CreateFields
+        fields={choices ? unmappedCustom : []}
+        source={{ connection: connections.source, object: mapping.source_object }}
+        target={{ connection: connections.target, object: mapping.target_object }}
+        targetLabel={targetLabel}
+        onCreated={mapTo}
+      />
     </div>
   );
 }

@@ -175,6 +175,15 @@ export function Wizard({
               key={m.source_object}
               mapping={m}
               choices={options?.fields.find((f) => f.source_object === m.source_object)}
+              connections={{ source: plan.source, target: plan.target }}
+              targetLabel={connections.find((c) => c.id === plan.target)?.label ?? "the target"}
+              onFieldCreated={(changed) => {
+                setPlan({
+                  ...plan,
+                  objects: plan.objects.map((o) => (o.source_object === changed.source_object ? changed : o)),
+                });
+                setOptions(null);
+              }}
               onChange={(changed) =>
                 setPlan({
                   ...plan,

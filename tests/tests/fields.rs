@@ -1,0 +1,181 @@
+//! A field the target lacks is created from the migration's field step, like the source field it
+//! is filled from, then filled by the run: a Close contact picklist into HubSpot, counted through
+//! HubSpot's API. Before it exists, HubSpot refuses a write naming it and the plan's check says so.
+//! Real emulator over HTTP, real SQLite file, real keyring.
+
+mod two_crms;
+
+use bridge_crm::{PullRequest, Update};
+use bridge_engine::{Cancel, PullOptions, check_migration_plan};
+use bridge_model::{FieldType, MappedField, NewField, ObjectType, Provider, Transform};
+use serde_json::{Value, json};
+use two_crms::{fields, setup};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_filled() {
+    let Some((ws, running, source, target)) =
+        setup("fields-close-hubspot", Provider::Close, Provider::Hubspot).await
+    else {
+        return;
+    };
+    let d = &running.description;
+    let engine = &ws.engine;
+
+    // Close contacts get a "Buying role" picklist, and three of them a value.
+    let close = bridge_tests::emulator::client(d, Provider::Close);
+    let role = close
+        .create_field(
+            ObjectType::Person,
+            &NewField {
+                label: "Buying role".into(),
+                field_type: FieldType::Picklist,
+                options: vec!["Champion".into(), "Economic buyer".into(), "User".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let role_key = role.key.strip_prefix("custom.").unwrap().to_owned();
+    let people = close
+        .pull(&PullRequest {
+            object_type: ObjectType::Person,
+            since: None,
+            cursor: None,
+        })
+        .await
+        .unwrap()
+        .records;
+    let chosen: Vec<String> = people
+        .iter()
+        .filter(|p| p.fields.get("email").is_some())
+        .take(3)
+        .map(|p| p.remote_id.clone())
+        .collect();
+    let updates: Vec<Update> = chosen
+        .iter()
+        .map(|id| Update {
+            remote_id: id.clone(),
+            fields: fields(json!({"custom": {role_key.clone(): "Champion"}})),
+        })
+        .collect();
+    for r in close.update(ObjectType::Person, &updates).await {
+        r.unwrap();
+    }
+    engine
+        .pull(
+            source.id,
+            &PullOptions::default(),
+            &|_| {},
+            &Cancel::default(),
+        )
+        .await
+        .unwrap();
+    let mut plan = engine.plan_migration(source.id, target.id).await.unwrap();
+    let source_name = format!("custom.{role_key}");
+    let people_at = plan
+        .objects
+        .iter()
+        .position(|m| m.source_object == ObjectType::Person)
+        .unwrap();
+    assert!(
+        !plan.objects[people_at]
+            .fields
+            .iter()
+            .any(|f| f.source == source_name),
+        "HubSpot has no such field to map it to"
+    );
+
+    // Mapped to a HubSpot property that does not exist yet: the plan's check says so, and HubSpot
+    // refuses a write naming it.
+    plan.objects[people_at].fields.push(MappedField {
+        source: source_name.clone(),
+        target: "custom.buying_role".into(),
+        transform: Transform::Direct,
+        required: false,
+    });
+    let options = engine.migration_options(&plan).await.unwrap();
+    let warnings = check_migration_plan(&plan, &options);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`custom.buying_role` is not in the target")),
+        "{warnings:?}"
+    );
+    let hubspot = bridge_tests::emulator::client(d, Provider::Hubspot);
+    let refused = hubspot
+        .create(
+            ObjectType::Person,
+            &[fields(
+                json!({"email": "early@example.com", "last_name": "Early",
+                            "custom": {"buying_role": "Champion"}}),
+            )],
+        )
+        .await
+        .remove(0)
+        .unwrap_err();
+    assert!(
+        refused.message.contains("buying_role") && refused.message.contains("does not exist"),
+        "{refused:?}"
+    );
+
+    // Created like Close's field (label, type, options), once: a second time finds it.
+    let like = engine
+        .new_field_like(source.id, ObjectType::Person, &source_name)
+        .await
+        .unwrap();
+    assert_eq!(like.label, "Buying role");
+    assert_eq!(like.field_type, FieldType::Picklist);
+    assert_eq!(like.options, ["Champion", "Economic buyer", "User"]);
+    let created = engine
+        .create_field(target.id, ObjectType::Person, &like)
+        .await
+        .unwrap();
+    assert_eq!(created.name, "custom.buying_role");
+    assert_eq!(created.crm_type, "enumeration");
+    assert_eq!(created.options, ["Champion", "Economic buyer", "User"]);
+    let again = engine
+        .create_field(target.id, ObjectType::Person, &like)
+        .await
+        .unwrap();
+    assert_eq!(again.name, created.name);
+    let options = engine.migration_options(&plan).await.unwrap();
+    assert!(
+        !check_migration_plan(&plan, &options)
+            .iter()
+            .any(|w| w.contains("buying_role")),
+        "the field is in the target now"
+    );
+    assert!(
+        options.fields[people_at].target_options["custom.buying_role"]
+            .contains(&"Economic buyer".to_owned()),
+        "its options are offered for a value map"
+    );
+
+    // The run fills it on the contacts migrated from those three.
+    let report = engine
+        .run_migration(&plan, &|_| {}, &Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let results = engine.migration_results(report.migration_id).unwrap();
+    let http = reqwest::Client::new();
+    for id in &chosen {
+        let contact = results
+            .iter()
+            .find(|r| r.object_type == ObjectType::Person && &r.source_remote_id == id)
+            .and_then(|r| r.target_remote_id.clone())
+            .unwrap();
+        let answer: Value = http
+            .get(format!(
+                "{}/crm/v3/objects/contacts/{contact}?properties=buying_role",
+                d.hubspot.base_url
+            ))
+            .bearer_auth(&d.hubspot.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["properties"]["buying_role"], "Champion", "{answer}");
+    }
+}

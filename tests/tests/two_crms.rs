@@ -1,0 +1,45 @@
+//! A workspace with the real keyring and two CRMs of one emulator connected by key: the set-up of
+//! the tests that move data from one CRM to another.
+#![allow(dead_code)]
+
+#[path = "keyring_workspace.rs"]
+pub mod keyring_workspace;
+
+use bridge_fakecrm::{Config, Running, start};
+use bridge_model::{Connection, Fields, Provider};
+use bridge_tests::emulator::connect_with_key;
+use keyring_workspace::{Workspace, workspace};
+use serde_json::Value;
+
+/// A workspace, an emulator of 40 people, and the two CRMs of a migration connected by key.
+pub async fn setup(
+    name: &str,
+    from: Provider,
+    to: Provider,
+) -> Option<(Workspace, Running, Connection, Connection)> {
+    let ws = workspace(name)?;
+    let running = start(Config {
+        records: 40,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let d = &running.description;
+    let access = |p: Provider| match p {
+        Provider::Close => (d.close.base_url.clone(), d.close.api_key.clone()),
+        Provider::Hubspot => (d.hubspot.base_url.clone(), d.hubspot.token.clone()),
+        Provider::Pipedrive => (d.pipedrive.base_url.clone(), d.pipedrive.api_token.clone()),
+        Provider::Salesforce => (
+            d.salesforce.instance_url.clone(),
+            d.salesforce.access_token.clone(),
+        ),
+    };
+    let [source, target] = [from, to].map(access);
+    let source = connect_with_key(&ws.engine, from, &source.0, &source.1).await;
+    let target = connect_with_key(&ws.engine, to, &target.0, &target.1).await;
+    Some((ws, running, source, target))
+}
+
+pub fn fields(value: Value) -> Fields {
+    value.as_object().cloned().unwrap()
+}
