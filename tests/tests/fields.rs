@@ -100,6 +100,20 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
             .any(|w| w.contains("`custom.buying_role` is not in the target")),
         "{warnings:?}"
     );
+    // The dry run names it, and holds back the three records carrying a value for it.
+    let dry = engine
+        .dry_run_migration(&plan, &Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(dry.missing_fields.len(), 1, "{:?}", dry.missing_fields);
+    assert_eq!(dry.missing_fields[0].source, source_name);
+    let held: Vec<_> = dry
+        .items
+        .iter()
+        .filter(|i| i.problems.iter().any(|p| p.field == "custom.buying_role"))
+        .collect();
+    assert_eq!(held.len(), 3, "{held:?}");
+    assert!(held[0].problems[0].message.contains("has no field `custom.buying_role`"));
     let hubspot = bridge_tests::emulator::client(d, Provider::Hubspot);
     let refused = hubspot
         .create(
@@ -149,6 +163,13 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
             .contains(&"Economic buyer".to_owned()),
         "its options are offered for a value map"
     );
+
+    let dry = engine
+        .dry_run_migration(&plan, &Cancel::default())
+        .await
+        .unwrap();
+    assert!(dry.missing_fields.is_empty(), "{:?}", dry.missing_fields);
+    assert_eq!(dry.with_problems, 0);
 
     // The run fills it on the contacts migrated from those three.
     let report = engine

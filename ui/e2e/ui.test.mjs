@@ -485,7 +485,14 @@ describe("CRM Bridge UI (mock IPC)", () => {
     );
     // Problems come first.
     assert.match(await text("[data-testid=dry-run-items] tbody tr"), /stage_id: stage stat_onhold/);
+    // A field the plan maps to that HubSpot lacks is named, and created from here like the source's.
+    await page.waitForSelector("[data-testid=missing-fields-person]:has-text('custom.region')");
     await shot(6, "dry-run");
+    await page.click("[data-testid='create-like-custom.cf_region']");
+    await page.waitForSelector("[data-testid=create-field]:has-text('Type: Text')");
+    await page.click("[data-testid=confirm-create-field]");
+    await page.waitForSelector("[data-testid=missing-fields-person]", { state: "detached" });
+    await page.waitForSelector("[data-testid=dry-run-summary]");
     await page.click("text=With problems");
     assert.equal(await page.locator("[data-testid=dry-run-items] tbody tr").count(), 2);
     await page.click(".wizard-nav button.primary");

@@ -24,8 +24,8 @@ pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOpera
 pub use ids::{ConnectionId, RecordId};
 pub use migration::{
     DryRun, ExistingRecords, FieldMapping, FieldProblem, MappedField, MappedOwner, MappedStage,
-    MigrationAction, MigrationPlan, MigrationReport, MigrationResult, PlannedItem, SourceCount,
-    Transform,
+    MigrationAction, MigrationPlan, MigrationReport, MigrationResult, MissingField, PlannedItem,
+    SourceCount, Transform,
 };
 pub use new_field::{FieldType, NewField};
 pub use object_type::ObjectType;

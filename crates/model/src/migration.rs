@@ -187,6 +187,19 @@ pub struct DryRun {
     pub with_problems: i64,
     pub api_calls: i64,
     pub seconds: f64,
+    /// Custom fields the plan maps to that the target does not have (records carrying a value for
+    /// one have a problem naming it): each can be created like its source field.
+    #[serde(default)]
+    pub missing_fields: Vec<MissingField>,
+}
+
+/// A mapping rule whose target field the target CRM does not have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MissingField {
+    pub source_object: ObjectType,
+    pub target_object: ObjectType,
+    pub source: String,
+    pub target: String,
 }
 
 /// One line of a run's result file.

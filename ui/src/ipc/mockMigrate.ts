@@ -50,6 +50,8 @@ function plan(source: number, target: number): MigrationPlan {
           direct("title"),
           direct("company_id"),
           direct("owner_id"),
+          // Imported from a file: HubSpot has no such property (yet).
+          direct("custom.cf_region", "custom.region"),
           {
             source: "status",
             target: "lifecycle_stage",
@@ -192,6 +194,7 @@ const options: MigrationOptions = {
         "owner_id",
         "status",
         "custom.cf_buying_role",
+        "custom.cf_region",
       ],
       target: [
         "first_name",
@@ -240,7 +243,7 @@ const options: MigrationOptions = {
 const NAMES = ["Acme Travel", "Globex Health", "Initech Retail", "Hooli Media", "Umbrella Energy"];
 const PEOPLE = ["Ann Lee", "Ben Okafor", "Chloé Martin", "David Novak", "Emma Jensen", "Felix Bauer"];
 
-function dryRun(): DryRun {
+function dryRun(p: MigrationPlan): DryRun {
   const items: PlannedItem[] = [
     {
       object_type: "deal",
@@ -298,6 +301,20 @@ function dryRun(): DryRun {
     counts: { create: 8, update: 2, link: 1, unchanged: 3 },
     with_problems: 2,
     api_calls: 104,
+    missing_fields: p.objects.flatMap((m) =>
+      m.fields
+        .filter(
+          (f) =>
+            f.target.startsWith("custom.") &&
+            !options.fields.find((o) => o.source_object === m.source_object)?.target.includes(f.target),
+        )
+        .map((f) => ({
+          source_object: m.source_object,
+          target_object: m.target_object,
+          source: f.source,
+          target: f.target,
+        })),
+    ),
     seconds: 5.5,
   };
 }
@@ -426,11 +443,11 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
     case "migration_options":
       return options;
     case "new_field_like":
-      return {
-        label: "Buying role",
-        type: "picklist",
-        options: ["Champion", "Economic buyer", "User"],
-      } satisfies NewField;
+      return (
+        a.field === "custom.cf_region"
+          ? { label: "Region", type: "text", options: [] }
+          : { label: "Buying role", type: "picklist", options: ["Champion", "Economic buyer", "User"] }
+      ) satisfies NewField;
     case "create_field": {
       const field = a.field as NewField;
       const name = `custom.${field.label.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`;
@@ -468,7 +485,7 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
     case "migration_plan":
       return plan(2, 1);
     case "dry_run_migration":
-      return sleep(300).then(dryRun);
+      return sleep(300).then(() => dryRun(a.plan as MigrationPlan));
     case "run_migration":
       return run(a.plan as MigrationPlan);
     case "cancel_migration":

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use bridge_crm::Crm;
 use bridge_model::{
     ActivityKind, ConnectionId, DryRun, ExistingRecords, FieldMapping, MigrationAction,
-    MigrationPlan, ObjectType, Provider, SourceCount, field,
+    MigrationPlan, MissingField, ObjectType, Provider, SourceCount, field,
 };
 use bridge_store::{migrations, records};
 use serde::{Deserialize, Serialize};
@@ -205,6 +205,7 @@ impl Engine {
             None => Vec::new(),
         };
         let mut crosswalk = crosswalk_of(&items);
+        let missing = self.missing_fields(plan).await?;
         let mut planned_creates: HashSet<(ObjectType, String)> = HashSet::new();
         let mut all: Vec<Decision> = Vec::new();
         let target = self.connection(plan.target)?;
@@ -212,8 +213,14 @@ impl Engine {
         let batch = client.batch_size().max(1) as i64;
         let mut calls = 0i64;
         for mapping in &plan.objects {
-            let decisions =
-                self.decide_object(plan, mapping, &items, &crosswalk, &planned_creates)?;
+            let decisions = self.decide_object(
+                plan,
+                mapping,
+                &items,
+                &crosswalk,
+                &planned_creates,
+                &missing,
+            )?;
             let mut creates = 0i64;
             let mut updates = 0i64;
             for d in &decisions {
@@ -261,6 +268,7 @@ impl Engine {
             with_problems,
             api_calls: calls,
             seconds: calls as f64 / requests_per_second(target.provider),
+            missing_fields: missing,
         })
     }
 
@@ -308,6 +316,7 @@ impl Engine {
         items: &[migrations::MigrationItem],
         crosswalk: &HashMap<(ObjectType, String), String>,
         planned_creates: &HashSet<(ObjectType, String)>,
+        missing: &[MissingField],
     ) -> Result<Vec<Decision>> {
         let (source, target) = self.store.read(|c| {
             Ok((
@@ -326,7 +335,7 @@ impl Engine {
             owners: &plan.owners,
             fallback_owner: plan.fallback_owner.as_deref(),
         };
-        Ok(decide(&DecideInput {
+        let mut decisions = decide(&DecideInput {
             mapping,
             existing: plan.existing,
             source: &source,
@@ -334,7 +343,47 @@ impl Engine {
             items: &mine,
             translate: &translate,
             planned_creates,
-        }))
+        });
+        // A value for a field the target lacks would be refused by the CRM: the record is not sent.
+        let label = self.connection(plan.target)?.label;
+        for d in &mut decisions {
+            for m in missing
+                .iter()
+                .filter(|m| m.source_object == mapping.source_object)
+            {
+                if crate::field_path::get(&d.item.fields, &m.target).is_some() {
+                    d.item.problems.push(bridge_model::FieldProblem {
+                        field: m.target.clone(),
+                        message: format!(
+                            "{label} has no field `{}`: create it like `{}` (Fields step), or map it elsewhere",
+                            m.target, m.source
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(decisions)
+    }
+
+    /// The custom fields the plan maps to that the target CRM does not have.
+    pub(crate) async fn missing_fields(&self, plan: &MigrationPlan) -> Result<Vec<MissingField>> {
+        let conn = self.connection(plan.target)?;
+        let crm = self.client(&conn)?;
+        let mut out = Vec::new();
+        for m in &plan.objects {
+            let fields = described(crm.as_ref(), conn.provider, m.target_object).await?;
+            for rule in m.fields.iter().filter(|r| r.target.starts_with("custom.")) {
+                if !fields.iter().any(|f| f.name == rule.target) {
+                    out.push(MissingField {
+                        source_object: m.source_object,
+                        target_object: m.target_object,
+                        source: rule.source.clone(),
+                        target: rule.target.clone(),
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

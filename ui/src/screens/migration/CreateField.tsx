@@ -25,8 +25,11 @@ export function CreateFields({
   source,
   target,
   targetLabel,
+  intro,
   onCreated,
 }: {
+  /** What the list is (default: source fields nothing is mapped from). */
+  intro?: string;
   /** Source custom fields (`custom.<key>`) nothing is mapped from. */
   fields: string[];
   source: { connection: number; object: ObjectType };
@@ -64,7 +67,8 @@ export function CreateFields({
   return (
     <div className="create-fields" data-testid="create-fields">
       <p className="muted">
-        Custom fields of the source that nothing is mapped from: {targetLabel} has no field for them yet.
+        {intro ??
+          `Custom fields of the source that nothing is mapped from: ${targetLabel} has no field for them yet.`}
       </p>
       <ErrorBanner error={error} />
       <ul className="plain">

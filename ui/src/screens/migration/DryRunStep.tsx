@@ -2,7 +2,10 @@ import { useMemo, useState } from "react";
 import type { DryRun } from "../../bindings/DryRun";
 import type { MigrationAction } from "../../bindings/MigrationAction";
 import type { PlannedItem } from "../../bindings/PlannedItem";
+import type { CreatedField } from "../../bindings/CreatedField";
+import type { MigrationPlan } from "../../bindings/MigrationPlan";
 import { countOf, formatCount, objectTypeLabel } from "../../format";
+import { CreateFields } from "./CreateField";
 
 type Filter = "all" | "problems" | MigrationAction;
 const SHOWN = 300;
@@ -21,8 +24,24 @@ function shownValues(fields: PlannedItem["fields"]): string {
     .join(" · ");
 }
 
-/** What the run will do with every record, errors first, and what it will cost. */
-export function DryRunStep({ dry }: { dry: DryRun }) {
+/** What the run will do with every record, errors first, and what it will cost; a field the target
+ *  lacks can be created there from here (the dry run then runs again). */
+export function DryRunStep({
+  dry,
+  plan,
+  targetLabel,
+  onFieldCreated,
+}: {
+  dry: DryRun;
+  plan: MigrationPlan;
+  targetLabel: string;
+  /** A field was created for the rules reading `from` of `object`: map them to it and dry-run again. */
+  onFieldCreated: (
+    object: MigrationPlan["objects"][number]["source_object"],
+    from: string,
+    created: CreatedField,
+  ) => void;
+}) {
   const [filter, setFilter] = useState<Filter>("all");
   const items = useMemo(
     () =>
@@ -48,6 +67,25 @@ export function DryRunStep({ dry }: { dry: DryRun }) {
         ; {countOf(dry.with_problems, "record")} cannot be written as they are. About{" "}
         {countOf(dry.api_calls, "API call")}, {minutes} at the target's rate limit.
       </div>
+      {[...new Set(dry.missing_fields.map((m) => m.source_object))].map((object) => {
+        const missing = dry.missing_fields.filter((m) => m.source_object === object);
+        return (
+          <div key={object} className="panel" data-testid={`missing-fields-${object}`}>
+            <h3>
+              {objectTypeLabel[object]}: fields {targetLabel} does not have (
+              {missing.map((m) => m.target).join(", ")})
+            </h3>
+            <CreateFields
+              fields={[...new Set(missing.map((m) => m.source))]}
+              source={{ connection: plan.source, object }}
+              target={{ connection: plan.target, object: missing[0]!.target_object }}
+              targetLabel={targetLabel}
+              intro={`The plan fills these from the source fields below; records holding a value for them are not written until ${targetLabel} has the field.`}
+              onCreated={(from, created) => onFieldCreated(object, from, created)}
+            />
+          </div>
+        );
+      })}
       <div className="toolbar">
         {(["all", "problems", "create", "update", "link", "skip"] as Filter[]).map((f) => (
           <button key={f} className={filter === f ? "primary" : ""} onClick={() => setFilter(f)}>

@@ -216,7 +216,39 @@ export function Wizard({
         </div>
       ) : null}
 
-      {step === 5 && dry ? <DryRunStep dry={dry} /> : null}
+      {step === 5 && dry && plan ? (
+        <DryRunStep
+          dry={dry}
+          plan={plan}
+          targetLabel={connections.find((c) => c.id === plan.target)?.label ?? "the target"}
+          onFieldCreated={(object, from, created) =>
+            attempt(async () => {
+              const missing = new Set(
+                dry.missing_fields
+                  .filter((m) => m.source_object === object && m.source === from)
+                  .map((m) => m.target),
+              );
+              const changed = {
+                ...plan,
+                objects: plan.objects.map((o) =>
+                  o.source_object === object
+                    ? {
+                        ...o,
+                        fields: o.fields.map((f) =>
+                          f.source === from && missing.has(f.target) ? { ...f, target: created.name } : f,
+                        ),
+                      }
+                    : o,
+                ),
+              };
+              setPlan(changed);
+              setOptions(null);
+              await api.saveMigrationPlan(chosen(changed));
+              setDry(await api.dryRunMigration(chosen(changed)));
+            })
+          }
+        />
+      ) : null}
 
       {step === 6 ? (
         <ProgressLine p={progress} onCancel={busy ? () => void api.cancelMigration() : undefined} />
