@@ -113,7 +113,11 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
         .filter(|i| i.problems.iter().any(|p| p.field == "custom.buying_role"))
         .collect();
     assert_eq!(held.len(), 3, "{held:?}");
-    assert!(held[0].problems[0].message.contains("has no field `custom.buying_role`"));
+    assert!(
+        held[0].problems[0]
+            .message
+            .contains("has no field `custom.buying_role`")
+    );
     let hubspot = bridge_tests::emulator::client(d, Provider::Hubspot);
     let refused = hubspot
         .create(

@@ -249,6 +249,9 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "lead_score",
     "original_source",
     "last_activity_at",
+    "converted",
+    "converted_person_id",
+    "converted_company_id",
 ];
 
 /// The canonical key of custom fields: an object of the CRM's own custom field keys.

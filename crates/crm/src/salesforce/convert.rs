@@ -117,6 +117,10 @@ pub fn fields(object_type: ObjectType) -> &'static [(&'static str, &'static str)
             ("Title", field::TITLE),
             ("Status", "status"),
             ("LeadSource", "source"),
+            // Set by Salesforce when a lead is converted: read, never written.
+            ("IsConverted", "converted"),
+            ("ConvertedContactId", "converted_person_id"),
+            ("ConvertedAccountId", "converted_company_id"),
             ("City", "city"),
             ("Country", "country"),
             ("OwnerId", "owner_id"),

@@ -36,6 +36,9 @@ pub(crate) struct DecideInput<'a> {
     pub translate: &'a Translate<'a>,
     /// Records of parent types a dry run would create: links to them are not problems.
     pub planned_creates: &'a HashSet<(ObjectType, String)>,
+    /// Target records another object of this migration wrote (the contacts Salesforce's contacts
+    /// became, for its leads): a record matching one by key is linked to it, never updated over it.
+    pub written_by_others: &'a HashSet<String>,
 }
 
 pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
@@ -94,6 +97,10 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
     }
     let mut out = Vec::with_capacity(input.source.len());
     for (s, (fields, problems)) in input.source.iter().zip(mapped) {
+        if let Some(d) = converted_lead(input, s) {
+            out.push(d);
+            continue;
+        }
         let known = input.items.get(&s.remote_id);
         let mut target = known_target(s);
         let mut action = MigrationAction::Create;
@@ -129,6 +136,9 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
                 let created_by_us = known.is_some_and(|i| i.action == MigrationAction::Create);
                 action = match input.existing {
                     _ if created_by_us => MigrationAction::Update,
+                    _ if input.written_by_others.contains(&found.remote_id) => {
+                        MigrationAction::Link
+                    }
                     ExistingRecords::LinkAndUpdate => MigrationAction::Update,
                     ExistingRecords::LinkOnly => MigrationAction::Link,
                     ExistingRecords::Skip => MigrationAction::Skip,
@@ -186,6 +196,46 @@ pub(crate) fn decide(input: &DecideInput) -> Vec<Decision> {
         });
     }
     out
+}
+
+/// A Salesforce lead that was converted is its contact now: it is not migrated again but skipped,
+/// pointing at where that contact went (so what links to the lead links there).
+fn converted_lead(input: &DecideInput, s: &SyncView) -> Option<Decision> {
+    if input.mapping.source_object != ObjectType::Lead
+        || s.fields.get("converted").and_then(Value::as_bool) != Some(true)
+    {
+        return None;
+    }
+    // Where that contact went, or (in a dry run) is about to go.
+    let contact = s
+        .fields
+        .get("converted_person_id")
+        .and_then(Value::as_str)
+        .and_then(|id| {
+            let key = (ObjectType::Person, id.to_owned());
+            match input.translate.crosswalk.get(&key) {
+                Some(target) => Some(target.clone()),
+                None => input
+                    .planned_creates
+                    .contains(&key)
+                    .then(|| format!("(new person {id})")),
+            }
+        });
+    Some(Decision {
+        item: PlannedItem {
+            object_type: ObjectType::Lead,
+            source_remote_id: s.remote_id.clone(),
+            name: s.display_name.clone(),
+            action: MigrationAction::Skip,
+            target_remote_id: contact,
+            fields: Fields::new(),
+            problems: Vec::new(),
+            unchanged: false,
+        },
+        unchanged: false,
+        before_image: None,
+        duplicate_of: None,
+    })
 }
 
 /// The moment a CRM's time names, in milliseconds (a day: its midnight, UTC), however it is written.
@@ -424,6 +474,7 @@ mod tests {
                 fallback_owner: None,
             },
             planned_creates: &HashSet::new(),
+            written_by_others: &HashSet::new(),
         });
         let got: Vec<(MigrationAction, Option<&str>)> = decisions
             .iter()
@@ -489,6 +540,7 @@ mod tests {
                 fallback_owner: None,
             },
             planned_creates: &HashSet::new(),
+            written_by_others: &HashSet::new(),
         });
         assert_eq!(decisions[0].item.target_remote_id.as_deref(), Some("h1"));
         assert_ne!(decisions[0].item.action, MigrationAction::Create);

@@ -348,7 +348,13 @@ fn translate_id(
 ) -> Option<Value> {
     let id = id_text(&value);
     if let Some((_, parent)) = LINKS.iter().find(|(f, _)| *f == target) {
-        return match translate.crosswalk.get(&(*parent, id.clone())) {
+        // A person may have been a Salesforce lead (a task on a lead).
+        let found = translate.crosswalk.get(&(*parent, id.clone())).or_else(|| {
+            (*parent == ObjectType::Person)
+                .then(|| translate.crosswalk.get(&(ObjectType::Lead, id.clone())))
+                .flatten()
+        });
+        return match found {
             Some(t) => Some(json!(t)),
             None if pending_links(*parent, &id) => Some(json!(format!("(new {parent} {id})"))),
             None => {
@@ -476,6 +482,90 @@ fn to_date(text: &str, offset_minutes: i32) -> Option<String> {
         })
         .ok()?;
     Some(t.with_timezone(&offset).date_naive().to_string())
+}
+
+/// What a lead's status says, in each target field's words: (word in the status, HubSpot's value).
+/// The first word a status holds decides; a status none holds is left out (refused by name) or, for
+/// a lifecycle stage, is a lead.
+/// (target field, (word, value) in order, the value of a status no word names).
+type StatusWords = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+);
+
+const LEAD_STATUS_WORDS: &[StatusWords] = &[
+    (
+        "lifecycle_stage",
+        &[
+            ("not converted", "other"),
+            ("unqualified", "other"),
+            ("converted", "opportunity"),
+            ("not contacted", "lead"),
+            ("qualified", "salesqualifiedlead"),
+            ("working", "salesqualifiedlead"),
+            ("contacted", "salesqualifiedlead"),
+            ("open", "lead"),
+            ("new", "lead"),
+        ],
+        Some("lead"),
+    ),
+    (
+        "lead_status",
+        &[
+            ("not converted", "UNQUALIFIED"),
+            ("unqualified", "UNQUALIFIED"),
+            ("converted", "OPEN_DEAL"),
+            ("not contacted", "NEW"),
+            ("working", "IN_PROGRESS"),
+            ("contacted", "ATTEMPTED_TO_CONTACT"),
+            ("qualified", "CONNECTED"),
+            ("open", "NEW"),
+            ("new", "NEW"),
+        ],
+        None,
+    ),
+];
+
+/// A lead's status as the target person's lifecycle stage and lead status, value by value, where
+/// the target has those picklists (HubSpot): the map the person then checks in the Fields step.
+pub(crate) fn lead_status_rules(
+    statuses: &[String],
+    target_options: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Vec<MappedField> {
+    let mut out = Vec::new();
+    for (field, words, otherwise) in LEAD_STATUS_WORDS {
+        let Some(values) = target_options.get(*field) else {
+            continue;
+        };
+        let value = |want: &str| {
+            values
+                .iter()
+                .find(|v| v.eq_ignore_ascii_case(want))
+                .cloned()
+        };
+        let map: std::collections::BTreeMap<String, String> = statuses
+            .iter()
+            .filter_map(|status| {
+                let said = status.to_lowercase();
+                let (_, to) = words.iter().find(|(word, _)| said.contains(word))?;
+                Some((status.clone(), value(to)?))
+            })
+            .collect();
+        if map.is_empty() {
+            continue;
+        }
+        out.push(MappedField {
+            source: "status".into(),
+            target: (*field).into(),
+            transform: Transform::ValueMap {
+                map,
+                otherwise: otherwise.and_then(value),
+            },
+            required: false,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -892,5 +982,58 @@ mod tests {
                 "No Mail".to_owned()
             ]
         );
+    }
+
+    #[test]
+    fn a_lead_status_maps_to_a_lifecycle_stage_and_a_lead_status_by_what_it_says() {
+        let statuses: Vec<String> = [
+            "Open - Not Contacted",
+            "Working - Contacted",
+            "Closed - Converted",
+            "Closed - Not Converted",
+            "Nurturing",
+        ]
+        .map(String::from)
+        .to_vec();
+        let options = BTreeMap::from([
+            (
+                "lifecycle_stage".to_owned(),
+                ["lead", "salesqualifiedlead", "opportunity", "other"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+            (
+                "lead_status".to_owned(),
+                ["NEW", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+        ]);
+        let rules = lead_status_rules(&statuses, &options);
+        let map = |target: &str| match &rules.iter().find(|r| r.target == target).unwrap().transform
+        {
+            Transform::ValueMap { map, otherwise } => (map.clone(), otherwise.clone()),
+            t => panic!("{t:?}"),
+        };
+        let (stage, otherwise) = map("lifecycle_stage");
+        assert_eq!(stage["Open - Not Contacted"], "lead");
+        assert_eq!(stage["Working - Contacted"], "salesqualifiedlead");
+        assert_eq!(stage["Closed - Converted"], "opportunity");
+        assert_eq!(stage["Closed - Not Converted"], "other");
+        assert!(!stage.contains_key("Nurturing"));
+        assert_eq!(
+            otherwise.as_deref(),
+            Some("lead"),
+            "a status it cannot read is a lead"
+        );
+        let (status, otherwise) = map("lead_status");
+        assert_eq!(status["Closed - Not Converted"], "UNQUALIFIED");
+        assert_eq!(status["Open - Not Contacted"], "NEW");
+        assert_eq!(
+            otherwise, None,
+            "a status it cannot read is refused by name"
+        );
+        // A target without these picklists (Pipedrive, Close) gets no rule.
+        assert!(lead_status_rules(&statuses, &BTreeMap::new()).is_empty());
     }
 }

@@ -88,13 +88,21 @@ impl Engine {
             let Some(tt) = target_type(t_conn.provider, st) else {
                 continue;
             };
-            // Leads come after the people they may match.
-            if st == ObjectType::Lead {
-                continue;
-            }
             let source_fields = described(s.as_ref(), s_conn.provider, st).await?;
             let target_fields = described(t.as_ref(), t_conn.provider, tt).await?;
             let mut mapping = mapping::suggest_fields(st, tt, &source_fields, &target_fields);
+            // A lead's status says where it stands: the target person's lifecycle stage and lead
+            // status, where it has them.
+            if st == ObjectType::Lead {
+                let statuses = options::picklists(s.as_ref(), s_conn.provider, st)
+                    .await?
+                    .remove("status")
+                    .unwrap_or_default();
+                let target_options = options::picklists(t.as_ref(), t_conn.provider, tt).await?;
+                mapping
+                    .fields
+                    .extend(mapping::lead_status_rules(&statuses, &target_options));
+            }
             let writes = |name: &str| target_fields.iter().any(|f| f.name == name);
             if writes("pipeline_id")
                 && mapping.fields.iter().any(|f| f.target == "stage_id")
@@ -318,7 +326,7 @@ impl Engine {
         planned_creates: &HashSet<(ObjectType, String)>,
         missing: &[MissingField],
     ) -> Result<Vec<Decision>> {
-        let (source, target) = self.store.read(|c| {
+        let (source, mut target) = self.store.read(|c| {
             Ok((
                 records::sync_view(c, plan.source, mapping.source_object)?,
                 records::sync_view(c, plan.target, mapping.target_object)?,
@@ -335,6 +343,8 @@ impl Engine {
             owners: &plan.owners,
             fallback_owner: plan.fallback_owner.as_deref(),
         };
+        let written_by_others =
+            self.written_by_others(plan, mapping, &translate, planned_creates, &mut target)?;
         let mut decisions = decide(&DecideInput {
             mapping,
             existing: plan.existing,
@@ -343,6 +353,7 @@ impl Engine {
             items: &mine,
             translate: &translate,
             planned_creates,
+            written_by_others: &written_by_others,
         });
         // A value for a field the target lacks would be refused by the CRM: the record is not sent.
         let label = self.connection(plan.target)?.label;
@@ -363,6 +374,54 @@ impl Engine {
             }
         }
         Ok(decisions)
+    }
+
+    /// The target records the plan's earlier objects of the same target type wrote or will write
+    /// (Salesforce contacts, before its leads become the same HubSpot contacts). One not in the
+    /// target's mirror yet (created by this run, or by the run a dry run shows) is added to `target`
+    /// with the values it was sent with, so a record with its key is matched to it.
+    fn written_by_others(
+        &self,
+        plan: &MigrationPlan,
+        mapping: &FieldMapping,
+        translate: &Translate,
+        planned_creates: &HashSet<(ObjectType, String)>,
+        target: &mut Vec<records::SyncView>,
+    ) -> Result<HashSet<String>> {
+        let mut out = HashSet::new();
+        let earlier = plan
+            .objects
+            .iter()
+            .take_while(|o| o.source_object != mapping.source_object)
+            .filter(|o| o.target_object == mapping.target_object);
+        for other in earlier {
+            let theirs = self
+                .store
+                .read(|c| records::sync_view(c, plan.source, other.source_object))?;
+            for r in theirs {
+                let key = (other.source_object, r.remote_id.clone());
+                let id = match translate.crosswalk.get(&key) {
+                    Some(id) => id.clone(),
+                    None if planned_creates.contains(&key) => {
+                        format!("(new {} {})", other.source_object, r.remote_id)
+                    }
+                    None => continue,
+                };
+                if !target.iter().any(|t| t.remote_id == id) {
+                    let (fields, _) =
+                        mapping::map_record(other, &r.fields, translate, &|_, _| true);
+                    target.push(records::SyncView {
+                        row: 0,
+                        remote_id: id.clone(),
+                        display_name: r.display_name,
+                        fields,
+                        modified: None,
+                    });
+                }
+                out.insert(id);
+            }
+        }
+        Ok(out)
     }
 
     /// The custom fields the plan maps to that the target CRM does not have.

@@ -203,12 +203,19 @@ impl Generator for SalesforceGenerator {
             Kind::Lead => {
                 let r = s.lead(p, index);
                 let person = &r.person;
+                // A converted lead points at the contact and account it became (its own person).
+                let converted = r.status == "Closed - Converted";
+                let contact = encode(Kind::Person, s.lead_person(index) as u64 + 1);
+                let account = encode(Kind::Company, person.company as u64 + 1);
                 json!({
                     "Id": id, "FirstName": person.first_name, "LastName": person.last_name,
                     "Name": format!("{} {}", person.first_name, person.last_name), "Company": r.company,
                     "Email": person.email, "Phone": person.phone, "Title": person.title, "Status": r.status,
                     "LeadSource": SOURCES[(index % 3) as usize], "City": person.city, "Country": person.country,
-                    "IsConverted": r.status == "Closed - Converted", "OwnerId": user_id(person.owner),
+                    "IsConverted": converted, "OwnerId": user_id(person.owner),
+                    "ConvertedContactId": converted.then_some(contact),
+                    "ConvertedAccountId": converted.then_some(account),
+                    "ConvertedDate": converted.then(|| datetime(r.modified_ms)[..10].to_owned()),
                     "CreatedDate": datetime(r.created_ms), "LastModifiedDate": datetime(r.modified_ms),
                     "SystemModstamp": datetime(r.modified_ms), "IsDeleted": false,
                 })

@@ -177,6 +177,21 @@ pub fn fields(kind: Kind) -> &'static [Field] {
             ("City", "City", "string", false, true),
             ("Country", "Country", "string", false, true),
             ("IsConverted", "Converted", "boolean", false, false),
+            (
+                "ConvertedContactId",
+                "Converted Contact ID",
+                "reference",
+                false,
+                false,
+            ),
+            (
+                "ConvertedAccountId",
+                "Converted Account ID",
+                "reference",
+                false,
+                false,
+            ),
+            ("ConvertedDate", "Converted Date", "date", false, false),
             ("OwnerId", "Owner ID", "reference", false, true),
             ("CreatedDate", "Created Date", "datetime", false, false),
             (
