@@ -8,12 +8,11 @@ mod two_crms;
 
 use std::collections::HashMap;
 
-use bridge_crm::PullRequest;
 use bridge_engine::{Cancel, PullOptions};
 use bridge_fakecrm::Running;
 use bridge_model::{ObjectType, Provider};
 use serde_json::{Value, json};
-use two_crms::{fields, setup};
+use two_crms::{fields, first_page, setup};
 
 /// HubSpot's engagement objects as its API lists them: id -> properties, with the contacts each is
 /// associated with.
@@ -84,16 +83,8 @@ async fn every_kind_of_activity_crosses_from_close_to_hubspot_with_its_links() {
     // The Close fixture: an e-mail, a call and a task logged on one contact of one lead (notes and
     // meetings are seeded, calls too).
     let close = bridge_tests::emulator::client(d, Provider::Close);
-    let people = close
-        .pull(&PullRequest {
-            object_type: ObjectType::Person,
-            since: None,
-            cursor: None,
-        })
-        .await
-        .unwrap();
+    let people = first_page(close.as_ref(), ObjectType::Person).await;
     let contact = people
-        .records
         .iter()
         .find(|p| p.fields.get("email").is_some())
         .unwrap();
@@ -303,15 +294,8 @@ async fn salesforce_tasks_and_events_cross_to_pipedrive_as_activities_of_each_ty
     // The Salesforce fixture: an e-mail, a call, an open task (Tasks by subtype) and a meeting (an
     // Event) on one contact; the org's seeded Tasks come along.
     let salesforce = bridge_tests::emulator::client(d, Provider::Salesforce);
-    let people = salesforce
-        .pull(&PullRequest {
-            object_type: ObjectType::Person,
-            since: None,
-            cursor: None,
-        })
-        .await
-        .unwrap();
-    let contact = people.records[0].remote_id.clone();
+    let people = first_page(salesforce.as_ref(), ObjectType::Person).await;
+    let contact = people[0].remote_id.clone();
     let on = |extra: Value| {
         let mut f = fields(extra);
         f.insert("person_id".into(), json!(contact));

@@ -5,11 +5,11 @@
 
 mod two_crms;
 
-use bridge_crm::{PullRequest, Update};
+use bridge_crm::Update;
 use bridge_engine::{Cancel, PullOptions, check_migration_plan};
 use bridge_model::{FieldType, MappedField, NewField, ObjectType, Provider, Transform};
 use serde_json::{Value, json};
-use two_crms::{fields, setup};
+use two_crms::{fields, first_page, setup};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_filled() {
@@ -35,15 +35,7 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
         .await
         .unwrap();
     let role_key = role.key.strip_prefix("custom.").unwrap().to_owned();
-    let people = close
-        .pull(&PullRequest {
-            object_type: ObjectType::Person,
-            since: None,
-            cursor: None,
-        })
-        .await
-        .unwrap()
-        .records;
+    let people = first_page(close.as_ref(), ObjectType::Person).await;
     let chosen: Vec<String> = people
         .iter()
         .filter(|p| p.fields.get("email").is_some())

@@ -8,11 +8,10 @@ mod two_crms;
 
 use std::collections::HashMap;
 
-use bridge_crm::PullRequest;
 use bridge_engine::{Cancel, PullOptions};
 use bridge_model::{MigrationAction, ObjectType, Provider, Transform};
 use serde_json::{Value, json};
-use two_crms::{fields, setup};
+use two_crms::{fields, first_page, setup};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn salesforce_leads_become_hubspot_contacts_and_converted_ones_follow_their_contact() {
@@ -62,15 +61,7 @@ async fn salesforce_leads_become_hubspot_contacts_and_converted_ones_follow_thei
         )
         .await
         .unwrap();
-    let leads = salesforce
-        .pull(&PullRequest {
-            object_type: ObjectType::Lead,
-            since: None,
-            cursor: None,
-        })
-        .await
-        .unwrap()
-        .records;
+    let leads = first_page(salesforce.as_ref(), ObjectType::Lead).await;
     let converted: Vec<_> = leads
         .iter()
         .filter(|l| l.fields.get("converted") == Some(&json!(true)))

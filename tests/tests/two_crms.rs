@@ -5,8 +5,9 @@
 #[path = "keyring_workspace.rs"]
 pub mod keyring_workspace;
 
+use bridge_crm::{Crm, PullRequest, Pulled};
 use bridge_fakecrm::{Config, Running, start};
-use bridge_model::{Connection, Fields, Provider};
+use bridge_model::{Connection, Fields, ObjectType, Provider};
 use bridge_tests::emulator::connect_with_key;
 use keyring_workspace::{Workspace, workspace};
 use serde_json::Value;
@@ -42,4 +43,16 @@ pub async fn setup(
 
 pub fn fields(value: Value) -> Fields {
     value.as_object().cloned().unwrap()
+}
+
+/// The first page of a type's records, as the CRM's client pulls them (a small seed fits in it).
+pub async fn first_page(crm: &dyn Crm, object_type: ObjectType) -> Vec<Pulled> {
+    crm.pull(&PullRequest {
+        object_type,
+        since: None,
+        cursor: None,
+    })
+    .await
+    .unwrap()
+    .records
 }

@@ -233,6 +233,17 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
 }
 
 /// (CRM key, canonical field) of every standard field a client reads and writes for `object_type`.
+/// The values of `fields` a create in this CRM takes (custom ones included): what recreates a record
+/// from a before-image.
+pub fn creatable(provider: Provider, object_type: ObjectType, fields: &Fields) -> Fields {
+    let writable = writable_fields(provider, object_type);
+    fields
+        .iter()
+        .filter(|(k, _)| k.as_str() == CUSTOM || writable.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 fn field_table(
     provider: Provider,
     object_type: ObjectType,

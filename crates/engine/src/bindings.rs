@@ -46,7 +46,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::SyncProgress::export_all(&cfg)?;
     crate::SyncReport::export_all(&cfg)?;
     crate::Conflict::export_all(&cfg)?;
-    crate::SyncDeletion::export_all(&cfg)?;
+    bridge_model::SyncDeletion::export_all(&cfg)?;
     crate::CreatedField::export_all(&cfg)?;
     bridge_model::NewField::export_all(&cfg)?;
     crate::IdField::export_all(&cfg)?;

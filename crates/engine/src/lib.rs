@@ -63,7 +63,7 @@ pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};
 pub use secrets::{ENTRY_BYTES, Keyring, SecretStore, part_name};
 pub use status::{ConnectionStatus, Overview, Status};
-pub use sync::{Conflict, IdField, RECORD_PICK, SyncDeletion, SyncPhase, SyncProgress, SyncReport};
+pub use sync::{Conflict, IdField, RECORD_PICK, SyncPhase, SyncProgress, SyncReport};
 
 /// The application identifier; the OS app-data directory of the app is named after it.
 pub const APP_IDENTIFIER: &str = "com.crmbridge.desktop";

@@ -156,12 +156,34 @@ async fn limits_outside_the_contract_are_refused_with_a_validation_error() {
 async fn create_read_update_archive_with_hubspots_status_codes() {
     let (running, client) = emulator(relaxed(10)).await;
     let hs = hs(&running, &client);
-    let (status, created) = hs
+    // A property the portal does not have is refused by name; once created, it takes a value.
+    let ann = json!({"properties": {"email": "ann@lee.example", "firstname": "Ann", "age": 41}});
+    let (status, refused) = hs
         .send(
             reqwest::Method::POST,
             "/crm/v3/objects/contacts",
-            json!({"properties": {"email": "ann@lee.example", "firstname": "Ann", "age": 41}}),
+            ann.clone(),
         )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("PROPERTY_DOESNT_EXIST"),
+        "{refused}"
+    );
+    let (status, property) = hs
+        .send(
+            reqwest::Method::POST,
+            "/crm/v3/properties/contacts",
+            json!({"name": "age", "label": "Age", "type": "number", "fieldType": "number",
+                   "groupName": "contactinformation"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{property}");
+    let (status, created) = hs
+        .send(reqwest::Method::POST, "/crm/v3/objects/contacts", ann)
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let id = created["id"].as_str().unwrap().to_owned();

@@ -79,6 +79,15 @@ impl NewField {
         None
     }
 
+    /// A picklist's options as a CRM takes them: trimmed, blanks left out.
+    pub fn choices(&self) -> Vec<&str> {
+        self.options
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+            .collect()
+    }
+
     /// The label as a key: lower-case ASCII letters, digits and single underscores, starting with
     /// a letter (what HubSpot's property names and Salesforce's API names take).
     pub fn key(&self) -> String {

@@ -246,6 +246,24 @@ impl RunStatus {
     }
 }
 
+/// A record a sync deleted because its counterpart was deleted on the other side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncDeletion {
+    pub id: i64,
+    pub pair_id: i64,
+    pub object_type: ObjectType,
+    /// The side the sync deleted on.
+    pub side: Side,
+    pub remote_id: String,
+    /// Its counterpart, deleted on the other side.
+    pub source_remote_id: String,
+    pub name: String,
+    pub deleted_at: DateTime<Utc>,
+    pub undone_at: Option<DateTime<Utc>>,
+    /// The record an undo created in its place.
+    pub restored_id: Option<String>,
+}
+
 /// Counts of one sync run, as they stand.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncCounts {

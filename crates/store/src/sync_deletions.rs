@@ -1,29 +1,17 @@
 //! The `sync_deletions` table: records a sync deleted because their counterpart was deleted on the
 //! other side of the pair, each with its before-image, so an undo can create it again.
 
-use bridge_model::{ConnectionId, Fields, ObjectType, Side};
+use bridge_model::{ConnectionId, Fields, ObjectType, Side, SyncDeletion};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use crate::{Result, from_json, outbox::OutboxWrite, time};
 
-/// One deletion a sync carried across.
+/// One deletion a sync carried across, with the fields the record had.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SyncDeletion {
-    pub id: i64,
-    pub pair_id: i64,
-    pub object_type: ObjectType,
-    /// The side the sync deleted on.
-    pub side: Side,
-    pub remote_id: String,
-    /// Its counterpart, deleted on the other side by a person.
-    pub source_remote_id: String,
-    pub name: String,
+pub struct Stored {
+    pub deletion: SyncDeletion,
     pub before_image: Fields,
-    pub deleted_at: DateTime<Utc>,
-    pub undone_at: Option<DateTime<Utc>>,
-    /// The record an undo created in its place.
-    pub restored_id: Option<String>,
 }
 
 /// A deletion to record.
@@ -137,7 +125,7 @@ type Row = (
     Option<String>,
 );
 
-fn parse(r: Row) -> Result<SyncDeletion> {
+fn parse(r: Row) -> Result<Stored> {
     let (
         id,
         pair_id,
@@ -151,33 +139,31 @@ fn parse(r: Row) -> Result<SyncDeletion> {
         undone_at,
         restored_id,
     ) = r;
-    Ok(SyncDeletion {
-        id,
-        pair_id,
-        object_type: object_type.parse().map_err(|e| crate::Error::Corrupt {
-            what: format!("sync_deletions.object_type of deletion {id}"),
-            detail: format!("{e}"),
-        })?,
-        side: if side == "a" { Side::A } else { Side::B },
-        remote_id,
-        source_remote_id,
-        name,
+    Ok(Stored {
         before_image: from_json(
             &format!("sync_deletions.before_image of deletion {id}"),
             &before_image,
         )?,
-        deleted_at: time::from_sql("sync_deletions.deleted_at", &deleted_at)?,
-        undone_at: time::opt_from_sql("sync_deletions.undone_at", undone_at)?,
-        restored_id,
+        deletion: SyncDeletion {
+            id,
+            pair_id,
+            object_type: object_type.parse().map_err(|e| crate::Error::Corrupt {
+                what: format!("sync_deletions.object_type of deletion {id}"),
+                detail: format!("{e}"),
+            })?,
+            side: if side == "a" { Side::A } else { Side::B },
+            remote_id,
+            source_remote_id,
+            name,
+            deleted_at: time::from_sql("sync_deletions.deleted_at", &deleted_at)?,
+            undone_at: time::opt_from_sql("sync_deletions.undone_at", undone_at)?,
+            restored_id,
+        },
     })
 }
 
 /// The latest deletions of a pair (of every pair when None), newest first.
-pub fn list(
-    conn: &rusqlite::Connection,
-    pair: Option<i64>,
-    limit: i64,
-) -> Result<Vec<SyncDeletion>> {
+pub fn list(conn: &rusqlite::Connection, pair: Option<i64>, limit: i64) -> Result<Vec<Stored>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sync_deletions WHERE ?1 IS NULL OR pair_id = ?1
          ORDER BY id DESC LIMIT ?2"
@@ -186,7 +172,7 @@ pub fn list(
     rows.map(|r| parse(r?)).collect()
 }
 
-pub fn get(conn: &rusqlite::Connection, id: i64) -> Result<Option<SyncDeletion>> {
+pub fn get(conn: &rusqlite::Connection, id: i64) -> Result<Option<Stored>> {
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sync_deletions WHERE id = ?1"
     ))?

@@ -1,7 +1,9 @@
 use std::collections::BTreeMap;
 
-use bridge_engine::{Conflict, IdField, SyncDeletion, SyncReport};
-use bridge_model::{ConnectionId, NewSyncPair, ObjectType, Side, SyncCounts, SyncPair, SyncRun};
+use bridge_engine::{Conflict, IdField, SyncReport};
+use bridge_model::{
+    ConnectionId, NewSyncPair, ObjectType, Side, SyncCounts, SyncDeletion, SyncPair, SyncRun,
+};
 
 use super::{Answer, State};
 

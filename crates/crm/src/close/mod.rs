@@ -364,15 +364,7 @@ impl Crm for Close {
             FieldType::Date => ("date", Vec::new()),
             FieldType::DateTime => ("datetime", Vec::new()),
             FieldType::Checkbox => ("choices", vec!["true", "false"]),
-            FieldType::Picklist => (
-                "choices",
-                field
-                    .options
-                    .iter()
-                    .map(|o| o.trim())
-                    .filter(|o| !o.is_empty())
-                    .collect(),
-            ),
+            FieldType::Picklist => ("choices", field.choices()),
         };
         let mut body = json!({"name": field.label.trim(), "type": kind});
         if kind == "choices" {

@@ -432,10 +432,8 @@ impl Crm for Hubspot {
                 json!({"label": "No", "value": "false", "displayOrder": 1, "hidden": false}),
             ],
             FieldType::Picklist => field
-                .options
-                .iter()
-                .map(|o| o.trim())
-                .filter(|o| !o.is_empty())
+                .choices()
+                .into_iter()
                 .enumerate()
                 .map(|(i, o)| json!({"label": o, "value": o, "displayOrder": i, "hidden": false}))
                 .collect(),

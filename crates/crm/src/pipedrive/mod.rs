@@ -252,6 +252,23 @@ impl Pipedrive {
     }
 }
 
+/// A field as Pipedrive lists it: custom ones by their 40-hex key, options by label.
+fn field_info(f: wire::Field) -> FieldInfo {
+    FieldInfo {
+        custom: convert::is_custom_key(&f.key),
+        required: matches!(f.mandatory_flag, Some(Value::Bool(true))),
+        options: f
+            .options
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| o.label)
+            .collect(),
+        key: f.key,
+        label: f.name,
+        kind: f.field_type,
+    }
+}
+
 #[async_trait]
 impl Crm for Pipedrive {
     fn provider(&self) -> Provider {
@@ -339,22 +356,7 @@ impl Crm for Pipedrive {
             &[("limit", "500".into())]
         };
         let fields: Vec<wire::Field> = self.data(path, query).await?;
-        Ok(fields
-            .into_iter()
-            .map(|f| FieldInfo {
-                custom: convert::is_custom_key(&f.key),
-                required: matches!(f.mandatory_flag, Some(Value::Bool(true))),
-                options: f
-                    .options
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|o| o.label)
-                    .collect(),
-                key: f.key,
-                label: f.name,
-                kind: f.field_type,
-            })
-            .collect())
+        Ok(fields.into_iter().map(field_info).collect())
     }
 
     /// `POST /v1/{organization,person,deal}Fields`. Pipedrive keeps dates without a time and has
@@ -382,15 +384,7 @@ impl Crm for Pipedrive {
             FieldType::Number => ("double", Vec::new()),
             FieldType::Date | FieldType::DateTime => ("date", Vec::new()),
             FieldType::Checkbox => ("enum", vec!["true", "false"]),
-            FieldType::Picklist => (
-                "enum",
-                field
-                    .options
-                    .iter()
-                    .map(|o| o.trim())
-                    .filter(|o| !o.is_empty())
-                    .collect(),
-            ),
+            FieldType::Picklist => ("enum", field.choices()),
         };
         let mut body = json!({"name": field.label.trim(), "field_type": field_type});
         if !options.is_empty() {
@@ -409,19 +403,7 @@ impl Crm for Pipedrive {
             request,
             detail: "no `data`".into(),
         })?;
-        Ok(FieldInfo {
-            custom: true,
-            required: false,
-            options: f
-                .options
-                .unwrap_or_default()
-                .into_iter()
-                .map(|o| o.label)
-                .collect(),
-            key: f.key,
-            label: f.name,
-            kind: f.field_type,
-        })
+        Ok(field_info(f))
     }
 
     /// Pipelines and stages from v2: Pipedrive's v1 `GET /pipelines` and `/stages` are deprecated and gone

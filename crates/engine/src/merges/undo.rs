@@ -260,17 +260,11 @@ impl Engine {
                     let new_id = match recreated {
                         Some(new_id) => new_id,
                         None => {
-                            let writable =
-                                bridge_crm::writable_fields(connection.provider, object_type);
-                            let fields: Fields = member
-                                .fields
-                                .iter()
-                                .filter(|(k, _)| {
-                                    k.as_str() == bridge_crm::CUSTOM
-                                        || writable.contains(&k.as_str())
-                                })
-                                .map(|(k, v)| (k.clone(), v.clone()))
-                                .collect();
+                            let fields = bridge_crm::creatable(
+                                connection.provider,
+                                object_type,
+                                &member.fields,
+                            );
                             let written = crm.create(object_type, &[fields]).await;
                             let new_id = match written.into_iter().next() {
                                 Some(Ok(w)) => w.remote_id,

@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use conflicts::{Conflict, RECORD as RECORD_PICK};
-pub use deletions::SyncDeletion;
 pub use pairs::IdField;
 pub(crate) use plan::identity_key;
 pub(crate) use reconcile::same;

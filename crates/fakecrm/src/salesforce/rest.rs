@@ -226,6 +226,10 @@ pub(crate) fn derive(kind: Kind, props: &mut Props, now: i64, created: bool) {
         props
             .entry("OwnerId")
             .or_insert_with(|| Value::String(render::user_id(0)));
+        // A new lead is not converted (converting it is a separate step).
+        if kind == Kind::Lead {
+            props.insert("IsConverted".into(), json!(false));
+        }
     }
     if kind == Kind::Person {
         let part = |k: &str| {
