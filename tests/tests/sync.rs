@@ -709,21 +709,57 @@ async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
     }
     let pair = engine.add_sync_pair(&pair).unwrap();
     demo.sync(pair.id).await;
+    // Both mirrors whole (deals and activities too), as after a pull of everything.
+    for connection in [a, b] {
+        engine
+            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
+            .await
+            .unwrap();
+    }
     let states = engine
         .store()
         .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
         .unwrap();
-    let (gone_in_a, changed_in_b, gone_in_b) = (&states[0], &states[1], &states[2]);
+    // People nothing links to (a person with activities is asked about, like a company below).
+    let lone = |connection, id: &str| {
+        engine
+            .store()
+            .read(|c| records::children(c, connection, "person_id", id))
+            .unwrap()
+            .is_empty()
+    };
+    let states: Vec<_> = states
+        .iter()
+        .filter(|s| lone(a, &s.a_remote_id) && lone(b, &s.b_remote_id))
+        .collect();
+    let (gone_in_a, changed_in_b, gone_in_b) = (states[0], states[1], states[2]);
+    // A company with people: Salesforce deletes an account's contacts with it.
+    let company = engine
+        .store()
+        .read(|c| sync_state::list(c, pair.id, ObjectType::Company))
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            !engine
+                .store()
+                .read(|c| records::children(c, b, "company_id", &s.b_remote_id))
+                .unwrap()
+                .is_empty()
+        })
+        .expect("a linked account with contacts");
     let (hs, sf) = (
         demo.client(Provider::Hubspot),
         demo.client(Provider::Salesforce),
     );
-    // The record as Salesforce holds it after the run (read again through its API).
-    engine
-        .pull(b, &Default::default(), &|_| {}, &Cancel::default())
-        .await
-        .unwrap();
+    // The record as Salesforce holds it after the run.
     let before = demo.view(b, ObjectType::Person)[&gone_in_a.b_remote_id].clone();
+    hs.delete(
+        ObjectType::Company,
+        std::slice::from_ref(&company.a_remote_id),
+    )
+    .await
+    .remove(0)
+    .unwrap();
     for r in hs
         .delete(
             ObjectType::Person,
@@ -775,10 +811,23 @@ async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
         salesforce.contains_key(&changed_in_b.b_remote_id),
         "a record changed since the last sync is never deleted by a run"
     );
+    let accounts = demo.view(b, ObjectType::Company);
+    assert!(
+        accounts.contains_key(&company.b_remote_id),
+        "an account others link to is never deleted by a run"
+    );
     let conflicts = engine.conflicts(Some(pair.id)).unwrap();
+    assert!(
+        conflicts
+            .iter()
+            .any(|c| c.object_type == ObjectType::Company
+                && c.deleted_side == Some(Side::A)
+                && c.b_remote_id == company.b_remote_id),
+        "{conflicts:?}"
+    );
     let asked: Vec<_> = conflicts
         .iter()
-        .filter(|c| c.deleted_side.is_some())
+        .filter(|c| c.deleted_side.is_some() && c.object_type == ObjectType::Person)
         .collect();
     assert_eq!(asked.len(), 1, "{conflicts:?}");
     assert_eq!(asked[0].deleted_side, Some(Side::A));
@@ -840,6 +889,7 @@ async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
             .conflicts(Some(pair.id))
             .unwrap()
             .iter()
-            .all(|c| c.deleted_side.is_none())
+            .all(|c| c.deleted_side.is_none() || c.object_type == ObjectType::Company),
+        "only the company waits for a person"
     );
 }

@@ -212,6 +212,7 @@ impl Engine {
                     }
                 }
             }
+            let with_children = self.left_with_children(pair, rules, &a, &b, &states)?;
             let planned = plan::plan(&PlanInput {
                 pair: pair.id,
                 rules,
@@ -224,6 +225,7 @@ impl Engine {
                 waiting_to_b: &waiting_to_b,
                 crosswalk: &crosswalk,
                 kept: &kept,
+                with_children: &with_children,
             });
             let now = Utc::now();
             let queued = self.store.write(|tx| {
@@ -286,6 +288,46 @@ impl Engine {
             crosswalk.add(t, &states);
         }
         Ok(true)
+    }
+
+    /// The records left after their linked counterpart was deleted that other records of their CRM
+    /// link to (read only where the pair carries or asks about deletions).
+    fn left_with_children(
+        &self,
+        pair: &SyncPair,
+        rules: &bridge_model::ObjectSync,
+        a: &[records::SyncView],
+        b: &[records::SyncView],
+        states: &[sync_state::Synced],
+    ) -> Result<HashSet<String>> {
+        let field = match rules.object_type {
+            ObjectType::Company => "company_id",
+            ObjectType::Person => "person_id",
+            ObjectType::Deal => "deal_id",
+            _ => return Ok(HashSet::new()),
+        };
+        if rules.deletions == bridge_model::DeleteRule::DontCarry {
+            return Ok(HashSet::new());
+        }
+        let live = |views: &[records::SyncView]| -> HashSet<String> {
+            views.iter().map(|r| r.remote_id.clone()).collect()
+        };
+        let (in_a, in_b) = (live(a), live(b));
+        let mut out = HashSet::new();
+        for s in states {
+            let left = match (in_a.contains(&s.a_remote_id), in_b.contains(&s.b_remote_id)) {
+                (false, true) => (pair.b, &s.b_remote_id),
+                (true, false) => (pair.a, &s.a_remote_id),
+                _ => continue,
+            };
+            let children = self
+                .store
+                .read(|c| records::children(c, left.0, field, left.1))?;
+            if !children.is_empty() {
+                out.insert(left.1.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// The fields a pair syncs for an object type: those both CRMs take; owners and stages only

@@ -140,6 +140,10 @@ pub(crate) struct PlanInput<'a> {
     pub crosswalk: &'a Crosswalk,
     /// A sides of the links whose other record a person kept after a deletion (`sync_state::kept`).
     pub kept: &'a HashSet<String>,
+    /// Records left after their counterpart's deletion that other records link to (a company's
+    /// people, a person's activities): deleting one may take those with it in its CRM (Salesforce
+    /// and Close delete an account's or a lead's children), so a person is asked first.
+    pub with_children: &'a HashSet<String>,
 }
 
 pub(crate) fn in_scope(scope: &[ScopeCondition], fields: &Fields) -> bool {
@@ -362,7 +366,8 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
 
 /// A linked record deleted on side `gone` (its mirror copy is marked deleted): by the pair's rule,
 /// nothing happens, the record left on the other side is deleted too, or a person is asked. A record
-/// changed since the last sync is never deleted by a run: the Conflicts inbox asks about it.
+/// changed since the last sync, or one others link to, is never deleted by a run: the Conflicts inbox
+/// asks about it.
 fn deleted_on(
     input: &PlanInput,
     gone: Side,
@@ -401,7 +406,10 @@ fn deleted_on(
     if !in_scope(&input.rules.scope, &fields) {
         return;
     }
-    if rule == DeleteRule::Ask || changed_since(input, &fields, &state.synced) {
+    if rule == DeleteRule::Ask
+        || changed_since(input, &fields, &state.synced)
+        || input.with_children.contains(&left.remote_id)
+    {
         out.conflicts.push(PlannedConflict {
             a_remote_id: state.a_remote_id.clone(),
             b_remote_id: state.b_remote_id.clone(),
