@@ -74,11 +74,11 @@ pub enum ConflictPolicy {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DeleteRule {
-    /// The other side keeps its record (and the link ends).
+    /// The other side keeps its record (the link stays, so it is not created again either).
     #[default]
     DontCarry,
     /// The other side's record is deleted too (archived where the CRM archives), unless it changed
-    /// since the last sync: then the Conflicts inbox asks.
+    /// since the last sync or other records link to it: then the Conflicts inbox asks.
     Carry,
     /// Every deletion waits in the Conflicts inbox for a person to carry it or keep the record.
     Ask,

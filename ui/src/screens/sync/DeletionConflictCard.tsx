@@ -58,7 +58,8 @@ export function DeletionConflictCard({
       <p>
         {conflict.a_name} was deleted in {label[gone]} <span className="mono muted">{id[gone]}</span> and is
         still in {label[kept]} <span className="mono muted">{id[kept]}</span>. The pair asks before deleting
-        it there: it is set to ask, or the record changed in {label[kept]} since the last sync.
+        it there: it is set to ask, the record changed in {label[kept]} since the last sync, or other records
+        there link to it (deleting it in {label[kept]} could take them along).
       </p>
       <div className="actions">
         <button className="danger" onClick={() => void settle(gone)} disabled={busy} data-testid="delete-too">
