@@ -893,3 +893,80 @@ async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
         "only the company waits for a person"
     );
 }
+
+/// Turning deletions on for a pair carries the deletions made from then on, never the ones made while
+/// the pair left them alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_deletions_on_leaves_earlier_deletions_alone() {
+    let Some(demo) = Demo::start("sync-deletions-on").await else {
+        return;
+    };
+    let engine = &demo.ws.engine;
+    let (a, b) = (demo.id(Provider::Hubspot), demo.id(Provider::Salesforce));
+    let pair = engine
+        .add_sync_pair(&engine.suggest_sync_pair(a, b).unwrap())
+        .unwrap();
+    demo.sync(pair.id).await;
+    for connection in [a, b] {
+        engine
+            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
+            .await
+            .unwrap();
+    }
+    let lone = |connection, id: &str| {
+        engine
+            .store()
+            .read(|c| records::children(c, connection, "person_id", id))
+            .unwrap()
+            .is_empty()
+    };
+    let states: Vec<_> = engine
+        .store()
+        .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
+        .unwrap()
+        .into_iter()
+        .filter(|s| lone(a, &s.a_remote_id) && lone(b, &s.b_remote_id))
+        .collect();
+    let hs = demo.client(Provider::Hubspot);
+    let delete = |id: String| {
+        let hs = hs.clone();
+        async move {
+            hs.delete(ObjectType::Person, &[id])
+                .await
+                .remove(0)
+                .unwrap();
+        }
+    };
+    delete(states[0].a_remote_id.clone()).await;
+    let left_alone = demo.sync(pair.id).await;
+    assert_eq!(left_alone.counts.deleted, 0, "{:?}", left_alone.counts);
+
+    let mut rules = engine.sync_pairs().unwrap().remove(0);
+    for o in &mut rules.objects {
+        o.deletions = bridge_model::DeleteRule::Carry;
+    }
+    let new = bridge_model::NewSyncPair {
+        name: rules.name.clone(),
+        a: rules.a,
+        b: rules.b,
+        objects: rules.objects.clone(),
+        conflicts: rules.conflicts,
+        every_minutes: rules.every_minutes,
+    };
+    engine.update_sync_pair(pair.id, &new).unwrap();
+    let on = demo.sync(pair.id).await;
+    assert_eq!(
+        (on.counts.deleted, on.counts.conflicts),
+        (0, 0),
+        "the deletion made before is left alone: {:?}",
+        on.counts
+    );
+    assert!(
+        demo.view(b, ObjectType::Person)
+            .contains_key(&states[0].b_remote_id)
+    );
+
+    delete(states[1].a_remote_id.clone()).await;
+    let after = demo.sync(pair.id).await;
+    assert_eq!(after.counts.deleted, 1, "{:?}", after.counts);
+}

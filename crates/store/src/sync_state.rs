@@ -90,6 +90,29 @@ pub fn keep(
     Ok(())
 }
 
+/// Keeps every link of `object_type` whose record on either side is gone from the mirror: a pair
+/// that starts carrying deletions leaves those made before alone.
+pub fn keep_dangling(
+    tx: &rusqlite::Connection,
+    pair: i64,
+    object_type: ObjectType,
+    a: bridge_model::ConnectionId,
+    b: bridge_model::ConnectionId,
+) -> Result<usize> {
+    Ok(tx
+        .prepare_cached(
+            "UPDATE sync_state SET kept = 1
+              WHERE pair_id = ?1 AND object_type = ?2 AND kept = 0
+                AND (NOT EXISTS (SELECT 1 FROM records r
+                                  WHERE r.connection_id = ?3 AND r.object_type = ?2
+                                    AND r.remote_id = sync_state.a_remote_id AND r.deleted_at IS NULL)
+                     OR NOT EXISTS (SELECT 1 FROM records r
+                                     WHERE r.connection_id = ?4 AND r.object_type = ?2
+                                       AND r.remote_id = sync_state.b_remote_id AND r.deleted_at IS NULL))",
+        )?
+        .execute(params![pair, object_type.as_str(), a.0, b.0])?)
+}
+
 /// The A sides of the record pairs a person kept (`keep`).
 pub fn kept(
     conn: &rusqlite::Connection,

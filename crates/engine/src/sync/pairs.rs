@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use bridge_model::{
-    ConflictPolicy, ConnectionId, FieldRule, NewSyncPair, ObjectSync, ObjectType, SyncPair,
+    ConflictPolicy, ConnectionId, DeleteRule, FieldRule, NewSyncPair, ObjectSync, ObjectType,
+    SyncPair,
 };
-use bridge_store::sync_pairs;
+use bridge_store::{sync_pairs, sync_state};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -108,7 +109,27 @@ impl Engine {
             });
         }
         self.check_pair(pair)?;
-        self.store.write(|tx| sync_pairs::update(tx, id, pair))?;
+        // Deletions start to go across from now on: what was deleted while the pair left them alone
+        // stays as it is (the records left are kept), so turning the rule on deletes nothing old.
+        let started: Vec<ObjectType> = pair
+            .objects
+            .iter()
+            .filter(|o| o.deletions != DeleteRule::DontCarry)
+            .filter(|o| {
+                old.objects
+                    .iter()
+                    .find(|x| x.object_type == o.object_type)
+                    .is_none_or(|x| x.deletions == DeleteRule::DontCarry)
+            })
+            .map(|o| o.object_type)
+            .collect();
+        self.store.write(|tx| {
+            sync_pairs::update(tx, id, pair)?;
+            for t in &started {
+                sync_state::keep_dangling(tx, id, *t, pair.a, pair.b)?;
+            }
+            Ok(())
+        })?;
         self.sync_pair(id)
     }
 
