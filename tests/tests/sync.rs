@@ -63,6 +63,40 @@ impl Demo {
             .unwrap()
     }
 
+    /// Pulls every type of these connections (deals and activities too), whole.
+    async fn pull_whole(&self, connections: &[bridge_model::ConnectionId]) {
+        for connection in connections {
+            self.ws
+                .engine
+                .pull(
+                    *connection,
+                    &Default::default(),
+                    &|_| {},
+                    &Cancel::default(),
+                )
+                .await
+                .unwrap();
+        }
+    }
+
+    /// The linked people of a pair that nothing links to on either side (no deal, no activity):
+    /// ones a carried deletion deletes without asking.
+    fn lone_people(&self, pair: &bridge_model::SyncPair) -> Vec<sync_state::Synced> {
+        let store = self.ws.engine.store();
+        let lone = |connection, id: &str| {
+            store
+                .read(|c| records::children(c, connection, "person_id", id))
+                .unwrap()
+                .is_empty()
+        };
+        store
+            .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
+            .unwrap()
+            .into_iter()
+            .filter(|s| lone(pair.a, &s.a_remote_id) && lone(pair.b, &s.b_remote_id))
+            .collect()
+    }
+
     /// The mirrored records of one type of a connection, by id.
     fn view(
         &self,
@@ -635,12 +669,7 @@ async fn a_create_whose_answer_was_lost_is_never_matched_to_a_record_there_befor
     let mut pair = engine.suggest_sync_pair(a, b).unwrap();
     pair.objects.retain(|o| o.object_type == ObjectType::Person);
     let pair = engine.add_sync_pair(&pair).unwrap();
-    for connection in [a, b] {
-        engine
-            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
-            .await
-            .unwrap();
-    }
+    demo.pull_whole(&[a, b]).await;
     // A run queued Salesforce's Dana for HubSpot, sent it, and was killed before the answer came.
     let write = bridge_store::outbox::NewOutboxWrite {
         pair_id: pair.id,
@@ -710,29 +739,10 @@ async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
     let pair = engine.add_sync_pair(&pair).unwrap();
     demo.sync(pair.id).await;
     // Both mirrors whole (deals and activities too), as after a pull of everything.
-    for connection in [a, b] {
-        engine
-            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
-            .await
-            .unwrap();
-    }
-    let states = engine
-        .store()
-        .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
-        .unwrap();
+    demo.pull_whole(&[a, b]).await;
     // People nothing links to (a person with activities is asked about, like a company below).
-    let lone = |connection, id: &str| {
-        engine
-            .store()
-            .read(|c| records::children(c, connection, "person_id", id))
-            .unwrap()
-            .is_empty()
-    };
-    let states: Vec<_> = states
-        .iter()
-        .filter(|s| lone(a, &s.a_remote_id) && lone(b, &s.b_remote_id))
-        .collect();
-    let (gone_in_a, changed_in_b, gone_in_b) = (states[0], states[1], states[2]);
+    let states = demo.lone_people(&pair);
+    let (gone_in_a, changed_in_b, gone_in_b) = (&states[0], &states[1], &states[2]);
     // A company with people: Salesforce deletes an account's contacts with it.
     let company = engine
         .store()
@@ -795,12 +805,7 @@ async fn deletions_are_carried_across_asked_about_when_changed_and_undone() {
         run.counts
     );
     // What each CRM holds now, read again through its API.
-    for connection in [a, b] {
-        engine
-            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
-            .await
-            .unwrap();
-    }
+    demo.pull_whole(&[a, b]).await;
     let (hubspot, salesforce) = (
         demo.view(a, ObjectType::Person),
         demo.view(b, ObjectType::Person),
@@ -907,26 +912,8 @@ async fn turning_deletions_on_leaves_earlier_deletions_alone() {
         .add_sync_pair(&engine.suggest_sync_pair(a, b).unwrap())
         .unwrap();
     demo.sync(pair.id).await;
-    for connection in [a, b] {
-        engine
-            .pull(connection, &Default::default(), &|_| {}, &Cancel::default())
-            .await
-            .unwrap();
-    }
-    let lone = |connection, id: &str| {
-        engine
-            .store()
-            .read(|c| records::children(c, connection, "person_id", id))
-            .unwrap()
-            .is_empty()
-    };
-    let states: Vec<_> = engine
-        .store()
-        .read(|c| sync_state::list(c, pair.id, ObjectType::Person))
-        .unwrap()
-        .into_iter()
-        .filter(|s| lone(a, &s.a_remote_id) && lone(b, &s.b_remote_id))
-        .collect();
+    demo.pull_whole(&[a, b]).await;
+    let states = demo.lone_people(&pair);
     let hs = demo.client(Provider::Hubspot);
     let delete = |id: String| {
         let hs = hs.clone();

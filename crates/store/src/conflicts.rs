@@ -6,7 +6,7 @@ use bridge_model::{ConflictField, ObjectType, Side};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Result, from_json, time};
+use crate::{Result, from_json, side_of, side_sql, time};
 
 /// One record pair's open (or settled) conflict.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,13 +62,6 @@ pub fn open(tx: &rusqlite::Connection, c: &NewConflict, now: DateTime<Utc>) -> R
     Ok(())
 }
 
-fn side_sql(side: Side) -> &'static str {
-    match side {
-        Side::A => "a",
-        Side::B => "b",
-    }
-}
-
 const COLUMNS: &str = "id, pair_id, object_type, a_remote_id, b_remote_id, a_name, b_name, fields, status, created_at, \
                        deleted_side";
 
@@ -112,7 +105,7 @@ fn parse(r: Row) -> Result<Conflict> {
         a_name,
         b_name,
         fields: from_json(&format!("conflicts.fields of conflict {id}"), &fields)?,
-        deleted_side: deleted_side.map(|s| if s == "a" { Side::A } else { Side::B }),
+        deleted_side: deleted_side.as_deref().map(side_of),
         open: status == "open",
         created_at: time::from_sql("conflicts.created_at", &created_at)?,
     })

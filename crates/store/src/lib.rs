@@ -60,6 +60,23 @@ pub enum Error {
     Thread(#[source] std::io::Error),
 }
 
+/// A sync pair's side as its tables keep it (`'a'`, `'b'`).
+pub(crate) fn side_sql(side: bridge_model::Side) -> &'static str {
+    match side {
+        bridge_model::Side::A => "a",
+        bridge_model::Side::B => "b",
+    }
+}
+
+/// A side read back (the tables' checks allow only `'a'` and `'b'`).
+pub(crate) fn side_of(text: &str) -> bridge_model::Side {
+    if text == "a" {
+        bridge_model::Side::A
+    } else {
+        bridge_model::Side::B
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A JSON column read back into its type; `what` names the column and row for the error.

@@ -5,7 +5,7 @@ use bridge_model::{Fields, ObjectType, Side, WriteOperation};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Error, Result, from_json, time};
+use crate::{Error, Result, from_json, side_of, side_sql, time};
 
 /// A write a sync will send (or sent and the CRM refused).
 #[derive(Debug, Clone, PartialEq)]
@@ -42,13 +42,6 @@ pub struct NewOutboxWrite {
     pub remote_id: Option<String>,
     pub fields: Fields,
     pub synced: Fields,
-}
-
-fn side_sql(side: Side) -> &'static str {
-    match side {
-        Side::A => "a",
-        Side::B => "b",
-    }
 }
 
 /// The one write per source record and direction that may wait at a time.
@@ -142,7 +135,7 @@ fn parse(r: Row) -> Result<OutboxWrite> {
         object_type: object_type
             .parse()
             .map_err(|e| corrupt("object_type", format!("{e}")))?,
-        side: if side == "a" { Side::A } else { Side::B },
+        side: side_of(&side),
         operation: WriteOperation::parse(&operation)
             .ok_or_else(|| corrupt("operation", operation.clone()))?,
         source_remote_id,

@@ -5,7 +5,7 @@ use bridge_model::{ConnectionId, Fields, ObjectType, Side, SyncDeletion};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Result, from_json, outbox::OutboxWrite, time};
+use crate::{Result, from_json, outbox::OutboxWrite, side_of, side_sql, time};
 
 /// One deletion a sync carried across, with the fields the record had.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,13 +25,6 @@ pub struct NewSyncDeletion<'a> {
     pub name: &'a str,
     pub before_image: &'a Fields,
     pub run: Option<i64>,
-}
-
-fn side_sql(side: Side) -> &'static str {
-    match side {
-        Side::A => "a",
-        Side::B => "b",
-    }
 }
 
 pub fn insert(tx: &rusqlite::Connection, d: &NewSyncDeletion, now: DateTime<Utc>) -> Result<i64> {
@@ -151,7 +144,7 @@ fn parse(r: Row) -> Result<Stored> {
                 what: format!("sync_deletions.object_type of deletion {id}"),
                 detail: format!("{e}"),
             })?,
-            side: if side == "a" { Side::A } else { Side::B },
+            side: side_of(&side),
             remote_id,
             source_remote_id,
             name,

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::LINKS;
+use super::plan::{LINKS, delete_write};
 
 /// The pick of a deletion conflict.
 pub const RECORD: &str = "record";
@@ -226,16 +226,7 @@ impl Engine {
             Side::A => (&row.a_remote_id, &row.b_remote_id),
             Side::B => (&row.b_remote_id, &row.a_remote_id),
         };
-        let write = NewOutboxWrite {
-            pair_id: pair.id,
-            object_type: row.object_type,
-            side: gone.other(),
-            operation: WriteOperation::Delete,
-            source_remote_id: source.clone(),
-            remote_id: Some(target.clone()),
-            fields: Fields::new(),
-            synced: Fields::new(),
-        };
+        let write = delete_write(pair.id, row.object_type, gone, source, target);
         let ids = self.store.write(|tx| {
             let ids = outbox::queue(tx, &write, None, now)?;
             conflicts::resolve(tx, row.id, picks, now)?;

@@ -420,16 +420,33 @@ fn deleted_on(
         });
         return;
     }
-    out.writes.push(NewOutboxWrite {
-        pair_id: input.pair,
-        object_type: input.rules.object_type,
+    out.writes.push(delete_write(
+        input.pair,
+        input.rules.object_type,
+        gone,
+        deleted_id,
+        &left.remote_id,
+    ));
+}
+
+/// The write that carries the deletion of `deleted` (on side `gone`) to `left` on the other side.
+pub(crate) fn delete_write(
+    pair: i64,
+    object_type: ObjectType,
+    gone: Side,
+    deleted: &str,
+    left: &str,
+) -> NewOutboxWrite {
+    NewOutboxWrite {
+        pair_id: pair,
+        object_type,
         side: gone.other(),
         operation: WriteOperation::Delete,
-        source_remote_id: deleted_id.clone(),
-        remote_id: Some(left.remote_id.clone()),
+        source_remote_id: deleted.to_owned(),
+        remote_id: Some(left.to_owned()),
         fields: Fields::new(),
         synced: Fields::new(),
-    });
+    }
 }
 
 /// Whether a record holds, in a field the pair syncs, another value than the last sync left (only
