@@ -122,3 +122,37 @@ pub async fn connect_with_key(
         .await
         .expect("the emulated CRM takes its own key")
 }
+
+/// Converts a Salesforce lead as the org's Convert button does (the Partner SOAP API's
+/// `convertLead`, the envelope jsforce sends), into a new contact and account and no opportunity.
+/// Returns the contact's id.
+pub async fn convert_lead(d: &bridge_fakecrm::Description, lead: &str) -> String {
+    let envelope = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope \
+         xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+         <soapenv:Header xmlns=\"urn:partner.soap.sforce.com\"><SessionHeader><sessionId>{}</sessionId></SessionHeader></soapenv:Header>\
+         <soapenv:Body xmlns=\"urn:partner.soap.sforce.com\"><convertLead><leadConverts>\
+         <leadId>{lead}</leadId><convertedStatus>Closed - Converted</convertedStatus>\
+         <doNotCreateOpportunity>true</doNotCreateOpportunity></leadConverts></convertLead>\
+         </soapenv:Body></soapenv:Envelope>",
+        d.salesforce.access_token
+    );
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/services/Soap/u/60.0",
+            d.salesforce.instance_url
+        ))
+        .header("Content-Type", "text/xml")
+        .header("SOAPAction", "\"\"")
+        .body(envelope)
+        .send()
+        .await
+        .expect("the emulator answers")
+        .text()
+        .await
+        .unwrap();
+    assert!(answer.contains("<success>true</success>"), "{answer}");
+    let start = answer.find("<contactId>").expect("a contact id") + "<contactId>".len();
+    let end = answer[start..].find('<').unwrap() + start;
+    answer[start..end].to_owned()
+}

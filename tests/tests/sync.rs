@@ -301,7 +301,7 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
     );
     assert!(
         !engine
-            .sync_fields(a, b, ObjectType::Person)
+            .sync_fields(a, b, ObjectType::Person, None)
             .unwrap()
             .contains(&"owner_id".to_string())
     );
@@ -332,7 +332,7 @@ async fn deals_sync_with_the_saved_stage_and_owner_mappings() {
         kinds,
         [ObjectType::Company, ObjectType::Person, ObjectType::Deal]
     );
-    let deal_fields = engine.sync_fields(a, b, ObjectType::Deal).unwrap();
+    let deal_fields = engine.sync_fields(a, b, ObjectType::Deal, None).unwrap();
     for f in ["stage_id", "owner_id"] {
         assert!(deal_fields.contains(&f.to_string()), "{deal_fields:?}");
     }
@@ -475,7 +475,7 @@ async fn custom_fields_sync_by_the_saved_field_mapping() {
     let name = format!("custom.{a_key}");
     assert!(
         !engine
-            .sync_fields(a, b, ObjectType::Company)
+            .sync_fields(a, b, ObjectType::Company, None)
             .unwrap()
             .contains(&name),
         "not before a field mapping is saved"
@@ -483,7 +483,7 @@ async fn custom_fields_sync_by_the_saved_field_mapping() {
     engine.save_mappings(&plan).unwrap();
     assert!(
         engine
-            .sync_fields(a, b, ObjectType::Company)
+            .sync_fields(a, b, ObjectType::Company, None)
             .unwrap()
             .contains(&name)
     );

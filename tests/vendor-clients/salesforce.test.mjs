@@ -92,6 +92,66 @@ test("a Lead created without a Status takes the picklist's default", async () =>
   assert.ok(lead.Status.length > 0);
 });
 
+test("convertLead (SOAP): a lead becomes a contact and an account and points at them", async () => {
+  const email = `${unique("convert")}@lead.example`;
+  const made = await conn.sobject("Lead").create({
+    FirstName: "Cora",
+    LastName: "Vance",
+    Company: "Vance Works",
+    Email: email,
+    City: "Lyon",
+  });
+  const [result] = await conn.soap.convertLead([
+    { leadId: made.id, convertedStatus: "Closed - Converted", doNotCreateOpportunity: true },
+  ]);
+  assert.equal(result.success, true, JSON.stringify(result));
+  assert.equal(result.leadId, made.id);
+  assert.match(result.contactId, /^003[A-Za-z0-9]{15}$/);
+  assert.match(result.accountId, /^001[A-Za-z0-9]{15}$/);
+  assert.equal(result.opportunityId, null);
+  const lead = await conn.sobject("Lead").retrieve(made.id);
+  assert.equal(lead.IsConverted, true);
+  assert.equal(lead.Status, "Closed - Converted");
+  assert.equal(lead.ConvertedContactId, result.contactId);
+  assert.equal(lead.ConvertedAccountId, result.accountId);
+  const contact = await conn.sobject("Contact").retrieve(result.contactId);
+  assert.equal(contact.Email, email);
+  assert.equal(contact.AccountId, result.accountId);
+  assert.equal(contact.MailingCity, "Lyon");
+  const account = await conn.sobject("Account").retrieve(result.accountId);
+  assert.equal(account.Name, "Vance Works");
+
+  // Converted once: converting again fails per lead; the lead takes no more writes.
+  const again = await conn.soap.convertLead({ leadId: made.id, convertedStatus: "Closed - Converted" });
+  assert.equal(again.success, false);
+  assert.equal(again.errors[0].statusCode, "CANNOT_UPDATE_CONVERTED_LEAD");
+  const e = await refused(() => conn.sobject("Lead").update({ Id: made.id, Title: "CEO" }));
+  assert.equal(e.errorCode, "CANNOT_UPDATE_CONVERTED_LEAD");
+
+  // With an opportunity (the default) and into an existing account.
+  const other = await conn.sobject("Lead").create({ LastName: "Ruiz", Company: "Vance Works" });
+  const [joined] = await conn.soap.convertLead([
+    { leadId: other.id, convertedStatus: "Closed - Converted", accountId: result.accountId },
+  ]);
+  assert.equal(joined.success, true, JSON.stringify(joined));
+  assert.equal(joined.accountId, result.accountId);
+  assert.match(joined.opportunityId, /^006[A-Za-z0-9]{15}$/);
+
+  // A status that does not convert is refused.
+  const third = await conn.sobject("Lead").create({ LastName: "Ito", Company: "Ito KK" });
+  const [bad] = await conn.soap.convertLead([{ leadId: third.id, convertedStatus: "Working - Contacted" }]);
+  assert.equal(bad.success, false);
+  assert.equal(bad.errors[0].statusCode, "INVALID_STATUS");
+});
+
+test("convertLead with a wrong session is a SOAP fault INVALID_SESSION_ID", async () => {
+  const bad = connect("00Dwrong!token");
+  const e = await refused(() =>
+    bad.soap.convertLead({ leadId: "00Q000000000001AAA", convertedStatus: "Closed - Converted" }),
+  );
+  assert.match(e.errorCode, /INVALID_SESSION_ID/);
+});
+
 test("a malformed query is refused with MALFORMED_QUERY", async () => {
   const e = await refused(() => conn.query("SELEC Id FROM Contact"));
   assert.equal(e.errorCode, "MALFORMED_QUERY");

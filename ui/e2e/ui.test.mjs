@@ -380,6 +380,53 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("text=Cancel");
   });
 
+  test("Salesforce leads are kept with HubSpot contacts, the lead's status by a value map", async () => {
+    await open("sync", "Sync");
+    // HubSpot as A: leads are offered only with Salesforce as A, and the editor says so.
+    await page.selectOption("[data-testid=pair-a]", "1");
+    await page.selectOption("[data-testid=pair-b]", "3");
+    await page.click("[data-testid=new-pair]");
+    await page.waitForSelector("[data-testid=leads-hint]");
+    assert.match(await text("[data-testid=leads-hint]"), /start a pair with Salesforce — HQ as side A/);
+    assert.equal(await page.locator("[data-testid=add-leads]").count(), 0);
+    await page.click("text=Cancel");
+    await page.selectOption("[data-testid=pair-a]", "3");
+    await page.selectOption("[data-testid=pair-b]", "1");
+    await page.click("[data-testid=new-pair]");
+    await page.click("[data-testid=add-leads]");
+    await page.waitForSelector("[data-testid=across-lead]");
+    assert.match(
+      await text("[data-testid=pair-editor]"),
+      /Lead in Salesforce — HQ ⇄ person in HubSpot — Sales EU/,
+    );
+    assert.match(
+      await text("[data-testid=across-lead]"),
+      /Salesforce — HQ's Status ⇄ HubSpot — Sales EU's Lead status/,
+    );
+    assert.equal(await page.locator("[data-testid=across-lead-1-rule]").inputValue(), "always_a");
+    assert.equal(
+      await page.locator("[data-testid='across-lead-0-value-Working - Contacted']").inputValue(),
+      "IN_PROGRESS",
+    );
+    // The person says what "Working - Contacted" means in HubSpot, by keyboard.
+    await page.focus("[data-testid='across-lead-0-value-Working - Contacted']");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("ATTEMPTED_TO_CONTACT");
+    assert.equal(await page.locator("[data-testid=rule-lead-email]").inputValue(), "two_way");
+    await page.screenshot({ path: join(shots, "sync-leads.png"), fullPage: true });
+    await page.click("[data-testid=save-pair]");
+    await page.waitForSelector("[data-testid=sync-pair]:has-text('Lead ⇄ Person')");
+    await page
+      .locator("[data-testid=sync-pair]", { hasText: "Lead ⇄ Person" })
+      .locator("[data-testid=edit-pair]")
+      .click();
+    assert.equal(
+      await page.locator("[data-testid='across-lead-0-value-Working - Contacted']").inputValue(),
+      "ATTEMPTED_TO_CONTACT",
+    );
+    await page.click("text=Cancel");
+  });
+
   test("The Conflicts inbox shows both values and the one before; a pick per field settles it", async () => {
     await open("conflicts", "Conflicts");
     await page.waitForSelector("[data-testid=conflict]");

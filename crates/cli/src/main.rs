@@ -343,7 +343,7 @@ async fn run(
         Command::CreateField(args) => fields::create(&engine, args).await?,
         Command::ExportMapping(args) => mappings::export(&engine, args)?,
         Command::ImportMapping(args) => mappings::import(&engine, args)?,
-        Command::AddSyncPair(args) => sync::add_pair(&engine, args)?,
+        Command::AddSyncPair(args) => sync::add_pair(&engine, args).await?,
         Command::SyncPairs { json } => sync::list_pairs(&engine, json)?,
         Command::Sync { pair, json } => sync::sync(&engine, pair, json).await?,
         Command::Conflicts { json } => sync::conflicts(&engine, json)?,

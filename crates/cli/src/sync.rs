@@ -18,6 +18,8 @@ pub struct AddPair {
     #[arg(long)]
     name: Option<String>,
     /// Object types, parents first (default: company, person, deal where both CRMs have them).
+    /// `lead` where only A has leads keeps them with B's people (contacts), the lead's status with
+    /// the contact's lead status and lifecycle stage; list `person` before it.
     #[arg(long, value_delimiter = ',')]
     objects: Vec<ObjectType>,
     /// A field's rule as FIELD=RULE (prefer_a_unless_blank, prefer_b_unless_blank, always_a, always_b,
@@ -63,21 +65,28 @@ fn parse_policy(text: &str) -> Result<ConflictPolicy, String> {
     }
 }
 
-pub fn add_pair(engine: &Engine, args: AddPair) -> bridge_engine::Result<()> {
-    let mut pair = engine.suggest_sync_pair(ConnectionId(args.a), ConnectionId(args.b))?;
+pub async fn add_pair(engine: &Engine, args: AddPair) -> bridge_engine::Result<()> {
+    let (a, b) = (ConnectionId(args.a), ConnectionId(args.b));
+    let mut pair = engine.suggest_sync_pair(a, b)?;
     if let Some(name) = args.name {
         pair.name = name;
     }
     if !args.objects.is_empty() {
         let template = pair.objects[0].clone();
-        pair.objects = args
-            .objects
-            .iter()
-            .map(|t| bridge_model::ObjectSync {
-                object_type: *t,
-                ..template.clone()
-            })
-            .collect();
+        let b_has_leads = engine.object_types(b)?.contains(&ObjectType::Lead);
+        let mut objects = Vec::new();
+        for t in &args.objects {
+            // Leads on A only are kept with B's contacts, their status by its words.
+            objects.push(if *t == ObjectType::Lead && !b_has_leads {
+                engine.suggest_lead_sync(a, b).await?
+            } else {
+                bridge_model::ObjectSync {
+                    object_type: *t,
+                    ..template.clone()
+                }
+            });
+        }
+        pair.objects = objects;
     }
     for o in &mut pair.objects {
         o.fields = args.rules.iter().cloned().collect();

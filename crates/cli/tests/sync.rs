@@ -375,7 +375,7 @@ async fn a_sync_under_faults_and_kills_loses_nothing_and_creates_nothing_twice()
         .map(|s| (s.b_remote_id, s.a_remote_id))
         .collect();
     for (i, t) in TYPES.iter().enumerate() {
-        let fields = engine.sync_fields(pair.a, pair.b, *t).unwrap();
+        let fields = engine.sync_fields(pair.a, pair.b, *t, None).unwrap();
         let a: HashMap<String, _> = store
             .read(|c| records::sync_view(c, HUBSPOT, *t))
             .unwrap()

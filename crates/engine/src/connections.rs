@@ -143,6 +143,11 @@ impl Engine {
         Ok(self.store.read(bridge_store::connections::list)?)
     }
 
+    /// The object types a connection's CRM holds, parents first.
+    pub fn object_types(&self, id: ConnectionId) -> Result<&'static [bridge_model::ObjectType]> {
+        Ok(bridge_crm::object_types(self.connection(id)?.provider))
+    }
+
     pub(crate) fn connection(&self, id: ConnectionId) -> Result<Connection> {
         self.store
             .read(|c| bridge_store::connections::get(c, id))?

@@ -34,8 +34,8 @@ pub use query::{ObjectCount, RecordPage, RecordQuery};
 pub use record::{Fields, NewRecord, Record, RecordRow, field};
 pub use review::{DuplicateGroupRow, FieldMappingRow, MigrationRow, MigrationStatus};
 pub use sync::{
-    ConflictField, ConflictPolicy, DeleteRule, FieldRule, NewSyncPair, ObjectSync, RunStatus,
-    ScopeCondition, Side, SyncCounts, SyncDeletion, SyncPair, SyncRun,
+    ConflictField, ConflictPolicy, DeleteRule, FieldAcross, FieldRule, NewSyncPair, ObjectSync,
+    RunStatus, ScopeCondition, Side, SyncCounts, SyncDeletion, SyncPair, SyncRun,
 };
 
 /// A value that did not parse as one of our domain words, e.g. an unknown provider name.

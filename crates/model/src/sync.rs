@@ -147,11 +147,91 @@ pub struct ObjectSync {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub id_in_a: Option<String>,
+    /// B's object type where it is not A's: Salesforce leads (A) kept with HubSpot contacts (B).
+    /// `object_type` (A's) names the object in the pair, its links, writes and conflicts.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub b_object_type: Option<ObjectType>,
+    /// Fields kept with a field of another name on the other side, their values through a map (a
+    /// lead's status with a contact's lead status and lifecycle stage).
+    #[serde(default)]
+    pub across: Vec<FieldAcross>,
 }
 
 impl ObjectSync {
     pub fn rule(&self, field: &str) -> FieldRule {
+        if let Some(f) = self.across.iter().find(|f| f.name() == field) {
+            return f.rule;
+        }
         self.fields.get(field).copied().unwrap_or(self.default_rule)
+    }
+
+    /// The object type of the records on `side`.
+    pub fn type_on(&self, side: Side) -> ObjectType {
+        match side {
+            Side::A => self.object_type,
+            Side::B => self.b_object_type.unwrap_or(self.object_type),
+        }
+    }
+}
+
+/// A's field `a` kept with B's field `b`: A's values become B's through `values` (a value the map
+/// does not name goes as it is), B's come back as the A value that maps to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldAcross {
+    pub a: String,
+    pub b: String,
+    pub rule: FieldRule,
+    /// A's value -> B's value.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+}
+
+impl FieldAcross {
+    /// How the pair, its sync state and the Conflicts inbox name the two fields as one.
+    pub fn name(&self) -> String {
+        format!("{} → {}", self.a, self.b)
+    }
+
+    /// A's value as B takes it.
+    pub fn to_b(&self, value: &serde_json::Value) -> serde_json::Value {
+        match value.as_str().and_then(|v| self.values.get(v)) {
+            Some(b) => serde_json::Value::String(b.clone()),
+            None => value.clone(),
+        }
+    }
+
+    /// B's value in A's words: `a_now` where it maps to it (a map may send several A values to one
+    /// B value), else the first A value that does, else B's value as it is.
+    pub fn to_a(
+        &self,
+        value: &serde_json::Value,
+        a_now: Option<&serde_json::Value>,
+    ) -> serde_json::Value {
+        let Some(text) = value.as_str() else {
+            return value.clone();
+        };
+        if let Some(now) = a_now
+            && self.to_b(now).as_str() == Some(text)
+        {
+            return now.clone();
+        }
+        match self.values.iter().find(|(_, b)| *b == text) {
+            Some((a, _)) => serde_json::Value::String(a.clone()),
+            None => value.clone(),
+        }
+    }
+}
+
+impl SyncPair {
+    /// The rules of the pair's object `key` (A's object type).
+    pub fn object(&self, key: ObjectType) -> Option<&ObjectSync> {
+        self.objects.iter().find(|o| o.object_type == key)
+    }
+
+    /// The object type written on `side` for the pair's object `key`.
+    pub fn type_on(&self, key: ObjectType, side: Side) -> ObjectType {
+        self.object(key).map_or(key, |o| o.type_on(side))
     }
 }
 

@@ -52,17 +52,18 @@ pub fn insert(tx: &rusqlite::Connection, d: &NewSyncDeletion, now: DateTime<Utc>
 
 /// A confirmed delete: kept with the record's before-image (from the mirror), the link ended, the
 /// mirror copy marked deleted (so the run does not take the record for one to create again), the
-/// write out of the outbox.
+/// write out of the outbox. `target_type` is the type of the deleted record in its CRM (the
+/// write's `object_type` names the pair's object).
 pub fn carried(
     tx: &rusqlite::Connection,
     pair: i64,
-    target: ConnectionId,
+    (target, target_type): (ConnectionId, ObjectType),
     w: &OutboxWrite,
     run: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let remote_id = w.remote_id.clone().unwrap_or_default();
-    let before = match crate::records::id_of(tx, target, w.object_type, &remote_id)? {
+    let before = match crate::records::id_of(tx, target, target_type, &remote_id)? {
         Some(id) => crate::records::get(tx, id)?,
         None => None,
     };
@@ -91,7 +92,7 @@ pub fn carried(
     crate::records::mark_deleted(
         tx,
         target,
-        w.object_type,
+        target_type,
         std::slice::from_ref(&remote_id),
         now,
     )?;

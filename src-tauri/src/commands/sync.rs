@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 
 use bridge_engine::{Conflict, IdField, SyncReport};
 use bridge_model::{
-    ConnectionId, NewSyncPair, ObjectType, Side, SyncCounts, SyncDeletion, SyncPair, SyncRun,
+    ConnectionId, NewSyncPair, ObjectSync, ObjectType, Side, SyncCounts, SyncDeletion, SyncPair,
+    SyncRun,
 };
 
 use super::{Answer, State};
@@ -22,15 +23,29 @@ pub fn suggest_sync_pair(
     Ok(state.engine()?.suggest_sync_pair(a, b)?)
 }
 
-/// The fields two connections share for an object type: the rows of the rules editor.
+/// The fields two connections share for an object type (with B's where it differs): the rows
+/// of the rules editor.
 #[tauri::command(async)]
 pub fn sync_fields(
     state: State<'_>,
     a: ConnectionId,
     b: ConnectionId,
     object_type: ObjectType,
+    b_object_type: Option<ObjectType>,
 ) -> Answer<Vec<String>> {
-    Ok(state.engine()?.sync_fields(a, b, object_type)?)
+    Ok(state
+        .engine()?
+        .sync_fields(a, b, object_type, b_object_type)?)
+}
+
+/// A's leads kept with B's contacts, their status with its lead status and lifecycle stage.
+#[tauri::command(async)]
+pub async fn suggest_lead_sync(
+    state: State<'_>,
+    a: ConnectionId,
+    b: ConnectionId,
+) -> Answer<ObjectSync> {
+    Ok(state.engine()?.suggest_lead_sync(a, b).await?)
 }
 
 /// The text custom fields of a connection's object type, where a pair can keep the other side's ids.

@@ -37,6 +37,7 @@ import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { RollbackPreview } from "../bindings/RollbackPreview";
 import type { DryRun } from "../bindings/DryRun";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
+import type { ObjectSync } from "../bindings/ObjectSync";
 import type { IdField } from "../bindings/IdField";
 import type { ImportedMapping } from "../bindings/ImportedMapping";
 import type { MigrationPlan } from "../bindings/MigrationPlan";
@@ -144,8 +145,11 @@ export const api = {
   syncPairs: () => call<SyncPair[]>("sync_pairs"),
   /** A new pair as a person would start it: every field both CRMs share, two-way. */
   suggestSyncPair: (a: ConnectionId, b: ConnectionId) => call<NewSyncPair>("suggest_sync_pair", { a, b }),
-  syncFields: (a: ConnectionId, b: ConnectionId, objectType: ObjectType) =>
-    call<string[]>("sync_fields", { a, b, objectType }),
+  /** With B's object type where it is not A's (leads kept with contacts). */
+  syncFields: (a: ConnectionId, b: ConnectionId, objectType: ObjectType, bObjectType?: ObjectType | null) =>
+    call<string[]>("sync_fields", { a, b, objectType, bObjectType: bObjectType ?? null }),
+  /** A's leads kept with B's contacts, their status by its words; asks both CRMs for their options. */
+  suggestLeadSync: (a: ConnectionId, b: ConnectionId) => call<ObjectSync>("suggest_lead_sync", { a, b }),
   /** Asks the CRM: the text custom fields where a pair can keep the other side's ids. */
   idFields: (connection: ConnectionId, objectType: ObjectType) =>
     call<IdField[]>("id_fields", { connection, objectType }),

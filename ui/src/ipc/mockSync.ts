@@ -15,6 +15,7 @@ const FIELDS: { [T in ObjectType]?: string[] } = {
   company: ["city", "country", "domain", "name", "phone"],
   person: ["city", "company_id", "country", "email", "first_name", "last_name", "phone", "title"],
   deal: ["amount", "close_date", "company_id", "name", "owner_id", "person_id", "stage_id"],
+  lead: ["city", "country", "email", "first_name", "last_name", "phone", "title"],
 };
 
 const pairs: SyncPair[] = [];
@@ -147,6 +148,7 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
             create_in_a: true,
             create_in_b: true,
             deletions: "dont_carry",
+            across: [],
           }),
         ),
         conflicts: "most_recent",
@@ -156,6 +158,43 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
       return a.connection === 1 ? [{ name: "custom.salesforce_id", label: "Salesforce ID" }] : [];
     case "sync_fields":
       return FIELDS[a.objectType as ObjectType] ?? [];
+    case "suggest_lead_sync":
+      return {
+        object_type: "lead",
+        b_object_type: "person",
+        fields: {},
+        default_rule: "two_way",
+        scope: [],
+        create_in_a: false,
+        create_in_b: true,
+        deletions: "dont_carry",
+        id_in_a: null,
+        id_in_b: null,
+        across: [
+          {
+            a: "status",
+            b: "lead_status",
+            rule: "two_way",
+            values: {
+              "Closed - Converted": "OPEN_DEAL",
+              "Closed - Not Converted": "UNQUALIFIED",
+              "Open - Not Contacted": "NEW",
+              "Working - Contacted": "IN_PROGRESS",
+            },
+          },
+          {
+            a: "status",
+            b: "lifecycle_stage",
+            rule: "always_a",
+            values: {
+              "Closed - Converted": "opportunity",
+              "Closed - Not Converted": "other",
+              "Open - Not Contacted": "lead",
+              "Working - Contacted": "salesqualifiedlead",
+            },
+          },
+        ],
+      };
     case "add_sync_pair": {
       const pair = { ...(a.pair as NewSyncPair), id: pairs.length + 1, created_at: new Date().toISOString() };
       pairs.push(pair);

@@ -216,8 +216,14 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
                 <h2>{p.name}</h2>
                 <p>
                   <Side connection={connections.get(p.a)} /> ⇄ <Side connection={connections.get(p.b)} /> ·{" "}
-                  {p.objects.map((o) => objectTypeLabel[o.object_type]).join(", ")} ·{" "}
-                  {p.every_minutes ? `every ${p.every_minutes} min while the app is open` : "on demand"} ·{" "}
+                  {p.objects
+                    .map((o) =>
+                      o.b_object_type && o.b_object_type !== o.object_type
+                        ? `${objectTypeLabel[o.object_type]} ⇄ ${objectTypeLabel[o.b_object_type]}`
+                        : objectTypeLabel[o.object_type],
+                    )
+                    .join(", ")}{" "}
+                  · {p.every_minutes ? `every ${p.every_minutes} min while the app is open` : "on demand"} ·{" "}
                   {p.conflicts === "ask" ? "conflicts: ask me" : "conflicts: latest change wins"}
                   {deletionSummary(p)}
                 </p>

@@ -8,8 +8,8 @@
 
 mod changed;
 mod decide;
-mod mapping;
-mod options;
+pub(crate) mod mapping;
+pub(crate) mod options;
 mod run;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

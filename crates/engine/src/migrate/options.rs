@@ -49,7 +49,7 @@ pub struct FieldChoices {
 
 /// The values of each picklist of `object_type` the CRM describes, by the field's name in a mapping
 /// (the canonical name of a standard field, `custom.<key>` of a custom one).
-pub(super) async fn picklists(
+pub(crate) async fn picklists(
     crm: &dyn Crm,
     provider: Provider,
     object_type: ObjectType,

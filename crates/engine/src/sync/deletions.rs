@@ -47,8 +47,9 @@ impl Engine {
         let pair = self.sync_pair(row.pair_id)?;
         let connection = self.connection(if row.side == Side::A { pair.a } else { pair.b })?;
         let crm = self.client(&connection)?;
-        let fields = bridge_crm::creatable(connection.provider, row.object_type, &before_image);
-        let restored = match crm.create(row.object_type, &[fields]).await.pop() {
+        let crm_type = pair.type_on(row.object_type, row.side);
+        let fields = bridge_crm::creatable(connection.provider, crm_type, &before_image);
+        let restored = match crm.create(crm_type, &[fields]).await.pop() {
             Some(Ok(w)) => w.remote_id,
             Some(Err(RecordError { field, message, .. })) => {
                 return Err(Error::Crm(bridge_crm::CrmError::Rejected {

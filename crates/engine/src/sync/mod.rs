@@ -4,9 +4,11 @@
 //! writes in the failed-records queue.
 
 mod accounts;
+mod across;
 mod conflicts;
 mod custom;
 mod deletions;
+mod leads;
 mod pairs;
 mod plan;
 mod reconcile;
@@ -166,11 +168,18 @@ impl Engine {
         tell: &Tell<'_>,
         cancel: &Cancel,
     ) -> Result<bool> {
-        let object_types: Vec<ObjectType> = pair.objects.iter().map(|o| o.object_type).collect();
-        for connection in [pair.a, pair.b] {
+        for (connection, side) in [(pair.a, Side::A), (pair.b, Side::B)] {
             tell(SyncPhase::Pulling, None, 0, 0, &report.counts, None);
+            let mut object_types: Vec<ObjectType> =
+                pair.objects.iter().map(|o| o.type_on(side)).collect();
+            // A lead's conversion is followed to its contact: both are read where leads are.
+            if object_types.contains(&ObjectType::Lead)
+                && !object_types.contains(&ObjectType::Person)
+            {
+                object_types.push(ObjectType::Person);
+            }
             let options = PullOptions {
-                object_types: object_types.clone(),
+                object_types,
                 full: false,
             };
             self.pull(connection, &options, &|_| {}, cancel).await?;
@@ -190,26 +199,36 @@ impl Engine {
         if sent.cancelled {
             return Ok(false);
         }
+        self.follow_conversions(pair)?;
         let mut crosswalk = self.crosswalk(pair)?;
         for rules in &pair.objects {
             let t = rules.object_type;
-            let fields = self.shared_fields(pair.a, pair.b, t, &crosswalk)?;
-            let (mut a, mut b, states, waiting_to_a, waiting_to_b, kept) =
+            let fields = self.shared_fields(pair.a, pair.b, rules, &crosswalk)?;
+            let (mut a, mut b, mut states, waiting_to_a, waiting_to_b, kept) =
                 self.store.read(|c| {
                     Ok((
                         records::sync_view(c, pair.a, t)?,
-                        records::sync_view(c, pair.b, t)?,
+                        records::sync_view(c, pair.b, rules.type_on(Side::B))?,
                         sync_state::list(c, pair.id, t)?,
                         outbox::waiting(c, pair.id, t, Side::A)?,
                         outbox::waiting(c, pair.id, t, Side::B)?,
                         sync_state::kept(c, pair.id, t)?,
                     ))
                 })?;
+            // Records another object of the pair holds (a contact kept with a lead is not kept
+            // with a Salesforce contact too), and converted leads, are left alone.
+            let mut held = self.held_elsewhere(pair, rules)?;
+            held.set_aside(rules, &mut a, &mut b, &mut states);
             if let Some(custom) = crosswalk.custom.get(&t) {
                 for (views, side) in [(&mut a, Side::A), (&mut b, Side::B)] {
                     for r in views.iter_mut() {
                         custom.flatten(&mut r.fields, side);
                     }
+                }
+            }
+            for (views, side) in [(&mut a, Side::A), (&mut b, Side::B)] {
+                for r in views.iter_mut() {
+                    across::flatten(&rules.across, &mut r.fields, side);
                 }
             }
             let with_children = self.left_with_children(pair, rules, &a, &b, &states)?;
@@ -226,6 +245,7 @@ impl Engine {
                 crosswalk: &crosswalk,
                 kept: &kept,
                 with_children: &with_children,
+                held_keys: &held.keys,
             });
             let now = Utc::now();
             let queued = self.store.write(|tx| {
@@ -333,40 +353,52 @@ impl Engine {
     /// The fields a pair syncs for an object type: those both CRMs take; owners and stages only
     /// where the connections' stage and owner mappings carry them; custom fields their saved field
     /// mapping maps one to one.
+    /// `b_type` is B's object type where it is not A's (`ObjectSync::b_object_type`); fields kept
+    /// across under other names (`ObjectSync::across`) come on top of these.
     pub fn sync_fields(
         &self,
         a: ConnectionId,
         b: ConnectionId,
         object_type: ObjectType,
+        b_type: Option<ObjectType>,
     ) -> Result<Vec<String>> {
+        let rules = bridge_model::ObjectSync {
+            b_object_type: b_type,
+            ..pairs::plain_object(object_type)
+        };
         let crosswalk = Crosswalk::new(
             self.account_ids(a, b)?,
-            HashMap::from([(object_type, self.custom_fields(a, b, object_type)?)]),
+            HashMap::from([(object_type, self.custom_fields(a, b, &rules)?)]),
+            HashMap::new(),
         );
-        self.shared_fields(a, b, object_type, &crosswalk)
+        self.shared_fields(a, b, &rules, &crosswalk)
     }
 
     fn shared_fields(
         &self,
         a: ConnectionId,
         b: ConnectionId,
-        object_type: ObjectType,
+        rules: &bridge_model::ObjectSync,
         crosswalk: &Crosswalk,
     ) -> Result<Vec<String>> {
         let ids = &crosswalk.ids;
         let a = self.connection(a)?;
         let b = self.connection(b)?;
-        let theirs: HashSet<&str> = bridge_crm::writable_fields(b.provider, object_type)
+        let theirs: HashSet<&str> = bridge_crm::writable_fields(b.provider, rules.type_on(Side::B))
             .into_iter()
             .collect();
-        let mut fields: Vec<String> = bridge_crm::writable_fields(a.provider, object_type)
-            .into_iter()
-            .filter(|f| theirs.contains(f) && (!plan::ACCOUNT_BOUND.contains(f) || ids.carries(f)))
-            .map(str::to_owned)
-            .collect();
-        if let Some(custom) = crosswalk.custom.get(&object_type) {
+        let mut fields: Vec<String> =
+            bridge_crm::writable_fields(a.provider, rules.type_on(Side::A))
+                .into_iter()
+                .filter(|f| {
+                    theirs.contains(f) && (!plan::ACCOUNT_BOUND.contains(f) || ids.carries(f))
+                })
+                .map(str::to_owned)
+                .collect();
+        if let Some(custom) = crosswalk.custom.get(&rules.object_type) {
             fields.extend(custom.names());
         }
+        fields.extend(rules.across.iter().map(|f| f.name()));
         fields.sort();
         fields.dedup();
         Ok(fields)
@@ -376,25 +408,32 @@ impl Engine {
     /// saved mappings); links are added per type as a run confirms them.
     pub(crate) fn crosswalk(&self, pair: &SyncPair) -> Result<Crosswalk> {
         let mut custom = HashMap::new();
+        let mut across = HashMap::new();
         for o in &pair.objects {
             let t = o.object_type;
-            custom.insert(t, self.custom_fields(pair.a, pair.b, t)?);
+            custom.insert(t, self.custom_fields(pair.a, pair.b, o)?);
+            across.insert(t, o.across.clone());
         }
-        Ok(Crosswalk::new(self.account_ids(pair.a, pair.b)?, custom))
+        Ok(Crosswalk::new(
+            self.account_ids(pair.a, pair.b)?,
+            custom,
+            across,
+        ))
     }
 
-    /// The custom fields of `object_type` the saved field mappings of `a` and `b` pair up.
+    /// The custom fields of an object the saved field mappings of `a` and `b` pair up.
     fn custom_fields(
         &self,
         a: ConnectionId,
         b: ConnectionId,
-        object_type: ObjectType,
+        rules: &bridge_model::ObjectSync,
     ) -> Result<CustomFields> {
-        let same_type = |m: Option<(bridge_model::FieldMapping, i64)>| {
-            m.map(|(m, _)| m).filter(|m| m.target_object == object_type)
+        let (a_type, b_type) = (rules.type_on(Side::A), rules.type_on(Side::B));
+        let to = |m: Option<(bridge_model::FieldMapping, i64)>, t: ObjectType| {
+            m.map(|(m, _)| m).filter(|m| m.target_object == t)
         };
-        let a_to_b = same_type(self.saved_field_mapping(a, b, object_type)?);
-        let b_to_a = same_type(self.saved_field_mapping(b, a, object_type)?);
+        let a_to_b = to(self.saved_field_mapping(a, b, a_type)?, b_type);
+        let b_to_a = to(self.saved_field_mapping(b, a, b_type)?, a_type);
         Ok(CustomFields::new(a_to_b.as_ref(), b_to_a.as_ref()))
     }
 

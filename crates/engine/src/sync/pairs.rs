@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use bridge_model::{
-    ConflictPolicy, ConnectionId, DeleteRule, FieldRule, NewSyncPair, ObjectSync, ObjectType,
+    ConflictPolicy, ConnectionId, DeleteRule, FieldRule, NewSyncPair, ObjectSync, ObjectType, Side,
     SyncPair,
 };
 use bridge_store::{sync_pairs, sync_state};
@@ -23,6 +23,24 @@ pub struct IdField {
     /// `custom.<key>`, as `ObjectSync::id_in_a` / `id_in_b` take it.
     pub name: String,
     pub label: String,
+}
+
+/// An object synced as a person would start it: every shared field two-way, new records created on
+/// both sides, deletions not carried.
+pub(crate) fn plain_object(object_type: ObjectType) -> ObjectSync {
+    ObjectSync {
+        object_type,
+        fields: BTreeMap::new(),
+        default_rule: FieldRule::TwoWay,
+        scope: Vec::new(),
+        create_in_a: true,
+        create_in_b: true,
+        deletions: Default::default(),
+        id_in_b: None,
+        id_in_a: None,
+        b_object_type: None,
+        across: Vec::new(),
+    }
 }
 
 impl Engine {
@@ -68,17 +86,7 @@ impl Engine {
             objects: DEFAULT_OBJECTS
                 .iter()
                 .filter(|t| both(t))
-                .map(|t| ObjectSync {
-                    object_type: *t,
-                    fields: BTreeMap::new(),
-                    default_rule: FieldRule::TwoWay,
-                    scope: Vec::new(),
-                    create_in_a: true,
-                    create_in_b: true,
-                    deletions: Default::default(),
-                    id_in_b: None,
-                    id_in_a: None,
-                })
+                .map(|t| plain_object(*t))
                 .collect(),
             conflicts: ConflictPolicy::MostRecent,
             every_minutes: None,
@@ -181,13 +189,34 @@ impl Engine {
         if pair.objects.is_empty() {
             return invalid("objects", "choose at least one object type to sync".into());
         }
+        let mut seen = Vec::new();
         for o in &pair.objects {
-            for c in [&ca, &cb] {
-                if !bridge_crm::object_types(c.provider).contains(&o.object_type) {
-                    return invalid(
-                        "objects",
-                        format!("{} has no {} object", c.label, o.object_type),
-                    );
+            let (ta, tb) = (o.type_on(Side::A), o.type_on(Side::B));
+            if seen.contains(&ta) {
+                return invalid(
+                    "objects",
+                    format!(
+                        "{} appears twice on {}'s side: each object type of A once (put the CRM \
+                         with leads as A to keep its leads and contacts with one type of B)",
+                        ta, ca.label
+                    ),
+                );
+            }
+            seen.push(ta);
+            if ta != tb
+                && !matches!(
+                    (ta, tb),
+                    (ObjectType::Lead, ObjectType::Person) | (ObjectType::Person, ObjectType::Lead)
+                )
+            {
+                return invalid(
+                    "objects",
+                    format!("{ta} cannot be kept with {tb}: only leads with people (contacts) can"),
+                );
+            }
+            for (c, t) in [(&ca, ta), (&cb, tb)] {
+                if !bridge_crm::object_types(c.provider).contains(&t) {
+                    return invalid("objects", format!("{} has no {} object", c.label, t));
                 }
             }
             for (field, c) in [(&o.id_in_a, &ca), (&o.id_in_b, &cb)] {
@@ -204,7 +233,23 @@ impl Engine {
                     );
                 }
             }
-            let fields = self.sync_fields(pair.a, pair.b, o.object_type)?;
+            for f in &o.across {
+                for (name, c, t) in [(&f.a, &ca, ta), (&f.b, &cb, tb)] {
+                    let custom = name
+                        .strip_prefix("custom.")
+                        .is_some_and(|k| !k.trim().is_empty());
+                    if !custom
+                        && !bridge_crm::writable_fields(c.provider, t).contains(&name.as_str())
+                    {
+                        return invalid(
+                            "across",
+                            format!("{} does not take `{name}` for {t}", c.label),
+                        );
+                    }
+                }
+            }
+            let mut fields = self.sync_fields(pair.a, pair.b, ta, o.b_object_type)?;
+            fields.extend(o.across.iter().map(|f| f.name()));
             if let Some(f) = o.fields.keys().find(|f| !fields.contains(f)) {
                 return invalid(
                     "fields",

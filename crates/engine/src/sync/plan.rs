@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use bridge_model::{
-    ConflictField, ConflictPolicy, DeleteRule, FieldRule, Fields, ObjectSync, ObjectType,
-    ScopeCondition, Side, WriteOperation,
+    ConflictField, ConflictPolicy, DeleteRule, FieldAcross, FieldRule, Fields, ObjectSync,
+    ObjectType, ScopeCondition, Side, WriteOperation,
 };
 use bridge_store::{outbox::NewOutboxWrite, records::SyncView, sync_state::Synced};
 use serde_json::Value;
@@ -15,6 +15,7 @@ use crate::field_path::{self, id_text};
 
 use super::{
     accounts::{AccountIds, MAPPED},
+    across,
     custom::CustomFields,
     reconcile::{Reconciled, Seen, is_blank, reconcile, same},
 };
@@ -31,30 +32,40 @@ pub(crate) const LINKS: &[(&str, ObjectType)] = &[
 pub(crate) const ACCOUNT_BOUND: &[&str] = &["owner_id", "pipeline_id", "stage_id", "status_id"];
 
 /// A's ids <-> B's ids: of the records already linked, per parent type, and of owners and stages;
-/// and the custom fields each object type syncs.
+/// and the custom fields and fields kept across each object of the pair syncs.
 #[derive(Debug, Default)]
 pub(crate) struct Crosswalk {
     a_to_b: HashMap<(ObjectType, String), String>,
     b_to_a: HashMap<(ObjectType, String), String>,
     pub ids: AccountIds,
     pub custom: HashMap<ObjectType, CustomFields>,
+    pub across: HashMap<ObjectType, Vec<FieldAcross>>,
 }
 
 impl Crosswalk {
-    pub fn new(ids: AccountIds, custom: HashMap<ObjectType, CustomFields>) -> Self {
+    pub fn new(
+        ids: AccountIds,
+        custom: HashMap<ObjectType, CustomFields>,
+        across: HashMap<ObjectType, Vec<FieldAcross>>,
+    ) -> Self {
         Crosswalk {
             ids,
             custom,
+            across,
             ..Crosswalk::default()
         }
     }
 
     /// A write's values (in the ids of the side written) as that CRM takes them: a deal's pipeline
-    /// with its stage, custom fields nested under `custom` with that side's keys.
+    /// with its stage, custom fields nested under `custom` with that side's keys, fields kept
+    /// across under that side's name with its values.
     pub fn finish(&self, object_type: ObjectType, fields: Fields, to: Side) -> Fields {
-        let fields = self.ids.with_pipeline(fields, to);
-        match self.custom.get(&object_type) {
-            Some(custom) => custom.nest(fields, to),
+        let mut fields = self.ids.with_pipeline(fields, to);
+        if let Some(custom) = self.custom.get(&object_type) {
+            fields = custom.nest(fields, to);
+        }
+        match self.across.get(&object_type) {
+            Some(across) => across::unflatten(across, fields, to),
             None => fields,
         }
     }
@@ -144,6 +155,9 @@ pub(crate) struct PlanInput<'a> {
     /// people, a person's activities): deleting one may take those with it in its CRM (Salesforce
     /// and Close delete an account's or a lead's children), so a person is asked first.
     pub with_children: &'a HashSet<String>,
+    /// Keys another object of the pair holds or will link (a Salesforce contact's or lead's
+    /// e-mail), or converted leads hold: a record left unmatched holding one is not created.
+    pub held_keys: &'a HashSet<String>,
 }
 
 pub(crate) fn in_scope(scope: &[ScopeCondition], fields: &Fields) -> bool {
@@ -179,6 +193,11 @@ pub(crate) fn identity_key(object_type: ObjectType, fields: &Fields) -> Option<S
         }
         ObjectType::Activity => None,
     }
+}
+
+/// Whether another object of the pair holds or will link the record's key.
+fn held(input: &PlanInput, fields: &Fields) -> bool {
+    identity_key(input.rules.object_type, fields).is_some_and(|k| input.held_keys.contains(&k))
 }
 
 fn pending(waiting: &HashMap<String, Option<Fields>>, source: &str) -> bool {
@@ -317,7 +336,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
     }
     if input.rules.create_in_b {
         for a in lone_a {
-            if !in_scope(&input.rules.scope, &a.fields) {
+            if !in_scope(&input.rules.scope, &a.fields) || held(input, &a.fields) {
                 continue;
             }
             let values = creatable(input, &a.fields);
@@ -341,7 +360,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
     }
     if input.rules.create_in_a {
         for (b, carried) in lone_b {
-            if !in_scope(&input.rules.scope, &carried) {
+            if !in_scope(&input.rules.scope, &carried) || held(input, &carried) {
                 continue;
             }
             let values = creatable(input, &carried);
@@ -509,6 +528,8 @@ fn pair_up(
     // A link whose target is not linked on the other side yet is compared once it is, an owner or
     // stage with no mapping not at all.
     let mut a_fields = a.fields.clone();
+    // A map may send several of A's values to one of B's: B's is read as A's where they agree.
+    across::agree(&input.rules.across, &a.fields, &b.fields, &mut b_fields);
     for field in LINKS.iter().map(|(f, _)| *f).chain(MAPPED.iter().copied()) {
         if b.fields.get(field).is_some_and(|v| !is_blank(v)) && !b_fields.contains_key(field) {
             a_fields.remove(field);

@@ -169,6 +169,8 @@ mod tests {
             deletions: Default::default(),
             id_in_b: None,
             id_in_a: None,
+            b_object_type: None,
+            across: Vec::new(),
         }
     }
 

@@ -53,6 +53,8 @@ impl Engine {
         let mut pulled: HashSet<(Side, ObjectType)> = HashSet::new();
         for ((object_type, _, _), group) in groups {
             let side = group[0].side;
+            // `object_type` names the pair's object; the CRM's type on this side may differ.
+            let crm_type = pair.type_on(object_type, side);
             let connection = self.connection(if side == Side::A { pair.a } else { pair.b })?;
             let crm = self.client(&connection)?;
             // A create whose source record got linked meanwhile (a later run matched it by key to
@@ -75,14 +77,14 @@ impl Engine {
             if retried {
                 if pulled.insert((side, object_type)) {
                     let options = PullOptions {
-                        object_types: vec![object_type],
+                        object_types: vec![crm_type],
                         full: false,
                     };
                     self.pull(connection.id, &options, &|_| {}, cancel).await?;
                 }
                 candidates = self
                     .store
-                    .read(|c| records::sync_view(c, connection.id, object_type))?;
+                    .read(|c| records::sync_view(c, connection.id, crm_type))?;
             }
             let mut taken: HashSet<&str> = linked.values().map(String::as_str).collect();
             for batch in group.chunks(crm.batch_size().max(1)) {
@@ -115,7 +117,7 @@ impl Engine {
                     .collect();
                 let ids: Vec<i64> = to_send.iter().map(|w| w.id).collect();
                 self.store.write(|tx| outbox::attempt(tx, &ids))?;
-                let mut answers = send(crm.as_ref(), object_type, &to_send).await.into_iter();
+                let mut answers = send(crm.as_ref(), crm_type, &to_send).await.into_iter();
                 let results: Vec<WriteResult> = found
                     .into_iter()
                     .map(|f| match f {
@@ -157,7 +159,8 @@ impl Engine {
             for (w, result) in batch.iter().zip(results) {
                 match result {
                     Ok(_) if w.operation == WriteOperation::Delete => {
-                        sync_deletions::carried(tx, pair.id, target.id, w, run, now)?;
+                        let target = (target.id, pair.type_on(w.object_type, w.side));
+                        sync_deletions::carried(tx, pair.id, target, w, run, now)?;
                         counts.deleted += 1;
                     }
                     Ok(written) => {
@@ -175,14 +178,14 @@ impl Engine {
                         state.synced.extend(w.synced.clone());
                         sync_state::put(tx, pair.id, w.object_type, &state, now)?;
                         if w.operation == WriteOperation::Create {
-                            let record = |connection_id, remote_id: &str| links::LinkedRecord {
-                                connection_id,
-                                object_type: w.object_type,
+                            let record = |side, remote_id: &str| links::LinkedRecord {
+                                connection_id: if side == Side::A { pair.a } else { pair.b },
+                                object_type: pair.type_on(w.object_type, side),
                                 remote_id: remote_id.to_owned(),
                             };
                             links::link(
                                 tx,
-                                &[record(pair.a, &a_id), record(pair.b, &b_id)],
+                                &[record(Side::A, &a_id), record(Side::B, &b_id)],
                                 "sync",
                                 now,
                             )?;
@@ -207,7 +210,7 @@ impl Engine {
                             .then(|| now + retry_delay(w.attempts + 1));
                         let failed = NewFailedRecord {
                             connection_id: target.id,
-                            object_type: w.object_type,
+                            object_type: pair.type_on(w.object_type, w.side),
                             remote_id: w.remote_id.clone(),
                             operation: w.operation,
                             payload: serde_json::Value::Object(w.fields.clone()),

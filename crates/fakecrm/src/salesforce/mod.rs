@@ -9,6 +9,7 @@ mod query;
 pub mod render;
 mod rest;
 mod schema;
+mod soap;
 mod soql;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -98,6 +99,15 @@ impl Salesforce {
     pub(crate) fn table(&mut self, kind: Kind) -> &mut Table {
         self.tables.get_mut(&kind).expect("a table per kind")
     }
+
+    /// Counts one call against the org's daily quota; false when it is used up.
+    fn count_call(&mut self) -> bool {
+        if self.daily_used >= self.daily_max {
+            return false;
+        }
+        self.daily_used += 1;
+        true
+    }
 }
 
 /// Salesforce's REST error body: a JSON array of `{message, errorCode, fields?}`.
@@ -135,6 +145,11 @@ pub fn instance_router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/services/data/", get(rest::versions))
         .route("/services/data", get(rest::versions))
+        // SOAP carries its session in the envelope (and counts against the quota like any call).
+        .route(
+            "/services/Soap/u/{version}",
+            axum::routing::post(soap::call),
+        )
         .with_state(emulator)
         .merge(api)
 }
@@ -225,7 +240,7 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
                 &[],
             );
         }
-        if sf.daily_used >= sf.daily_max {
+        if !sf.count_call() {
             let mut response = error(
                 StatusCode::FORBIDDEN,
                 "REQUEST_LIMIT_EXCEEDED",
@@ -235,7 +250,6 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
             limit_header(&mut response, sf.daily_used, sf.daily_max);
             return response;
         }
-        sf.daily_used += 1;
         (sf.daily_used, sf.daily_max)
     };
     let mut response = next.run(request).await;

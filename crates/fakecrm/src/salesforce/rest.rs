@@ -291,6 +291,14 @@ pub(crate) fn patch(
     else {
         return Ok(false);
     };
+    // A converted lead is Salesforce's record of what became a contact: it takes no more writes.
+    if kind == Kind::Lead && props.get("IsConverted") == Some(&json!(true)) {
+        return Err((
+            "CANNOT_UPDATE_CONVERTED_LEAD",
+            "cannot reference converted lead".into(),
+            vec![],
+        ));
+    }
     props.extend(changes);
     derive(kind, &mut props, now, false);
     sf.table(kind).put(n, props, now);

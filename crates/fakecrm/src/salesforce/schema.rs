@@ -191,6 +191,13 @@ pub fn fields(kind: Kind) -> &'static [Field] {
                 false,
                 false,
             ),
+            (
+                "ConvertedOpportunityId",
+                "Converted Opportunity ID",
+                "reference",
+                false,
+                false,
+            ),
             ("ConvertedDate", "Converted Date", "date", false, false),
             ("OwnerId", "Owner ID", "reference", false, true),
             ("CreatedDate", "Created Date", "datetime", false, false),

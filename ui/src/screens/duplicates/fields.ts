@@ -38,12 +38,22 @@ export const FIELD_LABEL: { [key: string]: string } = {
   owner_id: "Owner",
   stage_id: "Stage",
   pipeline_id: "Pipeline",
+  lead_status: "Lead status",
+  lifecycle_stage: "Lifecycle stage",
+  lead_score: "Lead score",
+  original_source: "Original source",
 };
 
 /** Fields that say nothing about who the record is. */
 export const HIDDEN = new Set(["created_at", "modified_at", "owner_id", "company_id", "custom"]);
 
-export const fieldLabel = (key: string) => FIELD_LABEL[key] ?? key;
+/** A field's name for people; a sync's field kept across under another name ("status → lead_status")
+ *  reads as both. */
+export const fieldLabel = (key: string): string => {
+  const [a, b] = key.split(" → ");
+  if (a !== undefined && b !== undefined) return `${fieldLabel(a)} → ${fieldLabel(b)}`;
+  return FIELD_LABEL[key] ?? key;
+};
 
 export function shown(value: unknown): string {
   if (value === null || value === undefined) return "";

@@ -9,6 +9,7 @@ import { objectTypeLabel } from "../../format";
 import { api } from "../../ipc";
 import { fieldLabel } from "../duplicates/fields";
 import { DELETE_RULES, RULES, deleteRuleLabel, ruleLabel } from "./rules";
+import { AcrossEditor } from "./AcrossEditor";
 import { ScopeEditor } from "./ScopeEditor";
 
 /** The rules of one pair: per object type a rule for every field both CRMs share, where new records go,
@@ -57,7 +58,10 @@ export function PairEditor({
               setIdFields(Object.fromEntries(sides.map((x, i) => [`${x.side}-${x.t}`, lists[i] ?? []])));
           },
         );
-        return Promise.all(types.map((t) => api.syncFields(initial.a, initial.b, t))).then((lists) => {
+        const bTypes = new Map(initial.objects.map((o) => [o.object_type, o.b_object_type ?? null]));
+        return Promise.all(
+          types.map((t) => api.syncFields(initial.a, initial.b, t, bTypes.get(t) ?? null)),
+        ).then((lists) => {
           if (live) setFields(Object.fromEntries(types.map((t, i) => [t, lists[i] ?? []])));
         });
       })
@@ -67,14 +71,38 @@ export function PairEditor({
     };
   }, [initial]);
   const missing = suggested.filter((o) => !pair.objects.some((p) => p.object_type === o.object_type));
-  const order = suggested.map((o) => o.object_type);
+  // Leads go after the types both sides hold: a contact matching a lead links to it there.
+  const rank = (o: ObjectSync) => {
+    const i = suggested.findIndex((x) => x.object_type === o.object_type);
+    return i < 0 ? suggested.length : i;
+  };
   const addObject = (o: ObjectSync) =>
     setPair({
       ...pair,
-      objects: [...pair.objects, o].sort(
-        (x, y) => order.indexOf(x.object_type) - order.indexOf(y.object_type),
-      ),
+      objects: [...pair.objects, o].sort((x, y) => rank(x) - rank(y)),
     });
+  const providerOf = (id: number) => connections.get(id)?.provider;
+  // Only Salesforce has leads: they are kept with the other CRM's contacts, Salesforce as A.
+  const leadsOffered =
+    providerOf(pair.a) === "salesforce" &&
+    providerOf(pair.b) !== "salesforce" &&
+    !pair.objects.some((o) => o.object_type === "lead");
+  const leadsHint = providerOf(pair.b) === "salesforce" && providerOf(pair.a) !== "salesforce";
+  const addLeads = async () => {
+    setError(undefined);
+    try {
+      const o = await api.suggestLeadSync(pair.a, pair.b);
+      const list = await api.syncFields(pair.a, pair.b, o.object_type, o.b_object_type ?? null);
+      setFields({ ...fields, [o.object_type]: list });
+      addObject(o);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const legend = (o: ObjectSync) =>
+    o.b_object_type && o.b_object_type !== o.object_type
+      ? `${objectTypeLabel[o.object_type]} in ${a} ⇄ ${objectTypeLabel[o.b_object_type].toLowerCase()} in ${b}`
+      : objectTypeLabel[o.object_type];
 
   const setObject = (index: number, change: Partial<ObjectSync>) =>
     setPair({ ...pair, objects: pair.objects.map((o, i) => (i === index ? { ...o, ...change } : o)) });
@@ -145,7 +173,7 @@ export function PairEditor({
       </div>
       {pair.objects.map((o, i) => (
         <fieldset key={o.object_type} className="object-rules">
-          <legend>{objectTypeLabel[o.object_type]}</legend>
+          <legend>{legend(o)}</legend>
           <div className="form-row">
             <label className="check">
               <input
@@ -208,6 +236,18 @@ export function PairEditor({
               ))}
             </tbody>
           </table>
+          {o.across.length > 0 && (
+            <>
+              <h3 className="scope-head">Kept with fields of other names</h3>
+              <AcrossEditor
+                across={o.across}
+                a={a}
+                b={b}
+                onChange={(across) => setObject(i, { across })}
+                testId={`across-${o.object_type}`}
+              />
+            </>
+          )}
           <h3 className="scope-head">Record ids</h3>
           <div className="form-row">
             {(
@@ -242,7 +282,7 @@ export function PairEditor({
           />
         </fieldset>
       ))}
-      {missing.length > 0 && (
+      {(missing.length > 0 || leadsOffered) && (
         <div className="form-row" data-testid="add-objects">
           <span>Also sync:</span>
           {missing.map((o) => (
@@ -250,7 +290,17 @@ export function PairEditor({
               + {objectTypeLabel[o.object_type]}
             </button>
           ))}
+          {leadsOffered && (
+            <button onClick={() => void addLeads()} data-testid="add-leads">
+              + Leads as {b} contacts
+            </button>
+          )}
         </div>
+      )}
+      {leadsHint && (
+        <p className="small muted" data-testid="leads-hint">
+          To keep {b}'s leads with {a}'s contacts, start a pair with {b} as side A.
+        </p>
       )}
       <p className="small muted">
         Owners and stages are ids of one account: they go across by the stage and owner mapping saved for
