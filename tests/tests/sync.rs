@@ -957,3 +957,41 @@ async fn turning_deletions_on_leaves_earlier_deletions_alone() {
     let after = demo.sync(pair.id).await;
     assert_eq!(after.counts.deleted, 1, "{:?}", after.counts);
 }
+
+/// A pair of people alone: a contact's company cannot go across (companies are not linked), so
+/// the record created from it has none, and that absence is no change to carry back: the
+/// Salesforce contacts keep their accounts and a second run writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_without_companies_never_blanks_a_contact_s_company() {
+    let Some(demo) = Demo::start("sync-people-only").await else {
+        return;
+    };
+    let engine = &demo.ws.engine;
+    let (a, b) = (demo.id(Provider::Salesforce), demo.id(Provider::Hubspot));
+    let mut pair = engine.suggest_sync_pair(a, b).unwrap();
+    pair.objects.retain(|o| o.object_type == ObjectType::Person);
+    let pair = engine.add_sync_pair(&pair).unwrap();
+    let with_account = |view: HashMap<String, Fields>| {
+        let mut ids: Vec<String> = view
+            .into_iter()
+            .filter(|(_, f)| f.get("company_id").is_some_and(|v| !v.is_null()))
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let first = demo.sync(pair.id).await;
+    assert!(first.counts.created > 0, "{:?}", first.counts);
+    let before = with_account(demo.view(a, ObjectType::Person));
+    assert!(!before.is_empty());
+    for _ in 0..2 {
+        let again = demo.sync(pair.id).await;
+        assert_eq!(
+            (again.counts.created, again.counts.updated),
+            (0, 0),
+            "{:?}",
+            again.counts
+        );
+    }
+    assert_eq!(with_account(demo.view(a, ObjectType::Person)), before);
+}

@@ -158,14 +158,19 @@ impl Engine {
                 to_a,
             ));
         }
-        if !to_b.is_empty() {
-            let carried = crosswalk.carry(&to_b, Side::B);
+        let carried = crosswalk.carry(&to_b, Side::B);
+        if !carried.is_empty() {
+            // Only what goes across is synced (a link not carried stays as it was).
+            let synced = to_b
+                .into_iter()
+                .filter(|(k, _)| carried.contains_key(k))
+                .collect();
             writes.push(write(
                 Side::B,
                 &row.a_remote_id,
                 &row.b_remote_id,
                 crosswalk.finish(row.object_type, carried, Side::B),
-                to_b,
+                synced,
             ));
         }
         let now = Utc::now();

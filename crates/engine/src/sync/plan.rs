@@ -340,6 +340,13 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 continue;
             }
             let values = creatable(input, &a.fields);
+            let carried = input.crosswalk.carry(&values, Side::B);
+            // What cannot go across yet (a link to a company not linked) is not what was synced: the
+            // next run would read its absence on B as a change and blank it on A.
+            let synced = values
+                .into_iter()
+                .filter(|(k, _)| carried.contains_key(k))
+                .collect();
             out.writes.push(NewOutboxWrite {
                 pair_id: input.pair,
                 object_type: t,
@@ -348,13 +355,11 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
                 source_remote_id: a.remote_id.clone(),
                 remote_id: None,
                 fields: keep_id(
-                    input
-                        .crosswalk
-                        .finish(t, input.crosswalk.carry(&values, Side::B), Side::B),
+                    input.crosswalk.finish(t, carried, Side::B),
                     rules.id_in_b.as_deref(),
                     &a.remote_id,
                 ),
-                synced: values,
+                synced,
             });
         }
     }
