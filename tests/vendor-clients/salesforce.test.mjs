@@ -152,6 +152,118 @@ test("convertLead with a wrong session is a SOAP fault INVALID_SESSION_ID", asyn
   assert.match(e.errorCode, /INVALID_SESSION_ID/);
 });
 
+/** Every record of a jsforce record stream. */
+const all = (stream) =>
+  new Promise((resolve, reject) => {
+    const out = [];
+    stream.on("record", (r) => out.push(r));
+    stream.on("end", () => resolve(out));
+    stream.on("error", reject);
+  });
+
+/** jsforce's Bulk API 2.0 client resolves job paths from the instance URL's origin, as a real
+ *  org's instance URL is (the emulator serves the org at its root too). */
+const atRoot = () =>
+  new jsforce.Connection({
+    instanceUrl: new URL(emu.salesforce.instance_url).origin,
+    accessToken: emu.salesforce.access_token,
+    version: "60.0",
+  });
+
+test("Bulk API 2.0 query: a job polled to JobComplete, its CSV results read page by page", async () => {
+  const rest = await conn.query("SELECT COUNT() FROM Contact");
+  const stream = await atRoot().bulk2.query("SELECT Id, LastName, Email, AccountId FROM Contact", {
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  const records = await all(stream);
+  assert.equal(records.length, rest.totalSize);
+  assert.match(records[0].Id, /^003[A-Za-z0-9]{15}$/);
+  assert.ok(records.some((r) => r.Email && r.Email.includes("@")));
+  // Paged by hand: maxRecords and the Sforce-Locator header, "null" after the last page.
+  const job = await conn.request({
+    method: "POST",
+    url: `/services/data/v60.0/jobs/query`,
+    body: JSON.stringify({ operation: "query", query: "SELECT Id FROM Account" }),
+    headers: { "Content-Type": "application/json" },
+  });
+  assert.equal(job.state, "UploadComplete");
+  assert.equal(job.operation, "query");
+  let state = job.state;
+  while (state !== "JobComplete") {
+    state = (await conn.request(`/services/data/v60.0/jobs/query/${job.id}`)).state;
+  }
+  const base = `${emu.salesforce.instance_url}/services/data/v60.0/jobs/query/${job.id}/results`;
+  const page = (locator) =>
+    fetch(`${base}?maxRecords=7${locator ? `&locator=${locator}` : ""}`, {
+      headers: { Authorization: `Bearer ${emu.salesforce.access_token}` },
+    });
+  const first = await page();
+  assert.equal(first.headers.get("content-type"), "text/csv");
+  assert.equal(first.headers.get("sforce-numberofrecords"), "7");
+  const next = first.headers.get("sforce-locator");
+  assert.notEqual(next, "null");
+  assert.match(await first.text(), /^"Id"\n"001/);
+  let locator = next;
+  let pages = 1;
+  while (locator !== "null") {
+    locator = (await page(locator)).headers.get("sforce-locator");
+    pages += 1;
+  }
+  assert.ok(pages > 1);
+});
+
+test("Bulk API 2.0 ingest: insert, update and delete by CSV, with successful and failed results", async () => {
+  const tag = unique("bulk");
+  const input = [
+    { FirstName: "Ada", LastName: `${tag}a`, Email: `${tag}a@bulk.example` },
+    { FirstName: "Bo", LastName: `${tag}b`, Email: "not an e-mail" },
+    { FirstName: "Cy", LastName: `${tag}c`, Email: `${tag}c@bulk.example` },
+  ];
+  const bulk = atRoot().bulk2;
+  const made = await bulk.loadAndWaitForResults({
+    object: "Contact",
+    operation: "insert",
+    input,
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.equal(made.successfulResults.length, 2);
+  assert.equal(made.failedResults.length, 1);
+  assert.equal(made.unprocessedRecords.length, 0);
+  const ok = made.successfulResults[0];
+  assert.match(ok.sf__Id, /^003[A-Za-z0-9]{15}$/);
+  assert.equal(ok.sf__Created, "true");
+  assert.equal(ok.LastName, `${tag}a`);
+  assert.match(made.failedResults[0].sf__Error, /^INVALID_EMAIL_ADDRESS:/);
+  assert.equal(made.failedResults[0].LastName, `${tag}b`);
+  const ada = await conn.sobject("Contact").retrieve(ok.sf__Id);
+  assert.equal(ada.Email, `${tag}a@bulk.example`);
+
+  const ids = made.successfulResults.map((r) => r.sf__Id);
+  const updated = await bulk.loadAndWaitForResults({
+    object: "Contact",
+    operation: "update",
+    input: [{ Id: ids[0], Title: "Bulk title" }, { Id: "003000000000000AAA", Title: "gone" }],
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.equal(updated.successfulResults.length, 1);
+  assert.equal(updated.successfulResults[0].sf__Created, "false");
+  assert.equal(updated.failedResults.length, 1);
+  assert.equal((await conn.sobject("Contact").retrieve(ids[0])).Title, "Bulk title");
+
+  const gone = await bulk.loadAndWaitForResults({
+    object: "Contact",
+    operation: "delete",
+    input: ids.map((Id) => ({ Id })),
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.equal(gone.successfulResults.length, 2);
+  await refused(() => conn.sobject("Contact").retrieve(ids[1]));
+});
+
 test("a malformed query is refused with MALFORMED_QUERY", async () => {
   const e = await refused(() => conn.query("SELEC Id FROM Contact"));
   assert.equal(e.errorCode, "MALFORMED_QUERY");

@@ -327,6 +327,12 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
             "/salesforce/login",
             salesforce::login_router(emulator.clone()),
         )
+        // A real org's instance URL is an origin with no path, and jsforce's Bulk API 2.0 client
+        // resolves its job paths from the origin: the instance answers at the root too.
+        .merge(faulty(
+            Provider::Salesforce,
+            salesforce::instance_router(emulator.clone()),
+        ))
         .nest("/_admin", admin::router(emulator.clone()));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

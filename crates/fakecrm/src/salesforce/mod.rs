@@ -2,6 +2,7 @@
 //! for the API (`instance_url`), bearer sessions, sObject CRUD with 18-character ids, describe, the daily
 //! API quota with `Sforce-Limit-Info` and 403 `REQUEST_LIMIT_EXCEEDED`, errors as JSON arrays.
 
+mod bulk;
 mod composite;
 mod directory;
 mod oauth;
@@ -61,6 +62,8 @@ pub struct Salesforce {
     daily_used: u64,
     locators: HashMap<String, query::Locator>,
     locator_seq: u64,
+    bulk: HashMap<String, bulk::Job>,
+    bulk_seq: u64,
 }
 
 impl Salesforce {
@@ -93,6 +96,8 @@ impl Salesforce {
             daily_used: 0,
             locators: HashMap::new(),
             locator_seq: 0,
+            bulk: HashMap::new(),
+            bulk_seq: 0,
         }
     }
 
@@ -172,6 +177,38 @@ fn versioned(version: &str) -> Router<Arc<Emulator>> {
             get(composite::read).post(composite::read_by_body),
         )
         .route(&format!("{version}/query/{{locator}}"), get(query::more))
+        .route(
+            &format!("{version}/jobs/query"),
+            axum::routing::post(bulk::create_query),
+        )
+        .route(
+            &format!("{version}/jobs/ingest"),
+            axum::routing::post(bulk::create_ingest),
+        )
+        .route(
+            &format!("{version}/jobs/query/{{id}}"),
+            get(bulk::status)
+                .patch(bulk::set_state)
+                .delete(bulk::delete),
+        )
+        .route(
+            &format!("{version}/jobs/ingest/{{id}}"),
+            get(bulk::status)
+                .patch(bulk::set_state)
+                .delete(bulk::delete),
+        )
+        .route(
+            &format!("{version}/jobs/query/{{id}}/results"),
+            get(bulk::results),
+        )
+        .route(
+            &format!("{version}/jobs/ingest/{{id}}/batches"),
+            axum::routing::put(bulk::upload),
+        )
+        .route(
+            &format!("{version}/jobs/ingest/{{id}}/{{which}}"),
+            get(bulk::ingest_results),
+        )
         .route(&format!("{version}/sobjects"), get(rest::describe_global))
         .route(&format!("{version}/sobjects/"), get(rest::describe_global))
         .route(

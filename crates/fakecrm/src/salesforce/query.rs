@@ -81,7 +81,7 @@ fn page(sf: &mut Salesforce, locator_id: &str, offset: usize) -> Response {
 }
 
 /// The API version a request was made in (`/services/data/v62.0/...`).
-fn version_of(uri: &axum::http::Uri) -> String {
+pub(super) fn version_of(uri: &axum::http::Uri) -> String {
     uri.path()
         .strip_prefix("/services/data/")
         .and_then(|rest| rest.split('/').next())
@@ -90,21 +90,35 @@ fn version_of(uri: &axum::http::Uri) -> String {
         .to_owned()
 }
 
-fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> Response {
+/// The records a SOQL query selects (sorted and limited), with the fields it names as the schema
+/// spells them; a directory query (users, stages) or a refusal is answered as it stands.
+pub(super) enum Selected {
+    Rows {
+        kind: Kind,
+        ids: Vec<u64>,
+        fields: Vec<String>,
+    },
+    Count(usize),
+    Answer(Response),
+}
+
+pub(super) fn select(sf: &mut Salesforce, soql_text: &str) -> Selected {
     let query = match soql::parse(soql_text) {
         Ok(q) => q,
-        Err(m) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", m, &[]),
+        Err(m) => {
+            return Selected::Answer(error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", m, &[]));
+        }
     };
     if let Some((rows, known)) = directory::rows(&query.sobject) {
-        return directory_answer(&query, rows, known);
+        return Selected::Answer(directory_answer(&query, rows, known));
     }
     let Some(kind) = render::kind_of(&query.sobject) else {
-        return error(
+        return Selected::Answer(error(
             StatusCode::BAD_REQUEST,
             "INVALID_TYPE",
             format!("sObject type '{}' is not supported.", query.sobject),
             &[],
-        );
+        ));
     };
     let named = query
         .fields
@@ -113,7 +127,7 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> R
         .chain(query.order.iter().map(|o| &o.0));
     for field in named {
         if schema::field_name(kind, field).is_none() {
-            return error(
+            return Selected::Answer(error(
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",
                 format!(
@@ -121,10 +135,9 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> R
                     render::sobject(kind)
                 ),
                 &[],
-            );
+            ));
         }
     }
-    // An incremental query starts its walk at the modified-time floor instead of the oldest record.
     let floor = query
         .conditions
         .iter()
@@ -146,8 +159,7 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> R
         }
     }
     if query.count {
-        let total = query.limit.map_or(rows.len(), |l| rows.len().min(l));
-        return Json(json!({"totalSize": total, "done": true, "records": []})).into_response();
+        return Selected::Count(query.limit.map_or(rows.len(), |l| rows.len().min(l)));
     }
     if !query.order.is_empty() {
         soql::sort(&mut rows, &query.order);
@@ -155,6 +167,26 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> R
     if let Some(limit) = query.limit {
         rows.truncate(limit);
     }
+    let fields = query
+        .fields
+        .iter()
+        .map(|f| schema::field_name(kind, f).unwrap_or_default().to_owned())
+        .collect();
+    Selected::Rows {
+        kind,
+        ids: rows.into_iter().map(|(id, _)| id).collect(),
+        fields,
+    }
+}
+
+fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> Response {
+    let (kind, ids, fields) = match select(sf, soql_text) {
+        Selected::Rows { kind, ids, fields } => (kind, ids, fields),
+        Selected::Count(total) => {
+            return Json(json!({"totalSize": total, "done": true, "records": []})).into_response();
+        }
+        Selected::Answer(response) => return response,
+    };
     sf.locator_seq += 1;
     let locator_id = format!("01gFAKE{:011}", sf.locator_seq);
     if sf.locators.len() >= MAX_LOCATORS
@@ -162,17 +194,12 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> R
     {
         sf.locators.remove(&oldest);
     }
-    let fields = query
-        .fields
-        .iter()
-        .map(|f| schema::field_name(kind, f).unwrap_or_default().to_owned())
-        .collect();
     sf.locators.insert(
         locator_id.clone(),
         Locator {
             kind,
             version,
-            ids: rows.into_iter().map(|(id, _)| id).collect(),
+            ids,
             fields,
             batch,
         },
