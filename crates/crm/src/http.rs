@@ -109,6 +109,10 @@ pub struct Call {
     /// Sent again only when the CRM surely did not act on it (429, no connection, 401 refresh): a
     /// create that met a 5xx or a broken answer may have been made, and is reported, not repeated.
     pub at_most_once: bool,
+    /// A body sent as it is, with its content type (Salesforce Bulk API 2.0's CSV).
+    pub text: Option<(&'static str, String)>,
+    /// A successful answer is text (CSV), kept as a JSON string rather than parsed.
+    pub text_answer: bool,
 }
 
 impl Call {
@@ -121,6 +125,8 @@ impl Call {
             form: None,
             headers: Vec::new(),
             at_most_once: false,
+            text: None,
+            text_answer: false,
         }
     }
 
@@ -135,6 +141,18 @@ impl Call {
     /// A write that must not be repeated blindly (creates, merges).
     pub fn at_most_once(mut self) -> Self {
         self.at_most_once = true;
+        self
+    }
+
+    /// Sends `body` as it is, as `content_type`.
+    pub fn text_body(mut self, content_type: &'static str, body: String) -> Self {
+        self.text = Some((content_type, body));
+        self
+    }
+
+    /// Reads a successful answer as text (a JSON string), not JSON.
+    pub fn text_answer(mut self) -> Self {
+        self.text_answer = true;
         self
     }
 
@@ -289,6 +307,11 @@ impl Http {
             if let Some(json) = &call.json {
                 request = request.json(json);
             }
+            if let Some((content_type, body)) = &call.text {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, *content_type)
+                    .body(body.clone());
+            }
             for (name, value) in &call.headers {
                 request = request.header(*name, value);
             }
@@ -337,7 +360,9 @@ impl Http {
                     continue;
                 }
             };
-            let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+            let body: Value = if call.text_answer && status.is_success() {
+                Value::String(String::from_utf8_lossy(&bytes).into_owned())
+            } else if bytes.iter().all(u8::is_ascii_whitespace) {
                 Value::Null
             } else {
                 match serde_json::from_slice(&bytes) {

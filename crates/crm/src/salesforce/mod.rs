@@ -4,6 +4,7 @@
 //! `nextRecordsUrl`, the `deleted` feed, describe, opportunity stages and users by SOQL, and the daily
 //! quota read from `Sforce-Limit-Info`: a spent quota stops with a clear error instead of hammering.
 
+mod bulk;
 pub(crate) mod convert;
 mod wire;
 mod write;
@@ -43,6 +44,8 @@ pub struct Salesforce {
     custom: crate::custom::CustomFields,
     /// The REST API version in use (`v62.0`), found once from `/services/data/`.
     version: tokio::sync::OnceCell<String>,
+    /// Each sObject's field types (describe), for Bulk API 2.0's CSV.
+    types: Mutex<std::collections::HashMap<String, std::collections::HashMap<String, String>>>,
 }
 
 struct SalesforceDialect {
@@ -196,6 +199,9 @@ struct Cursor {
     part: usize,
     #[serde(default)]
     next: Option<String>,
+    /// A whole pull of a large sObject through Bulk API 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bulk: Option<bulk::BulkCursor>,
 }
 
 impl Salesforce {
@@ -207,6 +213,7 @@ impl Salesforce {
             session: session.clone(),
             custom: Default::default(),
             version: tokio::sync::OnceCell::new(),
+            types: Mutex::default(),
             http: Http::new(
                 &origin,
                 Box::new(SalesforceDialect { session }),
@@ -281,6 +288,38 @@ impl Salesforce {
                 None => return Ok(out),
             }
         }
+    }
+
+    /// The cursor of the type's next sObject, if it has one.
+    fn next_part(&self, cursor: &Cursor, parts: usize) -> Option<Cursor> {
+        (cursor.part + 1 < parts).then(|| Cursor {
+            part: cursor.part + 1,
+            next: None,
+            bulk: None,
+        })
+    }
+
+    /// Records as the REST API or a Bulk API page gives them, in canonical fields.
+    fn pulled_records(
+        &self,
+        object_type: ObjectType,
+        sobject: &str,
+        raw: Vec<Value>,
+        custom: &[String],
+    ) -> Result<Vec<crate::Pulled>> {
+        raw.into_iter()
+            .map(|raw| {
+                let r: wire::Record = decode(PROVIDER, "GET /query", raw.clone())?;
+                Ok(convert::pulled(
+                    object_type,
+                    sobject,
+                    r.id,
+                    r.system_modstamp.as_deref(),
+                    raw,
+                    custom,
+                ))
+            })
+            .collect()
     }
 
     async fn query_page(&self, call: Call) -> Result<wire::QueryPage> {
@@ -360,6 +399,7 @@ impl Crm for Salesforce {
             None => Cursor {
                 part: 0,
                 next: None,
+                bulk: None,
             },
         };
         let sobjects = convert::sobjects(object_type);
@@ -372,6 +412,47 @@ impl Crm for Salesforce {
         })?;
         // Custom fields are read from the type's first sObject (an activity's: Task).
         let custom: &[String] = if cursor.part == 0 { &custom } else { &[] };
+        let fields_of = || {
+            let mut fields = convert::soql_fields(object_type, sobject);
+            for key in custom {
+                fields.push_str(", ");
+                fields.push_str(key);
+            }
+            fields
+        };
+        // A whole pull of many records goes through Bulk API 2.0: a job, then CSV pages.
+        let bulk = match (&cursor.bulk, &cursor.next) {
+            (Some(b), _) => Some(b.clone()),
+            (None, None)
+                if request.since.is_none() && self.count(sobject).await? > bulk::BULK_THRESHOLD =>
+            {
+                let soql = format!("SELECT {} FROM {sobject}", fields_of());
+                Some(bulk::BulkCursor {
+                    job: self.bulk_query(&soql).await?,
+                    locator: None,
+                })
+            }
+            _ => None,
+        };
+        if let Some(b) = bulk {
+            let (raw, locator) = self.bulk_page(sobject, &b).await?;
+            let records = self.pulled_records(object_type, sobject, raw, custom)?;
+            let next = match locator {
+                Some(locator) => Some(Cursor {
+                    part: cursor.part,
+                    next: None,
+                    bulk: Some(bulk::BulkCursor {
+                        job: b.job,
+                        locator: Some(locator),
+                    }),
+                }),
+                None => self.next_part(&cursor, sobjects.len()),
+            };
+            return Ok(Page {
+                records,
+                next: next.map(|c| json!(c).to_string()),
+            });
+        }
         let call = match &cursor.next {
             Some(next) => Call::get(self.next_url(next)?),
             None => {
@@ -384,42 +465,22 @@ impl Crm for Salesforce {
                         )
                     })
                     .unwrap_or_default();
-                let mut fields = convert::soql_fields(object_type, sobject);
-                for key in custom {
-                    fields.push_str(", ");
-                    fields.push_str(key);
-                }
-                let soql =
-                    format!("SELECT {fields} FROM {sobject}{filter} ORDER BY SystemModstamp, Id");
+                let soql = format!(
+                    "SELECT {} FROM {sobject}{filter} ORDER BY SystemModstamp, Id",
+                    fields_of()
+                );
                 Call::get(self.url("query").await?).query("q", soql)
             }
         };
         let page = self.query_page(call).await?;
-        let records = page
-            .records
-            .into_iter()
-            .map(|raw| {
-                let r: wire::Record = decode(PROVIDER, "GET /query", raw.clone())?;
-                Ok(convert::pulled(
-                    object_type,
-                    sobject,
-                    r.id,
-                    r.system_modstamp.as_deref(),
-                    raw,
-                    custom,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let records = self.pulled_records(object_type, sobject, page.records, custom)?;
         let next = match page.next_records_url.filter(|_| !page.done) {
             Some(next) => Some(Cursor {
                 part: cursor.part,
                 next: Some(next),
+                bulk: None,
             }),
-            None if cursor.part + 1 < sobjects.len() => Some(Cursor {
-                part: cursor.part + 1,
-                next: None,
-            }),
-            None => None,
+            None => self.next_part(&cursor, sobjects.len()),
         };
         Ok(Page {
             records,

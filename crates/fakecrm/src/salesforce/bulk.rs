@@ -178,6 +178,17 @@ pub async fn create_query(
             &[],
         );
     }
+    // The clauses Bulk API 2.0 refuses (they defeat its chunking).
+    if let Ok(q) = super::soql::parse(&ask.query)
+        && (q.count || q.limit.is_some() || !q.order.is_empty())
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "API_ERROR",
+            "Bulk API 2.0 does not support ORDER BY, LIMIT or aggregate functions such as COUNT()",
+            &[],
+        );
+    }
     let mut sf = emu.salesforce();
     let (kind, ids, fields) = match query::select(&mut sf, &ask.query) {
         query::Selected::Rows { kind, ids, fields } => (kind, ids, fields),

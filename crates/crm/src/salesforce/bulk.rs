@@ -1,0 +1,200 @@
+//! Bulk API 2.0 for whole pulls of many records: a query job (`POST /jobs/query`) polled until
+//! `JobComplete`, its results read as CSV pages of [`RESULTS_PAGE`] records by `Sforce-Locator`
+//! (one call per 50,000 records instead of one per 2,000). A job outlives the app for days, so a
+//! pull stopped midway resumes from the job and locator its cursor keeps.
+
+use std::{collections::HashMap, time::Duration};
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::{PROVIDER, Salesforce, wire};
+use crate::{CrmError, Result, http::Call, http::decode};
+
+/// A whole pull of more records than this goes through Bulk API 2.0 (below it, REST's pages are
+/// as quick and start at once).
+pub const BULK_THRESHOLD: u64 = 10_000;
+/// Records asked for per results page.
+pub const RESULTS_PAGE: usize = 50_000;
+/// How long a job may take before the pull gives up on it (it stays in the org for days).
+const JOB_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// Where a bulk pull of one sObject stands: its job, and the locator of the next page (none
+/// before the first).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct BulkCursor {
+    pub job: String,
+    #[serde(default)]
+    pub locator: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct JobInfo {
+    id: String,
+    state: String,
+    #[serde(default, rename = "errorMessage")]
+    error_message: Option<String>,
+}
+
+impl Salesforce {
+    /// How many records of `sobject` there are (`SELECT COUNT()`).
+    pub(super) async fn count(&self, sobject: &str) -> Result<u64> {
+        let call = Call::get(self.url("query").await?).query("q", format!("SELECT COUNT() FROM {sobject}"));
+        let body = self.http.send(&call).await?.body;
+        Ok(body["totalSize"].as_u64().unwrap_or(0))
+    }
+
+    /// Starts a query job for `soql` and waits until it is complete; returns its id.
+    pub(super) async fn bulk_query(&self, soql: &str) -> Result<String> {
+        let call = Call::new(
+            Method::POST,
+            self.url("jobs/query").await?,
+            Some(json!({"operation": "query", "query": soql})),
+        )
+        .at_most_once();
+        let job: JobInfo = decode(PROVIDER, "POST /jobs/query", self.http.send(&call).await?.body)?;
+        let started = std::time::Instant::now();
+        let mut wait = Duration::from_millis(200);
+        loop {
+            let call = Call::get(self.url(&format!("jobs/query/{}", job.id)).await?);
+            let info: JobInfo =
+                decode(PROVIDER, "GET /jobs/query/{id}", self.http.send(&call).await?.body)?;
+            match info.state.as_str() {
+                "JobComplete" => return Ok(job.id),
+                "Failed" | "Aborted" => {
+                    return Err(CrmError::Server {
+                        provider: PROVIDER,
+                        request: "GET /jobs/query/{id}".into(),
+                        status: 200,
+                        attempts: 1,
+                        message: format!(
+                            "the Bulk API query job {} {}{}",
+                            job.id,
+                            info.state.to_lowercase(),
+                            info.error_message
+                                .map(|m| format!(": {m}"))
+                                .unwrap_or_default()
+                        ),
+                    });
+                }
+                _ if started.elapsed() > JOB_TIMEOUT => {
+                    return Err(CrmError::Server {
+                        provider: PROVIDER,
+                        request: "GET /jobs/query/{id}".into(),
+                        status: 200,
+                        attempts: 1,
+                        message: format!(
+                            "the Bulk API query job {} is still {} after {} minutes",
+                            job.id,
+                            info.state,
+                            JOB_TIMEOUT.as_secs() / 60
+                        ),
+                    });
+                }
+                _ => {
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
+    /// One page of a complete job's results, as REST's JSON records (each value in its field's
+    /// type), and the locator of the next page (none after the last).
+    pub(super) async fn bulk_page(
+        &self,
+        sobject: &str,
+        cursor: &BulkCursor,
+    ) -> Result<(Vec<Value>, Option<String>)> {
+        let request = "GET /jobs/query/{id}/results";
+        let mut call = Call::get(self.url(&format!("jobs/query/{}/results", cursor.job)).await?)
+            .query("maxRecords", RESULTS_PAGE)
+            .header("accept", "text/csv")
+            .text_answer();
+        if let Some(locator) = &cursor.locator {
+            call = call.query("locator", locator);
+        }
+        let answer = self.http.send(&call).await?;
+        let next = answer
+            .headers
+            .get("sforce-locator")
+            .and_then(|v| v.to_str().ok())
+            .filter(|l| !l.is_empty() && *l != "null")
+            .map(str::to_owned);
+        let text = answer.body.as_str().unwrap_or_default();
+        let types = self.field_types(sobject).await?;
+        let malformed = |detail: String| CrmError::Malformed {
+            provider: PROVIDER,
+            request: request.into(),
+            detail,
+        };
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| malformed(format!("the results' header is not CSV: {e}")))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let mut records = Vec::new();
+        for (n, row) in reader.records().enumerate() {
+            let row = row.map_err(|e| malformed(format!("results row {} is not CSV: {e}", n + 1)))?;
+            let mut record = Map::new();
+            for (name, cell) in headers.iter().zip(row.iter()) {
+                record.insert(name.clone(), typed(types.get(name).map(String::as_str), cell));
+            }
+            records.push(Value::Object(record));
+        }
+        Ok((records, next))
+    }
+
+    /// The type of every field of `sobject` (describe), asked once per client.
+    async fn field_types(&self, sobject: &str) -> Result<HashMap<String, String>> {
+        if let Some(found) = self.types.lock().expect("types lock").get(sobject) {
+            return Ok(found.clone());
+        }
+        let path = format!("sobjects/{sobject}/describe");
+        let body = self.http.get(self.url(&path).await?, &[]).await?;
+        let describe: wire::Describe = decode(PROVIDER, &format!("GET /{path}"), body)?;
+        let types: HashMap<String, String> = describe
+            .fields
+            .into_iter()
+            .map(|f| (f.name, f.kind))
+            .collect();
+        self.types
+            .lock()
+            .expect("types lock")
+            .insert(sobject.to_owned(), types.clone());
+        Ok(types)
+    }
+}
+
+/// A CSV cell as REST would give it: blank is null, booleans and numbers typed by the field.
+fn typed(kind: Option<&str>, cell: &str) -> Value {
+    if cell.is_empty() {
+        return Value::Null;
+    }
+    match kind {
+        Some("boolean") => Value::Bool(cell.eq_ignore_ascii_case("true")),
+        Some("int") => cell.parse::<i64>().map_or_else(|_| json!(cell), |n| json!(n)),
+        Some("double" | "currency" | "percent") => {
+            cell.parse::<f64>().map_or_else(|_| json!(cell), |n| json!(n))
+        }
+        _ => Value::String(cell.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_takes_its_field_s_type_and_blank_is_null() {
+        assert_eq!(typed(Some("boolean"), "true"), json!(true));
+        assert_eq!(typed(Some("int"), "250"), json!(250));
+        assert_eq!(typed(Some("currency"), "1200.5"), json!(1200.5));
+        assert_eq!(typed(Some("string"), "00123"), json!("00123"));
+        assert_eq!(typed(Some("int"), ""), Value::Null);
+        assert_eq!(typed(None, "true"), json!("true"));
+    }
+}
