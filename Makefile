@@ -67,7 +67,7 @@ bindings: ## regenerate ui/src/bindings from the Rust types
 screenshots: ui ## screenshots of every screen of the real app, under Xvfb
 	TAURI_E2E=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) the_real_app_shows_every_screen
 
-bench: ## benchmarks (release build): Records page queries on 200,000 records; the Duplicates list at 50,000 groups; the emulator under load; pull rate vs rate limits; dedupe-csv on 100,000 and 1,000,000 people; ingest of 1,000,000 records; sync write rate vs Close's rate limit
+bench: ## benchmarks (release build): Records page queries on 200,000 records; the Duplicates list at 50,000 groups; the emulator under load; pull rate vs rate limits; dedupe-csv on 100,000 and 1,000,000 people; ingest of 1,000,000 records; sync write rate vs Close's rate limit; a 200,000-contact Salesforce pull through Bulk API 2.0 vs REST
 	cargo bench -p bridge-tests --bench records_page
 	cargo bench -p bridge-tests --bench duplicate_groups
 	cargo bench -p bridge-fakecrm --bench load
@@ -76,3 +76,4 @@ bench: ## benchmarks (release build): Records page queries on 200,000 records; t
 	cargo bench -p bridge-tests --bench pull_rate
 	cargo bench -p bridge-tests --bench ingest
 	cargo bench -p bridge-tests --bench sync_rate
+	cargo bench -p bridge-tests --bench bulk_pull

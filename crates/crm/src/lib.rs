@@ -170,6 +170,12 @@ pub trait Crm: Send + Sync {
     async fn owners(&self) -> Result<Vec<Owner>>;
     /// Records the CRM takes in one write request (1 where it has no batch endpoint).
     fn batch_size(&self) -> usize;
+    /// Records to hand over per write call when `total` are to be written: Salesforce writes
+    /// 10,000 or more through Bulk API 2.0 jobs of 10,000.
+    fn batch_size_for(&self, total: usize) -> usize {
+        let _ = total;
+        self.batch_size()
+    }
     /// Creates records from canonical fields; one result per record, in order.
     async fn create(&self, object_type: ObjectType, records: &[Fields]) -> Vec<WriteResult>;
     /// Changes the given fields of existing records; one result per record, in order.

@@ -410,7 +410,10 @@ async fn a_whole_pull_of_many_records_goes_through_bulk_api_2_and_reads_what_res
     let bulk = pull_all(&crm, ObjectType::Person, None).await.unwrap();
     let paths = log().await;
     assert!(bulk.len() > 10_000, "{}", bulk.len());
-    assert!(paths.iter().any(|p| p.ends_with("/jobs/query")), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("/jobs/query")),
+        "{paths:?}"
+    );
     let pages = paths.iter().filter(|p| p.ends_with("/results")).count();
     assert_eq!(pages, bulk.len().div_ceil(50_000));
     assert!(
@@ -438,4 +441,114 @@ async fn a_whole_pull_of_many_records_goes_through_bulk_api_2_and_reads_what_res
     // Booleans and numbers keep their types (a lead's converted flag).
     let leads = pull_all(&crm, ObjectType::Lead, None).await.unwrap();
     assert!(leads.iter().all(|l| l.fields["converted"].is_boolean()));
+}
+
+/// A write of more records than a collection request takes goes through a Bulk API 2.0 ingest job:
+/// every record gets its own outcome in the order given (Salesforce answers in no set order), a
+/// refused one with Salesforce's code and the field; two identical records get two ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_of_many_records_goes_through_an_ingest_job_and_each_keeps_its_outcome() {
+    let running = start(config(10)).await.unwrap();
+    let crm = client(&running);
+    let admin = &running.description.admin_url;
+    let people: Vec<bridge_model::Fields> = (0..500)
+        .map(|i| {
+            let email = match i {
+                7 | 300 => "not an e-mail".to_owned(),
+                // Two identical records.
+                10 | 11 => "twin@bulk.example".to_owned(),
+                _ => format!("p{i}@bulk.example"),
+            };
+            serde_json::json!({"first_name": "Bulk", "last_name": format!("P{i}"), "email": email})
+                .as_object()
+                .unwrap()
+                .clone()
+        })
+        .map(|mut f| {
+            if f["email"] == "twin@bulk.example" {
+                f.insert("last_name".into(), "Twin".into());
+            }
+            f
+        })
+        .collect();
+    let results = crm.create(ObjectType::Person, &people).await;
+    assert_eq!(results.len(), 500);
+    let log: serde_json::Value = reqwest::get(format!("{admin}/requests"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("/jobs/ingest")),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.ends_with("/composite/sobjects")));
+    for (i, r) in results.iter().enumerate() {
+        match i {
+            7 | 300 => {
+                let e = r.as_ref().unwrap_err();
+                assert!(e.message.contains("INVALID_EMAIL_ADDRESS"), "{e:?}");
+                assert_eq!(e.field.as_deref(), Some("email"));
+            }
+            _ => assert!(r.as_ref().unwrap().created, "{i}: {r:?}"),
+        }
+    }
+    let id = |i: usize| results[i].as_ref().unwrap().remote_id.clone();
+    assert_ne!(id(10), id(11), "two identical records are two records");
+    // Each id is the record given at its place.
+    let pulled = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let by_id: std::collections::HashMap<&str, &bridge_crm::Pulled> =
+        pulled.iter().map(|r| (r.remote_id.as_str(), r)).collect();
+    for i in [0, 1, 250, 499] {
+        assert_eq!(
+            by_id[id(i).as_str()].fields["email"],
+            people[i]["email"],
+            "{i}"
+        );
+    }
+
+    // An update of many: by id, a blank sent as a blank; a record gone is refused alone.
+    let mut updates: Vec<bridge_crm::Update> = (0..300)
+        .filter(|i| *i != 7)
+        .map(|i| bridge_crm::Update {
+            remote_id: id(i),
+            fields: serde_json::json!({"title": format!("T{i}"), "phone": null})
+                .as_object()
+                .unwrap()
+                .clone(),
+        })
+        .collect();
+    updates.push(bridge_crm::Update {
+        remote_id: "0035e0000009999AAA".into(),
+        fields: serde_json::json!({"title": "gone"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    });
+    let updated = crm.update(ObjectType::Person, &updates).await;
+    assert!(
+        updated[..299]
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|w| !w.created))
+    );
+    assert!(updated[299].is_err(), "{:?}", updated[299]);
+    let pulled = pull_all(&crm, ObjectType::Person, None).await.unwrap();
+    let title = |i: usize| {
+        pulled
+            .iter()
+            .find(|r| r.remote_id == id(i))
+            .unwrap()
+            .fields
+            .get("title")
+            .cloned()
+    };
+    assert_eq!(title(250), Some(serde_json::json!("T250")));
+    assert_eq!(title(0), Some(serde_json::json!("T0")));
 }

@@ -18,7 +18,7 @@ pub const BULK_THRESHOLD: u64 = 10_000;
 /// Records asked for per results page.
 pub const RESULTS_PAGE: usize = 50_000;
 /// How long a job may take before the pull gives up on it (it stays in the org for days).
-const JOB_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+pub(super) const JOB_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// Where a bulk pull of one sObject stands: its job, and the locator of the next page (none
 /// before the first).
@@ -32,15 +32,13 @@ pub(super) struct BulkCursor {
 #[derive(Debug, Deserialize)]
 struct JobInfo {
     id: String,
-    state: String,
-    #[serde(default, rename = "errorMessage")]
-    error_message: Option<String>,
 }
 
 impl Salesforce {
     /// How many records of `sobject` there are (`SELECT COUNT()`).
     pub(super) async fn count(&self, sobject: &str) -> Result<u64> {
-        let call = Call::get(self.url("query").await?).query("q", format!("SELECT COUNT() FROM {sobject}"));
+        let call = Call::get(self.url("query").await?)
+            .query("q", format!("SELECT COUNT() FROM {sobject}"));
         let body = self.http.send(&call).await?.body;
         Ok(body["totalSize"].as_u64().unwrap_or(0))
     }
@@ -53,51 +51,13 @@ impl Salesforce {
             Some(json!({"operation": "query", "query": soql})),
         )
         .at_most_once();
-        let job: JobInfo = decode(PROVIDER, "POST /jobs/query", self.http.send(&call).await?.body)?;
-        let started = std::time::Instant::now();
-        let mut wait = Duration::from_millis(200);
-        loop {
-            let call = Call::get(self.url(&format!("jobs/query/{}", job.id)).await?);
-            let info: JobInfo =
-                decode(PROVIDER, "GET /jobs/query/{id}", self.http.send(&call).await?.body)?;
-            match info.state.as_str() {
-                "JobComplete" => return Ok(job.id),
-                "Failed" | "Aborted" => {
-                    return Err(CrmError::Server {
-                        provider: PROVIDER,
-                        request: "GET /jobs/query/{id}".into(),
-                        status: 200,
-                        attempts: 1,
-                        message: format!(
-                            "the Bulk API query job {} {}{}",
-                            job.id,
-                            info.state.to_lowercase(),
-                            info.error_message
-                                .map(|m| format!(": {m}"))
-                                .unwrap_or_default()
-                        ),
-                    });
-                }
-                _ if started.elapsed() > JOB_TIMEOUT => {
-                    return Err(CrmError::Server {
-                        provider: PROVIDER,
-                        request: "GET /jobs/query/{id}".into(),
-                        status: 200,
-                        attempts: 1,
-                        message: format!(
-                            "the Bulk API query job {} is still {} after {} minutes",
-                            job.id,
-                            info.state,
-                            JOB_TIMEOUT.as_secs() / 60
-                        ),
-                    });
-                }
-                _ => {
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(Duration::from_secs(5));
-                }
-            }
-        }
+        let job: JobInfo = decode(
+            PROVIDER,
+            "POST /jobs/query",
+            self.http.send(&call).await?.body,
+        )?;
+        self.wait_for_job("query", &job.id).await?;
+        Ok(job.id)
     }
 
     /// One page of a complete job's results, as REST's JSON records (each value in its field's
@@ -108,10 +68,13 @@ impl Salesforce {
         cursor: &BulkCursor,
     ) -> Result<(Vec<Value>, Option<String>)> {
         let request = "GET /jobs/query/{id}/results";
-        let mut call = Call::get(self.url(&format!("jobs/query/{}/results", cursor.job)).await?)
-            .query("maxRecords", RESULTS_PAGE)
-            .header("accept", "text/csv")
-            .text_answer();
+        let mut call = Call::get(
+            self.url(&format!("jobs/query/{}/results", cursor.job))
+                .await?,
+        )
+        .query("maxRecords", RESULTS_PAGE)
+        .header("accept", "text/csv")
+        .text_answer();
         if let Some(locator) = &cursor.locator {
             call = call.query("locator", locator);
         }
@@ -138,10 +101,14 @@ impl Salesforce {
             .collect();
         let mut records = Vec::new();
         for (n, row) in reader.records().enumerate() {
-            let row = row.map_err(|e| malformed(format!("results row {} is not CSV: {e}", n + 1)))?;
+            let row =
+                row.map_err(|e| malformed(format!("results row {} is not CSV: {e}", n + 1)))?;
             let mut record = Map::new();
             for (name, cell) in headers.iter().zip(row.iter()) {
-                record.insert(name.clone(), typed(types.get(name).map(String::as_str), cell));
+                record.insert(
+                    name.clone(),
+                    typed(types.get(name).map(String::as_str), cell),
+                );
             }
             records.push(Value::Object(record));
         }
@@ -176,10 +143,12 @@ fn typed(kind: Option<&str>, cell: &str) -> Value {
     }
     match kind {
         Some("boolean") => Value::Bool(cell.eq_ignore_ascii_case("true")),
-        Some("int") => cell.parse::<i64>().map_or_else(|_| json!(cell), |n| json!(n)),
-        Some("double" | "currency" | "percent") => {
-            cell.parse::<f64>().map_or_else(|_| json!(cell), |n| json!(n))
-        }
+        Some("int") => cell
+            .parse::<i64>()
+            .map_or_else(|_| json!(cell), |n| json!(n)),
+        Some("double" | "currency" | "percent") => cell
+            .parse::<f64>()
+            .map_or_else(|_| json!(cell), |n| json!(n)),
         _ => Value::String(cell.to_owned()),
     }
 }

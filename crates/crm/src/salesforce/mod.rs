@@ -6,6 +6,7 @@
 
 mod bulk;
 pub(crate) mod convert;
+mod ingest;
 mod wire;
 mod write;
 
@@ -601,6 +602,14 @@ impl Crm for Salesforce {
 
     fn batch_size(&self) -> usize {
         write::BATCH
+    }
+
+    fn batch_size_for(&self, total: usize) -> usize {
+        if total as u64 >= bulk::BULK_THRESHOLD {
+            ingest::INGEST_BATCH
+        } else {
+            write::BATCH
+        }
     }
 
     async fn create(&self, object_type: ObjectType, records: &[Fields]) -> Vec<WriteResult> {

@@ -58,7 +58,7 @@ fn lookup_parts(literals: Vec<String>, fixed: usize) -> Vec<Vec<String>> {
     parts
 }
 
-fn category(status_code: &str) -> ErrorCategory {
+pub(super) fn category(status_code: &str) -> ErrorCategory {
     match status_code {
         "ENTITY_IS_DELETED" | "NOT_FOUND" | "INVALID_CROSS_REFERENCE_KEY" => {
             ErrorCategory::NotFound
@@ -77,6 +77,12 @@ pub(super) fn soql_text(value: &str) -> String {
 
 fn what(object_type: ObjectType) -> String {
     format!("Salesforce {}s", convert::sobject(object_type))
+}
+
+/// Whether a batch goes through a Bulk API 2.0 ingest job: more records than a collection request
+/// takes, of one sObject (an activity is a Task or an Event).
+fn bulk_sized(object_type: ObjectType, inputs: &[(usize, Value)]) -> bool {
+    object_type != ObjectType::Activity && inputs.len() > super::ingest::INGEST_MIN
 }
 
 /// Canonical fields -> a collection record of `object_type` (an activity: a Task or an Event, by
@@ -188,8 +194,12 @@ impl Salesforce {
     ) -> Vec<WriteResult> {
         let mut slots = Slots::new(PROVIDER, records.len());
         let inputs = slots.inputs(records, |fields| record(object_type, fields, None));
-        self.collections(object_type, Method::POST, inputs, true, &mut slots)
-            .await;
+        if bulk_sized(object_type, &inputs) {
+            self.ingest(object_type, "insert", inputs, &mut slots).await;
+        } else {
+            self.collections(object_type, Method::POST, inputs, true, &mut slots)
+                .await;
+        }
         slots.finish()
     }
 
@@ -202,8 +212,12 @@ impl Salesforce {
         let inputs = slots.inputs(records, |update| {
             record(object_type, &update.fields, Some(&update.remote_id))
         });
-        self.collections(object_type, Method::PATCH, inputs, false, &mut slots)
-            .await;
+        if bulk_sized(object_type, &inputs) {
+            self.ingest(object_type, "update", inputs, &mut slots).await;
+        } else {
+            self.collections(object_type, Method::PATCH, inputs, false, &mut slots)
+                .await;
+        }
         slots.finish()
     }
 

@@ -218,7 +218,7 @@ impl Engine {
         let mut all: Vec<Decision> = Vec::new();
         let target = self.connection(plan.target)?;
         let client = self.client(&target)?;
-        let batch = client.batch_size().max(1) as i64;
+        let batch = |n: i64| client.batch_size_for(n as usize).max(1) as i64;
         let mut calls = 0i64;
         for mapping in &plan.objects {
             let decisions = self.decide_object(
@@ -254,7 +254,8 @@ impl Engine {
                     );
                 }
             }
-            calls += (creates + batch - 1) / batch + (updates + batch - 1) / batch;
+            let per = |n: i64| (n + batch(n) - 1) / batch(n);
+            calls += per(creates) + per(updates);
             all.extend(decisions);
         }
         let mut counts: BTreeMap<String, i64> = BTreeMap::new();

@@ -194,12 +194,11 @@ impl Engine {
                 }
                 Ok(())
             })?;
-            let size = client.batch_size().max(1);
             for (op, list) in [
                 (WriteOperation::Create, &creates),
                 (WriteOperation::Update, &updates),
             ] {
-                for part in list.chunks(size) {
+                for part in list.chunks(client.batch_size_for(list.len()).max(1)) {
                     if cancel.is_cancelled() {
                         return Err(bridge_crm::CrmError::Cancelled.into());
                     }

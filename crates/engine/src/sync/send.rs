@@ -87,7 +87,7 @@ impl Engine {
                     .read(|c| records::sync_view(c, connection.id, crm_type))?;
             }
             let mut taken: HashSet<&str> = linked.values().map(String::as_str).collect();
-            for batch in group.chunks(crm.batch_size().max(1)) {
+            for batch in group.chunks(crm.batch_size_for(group.len()).max(1)) {
                 if cancel.is_cancelled() {
                     sent.cancelled = true;
                     return Ok(sent);

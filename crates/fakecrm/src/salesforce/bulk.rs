@@ -58,11 +58,7 @@ fn not_found() -> Response {
 
 fn info(job: &Job) -> Value {
     let t = render::datetime(job.created_ms);
-    let api_version: f64 = job
-        .version
-        .trim_start_matches('v')
-        .parse()
-        .unwrap_or(60.0);
+    let api_version: f64 = job.version.trim_start_matches('v').parse().unwrap_or(60.0);
     let mut out = json!({
         "id": job.id, "object": render::sobject(job.kind), "createdById": render::user_id(0),
         "createdDate": t, "systemModstamp": t, "state": job.state, "concurrencyMode": "Parallel",
@@ -142,10 +138,12 @@ fn typed(kind: Kind, name: &str, text: &str) -> Value {
         .map_or("string", |f| f.2);
     match kind_of {
         "boolean" => json!(text.eq_ignore_ascii_case("true")),
-        "int" => text.parse::<i64>().map_or_else(|_| json!(text), |n| json!(n)),
-        "double" | "currency" | "percent" => {
-            text.parse::<f64>().map_or_else(|_| json!(text), |n| json!(n))
-        }
+        "int" => text
+            .parse::<i64>()
+            .map_or_else(|_| json!(text), |n| json!(n)),
+        "double" | "currency" | "percent" => text
+            .parse::<f64>()
+            .map_or_else(|_| json!(text), |n| json!(n)),
         _ => json!(text),
     }
 }
@@ -501,11 +499,15 @@ fn process(sf: &mut Salesforce, id: &str) {
         let outcome: Result<(String, bool), String> = match operation.as_str() {
             "insert" => rest::insert(sf, kind, &body, now)
                 .map(|id| (id, true))
-                .map_err(|(code, message, fields)| format!("{code}:{message}:{} --", fields.join(","))),
+                .map_err(|(code, message, fields)| {
+                    format!("{code}:{message}:{} --", fields.join(","))
+                }),
             "update" => match rest::patch(sf, kind, &record_id, &body, now) {
                 Ok(true) => Ok((record_id.clone(), false)),
                 Ok(false) => Err("ENTITY_IS_DELETED:entity is deleted:--".into()),
-                Err((code, message, fields)) => Err(format!("{code}:{message}:{} --", fields.join(","))),
+                Err((code, message, fields)) => {
+                    Err(format!("{code}:{message}:{} --", fields.join(",")))
+                }
             },
             _ => match render::decode(kind, &record_id) {
                 Some(n) if sf.table(kind).delete(n) => Ok((record_id.clone(), false)),
