@@ -89,6 +89,7 @@ pub fn run() {
             commands::sync::suggest_sync_pair,
             commands::sync::sync_fields,
             commands::sync::suggest_lead_sync,
+            commands::sync::field_options,
             commands::sync::id_fields,
             commands::sync::add_sync_pair,
             commands::sync::update_sync_pair,

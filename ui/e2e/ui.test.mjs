@@ -408,6 +408,13 @@ describe("CRM Bridge UI (mock IPC)", () => {
       await page.locator("[data-testid='across-lead-0-value-Working - Contacted']").inputValue(),
       "IN_PROGRESS",
     );
+    // HubSpot's own lead statuses are offered for each value.
+    const offered = await page
+      .locator("[data-testid=across-lead] datalist")
+      .first()
+      .locator("option")
+      .evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(offered.includes("ATTEMPTED_TO_CONTACT") && offered.includes("BAD_TIMING"), offered.join());
     // The person says what "Working - Contacted" means in HubSpot, by keyboard.
     await page.focus("[data-testid='across-lead-0-value-Working - Contacted']");
     await page.keyboard.press("Control+A");

@@ -38,6 +38,19 @@ pub fn sync_fields(
         .sync_fields(a, b, object_type, b_object_type)?)
 }
 
+/// The values each picklist of a connection's object type takes, for value maps' drop-downs.
+#[tauri::command(async)]
+pub async fn field_options(
+    state: State<'_>,
+    connection: ConnectionId,
+    object_type: ObjectType,
+) -> Answer<BTreeMap<String, Vec<String>>> {
+    Ok(state
+        .engine()?
+        .field_options(connection, object_type)
+        .await?)
+}
+
 /// A's leads kept with B's contacts, their status with its lead status and lifecycle stage.
 #[tauri::command(async)]
 pub async fn suggest_lead_sync(

@@ -148,6 +148,9 @@ export const api = {
   /** With B's object type where it is not A's (leads kept with contacts). */
   syncFields: (a: ConnectionId, b: ConnectionId, objectType: ObjectType, bObjectType?: ObjectType | null) =>
     call<string[]>("sync_fields", { a, b, objectType, bObjectType: bObjectType ?? null }),
+  /** Asks the CRM: the values each picklist of an object type takes, by field. */
+  fieldOptions: (connection: ConnectionId, objectType: ObjectType) =>
+    call<{ [field: string]: string[] }>("field_options", { connection, objectType }),
   /** A's leads kept with B's contacts, their status by its words; asks both CRMs for their options. */
   suggestLeadSync: (a: ConnectionId, b: ConnectionId) => call<ObjectSync>("suggest_lead_sync", { a, b }),
   /** Asks the CRM: the text custom fields where a pair can keep the other side's ids. */

@@ -158,6 +158,31 @@ export function syncCommand(cmd: string, args: unknown): Promise<unknown> | unkn
       return a.connection === 1 ? [{ name: "custom.salesforce_id", label: "Salesforce ID" }] : [];
     case "sync_fields":
       return FIELDS[a.objectType as ObjectType] ?? [];
+    case "field_options":
+      return a.objectType === "person"
+        ? {
+            lead_status: [
+              "NEW",
+              "OPEN",
+              "IN_PROGRESS",
+              "OPEN_DEAL",
+              "UNQUALIFIED",
+              "ATTEMPTED_TO_CONTACT",
+              "CONNECTED",
+              "BAD_TIMING",
+            ],
+            lifecycle_stage: [
+              "subscriber",
+              "lead",
+              "marketingqualifiedlead",
+              "salesqualifiedlead",
+              "opportunity",
+              "customer",
+              "evangelist",
+              "other",
+            ],
+          }
+        : {};
     case "suggest_lead_sync":
       return {
         object_type: "lead",

@@ -64,6 +64,18 @@ impl Engine {
             .collect())
     }
 
+    /// The values each picklist of a connection's object type takes (asks the CRM), by the
+    /// field's name in a pair: where a value map offers them.
+    pub async fn field_options(
+        &self,
+        connection: ConnectionId,
+        object_type: ObjectType,
+    ) -> Result<BTreeMap<String, Vec<String>>> {
+        let c = self.connection(connection)?;
+        let crm = self.client(&c)?;
+        crate::migrate::options::picklists(crm.as_ref(), c.provider, object_type).await
+    }
+
     pub fn sync_pairs(&self) -> Result<Vec<SyncPair>> {
         Ok(self.store.read(sync_pairs::list)?)
     }

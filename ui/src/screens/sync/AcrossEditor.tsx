@@ -9,12 +9,15 @@ export function AcrossEditor({
   across,
   a,
   b,
+  options,
   onChange,
   testId,
 }: {
   across: FieldAcross[];
   a: string;
   b: string;
+  /** The values each of B's picklists takes, as B's CRM lists them. */
+  options: { [field: string]: string[] };
   onChange: (across: FieldAcross[]) => void;
   testId: string;
 }) {
@@ -24,8 +27,9 @@ export function AcrossEditor({
     <div data-testid={testId}>
       {across.map((f, i) => {
         const id = `${testId}-${i}`;
-        // The values B already has in this map, offered for each of A's.
-        const known = [...new Set(Object.values(f.values))].sort();
+        // B's picklist values as its CRM lists them, and any the map holds besides.
+        const listed = options[f.b] ?? [];
+        const known = [...listed, ...new Set(Object.values(f.values).filter((v) => !listed.includes(v)))];
         return (
           <div key={`${f.a}-${f.b}`} className="across">
             <h4 id={`${id}-head`}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { Connection } from "../../bindings/Connection";
 import type { FieldRule } from "../../bindings/FieldRule";
 import type { IdField } from "../../bindings/IdField";
@@ -31,10 +31,22 @@ export function PairEditor({
   const [suggested, setSuggested] = useState<ObjectSync[]>([]);
   // Per "<a|b>-<object type>": the custom fields that side can keep the other's ids in.
   const [idFields, setIdFields] = useState<{ [key: string]: IdField[] }>({});
+  // B's picklist values per object type (where a value map offers them).
+  const [bOptions, setBOptions] = useState<{ [type: string]: { [field: string]: string[] } }>({});
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const a = connections.get(pair.a)?.label ?? "A";
   const b = connections.get(pair.b)?.label ?? "B";
+
+  // A CRM that cannot list its picklists leaves the value maps as text, not the editor.
+  const loadOptions = useCallback(
+    (o: ObjectSync) =>
+      void api
+        .fieldOptions(initial.b, o.b_object_type ?? o.object_type)
+        .then((list) => setBOptions((prev) => ({ ...prev, [o.object_type]: list })))
+        .catch(() => undefined),
+    [initial.b],
+  );
 
   useEffect(() => {
     let live = true;
@@ -59,6 +71,7 @@ export function PairEditor({
           },
         );
         const bTypes = new Map(initial.objects.map((o) => [o.object_type, o.b_object_type ?? null]));
+        for (const o of initial.objects.filter((x) => x.across.length > 0)) loadOptions(o);
         return Promise.all(
           types.map((t) => api.syncFields(initial.a, initial.b, t, bTypes.get(t) ?? null)),
         ).then((lists) => {
@@ -69,7 +82,7 @@ export function PairEditor({
     return () => {
       live = false;
     };
-  }, [initial]);
+  }, [initial, loadOptions]);
   const missing = suggested.filter((o) => !pair.objects.some((p) => p.object_type === o.object_type));
   // Leads go after the types both sides hold: a contact matching a lead links to it there.
   const rank = (o: ObjectSync) => {
@@ -92,6 +105,7 @@ export function PairEditor({
     setError(undefined);
     try {
       const o = await api.suggestLeadSync(pair.a, pair.b);
+      loadOptions(o);
       const list = await api.syncFields(pair.a, pair.b, o.object_type, o.b_object_type ?? null);
       setFields({ ...fields, [o.object_type]: list });
       addObject(o);
@@ -243,6 +257,7 @@ export function PairEditor({
                 across={o.across}
                 a={a}
                 b={b}
+                options={bOptions[o.object_type] ?? {}}
                 onChange={(across) => setObject(i, { across })}
                 testId={`across-${o.object_type}`}
               />
