@@ -32,6 +32,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::status::overview,
             commands::connections::connect_with_key,
+            commands::connections::mirrored_fields,
+            commands::connections::choose_mirrored_fields,
             commands::connections::connect_with_browser,
             commands::connections::cancel_sign_in,
             commands::connections::disconnect_preview,

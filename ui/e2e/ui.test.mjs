@@ -130,6 +130,32 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.equal(await card.locator("progress").count(), 4, "one bar per object type");
   });
 
+  test("A connection's custom fields: fewer are mirrored once chosen; one a mapping needs stays", async () => {
+    const card = page.locator("[data-testid=connection-card]").first();
+    await card.locator("[data-testid=mirrored-fields-button]").click();
+    await page.waitForSelector("[data-testid=mirrored-company]");
+    assert.match(await text("[data-testid=mirrored-company] legend"), /every custom field/);
+    const needed = page.locator("[data-testid=mirror-company-tier]");
+    assert.equal(await needed.isChecked(), true);
+    assert.equal(await needed.isDisabled(), true);
+    assert.match(
+      await text("[data-testid=mirrored-company]"),
+      /needed by the field mapping with Salesforce — HQ/,
+    );
+    // By keyboard: untick Region.
+    await page.focus("[data-testid=mirror-company-region]");
+    await page.keyboard.press("Space");
+    assert.equal(await page.locator("[data-testid=mirror-company-region]").isChecked(), false);
+    await page.screenshot({ path: join(shots, "mirrored-fields.png"), fullPage: true });
+    await page.click("[data-testid=save-mirrored-company]");
+    await page.waitForSelector(
+      "[data-testid=mirrored-notice]:has-text('2 custom fields of company mirrored')",
+    );
+    assert.match(await text("[data-testid=mirrored-company] legend"), /chosen/);
+    assert.equal(await page.locator("[data-testid=mirror-company-region]").isChecked(), false);
+    await page.click("[data-testid=mirrored-fields] >> text=Close");
+  });
+
   test("Records renders only the visible rows and fetches pages, never the whole table", async () => {
     await open("records", "Records");
     await page.waitForSelector("[data-testid=result-count]:has-text('5,000 records')");

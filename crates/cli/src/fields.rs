@@ -68,3 +68,79 @@ pub async fn create(engine: &Engine, args: Create) -> bridge_engine::Result<()> 
     }
     Ok(())
 }
+
+#[derive(clap::Args)]
+pub struct Mirrored {
+    /// The connection whose mirror it is.
+    #[arg(long)]
+    connection: i64,
+    /// The object type to choose for (with `--only` or `--all`).
+    #[arg(long)]
+    object: Option<ObjectType>,
+    /// Mirror only these custom fields (the keys listed; repeat or comma-separate; none: no
+    /// custom field but those a mapping or sync pair needs).
+    #[arg(long, value_delimiter = ',', num_args = 0.., requires = "object", conflicts_with = "all")]
+    only: Option<Vec<String>>,
+    /// Mirror every custom field again (new ones too).
+    #[arg(long, requires = "object")]
+    all: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `crm-bridge mirrored-fields`: lists, per object type, the custom fields and which are mirrored;
+/// with `--object` and `--only`/`--all`, chooses.
+pub async fn mirrored(engine: &Engine, args: Mirrored) -> bridge_engine::Result<()> {
+    let connection = ConnectionId(args.connection);
+    if let Some(t) = args.object
+        && (args.all || args.only.is_some())
+    {
+        let keys = if args.all { None } else { args.only.clone() };
+        match engine.choose_mirrored_fields(connection, t, keys)? {
+            Some(k) => println!(
+                "Mirroring {} custom field{} of {t}{}{}. A pull reads only these from now on.",
+                k.len(),
+                if k.len() == 1 { "" } else { "s" },
+                if k.is_empty() { "" } else { ": " },
+                k.join(", ")
+            ),
+            None => println!("Mirroring every custom field of {t}, new ones too."),
+        }
+        return Ok(());
+    }
+    let objects = engine.mirrored_fields(connection).await?;
+    if args.json {
+        println!("{}", json(&objects));
+        return Ok(());
+    }
+    for o in objects
+        .iter()
+        .filter(|o| args.object.is_none_or(|t| t == o.object_type))
+    {
+        println!(
+            "{} ({}):",
+            o.object_type,
+            if o.all {
+                "every custom field"
+            } else {
+                "chosen"
+            }
+        );
+        if o.fields.is_empty() {
+            println!("  no custom fields");
+        }
+        for f in &o.fields {
+            println!(
+                "  [{}] {:<30} {}{}",
+                if f.mirrored { "x" } else { " " },
+                f.key,
+                f.label,
+                f.needed_by
+                    .as_deref()
+                    .map(|n| format!("  (needed by {n})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}

@@ -214,6 +214,9 @@ enum Command {
     /// Create a custom field in a connection's CRM (or find the one made before under that label),
     /// to map a field the target lacks to.
     CreateField(fields::Create),
+    /// List a connection's custom fields and which the mirror holds; choose fewer with `--object`
+    /// and `--only`, or every one again with `--all`.
+    MirroredFields(fields::Mirrored),
     /// Write an object's saved field mapping between two connections as a JSON file.
     ExportMapping(mappings::Export),
     /// Save a field mapping file as the next version between two connections of its CRMs.
@@ -341,6 +344,7 @@ async fn run(
         Command::PlanMigration(args) => migrate::plan(&engine, args).await?,
         Command::Migrate(args) => migrate::migrate(&engine, args).await?,
         Command::CreateField(args) => fields::create(&engine, args).await?,
+        Command::MirroredFields(args) => fields::mirrored(&engine, args).await?,
         Command::ExportMapping(args) => mappings::export(&engine, args)?,
         Command::ImportMapping(args) => mappings::import(&engine, args)?,
         Command::AddSyncPair(args) => sync::add_pair(&engine, args).await?,

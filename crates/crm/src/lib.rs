@@ -168,6 +168,11 @@ pub trait Crm: Send + Sync {
     async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo>;
     async fn pipelines(&self) -> Result<Vec<Pipeline>>;
     async fn owners(&self) -> Result<Vec<Owner>>;
+    /// Asks the CRM for only these custom fields of `object_type` (the keys under a record's
+    /// `custom`; None: every one), where a pull names the fields it reads (HubSpot, Salesforce).
+    fn choose_custom(&self, object_type: ObjectType, keys: Option<Vec<String>>) {
+        let _ = (object_type, keys);
+    }
     /// Records the CRM takes in one write request (1 where it has no batch endpoint).
     fn batch_size(&self) -> usize;
     /// Records to hand over per write call when `total` are to be written: Salesforce writes

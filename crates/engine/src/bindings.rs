@@ -55,6 +55,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     bridge_model::MigrationReport::export_all(&cfg)?;
     bridge_model::MigrationResult::export_all(&cfg)?;
     crate::MigrationProgress::export_all(&cfg)?;
+    crate::MirroredObject::export_all(&cfg)?;
     crate::MigrationOptions::export_all(&cfg)?;
     crate::SavedMappings::export_all(&cfg)?;
     crate::ImportedMapping::export_all(&cfg)?;

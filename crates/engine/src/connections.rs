@@ -337,14 +337,19 @@ impl Engine {
                 save_to.save(&save_ref, fresh).map_err(|e| e.to_string())
             }),
         };
-        Ok(bridge_crm::connect(
+        let crm = bridge_crm::connect(
             Endpoint {
                 provider: connection.provider,
                 base_url: connection.base_url.clone(),
                 secret,
             },
             Some(keeper),
-        )?)
+        )?;
+        // Only the custom fields a person chose are asked for, where a pull names its fields.
+        for (t, keys) in self.chosen_custom(connection.id)? {
+            crm.choose_custom(t, Some(keys.into_iter().collect()));
+        }
+        Ok(crm)
     }
 
     /// The lock every client of the connection takes to refresh its sign-in: one refresh at a time.

@@ -18,6 +18,7 @@ mod mapping_files;
 mod mappings;
 mod merges;
 mod migrate;
+mod mirrored;
 mod oauth_apps;
 mod pull;
 mod queues;
@@ -58,6 +59,7 @@ pub use migrate::{
     ChangedRecord, FieldChoices, MigrationOptions, MigrationProgress, MigrationStep, OwnerChoice,
     PipelineChoice, RollbackPreview, StageChoice, check_migration_plan,
 };
+pub use mirrored::{MirroredField, MirroredObject};
 pub use oauth_apps::oauth_app;
 pub use pull::{Cancel, PullOptions, PullPhase, PullProgress, PullSummary};
 pub use queues::{DuplicateGroupPage, FailedRecordPage};

@@ -291,6 +291,8 @@ impl Engine {
         // Pages are written in batches (see `records::WRITE_BATCH`) with the cursor that follows
         // them, so a crash before a batch is written fetches its pages again.
         let mut batch = Batch::default();
+        // A CRM that sends every custom field (Close, Pipedrive) keeps only those chosen here.
+        let only = self.chosen_custom(connection_id)?.remove(&object_type);
         loop {
             if cancel.is_cancelled() {
                 self.write_batch(connection_id, object_type, state, run, report, &mut batch)?;
@@ -333,7 +335,7 @@ impl Engine {
                     connection_id,
                     object_type,
                     remote_id: r.remote_id,
-                    fields: r.fields,
+                    fields: crate::mirrored::keep_chosen(r.fields, only.as_ref()),
                     raw: r.raw,
                     remote_modified_at: r.modified_at,
                 }));

@@ -14,6 +14,7 @@ pub mod links;
 mod mapping_versions;
 pub mod merges;
 pub mod migrations;
+pub mod mirrored_fields;
 pub mod outbox;
 pub mod owner_mappings;
 pub mod records;

@@ -27,11 +27,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             include_str!("../migrations/0012_sync_deletions.sql"),
             outbox_check_edited_in_place,
         ),
+        M::up(include_str!("../migrations/0013_mirrored_fields.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the

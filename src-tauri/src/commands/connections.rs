@@ -1,5 +1,7 @@
-use bridge_engine::{ConnectRequest, ConnectionCheck, DisconnectPreview, Login, PullSummary};
-use bridge_model::{Connection, ConnectionId, Provider};
+use bridge_engine::{
+    ConnectRequest, ConnectionCheck, DisconnectPreview, Login, MirroredObject, PullSummary,
+};
+use bridge_model::{Connection, ConnectionId, ObjectType, Provider};
 
 use super::{Answer, State};
 
@@ -104,4 +106,27 @@ pub async fn pull(
 #[tauri::command(async)]
 pub fn cancel_pull(state: State<'_>, id: ConnectionId) {
     state.cancel_pull(id)
+}
+
+/// The custom fields of each object type of a connection's CRM, and which the mirror holds.
+#[tauri::command(async)]
+pub async fn mirrored_fields(
+    state: State<'_>,
+    connection: ConnectionId,
+) -> Answer<Vec<MirroredObject>> {
+    Ok(state.engine()?.mirrored_fields(connection).await?)
+}
+
+/// Mirrors only these custom fields of an object type (null: every one); what a mapping or a
+/// sync pair needs stays. Returns the keys now mirrored.
+#[tauri::command(async)]
+pub fn choose_mirrored_fields(
+    state: State<'_>,
+    connection: ConnectionId,
+    object_type: ObjectType,
+    keys: Option<Vec<String>>,
+) -> Answer<Option<Vec<String>>> {
+    Ok(state
+        .engine()?
+        .choose_mirrored_fields(connection, object_type, keys)?)
 }

@@ -37,6 +37,7 @@ import type { ResyncSummary } from "../bindings/ResyncSummary";
 import type { RollbackPreview } from "../bindings/RollbackPreview";
 import type { DryRun } from "../bindings/DryRun";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
+import type { MirroredObject } from "../bindings/MirroredObject";
 import type { ObjectSync } from "../bindings/ObjectSync";
 import type { IdField } from "../bindings/IdField";
 import type { ImportedMapping } from "../bindings/ImportedMapping";
@@ -148,6 +149,11 @@ export const api = {
   /** With B's object type where it is not A's (leads kept with contacts). */
   syncFields: (a: ConnectionId, b: ConnectionId, objectType: ObjectType, bObjectType?: ObjectType | null) =>
     call<string[]>("sync_fields", { a, b, objectType, bObjectType: bObjectType ?? null }),
+  /** Asks the CRM: its custom fields per object type, and which the mirror holds. */
+  mirroredFields: (connection: ConnectionId) => call<MirroredObject[]>("mirrored_fields", { connection }),
+  /** Mirrors only `keys` of an object type (null: every one); returns the keys now mirrored. */
+  chooseMirroredFields: (connection: ConnectionId, objectType: ObjectType, keys: string[] | null) =>
+    call<string[] | null>("choose_mirrored_fields", { connection, objectType, keys }),
   /** Asks the CRM: the values each picklist of an object type takes, by field. */
   fieldOptions: (connection: ConnectionId, objectType: ObjectType) =>
     call<{ [field: string]: string[] }>("field_options", { connection, objectType }),

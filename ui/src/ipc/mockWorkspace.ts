@@ -6,6 +6,7 @@ import type { BackupFile } from "../bindings/BackupFile";
 import type { Connection } from "../bindings/Connection";
 import type { DisconnectPreview } from "../bindings/DisconnectPreview";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { MirroredObject } from "../bindings/MirroredObject";
 
 const DIR = "/home/demo/.local/share/com.crmbridge.desktop/backups";
 
@@ -78,6 +79,9 @@ function log(action: string, connection_id: number | null, subject: string, coun
   });
 }
 
+/** The custom keys chosen per connection (the company type's; none: every one). */
+const mirrored = new Map<number, string[]>();
+
 /** The answer to a workspace command, or undefined for any other command. */
 export function workspaceCommand(
   cmd: string,
@@ -91,6 +95,35 @@ export function workspaceCommand(
     return c;
   };
   switch (cmd) {
+    case "mirrored_fields": {
+      const a = args as { connection: number };
+      find(a.connection);
+      const chosen = mirrored.get(a.connection);
+      const field = (key: string, label: string, neededBy: string | null = null) => ({
+        key,
+        label,
+        mirrored: neededBy !== null || !chosen || chosen.includes(key),
+        needed_by: neededBy,
+      });
+      return [
+        {
+          object_type: "company",
+          all: !chosen,
+          fields: [
+            field("lead_source_detail", "Lead source detail"),
+            field("tier", "Tier", "the field mapping with Salesforce — HQ"),
+            field("region", "Region"),
+          ],
+        },
+        { object_type: "person", all: true, fields: [] },
+      ] satisfies MirroredObject[];
+    }
+    case "choose_mirrored_fields": {
+      const a = args as { connection: number; keys: string[] | null };
+      if (a.keys === null) mirrored.delete(a.connection);
+      else mirrored.set(a.connection, [...new Set([...a.keys, "tier"])].sort());
+      return mirrored.get(a.connection) ?? null;
+    }
     case "disconnect_preview":
     case "disconnect": {
       const a = args as { id: number; keepRecords?: boolean };

@@ -12,6 +12,7 @@ import { PullProgressList } from "../components/PullProgressList";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime, objectTypeLabel } from "../format";
 import { IpcError, api } from "../ipc";
+import { MirroredFields } from "./connections/MirroredFields";
 import { RemoveConnection } from "./connections/RemoveConnection";
 import { SignInAgain } from "./connections/SignInAgain";
 import { SignInChoice, useSignIn } from "./connections/signIn";
@@ -228,6 +229,7 @@ export function ConnectionsScreen({
   const [running, setRunning] = useState<Set<ConnectionId>>(new Set());
   const [checks, setChecks] = useState<Map<ConnectionId, ConnectionCheck>>(new Map());
   const [removing, setRemoving] = useState<Connection | null>(null);
+  const [choosingFields, setChoosingFields] = useState<Connection | null>(null);
   const [signingIn, setSigningIn] = useState<Connection | null>(null);
   /** A connection whose sign-in the CRM refused (or that has none): the way out is to sign in again. */
   const [refused, setRefused] = useState<Connection | null>(null);
@@ -345,6 +347,9 @@ export function ConnectionsScreen({
           }}
           onCancel={() => setSigningIn(null)}
         />
+      ) : null}
+      {choosingFields ? (
+        <MirroredFields connection={choosingFields} onClose={() => setChoosingFields(null)} />
       ) : null}
       {removing ? (
         <RemoveConnection
@@ -470,6 +475,9 @@ export function ConnectionsScreen({
                 </button>
                 <button onClick={() => setSigningIn(connection)} data-testid="sign-in-again-button">
                   Sign in again
+                </button>
+                <button onClick={() => setChoosingFields(connection)} data-testid="mirrored-fields-button">
+                  Fields
                 </button>
                 <button
                   className="danger"

@@ -513,6 +513,10 @@ impl Crm for Hubspot {
             .collect())
     }
 
+    fn choose_custom(&self, object_type: ObjectType, keys: Option<Vec<String>>) {
+        self.custom.choose(object_type, keys);
+    }
+
     fn batch_size(&self) -> usize {
         write::BATCH
     }

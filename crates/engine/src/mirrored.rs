@@ -1,0 +1,213 @@
+//! Which custom fields of a connection's CRM the mirror holds: every one by default; a person may
+//! keep fewer (a Salesforce org with hundreds of custom fields), except those a saved field mapping
+//! or a sync pair uses, which stay mirrored whatever the choice.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use bridge_model::{ConnectionId, Fields, ObjectType};
+use bridge_store::mirrored_fields;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Engine, Error, Result};
+
+/// One custom field of an object type, and whether the mirror holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MirroredField {
+    /// The key under a record's `custom`.
+    pub key: String,
+    pub label: String,
+    pub mirrored: bool,
+    /// What needs it mirrored (a saved mapping, a sync pair), where something does.
+    #[ts(optional = nullable)]
+    pub needed_by: Option<String>,
+}
+
+/// The custom fields of one object type of a connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MirroredObject {
+    pub object_type: ObjectType,
+    /// Every custom field is mirrored (no choice made, so new ones come too).
+    pub all: bool,
+    pub fields: Vec<MirroredField>,
+}
+
+/// The key under a record's `custom` of a field the CRM lists as `key` (Close's `custom.cf_…`).
+fn stored_key(key: &str) -> &str {
+    key.strip_prefix("custom.").unwrap_or(key)
+}
+
+/// `fields` with only the chosen custom values (all of them where `only` is None).
+pub(crate) fn keep_chosen(mut fields: Fields, only: Option<&HashSet<String>>) -> Fields {
+    let Some(only) = only else {
+        return fields;
+    };
+    if let Some(serde_json::Value::Object(custom)) = fields.get_mut(bridge_crm::CUSTOM) {
+        custom.retain(|k, _| only.contains(k));
+        if custom.is_empty() {
+            fields.remove(bridge_crm::CUSTOM);
+        }
+    }
+    fields
+}
+
+impl Engine {
+    /// The custom fields of every object type of a connection, and which the mirror holds (asks
+    /// the CRM for its fields).
+    pub async fn mirrored_fields(&self, connection: ConnectionId) -> Result<Vec<MirroredObject>> {
+        let c = self.connection(connection)?;
+        let crm = self.client(&c)?;
+        let chosen = self
+            .store
+            .read(|conn| mirrored_fields::chosen(conn, connection))?;
+        let mut out = Vec::new();
+        for &t in crm.object_types() {
+            let needed = self.needed_custom(connection, t)?;
+            let list = chosen.get(&t);
+            let fields = crm
+                .fields(t)
+                .await?
+                .into_iter()
+                .filter(|f| f.custom)
+                .map(|f| {
+                    let key = stored_key(&f.key).to_owned();
+                    let needed_by = needed.get(&key).cloned();
+                    MirroredField {
+                        mirrored: needed_by.is_some() || list.is_none_or(|l| l.contains(&key)),
+                        key,
+                        label: f.label,
+                        needed_by,
+                    }
+                })
+                .collect();
+            out.push(MirroredObject {
+                object_type: t,
+                all: list.is_none(),
+                fields,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Mirrors only `keys` of a connection's object type (None: every custom field, new ones too),
+    /// with the fields a mapping or sync pair needs kept; the values of the others leave the
+    /// mirror now. Audit-logged.
+    pub fn choose_mirrored_fields(
+        &self,
+        connection: ConnectionId,
+        object_type: ObjectType,
+        keys: Option<Vec<String>>,
+    ) -> Result<Option<Vec<String>>> {
+        let c = self.connection(connection)?;
+        if !bridge_crm::object_types(c.provider).contains(&object_type) {
+            return Err(Error::InvalidInput {
+                field: "object",
+                message: format!("{} has no {object_type} object", c.label),
+            });
+        }
+        let keys = match keys {
+            None => None,
+            Some(keys) => {
+                let mut all: Vec<String> = keys
+                    .into_iter()
+                    .map(|k| stored_key(&k).to_owned())
+                    .chain(self.needed_custom(connection, object_type)?.into_keys())
+                    .collect();
+                all.sort();
+                all.dedup();
+                Some(all)
+            }
+        };
+        self.store.write(|tx| {
+            mirrored_fields::choose(tx, connection, object_type, keys.as_deref(), Utc::now())
+        })?;
+        self.audit(
+            "choose_mirrored_fields",
+            Some(connection),
+            match &keys {
+                Some(k) => format!(
+                    "{}: {} custom fields of {object_type} mirrored: {}",
+                    c.label,
+                    k.len(),
+                    k.join(", ")
+                ),
+                None => format!("{}: every custom field of {object_type} mirrored", c.label),
+            },
+            keys.as_ref().map_or(0, |k| k.len() as i64),
+        )?;
+        Ok(keys)
+    }
+
+    /// The chosen custom keys of a connection, per object type (a type not named: every one).
+    pub(crate) fn chosen_custom(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<HashMap<ObjectType, HashSet<String>>> {
+        Ok(self
+            .store
+            .read(|conn| mirrored_fields::chosen(conn, connection))?
+            .into_iter()
+            .map(|(t, keys)| (t, keys.into_iter().collect()))
+            .collect())
+    }
+
+    /// The custom keys of a connection's object type that saved field mappings (either way) and
+    /// sync pairs' id fields use, with what uses each.
+    fn needed_custom(
+        &self,
+        connection: ConnectionId,
+        object_type: ObjectType,
+    ) -> Result<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        let custom = |name: &str| name.strip_prefix("custom.").map(str::to_owned);
+        for other in self.connections()? {
+            if other.id == connection {
+                continue;
+            }
+            for (source, target) in [(connection, other.id), (other.id, connection)] {
+                for t in bridge_crm::object_types(self.connection(source)?.provider) {
+                    let Some((m, _)) = self.saved_field_mapping(source, target, *t)? else {
+                        continue;
+                    };
+                    for f in &m.fields {
+                        let mine = if source == connection && *t == object_type {
+                            custom(&f.source)
+                        } else if target == connection && m.target_object == object_type {
+                            custom(&f.target)
+                        } else {
+                            None
+                        };
+                        if let Some(k) = mine {
+                            out.entry(k).or_insert_with(|| {
+                                format!("the field mapping with {}", other.label)
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for pair in self.sync_pairs()? {
+            for o in &pair.objects {
+                for (side, field) in [
+                    (bridge_model::Side::A, &o.id_in_a),
+                    (bridge_model::Side::B, &o.id_in_b),
+                ] {
+                    let on = if side == bridge_model::Side::A {
+                        pair.a
+                    } else {
+                        pair.b
+                    };
+                    if on == connection
+                        && o.type_on(side) == object_type
+                        && let Some(k) = field.as_deref().and_then(custom)
+                    {
+                        out.entry(k)
+                            .or_insert_with(|| format!("the sync pair “{}”", pair.name));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
