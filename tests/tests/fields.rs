@@ -196,3 +196,103 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
         assert_eq!(answer["properties"]["buying_role"], "Champion", "{answer}");
     }
 }
+
+/// A Close picklist whose values HubSpot's has in other words ("Trade show", `trade_show`) is
+/// suggested with a value map of the same words; sent as it is, HubSpot refuses each value, and the
+/// dry run names every record and the field first. Counted through HubSpot's API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_picklist_value_the_target_lacks_is_mapped_by_its_words_or_named_by_the_dry_run() {
+    let Some((ws, running, source, target)) =
+        setup("picklist-close-hubspot", Provider::Close, Provider::Hubspot).await
+    else {
+        return;
+    };
+    let d = &running.description;
+    let engine = &ws.engine;
+    engine
+        .pull(
+            source.id,
+            &PullOptions::default(),
+            &|_| {},
+            &Cancel::default(),
+        )
+        .await
+        .unwrap();
+    let mut plan = engine.plan_migration(source.id, target.id).await.unwrap();
+    let companies = plan
+        .objects
+        .iter()
+        .position(|m| m.source_object == ObjectType::Company)
+        .unwrap();
+    let rule = plan.objects[companies]
+        .fields
+        .iter()
+        .position(|f| f.target == "custom.lead_source_detail")
+        .expect("Close's Lead source detail goes to HubSpot's");
+    let suggested = plan.objects[companies].fields[rule].transform.clone();
+    let Transform::ValueMap { map, .. } = &suggested else {
+        panic!("a value map: {suggested:?}");
+    };
+    assert_eq!(map["Trade show"], "trade_show");
+    assert_eq!(map["Webinar"], "webinar");
+
+    // As it is: HubSpot takes none of Close's values, and the dry run says so per record.
+    let hubspot = bridge_tests::emulator::client(d, Provider::Hubspot);
+    let refused = hubspot
+        .create(
+            ObjectType::Company,
+            &[fields(
+                json!({"name": "Refused Co", "custom": {"lead_source_detail": "Trade show"}}),
+            )],
+        )
+        .await
+        .remove(0)
+        .unwrap_err();
+    assert!(refused.message.contains("INVALID_OPTION"), "{refused:?}");
+    plan.objects[companies].fields[rule].transform = Transform::Direct;
+    let dry = engine
+        .dry_run_migration(&plan, &Cancel::default())
+        .await
+        .unwrap();
+    let held: Vec<_> = dry
+        .items
+        .iter()
+        .filter(|i| {
+            i.problems
+                .iter()
+                .any(|p| p.field == "custom.lead_source_detail")
+        })
+        .collect();
+    assert!(!held.is_empty());
+    assert!(held.iter().all(|i| i.object_type == ObjectType::Company));
+    let message = &held[0].problems[0].message;
+    assert!(
+        message.contains("is not one of") && message.contains("trade_show"),
+        "{message}"
+    );
+
+    // By the suggested map: nothing held back, and HubSpot holds its own values.
+    plan.objects[companies].fields[rule].transform = suggested;
+    let dry = engine
+        .dry_run_migration(&plan, &Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(dry.with_problems, 0);
+    let report = engine
+        .run_migration(&plan, &|_| {}, &Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let values: Vec<Value> = first_page(hubspot.as_ref(), ObjectType::Company)
+        .await
+        .into_iter()
+        .filter_map(|c| c.fields.get("custom")?.get("lead_source_detail").cloned())
+        .collect();
+    assert!(!values.is_empty());
+    assert!(
+        values
+            .iter()
+            .all(|v| ["webinar", "trade_show", "referral"].contains(&v.as_str().unwrap_or(""))),
+        "{values:?}"
+    );
+}

@@ -28,6 +28,28 @@ pub(crate) struct Described {
     pub name: String,
     pub label: String,
     pub kind: String,
+    /// A picklist's values, as the CRM takes them.
+    pub options: Vec<String>,
+}
+
+/// How one picklist's values go into another's: as they are where the target takes every one;
+/// else a value map pairing each value with the target's value of the same words ("Trade show" ->
+/// `trade_show`), the others left out of the map (the dry run names a record holding one).
+fn choices_between(source: &[String], target: &[String]) -> Transform {
+    if source.is_empty() || target.is_empty() || source.iter().all(|v| target.contains(v)) {
+        return Transform::Direct;
+    }
+    let map = source
+        .iter()
+        .filter_map(|v| {
+            let t = target.iter().find(|t| words(t) == words(v))?;
+            Some((v.clone(), t.clone()))
+        })
+        .collect();
+    Transform::ValueMap {
+        map,
+        otherwise: None,
+    }
 }
 
 /// Two CRMs' names for the same thing where the type is not obvious from the name.
@@ -107,7 +129,7 @@ pub(crate) fn suggest_fields(
             fields.push(MappedField {
                 source: s.name.clone(),
                 target: t.name.clone(),
-                transform: Transform::Direct,
+                transform: choices_between(&s.options, &t.options),
                 required: false,
             });
         }
@@ -832,6 +854,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_picklist_goes_as_it_is_where_the_target_takes_every_value_else_by_a_map_of_same_words() {
+        let v = |xs: &[&str]| xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        let close = v(&["Webinar", "Trade show", "Referral", "Partner"]);
+        assert_eq!(choices_between(&close, &close), Transform::Direct);
+        assert_eq!(choices_between(&close, &[]), Transform::Direct);
+        let Transform::ValueMap { map, otherwise } =
+            choices_between(&close, &v(&["webinar", "trade_show", "referral"]))
+        else {
+            panic!("a value map");
+        };
+        assert_eq!(
+            map,
+            BTreeMap::from([
+                ("Webinar".to_owned(), "webinar".to_owned()),
+                ("Trade show".to_owned(), "trade_show".to_owned()),
+                ("Referral".to_owned(), "referral".to_owned()),
+            ]),
+            "Partner has no value of its words there"
+        );
+        assert_eq!(otherwise, None);
+    }
+
     fn described(names: &[(&str, &str, &str)]) -> Vec<Described> {
         names
             .iter()
@@ -839,6 +884,7 @@ mod tests {
                 name: (*n).into(),
                 label: (*l).into(),
                 kind: (*k).into(),
+                options: Vec::new(),
             })
             .collect()
     }

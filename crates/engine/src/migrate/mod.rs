@@ -213,7 +213,7 @@ impl Engine {
             None => Vec::new(),
         };
         let mut crosswalk = crosswalk_of(&items);
-        let missing = self.missing_fields(plan).await?;
+        let check = self.target_check(plan).await?;
         let mut planned_creates: HashSet<(ObjectType, String)> = HashSet::new();
         let mut all: Vec<Decision> = Vec::new();
         let target = self.connection(plan.target)?;
@@ -221,14 +221,8 @@ impl Engine {
         let batch = |n: i64| client.batch_size_for(n as usize).max(1) as i64;
         let mut calls = 0i64;
         for mapping in &plan.objects {
-            let decisions = self.decide_object(
-                plan,
-                mapping,
-                &items,
-                &crosswalk,
-                &planned_creates,
-                &missing,
-            )?;
+            let decisions =
+                self.decide_object(plan, mapping, &items, &crosswalk, &planned_creates, &check)?;
             let mut creates = 0i64;
             let mut updates = 0i64;
             for d in &decisions {
@@ -277,7 +271,7 @@ impl Engine {
             with_problems,
             api_calls: calls,
             seconds: calls as f64 / requests_per_second(target.provider),
-            missing_fields: missing,
+            missing_fields: check.missing,
         })
     }
 
@@ -325,7 +319,7 @@ impl Engine {
         items: &[migrations::MigrationItem],
         crosswalk: &HashMap<(ObjectType, String), String>,
         planned_creates: &HashSet<(ObjectType, String)>,
-        missing: &[MissingField],
+        check: &TargetCheck,
     ) -> Result<Vec<Decision>> {
         let (source, mut target) = self.store.read(|c| {
             Ok((
@@ -359,7 +353,8 @@ impl Engine {
         // A value for a field the target lacks would be refused by the CRM: the record is not sent.
         let label = self.connection(plan.target)?.label;
         for d in &mut decisions {
-            for m in missing
+            for m in check
+                .missing
                 .iter()
                 .filter(|m| m.source_object == mapping.source_object)
             {
@@ -369,6 +364,31 @@ impl Engine {
                         message: format!(
                             "{label} has no field `{}`: create it like `{}` (Fields step), or map it elsewhere",
                             m.target, m.source
+                        ),
+                    });
+                }
+            }
+        }
+        // A value the target's picklist does not take would be refused too (HubSpot's
+        // INVALID_OPTION, Salesforce's bad value for restricted picklist).
+        if let Some(choices) = check.choices.get(&mapping.target_object) {
+            for d in &mut decisions {
+                for (field, allowed) in choices {
+                    let Some(serde_json::Value::String(value)) =
+                        crate::field_path::get(&d.item.fields, field)
+                    else {
+                        continue;
+                    };
+                    if value.is_empty() || allowed.iter().any(|a| a == value) {
+                        continue;
+                    }
+                    let shown: Vec<&str> = allowed.iter().take(6).map(String::as_str).collect();
+                    d.item.problems.push(bridge_model::FieldProblem {
+                        field: field.clone(),
+                        message: format!(
+                            "“{value}” is not one of {label}'s values for `{field}` ({}{}): map it in the Fields step's value map",
+                            shown.join(", "),
+                            if allowed.len() > shown.len() { ", …" } else { "" }
                         ),
                     });
                 }
@@ -426,12 +446,23 @@ impl Engine {
     }
 
     /// The custom fields the plan maps to that the target CRM does not have.
-    pub(crate) async fn missing_fields(&self, plan: &MigrationPlan) -> Result<Vec<MissingField>> {
+    /// What the target's fields say of a plan: the mapped fields it lacks, and the values each of
+    /// its custom picklists takes (asks the target CRM once per object type).
+    pub(crate) async fn target_check(&self, plan: &MigrationPlan) -> Result<TargetCheck> {
         let conn = self.connection(plan.target)?;
         let crm = self.client(&conn)?;
         let mut out = Vec::new();
+        let mut choices: HashMap<ObjectType, BTreeMap<String, Vec<String>>> = HashMap::new();
         for m in &plan.objects {
             let fields = described(crm.as_ref(), conn.provider, m.target_object).await?;
+            for f in fields.iter().filter(|f| f.name.starts_with("custom.")) {
+                if !f.options.is_empty() {
+                    choices
+                        .entry(m.target_object)
+                        .or_default()
+                        .insert(f.name.clone(), f.options.clone());
+                }
+            }
             for rule in m.fields.iter().filter(|r| r.target.starts_with("custom.")) {
                 if !fields.iter().any(|f| f.name == rule.target) {
                     out.push(MissingField {
@@ -443,8 +474,18 @@ impl Engine {
                 }
             }
         }
-        Ok(out)
+        Ok(TargetCheck {
+            missing: out,
+            choices,
+        })
     }
+}
+
+/// What the target's fields say of a plan (`Engine::target_check`).
+pub(crate) struct TargetCheck {
+    pub missing: Vec<MissingField>,
+    /// Per target type, the values each custom picklist takes.
+    pub choices: HashMap<ObjectType, BTreeMap<String, Vec<String>>>,
 }
 
 /// An activity's kind decides what it is created as in the target: it always goes across, even in a
@@ -473,6 +514,7 @@ async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<V
             name: f.to_owned(),
             label: f.replace('_', " "),
             kind: "string".into(),
+            options: Vec::new(),
         })
         .collect();
     for f in crm.fields(t).await? {
@@ -481,6 +523,7 @@ async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<V
                 name: crate::fields::custom_name(&f.key),
                 label: f.label,
                 kind: f.kind,
+                options: f.options,
             });
         }
     }

@@ -97,7 +97,7 @@ impl Engine {
         };
         let started = Instant::now();
         let none = HashSet::new();
-        let missing = self.missing_fields(plan).await?;
+        let check = self.target_check(plan).await?;
         for mapping in &plan.objects {
             if cancel.is_cancelled() {
                 return Err(bridge_crm::CrmError::Cancelled.into());
@@ -105,8 +105,7 @@ impl Engine {
             // Read again per type: the parents written just before are in the crosswalk now.
             let items = self.store.read(|c| migrations::items(c, id))?;
             let crosswalk = crosswalk_of(&items);
-            let decisions =
-                self.decide_object(plan, mapping, &items, &crosswalk, &none, &missing)?;
+            let decisions = self.decide_object(plan, mapping, &items, &crosswalk, &none, &check)?;
             let planned = decisions
                 .iter()
                 .filter(|d| {

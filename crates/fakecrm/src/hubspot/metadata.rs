@@ -176,11 +176,12 @@ fn all_properties(object: &str) -> Option<Vec<Value>> {
     Some(properties_of(kind_of(object)?))
 }
 
-/// The option values of each HubSpot-defined picklist of `kind` (custom ones are not checked).
+/// The option values of each picklist of `kind` the portal lists (HubSpot-defined and the seeded
+/// custom one; a property created through the API is checked by its creator's options).
 pub(crate) fn defined_options(kind: Kind) -> Vec<(String, Vec<String>)> {
     properties_of(kind)
         .into_iter()
-        .filter(|p| p["hubspotDefined"] == true)
+        .filter(|p| p["type"] == "enumeration")
         .filter_map(|p| {
             let values: Vec<String> = p["options"]
                 .as_array()?

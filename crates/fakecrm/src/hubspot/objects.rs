@@ -310,8 +310,8 @@ pub(crate) fn parse_properties(
 }
 
 /// What HubSpot checks of a write's properties: each one exists (listed, or created since; the
-/// emulator does not list every internal `hs_` property, so those pass), a HubSpot-defined picklist's
-/// value is one of its options, an e-mail looks like one.
+/// emulator does not list every internal `hs_` property, so those pass), a picklist's value is one
+/// of its options, an e-mail looks like one.
 pub(crate) fn validate(
     created: &[String],
     kind: Kind,
@@ -330,7 +330,7 @@ pub(crate) fn validate(
             Some(name.clone()),
         ));
     }
-    // A HubSpot-defined picklist takes its own option values only (`marketingqualifiedlead`, `COMPLETED`).
+    // A picklist takes its own option values only (`marketingqualifiedlead`, `COMPLETED`, `webinar`).
     for (name, allowed) in super::metadata::defined_options(kind) {
         if let Some(value) = props.get(&name).and_then(Value::as_str)
             && !value.is_empty()
