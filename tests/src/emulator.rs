@@ -31,7 +31,17 @@ pub async fn clear_requests(admin_url: &str) {
 /// The write requests (POST, PATCH, PUT, DELETE) the emulator logged since it was last cleared, as
 /// `{provider, method, path, status}` objects.
 pub async fn writes_logged(admin_url: &str) -> Vec<serde_json::Value> {
-    let log: serde_json::Value = reqwest::get(format!("{admin_url}/requests?writes_only=true"))
+    logged(admin_url, "?writes_only=true").await
+}
+
+/// Every request the emulator logged since it was last cleared, as `{provider, method, path,
+/// query, status}` objects.
+pub async fn requests_logged(admin_url: &str) -> Vec<serde_json::Value> {
+    logged(admin_url, "").await
+}
+
+async fn logged(admin_url: &str, filter: &str) -> Vec<serde_json::Value> {
+    let log: serde_json::Value = reqwest::get(format!("{admin_url}/requests{filter}"))
         .await
         .expect("the emulator's admin endpoint answers")
         .json()

@@ -8,7 +8,7 @@ mod two_crms;
 
 use std::collections::HashMap;
 
-use bridge_engine::{Cancel, PullOptions};
+use bridge_engine::Cancel;
 use bridge_fakecrm::Running;
 use bridge_model::{ObjectType, Provider};
 use serde_json::{Value, json};
@@ -115,15 +115,7 @@ async fn every_kind_of_activity_crosses_from_close_to_hubspot_with_its_links() {
 
     let before = hubspot_counts(&running).await;
     // The mirror the wizard counts from, as after connecting.
-    ws.engine
-        .pull(
-            source.id,
-            &PullOptions::default(),
-            &|_| {},
-            &Cancel::default(),
-        )
-        .await
-        .unwrap();
+    two_crms::pull_whole(&ws.engine, source.id).await;
     let plan = ws
         .engine
         .plan_migration(source.id, target.id)
@@ -323,15 +315,7 @@ async fn salesforce_tasks_and_events_cross_to_pipedrive_as_activities_of_each_ty
     );
 
     let before = pipedrive_activities(&running).await;
-    ws.engine
-        .pull(
-            source.id,
-            &PullOptions::default(),
-            &|_| {},
-            &Cancel::default(),
-        )
-        .await
-        .unwrap();
+    two_crms::pull_whole(&ws.engine, source.id).await;
     let plan = ws
         .engine
         .plan_migration(source.id, target.id)

@@ -105,15 +105,8 @@ async fn the_mirror_holds_the_custom_fields_a_person_chose_and_those_a_mapping_n
     assert!(
         !held(engine, hubspot.id, ObjectType::Person).contains(&"lead_source_detail".to_owned())
     );
-    let log: serde_json::Value = reqwest::get(format!("{admin}/requests"))
+    let asked: Vec<String> = bridge_tests::emulator::requests_logged(admin)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let asked: Vec<String> = log["requests"]
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|r| {
             r["path"]

@@ -6,7 +6,7 @@
 mod two_crms;
 
 use bridge_crm::Update;
-use bridge_engine::{Cancel, PullOptions, check_migration_plan};
+use bridge_engine::{Cancel, check_migration_plan};
 use bridge_model::{FieldType, MappedField, NewField, ObjectType, Provider, Transform};
 use serde_json::{Value, json};
 use two_crms::{fields, first_page, setup};
@@ -52,15 +52,7 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
     for r in close.update(ObjectType::Person, &updates).await {
         r.unwrap();
     }
-    engine
-        .pull(
-            source.id,
-            &PullOptions::default(),
-            &|_| {},
-            &Cancel::default(),
-        )
-        .await
-        .unwrap();
+    two_crms::pull_whole(engine, source.id).await;
     let mut plan = engine.plan_migration(source.id, target.id).await.unwrap();
     let source_name = format!("custom.{role_key}");
     let people_at = plan
@@ -209,15 +201,7 @@ async fn a_picklist_value_the_target_lacks_is_mapped_by_its_words_or_named_by_th
     };
     let d = &running.description;
     let engine = &ws.engine;
-    engine
-        .pull(
-            source.id,
-            &PullOptions::default(),
-            &|_| {},
-            &Cancel::default(),
-        )
-        .await
-        .unwrap();
+    two_crms::pull_whole(engine, source.id).await;
     let mut plan = engine.plan_migration(source.id, target.id).await.unwrap();
     let companies = plan
         .objects

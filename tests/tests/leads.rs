@@ -8,7 +8,7 @@ mod two_crms;
 
 use std::collections::HashMap;
 
-use bridge_engine::{Cancel, PullOptions};
+use bridge_engine::Cancel;
 use bridge_model::{MigrationAction, ObjectType, Provider, Transform};
 use serde_json::{Value, json};
 use two_crms::{fields, first_page, setup};
@@ -52,15 +52,7 @@ async fn salesforce_leads_become_hubspot_contacts_and_converted_ones_follow_thei
         .await
         .remove(0)
         .unwrap();
-    engine
-        .pull(
-            source.id,
-            &PullOptions::default(),
-            &|_| {},
-            &Cancel::default(),
-        )
-        .await
-        .unwrap();
+    two_crms::pull_whole(engine, source.id).await;
     let leads = first_page(salesforce.as_ref(), ObjectType::Lead).await;
     let converted: Vec<_> = leads
         .iter()

@@ -56,3 +56,16 @@ pub async fn first_page(crm: &dyn Crm, object_type: ObjectType) -> Vec<Pulled> {
     .unwrap()
     .records
 }
+
+/// Pulls every type of a connection (incrementally after its first pull), as the app's Pull does.
+pub async fn pull_whole(engine: &bridge_engine::Engine, connection: bridge_model::ConnectionId) {
+    engine
+        .pull(
+            connection,
+            &bridge_engine::PullOptions::default(),
+            &|_| {},
+            &bridge_engine::Cancel::default(),
+        )
+        .await
+        .unwrap();
+}

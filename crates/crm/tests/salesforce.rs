@@ -388,27 +388,13 @@ async fn a_whole_pull_of_many_records_goes_through_bulk_api_2_and_reads_what_res
     let running = start(config(12_000)).await.unwrap();
     let crm = client(&running);
     let admin = &running.description.admin_url;
-    let log = || async {
-        let body: serde_json::Value = reqwest::get(format!("{admin}/requests"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["path"].as_str().unwrap_or_default().to_owned())
-            .collect::<Vec<_>>()
-    };
     reqwest::Client::new()
         .delete(format!("{admin}/requests"))
         .send()
         .await
         .unwrap();
     let bulk = pull_all(&crm, ObjectType::Person, None).await.unwrap();
-    let paths = log().await;
+    let paths = common::logged_paths(admin).await;
     assert!(bulk.len() > 10_000, "{}", bulk.len());
     assert!(
         paths.iter().any(|p| p.ends_with("/jobs/query")),
@@ -473,18 +459,7 @@ async fn a_write_of_many_records_goes_through_an_ingest_job_and_each_keeps_its_o
         .collect();
     let results = crm.create(ObjectType::Person, &people).await;
     assert_eq!(results.len(), 500);
-    let log: serde_json::Value = reqwest::get(format!("{admin}/requests"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let paths: Vec<&str> = log["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["path"].as_str())
-        .collect();
+    let paths = common::logged_paths(admin).await;
     assert!(
         paths.iter().any(|p| p.ends_with("/jobs/ingest")),
         "{paths:?}"

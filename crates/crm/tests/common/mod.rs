@@ -361,3 +361,19 @@ pub fn recording_keeper(first: Secret) -> (SecretKeeper, Arc<Mutex<Vec<Secret>>>
     };
     (keeper, saved)
 }
+
+/// The paths of the requests the emulator logged since it was last cleared, oldest first.
+pub async fn logged_paths(admin: &str) -> Vec<String> {
+    let log: serde_json::Value = reqwest::get(format!("{admin}/requests"))
+        .await
+        .expect("the emulator's admin endpoint answers")
+        .json()
+        .await
+        .expect("the request log is JSON");
+    log["requests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["path"].as_str().map(str::to_owned))
+        .collect()
+}

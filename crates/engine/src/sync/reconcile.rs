@@ -157,20 +157,11 @@ mod tests {
 
     fn rules(pairs: &[(&str, FieldRule)]) -> ObjectSync {
         ObjectSync {
-            object_type: ObjectType::Person,
             fields: pairs
                 .iter()
                 .map(|(f, r)| (f.to_string(), *r))
                 .collect::<BTreeMap<_, _>>(),
-            default_rule: FieldRule::TwoWay,
-            scope: vec![],
-            create_in_a: true,
-            create_in_b: true,
-            deletions: Default::default(),
-            id_in_b: None,
-            id_in_a: None,
-            b_object_type: None,
-            across: Vec::new(),
+            ..crate::sync::pairs::plain_object(ObjectType::Person)
         }
     }
 

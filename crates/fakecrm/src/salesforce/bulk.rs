@@ -15,7 +15,11 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Salesforce, error, query, render, rest, schema};
+use super::{
+    Salesforce, error, query, render,
+    rest::{self, not_found},
+    schema,
+};
 use crate::{Emulator, now_ms, seed::Kind};
 
 /// Rows a results page holds when the client names no `maxRecords`.
@@ -45,15 +49,6 @@ enum Work {
         unprocessed: Vec<Vec<String>>,
         columns: Vec<String>,
     },
-}
-
-fn not_found() -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
-        "The requested resource does not exist",
-        &[],
-    )
 }
 
 fn info(job: &Job) -> Value {

@@ -23,7 +23,7 @@ fn unknown_sobject(name: &str) -> Response {
     )
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
