@@ -244,7 +244,10 @@ test("Bulk API 2.0 ingest: insert, update and delete by CSV, with successful and
   const updated = await bulk.loadAndWaitForResults({
     object: "Contact",
     operation: "update",
-    input: [{ Id: ids[0], Title: "Bulk title" }, { Id: "003000000000000AAA", Title: "gone" }],
+    input: [
+      { Id: ids[0], Title: "Bulk title" },
+      { Id: "003000000000000AAA", Title: "gone" },
+    ],
     pollInterval: 20,
     pollTimeout: 10_000,
   });
