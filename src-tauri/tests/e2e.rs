@@ -327,6 +327,16 @@ async fn the_real_app_shows_every_screen() {
                 .unwrap()
         }
     };
+    // The custom fields the demo HubSpot mirrors: every one until a person chooses.
+    click("[data-testid=mirrored-fields-button]").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=mirrored-fields]",
+        "Lead source detail",
+    )
+    .await;
+    screenshot(&driver, "09b-connections-custom-fields").await;
+    click("[data-testid=close-mirrored-fields]").await;
     click("[data-testid=add-connection-button]").await;
     click("[data-testid=add-connection] select option[value=pipedrive]").await;
     click("[data-testid=target] option[value=demo]").await;
@@ -452,6 +462,26 @@ async fn the_real_app_shows_every_screen() {
     wait_longer_for_text(&driver, "[data-testid=sync-notice]", "Synced", long).await;
     wait_for_text(&driver, "[data-testid=sync-runs]", "Done").await;
     screenshot(&driver, "15-sync-after-first-run").await;
+
+    // Salesforce as A offers its leads as HubSpot contacts, the status by a value map.
+    for (select, id) in [("pair-a", salesforce), ("pair-b", hubspot)] {
+        let css = format!("[data-testid={select}] option[value='{}']", id.0);
+        click(&css).await;
+    }
+    click("[data-testid=new-pair]").await;
+    wait_for_text(&driver, "[data-testid=pair-editor]", "Title").await;
+    click("[data-testid=add-leads]").await;
+    wait_for_text(&driver, "[data-testid=across-lead]", "Lead status").await;
+    driver
+        .execute(
+            "document.querySelector('[data-testid=across-lead]').scrollIntoView({block: 'start'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&driver, "15b-sync-leads-as-contacts").await;
+    click("[data-testid=cancel-pair]").await;
 
     // A real conflict: after the sync both CRMs change one person's city.
     let pair = engine.sync_pairs().unwrap().remove(0);

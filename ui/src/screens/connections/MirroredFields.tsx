@@ -113,7 +113,9 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
         </fieldset>
       ))}
       <div className="actions">
-        <button onClick={onClose}>Close</button>
+        <button onClick={onClose} data-testid="close-mirrored-fields">
+          Close
+        </button>
       </div>
     </div>
   );

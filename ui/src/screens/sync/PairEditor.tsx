@@ -326,7 +326,7 @@ export function PairEditor({
         <button className="primary" onClick={() => void save()} disabled={busy} data-testid="save-pair">
           {busy ? "Saving…" : "Save rules"}
         </button>
-        <button onClick={onCancel} disabled={busy}>
+        <button onClick={onCancel} disabled={busy} data-testid="cancel-pair">
           Cancel
         </button>
       </div>
