@@ -84,6 +84,21 @@ async fn a_lead_syncs_with_a_hubspot_contact_by_its_status_and_is_followed_when_
     )
     .await;
 
+    // A person Salesforce holds as a contact and as a lead: HubSpot gets one contact, the contact's.
+    let omar = create(
+        salesforce.as_ref(),
+        ObjectType::Person,
+        json!({"first_name": "Omar", "last_name": "Haddad", "email": "omar@haddad.example"}),
+    )
+    .await;
+    let omar_lead = create(
+        salesforce.as_ref(),
+        ObjectType::Lead,
+        json!({"first_name": "Omar", "last_name": "Haddad", "company": "Haddad GmbH",
+               "email": "omar@haddad.example", "status": "Open - Not Contacted"}),
+    )
+    .await;
+
     // Contacts with contacts, then leads with contacts by their status's words.
     let mut pair = engine
         .suggest_sync_pair(salesforce_id.id, hubspot_id.id)
@@ -149,6 +164,17 @@ async fn a_lead_syncs_with_a_hubspot_contact_by_its_status_and_is_followed_when_
             .unwrap()
     };
     assert_eq!(state(ObjectType::Lead, &lena).unwrap().b_remote_id, lena_hs);
+    let omar_hs = hs("omar@haddad.example").await;
+    assert_eq!(omar_hs.len(), 1, "one HubSpot contact for Omar");
+    assert_eq!(
+        state(ObjectType::Person, &omar).map(|s| s.b_remote_id),
+        Some(omar_hs[0].remote_id.clone()),
+        "kept with the Salesforce contact"
+    );
+    assert!(
+        state(ObjectType::Lead, &omar_lead).is_none(),
+        "the lead stands aside"
+    );
     // Nothing left to do.
     let second = sync().await;
     assert_eq!(

@@ -18,13 +18,16 @@ use crate::{
     migrate::{mapping::lead_status_rules, options::picklists},
 };
 
-/// Records an object of a pair leaves alone, per side, and their keys (an unlinked record holding
-/// one is neither matched nor created).
+/// Records an object of a pair leaves alone, per side, and the keys a record left unmatched must
+/// not be created under on the other side.
 #[derive(Debug, Default)]
 pub(crate) struct Held {
     pub a: HashSet<String>,
     pub b: HashSet<String>,
-    pub keys: HashSet<String>,
+    /// A record of B holding one is not created in A (it links to a lead, or was a converted one).
+    pub not_in_a: HashSet<String>,
+    /// A record of A holding one is not created in B (B's record is kept with another object).
+    pub not_in_b: HashSet<String>,
 }
 
 fn converted(fields: &Fields) -> bool {
@@ -59,13 +62,17 @@ impl Held {
             }
             !out
         });
-        for (views, held, side) in [(a, &self.a, Side::A), (b, &self.b, Side::B)] {
+        // A converted lead's person is not created again; a B record another object keeps is not
+        // created a second time from here.
+        for (views, held, keys, side) in [
+            (a, &self.a, &mut self.not_in_a, Side::A),
+            (b, &self.b, &mut self.not_in_b, Side::B),
+        ] {
             views.retain(|r| {
                 if !held.contains(&r.remote_id) {
                     return true;
                 }
-                self.keys
-                    .extend(identity_key(rules.type_on(side), &r.fields));
+                keys.extend(identity_key(rules.type_on(side), &r.fields));
                 false
             });
         }
@@ -154,8 +161,8 @@ impl Engine {
                     .map(|s| s.b_remote_id),
             );
             held.b.extend(waiting.into_keys());
-            // A record of B matching a lead links to it there, not created here as a contact.
-            held.keys.extend(
+            // A record of B matching a lead links to it there, not created in A as a contact.
+            held.not_in_a.extend(
                 theirs
                     .iter()
                     .filter(|r| !converted(&r.fields))

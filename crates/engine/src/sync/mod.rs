@@ -245,7 +245,7 @@ impl Engine {
                 crosswalk: &crosswalk,
                 kept: &kept,
                 with_children: &with_children,
-                held_keys: &held.keys,
+                held: &held,
             });
             let now = Utc::now();
             let queued = self.store.write(|tx| {

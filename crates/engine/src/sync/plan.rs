@@ -155,9 +155,9 @@ pub(crate) struct PlanInput<'a> {
     /// people, a person's activities): deleting one may take those with it in its CRM (Salesforce
     /// and Close delete an account's or a lead's children), so a person is asked first.
     pub with_children: &'a HashSet<String>,
-    /// Keys another object of the pair holds or will link (a Salesforce contact's or lead's
-    /// e-mail), or converted leads hold: a record left unmatched holding one is not created.
-    pub held_keys: &'a HashSet<String>,
+    /// Keys under which a record left unmatched is not created on the other side: another object
+    /// of the pair keeps or will link that person (`leads::Held`).
+    pub held: &'a super::leads::Held,
 }
 
 pub(crate) fn in_scope(scope: &[ScopeCondition], fields: &Fields) -> bool {
@@ -195,9 +195,9 @@ pub(crate) fn identity_key(object_type: ObjectType, fields: &Fields) -> Option<S
     }
 }
 
-/// Whether another object of the pair holds or will link the record's key.
-fn held(input: &PlanInput, fields: &Fields) -> bool {
-    identity_key(input.rules.object_type, fields).is_some_and(|k| input.held_keys.contains(&k))
+/// Whether the record's key is among `keys` (another object of the pair keeps that person).
+fn held(input: &PlanInput, keys: &HashSet<String>, fields: &Fields) -> bool {
+    identity_key(input.rules.object_type, fields).is_some_and(|k| keys.contains(&k))
 }
 
 fn pending(waiting: &HashMap<String, Option<Fields>>, source: &str) -> bool {
@@ -336,7 +336,9 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
     }
     if input.rules.create_in_b {
         for a in lone_a {
-            if !in_scope(&input.rules.scope, &a.fields) || held(input, &a.fields) {
+            if !in_scope(&input.rules.scope, &a.fields)
+                || held(input, &input.held.not_in_b, &a.fields)
+            {
                 continue;
             }
             let values = creatable(input, &a.fields);
@@ -365,7 +367,9 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
     }
     if input.rules.create_in_a {
         for (b, carried) in lone_b {
-            if !in_scope(&input.rules.scope, &carried) || held(input, &carried) {
+            if !in_scope(&input.rules.scope, &carried)
+                || held(input, &input.held.not_in_a, &carried)
+            {
                 continue;
             }
             let values = creatable(input, &carried);
