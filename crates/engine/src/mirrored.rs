@@ -61,9 +61,10 @@ impl Engine {
         let chosen = self
             .store
             .read(|conn| mirrored_fields::chosen(conn, connection))?;
+        let mut needed = self.needed_custom(connection)?;
         let mut out = Vec::new();
         for &t in crm.object_types() {
-            let needed = self.needed_custom(connection, t)?;
+            let needed = needed.remove(&t).unwrap_or_default();
             let list = chosen.get(&t);
             let fields = crm
                 .fields(t)
@@ -112,7 +113,12 @@ impl Engine {
                 let mut all: Vec<String> = keys
                     .into_iter()
                     .map(|k| stored_key(&k).to_owned())
-                    .chain(self.needed_custom(connection, object_type)?.into_keys())
+                    .chain(
+                        self.needed_custom(connection)?
+                            .remove(&object_type)
+                            .unwrap_or_default()
+                            .into_keys(),
+                    )
                     .collect();
                 all.sort();
                 all.dedup();
@@ -152,14 +158,13 @@ impl Engine {
             .collect())
     }
 
-    /// The custom keys of a connection's object type that saved field mappings (either way) and
-    /// sync pairs' id fields use, with what uses each.
+    /// The custom keys of a connection that saved field mappings (either way) and sync pairs' id
+    /// fields use, per object type, with what uses each.
     fn needed_custom(
         &self,
         connection: ConnectionId,
-        object_type: ObjectType,
-    ) -> Result<BTreeMap<String, String>> {
-        let mut out = BTreeMap::new();
+    ) -> Result<HashMap<ObjectType, BTreeMap<String, String>>> {
+        let mut out: HashMap<ObjectType, BTreeMap<String, String>> = HashMap::new();
         let custom = |name: &str| name.strip_prefix("custom.").map(str::to_owned);
         for other in self.connections()? {
             if other.id == connection {
@@ -170,19 +175,18 @@ impl Engine {
                     let Some((m, _)) = self.saved_field_mapping(source, target, *t)? else {
                         continue;
                     };
-                    for f in &m.fields {
-                        let mine = if source == connection && *t == object_type {
-                            custom(&f.source)
-                        } else if target == connection && m.target_object == object_type {
-                            custom(&f.target)
+                    // This connection's side of each rule.
+                    let (mine, name): (ObjectType, fn(&bridge_model::MappedField) -> &str) =
+                        if source == connection {
+                            (*t, |f| &f.source)
                         } else {
-                            None
+                            (m.target_object, |f| &f.target)
                         };
-                        if let Some(k) = mine {
-                            out.entry(k).or_insert_with(|| {
-                                format!("the field mapping with {}", other.label)
-                            });
-                        }
+                    for k in m.fields.iter().filter_map(|f| custom(name(f))) {
+                        out.entry(mine)
+                            .or_default()
+                            .entry(k)
+                            .or_insert_with(|| format!("the field mapping with {}", other.label));
                     }
                 }
             }
@@ -193,16 +197,12 @@ impl Engine {
                     (bridge_model::Side::A, &o.id_in_a),
                     (bridge_model::Side::B, &o.id_in_b),
                 ] {
-                    let on = if side == bridge_model::Side::A {
-                        pair.a
-                    } else {
-                        pair.b
-                    };
-                    if on == connection
-                        && o.type_on(side) == object_type
+                    if pair.connection_on(side) == connection
                         && let Some(k) = field.as_deref().and_then(custom)
                     {
-                        out.entry(k)
+                        out.entry(o.type_on(side))
+                            .or_default()
+                            .entry(k)
                             .or_insert_with(|| format!("the sync pair “{}”", pair.name));
                     }
                 }

@@ -233,6 +233,14 @@ impl SyncPair {
     pub fn type_on(&self, key: ObjectType, side: Side) -> ObjectType {
         self.object(key).map_or(key, |o| o.type_on(side))
     }
+
+    /// The connection on `side`.
+    pub fn connection_on(&self, side: Side) -> ConnectionId {
+        match side {
+            Side::A => self.a,
+            Side::B => self.b,
+        }
+    }
 }
 
 /// Two connections kept in agreement.

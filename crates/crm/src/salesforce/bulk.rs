@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{PROVIDER, Salesforce, wire};
+use super::{PROVIDER, Salesforce};
 use crate::{CrmError, Result, http::Call, http::decode};
 
 /// A whole pull of more records than this goes through Bulk API 2.0 (below it, REST's pages are
@@ -92,26 +92,24 @@ impl Salesforce {
             request: request.into(),
             detail,
         };
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| malformed(format!("the results' header is not CSV: {e}")))?
-            .iter()
-            .map(str::to_owned)
+        let (headers, rows) =
+            csv_rows(text).map_err(|e| malformed(format!("the results are not CSV: {e}")))?;
+        let records = rows
+            .into_iter()
+            .map(|row| {
+                let record: Map<String, Value> = headers
+                    .iter()
+                    .zip(&row)
+                    .map(|(name, cell)| {
+                        (
+                            name.clone(),
+                            typed(types.get(name).map(String::as_str), cell),
+                        )
+                    })
+                    .collect();
+                Value::Object(record)
+            })
             .collect();
-        let mut records = Vec::new();
-        for (n, row) in reader.records().enumerate() {
-            let row =
-                row.map_err(|e| malformed(format!("results row {} is not CSV: {e}", n + 1)))?;
-            let mut record = Map::new();
-            for (name, cell) in headers.iter().zip(row.iter()) {
-                record.insert(
-                    name.clone(),
-                    typed(types.get(name).map(String::as_str), cell),
-                );
-            }
-            records.push(Value::Object(record));
-        }
         Ok((records, next))
     }
 
@@ -120,10 +118,9 @@ impl Salesforce {
         if let Some(found) = self.types.lock().expect("types lock").get(sobject) {
             return Ok(found.clone());
         }
-        let path = format!("sobjects/{sobject}/describe");
-        let body = self.http.get(self.url(&path).await?, &[]).await?;
-        let describe: wire::Describe = decode(PROVIDER, &format!("GET /{path}"), body)?;
-        let types: HashMap<String, String> = describe
+        let types: HashMap<String, String> = self
+            .describe(sobject)
+            .await?
             .fields
             .into_iter()
             .map(|f| (f.name, f.kind))
@@ -134,6 +131,23 @@ impl Salesforce {
             .insert(sobject.to_owned(), types.clone());
         Ok(types)
     }
+}
+
+/// A CSV text's header and rows (Bulk API 2.0's results).
+pub(super) fn csv_rows(text: &str) -> std::result::Result<(Vec<String>, Vec<Vec<String>>), String> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok((header, rows))
 }
 
 /// A CSV cell as REST would give it: blank is null, booleans and numbers typed by the field.

@@ -10,7 +10,7 @@ use bridge_model::{ErrorCategory, ObjectType};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{PROVIDER, Salesforce, convert};
+use super::{PROVIDER, Salesforce, bulk::csv_rows, convert};
 use crate::{
     CrmError, RecordError, Written,
     http::{Call, decode},
@@ -43,22 +43,6 @@ fn parse_error(text: &str) -> (String, String, Option<String>) {
         .find(|f| !f.is_empty())
         .map(str::to_owned);
     (code.to_owned(), message.trim().to_owned(), field)
-}
-
-fn rows(text: &str) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
-    Ok((header, rows))
 }
 
 impl Salesforce {
@@ -165,10 +149,12 @@ impl Salesforce {
             let text = self.http.send(&call).await?.body;
             let request = format!("GET /jobs/ingest/{{id}}/{which}");
             let (header, found) =
-                rows(text.as_str().unwrap_or_default()).map_err(|detail| CrmError::Malformed {
-                    provider: PROVIDER,
-                    request: request.clone(),
-                    detail,
+                csv_rows(text.as_str().unwrap_or_default()).map_err(|detail| {
+                    CrmError::Malformed {
+                        provider: PROVIDER,
+                        request: request.clone(),
+                        detail,
+                    }
                 })?;
             let lead = if which == "unprocessedrecords" { 0 } else { 2 };
             // The uploaded columns, wherever the results put them.

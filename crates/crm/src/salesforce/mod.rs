@@ -205,6 +205,17 @@ struct Cursor {
     bulk: Option<bulk::BulkCursor>,
 }
 
+impl Cursor {
+    /// The cursor of the type's next sObject, if it has one.
+    fn next_part(&self, parts: usize) -> Option<Cursor> {
+        (self.part + 1 < parts).then(|| Cursor {
+            part: self.part + 1,
+            next: None,
+            bulk: None,
+        })
+    }
+}
+
 impl Salesforce {
     pub fn new(instance: String, secret: Secret, keeper: Option<SecretKeeper>) -> Self {
         let origin = instance.clone();
@@ -291,13 +302,11 @@ impl Salesforce {
         }
     }
 
-    /// The cursor of the type's next sObject, if it has one.
-    fn next_part(&self, cursor: &Cursor, parts: usize) -> Option<Cursor> {
-        (cursor.part + 1 < parts).then(|| Cursor {
-            part: cursor.part + 1,
-            next: None,
-            bulk: None,
-        })
+    /// `GET /sobjects/{sobject}/describe`.
+    async fn describe(&self, sobject: &str) -> Result<wire::Describe> {
+        let path = format!("sobjects/{sobject}/describe");
+        let body = self.http.get(self.url(&path).await?, &[]).await?;
+        decode(PROVIDER, &format!("GET /{path}"), body)
     }
 
     /// Records as the REST API or a Bulk API page gives them, in canonical fields.
@@ -447,7 +456,7 @@ impl Crm for Salesforce {
                         locator: Some(locator),
                     }),
                 }),
-                None => self.next_part(&cursor, sobjects.len()),
+                None => cursor.next_part(sobjects.len()),
             };
             return Ok(Page {
                 records,
@@ -481,7 +490,7 @@ impl Crm for Salesforce {
                 next: Some(next),
                 bulk: None,
             }),
-            None => self.next_part(&cursor, sobjects.len()),
+            None => cursor.next_part(sobjects.len()),
         };
         Ok(Page {
             records,
@@ -530,17 +539,9 @@ impl Crm for Salesforce {
     }
 
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {
-        let sobject = convert::sobject(object_type);
-        let body = self
-            .http
-            .get(
-                self.url(&format!("sobjects/{sobject}/describe")).await?,
-                &[],
-            )
-            .await?;
-        let describe: wire::Describe =
-            decode(PROVIDER, &format!("GET /sobjects/{sobject}/describe"), body)?;
-        Ok(describe
+        Ok(self
+            .describe(convert::sobject(object_type))
+            .await?
             .fields
             .into_iter()
             .map(|f| FieldInfo {

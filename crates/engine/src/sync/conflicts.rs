@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{LINKS, delete_write};
+use super::plan::{LINKS, delete_write, went_across};
 
 /// The pick of a deletion conflict.
 pub const RECORD: &str = "record";
@@ -160,11 +160,7 @@ impl Engine {
         }
         let carried = crosswalk.carry(&to_b, Side::B);
         if !carried.is_empty() {
-            // Only what goes across is synced (a link not carried stays as it was).
-            let synced = to_b
-                .into_iter()
-                .filter(|(k, _)| carried.contains_key(k))
-                .collect();
+            let synced = went_across(to_b, &carried);
             writes.push(write(
                 Side::B,
                 &row.a_remote_id,

@@ -45,7 +45,7 @@ impl Engine {
             });
         }
         let pair = self.sync_pair(row.pair_id)?;
-        let connection = self.connection(if row.side == Side::A { pair.a } else { pair.b })?;
+        let connection = self.connection(pair.connection_on(row.side))?;
         let crm = self.client(&connection)?;
         let crm_type = pair.type_on(row.object_type, row.side);
         let fields = bridge_crm::creatable(connection.provider, crm_type, &before_image);

@@ -174,8 +174,8 @@ impl Engine {
 
     /// Links the contact each converted lead of the pair became to the record the lead was kept
     /// with, where the pair keeps Salesforce contacts with that type too: the contact goes on from
-    /// the lead's sync state, and joins the lead in the identity map. Returns how many it followed.
-    pub(crate) fn follow_conversions(&self, pair: &SyncPair) -> Result<usize> {
+    /// the lead's sync state, and joins the lead in the identity map.
+    pub(crate) fn follow_conversions(&self, pair: &SyncPair) -> Result<()> {
         let leads = pair.objects.iter().find(|o| {
             o.object_type == ObjectType::Lead && o.type_on(Side::B) == ObjectType::Person
         });
@@ -183,10 +183,10 @@ impl Engine {
             .object(ObjectType::Person)
             .filter(|o| o.type_on(Side::B) == ObjectType::Person);
         let (Some(leads), Some(_)) = (leads, contacts) else {
-            return Ok(0);
+            return Ok(());
         };
         let now = Utc::now();
-        let followed = self.store.write(|tx| {
+        self.store.write(|tx| {
             let lead_states = sync_state::list(tx, pair.id, ObjectType::Lead)?;
             let people = sync_state::list(tx, pair.id, ObjectType::Person)?;
             let taken_a: HashSet<String> = people.iter().map(|s| s.a_remote_id.clone()).collect();
@@ -199,7 +199,6 @@ impl Engine {
                     .and_then(|r| r.fields.get("converted_person_id")?.as_str())
                     .map(str::to_owned)
             };
-            let mut followed = 0;
             for s in lead_states {
                 let Some(contact) = contact_of(&s.a_remote_id) else {
                     continue;
@@ -237,10 +236,9 @@ impl Engine {
                     "sync",
                     now,
                 )?;
-                followed += 1;
             }
-            Ok(followed)
+            Ok(())
         })?;
-        Ok(followed)
+        Ok(())
     }
 }

@@ -343,12 +343,7 @@ fn plan_all(input: &PlanInput) -> ObjectPlan {
             }
             let values = creatable(input, &a.fields);
             let carried = input.crosswalk.carry(&values, Side::B);
-            // What cannot go across yet (a link to a company not linked) is not what was synced: the
-            // next run would read its absence on B as a change and blank it on A.
-            let synced = values
-                .into_iter()
-                .filter(|(k, _)| carried.contains_key(k))
-                .collect();
+            let synced = went_across(values, &carried);
             out.writes.push(NewOutboxWrite {
                 pair_id: input.pair,
                 object_type: t,
@@ -455,6 +450,16 @@ fn deleted_on(
         deleted_id,
         &left.remote_id,
     ));
+}
+
+/// The values of `values` (in A's ids) that `carried` (in B's) took across: what cannot go across
+/// yet (a link to a company not linked) is not what was synced, or the next run would read its
+/// absence on B as a change and blank it on A.
+pub(crate) fn went_across(values: Fields, carried: &Fields) -> Fields {
+    values
+        .into_iter()
+        .filter(|(k, _)| carried.contains_key(k))
+        .collect()
 }
 
 /// The write that carries the deletion of `deleted` (on side `gone`) to `left` on the other side.
@@ -601,10 +606,7 @@ fn pair_up(
         kept_id(&b.fields, input.rules.id_in_b.as_deref()) != Some(a.remote_id.clone())
     });
     let carried = input.crosswalk.carry(&to_b, Side::B);
-    let to_b: Fields = to_b
-        .into_iter()
-        .filter(|(k, _)| carried.contains_key(k))
-        .collect();
+    let to_b = went_across(to_b, &carried);
     let mut to_a_fields = input.crosswalk.finish(t, to_a.clone(), Side::A);
     let mut to_b_fields = input.crosswalk.finish(t, carried, Side::B);
     if id_to_a.is_some() {

@@ -55,7 +55,7 @@ impl Engine {
             let side = group[0].side;
             // `object_type` names the pair's object; the CRM's type on this side may differ.
             let crm_type = pair.type_on(object_type, side);
-            let connection = self.connection(if side == Side::A { pair.a } else { pair.b })?;
+            let connection = self.connection(pair.connection_on(side))?;
             let crm = self.client(&connection)?;
             // A create whose source record got linked meanwhile (a later run matched it by key to
             // the record an earlier, unanswered create made) is done: it is never sent again.
@@ -179,7 +179,7 @@ impl Engine {
                         sync_state::put(tx, pair.id, w.object_type, &state, now)?;
                         if w.operation == WriteOperation::Create {
                             let record = |side, remote_id: &str| links::LinkedRecord {
-                                connection_id: if side == Side::A { pair.a } else { pair.b },
+                                connection_id: pair.connection_on(side),
                                 object_type: pair.type_on(w.object_type, side),
                                 remote_id: remote_id.to_owned(),
                             };

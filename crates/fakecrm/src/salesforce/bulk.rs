@@ -46,7 +46,6 @@ enum Work {
         /// Header and rows of each result, once processed.
         successful: Vec<Vec<String>>,
         failed: Vec<Vec<String>>,
-        unprocessed: Vec<Vec<String>>,
         columns: Vec<String>,
     },
 }
@@ -415,7 +414,6 @@ pub async fn create_ingest(
             data: None,
             successful: Vec::new(),
             failed: Vec::new(),
-            unprocessed: Vec::new(),
             columns: Vec::new(),
         },
     };
@@ -547,7 +545,6 @@ pub async fn ingest_results(
             Work::Ingest {
                 successful,
                 failed,
-                unprocessed,
                 columns,
                 ..
             },
@@ -566,11 +563,8 @@ pub async fn ingest_results(
     match which.as_str() {
         "successfulResults" => csv_answer(&with(["sf__Id", "sf__Created"], successful), &[]),
         "failedResults" => csv_answer(&with(["sf__Id", "sf__Error"], failed), &[]),
-        "unprocessedrecords" => {
-            let mut out = vec![columns.clone()];
-            out.extend(unprocessed.iter().cloned());
-            csv_answer(&out, &[])
-        }
+        // A job here runs whole once its upload is complete: nothing is left unprocessed.
+        "unprocessedrecords" => csv_answer(std::slice::from_ref(columns), &[]),
         _ => not_found(),
     }
 }

@@ -105,6 +105,12 @@ impl Salesforce {
         self.tables.get_mut(&kind).expect("a table per kind")
     }
 
+    /// Whether a session id is the org's (the description's, or one its OAuth handed out and not
+    /// expired).
+    fn accepts(&self, session: &str) -> bool {
+        session == self.access_token || matches!(self.oauth.check(session), Some(Ok(())))
+    }
+
     /// Counts one call against the org's daily quota; false when it is used up.
     fn count_call(&mut self) -> bool {
         if self.daily_used >= self.daily_max {
@@ -268,8 +274,7 @@ async fn guard(State(emu): State<Arc<Emulator>>, request: Request, next: Next) -
     let usage = {
         let mut sf = emu.salesforce();
         let token = bearer(&request).unwrap_or_default();
-        let valid = token == sf.access_token || matches!(sf.oauth.check(token), Some(Ok(())));
-        if !valid {
+        if !sf.accepts(token) {
             return error(
                 StatusCode::UNAUTHORIZED,
                 "INVALID_SESSION_ID",

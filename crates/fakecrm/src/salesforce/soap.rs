@@ -95,8 +95,7 @@ type Converted = (String, String, Option<String>);
 pub async fn call(State(emu): State<Arc<Emulator>>, body: String) -> Response {
     let mut sf = emu.salesforce();
     let session = tag(&body, "sessionId").unwrap_or_default();
-    let valid = session == sf.access_token || matches!(sf.oauth.check(&session), Some(Ok(())));
-    if !valid {
+    if !sf.accepts(&session) {
         return fault(
             "INVALID_SESSION_ID",
             "Invalid Session ID found in SessionHeader: Illegal Session",
