@@ -49,8 +49,9 @@ impl Salesforce {
             Method::POST,
             self.url("jobs/query").await?,
             Some(json!({"operation": "query", "query": soql})),
-        )
-        .at_most_once();
+        );
+        // A query job only reads: one made twice after a lost answer costs a job, never data, so a
+        // 5xx or a dropped answer is retried like any read.
         let job: JobInfo = decode(
             PROVIDER,
             "POST /jobs/query",
