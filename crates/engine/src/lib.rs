@@ -6,7 +6,6 @@ mod backups;
 mod bindings;
 mod connections;
 mod csv_cells;
-mod custom_objects;
 mod dedupe_csv;
 mod demo;
 mod duplicates;

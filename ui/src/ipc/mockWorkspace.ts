@@ -95,8 +95,6 @@ export function workspaceCommand(
     return c;
   };
   switch (cmd) {
-    case "custom_objects":
-      return [];
     case "mirrored_fields": {
       const a = args as { connection: number };
       find(a.connection);

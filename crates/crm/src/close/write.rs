@@ -28,12 +28,7 @@ impl Close {
             .first()
             .copied()
             .ok_or_else(|| CrmError::Unsupported(format!("{PROVIDER} has no {object_type}")))?;
-        let mut body = convert::input(object_type, fields)?;
-        // A custom object instance names its type on create.
-        if let ObjectType::Custom(c) = object_type {
-            body["custom_object_type_id"] = json!(c.api_name());
-        }
-        Ok((resource, body))
+        Ok((resource, convert::input(object_type, fields)?))
     }
 
     pub(super) async fn create_records(
