@@ -33,6 +33,7 @@ pub fn run() {
             commands::status::overview,
             commands::connections::connect_with_key,
             commands::connections::mirrored_fields,
+            commands::connections::custom_objects,
             commands::connections::choose_mirrored_fields,
             commands::connections::connect_with_browser,
             commands::connections::cancel_sign_in,

@@ -18,7 +18,7 @@ pub mod salesforce;
 
 use std::sync::Arc;
 
-use bridge_model::{Fields, NewField, ObjectType, Provider};
+use bridge_model::{CustomObjectInfo, Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -154,6 +154,12 @@ pub trait Crm: Send + Sync {
     /// The object types this CRM mirrors, parents first.
     fn object_types(&self) -> &'static [ObjectType];
     async fn check(&self) -> Result<Account>;
+    /// The custom objects the CRM defines, with its labels; each is mirrored, mapped and migrated
+    /// as `ObjectType::Custom` (a record's `name`, its `company_id` where it belongs to one, and
+    /// its other fields under `custom`). Pipedrive has none.
+    async fn custom_objects(&self) -> Result<Vec<CustomObjectInfo>> {
+        Ok(Vec::new())
+    }
     async fn pull(&self, request: &PullRequest) -> Result<Page>;
     /// Remote ids of records deleted at or after `since`, where the CRM keeps a delete feed
     /// (None: it has none, and deletions are found by comparing every id on a full pull).
@@ -235,6 +241,10 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
         .collect();
     if provider == Provider::Hubspot {
         fields.extend(hubspot::convert::link_fields(object_type));
+    }
+    // A custom object's name is its primary field, whatever the CRM calls it.
+    if object_type.custom().is_some() && !fields.contains(&bridge_model::field::NAME) {
+        fields.push(bridge_model::field::NAME);
     }
     // An activity's kind is written once, by choosing where it is created.
     if object_type == ObjectType::Activity {

@@ -33,6 +33,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::PullProgress::export_all(&cfg)?;
     crate::PullSummary::export_all(&cfg)?;
     bridge_model::Connection::export_all(&cfg)?;
+    bridge_model::CustomObjectInfo::export_all(&cfg)?;
     bridge_model::RecordQuery::export_all(&cfg)?;
     bridge_model::RecordPage::export_all(&cfg)?;
     bridge_model::Record::export_all(&cfg)?;

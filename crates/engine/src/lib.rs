@@ -6,6 +6,7 @@ mod backups;
 mod bindings;
 mod connections;
 mod csv_cells;
+mod custom_objects;
 mod dedupe_csv;
 mod demo;
 mod duplicates;

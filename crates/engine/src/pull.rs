@@ -142,11 +142,19 @@ impl Engine {
     ) -> Result<PullSummary> {
         let connection = self.connection(connection_id)?;
         let crm = self.client(&connection)?;
+        // The CRM's custom objects come after its canonical types (a custom object belongs to a
+        // company, mirrored first).
+        let custom: Vec<ObjectType> = self
+            .list_custom_objects(connection_id, crm.as_ref())
+            .await?
+            .into_iter()
+            .map(|o| o.object_type)
+            .collect();
         let object_types: Vec<ObjectType> = if options.object_types.is_empty() {
-            crm.object_types().to_vec()
+            crm.object_types().iter().copied().chain(custom).collect()
         } else {
             for t in &options.object_types {
-                if !crm.object_types().contains(t) {
+                if !crm.object_types().contains(t) && !custom.contains(t) {
                     return Err(Error::InvalidInput {
                         field: "object",
                         message: format!("{} has no {t} object", connection.provider.label()),

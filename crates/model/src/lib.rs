@@ -28,7 +28,7 @@ pub use migration::{
     SourceCount, Transform,
 };
 pub use new_field::{FieldType, NewField};
-pub use object_type::ObjectType;
+pub use object_type::{CustomObject, CustomObjectInfo, ObjectType};
 pub use provider::Provider;
 pub use query::{ObjectCount, RecordPage, RecordQuery};
 pub use record::{Fields, NewRecord, Record, RecordRow, field};

@@ -6,6 +6,7 @@ pub mod backups;
 mod checkpoint;
 pub mod conflicts;
 pub mod connections;
+pub mod custom_objects;
 pub mod duplicate_groups;
 pub mod failed_records;
 pub mod field_mappings;

@@ -28,17 +28,26 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             outbox_check_edited_in_place,
         ),
         M::up(include_str!("../migrations/0013_mirrored_fields.sql")),
+        M::up_with_hook(
+            include_str!("../migrations/0014_custom_objects.sql"),
+            records_take_custom_objects,
+        ),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the
 /// migration fails instead of leaving the old definition in place unnoticed.
 fn records_check_edited_in_place(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     check_edited_in_place(tx, "records", "object_type = ''activity''")
+}
+
+/// After migration 0014 let the records' check take custom objects.
+fn records_take_custom_objects(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    check_edited_in_place(tx, "records", "substr(object_type, 1, 7) = ''custom:''")
 }
 
 /// After migration 0012 let the outbox's operation check take deletes (as 0008 did for records).

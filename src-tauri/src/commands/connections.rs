@@ -108,6 +108,15 @@ pub fn cancel_pull(state: State<'_>, id: ConnectionId) {
     state.cancel_pull(id)
 }
 
+/// The custom objects a connection's CRM listed at its last pull, with the CRM's names for them.
+#[tauri::command(async)]
+pub fn custom_objects(
+    state: State<'_>,
+    connection: ConnectionId,
+) -> Answer<Vec<bridge_model::CustomObjectInfo>> {
+    Ok(state.engine()?.custom_objects(connection)?)
+}
+
 /// The custom fields of each object type of a connection's CRM, and which the mirror holds.
 #[tauri::command(async)]
 pub async fn mirrored_fields(

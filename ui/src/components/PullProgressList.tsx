@@ -1,6 +1,6 @@
 import type { ObjectType } from "../bindings/ObjectType";
 import type { PullProgress } from "../bindings/PullProgress";
-import { formatCount, objectTypeLabel } from "../format";
+import { formatCount, objectTypeName } from "../format";
 
 function phaseText(p: PullProgress): string {
   switch (p.phase) {
@@ -32,18 +32,18 @@ export function PullProgressList({ objects }: { objects: Map<ObjectType, PullPro
         return (
           <li key={p.object_type} className={`pull-item pull-${p.phase}`}>
             <div className="pull-line">
-              <span className="strong">{objectTypeLabel[p.object_type]}</span>
+              <span className="strong">{objectTypeName(p.object_type)}</span>
               {p.full ? <span className="tag">full</span> : null}
               <span className="muted pull-text">{phaseText(p)}</span>
             </div>
             {percent === null ? (
-              <progress className="bar" aria-label={`${objectTypeLabel[p.object_type]} pull`} />
+              <progress className="bar" aria-label={`${objectTypeName(p.object_type)} pull`} />
             ) : (
               <progress
                 className="bar"
                 value={percent}
                 max={100}
-                aria-label={`${objectTypeLabel[p.object_type]} pull`}
+                aria-label={`${objectTypeName(p.object_type)} pull`}
               />
             )}
           </li>

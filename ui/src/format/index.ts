@@ -1,4 +1,5 @@
 import type { ActivityKind } from "../bindings/ActivityKind";
+import type { CustomObjectInfo } from "../bindings/CustomObjectInfo";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { Provider } from "../bindings/Provider";
 
@@ -18,13 +19,28 @@ export const providerLabel: { [P in Provider]: string } = {
   pipedrive: "Pipedrive",
 };
 
-export const objectTypeLabel: { [T in ObjectType]: string } = {
+type CanonicalType = Exclude<ObjectType, `custom:${string}`>;
+
+export const objectTypeLabel: { [T in CanonicalType]: string } = {
   company: "Company",
   person: "Person",
   lead: "Lead",
   deal: "Deal",
   activity: "Activity",
 };
+
+/** The names CRMs give their custom objects, as last listed (by `rememberCustomObjects`). */
+const customObjectNames = new Map<string, string>();
+
+export function rememberCustomObjects(objects: CustomObjectInfo[]): void {
+  for (const o of objects) customObjectNames.set(o.object_type, o.singular);
+}
+
+/** A type as a person reads it: "Company", or a custom object by the name its CRM gives it. */
+export function objectTypeName(t: ObjectType): string {
+  if (t.startsWith("custom:")) return customObjectNames.get(t) ?? t.slice("custom:".length);
+  return objectTypeLabel[t as CanonicalType];
+}
 
 export const activityKindLabel: { [K in ActivityKind]: string } = {
   note: "Note",

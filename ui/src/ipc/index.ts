@@ -38,6 +38,7 @@ import type { RollbackPreview } from "../bindings/RollbackPreview";
 import type { DryRun } from "../bindings/DryRun";
 import type { MigrationOptions } from "../bindings/MigrationOptions";
 import type { MirroredObject } from "../bindings/MirroredObject";
+import type { CustomObjectInfo } from "../bindings/CustomObjectInfo";
 import type { ObjectSync } from "../bindings/ObjectSync";
 import type { IdField } from "../bindings/IdField";
 import type { ImportedMapping } from "../bindings/ImportedMapping";
@@ -151,6 +152,7 @@ export const api = {
     call<string[]>("sync_fields", { a, b, objectType, bObjectType: bObjectType ?? null }),
   /** Asks the CRM: its custom fields per object type, and which the mirror holds. */
   mirroredFields: (connection: ConnectionId) => call<MirroredObject[]>("mirrored_fields", { connection }),
+  customObjects: (connection: ConnectionId) => call<CustomObjectInfo[]>("custom_objects", { connection }),
   /** Mirrors only `keys` of an object type (null: every one); returns the keys now mirrored. */
   chooseMirroredFields: (connection: ConnectionId, objectType: ObjectType, keys: string[] | null) =>
     call<string[] | null>("choose_mirrored_fields", { connection, objectType, keys }),

@@ -95,6 +95,8 @@ export function workspaceCommand(
     return c;
   };
   switch (cmd) {
+    case "custom_objects":
+      return [];
     case "mirrored_fields": {
       const a = args as { connection: number };
       find(a.connection);

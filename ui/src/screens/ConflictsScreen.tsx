@@ -4,7 +4,7 @@ import type { Side } from "../bindings/Side";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
-import { countOf, formatTime, objectTypeLabel } from "../format";
+import { countOf, formatTime, objectTypeName } from "../format";
 import { api } from "../ipc";
 import { fieldLabel, shown } from "./duplicates/fields";
 import { DeletionConflictCard } from "./sync/DeletionConflictCard";
@@ -62,7 +62,7 @@ function ConflictCard({ conflict, onSettled }: { conflict: Conflict; onSettled: 
       <div className="pair-head">
         <div>
           <h2>
-            {objectTypeLabel[conflict.object_type]} {conflict.a_name}
+            {objectTypeName(conflict.object_type)} {conflict.a_name}
           </h2>
           <p className="muted">
             {conflict.pair_name} · both sides changed {countOf(conflict.fields.length, "field")} since the

@@ -10,7 +10,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { PullProgressList } from "../components/PullProgressList";
 import { useCommand } from "../components/useCommand";
-import { formatCount, formatTime, objectTypeLabel } from "../format";
+import { formatCount, formatTime, objectTypeName } from "../format";
 import { IpcError, api } from "../ipc";
 import { MirroredFields } from "./connections/MirroredFields";
 import { RemoveConnection } from "./connections/RemoveConnection";
@@ -429,7 +429,7 @@ export function ConnectionsScreen({
                   <tbody>
                     {counts.map(([type, n]) => (
                       <tr key={type}>
-                        <td>{objectTypeLabel[type]}</td>
+                        <td>{objectTypeName(type)}</td>
                         <td className="num">{formatCount(n)}</td>
                       </tr>
                     ))}

@@ -11,7 +11,7 @@ import type { RecordId } from "../bindings/RecordId";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
-import { countOf, formatCount, listOf, objectTypeLabel, providerLabel } from "../format";
+import { countOf, formatCount, listOf, objectTypeName, providerLabel } from "../format";
 import { api } from "../ipc";
 import { PageCache } from "../records/pages";
 import { BulkMerge } from "./duplicates/BulkMerge";
@@ -405,7 +405,7 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
                 <div className="group-detail" data-testid="group-detail">
                   <div className="group-head">
                     <h2>
-                      {objectTypeLabel[group.object_type]} · {group.members.length} records ·{" "}
+                      {objectTypeName(group.object_type)} · {group.members.length} records ·{" "}
                       {percent(group.score)} match
                     </h2>
                     <div className="actions">

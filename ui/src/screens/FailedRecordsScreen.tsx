@@ -9,7 +9,7 @@ import { ConnectionFilter } from "../components/ConnectionFilter";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
 import { ProviderBadge } from "../components/ProviderBadge";
-import { countOf, formatTime, objectTypeLabel } from "../format";
+import { countOf, formatTime, objectTypeName } from "../format";
 import { api } from "../ipc";
 import { fieldLabel } from "./duplicates/fields";
 
@@ -109,7 +109,7 @@ function Detail({
   return (
     <div className="panel failed-detail" data-testid="failed-detail">
       <h2>
-        {OPERATION_LABEL[record.operation]} {objectTypeLabel[record.object_type].toLowerCase()} in{" "}
+        {OPERATION_LABEL[record.operation]} {objectTypeName(record.object_type).toLowerCase()} in{" "}
         <ConnectionCell connection={connection} />
       </h2>
       <p className="crm-message" data-testid="crm-message">
@@ -324,7 +324,7 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
                       <ConnectionCell connection={connectionById.get(f.connection_id)} />
                     </td>
                     <td>
-                      {OPERATION_LABEL[f.operation]} {objectTypeLabel[f.object_type].toLowerCase()}
+                      {OPERATION_LABEL[f.operation]} {objectTypeName(f.object_type).toLowerCase()}
                       {f.remote_id ? <span className="mono muted"> {f.remote_id}</span> : null}
                     </td>
                     <td className="mono">{f.field ?? "—"}</td>

@@ -9,7 +9,15 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
-import { countOf, formatShortTime, formatTime, objectTypeLabel } from "../format";
+import type { CustomObjectInfo } from "../bindings/CustomObjectInfo";
+import {
+  countOf,
+  formatShortTime,
+  formatTime,
+  objectTypeLabel,
+  objectTypeName,
+  rememberCustomObjects,
+} from "../format";
 import { api } from "../ipc";
 import { PageCache } from "../records/pages";
 import { Timeline } from "../records/Timeline";
@@ -28,6 +36,23 @@ export function RecordsScreen() {
   const [error, setError] = useState<unknown>(undefined);
   const [, setVersion] = useState(0);
   const [selected, setSelected] = useState<CrmRecord | null>(null);
+  // Every connection's custom objects, by the names their CRMs give them (for the Type filter).
+  const [customObjects, setCustomObjects] = useState<CustomObjectInfo[]>([]);
+  const connectionIds = (status.data?.connections ?? []).map((c) => c.connection.id).join(",");
+  useEffect(() => {
+    const ids = connectionIds ? connectionIds.split(",").map(Number) : [];
+    let live = true;
+    Promise.all(ids.map((id) => api.customObjects(id)))
+      .then((lists) => {
+        const all = lists.flat();
+        rememberCustomObjects(all);
+        if (live) setCustomObjects(all);
+      })
+      .catch(setError);
+    return () => {
+      live = false;
+    };
+  }, [connectionIds]);
   const cache = useRef(new PageCache<RecordRow>()).current;
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -145,6 +170,11 @@ export function RecordsScreen() {
                 {label}
               </option>
             ))}
+            {customObjects.map((o) => (
+              <option key={o.object_type} value={o.object_type}>
+                {o.plural}
+              </option>
+            ))}
           </select>
         </label>
         <label className="grow">
@@ -196,7 +226,7 @@ export function RecordsScreen() {
                         <span className="strong" title={row.display_name}>
                           {row.display_name}
                         </span>
-                        <span>{objectTypeLabel[row.object_type]}</span>
+                        <span>{objectTypeName(row.object_type)}</span>
                         <span title={row.email ?? undefined}>{row.email ?? ""}</span>
                         <span className="mono">{row.phone ?? ""}</span>
                         <span title={row.company ?? undefined}>{row.company ?? ""}</span>
@@ -260,7 +290,7 @@ function RecordDetail({
         </button>
       </div>
       <p className="muted">
-        {objectTypeLabel[record.object_type]} in {crm ?? "an unknown connection"} · id{" "}
+        {objectTypeName(record.object_type)} in {crm ?? "an unknown connection"} · id{" "}
         <span className="mono">{record.remote_id}</span>
         <br />
         Modified in the CRM {formatTime(record.remote_modified_at) || "at an unknown time"}

@@ -7,7 +7,7 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
-import { countOf, formatCount, objectTypeLabel } from "../format";
+import { countOf, formatCount, objectTypeName } from "../format";
 import { api } from "../ipc";
 import { PairEditor } from "./sync/PairEditor";
 import { DeletionHistory } from "./sync/DeletionHistory";
@@ -28,7 +28,7 @@ function ProgressLine({ p, onCancel }: { p: SyncProgress; onCancel: () => void }
   const what =
     p.phase === "pulling"
       ? "Reading both sides…"
-      : `Sending ${p.object_type ? objectTypeLabel[p.object_type].toLowerCase() : "writes left from the last run"}: ${formatCount(p.sent)} of ${formatCount(p.planned)}`;
+      : `Sending ${p.object_type ? objectTypeName(p.object_type).toLowerCase() : "writes left from the last run"}: ${formatCount(p.sent)} of ${formatCount(p.planned)}`;
   const eta =
     p.eta_seconds != null && p.phase === "sending" ? `, about ${Math.ceil(p.eta_seconds)} s left` : "";
   return (
@@ -46,8 +46,8 @@ function ProgressLine({ p, onCancel }: { p: SyncProgress; onCancel: () => void }
 
 /** What the pair does with deletions, when it does anything. */
 function deletionSummary(p: SyncPair): string {
-  const carry = p.objects.filter((o) => o.deletions === "carry").map((o) => objectTypeLabel[o.object_type]);
-  const ask = p.objects.filter((o) => o.deletions === "ask").map((o) => objectTypeLabel[o.object_type]);
+  const carry = p.objects.filter((o) => o.deletions === "carry").map((o) => objectTypeName(o.object_type));
+  const ask = p.objects.filter((o) => o.deletions === "ask").map((o) => objectTypeName(o.object_type));
   return [
     carry.length ? ` · deletions carried: ${carry.join(", ")}` : "",
     ask.length ? ` · deletions asked about: ${ask.join(", ")}` : "",
@@ -219,8 +219,8 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
                   {p.objects
                     .map((o) =>
                       o.b_object_type && o.b_object_type !== o.object_type
-                        ? `${objectTypeLabel[o.object_type]} ⇄ ${objectTypeLabel[o.b_object_type]}`
-                        : objectTypeLabel[o.object_type],
+                        ? `${objectTypeName(o.object_type)} ⇄ ${objectTypeName(o.b_object_type)}`
+                        : objectTypeName(o.object_type),
                     )
                     .join(", ")}{" "}
                   · {p.every_minutes ? `every ${p.every_minutes} min while the app is open` : "on demand"} ·{" "}

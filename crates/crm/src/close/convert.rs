@@ -13,8 +13,12 @@ pub fn resources(object_type: ObjectType) -> &'static [&'static str] {
         ObjectType::Deal => &["opportunity"],
         ObjectType::Activity => ACTIVITY_RESOURCES,
         ObjectType::Lead => &[],
+        ObjectType::Custom(_) => &[CUSTOM_OBJECT],
     }
 }
+
+/// Every custom object instance, of whichever type (`custom_object_type_id` tells them apart).
+pub const CUSTOM_OBJECT: &str = "custom_object";
 
 /// Activities come from one endpoint per kind (notes first: their ids were mirrored first). Tasks
 /// are not activities in Close's API but are one here.
@@ -175,6 +179,10 @@ pub fn pulled(
                 }
             }
         }
+        ObjectType::Custom(_) => {
+            put(field::NAME, text(&raw, "name"));
+            put("company_id", text(&raw, "lead_id"));
+        }
         ObjectType::Lead => {}
     }
     put("created_at", text(&raw, "date_created"));
@@ -240,6 +248,7 @@ pub fn table(object_type: ObjectType) -> &'static [(&'static str, &'static str)]
             ("disposition", af::OUTCOME),
             ("is_complete", af::DONE),
         ],
+        ObjectType::Custom(_) => &[("name", field::NAME), ("lead_id", "company_id")],
         ObjectType::Lead => &[],
     }
 }
@@ -459,6 +468,7 @@ pub fn what(object_type: ObjectType) -> String {
         ObjectType::Deal => "opportunities",
         ObjectType::Activity => "activities",
         ObjectType::Lead => "unqualified leads",
+        ObjectType::Custom(_) => "custom objects",
     };
     format!("Close {name}")
 }

@@ -10,7 +10,9 @@ mod write;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bridge_model::{FieldType, Fields, NewField, ObjectType, Provider};
+use bridge_model::{
+    CustomObject, CustomObjectInfo, FieldType, Fields, NewField, ObjectType, Provider,
+};
 use chrono::{DateTime, Utc};
 use reqwest::{Method, RequestBuilder, header::HeaderMap};
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,7 @@ use crate::{
 
 const PROVIDER: &str = "Close";
 const LIMIT: usize = 100;
+const SEARCH_LIMIT: usize = 200;
 
 pub struct Close {
     base: String,
@@ -122,6 +125,95 @@ impl Close {
         t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
     }
 
+    /// A custom object type's fields: its name, its lead, and the type's own custom fields (listed
+    /// with the type).
+    async fn custom_object_fields(&self, custom: CustomObject) -> Result<Vec<FieldInfo>> {
+        let types: Vec<wire::CustomObjectType> = self.list("custom_object_type").await?;
+        let Some(found) = types.into_iter().find(|t| t.id == custom.api_name()) else {
+            return Err(CrmError::Unsupported(format!(
+                "Close has no custom object type {}",
+                custom.api_name()
+            )));
+        };
+        let standard = [
+            ("name", "Name", "text", true),
+            ("lead_id", "Lead", "text", true),
+        ];
+        let mut out: Vec<FieldInfo> = standard
+            .iter()
+            .map(|(key, label, kind, required)| FieldInfo {
+                key: (*key).into(),
+                label: (*label).into(),
+                kind: (*kind).into(),
+                custom: false,
+                required: *required,
+                options: Vec::new(),
+            })
+            .collect();
+        out.extend(found.fields.into_iter().map(custom_field_info));
+        Ok(out)
+    }
+
+    /// One page of every custom object instance of a type, through Advanced Filtering (listing
+    /// them needs a lead; the search finds all, and each names its type).
+    async fn pull_custom(&self, custom: CustomObject, request: &PullRequest) -> Result<Page> {
+        let keys: Vec<String> = self
+            .custom_object_fields(custom)
+            .await?
+            .into_iter()
+            .map(|f| f.key)
+            .chain(
+                [
+                    "id",
+                    "custom_object_type_id",
+                    "date_created",
+                    "date_updated",
+                ]
+                .into_iter()
+                .map(str::to_owned),
+            )
+            .collect();
+        let mut body = match &request.cursor {
+            Some(cursor) => json!({ "cursor": cursor }),
+            None => {
+                let mut queries =
+                    vec![json!({"type": "object_type", "object_type": convert::CUSTOM_OBJECT})];
+                if let Some(since) = request.since {
+                    queries.push(json!({
+                        "type": "field_condition",
+                        "field": {"type": "regular_field", "object_type": convert::CUSTOM_OBJECT, "field_name": "date_updated"},
+                        "condition": {"type": "moment_range", "on_or_after": {"type": "fixed_utc", "value": Self::close_time(since)}},
+                    }));
+                }
+                json!({ "query": {"type": "and", "queries": queries} })
+            }
+        };
+        body["_fields"] = json!({ convert::CUSTOM_OBJECT: keys });
+        body["_limit"] = json!(SEARCH_LIMIT);
+        let call = Call::new(Method::POST, self.url("data/search"), Some(body));
+        let answer = self.http.send(&call).await?.body;
+        let page: wire::SearchPage = decode(PROVIDER, "POST /data/search/", answer)?;
+        let records = page
+            .data
+            .into_iter()
+            .filter(|raw| raw["custom_object_type_id"].as_str() == Some(custom.api_name()))
+            .map(|raw| {
+                let object: wire::Object = decode(PROVIDER, "POST /data/search/", raw.clone())?;
+                Ok(convert::pulled(
+                    request.object_type,
+                    convert::CUSTOM_OBJECT,
+                    object.id,
+                    object.date_updated.as_deref(),
+                    raw,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            records,
+            next: page.cursor,
+        })
+    }
+
     async fn list<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
         let body = self.http.get(self.url(path), &[]).await?;
         let list: wire::List<T> = decode(PROVIDER, &format!("GET /{path}/"), body)?;
@@ -159,7 +251,30 @@ impl Crm for Close {
         })
     }
 
+    /// `GET /custom_object_type/`: each type by its id, with the names Close gives it.
+    async fn custom_objects(&self) -> Result<Vec<CustomObjectInfo>> {
+        let types: Vec<wire::CustomObjectType> = self.list("custom_object_type").await?;
+        types
+            .into_iter()
+            .map(|t| {
+                let custom = CustomObject::new(&t.id).map_err(|e| CrmError::Malformed {
+                    provider: PROVIDER,
+                    request: "GET /custom_object_type/".into(),
+                    detail: e.to_string(),
+                })?;
+                Ok(CustomObjectInfo {
+                    object_type: ObjectType::Custom(custom),
+                    plural: t.name_plural.unwrap_or_else(|| t.name.clone()),
+                    singular: t.name,
+                })
+            })
+            .collect()
+    }
+
     async fn pull(&self, request: &PullRequest) -> Result<Page> {
+        if let ObjectType::Custom(custom) = request.object_type {
+            return self.pull_custom(custom, request).await;
+        }
         let resources = convert::resources(request.object_type);
         if resources.is_empty() {
             return Err(CrmError::Unsupported(format!(
@@ -303,6 +418,7 @@ impl Crm for Close {
                     "Close has no lead object apart from companies".into(),
                 ));
             }
+            ObjectType::Custom(c) => return self.custom_object_fields(c).await,
         };
         let mut out: Vec<FieldInfo> = standard
             .iter()
@@ -316,26 +432,7 @@ impl Crm for Close {
             })
             .collect();
         let custom: Vec<wire::CustomField> = self.list(&format!("custom_field/{object}")).await?;
-        out.extend(custom.into_iter().map(|f| {
-            FieldInfo {
-                // Custom values sit under `custom.<id>` in a record's JSON.
-                key: format!("custom.{}", f.id),
-                label: f.name,
-                kind: f.kind,
-                custom: true,
-                required: false,
-                options: f
-                    .choices
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|c| {
-                        c.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| c.to_string())
-                    })
-                    .collect(),
-            }
-        }));
+        out.extend(custom.into_iter().map(custom_field_info));
         Ok(out)
     }
 
@@ -457,6 +554,27 @@ impl Crm for Close {
 
     async fn secret(&self) -> Secret {
         self.http.secret().await
+    }
+}
+
+/// A custom field as a field of a record: its value sits under `custom.<id>` in the record's JSON.
+fn custom_field_info(f: wire::CustomField) -> FieldInfo {
+    FieldInfo {
+        key: format!("custom.{}", f.id),
+        label: f.name,
+        kind: f.kind,
+        custom: true,
+        required: false,
+        options: f
+            .choices
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| {
+                c.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| c.to_string())
+            })
+            .collect(),
     }
 }
 

@@ -51,6 +51,25 @@ pub struct CustomField {
     pub choices: Option<Vec<Value>>,
 }
 
+/// `GET /custom_object_type/`: a custom object type with its fields.
+#[derive(Debug, Deserialize)]
+pub struct CustomObjectType {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_plural: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<CustomField>,
+}
+
+/// An Advanced Filtering page.
+#[derive(Debug, Deserialize)]
+pub struct SearchPage {
+    pub data: Vec<Value>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Pipeline {
     pub id: String,

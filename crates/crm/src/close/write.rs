@@ -28,7 +28,12 @@ impl Close {
             .first()
             .copied()
             .ok_or_else(|| CrmError::Unsupported(format!("{PROVIDER} has no {object_type}")))?;
-        Ok((resource, convert::input(object_type, fields)?))
+        let mut body = convert::input(object_type, fields)?;
+        // A custom object instance names its type on create.
+        if let ObjectType::Custom(c) = object_type {
+            body["custom_object_type_id"] = json!(c.api_name());
+        }
+        Ok((resource, body))
     }
 
     pub(super) async fn create_records(

@@ -1,5 +1,7 @@
 //! HubSpot objects -> the canonical model. The only bridge between `wire` and `bridge_model`.
 
+use std::borrow::Cow;
+
 use bridge_model::{ActivityKind, Fields, ObjectType, activity_field as af, field};
 use serde_json::{Value, json};
 
@@ -44,15 +46,17 @@ const ACTIVITIES: &[Object] = &[
     activity(ActivityKind::Task, "tasks"),
 ];
 
-/// The HubSpot objects of a canonical type (none for Salesforce-only leads).
-pub fn objects(object_type: ObjectType) -> &'static [Object] {
-    match object_type {
+/// The HubSpot objects of a type (none for Salesforce-only leads; a custom object by its object
+/// type id).
+pub fn objects(object_type: ObjectType) -> Cow<'static, [Object]> {
+    Cow::Borrowed(match object_type {
         ObjectType::Company => COMPANIES,
         ObjectType::Person => CONTACTS,
         ObjectType::Deal => DEALS,
         ObjectType::Activity => ACTIVITIES,
         ObjectType::Lead => &[],
-    }
+        ObjectType::Custom(c) => return Cow::Owned(vec![object(object_type, c.api_name())]),
+    })
 }
 
 /// The object a record of `object_type` with this id lives in, and HubSpot's own id: an activity
@@ -153,6 +157,12 @@ pub fn properties(object_type: ObjectType) -> &'static [(&'static str, &'static 
         ],
         ObjectType::Activity => ALL_ACTIVITY_PROPERTIES,
         ObjectType::Lead => &[],
+        // A custom object's own properties are all its schema's: its name is the primary display
+        // property (moved by the client, which reads the schema), the rest under `custom`.
+        ObjectType::Custom(_) => &[
+            ("hs_createdate", "created_at"),
+            ("hs_lastmodifieddate", "modified_at"),
+        ],
     }
 }
 
@@ -389,9 +399,16 @@ fn association_types(object: Object) -> &'static [(&'static str, u32)] {
             &[("company_id", 192), ("person_id", 204), ("deal_id", 216)]
         }
         (ObjectType::Activity, _) => &[("company_id", 190), ("person_id", 202), ("deal_id", 214)],
+        // A custom object's association type ids are its schema's own: its company is associated
+        // with the default type once the record exists (`CUSTOM_OBJECT_LINK`).
+        (ObjectType::Custom(_), _) => &[("company_id", CUSTOM_OBJECT_LINK)],
         _ => &[],
     }
 }
+
+/// The type id standing for "the default association, made after the create" (see
+/// [`association_types`]).
+pub const CUSTOM_OBJECT_LINK: u32 = 0;
 
 /// The link fields HubSpot keeps as associations for this type.
 pub fn link_fields(object_type: ObjectType) -> impl Iterator<Item = &'static str> {
@@ -447,6 +464,9 @@ pub fn input(object: Object, fields: &Fields, creating: bool) -> Result<Value, R
         let Some(to) = fields.remove(*canonical).filter(|v| !v.is_null()) else {
             continue;
         };
+        if *type_id == CUSTOM_OBJECT_LINK {
+            continue;
+        }
         if !creating {
             return Err(RecordError::validation(
                 Some(canonical),
@@ -512,4 +532,34 @@ fn note_subject_into_body(fields: &mut Fields) {
         format!("{subject}\n\n{body}")
     };
     fields.insert(af::BODY.into(), json!(joined));
+}
+
+/// A custom object record's `name` as its primary display property (under `custom`, where the
+/// object's own properties are); other objects' fields as they are.
+pub fn name_into(fields: &Fields, primary: Option<&str>) -> Fields {
+    let mut out = fields.clone();
+    let (Some(primary), Some(name)) = (primary, out.remove(field::NAME)) else {
+        return out;
+    };
+    let custom = out
+        .entry(write::CUSTOM)
+        .or_insert_with(|| Value::Object(Default::default()));
+    if let Value::Object(custom) = custom {
+        custom.entry(primary).or_insert(name);
+    }
+    out
+}
+
+/// A pulled custom object record's primary display property as its `name`.
+pub fn name_from(fields: &mut Fields, primary: &str) {
+    let Some(Value::Object(custom)) = fields.get_mut(write::CUSTOM) else {
+        return;
+    };
+    let Some(name) = custom.remove(primary) else {
+        return;
+    };
+    if custom.is_empty() {
+        fields.remove(write::CUSTOM);
+    }
+    fields.insert(field::NAME.into(), name);
 }

@@ -23,6 +23,7 @@ fn links(object_type: ObjectType) -> &'static [(&'static str, &'static str)] {
             ("contacts", "person_id"),
             ("deals", "deal_id"),
         ],
+        ObjectType::Custom(_) => &[("companies", "company_id")],
         _ => &[],
     }
 }

@@ -7,10 +7,12 @@ mod links;
 mod wire;
 mod write;
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use bridge_model::{ActivityKind, FieldType, Fields, NewField, ObjectType, Provider};
+use bridge_model::{
+    ActivityKind, CustomObject, CustomObjectInfo, FieldType, Fields, NewField, ObjectType, Provider,
+};
 use chrono::{DateTime, Utc};
 use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -32,6 +34,9 @@ pub struct Hubspot {
     /// Search has its own per-second limit (4/s) beside the 10-second window.
     search_pacer: Pacer,
     custom: crate::custom::CustomFields,
+    /// Each custom object's primary display property (its records' `name`), read once from the
+    /// schemas.
+    primaries: tokio::sync::Mutex<Option<HashMap<String, String>>>,
 }
 
 struct HubspotDialect;
@@ -89,16 +94,69 @@ impl Hubspot {
             ),
             search_pacer: Pacer::new(Some(4), Duration::from_secs(1)),
             custom: Default::default(),
+            primaries: Default::default(),
         }
     }
 
-    fn objects(object_type: ObjectType) -> Result<&'static [convert::Object]> {
-        match convert::objects(object_type) {
-            [] => Err(CrmError::Unsupported(format!(
+    fn objects(object_type: ObjectType) -> Result<std::borrow::Cow<'static, [convert::Object]>> {
+        let all = convert::objects(object_type);
+        if all.is_empty() {
+            return Err(CrmError::Unsupported(format!(
                 "HubSpot has no {object_type} object"
-            ))),
-            all => Ok(all),
+            )));
         }
+        Ok(all)
+    }
+
+    async fn schemas(&self) -> Result<Vec<wire::Schema>> {
+        let body = self
+            .http
+            .get(format!("{}/crm/v3/schemas", self.base), &[])
+            .await?;
+        let schemas: wire::Schemas = decode(PROVIDER, "GET /crm/v3/schemas", body)?;
+        let live: Vec<wire::Schema> = schemas
+            .results
+            .into_iter()
+            .filter(|s| !s.archived)
+            .collect();
+        *self.primaries.lock().await = Some(
+            live.iter()
+                .filter_map(|s| {
+                    Some((
+                        s.object_type_id.clone(),
+                        s.primary_display_property.clone()?,
+                    ))
+                })
+                .collect(),
+        );
+        Ok(live)
+    }
+
+    /// The property a custom object's records are named by (None: not a custom object, or one
+    /// without a primary display property).
+    pub(super) async fn primary_property(&self, object: convert::Object) -> Result<Option<String>> {
+        let Some(custom) = object.object_type.custom() else {
+            return Ok(None);
+        };
+        if self.primaries.lock().await.is_none() {
+            self.schemas().await?;
+        }
+        Ok(self
+            .primaries
+            .lock()
+            .await
+            .as_ref()
+            .and_then(|p| p.get(custom.api_name()).cloned()))
+    }
+
+    /// A page of a custom object's records named by their primary display property.
+    async fn named(&self, object: convert::Object, records: &mut [crate::Pulled]) -> Result<()> {
+        if let Some(primary) = self.primary_property(object).await? {
+            for r in records {
+                convert::name_from(&mut r.fields, &primary);
+            }
+        }
+        Ok(())
     }
 
     fn object(object_type: ObjectType) -> Result<convert::Object> {
@@ -168,6 +226,7 @@ impl Hubspot {
             &custom,
         )?;
         self.read_links(object, &mut records).await?;
+        self.named(object, &mut records).await?;
         Ok(Page {
             records,
             next: next.map(|after| json!({ "after": after }).to_string()),
@@ -207,6 +266,7 @@ impl Hubspot {
             &custom,
         )?;
         self.read_links(object, &mut records).await?;
+        self.named(object, &mut records).await?;
         let times: Vec<_> = records.iter().map(|r| r.modified_at).collect();
         let next = more.then(|| cursor.after(&times).encode());
         Ok(Page { records, next })
@@ -296,6 +356,33 @@ impl Crm for Hubspot {
         })
     }
 
+    /// `GET /crm/v3/schemas`: each custom object by its object type id, with its labels.
+    async fn custom_objects(&self) -> Result<Vec<CustomObjectInfo>> {
+        self.schemas()
+            .await?
+            .into_iter()
+            .map(|s| {
+                let object_type =
+                    ObjectType::Custom(CustomObject::new(&s.object_type_id).map_err(|e| {
+                        CrmError::Malformed {
+                            provider: PROVIDER,
+                            request: "GET /crm/v3/schemas".into(),
+                            detail: e.to_string(),
+                        }
+                    })?);
+                let singular = s
+                    .labels
+                    .singular
+                    .unwrap_or_else(|| s.object_type_id.clone());
+                Ok(CustomObjectInfo {
+                    object_type,
+                    plural: s.labels.plural.unwrap_or_else(|| singular.clone()),
+                    singular,
+                })
+            })
+            .collect()
+    }
+
     async fn pull(&self, request: &PullRequest) -> Result<Page> {
         let objects = Self::objects(request.object_type)?;
         if objects.len() == 1 {
@@ -344,7 +431,7 @@ impl Crm for Hubspot {
         since: DateTime<Utc>,
     ) -> Result<Option<Vec<String>>> {
         let mut ids = Vec::new();
-        for object in Self::objects(object_type)? {
+        for object in Self::objects(object_type)?.iter() {
             let name = object.name;
             let mut after: Option<String> = None;
             loop {
@@ -402,6 +489,7 @@ impl Crm for Hubspot {
     async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo> {
         crate::new_field::check(PROVIDER, object_type, field)?;
         let group = match object_type {
+            ObjectType::Custom(_) => "custom",
             ObjectType::Company => "companyinformation",
             ObjectType::Person => "contactinformation",
             ObjectType::Deal => "dealinformation",

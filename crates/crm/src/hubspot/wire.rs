@@ -181,3 +181,26 @@ impl AssociationTo {
         }
     }
 }
+
+/// `GET /crm/v3/schemas`: the portal's custom objects.
+#[derive(Debug, Deserialize)]
+pub struct Schemas {
+    pub results: Vec<Schema>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    pub object_type_id: String,
+    pub labels: SchemaLabels,
+    #[serde(default)]
+    pub primary_display_property: Option<String>,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SchemaLabels {
+    pub singular: Option<String>,
+    pub plural: Option<String>,
+}

@@ -80,9 +80,40 @@ impl Hubspot {
                     convert::object_for(object_type, r).ok_or_else(|| no_object(object_type))?;
                 Ok((object, r.clone()))
             },
-            |object, part| async move { self.create_in(object, &part).await },
+            |object, part| async move {
+                if object.object_type.custom().is_none() {
+                    return self.create_in(object, &part).await;
+                }
+                self.create_custom(object, &part).await
+            },
         )
         .await
+    }
+
+    /// A custom object's records: the name written as the primary display property, and the
+    /// company associated with the default type once each record exists.
+    async fn create_custom(&self, object: Object, records: &[Fields]) -> Vec<WriteResult> {
+        let primary = match self.primary_property(object).await {
+            Ok(p) => p,
+            Err(e) => return crate::write::all_failed(records.len(), &e),
+        };
+        let named: Vec<Fields> = records
+            .iter()
+            .map(|r| convert::name_into(r, primary.as_deref()))
+            .collect();
+        let mut results = self.create_in(object, &named).await;
+        for (result, record) in results.iter_mut().zip(records) {
+            let (Ok(written), Some(company)) = (&*result, company_of(record)) else {
+                continue;
+            };
+            let id = written.remote_id.clone();
+            // The record exists either way: a failed association leaves it written (a rollback
+            // finds it) and without its company, which the next run's comparison writes again.
+            let _ = self
+                .relink(object.name, &id, "companies", Some(&company))
+                .await;
+        }
+        results
     }
 
     async fn create_in(&self, object: Object, records: &[Fields]) -> Vec<WriteResult> {
@@ -150,7 +181,20 @@ impl Hubspot {
         per_object(
             records,
             |r| hubspot_update(object_type, r),
-            |object, part| async move { self.update_in(object, &part).await },
+            |object, part| async move {
+                let primary = match self.primary_property(object).await {
+                    Ok(p) => p,
+                    Err(e) => return crate::write::all_failed(part.len(), &e),
+                };
+                let named: Vec<Update> = part
+                    .iter()
+                    .map(|u| Update {
+                        remote_id: u.remote_id.clone(),
+                        fields: convert::name_into(&u.fields, primary.as_deref()),
+                    })
+                    .collect();
+                self.update_in(object, &named).await
+            },
         )
         .await
     }
@@ -434,4 +478,13 @@ where
         .into_iter()
         .map(|r| r.expect("every record routed or refused"))
         .collect()
+}
+
+/// The company a new custom object record belongs to.
+fn company_of(fields: &Fields) -> Option<String> {
+    match fields.get("company_id")? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }

@@ -12,7 +12,7 @@ pub fn collection(object_type: ObjectType) -> Option<&'static str> {
         ObjectType::Person => Some("persons"),
         ObjectType::Deal => Some("deals"),
         ObjectType::Activity => Some("notes"),
-        ObjectType::Lead => None,
+        ObjectType::Lead | ObjectType::Custom(_) => None,
     }
 }
 
@@ -23,7 +23,7 @@ pub fn fields_path(object_type: ObjectType) -> Option<&'static str> {
         ObjectType::Person => Some("personFields"),
         ObjectType::Deal => Some("dealFields"),
         ObjectType::Activity => Some("noteFields"),
-        ObjectType::Lead => None,
+        ObjectType::Lead | ObjectType::Custom(_) => None,
     }
 }
 
@@ -126,7 +126,7 @@ pub fn pulled(object_type: ObjectType, id: i64, update_time: Option<&str>, raw: 
             put("deal_id", id_of(&raw["deal_id"]));
             put("owner_id", id_of(&raw["user_id"]));
         }
-        ObjectType::Lead => {}
+        ObjectType::Lead | ObjectType::Custom(_) => {}
     }
     put("created_at", text(&raw, "add_time"));
     // Custom fields: v2 nests them, v1 puts the hashes at the root.
@@ -196,7 +196,7 @@ pub fn table(object_type: ObjectType) -> &'static [(&'static str, &'static str)]
             ("deal_id", "deal_id"),
             ("user_id", "owner_id"),
         ],
-        ObjectType::Lead => &[],
+        ObjectType::Lead | ObjectType::Custom(_) => &[],
     }
 }
 

@@ -7,13 +7,10 @@ use crate::{Pulled, RecordError, parse_time, write};
 
 /// The sObjects a canonical type is kept in: activities are Tasks (notes, e-mails, calls and tasks,
 /// told apart by `TaskSubtype`) and Events (meetings).
-pub fn sobjects(object_type: ObjectType) -> &'static [&'static str] {
+pub fn sobjects(object_type: ObjectType) -> Vec<&'static str> {
     match object_type {
-        ObjectType::Activity => &["Task", "Event"],
-        ObjectType::Company => &["Account"],
-        ObjectType::Person => &["Contact"],
-        ObjectType::Lead => &["Lead"],
-        ObjectType::Deal => &["Opportunity"],
+        ObjectType::Activity => vec!["Task", "Event"],
+        other => vec![sobject(other)],
     }
 }
 
@@ -79,12 +76,19 @@ pub fn sobject(object_type: ObjectType) -> &'static str {
         ObjectType::Lead => "Lead",
         ObjectType::Deal => "Opportunity",
         ObjectType::Activity => "Task",
+        ObjectType::Custom(c) => c.api_name(),
     }
 }
 
-/// (sObject field, canonical field) pairs read for each type.
+/// (sObject field, canonical field) pairs read for each type. A custom object's own `__c` fields
+/// are all under `custom` (its lookups too, by the id they hold).
 pub fn fields(object_type: ObjectType) -> &'static [(&'static str, &'static str)] {
     match object_type {
+        ObjectType::Custom(_) => &[
+            ("Name", field::NAME),
+            ("OwnerId", "owner_id"),
+            ("CreatedDate", "created_at"),
+        ],
         ObjectType::Company => &[
             ("Name", field::NAME),
             ("Website", field::DOMAIN),

@@ -16,7 +16,7 @@ use std::{
 };
 
 use async_trait::async_trait;
-use bridge_model::{Fields, NewField, ObjectType, Provider};
+use bridge_model::{CustomObject, CustomObjectInfo, Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
 use serde::{Deserialize, Serialize};
@@ -395,6 +395,38 @@ impl Crm for Salesforce {
                 d.remaining, d.max
             )),
         })
+    }
+
+    /// Describe global's custom objects (`X__c`) a person keeps records in: queryable and
+    /// createable, not custom settings, metadata types (`__mdt`) or events (`__e`).
+    async fn custom_objects(&self) -> Result<Vec<CustomObjectInfo>> {
+        let body = self.http.get(self.url("sobjects/").await?, &[]).await?;
+        let global: wire::DescribeGlobal = decode(PROVIDER, "GET /sobjects/", body)?;
+        global
+            .sobjects
+            .into_iter()
+            .filter(|s| {
+                s.custom
+                    && !s.custom_setting
+                    && s.queryable
+                    && s.createable
+                    && s.name.ends_with("__c")
+            })
+            .map(|s| {
+                let object_type = ObjectType::Custom(CustomObject::new(&s.name).map_err(|e| {
+                    CrmError::Malformed {
+                        provider: PROVIDER,
+                        request: "GET /sobjects/".into(),
+                        detail: e.to_string(),
+                    }
+                })?);
+                Ok(CustomObjectInfo {
+                    object_type,
+                    plural: s.label_plural.unwrap_or_else(|| s.label.clone()),
+                    singular: s.label,
+                })
+            })
+            .collect()
     }
 
     async fn pull(&self, request: &PullRequest) -> Result<Page> {

@@ -132,3 +132,26 @@ pub struct CollectionError {
 pub struct Version {
     pub version: String,
 }
+
+/// `GET /sobjects/`: describe global, every sObject of the org.
+#[derive(Debug, Deserialize)]
+pub struct DescribeGlobal {
+    pub sobjects: Vec<SObjectSummary>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SObjectSummary {
+    pub name: String,
+    pub label: String,
+    #[serde(default)]
+    pub label_plural: Option<String>,
+    #[serde(default)]
+    pub custom: bool,
+    #[serde(default)]
+    pub custom_setting: bool,
+    #[serde(default)]
+    pub queryable: bool,
+    #[serde(default)]
+    pub createable: bool,
+}

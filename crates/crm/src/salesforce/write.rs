@@ -339,7 +339,7 @@ impl Salesforce {
                 ("Event", "WhoId"),
             ],
             ObjectType::Lead => &[("Task", "WhoId"), ("Event", "WhoId")],
-            ObjectType::Deal | ObjectType::Activity => {
+            ObjectType::Deal | ObjectType::Activity | ObjectType::Custom(_) => {
                 return Err(CrmError::Unsupported(format!(
                     "{PROVIDER} merges accounts, contacts and leads, not {}",
                     what(object_type)

@@ -236,7 +236,7 @@ fn link_field(object_type: ObjectType) -> Option<&'static str> {
         ObjectType::Company => Some("company_id"),
         ObjectType::Person | ObjectType::Lead => Some("person_id"),
         ObjectType::Deal => Some("deal_id"),
-        ObjectType::Activity => None,
+        ObjectType::Activity | ObjectType::Custom(_) => None,
     }
 }
 
@@ -248,6 +248,7 @@ fn plural(object_type: ObjectType) -> &'static str {
         ObjectType::Lead => "leads",
         ObjectType::Deal => "deals",
         ObjectType::Activity => "activities",
+        ObjectType::Custom(_) => "records",
     }
 }
 

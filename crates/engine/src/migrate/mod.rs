@@ -83,11 +83,21 @@ impl Engine {
             });
         }
         let (s, t) = (self.client(&s_conn)?, self.client(&t_conn)?);
+        // Each source type and the target type it becomes: the canonical types both have, then
+        // each custom object the target has one named alike for.
+        let mut pairs: Vec<(ObjectType, ObjectType)> = s
+            .object_types()
+            .iter()
+            .filter_map(|&st| Some((st, target_type(t_conn.provider, st)?)))
+            .collect();
+        let target_custom = self.list_custom_objects(target, t.as_ref()).await?;
+        for so in self.list_custom_objects(source, s.as_ref()).await? {
+            if let Some(tt) = crate::custom_objects::counterpart(&so, &target_custom) {
+                pairs.push((so.object_type, tt));
+            }
+        }
         let mut objects = Vec::new();
-        for &st in s.object_types() {
-            let Some(tt) = target_type(t_conn.provider, st) else {
-                continue;
-            };
+        for (st, tt) in pairs {
             let source_fields = described(s.as_ref(), s_conn.provider, st).await?;
             let target_fields = described(t.as_ref(), t_conn.provider, tt).await?;
             let mut mapping = mapping::suggest_fields(st, tt, &source_fields, &target_fields);
@@ -119,7 +129,10 @@ impl Engine {
             for f in &mut mapping.fields {
                 f.required |= matches!(
                     (tt, f.target.as_str()),
-                    (ObjectType::Company, field::NAME) | (ObjectType::Deal, field::NAME)
+                    (
+                        ObjectType::Company | ObjectType::Deal | ObjectType::Custom(_),
+                        field::NAME
+                    )
                 );
             }
             // A mapping saved for these two connections (Mappings screen, an earlier plan, an
@@ -280,14 +293,15 @@ impl Engine {
         let s = self.connection(plan.source)?;
         let t = self.connection(plan.target)?;
         self.refuse_demo_with_real(s.id, t.id, "migrated")?;
+        let (s_types, t_types) = (self.all_object_types(s.id)?, self.all_object_types(t.id)?);
         for m in &plan.objects {
-            if !bridge_crm::object_types(s.provider).contains(&m.source_object) {
+            if !s_types.contains(&m.source_object) {
                 return Err(Error::InvalidInput {
                     field: "objects",
                     message: format!("{} has no {} records", s.label, m.source_object.as_str()),
                 });
             }
-            if !bridge_crm::object_types(t.provider).contains(&m.target_object) {
+            if !t_types.contains(&m.target_object) {
                 return Err(Error::InvalidInput {
                     field: "objects",
                     message: format!("{} has no {} records", t.label, m.target_object.as_str()),

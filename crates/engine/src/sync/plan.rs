@@ -188,7 +188,7 @@ pub(crate) fn identity_key(object_type: ObjectType, fields: &Fields) -> Option<S
     match object_type {
         ObjectType::Person | ObjectType::Lead => text("email"),
         ObjectType::Company => text("domain").or_else(|| text("name")),
-        ObjectType::Deal => {
+        ObjectType::Deal | ObjectType::Custom(_) => {
             text("name").map(|n| format!("{n}|{}", text("company_id").unwrap_or_default()))
         }
         ObjectType::Activity => None,

@@ -59,6 +59,7 @@ impl Close {
                 Kind::Email,
                 Kind::Meeting,
                 Kind::Task,
+                Kind::Invoice,
             ],
             |kind| Box::new(render::CloseGenerator { seed, kind }),
         );
@@ -179,6 +180,10 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             get(objects::custom_fields).post(objects::create_custom_field),
         )
         .route("/api/v1/pipeline/", get(objects::pipelines))
+        .route(
+            "/api/v1/custom_object_type/",
+            get(objects::custom_object_types),
+        )
         .route("/api/v1/event/", get(objects::events))
         .route("/api/v1/data/search/", axum::routing::post(search::search))
         .route("/api/v1/status/lead/", get(objects::lead_statuses))

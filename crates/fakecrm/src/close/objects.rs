@@ -26,6 +26,7 @@ fn kind_of(resource: &str) -> Option<Kind> {
         "contact" => Some(Kind::Person),
         "opportunity" => Some(Kind::Deal),
         "task" => Some(Kind::Task),
+        "custom_object" => Some(Kind::Invoice),
         _ => None,
     }
 }
@@ -41,6 +42,7 @@ fn label(kind: Kind) -> &'static str {
         Kind::Email => "Email",
         Kind::Meeting => "Meeting",
         Kind::Task => "Task",
+        Kind::Invoice => "CustomObject",
     }
 }
 
@@ -225,6 +227,10 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match kind_of(&resource) {
+        // Custom objects are listed per lead: all of them only through Advanced Filtering.
+        Some(Kind::Invoice) if !q.contains_key("lead_id") => {
+            field_error("lead_id", "This field is required.")
+        }
         Some(kind) => list_kind(&mut emu.close(), kind, &q),
         None => error(
             StatusCode::NOT_FOUND,
@@ -328,13 +334,33 @@ fn validate(kind: Kind, body: &Map<String, Value>, creating: bool) -> Result<(),
         }
     }
     if creating
-        && (kind == Kind::Deal || kind.is_activity())
+        && (kind == Kind::Deal || kind == Kind::Invoice || kind.is_activity())
         && body.get("lead_id").and_then(Value::as_str).is_none()
     {
         return Err(Refused::Field(
             "lead_id".into(),
             "This field is required.".into(),
         ));
+    }
+    // A custom object instance names its type and has a name (Close's required fields).
+    if creating && kind == Kind::Invoice {
+        if body.get("custom_object_type_id").and_then(Value::as_str) != Some(render::COTYPE_INVOICE)
+        {
+            return Err(Refused::Field(
+                "custom_object_type_id".into(),
+                "Object does not exist.".into(),
+            ));
+        }
+        if body
+            .get("name")
+            .and_then(Value::as_str)
+            .is_none_or(|n| n.trim().is_empty())
+        {
+            return Err(Refused::Field(
+                "name".into(),
+                "This field is required.".into(),
+            ));
+        }
     }
     // An e-mail is created in one of its states (Close's e-mail activity: `status` is required).
     const EMAIL_STATES: [&str; 5] = ["inbox", "draft", "scheduled", "outbox", "sent"];
@@ -461,7 +487,7 @@ fn create_kind(
             body.insert("_type".into(), Value::String("lead".into()));
             body.entry("is_complete").or_insert(Value::Bool(false));
         }
-        Kind::Person => {}
+        Kind::Person | Kind::Invoice => {}
     }
     stamp(&mut body, now, true);
     close.table(kind).create(body.clone(), now);
@@ -790,6 +816,27 @@ pub async fn create_custom_field(
 }
 
 /// `GET /pipeline/`: the pipelines with their opportunity statuses.
+/// `GET /custom_object_type/`: the organization's custom object types with their fields (one:
+/// Invoice, on leads).
+pub async fn custom_object_types(State(_emu): State<Arc<Emulator>>) -> Response {
+    let field = |id: &str, name: &str, kind: &str, choices: Option<&[&str]>| {
+        json!({"id": id, "name": name, "type": kind, "choices": choices, "accepts_multiple_values": false,
+            "custom_object_type_id": render::COTYPE_INVOICE, "organization_id": render::ORGANIZATION})
+    };
+    Json(json!({"data": [{
+        "id": render::COTYPE_INVOICE, "name": "Invoice", "name_plural": "Invoices",
+        "description": "Invoices sent to a lead", "api_create_only": false, "editable_with_roles": [],
+        "organization_id": render::ORGANIZATION, "back_reference_fields": [],
+        "date_created": render::datetime(seed::DATA_END_MS), "date_updated": render::datetime(seed::DATA_END_MS),
+        "fields": [
+            field(render::CF_INVOICE_AMOUNT, "Amount", "number", None),
+            field(render::CF_INVOICE_DUE, "Due date", "date", None),
+            field(render::CF_INVOICE_STATUS, "Status", "choices", Some(&render::INVOICE_STATUSES)),
+        ],
+    }], "has_more": false}))
+    .into_response()
+}
+
 pub async fn pipelines(State(_emu): State<Arc<Emulator>>) -> Response {
     let statuses: Vec<Value> = STAGES
         .iter()
@@ -868,6 +915,7 @@ pub async fn events(
                 Kind::Email => "activity.email",
                 Kind::Meeting => "activity.meeting",
                 Kind::Task => "task.lead",
+                Kind::Invoice => "custom_object",
             };
             json!({
                 "id": format!("ev_{:016x}", crate::seed::mix(&[t as u64, id])), "object_type": object_type,

@@ -20,6 +20,7 @@ pub fn prefix(kind: Kind) -> &'static str {
         Kind::Deal => "oppo",
         Kind::Note | Kind::Call | Kind::Email | Kind::Meeting => "acti",
         Kind::Task => "task",
+        Kind::Invoice => "custobj",
     }
 }
 
@@ -99,6 +100,13 @@ pub fn status_type(stage: usize) -> &'static str {
     }
 }
 
+/// The custom object type (Invoice) and its fields.
+pub const COTYPE_INVOICE: &str = "cotype_InvoiceFakecrmCloseDemo00000000000000";
+pub const CF_INVOICE_AMOUNT: &str = "cf_InvoiceAmount00000000000000000000000000";
+pub const CF_INVOICE_DUE: &str = "cf_InvoiceDueDate0000000000000000000000000";
+pub const CF_INVOICE_STATUS: &str = "cf_InvoiceStatus00000000000000000000000000";
+pub const INVOICE_STATUSES: [&str; 3] = ["Draft", "Sent", "Paid"];
+
 /// The lead custom field every seeded lead has: a picklist.
 pub const CF_SOURCE: &str = "cf_LeadSourceDetail000000000000000000000000";
 const SOURCES: [&str; 3] = ["Webinar", "Trade show", "Referral"];
@@ -136,6 +144,18 @@ impl Generator for CloseGenerator {
                     "status": "completed", "user_id": user_id(r.owner),
                     "date_created": datetime(r.created_ms), "date_updated": datetime(r.modified_ms),
                     "organization_id": ORGANIZATION,
+                })
+            }
+            Kind::Invoice => {
+                let r = s.invoice(p, index);
+                json!({
+                    "id": id, "custom_object_type_id": COTYPE_INVOICE, "name": r.number,
+                    "lead_id": encode(Kind::Company, r.company as u64 + 1),
+                    format!("custom.{CF_INVOICE_AMOUNT}"): r.amount,
+                    format!("custom.{CF_INVOICE_DUE}"): r.due_date,
+                    format!("custom.{CF_INVOICE_STATUS}"): r.status,
+                    "date_created": datetime(r.created_ms), "date_updated": datetime(r.modified_ms),
+                    "created_by": user_id(0), "organization_id": ORGANIZATION,
                 })
             }
             Kind::Company => {

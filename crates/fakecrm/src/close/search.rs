@@ -81,9 +81,12 @@ fn parse_query(query: &Value) -> Result<(Kind, Vec<Range>), String> {
                 kind = match part["object_type"].as_str() {
                     Some("lead") => Some(Kind::Company),
                     Some("contact") => Some(Kind::Person),
+                    // Every custom object instance, whatever its type (each carries its
+                    // `custom_object_type_id`).
+                    Some("custom_object") => Some(Kind::Invoice),
                     other => {
                         return Err(format!(
-                            "object_type {other:?} is not supported; lead or contact"
+                            "object_type {other:?} is not supported; lead, contact or custom_object"
                         ));
                     }
                 }
@@ -101,6 +104,15 @@ fn parse_query(query: &Value) -> Result<(Kind, Vec<Range>), String> {
     Ok((kind.ok_or("an object_type query is required")?, ranges))
 }
 
+/// The `object_type` a search names (and its results carry as `__object_type`).
+fn search_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Company => "lead",
+        Kind::Invoice => "custom_object",
+        _ => "contact",
+    }
+}
+
 fn page(close: &mut Close, cursor_id: &str, limit: usize) -> Response {
     let Some(seq) = close.search_sequences.get_mut(cursor_id) else {
         return error(StatusCode::BAD_REQUEST, "Cursor is invalid or has expired.");
@@ -112,11 +124,7 @@ fn page(close: &mut Close, cursor_id: &str, limit: usize) -> Response {
     let more = end < seq.ids.len() && end < SEQUENCE_CAP;
     seq.offset = end;
     seq.issued = Instant::now();
-    let object_type = if kind == Kind::Company {
-        "lead"
-    } else {
-        "contact"
-    };
+    let object_type = search_name(kind);
     let data: Vec<Value> = ids
         .into_iter()
         .filter_map(|id| close.table(kind).get(id))
@@ -167,11 +175,7 @@ pub async fn search(State(emu): State<Arc<Emulator>>, body: Bytes) -> Response {
         Ok(q) => q,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
-    let object_type = if kind == Kind::Company {
-        "lead"
-    } else {
-        "contact"
-    };
+    let object_type = search_name(kind);
     let fields: Option<Vec<String>> = request["_fields"][object_type].as_array().map(|a| {
         a.iter()
             .filter_map(|v| v.as_str().map(str::to_owned))

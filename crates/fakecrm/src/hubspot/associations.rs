@@ -33,6 +33,7 @@ pub(crate) fn type_name(from: Kind, to: Kind) -> String {
         Kind::Email => "email",
         Kind::Meeting => "meeting",
         Kind::Task => "task",
+        Kind::Invoice => "invoice",
         _ => "note",
     };
     format!("{}_to_{}", singular(from), singular(to))
@@ -118,6 +119,9 @@ fn type_id(from: Kind, to: Kind) -> u64 {
         (Kind::Company, Kind::Task) => 191,
         (Kind::Person, Kind::Task) => 203,
         (Kind::Deal, Kind::Task) => 215,
+        // Defined with the custom object's schema (USER_DEFINED in HubSpot).
+        (Kind::Invoice, Kind::Company) => 71,
+        (Kind::Company, Kind::Invoice) => 72,
         _ => 0,
     }
 }
@@ -270,9 +274,9 @@ pub async fn batch_read(
         .into_response()
 }
 
-/// Deals and activities keep their associations as lists of ids (`_contacts`, `_companies`, `_deals`).
+/// Deals, activities and invoices keep their associations as lists of ids (`_contacts`, `_companies`, `_deals`).
 fn holds_lists(kind: Kind) -> bool {
-    kind == Kind::Deal || kind.is_activity()
+    kind == Kind::Deal || kind == Kind::Invoice || kind.is_activity()
 }
 
 /// Where an association between two records is kept: (the record holding it, its id, the property),

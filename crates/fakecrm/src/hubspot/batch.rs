@@ -32,6 +32,7 @@ fn object_label(kind: Kind) -> &'static str {
         Kind::Email => "EMAIL",
         Kind::Meeting => "MEETING",
         Kind::Task => "TASK",
+        Kind::Invoice => "2-7100001",
     }
 }
 

@@ -25,7 +25,7 @@ pub(crate) fn association_key(kind: Kind) -> Option<&'static str> {
         Kind::Person => Some("_contacts"),
         Kind::Company => Some("_companies"),
         Kind::Deal => Some("_deals"),
-        Kind::Note | Kind::Call | Kind::Email | Kind::Meeting | Kind::Task => None,
+        Kind::Note | Kind::Call | Kind::Email | Kind::Meeting | Kind::Task | Kind::Invoice => None,
     }
 }
 

@@ -25,6 +25,34 @@ fn property(name: &str, label: &str, kind: &str, field_type: &str, hubspot_defin
     })
 }
 
+/// A property a portal defined (on a custom object: every one of its own).
+fn custom_property(name: &str, label: &str, kind: &str, field_type: &str) -> Value {
+    let mut p = property(name, label, kind, field_type, false);
+    p["groupName"] = json!("custom");
+    p
+}
+
+/// The custom object's object type id (`2-` and the portal's own number).
+pub(crate) const INVOICE_TYPE_ID: &str = "2-7100001";
+
+/// `GET /crm/v3/schemas`: the portal's custom objects (one: invoices, each belonging to a company).
+pub async fn schemas(State(emu): State<Arc<Emulator>>) -> Response {
+    let portal = 40_000_000 + emu.seed.seed % 1_000_000;
+    let at = render::iso(seed::DATA_END_MS);
+    Json(json!({"results": [{
+        "id": "7100001", "objectTypeId": INVOICE_TYPE_ID, "name": "invoices",
+        "fullyQualifiedName": format!("p{portal}_invoices"),
+        "labels": {"singular": "Invoice", "plural": "Invoices"},
+        "primaryDisplayProperty": "invoice_number", "requiredProperties": ["invoice_number"],
+        "searchableProperties": ["invoice_number"], "secondaryDisplayProperties": ["amount"],
+        "properties": properties_of(Kind::Invoice), "archived": false,
+        "associations": [{"id": "71", "fromObjectTypeId": INVOICE_TYPE_ID, "toObjectTypeId": "0-2",
+            "name": "invoice_to_company", "createdAt": at, "updatedAt": at}],
+        "createdAt": at, "updatedAt": at,
+    }]}))
+    .into_response()
+}
+
 /// A HubSpot-defined enumeration with its options (value, label).
 fn picklist(name: &str, label: &str, options: &[(&str, &str)]) -> Value {
     let mut p = property(name, label, "enumeration", "select", true);
@@ -431,6 +459,37 @@ fn properties_of(kind: Kind) -> Vec<Value> {
                 ],
             ),
         ],
+        // The custom object's own properties: all custom, as a schema defines them.
+        Kind::Invoice => vec![
+            custom_property("invoice_number", "Invoice number", "string", "text"),
+            custom_property("amount", "Amount", "number", "number"),
+            custom_property("due_date", "Due date", "date", "date"),
+            {
+                let mut status =
+                    custom_property("invoice_status", "Status", "enumeration", "select");
+                status["options"] = json!([
+                    {"label": "Draft", "value": "Draft", "displayOrder": 0, "hidden": false},
+                    {"label": "Sent", "value": "Sent", "displayOrder": 1, "hidden": false},
+                    {"label": "Paid", "value": "Paid", "displayOrder": 2, "hidden": false},
+                ]);
+                status
+            },
+            property(
+                "hs_createdate",
+                "Object create date/time",
+                "datetime",
+                "date",
+                true,
+            ),
+            property(
+                "hs_lastmodifieddate",
+                "Object last modified date/time",
+                "datetime",
+                "date",
+                true,
+            ),
+            property("hs_object_id", "Record ID", "number", "number", true),
+        ],
         Kind::Task => vec![
             property("hs_task_subject", "Task Title", "string", "text", true),
             property("hs_task_body", "Notes", "string", "html", true),
@@ -474,7 +533,7 @@ fn properties_of(kind: Kind) -> Vec<Value> {
         ]);
     }
     // One custom property per object, as workspaces have: a picklist the mapping screens must handle.
-    if !kind.is_activity() {
+    if !kind.is_activity() && kind != Kind::Invoice {
         let mut custom = property(
             "lead_source_detail",
             "Lead source detail",

@@ -60,8 +60,9 @@ impl Hubspot {
         let mut tables = crate::table::tables(seed, &Kind::CORE, |kind| {
             Box::new(render::HubspotGenerator::new(seed, kind))
         });
-        // Calls, e-mails, meetings and tasks: none seeded, each its own object as in HubSpot.
-        for kind in Kind::ACTIVITIES {
+        // Calls, e-mails, meetings and tasks: none seeded, each its own object as in HubSpot; the
+        // custom object (invoices) is empty too, filled by what the API creates.
+        for kind in Kind::ACTIVITIES.into_iter().chain([Kind::Invoice]) {
             let generator = Box::new(render::HubspotGenerator::new(seed, kind));
             tables.insert(kind, crate::table::Table::new(0, generator));
         }
@@ -256,6 +257,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             "/crm/v3/pipelines/{object}/{id}/stages",
             get(metadata::stages),
         )
+        .route("/crm/v3/schemas", get(metadata::schemas))
         .route("/crm/v3/owners", get(metadata::owners))
         .route("/crm/v3/owners/", get(metadata::owners))
         .route("/crm/v3/owners/{id}", get(metadata::owner))
@@ -363,7 +365,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-/// `contacts`, `companies`, `deals` and the engagement objects, by name or HubSpot's object type id.
+/// `contacts`, `companies`, `deals`, the engagement objects and the custom object, by name or
+/// HubSpot's object type id.
 pub(crate) fn kind_of(object: &str) -> Option<Kind> {
     match object {
         "contacts" | "0-1" => Some(Kind::Person),
@@ -374,6 +377,15 @@ pub(crate) fn kind_of(object: &str) -> Option<Kind> {
         "emails" | "0-49" => Some(Kind::Email),
         "meetings" | "0-47" => Some(Kind::Meeting),
         "tasks" | "0-27" => Some(Kind::Task),
+        // The portal's custom object: by its object type id or its fully qualified name.
+        metadata::INVOICE_TYPE_ID => Some(Kind::Invoice),
+        name if name
+            .strip_prefix('p')
+            .and_then(|n| n.strip_suffix("_invoices"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            Some(Kind::Invoice)
+        }
         _ => None,
     }
 }

@@ -74,6 +74,12 @@ fn default_properties(kind: Kind) -> &'static [&'static str] {
             "hs_object_id",
             "hs_timestamp",
         ],
+        Kind::Invoice => &[
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "invoice_number",
+        ],
         Kind::Task => &[
             "hs_createdate",
             "hs_lastmodifieddate",

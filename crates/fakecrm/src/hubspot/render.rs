@@ -97,7 +97,7 @@ impl Generator for HubspotGenerator {
         let p = Provider::Hubspot;
         let props = match self.kind {
             Kind::Lead => unreachable!("no table of this kind in this CRM"),
-            Kind::Call | Kind::Email | Kind::Meeting | Kind::Task => {
+            Kind::Call | Kind::Email | Kind::Meeting | Kind::Task | Kind::Invoice => {
                 unreachable!("none of this kind is seeded")
             }
             Kind::Person => {

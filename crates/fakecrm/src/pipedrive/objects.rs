@@ -24,7 +24,7 @@ const CUSTOM_KEY_LEN: usize = 40;
 
 fn noun(kind: Kind) -> &'static str {
     match kind {
-        Kind::Lead | Kind::Call | Kind::Email | Kind::Meeting => {
+        Kind::Lead | Kind::Call | Kind::Email | Kind::Meeting | Kind::Invoice => {
             unreachable!("no table of this kind in this CRM")
         }
         Kind::Task => "Activity",

@@ -44,7 +44,7 @@ impl Generator for PipedriveGenerator {
         let (s, p) = (self.seed, Provider::Pipedrive);
         let id = index as i64 + 1;
         let value = match self.kind {
-            Kind::Lead | Kind::Call | Kind::Email | Kind::Meeting => {
+            Kind::Lead | Kind::Call | Kind::Email | Kind::Meeting | Kind::Invoice => {
                 unreachable!("no table of this kind in this CRM")
             }
             Kind::Task => unreachable!("no activities are seeded"),

@@ -33,23 +33,26 @@ use crate::{
     table::Table,
 };
 
-/// The sObjects the emulator seeds (calls, e-mails and tasks are Tasks here, so no table of their own).
-const SEEDED_KINDS: [Kind; 5] = [
+/// The sObjects the emulator seeds (calls, e-mails and tasks are Tasks here, so no table of their own;
+/// invoices are the org's custom object `Invoice__c`).
+const SEEDED_KINDS: [Kind; 6] = [
     Kind::Person,
     Kind::Company,
     Kind::Deal,
     Kind::Note,
     Kind::Lead,
+    Kind::Invoice,
 ];
 
 /// Every sObject table: the seeded ones, and events (meetings), which the API creates.
-pub const SOBJECT_KINDS: [Kind; 6] = [
+pub const SOBJECT_KINDS: [Kind; 7] = [
     Kind::Person,
     Kind::Company,
     Kind::Deal,
     Kind::Note,
     Kind::Lead,
     Kind::Meeting,
+    Kind::Invoice,
 ];
 
 pub struct Salesforce {

@@ -25,6 +25,7 @@ pub fn sobject(kind: Kind) -> &'static str {
         Kind::Note => "Task",
         Kind::Lead => "Lead",
         Kind::Meeting => "Event",
+        Kind::Invoice => "Invoice__c",
         Kind::Call | Kind::Email | Kind::Task => {
             unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
         }
@@ -32,7 +33,7 @@ pub fn sobject(kind: Kind) -> &'static str {
 }
 
 /// Every sObject the org has, with its key prefix, as describe global lists them.
-pub const SOBJECTS: [(&str, &str); 8] = [
+pub const SOBJECTS: [(&str, &str); 9] = [
     ("Account", "001"),
     ("Contact", "003"),
     ("Lead", "00Q"),
@@ -41,6 +42,7 @@ pub const SOBJECTS: [(&str, &str); 8] = [
     ("Event", "00U"),
     ("User", "005"),
     ("OpportunityStage", "01J"),
+    ("Invoice__c", "a01"),
 ];
 
 pub fn kind_of(sobject: &str) -> Option<Kind> {
@@ -51,6 +53,7 @@ pub fn kind_of(sobject: &str) -> Option<Kind> {
         "task" => Some(Kind::Note),
         "event" => Some(Kind::Meeting),
         "lead" => Some(Kind::Lead),
+        "invoice__c" => Some(Kind::Invoice),
         _ => None,
     }
 }
@@ -63,6 +66,8 @@ fn key_prefix(kind: Kind) -> &'static str {
         Kind::Note => "00T",
         Kind::Lead => "00Q",
         Kind::Meeting => "00U",
+        // A custom object's prefix is the org's own (`a0…`).
+        Kind::Invoice => "a01",
         Kind::Call | Kind::Email | Kind::Task => {
             unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
         }
@@ -155,6 +160,16 @@ impl Generator for SalesforceGenerator {
         let value = match self.kind {
             Kind::Call | Kind::Email | Kind::Task | Kind::Meeting => {
                 unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
+            }
+            Kind::Invoice => {
+                let r = s.invoice(p, index);
+                json!({
+                    "Id": id, "Name": r.number, "Account__c": encode(Kind::Company, r.company as u64 + 1),
+                    "Amount__c": r.amount, "Due_Date__c": r.due_date, "Status__c": r.status,
+                    "OwnerId": user_id(0), "CreatedDate": datetime(r.created_ms),
+                    "LastModifiedDate": datetime(r.modified_ms), "SystemModstamp": datetime(r.modified_ms),
+                    "IsDeleted": false,
+                })
             }
             Kind::Company => {
                 let r = s.company(p, index);

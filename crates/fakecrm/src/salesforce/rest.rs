@@ -58,8 +58,15 @@ pub async fn describe_global(State(_emu): State<Arc<Emulator>>) -> Response {
 fn sobject_summary(name: &str, prefix: &str) -> Value {
     let base = format!("/services/data/{}/sobjects/{name}", render::API_VERSION);
     let writable = !matches!(name, "User" | "OpportunityStage");
+    // The org's one custom object, as its admin labelled it.
+    let custom = name.ends_with("__c");
+    let (label, plural) = if custom {
+        ("Invoice".to_owned(), "Invoices".to_owned())
+    } else {
+        (name.to_owned(), format!("{name}s"))
+    };
     json!({
-        "name": name, "label": name, "labelPlural": format!("{name}s"), "keyPrefix": prefix, "custom": false,
+        "name": name, "label": label, "labelPlural": plural, "keyPrefix": prefix, "custom": custom,
         "queryable": true, "retrieveable": true, "searchable": writable, "createable": writable,
         "updateable": writable, "deletable": writable, "layoutable": writable, "replicateable": writable,
         "urls": {"sobject": base, "describe": format!("{base}/describe"), "rowTemplate": format!("{base}/{{ID}}")},

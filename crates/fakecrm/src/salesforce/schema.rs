@@ -163,6 +163,31 @@ pub fn fields(kind: Kind) -> &'static [Field] {
             ),
             ("IsDeleted", "Deleted", "boolean", false, false),
         ],
+        Kind::Invoice => &[
+            ("Id", "Record ID", "id", false, false),
+            ("Name", "Invoice Name", "string", true, true),
+            ("Account__c", "Account", "reference", false, true),
+            ("Amount__c", "Amount", "currency", false, true),
+            ("Due_Date__c", "Due Date", "date", false, true),
+            ("Status__c", "Status", "picklist", false, true),
+            ("OwnerId", "Owner ID", "reference", false, true),
+            ("CreatedDate", "Created Date", "datetime", false, false),
+            (
+                "LastModifiedDate",
+                "Last Modified Date",
+                "datetime",
+                false,
+                false,
+            ),
+            (
+                "SystemModstamp",
+                "System Modstamp",
+                "datetime",
+                false,
+                false,
+            ),
+            ("IsDeleted", "Deleted", "boolean", false, false),
+        ],
         Kind::Lead => &[
             ("Id", "Lead ID", "id", false, false),
             ("FirstName", "First Name", "string", false, true),
@@ -247,11 +272,12 @@ pub fn describe(kind: Kind, sobject: &str) -> Value {
                 "CallType" => ["Internal", "Inbound", "Outbound"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
                 "Priority" => ["High", "Normal", "Low"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": *v == "Normal"})).collect(),
                 "Status" if kind == Kind::Note => ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": *v == "Not Started"})).collect(),
+                "Status__c" => ["Draft", "Sent", "Paid"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
                 "Lead_Source_Detail__c" | "LeadSource" => ["Webinar", "Trade show", "Referral"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect(),
                 _ => vec![],
             };
             let reference_to: Vec<&str> = match name {
-                "AccountId" => vec!["Account"],
+                "AccountId" | "Account__c" => vec!["Account"],
                 "WhatId" => vec!["Account", "Opportunity"],
                 "ContactId" | "WhoId" => vec!["Contact"],
                 "OwnerId" => vec!["User"],
@@ -264,8 +290,14 @@ pub fn describe(kind: Kind, sobject: &str) -> Value {
             })
         })
         .collect();
+    let custom = sobject.ends_with("__c");
+    let (label, plural) = if custom {
+        ("Invoice".to_owned(), "Invoices".to_owned())
+    } else {
+        (sobject.to_owned(), format!("{sobject}s"))
+    };
     json!({
-        "name": sobject, "label": sobject, "custom": false, "queryable": true, "createable": true, "updateable": true,
+        "name": sobject, "label": label, "labelPlural": plural, "custom": custom, "queryable": true, "createable": true, "updateable": true,
         "fields": fields, "recordTypeInfos": [], "childRelationships": [], "urls": {},
     })
 }

@@ -83,6 +83,10 @@ pub enum Kind {
     /// A meeting: Close seeds them, the others keep what the API creates.
     Meeting,
     Task,
+    /// An invoice: each CRM's custom object (HubSpot `invoices` `2-7100001`, Salesforce `Invoice__c`,
+    /// Close's `Invoice` type). Close and Salesforce seed them; HubSpot keeps what the API creates;
+    /// Pipedrive has no custom objects.
+    Invoice,
 }
 
 impl Kind {
@@ -116,6 +120,7 @@ impl Kind {
             // Seeded by Close alone; the other emulators build this table empty.
             Kind::Meeting => people.div_ceil(20),
             Kind::Email | Kind::Task => 0,
+            Kind::Invoice => people.div_ceil(10),
         }
     }
 
@@ -134,8 +139,21 @@ impl Kind {
             Kind::Email => "email",
             Kind::Meeting => "meeting",
             Kind::Task => "task",
+            Kind::Invoice => "invoice",
         }
     }
+}
+
+/// A generated invoice, the custom object each CRM but Pipedrive has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invoice {
+    pub number: String,
+    pub company: u32,
+    pub amount: f64,
+    pub due_date: String,
+    pub status: &'static str,
+    pub created_ms: i64,
+    pub modified_ms: i64,
 }
 
 /// The generator for one data set.
@@ -576,6 +594,24 @@ impl Seed {
                 ],
                 h(6),
             ),
+            created_ms,
+            modified_ms,
+        }
+    }
+
+    /// An invoice (the custom object): its number, the company billed, amount, due date, status.
+    pub fn invoice(&self, provider: Provider, index: u32) -> Invoice {
+        let h = |salt| self.h(provider, Kind::Invoice, index, salt);
+        let (created_ms, modified_ms) = self.times(provider, Kind::Invoice, index);
+        let due = chrono::DateTime::from_timestamp_millis(created_ms + 30 * 86_400_000)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        Invoice {
+            number: format!("INV-{:05}", index + 1),
+            company: (h(1) % Kind::Company.count(self.people) as u64) as u32,
+            amount: (100 + h(2) % 20_000) as f64 + (h(3) % 100) as f64 / 100.0,
+            due_date: due,
+            status: pick(&["Draft", "Sent", "Paid"], h(4)),
             created_ms,
             modified_ms,
         }

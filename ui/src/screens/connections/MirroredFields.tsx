@@ -3,7 +3,7 @@ import type { Connection } from "../../bindings/Connection";
 import type { MirroredObject } from "../../bindings/MirroredObject";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
-import { objectTypeLabel } from "../../format";
+import { objectTypeName } from "../../format";
 import { api } from "../../ipc";
 
 /** Which custom fields of each object type the mirror holds: every one by default; a person may keep
@@ -35,7 +35,7 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
         o.object_type,
         every ? null : [...tickedOf(o)],
       );
-      const what = objectTypeLabel[o.object_type].toLowerCase();
+      const what = objectTypeName(o.object_type).toLowerCase();
       setNotice(
         kept === null
           ? `Every custom field of ${what} is mirrored, new ones too.`
@@ -71,7 +71,7 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
       {listed.data?.map((o) => (
         <fieldset key={o.object_type} className="object-rules" data-testid={`mirrored-${o.object_type}`}>
           <legend>
-            {objectTypeLabel[o.object_type]} {o.all ? "· every custom field" : "· chosen"}
+            {objectTypeName(o.object_type)} {o.all ? "· every custom field" : "· chosen"}
           </legend>
           {o.fields.length === 0 ? (
             <p className="muted">No custom fields.</p>

@@ -4,7 +4,7 @@ import type { MergePage } from "../../bindings/MergePage";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
-import { countOf, formatShortTime, objectTypeLabel } from "../../format";
+import { countOf, formatShortTime, objectTypeName } from "../../format";
 import { IpcError, api } from "../../ipc";
 import { fieldLabel, fieldsOf, shown } from "./fields";
 
@@ -184,7 +184,7 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
                   <td>{e.merged_by}</td>
                   <td>
                     <strong>{e.master_name}</strong>
-                    <div className="muted small">{objectTypeLabel[e.object_type]}</div>
+                    <div className="muted small">{objectTypeName(e.object_type)}</div>
                   </td>
                   <td>
                     {others.map((m) => (

@@ -6,7 +6,7 @@ import type { ObjectType } from "../../bindings/ObjectType";
 import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useAttempt } from "../../components/useAttempt";
-import { objectTypeLabel } from "../../format";
+import { objectTypeName } from "../../format";
 import { api } from "../../ipc";
 import { FieldsStep } from "../migration/FieldsStep";
 import { StagesStep } from "../migration/StagesStep";
@@ -49,7 +49,7 @@ export function MappingEditor({ connections, onSaved }: { connections: Connectio
     attempt(async () => {
       await save(p);
       const path = await api.exportFieldMapping(source, target, object);
-      setNotice(`Saved, and the ${objectTypeLabel[object].toLowerCase()} mapping written to ${path}`);
+      setNotice(`Saved, and the ${objectTypeName(object).toLowerCase()} mapping written to ${path}`);
     });
   const importFile = (p: MigrationPlan, file: File) =>
     attempt(async () => {
@@ -67,7 +67,7 @@ export function MappingEditor({ connections, onSaved }: { connections: Connectio
       change(next);
       onSaved();
       setNotice(
-        `${file.name}: the ${objectTypeLabel[imported.object].toLowerCase()} mapping (${imported.fields} fields) saved as version ${imported.version}`,
+        `${file.name}: the ${objectTypeName(imported.object).toLowerCase()} mapping (${imported.fields} fields) saved as version ${imported.version}`,
       );
     });
 
@@ -165,7 +165,7 @@ export function MappingEditor({ connections, onSaved }: { connections: Connectio
                       onClick={() => void exportObject(plan, m.source_object)}
                       data-testid={`export-mapping-${m.source_object}`}
                     >
-                      Export {objectTypeLabel[m.source_object].toLowerCase()} mapping as JSON
+                      Export {objectTypeName(m.source_object).toLowerCase()} mapping as JSON
                     </button>
                   </div>
                 </div>

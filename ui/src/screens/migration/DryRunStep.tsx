@@ -4,7 +4,7 @@ import type { MigrationAction } from "../../bindings/MigrationAction";
 import type { PlannedItem } from "../../bindings/PlannedItem";
 import type { CreatedField } from "../../bindings/CreatedField";
 import type { MigrationPlan } from "../../bindings/MigrationPlan";
-import { countOf, formatCount, objectTypeLabel } from "../../format";
+import { countOf, formatCount, objectTypeName } from "../../format";
 import { CreateFields } from "./CreateField";
 
 type Filter = "all" | "problems" | MigrationAction;
@@ -72,7 +72,7 @@ export function DryRunStep({
         return (
           <div key={object} className="panel" data-testid={`missing-fields-${object}`}>
             <h3>
-              {objectTypeLabel[object]}: fields {targetLabel} does not have (
+              {objectTypeName(object)}: fields {targetLabel} does not have (
               {missing.map((m) => m.target).join(", ")})
             </h3>
             <CreateFields
@@ -115,7 +115,7 @@ export function DryRunStep({
         <tbody>
           {items.slice(0, SHOWN).map((i) => (
             <tr key={`${i.object_type}-${i.source_remote_id}`} className={i.problems.length ? "problem" : ""}>
-              <td>{objectTypeLabel[i.object_type]}</td>
+              <td>{objectTypeName(i.object_type)}</td>
               <td>
                 {i.name} <span className="muted">{i.source_remote_id}</span>
               </td>

@@ -3,7 +3,7 @@ import type { FieldChoices } from "../../bindings/FieldChoices";
 import type { FieldMapping } from "../../bindings/FieldMapping";
 import type { MappedField } from "../../bindings/MappedField";
 import type { Transform } from "../../bindings/Transform";
-import { objectTypeLabel } from "../../format";
+import { objectTypeName } from "../../format";
 import type { CreatedField } from "../../bindings/CreatedField";
 import { CreateFields } from "./CreateField";
 import { ValueMap } from "./ValueMap";
@@ -135,7 +135,7 @@ export function FieldsStep({
   return (
     <div className="panel wide" data-testid={`fields-${mapping.source_object}`}>
       <h3>
-        {objectTypeLabel[mapping.source_object]} → {objectTypeLabel[mapping.target_object]}
+        {objectTypeName(mapping.source_object)} → {objectTypeName(mapping.target_object)}
       </h3>
       <table className="grid compact fields-table">
         <thead>

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { MigrationPlan } from "../../bindings/MigrationPlan";
 import type { ObjectType } from "../../bindings/ObjectType";
-import { activityKindPlural, countOf, formatCount, objectTypeLabel } from "../../format";
+import { activityKindPlural, countOf, formatCount, objectTypeName } from "../../format";
 
 /** The Objects step: each object type the source holds, with how many records it has (activities
  *  kind by kind), ticked to take part in the migration. */
@@ -41,7 +41,7 @@ export function ObjectsStep({
                 )
               }
             />{" "}
-            {objectTypeLabel[o.source_object]} → {objectTypeLabel[o.target_object]}{" "}
+            {objectTypeName(o.source_object)} → {objectTypeName(o.target_object)}{" "}
             <span className="muted">
               ({countOf(count(o.source_object), "record")}, {countOf(o.fields.length, "field")} mapped)
             </span>

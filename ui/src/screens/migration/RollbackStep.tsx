@@ -2,7 +2,7 @@ import { useCallback, useState } from "react";
 import type { MigrationReport } from "../../bindings/MigrationReport";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
-import { countOf, formatCount, formatShortTime, objectTypeLabel } from "../../format";
+import { countOf, formatCount, formatShortTime, objectTypeName } from "../../format";
 import { api } from "../../ipc";
 import { ProgressLine, useMigrationProgress } from "./RunStep";
 
@@ -73,7 +73,7 @@ export function RollbackStep({ report }: { report: MigrationReport }) {
           <ul>
             {changed.slice(0, LISTED).map((c) => (
               <li key={`${c.object_type}-${c.remote_id}`}>
-                {objectTypeLabel[c.object_type]} “{c.display_name}” — changed {formatShortTime(c.changed_at)}
+                {objectTypeName(c.object_type)} “{c.display_name}” — changed {formatShortTime(c.changed_at)}
               </li>
             ))}
             {changed.length > LISTED ? (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { MigrationProgress } from "../../bindings/MigrationProgress";
 import type { MigrationReport } from "../../bindings/MigrationReport";
 import type { MigrationResult } from "../../bindings/MigrationResult";
-import { countOf, formatCount, objectTypeLabel } from "../../format";
+import { countOf, formatCount, objectTypeName } from "../../format";
 import { api } from "../../ipc";
 
 /** Where a run or a rollback is, after every batch. */
@@ -12,7 +12,7 @@ export function ProgressLine({ p, onCancel }: { p: MigrationProgress | null; onC
     p.step === "pulling"
       ? "Reading both CRMs…"
       : `${p.step === "rolling_back" ? "Rolling back" : "Writing"} ${
-          p.object_type ? objectTypeLabel[p.object_type].toLowerCase() + " records" : ""
+          p.object_type ? objectTypeName(p.object_type).toLowerCase() + " records" : ""
         }: ${formatCount(p.done)} of ${formatCount(p.planned)}`;
   const eta =
     p.eta_seconds != null && p.step === "writing" ? `, about ${Math.ceil(p.eta_seconds)} s left` : "";
@@ -93,7 +93,7 @@ export function ReportStep({ report, onOpenFailed }: { report: MigrationReport; 
         <tbody>
           {shown.slice(0, 200).map((r) => (
             <tr key={`${r.object_type}-${r.source_remote_id}`}>
-              <td>{objectTypeLabel[r.object_type]}</td>
+              <td>{objectTypeName(r.object_type)}</td>
               <td>{r.source_remote_id}</td>
               <td>{r.target_remote_id}</td>
               <td>{r.unchanged ? "nothing (up to date)" : r.action}</td>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { Conflict } from "../../bindings/Conflict";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatTime, objectTypeLabel } from "../../format";
+import { formatTime, objectTypeName } from "../../format";
 import { api } from "../../ipc";
 
 /** The pick of a deletion conflict (the engine's `RECORD_PICK`). */
@@ -47,7 +47,7 @@ export function DeletionConflictCard({
       <div className="pair-head">
         <div>
           <h2>
-            {objectTypeLabel[conflict.object_type]} {conflict.a_name}
+            {objectTypeName(conflict.object_type)} {conflict.a_name}
           </h2>
           <p className="muted">
             {conflict.pair_name} · deleted in {label[gone]} · found {formatTime(conflict.created_at)}

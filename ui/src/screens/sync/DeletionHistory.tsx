@@ -2,7 +2,7 @@ import { useCallback, useState } from "react";
 import type { SyncDeletion } from "../../bindings/SyncDeletion";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
-import { formatTime, objectTypeLabel } from "../../format";
+import { formatTime, objectTypeName } from "../../format";
 import { api } from "../../ipc";
 
 /**
@@ -56,7 +56,7 @@ export function DeletionHistory({ pairId, labels }: { pairId: number; labels: { 
             <tr key={d.id}>
               <td>{formatTime(d.deleted_at)}</td>
               <td>
-                {objectTypeLabel[d.object_type]} {d.name} <span className="mono muted">{d.remote_id}</span>
+                {objectTypeName(d.object_type)} {d.name} <span className="mono muted">{d.remote_id}</span>
               </td>
               <td>{labels[d.side]}</td>
               <td>{labels[d.side === "a" ? "b" : "a"]}</td>

@@ -5,7 +5,7 @@ import type { IdField } from "../../bindings/IdField";
 import type { NewSyncPair } from "../../bindings/NewSyncPair";
 import type { ObjectSync } from "../../bindings/ObjectSync";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { objectTypeLabel } from "../../format";
+import { objectTypeName } from "../../format";
 import { api } from "../../ipc";
 import { fieldLabel } from "../duplicates/fields";
 import { DELETE_RULES, RULES, deleteRuleLabel, ruleLabel } from "./rules";
@@ -115,8 +115,8 @@ export function PairEditor({
   };
   const legend = (o: ObjectSync) =>
     o.b_object_type && o.b_object_type !== o.object_type
-      ? `${objectTypeLabel[o.object_type]} in ${a} ⇄ ${objectTypeLabel[o.b_object_type].toLowerCase()} in ${b}`
-      : objectTypeLabel[o.object_type];
+      ? `${objectTypeName(o.object_type)} in ${a} ⇄ ${objectTypeName(o.b_object_type).toLowerCase()} in ${b}`
+      : objectTypeName(o.object_type);
 
   const setObject = (index: number, change: Partial<ObjectSync>) =>
     setPair({ ...pair, objects: pair.objects.map((o, i) => (i === index ? { ...o, ...change } : o)) });
@@ -208,7 +208,7 @@ export function PairEditor({
           </div>
           <div className="form-row">
             <label>
-              When a {objectTypeLabel[o.object_type].toLowerCase()} is deleted on one side
+              When a {objectTypeName(o.object_type).toLowerCase()} is deleted on one side
               <select
                 value={o.deletions ?? "dont_carry"}
                 onChange={(e) => setObject(i, { deletions: e.target.value as ObjectSync["deletions"] })}
@@ -302,7 +302,7 @@ export function PairEditor({
           <span>Also sync:</span>
           {missing.map((o) => (
             <button key={o.object_type} onClick={() => addObject(o)} data-testid={`add-${o.object_type}`}>
-              + {objectTypeLabel[o.object_type]}
+              + {objectTypeName(o.object_type)}
             </button>
           ))}
           {leadsOffered && (
