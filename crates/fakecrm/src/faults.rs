@@ -43,7 +43,8 @@ pub struct LoggedRequest {
 impl LoggedRequest {
     /// Whether the request could change data (so a dry run must never send one).
     pub fn is_write(&self) -> bool {
-        let read_only_post = self.path.ends_with("/search")
+        // Close's Advanced Filtering is `/data/search/` (trailing slash, as every Close path).
+        let read_only_post = self.path.trim_end_matches('/').ends_with("/search")
             || self.path.ends_with("/batch/read")
             || self.path.contains("/oauth");
         match self.method.as_str() {
