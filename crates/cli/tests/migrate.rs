@@ -141,8 +141,15 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     assert_eq!(dry.with_problems, 0, "{:?}", dry.items.first());
     assert!(dry.counts["create"] > 0 && dry.api_calls > 0);
 
+    // The target is read by its own types (a custom object is the target's own, not the source's).
+    let target_of: HashMap<ObjectType, ObjectType> = plan
+        .objects
+        .iter()
+        .map(|o| (o.source_object, o.target_object))
+        .collect();
+    let target_types: Vec<ObjectType> = plan.objects.iter().map(|o| o.target_object).collect();
     let store = Store::open(&db).unwrap();
-    let before = snapshot(&store, TARGET, &types);
+    let before = snapshot(&store, TARGET, &target_types);
     let sources = snapshot(&store, SOURCE, &types);
     drop(store);
 
@@ -201,7 +208,7 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
 
     // Associations, stages and owners as the target holds them.
     let store = Store::open(&db).unwrap();
-    let after_run = snapshot(&store, TARGET, &types);
+    let after_run = snapshot(&store, TARGET, &target_types);
     let stage_of: HashMap<&str, &str> = plan
         .stages
         .iter()
@@ -215,7 +222,7 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     let mut checked = BTreeMap::<&str, usize>::new();
     for ((t, id), fields) in &sources {
         let target_id = &crosswalk[&(*t, id.clone())];
-        let theirs = &after_run[&(*t, target_id.clone())];
+        let theirs = &after_run[&(target_of[t], target_id.clone())];
         // Written by the run, from this source record alone.
         if written[&format!("{t:?} {target_id}")] != 1001 {
             continue;
@@ -290,7 +297,7 @@ async fn migrate_and_roll_back(source: Provider, target: Provider, people: u32, 
     cli_out(&db, &service, &["migrate", "--rollback", "1"]).await;
     cli_out(&db, &service, &["pull", "--connection", "2", "--full"]).await;
     let store = Store::open(&db).unwrap();
-    let after = snapshot(&store, TARGET, &types);
+    let after = snapshot(&store, TARGET, &target_types);
     let differences: Vec<String> = before
         .iter()
         .filter(|(k, v)| after.get(*k) != Some(*v))

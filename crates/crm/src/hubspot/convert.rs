@@ -538,7 +538,11 @@ fn note_subject_into_body(fields: &mut Fields) {
 /// object's own properties are); other objects' fields as they are.
 pub fn name_into(fields: &Fields, primary: Option<&str>) -> Fields {
     let mut out = fields.clone();
-    let (Some(primary), Some(name)) = (primary, out.remove(field::NAME)) else {
+    // The name is taken out only where it has somewhere to go.
+    let Some(primary) = primary else {
+        return out;
+    };
+    let Some(name) = out.remove(field::NAME) else {
         return out;
     };
     let custom = out
@@ -562,4 +566,24 @@ pub fn name_from(fields: &mut Fields, primary: &str) {
         fields.remove(write::CUSTOM);
     }
     fields.insert(field::NAME.into(), name);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_custom_object_s_name_moves_to_its_primary_property() {
+        let record = Fields::from_iter([
+            ("name".to_owned(), json!("Acme")),
+            ("domain".to_owned(), json!("acme.example")),
+        ]);
+        assert_eq!(name_into(&record, None), record, "a company keeps its name");
+        let invoice = name_into(&record, Some("invoice_number"));
+        assert_eq!(invoice.get("name"), None);
+        assert_eq!(invoice["custom"]["invoice_number"], "Acme");
+        let mut back = invoice.clone();
+        name_from(&mut back, "invoice_number");
+        assert_eq!(back, record);
+    }
 }
