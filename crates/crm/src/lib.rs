@@ -290,6 +290,21 @@ pub fn canonical_name(
         .map(|(_, canonical)| *canonical)
 }
 
+/// The type of a custom object a CRM listed as `api_name` (a blank name is a malformed answer).
+pub(crate) fn custom_object_type(
+    provider: &'static str,
+    request: &str,
+    api_name: &str,
+) -> Result<ObjectType> {
+    bridge_model::CustomObject::new(api_name)
+        .map(ObjectType::Custom)
+        .map_err(|e| CrmError::Malformed {
+            provider,
+            request: request.to_owned(),
+            detail: e.to_string(),
+        })
+}
+
 pub fn connect(endpoint: Endpoint, keeper: Option<SecretKeeper>) -> Result<Arc<dyn Crm>> {
     let base = endpoint.base_url.trim_end_matches('/').to_owned();
     address::check_base(&base)?;

@@ -7,7 +7,7 @@ pub(crate) mod convert;
 mod wire;
 mod write;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use bridge_model::{
@@ -32,6 +32,8 @@ const SEARCH_LIMIT: usize = 200;
 pub struct Close {
     base: String,
     http: Http,
+    /// The custom object types with their fields, read once (a pull of one asks on every page).
+    custom_types: tokio::sync::Mutex<Option<Arc<Vec<wire::CustomObjectType>>>>,
 }
 
 struct CloseDialect;
@@ -114,7 +116,19 @@ impl Close {
                 keeper,
                 Pacer::new(Some(20), Duration::from_secs(1)),
             ),
+            custom_types: Default::default(),
         }
+    }
+
+    /// `GET /custom_object_type/`, read again only by `custom_objects` (which a pull calls first).
+    async fn custom_types(&self, fresh: bool) -> Result<Arc<Vec<wire::CustomObjectType>>> {
+        let mut known = self.custom_types.lock().await;
+        if let (false, Some(types)) = (fresh, known.as_ref()) {
+            return Ok(types.clone());
+        }
+        let types = Arc::new(self.list("custom_object_type").await?);
+        *known = Some(types.clone());
+        Ok(types)
     }
 
     fn url(&self, path: &str) -> String {
@@ -128,8 +142,8 @@ impl Close {
     /// A custom object type's fields: its name, its lead, and the type's own custom fields (listed
     /// with the type).
     async fn custom_object_fields(&self, custom: CustomObject) -> Result<Vec<FieldInfo>> {
-        let types: Vec<wire::CustomObjectType> = self.list("custom_object_type").await?;
-        let Some(found) = types.into_iter().find(|t| t.id == custom.api_name()) else {
+        let types = self.custom_types(false).await?;
+        let Some(found) = types.iter().find(|t| t.id == custom.api_name()) else {
             return Err(CrmError::Unsupported(format!(
                 "Close has no custom object type {}",
                 custom.api_name()
@@ -150,7 +164,7 @@ impl Close {
                 options: Vec::new(),
             })
             .collect();
-        out.extend(found.fields.into_iter().map(custom_field_info));
+        out.extend(found.fields.iter().cloned().map(custom_field_info));
         Ok(out)
     }
 
@@ -253,19 +267,18 @@ impl Crm for Close {
 
     /// `GET /custom_object_type/`: each type by its id, with the names Close gives it.
     async fn custom_objects(&self) -> Result<Vec<CustomObjectInfo>> {
-        let types: Vec<wire::CustomObjectType> = self.list("custom_object_type").await?;
-        types
-            .into_iter()
+        self.custom_types(true)
+            .await?
+            .iter()
             .map(|t| {
-                let custom = CustomObject::new(&t.id).map_err(|e| CrmError::Malformed {
-                    provider: PROVIDER,
-                    request: "GET /custom_object_type/".into(),
-                    detail: e.to_string(),
-                })?;
                 Ok(CustomObjectInfo {
-                    object_type: ObjectType::Custom(custom),
-                    plural: t.name_plural.unwrap_or_else(|| t.name.clone()),
-                    singular: t.name,
+                    object_type: crate::custom_object_type(
+                        PROVIDER,
+                        "GET /custom_object_type/",
+                        &t.id,
+                    )?,
+                    plural: t.name_plural.clone().unwrap_or_else(|| t.name.clone()),
+                    singular: t.name.clone(),
                 })
             })
             .collect()

@@ -41,7 +41,7 @@ pub struct Event {
     pub object_id: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct CustomField {
     pub id: String,
     pub name: String,

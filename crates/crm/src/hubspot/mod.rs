@@ -11,7 +11,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use bridge_model::{
-    ActivityKind, CustomObject, CustomObjectInfo, FieldType, Fields, NewField, ObjectType, Provider,
+    ActivityKind, CustomObjectInfo, FieldType, Fields, NewField, ObjectType, Provider,
 };
 use chrono::{DateTime, Utc};
 use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
@@ -363,13 +363,7 @@ impl Crm for Hubspot {
             .into_iter()
             .map(|s| {
                 let object_type =
-                    ObjectType::Custom(CustomObject::new(&s.object_type_id).map_err(|e| {
-                        CrmError::Malformed {
-                            provider: PROVIDER,
-                            request: "GET /crm/v3/schemas".into(),
-                            detail: e.to_string(),
-                        }
-                    })?);
+                    crate::custom_object_type(PROVIDER, "GET /crm/v3/schemas", &s.object_type_id)?;
                 let singular = s
                     .labels
                     .singular

@@ -16,7 +16,7 @@ use std::{
 };
 
 use async_trait::async_trait;
-use bridge_model::{CustomObject, CustomObjectInfo, Fields, NewField, ObjectType, Provider};
+use bridge_model::{CustomObjectInfo, Fields, NewField, ObjectType, Provider};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{RequestBuilder, StatusCode, header::HeaderMap};
 use serde::{Deserialize, Serialize};
@@ -413,13 +413,7 @@ impl Crm for Salesforce {
                     && s.name.ends_with("__c")
             })
             .map(|s| {
-                let object_type = ObjectType::Custom(CustomObject::new(&s.name).map_err(|e| {
-                    CrmError::Malformed {
-                        provider: PROVIDER,
-                        request: "GET /sobjects/".into(),
-                        detail: e.to_string(),
-                    }
-                })?);
+                let object_type = crate::custom_object_type(PROVIDER, "GET /sobjects/", &s.name)?;
                 Ok(CustomObjectInfo {
                     object_type,
                     plural: s.label_plural.unwrap_or_else(|| s.label.clone()),
