@@ -17,44 +17,16 @@ use two_crms::{fields, first_page, setup};
 /// HubSpot's engagement objects as its API lists them: id -> properties, with the contacts each is
 /// associated with.
 async fn hubspot_list(running: &Running, object: &str) -> HashMap<String, (Value, Vec<String>)> {
-    let d = &running.description.hubspot;
-    let http = reqwest::Client::new();
-    let mut out = HashMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let mut url = format!(
-            "{}/crm/v3/objects/{object}?limit=100&associations=contacts&properties=hs_timestamp,hs_note_body,hs_call_title,hs_call_body,hs_call_direction,hs_call_duration,hs_call_status,hs_email_subject,hs_email_text,hs_email_direction,hs_meeting_title,hs_meeting_start_time,hs_meeting_end_time,hs_meeting_outcome,hs_task_subject,hs_task_body,hs_task_status",
-            d.base_url
-        );
-        if let Some(a) = &after {
-            url.push_str(&format!("&after={a}"));
-        }
-        let page: Value = http
-            .get(url)
-            .bearer_auth(&d.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for r in page["results"].as_array().unwrap() {
-            let contacts = r["associations"]["contacts"]["results"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["id"].as_str().map(str::to_owned))
-                .collect();
-            out.insert(
-                r["id"].as_str().unwrap().to_owned(),
-                (r["properties"].clone(), contacts),
-            );
-        }
-        match page["paging"]["next"]["after"].as_str() {
-            Some(a) => after = Some(a.to_owned()),
-            None => return out,
-        }
-    }
+    two_crms::hubspot_objects(
+        running,
+        object,
+        "contacts",
+        "hs_timestamp,hs_note_body,hs_call_title,hs_call_body,hs_call_direction,hs_call_duration,hs_call_status,hs_email_subject,hs_email_text,hs_email_direction,hs_meeting_title,hs_meeting_start_time,hs_meeting_end_time,hs_meeting_outcome,hs_task_subject,hs_task_body,hs_task_status",
+    )
+    .await
+    .into_iter()
+    .map(|(id, properties, contacts)| (id, (properties, contacts)))
+    .collect()
 }
 
 const OBJECTS: [&str; 5] = ["notes", "calls", "emails", "meetings", "tasks"];

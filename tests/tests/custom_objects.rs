@@ -17,45 +17,22 @@ use two_crms::setup;
 
 /// HubSpot's invoices as its API lists them: invoice number -> (properties, associated companies).
 async fn hubspot_invoices(running: &Running) -> HashMap<String, (Value, Vec<String>)> {
-    let d = &running.description.hubspot;
-    let http = reqwest::Client::new();
-    let mut out = HashMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let mut url = format!(
-            "{}/crm/v3/objects/2-7100001?limit=100&associations=companies&properties=invoice_number,amount,due_date,invoice_status",
-            d.base_url
-        );
-        if let Some(a) = &after {
-            url.push_str(&format!("&after={a}"));
-        }
-        let page: Value = http
-            .get(url)
-            .bearer_auth(&d.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for r in page["results"].as_array().unwrap() {
-            let companies = r["associations"]["companies"]["results"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["id"].as_str().map(str::to_owned))
-                .collect();
-            let number = r["properties"]["invoice_number"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            out.insert(number, (r["properties"].clone(), companies));
-        }
-        match page["paging"]["next"]["after"].as_str() {
-            Some(a) => after = Some(a.to_owned()),
-            None => return out,
-        }
-    }
+    two_crms::hubspot_objects(
+        running,
+        "2-7100001",
+        "companies",
+        "invoice_number,amount,due_date,invoice_status",
+    )
+    .await
+    .into_iter()
+    .map(|(_, properties, companies)| {
+        let number = properties["invoice_number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        (number, (properties, companies))
+    })
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -69,3 +69,49 @@ pub async fn pull_whole(engine: &bridge_engine::Engine, connection: bridge_model
         .await
         .unwrap();
 }
+
+/// Every record of a HubSpot object as its API lists them (page after page): its id, properties,
+/// and the ids of the `associated` object's records it is associated with.
+pub async fn hubspot_objects(
+    running: &Running,
+    object: &str,
+    associated: &str,
+    properties: &str,
+) -> Vec<(String, Value, Vec<String>)> {
+    let d = &running.description.hubspot;
+    let http = reqwest::Client::new();
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut url = format!(
+            "{}/crm/v3/objects/{object}?limit=100&associations={associated}&properties={properties}",
+            d.base_url
+        );
+        if let Some(a) = &after {
+            url.push_str(&format!("&after={a}"));
+        }
+        let page: Value = http
+            .get(url)
+            .bearer_auth(&d.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for r in page["results"].as_array().unwrap() {
+            let linked = r["associations"][associated]["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["id"].as_str().map(str::to_owned))
+                .collect();
+            let id = r["id"].as_str().unwrap().to_owned();
+            out.push((id, r["properties"].clone(), linked));
+        }
+        match page["paging"]["next"]["after"].as_str() {
+            Some(a) => after = Some(a.to_owned()),
+            None => return out,
+        }
+    }
+}
