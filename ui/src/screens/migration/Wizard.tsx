@@ -10,6 +10,7 @@ import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { useAttempt } from "../../components/useAttempt";
+import { rememberCustomObjects } from "../../format";
 import { api } from "../../ipc";
 import { DryRunStep } from "./DryRunStep";
 import { FieldsStep } from "./FieldsStep";
@@ -89,7 +90,10 @@ export function Wizard({
       if (step === 0) {
         if (source === target) throw new Error("Choose two different connections.");
         if (!plan || plan.source !== source || plan.target !== target) {
-          setPlan(await api.planMigration(source, target));
+          const planned = await api.planMigration(source, target);
+          // The plan listed both CRMs' custom objects: name them as their CRMs do.
+          for (const c of [source, target]) rememberCustomObjects(await api.customObjects(c));
+          setPlan(planned);
           setOptions(null);
         }
       } else if (plan) {
