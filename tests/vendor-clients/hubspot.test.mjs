@@ -612,3 +612,39 @@ test("apiRequest: account details", async () => {
   const body = await r.json();
   assert.equal(typeof body.portalId, "number");
 });
+
+test("schemas getAll: the portal's custom object, whose records the generic objects API keeps", async () => {
+  const all = await hubspot.crm.schemas.coreApi.getAll();
+  const invoices = all.results.find((s) => s.name === "invoices");
+  assert.ok(invoices, "no invoices schema");
+  assert.equal(invoices.objectTypeId, "2-7100001");
+  assert.match(invoices.fullyQualifiedName, /^p\d+_invoices$/);
+  assert.deepEqual([invoices.labels.singular, invoices.labels.plural], ["Invoice", "Invoices"]);
+  assert.equal(invoices.primaryDisplayProperty, "invoice_number");
+  assert.ok(invoices.createdAt instanceof Date);
+  assert.equal(invoices.associations[0].toObjectTypeId, "0-2");
+  assert.ok(invoices.properties.some((p) => p.name === "amount" && p.type === "number"));
+  const number = unique("INV");
+  const created = await hubspot.crm.objects.basicApi.create("2-7100001", {
+    properties: { invoice_number: number, amount: "12.5" },
+    associations: [],
+  });
+  // By its fully qualified name too, as HubSpot takes either.
+  const read = await hubspot.crm.objects.basicApi.getById(invoices.fullyQualifiedName, created.id, [
+    "invoice_number",
+    "amount",
+  ]);
+  assert.equal(read.properties.invoice_number, number);
+  await hubspot.crm.associations.v4.basicApi.createDefault("2-7100001", created.id, "companies", "1");
+  const linked = await hubspot.crm.associations.v4.basicApi.getPage("2-7100001", created.id, "companies");
+  assert.deepEqual(
+    linked.results.map((a) => String(a.toObjectId)),
+    ["1"],
+  );
+  await refused(() =>
+    hubspot.crm.objects.basicApi.create("2-7100001", {
+      properties: { no_such_property: "x" },
+      associations: [],
+    }),
+  );
+});

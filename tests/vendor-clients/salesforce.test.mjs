@@ -505,3 +505,18 @@ test("5xx answers: jsforce's own retry succeeds", async () => {
     await emu.admin.faults("salesforce", "");
   }
 });
+
+test("describeGlobal marks the org's custom object, and it is queried like any sObject", async () => {
+  const g = await conn.describeGlobal();
+  const invoice = g.sobjects.find((s) => s.name === "Invoice__c");
+  assert.ok(invoice, "Invoice__c missing");
+  assert.deepEqual([invoice.custom, invoice.label, invoice.labelPlural], [true, "Invoice", "Invoices"]);
+  assert.equal(g.sobjects.find((s) => s.name === "Account").custom, false);
+  const d = await conn.sobject("Invoice__c").describe();
+  const account = d.fields.find((f) => f.name === "Account__c");
+  assert.deepEqual([account.type, account.custom, account.referenceTo], ["reference", true, ["Account"]]);
+  const rows = await conn.query("SELECT Id, Name, Account__c, Amount__c FROM Invoice__c LIMIT 5");
+  assert.ok(rows.records.length > 0);
+  assert.match(rows.records[0].Id, /^a01/);
+  assert.match(rows.records[0].Name, /^INV-/);
+});

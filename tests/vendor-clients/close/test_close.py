@@ -311,3 +311,30 @@ def test_503_answers_are_retried_by_the_client(emulator):
             assert api.get("me")["id"].startswith("user_")
     finally:
         emulator.faults("close", "")
+
+
+def test_custom_object_types_and_their_instances(close):
+    types = close.get("custom_object_type")["data"]
+    invoice = next(t for t in types if t["name"] == "Invoice")
+    assert invoice["id"].startswith("cotype_")
+    assert invoice["name_plural"] == "Invoices"
+    assert {f["name"] for f in invoice["fields"]} == {"Amount", "Due date", "Status"}
+    # Listing instances needs a lead; Advanced Filtering finds them all, each naming its type.
+    with pytest.raises(ValidationError) as refused:
+        close.get("custom_object", params={"custom_object_type_id": invoice["id"]})
+    assert "lead_id" in refused.value.field_errors
+    found = close.post("data/search", {
+        "query": {"type": "and", "queries": [{"type": "object_type", "object_type": "custom_object"}]},
+        "_fields": {"custom_object": ["id", "name", "lead_id", "custom_object_type_id"]}, "_limit": 50})
+    assert found["data"]
+    one = found["data"][0]
+    assert one["__object_type"] == "custom_object"
+    assert one["custom_object_type_id"] == invoice["id"]
+    mine = close.get("custom_object", params={"lead_id": one["lead_id"], "custom_object_type_id": invoice["id"]})
+    assert one["id"] in {c["id"] for c in mine["data"]}
+    created = close.post("custom_object", {"custom_object_type_id": invoice["id"], "lead_id": one["lead_id"],
+                                           "name": unique("INV")})
+    assert created["id"] != one["id"]
+    with pytest.raises(ValidationError) as refused:
+        close.post("custom_object", {"custom_object_type_id": invoice["id"], "lead_id": one["lead_id"]})
+    assert "name" in refused.value.field_errors

@@ -111,9 +111,9 @@ impl Hubspot {
     async fn schemas(&self) -> Result<Vec<wire::Schema>> {
         let body = self
             .http
-            .get(format!("{}/crm/v3/schemas", self.base), &[])
+            .get(format!("{}/crm-object-schemas/v3/schemas", self.base), &[])
             .await?;
-        let schemas: wire::Schemas = decode(PROVIDER, "GET /crm/v3/schemas", body)?;
+        let schemas: wire::Schemas = decode(PROVIDER, "GET /crm-object-schemas/v3/schemas", body)?;
         let live: Vec<wire::Schema> = schemas
             .results
             .into_iter()
@@ -356,14 +356,17 @@ impl Crm for Hubspot {
         })
     }
 
-    /// `GET /crm/v3/schemas`: each custom object by its object type id, with its labels.
+    /// `GET /crm-object-schemas/v3/schemas`: each custom object by its object type id, with its labels.
     async fn custom_objects(&self) -> Result<Vec<CustomObjectInfo>> {
         self.schemas()
             .await?
             .into_iter()
             .map(|s| {
-                let object_type =
-                    crate::custom_object_type(PROVIDER, "GET /crm/v3/schemas", &s.object_type_id)?;
+                let object_type = crate::custom_object_type(
+                    PROVIDER,
+                    "GET /crm-object-schemas/v3/schemas",
+                    &s.object_type_id,
+                )?;
                 let singular = s
                     .labels
                     .singular

@@ -182,7 +182,7 @@ impl AssociationTo {
     }
 }
 
-/// `GET /crm/v3/schemas`: the portal's custom objects.
+/// `GET /crm-object-schemas/v3/schemas`: the portal's custom objects.
 #[derive(Debug, Deserialize)]
 pub struct Schemas {
     pub results: Vec<Schema>,

@@ -35,7 +35,7 @@ fn custom_property(name: &str, label: &str, kind: &str, field_type: &str) -> Val
 /// The custom object's object type id (`2-` and the portal's own number).
 pub(crate) const INVOICE_TYPE_ID: &str = "2-7100001";
 
-/// `GET /crm/v3/schemas`: the portal's custom objects (one: invoices, each belonging to a company).
+/// `GET /crm-object-schemas/v3/schemas`: the portal's custom objects (one: invoices, each belonging to a company).
 pub async fn schemas(State(emu): State<Arc<Emulator>>) -> Response {
     let portal = 40_000_000 + emu.seed.seed % 1_000_000;
     let at = render::iso(seed::DATA_END_MS);

@@ -257,6 +257,9 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             "/crm/v3/pipelines/{object}/{id}/stages",
             get(metadata::stages),
         )
+        // The schemas API as HubSpot's SDK calls it, and at its older path, which HubSpot still
+        // answers.
+        .route("/crm-object-schemas/v3/schemas", get(metadata::schemas))
         .route("/crm/v3/schemas", get(metadata::schemas))
         .route("/crm/v3/owners", get(metadata::owners))
         .route("/crm/v3/owners/", get(metadata::owners))
