@@ -360,6 +360,22 @@ async fn the_real_app_shows_every_screen() {
     assert_eq!(count(&driver, "[data-testid=add-connection]").await, 0);
     screenshot(&driver, "11-connections-signed-in-with-browser").await;
 
+    // A custom object the demo CRMs define (Close's and Salesforce's invoices), listed in Records'
+    // Type filter by its CRM's name, its records with their own fields.
+    open_screen(&driver, "records", "Records").await;
+    // Three demo CRMs list invoices: each option says whose they are.
+    wait_for_text(
+        &driver,
+        "[data-testid=filter-type]",
+        "Invoices (Demo Close)",
+    )
+    .await;
+    click("[data-testid=filter-type] option[value^='custom:cotype_']").await;
+    let invoice = wait_for_text(&driver, "[data-testid=record-row]", "INV-").await;
+    invoice.click().await.unwrap();
+    wait_for_text(&driver, "[data-testid=record-detail]", "INV-").await;
+    screenshot(&driver, "11b-records-custom-object").await;
+
     // Duplicates: find them across the four demo CRMs and review a group that spans two CRMs.
     open_screen(&driver, "duplicates", "Duplicates").await;
     click("[data-testid=find-duplicates]").await;

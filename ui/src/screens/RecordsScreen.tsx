@@ -36,23 +36,33 @@ export function RecordsScreen() {
   const [error, setError] = useState<unknown>(undefined);
   const [, setVersion] = useState(0);
   const [selected, setSelected] = useState<CrmRecord | null>(null);
-  // Every connection's custom objects, by the names their CRMs give them (for the Type filter).
-  const [customObjects, setCustomObjects] = useState<CustomObjectInfo[]>([]);
-  const connectionIds = (status.data?.connections ?? []).map((c) => c.connection.id).join(",");
+  // Every connection's custom objects, by the names their CRMs give them (for the Type filter):
+  // two CRMs may both have "Invoices", so each says whose it is.
+  const [customObjects, setCustomObjects] = useState<
+    { connection: ConnectionId; label: string; object: CustomObjectInfo }[]
+  >([]);
+  const connectionList = status.data?.connections ?? [];
+  // The connections as a value the effect can depend on (the status object is new every load).
+  const connectionKey = JSON.stringify(connectionList.map((c) => [c.connection.id, c.connection.label]));
   useEffect(() => {
-    const ids = connectionIds ? connectionIds.split(",").map(Number) : [];
+    const connections = (JSON.parse(connectionKey) as [ConnectionId, string][]).map(([id, label]) => ({
+      id,
+      label,
+    }));
     let live = true;
-    Promise.all(ids.map((id) => api.customObjects(id)))
+    Promise.all(connections.map((c) => api.customObjects(c.id)))
       .then((lists) => {
-        const all = lists.flat();
-        rememberCustomObjects(all);
+        rememberCustomObjects(lists.flat());
+        const all = connections.flatMap((c, i) =>
+          (lists[i] ?? []).map((object) => ({ connection: c.id, label: c.label, object })),
+        );
         if (live) setCustomObjects(all);
       })
       .catch(setError);
     return () => {
       live = false;
     };
-  }, [connectionIds]);
+  }, [connectionKey]);
   const cache = useRef(new PageCache<RecordRow>()).current;
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -170,11 +180,13 @@ export function RecordsScreen() {
                 {label}
               </option>
             ))}
-            {customObjects.map((o) => (
-              <option key={o.object_type} value={o.object_type}>
-                {o.plural}
-              </option>
-            ))}
+            {customObjects
+              .filter((o) => connectionId === null || o.connection === connectionId)
+              .map((o) => (
+                <option key={`${o.connection} ${o.object.object_type}`} value={o.object.object_type}>
+                  {connectionId === null ? `${o.object.plural} (${o.label})` : o.object.plural}
+                </option>
+              ))}
           </select>
         </label>
         <label className="grow">
@@ -296,14 +308,24 @@ function RecordDetail({
         Modified in the CRM {formatTime(record.remote_modified_at) || "at an unknown time"}
       </p>
       <dl className="facts">
-        {Object.entries(record.fields).map(([key, value]) => (
+        {facts(record.fields).map(([key, label, value]) => (
           <div key={key} className="fact">
-            <dt>{key.replace(/_/g, " ")}</dt>
+            <dt>{label}</dt>
             <dd>{typeof value === "string" ? value : JSON.stringify(value)}</dd>
           </div>
         ))}
       </dl>
       {record.object_type !== "activity" ? <Timeline id={record.id} /> : null}
     </aside>
+  );
+}
+
+/** A record's fields as (key, label, value) rows: custom fields one per row by the CRM's key, not as
+ * one blob. */
+function facts(fields: CrmRecord["fields"]): [string, string, unknown][] {
+  return Object.entries(fields).flatMap(([key, value]): [string, string, unknown][] =>
+    key === "custom" && value !== null && typeof value === "object" && !Array.isArray(value)
+      ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [`custom.${k}`, k, v])
+      : [[key, key.replace(/_/g, " "), value]],
   );
 }
