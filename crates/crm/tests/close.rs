@@ -298,3 +298,40 @@ async fn custom_fields_are_pulled_under_custom_by_their_id() {
     assert!(key.starts_with("cf_"), "{key}");
     assert!(value.is_string());
 }
+
+/// Custom object instances come through Advanced Filtering; a pull resumed after its search cursor
+/// expired (a crash, the app closed) starts the search again instead of failing on every attempt.
+#[tokio::test]
+async fn a_custom_object_pull_resumed_after_its_cursor_expired_starts_the_search_again() {
+    let running = start(Config {
+        close_cursor_ttl: Duration::from_millis(50),
+        ..relaxed(3_000)
+    })
+    .await
+    .unwrap();
+    let crm = client(&running);
+    let listed = crm.custom_objects().await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let invoices = listed[0].object_type;
+    let whole = pull_all(&crm, invoices, None).await.unwrap();
+    assert_eq!(whole.len(), 300, "every seeded invoice");
+    let first = crm
+        .pull(&bridge_crm::PullRequest {
+            object_type: invoices,
+            since: None,
+            cursor: None,
+        })
+        .await
+        .unwrap();
+    let cursor = first.next.expect("more than one page");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let resumed = crm
+        .pull(&bridge_crm::PullRequest {
+            object_type: invoices,
+            since: None,
+            cursor: Some(cursor),
+        })
+        .await
+        .expect("an expired cursor starts the search again");
+    assert_eq!(ids(&resumed.records), ids(&first.records));
+}

@@ -187,25 +187,34 @@ impl Close {
                 .map(str::to_owned),
             )
             .collect();
-        let mut body = match &request.cursor {
-            Some(cursor) => json!({ "cursor": cursor }),
-            None => {
-                let mut queries =
-                    vec![json!({"type": "object_type", "object_type": convert::CUSTOM_OBJECT})];
-                if let Some(since) = request.since {
-                    queries.push(json!({
-                        "type": "field_condition",
-                        "field": {"type": "regular_field", "object_type": convert::CUSTOM_OBJECT, "field_name": "date_updated"},
-                        "condition": {"type": "moment_range", "on_or_after": {"type": "fixed_utc", "value": Self::close_time(since)}},
-                    }));
-                }
-                json!({ "query": {"type": "and", "queries": queries} })
+        let query = || {
+            let mut queries =
+                vec![json!({"type": "object_type", "object_type": convert::CUSTOM_OBJECT})];
+            if let Some(since) = request.since {
+                queries.push(json!({
+                    "type": "field_condition",
+                    "field": {"type": "regular_field", "object_type": convert::CUSTOM_OBJECT, "field_name": "date_updated"},
+                    "condition": {"type": "moment_range", "on_or_after": {"type": "fixed_utc", "value": Self::close_time(since)}},
+                }));
             }
+            json!({ "query": {"type": "and", "queries": queries} })
         };
-        body["_fields"] = json!({ convert::CUSTOM_OBJECT: keys });
-        body["_limit"] = json!(SEARCH_LIMIT);
-        let call = Call::new(Method::POST, self.url("data/search"), Some(body));
-        let answer = self.http.send(&call).await?.body;
+        let send = |mut body: Value| {
+            body["_fields"] = json!({ convert::CUSTOM_OBJECT: keys });
+            body["_limit"] = json!(SEARCH_LIMIT);
+            let call = Call::new(Method::POST, self.url("data/search"), Some(body));
+            async move { self.http.send(&call).await }
+        };
+        let answer = match &request.cursor {
+            None => send(query()).await?.body,
+            // A search cursor lives for seconds: a pull resumed later (after a crash, the app
+            // closed) finds it expired, and the search starts again from the pass's time (pages
+            // read before are read again, which changes nothing).
+            Some(cursor) => match send(json!({ "cursor": cursor })).await {
+                Err(CrmError::Rejected { status: 400, .. }) => send(query()).await?.body,
+                other => other?.body,
+            },
+        };
         let page: wire::SearchPage = decode(PROVIDER, "POST /data/search/", answer)?;
         let records = page
             .data
