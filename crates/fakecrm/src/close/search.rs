@@ -19,11 +19,12 @@ use crate::{Emulator, seed::Kind};
 const MAX_LIMIT: usize = 200;
 const SEQUENCE_CAP: usize = 10_000;
 
-/// A pagination sequence: the matching ids, where it stands, and when its cursor was handed out.
+/// A pagination sequence: the matching ids, and when a cursor of it was last handed out. Each page's
+/// cursor names where the next page starts, so sending one again (a lost answer retried) gives the
+/// same page, not the one after it.
 pub struct Sequence {
     kind: Kind,
     ids: Vec<u64>,
-    offset: usize,
     issued: Instant,
     fields: Option<Vec<String>>,
 }
@@ -113,16 +114,25 @@ fn search_name(kind: Kind) -> &'static str {
     }
 }
 
-fn page(close: &mut Close, cursor_id: &str, limit: usize) -> Response {
-    let Some(seq) = close.search_sequences.get_mut(cursor_id) else {
-        return error(StatusCode::BAD_REQUEST, "Cursor is invalid or has expired.");
+fn page(close: &mut Close, cursor: &str, limit: usize) -> Response {
+    let expired = || error(StatusCode::BAD_REQUEST, "Cursor is invalid or has expired.");
+    let Some((sequence, start)) = cursor
+        .split_once('.')
+        .and_then(|(id, at)| Some((id, at.parse::<usize>().ok()?)))
+    else {
+        return expired();
     };
-    let (kind, start) = (seq.kind, seq.offset);
+    let Some(seq) = close.search_sequences.get_mut(sequence) else {
+        return expired();
+    };
+    if start > seq.ids.len() {
+        return expired();
+    }
+    let kind = seq.kind;
     let end = (start + limit).min(seq.ids.len()).min(SEQUENCE_CAP);
     let ids = seq.ids[start..end].to_vec();
     let fields = seq.fields.clone();
     let more = end < seq.ids.len() && end < SEQUENCE_CAP;
-    seq.offset = end;
     seq.issued = Instant::now();
     let object_type = search_name(kind);
     let data: Vec<Value> = ids
@@ -140,10 +150,8 @@ fn page(close: &mut Close, cursor_id: &str, limit: usize) -> Response {
             Value::Object(map)
         })
         .collect();
-    if !more {
-        close.search_sequences.remove(cursor_id);
-    }
-    Json(json!({"data": data, "cursor": more.then(|| cursor_id.to_owned())})).into_response()
+    let next = more.then(|| format!("{sequence}.{end}"));
+    Json(json!({"data": data, "cursor": next})).into_response()
 }
 
 pub async fn search(State(emu): State<Arc<Emulator>>, body: Bytes) -> Response {
@@ -225,10 +233,9 @@ pub async fn search(State(emu): State<Arc<Emulator>>, body: Bytes) -> Response {
         Sequence {
             kind,
             ids,
-            offset: 0,
             issued: Instant::now(),
             fields,
         },
     );
-    page(&mut close, &cursor_id, limit)
+    page(&mut close, &format!("{cursor_id}.0"), limit)
 }
