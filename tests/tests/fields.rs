@@ -1,6 +1,7 @@
 //! A field the target lacks is created from the migration's field step, like the source field it
-//! is filled from, then filled by the run: a Close contact picklist into HubSpot, counted through
-//! HubSpot's API. Before it exists, HubSpot refuses a write naming it and the plan's check says so.
+//! is filled from, then filled by the run: a Close contact picklist into HubSpot and into
+//! Salesforce, read back through each one's API. Before it exists, the target refuses a write naming
+//! it and the plan's check says so.
 //! Real emulator over HTTP, real SQLite file, real keyring.
 
 mod two_crms;
@@ -11,15 +12,47 @@ use bridge_model::{FieldType, MappedField, NewField, ObjectType, Provider, Trans
 use serde_json::{Value, json};
 use two_crms::{fields, first_page, setup};
 
+/// What a target CRM calls the field created like Close's "Buying role" picklist.
+struct Created {
+    /// The field as mappings name it.
+    name: &'static str,
+    /// Its type as the CRM lists it.
+    crm_type: &'static str,
+    /// The words of the CRM's refusal of a write naming it before it exists.
+    refusal: &'static str,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_filled() {
-    let Some((ws, running, source, target)) =
-        setup("fields-close-hubspot", Provider::Close, Provider::Hubspot).await
+async fn a_field_hubspot_lacks_is_created_like_the_source_field_and_then_filled() {
+    let created = Created {
+        name: "custom.buying_role",
+        crm_type: "enumeration",
+        refusal: "does not exist",
+    };
+    created_then_filled("fields-close-hubspot", Provider::Hubspot, created).await;
+}
+
+/// Salesforce: the Tooling API's CustomField, then the signed-in user's profile given access (a
+/// field without it is hidden from the API, so the run could not fill it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_salesforce_lacks_is_created_like_the_source_field_and_then_filled() {
+    let created = Created {
+        name: "custom.Buying_Role__c",
+        crm_type: "picklist",
+        refusal: "No such column",
+    };
+    created_then_filled("fields-close-salesforce", Provider::Salesforce, created).await;
+}
+
+async fn created_then_filled(name: &str, target_provider: Provider, expected: Created) {
+    let Some((ws, running, source, target)) = setup(name, Provider::Close, target_provider).await
     else {
         return;
     };
     let d = &running.description;
     let engine = &ws.engine;
+    let field_name = expected.name;
+    let field_key = field_name.strip_prefix("custom.").unwrap();
 
     // Close contacts get a "Buying role" picklist, and three of them a value.
     let close = bridge_tests::emulator::client(d, Provider::Close);
@@ -72,7 +105,7 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
     // refuses a write naming it.
     plan.objects[people_at].fields.push(MappedField {
         source: source_name.clone(),
-        target: "custom.buying_role".into(),
+        target: field_name.into(),
         transform: Transform::Direct,
         required: false,
     });
@@ -81,7 +114,7 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("`custom.buying_role` is not in the target")),
+            .any(|w| w.contains(&format!("`{field_name}` is not in the target"))),
         "{warnings:?}"
     );
     // The dry run names it, and holds back the three records carrying a value for it.
@@ -94,28 +127,52 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
     let held: Vec<_> = dry
         .items
         .iter()
-        .filter(|i| i.problems.iter().any(|p| p.field == "custom.buying_role"))
+        .filter(|i| i.problems.iter().any(|p| p.field == field_name))
         .collect();
     assert_eq!(held.len(), 3, "{held:?}");
     assert!(
         held[0].problems[0]
             .message
-            .contains("has no field `custom.buying_role`")
+            .contains(&format!("has no field `{field_name}`"))
     );
-    let hubspot = bridge_tests::emulator::client(d, Provider::Hubspot);
-    let refused = hubspot
+    if target_provider == Provider::Salesforce {
+        // Salesforce refuses an opportunity without a close date, and Close's open ones have none:
+        // the dry run names them (its describe says the field is required), and a default fills them.
+        let no_date = dry
+            .items
+            .iter()
+            .filter(|i| i.problems.iter().any(|p| p.field == "close_date"))
+            .count();
+        assert!(no_date > 0, "{:?}", dry.items);
+        let deals_at = plan
+            .objects
+            .iter()
+            .position(|m| m.source_object == ObjectType::Deal)
+            .unwrap();
+        let close_date = plan.objects[deals_at]
+            .fields
+            .iter_mut()
+            .find(|f| f.target == "close_date")
+            .unwrap();
+        assert!(close_date.required);
+        close_date.transform = Transform::Default {
+            value: json!("2027-03-31"),
+        };
+    }
+    let target_client = bridge_tests::emulator::client(d, target_provider);
+    let refused = target_client
         .create(
             ObjectType::Person,
             &[fields(
                 json!({"email": "early@example.com", "last_name": "Early",
-                            "custom": {"buying_role": "Champion"}}),
+                            "custom": {field_key: "Champion"}}),
             )],
         )
         .await
         .remove(0)
         .unwrap_err();
     assert!(
-        refused.message.contains("buying_role") && refused.message.contains("does not exist"),
+        refused.message.contains(field_key) && refused.message.contains(expected.refusal),
         "{refused:?}"
     );
 
@@ -131,8 +188,8 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
         .create_field(target.id, ObjectType::Person, &like)
         .await
         .unwrap();
-    assert_eq!(created.name, "custom.buying_role");
-    assert_eq!(created.crm_type, "enumeration");
+    assert_eq!(created.name, field_name);
+    assert_eq!(created.crm_type, expected.crm_type);
     assert_eq!(created.options, ["Champion", "Economic buyer", "User"]);
     let again = engine
         .create_field(target.id, ObjectType::Person, &like)
@@ -143,12 +200,11 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
     assert!(
         !check_migration_plan(&plan, &options)
             .iter()
-            .any(|w| w.contains("buying_role")),
+            .any(|w| w.contains(field_key)),
         "the field is in the target now"
     );
     assert!(
-        options.fields[people_at].target_options["custom.buying_role"]
-            .contains(&"Economic buyer".to_owned()),
+        options.fields[people_at].target_options[field_name].contains(&"Economic buyer".to_owned()),
         "its options are offered for a value map"
     );
 
@@ -164,28 +220,56 @@ async fn a_field_the_target_lacks_is_created_like_the_source_field_and_then_fill
         .run_migration(&plan, &|_| {}, &Cancel::default())
         .await
         .unwrap();
-    assert_eq!(report.failed, 0, "{report:?}");
     let results = engine.migration_results(report.migration_id).unwrap();
-    let http = reqwest::Client::new();
+    let failed: Vec<_> = results.iter().filter(|r| r.error.is_some()).collect();
+    assert_eq!(report.failed, 0, "{report:?} {failed:#?}");
     for id in &chosen {
         let contact = results
             .iter()
             .find(|r| r.object_type == ObjectType::Person && &r.source_remote_id == id)
             .and_then(|r| r.target_remote_id.clone())
             .unwrap();
-        let answer: Value = http
-            .get(format!(
-                "{}/crm/v3/objects/contacts/{contact}?properties=buying_role",
+        let filled = contact_field(d, target_provider, &contact, field_key).await;
+        assert_eq!(filled, "Champion", "{contact}");
+    }
+}
+
+/// One field of a contact, read through the CRM's own API.
+async fn contact_field(
+    d: &bridge_fakecrm::Description,
+    provider: Provider,
+    id: &str,
+    key: &str,
+) -> Value {
+    let (url, token) = match provider {
+        Provider::Hubspot => (
+            format!(
+                "{}/crm/v3/objects/contacts/{id}?properties={key}",
                 d.hubspot.base_url
-            ))
-            .bearer_auth(&d.hubspot.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(answer["properties"]["buying_role"], "Champion", "{answer}");
+            ),
+            &d.hubspot.token,
+        ),
+        Provider::Salesforce => (
+            format!(
+                "{}/services/data/v60.0/sobjects/Contact/{id}?fields={key}",
+                d.salesforce.instance_url
+            ),
+            &d.salesforce.access_token,
+        ),
+        other => unreachable!("no contact reader for {other}"),
+    };
+    let answer: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    match provider {
+        Provider::Hubspot => answer["properties"][key].clone(),
+        _ => answer[key].clone(),
     }
 }
 

@@ -520,3 +520,86 @@ test("describeGlobal marks the org's custom object, and it is queried like any s
   assert.match(rows.records[0].Id, /^a01/);
   assert.match(rows.records[0].Name, /^INV-/);
 });
+
+test("a custom field created through the Tooling API is hidden until the user's profile may read it", async () => {
+  const name = `${unique("Region")}__c`;
+  const full = `Account.${name}`;
+  const created = await conn.tooling.create("CustomField", {
+    FullName: full,
+    Metadata: { label: "Region", type: "Text", length: 80 },
+  });
+  assert.equal(created.success, true);
+  assert.match(created.id, /^00N[A-Za-z0-9]{15}$/);
+  const again = await refused(() =>
+    conn.tooling.create("CustomField", {
+      FullName: full,
+      Metadata: { label: "Region", type: "Text", length: 80 },
+    }),
+  );
+  assert.equal(again.errorCode, "DUPLICATE_DEVELOPER_NAME");
+
+  // Field-level security: no profile may read it yet, so the API does not show it.
+  const hidden = await refused(() => conn.query(`SELECT Id, ${name} FROM Account LIMIT 1`));
+  assert.equal(hidden.errorCode, "INVALID_FIELD");
+  assert.ok(!(await conn.describe("Account")).fields.some((f) => f.name === name));
+
+  // The signed-in user, its profile, the permission set the profile owns: granted there.
+  const me = await conn.request("/services/oauth2/userinfo");
+  assert.match(me.user_id, /^005[A-Za-z0-9]{15}$/);
+  const [user] = (await conn.query(`SELECT ProfileId FROM User WHERE Id = '${me.user_id}'`)).records;
+  const [set] = (
+    await conn.query(
+      `SELECT Id FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId = '${user.ProfileId}'`,
+    )
+  ).records;
+  const permission = {
+    ParentId: set.Id,
+    SobjectType: "Account",
+    Field: full,
+    PermissionsRead: true,
+    PermissionsEdit: true,
+  };
+  const granted = await conn.sobject("FieldPermissions").create(permission);
+  assert.equal(granted.success, true);
+  const twice = await refused(() => conn.sobject("FieldPermissions").create(permission));
+  assert.equal(twice.errorCode, "DUPLICATE_VALUE");
+
+  const field = (await conn.describe("Account")).fields.find((f) => f.name === name);
+  assert.deepEqual([field.type, field.custom, field.length, field.label], ["string", true, 80, "Region"]);
+  const account = await conn.sobject("Account").create({ Name: unique("Regional"), [name]: "EMEA" });
+  const read = await conn.sobject("Account").retrieve(account.id);
+  assert.equal(read[name], "EMEA");
+});
+
+test("a picklist field takes its values from valueSet; a field without what its type needs is refused", async () => {
+  const name = `${unique("Tier")}__c`;
+  const created = await conn.tooling.create("CustomField", {
+    FullName: `Contact.${name}`,
+    Metadata: {
+      label: "Tier",
+      type: "Picklist",
+      valueSet: {
+        restricted: true,
+        valueSetDefinition: { sorted: false, value: [{ fullName: "Gold", label: "Gold", default: false }] },
+      },
+    },
+  });
+  assert.equal(created.success, true);
+  for (const Metadata of [
+    { label: "No values", type: "Picklist", valueSet: { valueSetDefinition: { value: [] } } },
+    { label: "No length", type: "Text" },
+    { label: "No default", type: "Checkbox" },
+  ]) {
+    const e = await refused(() =>
+      conn.tooling.create("CustomField", { FullName: `Contact.${unique("Bad")}__c`, Metadata }),
+    );
+    assert.equal(e.errorCode, "FIELD_INTEGRITY_EXCEPTION", Metadata.label);
+  }
+  const badName = await refused(() =>
+    conn.tooling.create("CustomField", {
+      FullName: "Contact.Two__Underscores__c",
+      Metadata: { label: "Bad name", type: "Date" },
+    }),
+  );
+  assert.equal(badName.errorCode, "FIELD_INTEGRITY_EXCEPTION");
+});

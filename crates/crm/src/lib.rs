@@ -253,6 +253,59 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
     fields
 }
 
+/// Why the client for `provider` would refuse to create this record before sending it (a field
+/// the CRM has no place for, such as an outcome on a Salesforce Event): the dry run names it, as
+/// the run would. None when the body can be built (the CRM may still refuse it).
+pub fn refused_create(
+    provider: Provider,
+    object_type: ObjectType,
+    fields: &Fields,
+) -> Option<RecordError> {
+    use bridge_model::ActivityKind;
+    let activity = (object_type == ObjectType::Activity).then(|| ActivityKind::of(fields));
+    let built = match (provider, activity) {
+        // A custom object's name goes to its primary property, known once HubSpot is asked.
+        (Provider::Hubspot, _) if object_type.custom().is_some() => return None,
+        (Provider::Hubspot, _) => hubspot::convert::object_for(object_type, fields)
+            .map(|o| hubspot::convert::input(o, fields, true)),
+        (Provider::Salesforce, _) => Some(salesforce::refused_create(object_type, fields)),
+        (Provider::Close, Some(kind)) => Some(close::convert::activity_input(
+            kind,
+            close::convert::create_resource(kind),
+            fields,
+            true,
+        )),
+        (Provider::Close, None) => Some(close::convert::input(object_type, fields)),
+        (Provider::Pipedrive, Some(kind)) if kind != ActivityKind::Note => {
+            Some(pipedrive::convert::activity_input(fields, true))
+        }
+        (Provider::Pipedrive, _) => Some(pipedrive::convert::input(object_type, fields)),
+    };
+    built?.err()
+}
+
+/// The canonical standard fields the CRM says a create must carry, from its field list
+/// (Salesforce's `CloseDate` of an opportunity: `close_date`). None for activities: one list
+/// stands for every kind (Pipedrive's note fields), what a note needs a call does not.
+pub fn required_fields(
+    provider: Provider,
+    object_type: ObjectType,
+    fields: &[FieldInfo],
+) -> Vec<&'static str> {
+    if object_type == ObjectType::Activity {
+        return Vec::new();
+    }
+    field_table(provider, object_type)
+        .iter()
+        .filter(|(key, _)| {
+            fields
+                .iter()
+                .any(|f| f.required && !f.custom && f.key.eq_ignore_ascii_case(key))
+        })
+        .map(|(_, canonical)| *canonical)
+        .collect()
+}
+
 /// (CRM key, canonical field) of every standard field a client reads and writes for `object_type`.
 /// The values of `fields` a create in this CRM takes (custom ones included): what recreates a record
 /// from a before-image.

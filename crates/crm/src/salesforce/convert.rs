@@ -244,6 +244,34 @@ fn activity_in(sobject: &str, raw: &Value, out: &mut Fields) {
     }
 }
 
+/// An Event has no outcome field: a meeting's outcome (Close's, HubSpot's) is kept as the last line
+/// of its description ("Outcome: no show") rather than lost or the meeting refused.
+fn outcome_into_description(fields: &mut Fields) {
+    let Some(outcome) = fields.remove(af::OUTCOME) else {
+        return;
+    };
+    let outcome = outcome
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .replace('_', " ");
+    if outcome.is_empty() {
+        return;
+    }
+    let body = fields
+        .get(af::BODY)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim_end();
+    let line = format!("Outcome: {outcome}");
+    let joined = if body.is_empty() {
+        line
+    } else {
+        format!("{body}\n\n{line}")
+    };
+    fields.insert(af::BODY.into(), json!(joined));
+}
+
 /// Canonical activity fields -> a Task or an Event of `sobject`: the subtype chosen on create, the
 /// done flag as a Status, a date for a Task's ActivityDate, a deal (else a company) as `WhatId`.
 pub fn activity_out(
@@ -255,6 +283,9 @@ pub fn activity_out(
     let mut fields = fields.clone();
     if let Some(deal) = fields.remove("deal_id").filter(|v| !write::is_blank(v)) {
         fields.insert("company_id".into(), deal);
+    }
+    if sobject == "Event" {
+        outcome_into_description(&mut fields);
     }
     let what = format!("Salesforce {sobject}s");
     let mut wire = write::to_wire(
@@ -309,4 +340,33 @@ pub fn activity_out(
         );
     }
     Ok(wire)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_meeting_s_outcome_is_the_last_line_of_its_event_s_description() {
+        let meeting: Fields = serde_json::from_value(json!({
+            "kind": "meeting", "subject": "Demo", "body": "Went through pricing.",
+            "outcome": "no_show", "occurred_at": "2026-11-02T15:00:00Z",
+        }))
+        .unwrap();
+        let event = activity_out("Event", &meeting, true).unwrap();
+        assert_eq!(
+            event["Description"],
+            "Went through pricing.\n\nOutcome: no show"
+        );
+        assert!(!event.contains_key("outcome"));
+        let mut bare = meeting.clone();
+        bare.remove("body");
+        let event = activity_out("Event", &bare, true).unwrap();
+        assert_eq!(event["Description"], "Outcome: no show");
+        // A Task keeps its outcome in its own field.
+        let call: Fields =
+            serde_json::from_value(json!({"kind": "call", "outcome": "completed"})).unwrap();
+        let task = activity_out("Task", &call, true).unwrap();
+        assert!(!task.contains_key("Description"), "{task:?}");
+    }
 }

@@ -7,6 +7,7 @@
 mod bulk;
 pub(crate) mod convert;
 mod ingest;
+mod new_field;
 mod wire;
 mod write;
 
@@ -36,6 +37,14 @@ pub const API_VERSION: &str = "v60.0";
 const MIN_VERSION: f64 = 60.0;
 /// Stop this many requests short of the daily allowance, so the user's other tools keep working.
 const QUOTA_RESERVE: u64 = 0;
+
+/// Why a create of this record would be refused before it is sent (see `crate::refused_create`).
+pub(crate) fn refused_create(
+    object_type: ObjectType,
+    fields: &Fields,
+) -> std::result::Result<Value, crate::RecordError> {
+    write::record(object_type, fields, None)
+}
 
 pub struct Salesforce {
     instance: String,
@@ -546,9 +555,8 @@ impl Crm for Salesforce {
         Ok(Some(ids))
     }
 
-    /// A field created in Salesforce goes through the Metadata (or Tooling) API and needs
-    /// field-level security granted to the profiles that use it, which CRM Bridge does not do yet:
-    /// an existing field of that label is found; otherwise the person is told where to create it.
+    /// The Tooling API's `CustomField` on the type's sObject, then access for the signed-in user's
+    /// profile (`new_field.rs`); a custom field of that label already there is used instead.
     async fn create_field(&self, object_type: ObjectType, field: &NewField) -> Result<FieldInfo> {
         crate::new_field::check(PROVIDER, object_type, field)?;
         if let Some(found) =
@@ -556,12 +564,7 @@ impl Crm for Salesforce {
         {
             return Ok(found);
         }
-        Err(CrmError::Unsupported(format!(
-            "CRM Bridge cannot create Salesforce fields yet: create “{}” on {} in Setup → Object \
-             Manager (and give your profile access to it), then plan again",
-            field.label.trim(),
-            convert::sobject(object_type)
-        )))
+        self.create_custom_field(object_type, field).await
     }
 
     async fn fields(&self, object_type: ObjectType) -> Result<Vec<FieldInfo>> {

@@ -87,7 +87,7 @@ fn bulk_sized(object_type: ObjectType, inputs: &[(usize, Value)]) -> bool {
 
 /// Canonical fields -> a collection record of `object_type` (an activity: a Task or an Event, by
 /// its kind on create and by its id on update).
-fn record(
+pub(super) fn record(
     object_type: ObjectType,
     fields: &Fields,
     id: Option<&str>,

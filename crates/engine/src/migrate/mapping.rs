@@ -30,6 +30,8 @@ pub(crate) struct Described {
     pub kind: String,
     /// A picklist's values, as the CRM takes them.
     pub options: Vec<String>,
+    /// The CRM refuses a create without it.
+    pub required: bool,
 }
 
 /// How one picklist's values go into another's: as they are where the target takes every one;
@@ -885,6 +887,7 @@ mod tests {
                 label: (*l).into(),
                 kind: (*k).into(),
                 options: Vec::new(),
+                required: false,
             })
             .collect()
     }

@@ -125,15 +125,18 @@ impl Engine {
                     required: false,
                 });
             }
-            // What the target cannot do without.
+            // What the target cannot do without: what it says a create needs, and a name.
             for f in &mut mapping.fields {
-                f.required |= matches!(
-                    (tt, f.target.as_str()),
-                    (
-                        ObjectType::Company | ObjectType::Deal | ObjectType::Custom(_),
-                        field::NAME
-                    )
-                );
+                f.required |= target_fields
+                    .iter()
+                    .any(|d| d.required && d.name == f.target)
+                    || matches!(
+                        (tt, f.target.as_str()),
+                        (
+                            ObjectType::Company | ObjectType::Deal | ObjectType::Custom(_),
+                            field::NAME
+                        )
+                    );
             }
             // A mapping saved for these two connections (Mappings screen, an earlier plan, an
             // imported file) wins over the suggestion.
@@ -365,7 +368,8 @@ impl Engine {
             written_by_others: &written_by_others,
         });
         // A value for a field the target lacks would be refused by the CRM: the record is not sent.
-        let label = self.connection(plan.target)?.label;
+        let target_connection = self.connection(plan.target)?;
+        let label = &target_connection.label;
         for d in &mut decisions {
             for m in check
                 .missing
@@ -406,6 +410,22 @@ impl Engine {
                         ),
                     });
                 }
+            }
+        }
+        // What the target's client would refuse before sending (a field it has no place for,
+        // such as an outcome on a Salesforce Event): named now rather than failed in the run.
+        let provider = target_connection.provider;
+        for d in decisions
+            .iter_mut()
+            .filter(|d| d.item.action == MigrationAction::Create && d.item.problems.is_empty())
+        {
+            if let Some(refusal) =
+                bridge_crm::refused_create(provider, mapping.target_object, &d.item.fields)
+            {
+                d.item.problems.push(bridge_model::FieldProblem {
+                    field: refusal.field.unwrap_or_default(),
+                    message: refusal.message,
+                });
             }
         }
         Ok(decisions)
@@ -522,6 +542,8 @@ fn carry_activity_kind(mapping: &mut FieldMapping) {
 /// A field list as the suggestion compares them: the canonical fields the client writes, and the
 /// CRM's custom fields as `custom.<key>`.
 async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<Vec<Described>> {
+    let listed = crm.fields(t).await?;
+    let required = bridge_crm::required_fields(provider, t, &listed);
     let mut out: Vec<Described> = bridge_crm::writable_fields(provider, t)
         .into_iter()
         .map(|f| Described {
@@ -529,15 +551,17 @@ async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<V
             label: f.replace('_', " "),
             kind: "string".into(),
             options: Vec::new(),
+            required: required.contains(&f),
         })
         .collect();
-    for f in crm.fields(t).await? {
+    for f in listed {
         if f.custom {
             out.push(Described {
                 name: crate::fields::custom_name(&f.key),
                 label: f.label,
                 kind: f.kind,
                 options: f.options,
+                required: f.required,
             });
         }
     }

@@ -122,15 +122,11 @@ fn cell(v: &Value) -> String {
 }
 
 /// A CSV cell as the field's type takes it (`#N/A` sets null).
-fn typed(kind: Kind, name: &str, text: &str) -> Value {
+fn typed(sf: &Salesforce, kind: Kind, name: &str, text: &str) -> Value {
     if text == "#N/A" {
         return Value::Null;
     }
-    let kind_of = schema::fields(kind)
-        .iter()
-        .find(|f| f.0 == name)
-        .map_or("string", |f| f.2);
-    match kind_of {
+    match schema::type_name(sf, kind, name) {
         "boolean" => json!(text.eq_ignore_ascii_case("true")),
         "int" => text
             .parse::<i64>()
@@ -486,7 +482,7 @@ fn process(sf: &mut Salesforce, id: &str) {
             if name.eq_ignore_ascii_case("Id") {
                 record_id = text.clone();
             } else if !text.is_empty() {
-                body.insert(name.clone(), typed(kind, name, text));
+                body.insert(name.clone(), typed(sf, kind, name, text));
             }
         }
         let outcome: Result<(String, bool), String> = match operation.as_str() {

@@ -98,7 +98,7 @@ fn check(
                     vec!["id".into()],
                 ));
             }
-            rest::check_write(kind, record, creating)?;
+            rest::check_write(sf, kind, record, creating)?;
             if !creating {
                 let id = record.get("id").and_then(Value::as_str).unwrap_or_default();
                 if !render::decode(kind, id).is_some_and(|n| sf.table(kind).exists(n)) {
@@ -261,7 +261,7 @@ fn read_many(sf: &mut Salesforce, sobject: &str, ids: &[String], fields: &[Strin
             &[],
         );
     }
-    if let Some(refusal) = rest::unknown_field(kind, fields.iter()) {
+    if let Some(refusal) = rest::unknown_field(sf, kind, fields.iter()) {
         return refusal;
     }
     let records: Vec<Value> = ids

@@ -1,4 +1,5 @@
-//! The small, fixed objects clients read with SOQL to map owners and stages: `User` and `OpportunityStage`.
+//! The small, fixed objects clients read with SOQL: `User` and `OpportunityStage` to map owners and
+//! stages; `Profile` and `PermissionSet` to grant a created field's access (field-level security).
 
 use serde_json::{Value, json};
 
@@ -17,7 +18,31 @@ const USER_FIELDS: &[&str] = &[
     "Email",
     "IsActive",
     "Username",
+    "ProfileId",
 ];
+const PROFILE_FIELDS: &[&str] = &["Id", "Name"];
+const PERMISSION_SET_FIELDS: &[&str] = &["Id", "Name", "Label", "IsOwnedByProfile", "ProfileId"];
+
+/// The profiles: the first owner (the user the API signs in as) is an administrator, the others
+/// standard users. (id, name, id of the permission set the profile owns)
+pub const PROFILES: [(&str, &str, &str); 2] = [
+    (
+        "00e5e00000ADMINAAA",
+        "System Administrator",
+        "0PS5e00000ADMINAAA",
+    ),
+    ("00e5e00000STDUSAAA", "Standard User", "0PS5e00000STDUSAAA"),
+];
+
+/// The id of the user the API signs in as (`/services/oauth2/userinfo`, the token's `id`).
+pub fn running_user() -> String {
+    render::user_id(0)
+}
+
+/// The permission set owned by the running user's profile: what it may see is what the API sees.
+pub fn running_permission_set() -> &'static str {
+    PROFILES[0].2
+}
 const STAGE_FIELDS: &[&str] = &[
     "Id",
     "ApiName",
@@ -29,9 +54,42 @@ const STAGE_FIELDS: &[&str] = &[
     "SortOrder",
 ];
 
-/// The rows and field names of a directory object, if `sobject` is one.
-pub fn rows(sobject: &str) -> Option<(Vec<Props>, &'static [&'static str])> {
+/// A directory object: its name as Salesforce spells it, its rows and its field names.
+pub struct Directory {
+    pub sobject: &'static str,
+    pub rows: Vec<Props>,
+    pub fields: &'static [&'static str],
+}
+
+/// The directory object `sobject` names, if it is one.
+pub fn rows(sobject: &str) -> Option<Directory> {
     let to_props = |v: Value| v.as_object().cloned().unwrap_or_default();
+    let directory = |sobject, rows, fields| {
+        Some(Directory {
+            sobject,
+            rows,
+            fields,
+        })
+    };
+    if sobject.eq_ignore_ascii_case("Profile") {
+        let profiles = PROFILES
+            .iter()
+            .map(|(id, name, _)| to_props(json!({"Id": id, "Name": name})))
+            .collect();
+        return directory("Profile", profiles, PROFILE_FIELDS);
+    }
+    if sobject.eq_ignore_ascii_case("PermissionSet") {
+        let sets = PROFILES
+            .iter()
+            .map(|(profile, name, id)| {
+                to_props(json!({
+                    "Id": id, "Name": format!("X00e{}", &profile[3..15]), "Label": name,
+                    "IsOwnedByProfile": true, "ProfileId": profile,
+                }))
+            })
+            .collect();
+        return directory("PermissionSet", sets, PERMISSION_SET_FIELDS);
+    }
     if sobject.eq_ignore_ascii_case("User") {
         let users = (0..seed::owner_count(Provider::Salesforce))
             .map(|i| {
@@ -39,10 +97,11 @@ pub fn rows(sobject: &str) -> Option<(Vec<Props>, &'static [&'static str])> {
                 to_props(json!({
                     "Id": render::user_id(i), "Name": format!("{first} {last}"), "FirstName": first, "LastName": last,
                     "Email": seed::owner_email(i), "IsActive": true, "Username": seed::owner_email(i),
+                    "ProfileId": PROFILES[usize::from(i != 0)].0,
                 }))
             })
             .collect();
-        return Some((users, USER_FIELDS));
+        return directory("User", users, USER_FIELDS);
     }
     if sobject.eq_ignore_ascii_case("OpportunityStage") {
         let stages = STAGES
@@ -56,7 +115,7 @@ pub fn rows(sobject: &str) -> Option<(Vec<Props>, &'static [&'static str])> {
                 }))
             })
             .collect();
-        return Some((stages, STAGE_FIELDS));
+        return directory("OpportunityStage", stages, STAGE_FIELDS);
     }
     None
 }

@@ -12,6 +12,7 @@ mod rest;
 mod schema;
 mod soap;
 mod soql;
+mod tooling;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -67,6 +68,10 @@ pub struct Salesforce {
     locator_seq: u64,
     bulk: HashMap<String, bulk::Job>,
     bulk_seq: u64,
+    /// Custom fields created through the Tooling API.
+    added: Vec<schema::Added>,
+    /// Field permissions granted: (permission set id, `object.field` in lower case).
+    grants: Vec<(String, String)>,
 }
 
 impl Salesforce {
@@ -101,6 +106,8 @@ impl Salesforce {
             locator_seq: 0,
             bulk: HashMap::new(),
             bulk_seq: 0,
+            added: Vec::new(),
+            grants: Vec::new(),
         }
     }
 
@@ -159,6 +166,7 @@ pub fn instance_router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/services/data/", get(rest::versions))
         .route("/services/data", get(rest::versions))
+        .route("/services/oauth2/userinfo", get(tooling::userinfo))
         // SOAP carries its session in the envelope (and counts against the quota like any call).
         .route(
             "/services/Soap/u/{version}",
@@ -217,6 +225,10 @@ fn versioned(version: &str) -> Router<Arc<Emulator>> {
         .route(
             &format!("{version}/jobs/ingest/{{id}}/{{which}}"),
             get(bulk::ingest_results),
+        )
+        .route(
+            &format!("{version}/tooling/sobjects/CustomField"),
+            axum::routing::post(tooling::create_custom_field),
         )
         .route(&format!("{version}/sobjects"), get(rest::describe_global))
         .route(&format!("{version}/sobjects/"), get(rest::describe_global))

@@ -22,8 +22,7 @@ use crate::{Emulator, now_ms, oauth::Refusal};
 pub const JWT_PRIVATE_KEY: &str = include_str!("../../keys/salesforce-jwt-test.key");
 const JWT_PUBLIC_KEY: &str = include_str!("../../keys/salesforce-jwt-test.pub");
 const JWT_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const ORG_ID: &str = "00D5e000000FAKEEAA";
-const USER_ID: &str = "0055e000000FAKEAAA";
+pub(super) const ORG_ID: &str = "00D5e000000FAKEEAA";
 
 fn oauth_error(error: &str, description: &str) -> Response {
     (
@@ -56,7 +55,10 @@ fn token_response(
     refresh: Option<&str>,
 ) -> Response {
     let base = emu.base_url();
-    let id = format!("{base}/salesforce/login/id/{ORG_ID}/{USER_ID}");
+    let id = format!(
+        "{base}/salesforce/login/id/{ORG_ID}/{}",
+        super::directory::running_user()
+    );
     let issued_at = now_ms().to_string();
     let mut mac = Hmac::<Sha256>::new_from_slice(client_secret.as_bytes())
         .expect("HMAC takes any key length");

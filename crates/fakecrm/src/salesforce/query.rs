@@ -109,8 +109,8 @@ pub(super) fn select(sf: &mut Salesforce, soql_text: &str) -> Selected {
             return Selected::Answer(error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", m, &[]));
         }
     };
-    if let Some((rows, known)) = directory::rows(&query.sobject) {
-        return Selected::Answer(directory_answer(&query, rows, known));
+    if let Some(directory) = directory::rows(&query.sobject) {
+        return Selected::Answer(directory_answer(&query, directory));
     }
     let Some(kind) = render::kind_of(&query.sobject) else {
         return Selected::Answer(error(
@@ -126,7 +126,7 @@ pub(super) fn select(sf: &mut Salesforce, soql_text: &str) -> Selected {
         .chain(query.conditions.iter().map(|c| &c.field))
         .chain(query.order.iter().map(|o| &o.0));
     for field in named {
-        if schema::field_name(kind, field).is_none() {
+        if schema::field_name(sf, kind, field).is_none() {
             return Selected::Answer(error(
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",
@@ -170,7 +170,11 @@ pub(super) fn select(sf: &mut Salesforce, soql_text: &str) -> Selected {
     let fields = query
         .fields
         .iter()
-        .map(|f| schema::field_name(kind, f).unwrap_or_default().to_owned())
+        .map(|f| {
+            schema::field_name(sf, kind, f)
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
     Selected::Rows {
         kind,
@@ -207,8 +211,9 @@ fn run(sf: &mut Salesforce, soql_text: &str, batch: usize, version: String) -> R
     page(sf, &locator_id, 0)
 }
 
-/// Users and stages: a handful of rows, answered in one batch.
-fn directory_answer(query: &soql::Query, rows: Vec<Props>, known: &[&str]) -> Response {
+/// Users, stages, profiles: a handful of rows, answered in one batch.
+fn directory_answer(query: &soql::Query, directory: directory::Directory) -> Response {
+    let known = directory.fields;
     let named = query
         .fields
         .iter()
@@ -224,7 +229,8 @@ fn directory_answer(query: &soql::Query, rows: Vec<Props>, known: &[&str]) -> Re
             );
         }
     }
-    let mut rows: Vec<(u64, Props)> = rows
+    let mut rows: Vec<(u64, Props)> = directory
+        .rows
         .into_iter()
         .enumerate()
         .filter(|(_, p)| query.conditions.iter().all(|c| c.holds(p)))
@@ -234,11 +240,7 @@ fn directory_answer(query: &soql::Query, rows: Vec<Props>, known: &[&str]) -> Re
     if let Some(limit) = query.limit {
         rows.truncate(limit);
     }
-    let sobject = if query.sobject.eq_ignore_ascii_case("User") {
-        "User"
-    } else {
-        "OpportunityStage"
-    };
+    let sobject = directory.sobject;
     let records: Vec<Value> = rows
         .iter()
         .map(|(_, p)| directory::record(sobject, p, &query.fields))

@@ -95,9 +95,14 @@ pub async fn limits(State(emu): State<Arc<Emulator>>) -> Response {
     Json(json!({"DailyApiRequests": {"Max": sf.daily_max, "Remaining": sf.daily_max.saturating_sub(sf.daily_used)}})).into_response()
 }
 
-pub async fn describe(State(_emu): State<Arc<Emulator>>, Path(sobject): Path<String>) -> Response {
+pub async fn describe(State(emu): State<Arc<Emulator>>, Path(sobject): Path<String>) -> Response {
     match render::kind_of(&sobject) {
-        Some(kind) => Json(schema::describe(kind, render::sobject(kind))).into_response(),
+        Some(kind) => Json(schema::describe(
+            &emu.salesforce(),
+            kind,
+            render::sobject(kind),
+        ))
+        .into_response(),
         None => unknown_sobject(&sobject),
     }
 }
@@ -111,10 +116,10 @@ pub async fn read(
         return unknown_sobject(&sobject);
     };
     let fields: Option<Vec<String>> = q.get("fields").map(|f| comma_list(f));
-    if let Some(refusal) = unknown_field(kind, fields.iter().flatten()) {
+    let mut sf = emu.salesforce();
+    if let Some(refusal) = unknown_field(&sf, kind, fields.iter().flatten()) {
         return refusal;
     }
-    let mut sf = emu.salesforce();
     match render::decode(kind, &id).and_then(|n| sf.table(kind).get(n)) {
         Some(props) => Json(render::record_json(kind, &props, fields.as_deref())).into_response(),
         None => not_found(),
@@ -128,10 +133,11 @@ pub(crate) fn comma_list(text: &str) -> Vec<String> {
 
 /// INVALID_FIELD for the first field the sObject does not have, if any.
 pub(crate) fn unknown_field<'a>(
+    sf: &Salesforce,
     kind: Kind,
     mut fields: impl Iterator<Item = &'a String>,
 ) -> Option<Response> {
-    let bad = fields.find(|f| schema::field_name(kind, f).is_none())?;
+    let bad = fields.find(|f| schema::field_name(sf, kind, f).is_none())?;
     Some(error(
         StatusCode::BAD_REQUEST,
         "INVALID_FIELD",
@@ -155,6 +161,7 @@ fn looks_like_email(s: &str) -> bool {
 
 /// Checks a write against the sObject's fields. Returns (errorCode, message, fields) when refused.
 pub(crate) fn check_write(
+    sf: &Salesforce,
     kind: Kind,
     body: &Map<String, Value>,
     creating: bool,
@@ -164,7 +171,7 @@ pub(crate) fn check_write(
         if key == "attributes" || (key == "Id" && !creating) || key == "id" {
             continue;
         }
-        let Some(name) = schema::field_name(kind, key) else {
+        let Some(name) = schema::field_name(sf, kind, key) else {
             return Err((
                 "INVALID_FIELD",
                 format!(
@@ -174,7 +181,7 @@ pub(crate) fn check_write(
                 vec![],
             ));
         };
-        if !schema::is_createable(kind, name) {
+        if !schema::is_createable(sf, kind, name) {
             return Err((
                 "INVALID_FIELD_FOR_INSERT_UPDATE",
                 format!("Unable to create/update fields: {name}."),
@@ -275,7 +282,7 @@ pub(crate) fn insert(
     body: &Map<String, Value>,
     now: i64,
 ) -> Result<String, (&'static str, String, Vec<String>)> {
-    let mut props = check_write(kind, body, true)?;
+    let mut props = check_write(sf, kind, body, true)?;
     let n = sf.table(kind).peek_next_id();
     let id = render::encode(kind, n);
     props.insert("Id".into(), Value::String(id.clone()));
@@ -292,7 +299,7 @@ pub(crate) fn patch(
     body: &Map<String, Value>,
     now: i64,
 ) -> Result<bool, (&'static str, String, Vec<String>)> {
-    let changes = check_write(kind, body, false)?;
+    let changes = check_write(sf, kind, body, false)?;
     let Some((n, mut props)) =
         render::decode(kind, id).and_then(|n| sf.table(kind).get(n).map(|p| (n, p)))
     else {
@@ -333,11 +340,16 @@ pub async fn create(
     Path(sobject): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(kind) = render::kind_of(&sobject) else {
+    let kind = render::kind_of(&sobject);
+    let permissions = sobject.eq_ignore_ascii_case("FieldPermissions");
+    if kind.is_none() && !permissions {
         return unknown_sobject(&sobject);
-    };
+    }
     let Some(body) = body_object(&body) else {
         return malformed();
+    };
+    let Some(kind) = kind else {
+        return super::tooling::grant(&mut emu.salesforce(), &body);
     };
     match insert(&mut emu.salesforce(), kind, &body, now_ms()) {
         Ok(id) => (

@@ -2,12 +2,39 @@
 
 use serde_json::{Value, json};
 
+use super::Salesforce;
 use crate::seed::{Kind, STAGES};
 
 /// (API name, label, type, required on create, createable)
-type Field = (&'static str, &'static str, &'static str, bool, bool);
+pub type Field = (&'static str, &'static str, &'static str, bool, bool);
 
-pub fn fields(kind: Kind) -> &'static [Field] {
+/// A custom field created through the Tooling API. Salesforce shows a field to the API only where
+/// the running user's profile may read it (field-level security): until a FieldPermissions grant
+/// it is as if it did not exist, and without edit access it is read-only. Its name and label are
+/// leaked once, so it is a `Field` like the seeded ones (an emulator creates a handful).
+pub struct Added {
+    pub kind: Kind,
+    pub name: &'static str,
+    pub label: &'static str,
+    /// As describe types it: `string`, `textarea`, `double`, `date`, `datetime`, `boolean`, `picklist`.
+    pub type_name: &'static str,
+    pub length: u64,
+    pub options: Vec<String>,
+    pub read: bool,
+    pub edit: bool,
+}
+
+/// The fields of `kind` the running user sees: the seeded ones, then those created and granted.
+pub fn visible(sf: &Salesforce, kind: Kind) -> Vec<Field> {
+    let added = sf
+        .added
+        .iter()
+        .filter(|a| a.kind == kind && a.read)
+        .map(|a| (a.name, a.label, a.type_name, false, a.edit));
+    fields(kind).iter().copied().chain(added).collect()
+}
+
+fn fields(kind: Kind) -> &'static [Field] {
     match kind {
         Kind::Call | Kind::Email | Kind::Task => {
             unreachable!("calls, e-mails and tasks are Tasks in Salesforce")
@@ -246,26 +273,38 @@ pub fn fields(kind: Kind) -> &'static [Field] {
 }
 
 /// The field's stored spelling, if the sObject has it (API names are case-insensitive).
-pub fn field_name(kind: Kind, name: &str) -> Option<&'static str> {
-    fields(kind)
+pub fn field_name(sf: &Salesforce, kind: Kind, name: &str) -> Option<&'static str> {
+    visible(sf, kind)
         .iter()
         .find(|f| f.0.eq_ignore_ascii_case(name))
         .map(|f| f.0)
 }
 
-pub fn is_createable(kind: Kind, name: &str) -> bool {
-    fields(kind).iter().any(|f| f.0 == name && f.4)
+pub fn is_createable(sf: &Salesforce, kind: Kind, name: &str) -> bool {
+    visible(sf, kind).iter().any(|f| f.0 == name && f.4)
+}
+
+/// The field's type as describe gives it (`string` for one the sObject lacks).
+pub fn type_name(sf: &Salesforce, kind: Kind, name: &str) -> &'static str {
+    visible(sf, kind)
+        .iter()
+        .find(|f| f.0 == name)
+        .map_or("string", |f| f.2)
 }
 
 pub fn required(kind: Kind) -> Vec<&'static str> {
     fields(kind).iter().filter(|f| f.3).map(|f| f.0).collect()
 }
 
-pub fn describe(kind: Kind, sobject: &str) -> Value {
-    let fields: Vec<Value> = fields(kind)
-        .iter()
-        .map(|&(name, label, kind_name, required, createable)| {
+pub fn describe(sf: &Salesforce, kind: Kind, sobject: &str) -> Value {
+    let fields: Vec<Value> = visible(sf, kind)
+        .into_iter()
+        .map(|(name, label, kind_name, required, createable)| {
+            let added = sf.added.iter().find(|a| a.kind == kind && a.name == name);
             let picklist: Vec<Value> = match name {
+                _ if added.is_some() => added.map_or_else(Vec::new, |a| {
+                    a.options.iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": false})).collect()
+                }),
                 "StageName" => STAGES.iter().enumerate().map(|(i, s)| json!({"value": s.0, "label": s.0, "active": true, "defaultValue": i == 0})).collect(),
                 "Status" if kind == Kind::Lead => crate::seed::LEAD_STATUSES.iter().enumerate().map(|(i, v)| json!({"value": v, "label": v, "active": true, "defaultValue": i == 0})).collect(),
                 "TaskSubtype" => ["Task", "Email", "Call", "ListEmail", "Cadence"].iter().map(|v| json!({"value": v, "label": v, "active": true, "defaultValue": *v == "Task"})).collect(),
@@ -284,7 +323,8 @@ pub fn describe(kind: Kind, sobject: &str) -> Value {
                 _ => vec![],
             };
             json!({
-                "name": name, "label": label, "type": kind_name, "length": if kind_name == "string" { 255 } else { 0 },
+                "name": name, "label": label, "type": kind_name,
+                "length": added.map_or(if kind_name == "string" { 255 } else { 0 }, |a| a.length),
                 "nillable": !required && createable, "createable": createable, "updateable": createable,
                 "custom": name.ends_with("__c"), "externalId": false, "referenceTo": reference_to, "picklistValues": picklist,
             })

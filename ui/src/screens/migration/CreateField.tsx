@@ -103,8 +103,9 @@ export function CreateFields({
           </p>
           <p className="muted">
             This creates the field in {targetLabel} now (a field there with the same label is used instead),
-            and maps <span className="mono">{draft.from}</span> to it. Removing a field is done in{" "}
-            {targetLabel} itself.
+            and maps <span className="mono">{draft.from}</span> to it. Where {targetLabel} decides who sees a
+            field (Salesforce&apos;s field-level security), your own profile is given read and edit access;
+            other profiles get it there. Removing a field is done in {targetLabel} itself.
           </p>
           <div className="actions">
             <button
