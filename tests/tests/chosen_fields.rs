@@ -85,7 +85,10 @@ async fn the_mirror_holds_the_custom_fields_a_person_chose_and_those_a_mapping_n
         keys.contains(&"lead_source_detail") && keys.contains(&"salesforce_id"),
         "{keys:?}"
     );
-    assert!(people.fields.iter().all(|f| f.mirrored));
+    assert!(
+        people.fields.iter().all(|f| f.mirrored != f.standard),
+        "every custom field is mirrored, no standard one until chosen"
+    );
 
     // HubSpot: the Salesforce id only. The other values leave the mirror now, and the next pull
     // asks HubSpot for the chosen property alone.
@@ -182,4 +185,145 @@ async fn the_mirror_holds_the_custom_fields_a_person_chose_and_those_a_mapping_n
     );
     let again = engine.mirrored_fields(hubspot.id).await.unwrap();
     assert!(again.iter().all(|o| o.all));
+}
+
+/// A HubSpot contact's mobile phone is a standard property CRM Bridge does not read by default:
+/// listed as a standard field, mirrored under `custom` once chosen (HubSpot asked for it), offered
+/// to a migration as a source, and written into Salesforce's standard `MobilePhone` (read back
+/// through Salesforce's API).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standard_field_beyond_the_canonical_ones_is_mirrored_once_chosen_and_migrated() {
+    let Some((ws, running, hubspot, salesforce)) =
+        setup("standard-fields", Provider::Hubspot, Provider::Salesforce).await
+    else {
+        return;
+    };
+    let engine = &ws.engine;
+    let d = &running.description;
+    let people = PullOptions {
+        object_types: vec![ObjectType::Person],
+        full: true,
+    };
+    let pull = || async {
+        engine
+            .pull(hubspot.id, &people, &|_| {}, &Cancel::default())
+            .await
+            .unwrap();
+    };
+    pull().await;
+    assert!(!held(engine, hubspot.id, ObjectType::Person).contains(&"mobilephone".to_owned()));
+    let listed = engine.mirrored_fields(hubspot.id).await.unwrap();
+    let mobile = listed
+        .iter()
+        .find(|o| o.object_type == ObjectType::Person)
+        .and_then(|o| o.fields.iter().find(|f| f.key == "mobilephone"))
+        .expect("HubSpot's mobile phone is listed")
+        .clone();
+    assert!(mobile.standard && !mobile.mirrored, "{mobile:?}");
+    assert_eq!(mobile.label, "Mobile Phone Number");
+
+    engine
+        .choose_mirrored_fields(
+            hubspot.id,
+            ObjectType::Person,
+            Some(vec!["mobilephone".into(), "salesforce_id".into()]),
+        )
+        .unwrap();
+    bridge_tests::emulator::clear_requests(&d.admin_url).await;
+    pull().await;
+    assert!(held(engine, hubspot.id, ObjectType::Person).contains(&"mobilephone".to_owned()));
+    let asked = bridge_tests::emulator::requests_logged(&d.admin_url).await;
+    assert!(
+        asked.iter().any(|r| r["query"]
+            .as_str()
+            .is_some_and(|q| q.contains("mobilephone"))),
+        "HubSpot is asked for the property"
+    );
+    let listed = engine.mirrored_fields(hubspot.id).await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .flat_map(|o| &o.fields)
+            .any(|f| f.key == "mobilephone" && f.mirrored)
+    );
+
+    // Offered to a migration as a source, and Salesforce's standard MobilePhone as a target.
+    two_crms::pull_whole(engine, hubspot.id).await;
+    let mut plan = engine
+        .plan_migration(hubspot.id, salesforce.id)
+        .await
+        .unwrap();
+    let options = engine.migration_options(&plan).await.unwrap();
+    let at = plan
+        .objects
+        .iter()
+        .position(|m| m.source_object == ObjectType::Person)
+        .unwrap();
+    assert!(
+        options.fields[at]
+            .source
+            .contains(&"custom.mobilephone".to_owned())
+    );
+    assert!(
+        options.fields[at]
+            .target
+            .contains(&"custom.MobilePhone".to_owned())
+    );
+    plan.objects[at]
+        .fields
+        .retain(|f| f.target != "custom.MobilePhone");
+    plan.objects[at].fields.push(MappedField {
+        source: "custom.mobilephone".into(),
+        target: "custom.MobilePhone".into(),
+        transform: Transform::Direct,
+        required: false,
+    });
+    plan.objects
+        .retain(|m| matches!(m.source_object, ObjectType::Company | ObjectType::Person));
+    let report = engine
+        .run_migration(&plan, &|_| {}, &Cancel::default())
+        .await
+        .unwrap();
+    let results = engine.migration_results(report.migration_id).unwrap();
+    let failed: Vec<_> = results.iter().filter(|r| r.error.is_some()).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+
+    let with_mobile: Vec<(String, String)> = engine
+        .store()
+        .read(|c| records::sync_view(c, hubspot.id, ObjectType::Person))
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| {
+            let mobile = r
+                .fields
+                .get("custom")?
+                .get("mobilephone")?
+                .as_str()?
+                .to_owned();
+            Some((r.remote_id, mobile))
+        })
+        .take(3)
+        .collect();
+    assert!(!with_mobile.is_empty());
+    let http = reqwest::Client::new();
+    for (source, mobile) in with_mobile {
+        let contact = results
+            .iter()
+            .find(|r| r.object_type == ObjectType::Person && r.source_remote_id == source)
+            .and_then(|r| r.target_remote_id.clone())
+            .unwrap();
+        let answer: serde_json::Value = http
+            .get(format!(
+                "{}/services/data/v60.0/sobjects/Contact/{contact}?fields=MobilePhone",
+                d.salesforce.instance_url
+            ))
+            .bearer_auth(&d.salesforce.access_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["MobilePhone"], mobile.as_str(), "{answer}");
+    }
 }

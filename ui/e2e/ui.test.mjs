@@ -130,7 +130,7 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.equal(await card.locator("progress").count(), 4, "one bar per object type");
   });
 
-  test("A connection's custom fields: fewer are mirrored once chosen; one a mapping needs stays", async () => {
+  test("A connection's fields: fewer custom ones once chosen, one a mapping needs stays, a standard one ticked", async () => {
     const card = page.locator("[data-testid=connection-card]").first();
     await card.locator("[data-testid=mirrored-fields-button]").click();
     await page.waitForSelector("[data-testid=mirrored-company]");
@@ -146,13 +146,20 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.focus("[data-testid=mirror-company-region]");
     await page.keyboard.press("Space");
     assert.equal(await page.locator("[data-testid=mirror-company-region]").isChecked(), false);
+    // The CRM's other standard fields wait, folded, until one is ticked: open them and tick one.
+    const revenue = page.locator("[data-testid=mirror-company-AnnualRevenue]");
+    assert.equal(await revenue.isVisible(), false);
+    await page.focus("[data-testid=standard-company]");
+    await page.keyboard.press("Enter");
+    assert.equal(await revenue.isChecked(), false);
+    await revenue.focus();
+    await page.keyboard.press("Space");
     await page.screenshot({ path: join(shots, "mirrored-fields.png"), fullPage: true });
     await page.click("[data-testid=save-mirrored-company]");
-    await page.waitForSelector(
-      "[data-testid=mirrored-notice]:has-text('2 custom fields of company mirrored')",
-    );
+    await page.waitForSelector("[data-testid=mirrored-notice]:has-text('3 fields of company mirrored')");
     assert.match(await text("[data-testid=mirrored-company] legend"), /chosen/);
     assert.equal(await page.locator("[data-testid=mirror-company-region]").isChecked(), false);
+    assert.equal(await revenue.isChecked(), true, "the standard field is mirrored now");
     await page.click("[data-testid=mirrored-fields] >> text=Close");
   });
 

@@ -77,8 +77,9 @@ pub struct Mirrored {
     /// The object type to choose for (with `--only` or `--all`).
     #[arg(long)]
     object: Option<ObjectType>,
-    /// Mirror only these custom fields (the keys listed; repeat or comma-separate; none: no
-    /// custom field but those a mapping or sync pair needs).
+    /// Mirror only these fields (the keys listed; repeat or comma-separate; none: no custom field
+    /// but those a mapping or sync pair needs). A standard field marked `standard` in the list
+    /// (HubSpot, Salesforce) is mirrored once named here.
     #[arg(long, value_delimiter = ',', num_args = 0.., requires = "object", conflicts_with = "all")]
     only: Option<Vec<String>>,
     /// Mirror every custom field again (new ones too).
@@ -98,7 +99,7 @@ pub async fn mirrored(engine: &Engine, args: Mirrored) -> bridge_engine::Result<
         let keys = if args.all { None } else { args.only.clone() };
         match engine.choose_mirrored_fields(connection, t, keys)? {
             Some(k) => println!(
-                "Mirroring {} custom field{} of {t}{}{}. A pull reads only these from now on.",
+                "Mirroring {} field{} of {t}{}{}. A pull reads only these from now on.",
                 k.len(),
                 if k.len() == 1 { "" } else { "s" },
                 if k.is_empty() { "" } else { ": " },
@@ -131,10 +132,11 @@ pub async fn mirrored(engine: &Engine, args: Mirrored) -> bridge_engine::Result<
         }
         for f in &o.fields {
             println!(
-                "  [{}] {:<30} {}{}",
+                "  [{}] {:<30} {}{}{}",
                 if f.mirrored { "x" } else { " " },
                 f.key,
                 f.label,
+                if f.standard { "  (standard)" } else { "" },
                 f.needed_by
                     .as_deref()
                     .map(|n| format!("  (needed by {n})"))

@@ -14,13 +14,22 @@ use crate::{FieldInfo, Result, write::CUSTOM};
 
 #[derive(Default)]
 pub(crate) struct CustomFields(
-    tokio::sync::Mutex<HashMap<ObjectType, Arc<Vec<String>>>>,
-    /// The keys a person chose to mirror, per type (a type not named: every one).
+    tokio::sync::Mutex<HashMap<ObjectType, Listed>>,
+    /// The keys a person chose to mirror, per type (a type not named: every custom one).
     std::sync::Mutex<HashMap<ObjectType, HashSet<String>>>,
 );
 
+/// An object type's fields as the CRM lists them: its custom keys, and every key it has.
+#[derive(Clone)]
+struct Listed {
+    custom: Arc<Vec<String>>,
+    all: Arc<HashSet<String>>,
+}
+
 impl CustomFields {
-    /// Mirrors only `keys` of `object_type` (None: every custom field again).
+    /// Mirrors only `keys` of `object_type` (None: every custom field again). A chosen key may
+    /// name a standard field outside the canonical ones (HubSpot's `jobtitle`): it is read into
+    /// `custom` like a custom field.
     pub fn choose(&self, object_type: ObjectType, keys: Option<Vec<String>>) {
         let mut chosen = self.1.lock().expect("chosen lock");
         match keys {
@@ -34,40 +43,52 @@ impl CustomFields {
         self.0.lock().await.remove(&object_type);
     }
 
-    /// The custom keys of `object_type` mirrored, loading the field list the first time.
+    /// The keys of `object_type` read into `custom`: every custom one, or those chosen that the
+    /// CRM lists (custom or not), loading the field list the first time.
     pub async fn keys<F, Fut>(&self, object_type: ObjectType, load: F) -> Result<Arc<Vec<String>>>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<FieldInfo>>>,
     {
-        let all = self.all_keys(object_type, load).await?;
+        let listed = self.listed(object_type, load).await?;
         let chosen = self.1.lock().expect("chosen lock");
         Ok(match chosen.get(&object_type) {
-            Some(only) => Arc::new(all.iter().filter(|k| only.contains(*k)).cloned().collect()),
-            None => all,
+            Some(only) => {
+                let mut keys: Vec<String> = only
+                    .iter()
+                    .filter(|k| listed.all.contains(*k))
+                    .cloned()
+                    .collect();
+                keys.sort();
+                Arc::new(keys)
+            }
+            None => listed.custom,
         })
     }
 
-    /// Every custom key of `object_type` the CRM lists, loading the field list the first time.
-    async fn all_keys<F, Fut>(&self, object_type: ObjectType, load: F) -> Result<Arc<Vec<String>>>
+    /// The fields the CRM lists for `object_type`, loading them the first time.
+    async fn listed<F, Fut>(&self, object_type: ObjectType, load: F) -> Result<Listed>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<FieldInfo>>>,
     {
         let mut known = self.0.lock().await;
-        if let Some(keys) = known.get(&object_type) {
-            return Ok(keys.clone());
+        if let Some(listed) = known.get(&object_type) {
+            return Ok(listed.clone());
         }
-        let keys: Arc<Vec<String>> = Arc::new(
-            load()
-                .await?
-                .into_iter()
-                .filter(|f| f.custom)
-                .map(|f| f.key)
-                .collect(),
-        );
-        known.insert(object_type, keys.clone());
-        Ok(keys)
+        let fields = load().await?;
+        let listed = Listed {
+            custom: Arc::new(
+                fields
+                    .iter()
+                    .filter(|f| f.custom)
+                    .map(|f| f.key.clone())
+                    .collect(),
+            ),
+            all: Arc::new(fields.into_iter().map(|f| f.key).collect()),
+        };
+        known.insert(object_type, listed.clone());
+        Ok(listed)
     }
 }
 

@@ -253,6 +253,31 @@ pub fn writable_fields(provider: Provider, object_type: ObjectType) -> Vec<&'sta
     fields
 }
 
+/// The standard fields of `fields` outside the canonical ones (HubSpot's `jobtitle`, Salesforce's
+/// `Department`): mirrored under `custom` by their key when a person chooses them, and written
+/// back by it. HubSpot and Salesforce only: Close's and Pipedrive's standard fields are the
+/// canonical ones, and their custom values are written where a standard field is not.
+pub fn extra_fields(
+    provider: Provider,
+    object_type: ObjectType,
+    fields: Vec<FieldInfo>,
+) -> Vec<FieldInfo> {
+    if !matches!(provider, Provider::Hubspot | Provider::Salesforce) {
+        return Vec::new();
+    }
+    let table = field_table(provider, object_type);
+    fields
+        .into_iter()
+        .filter(|f| {
+            !f.custom
+                && f.key != "Id"
+                && !table
+                    .iter()
+                    .any(|(key, _)| key.eq_ignore_ascii_case(&f.key))
+        })
+        .collect()
+}
+
 /// Why the client for `provider` would refuse to create this record before sending it (a field
 /// the CRM has no place for, such as an outcome on a Salesforce Event): the dry run names it, as
 /// the run would. None when the body can be built (the CRM may still refuse it).

@@ -1,6 +1,8 @@
 //! Which custom fields of a connection's CRM the mirror holds: every one by default; a person may
 //! keep fewer (a Salesforce org with hundreds of custom fields), except those a saved field mapping
-//! or a sync pair uses, which stay mirrored whatever the choice.
+//! or a sync pair uses, which stay mirrored whatever the choice. HubSpot's and Salesforce's
+//! standard fields beyond the canonical ones (a contact's job title, department) are mirrored when
+//! chosen, under `custom` by their key like a custom field.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -12,13 +14,16 @@ use ts_rs::TS;
 
 use crate::{Engine, Error, Result};
 
-/// One custom field of an object type, and whether the mirror holds it.
+/// One custom field of an object type (or a standard one beyond the canonical fields), and
+/// whether the mirror holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MirroredField {
     /// The key under a record's `custom`.
     pub key: String,
     pub label: String,
     pub mirrored: bool,
+    /// A standard field of the CRM: mirrored only when chosen.
+    pub standard: bool,
     /// What needs it mirrored (a saved mapping, a sync pair), where something does.
     #[ts(optional = nullable)]
     pub needed_by: Option<String>,
@@ -66,18 +71,28 @@ impl Engine {
         for &t in crm.object_types() {
             let needed = needed.remove(&t).unwrap_or_default();
             let list = chosen.get(&t);
-            let fields = crm
-                .fields(t)
-                .await?
+            let (custom, rest): (Vec<_>, Vec<_>) =
+                crm.fields(t).await?.into_iter().partition(|f| f.custom);
+            let standard = bridge_crm::extra_fields(c.provider, t, rest);
+            let fields = custom
                 .into_iter()
-                .filter(|f| f.custom)
-                .map(|f| {
+                .map(|f| (f, false))
+                .chain(standard.into_iter().map(|f| (f, true)))
+                .map(|(f, standard)| {
                     let key = stored_key(&f.key).to_owned();
-                    let needed_by = needed.get(&key).cloned();
+                    // A choice keeps what mappings need; with none made, standard fields wait to
+                    // be chosen.
+                    let needed_by = needed
+                        .get(&key)
+                        .filter(|_| !standard || list.is_some())
+                        .cloned();
+                    // Every custom field where none are chosen; a standard one only when chosen.
+                    let chosen = list.map_or(!standard, |l| l.contains(&key));
                     MirroredField {
-                        mirrored: needed_by.is_some() || list.is_none_or(|l| l.contains(&key)),
+                        mirrored: needed_by.is_some() || chosen,
                         key,
                         label: f.label,
+                        standard,
                         needed_by,
                     }
                 })

@@ -101,10 +101,11 @@ export function workspaceCommand(
       const a = args as { connection: number };
       find(a.connection);
       const chosen = mirrored.get(a.connection);
-      const field = (key: string, label: string, neededBy: string | null = null) => ({
+      const field = (key: string, label: string, neededBy: string | null = null, standard = false) => ({
         key,
         label,
-        mirrored: neededBy !== null || !chosen || chosen.includes(key),
+        mirrored: neededBy !== null || (chosen ? chosen.includes(key) : !standard),
+        standard,
         needed_by: neededBy,
       });
       return [
@@ -115,6 +116,8 @@ export function workspaceCommand(
             field("lead_source_detail", "Lead source detail"),
             field("tier", "Tier", "the field mapping with Salesforce — HQ"),
             field("region", "Region"),
+            field("Description", "Account Description", null, true),
+            field("AnnualRevenue", "Annual Revenue", null, true),
           ],
         },
         { object_type: "person", all: true, fields: [] },

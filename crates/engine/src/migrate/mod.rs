@@ -96,10 +96,17 @@ impl Engine {
                 pairs.push((so.object_type, tt));
             }
         }
+        let chosen = self.chosen_custom(source)?;
         let mut objects = Vec::new();
         for (st, tt) in pairs {
-            let source_fields = described(s.as_ref(), s_conn.provider, st).await?;
-            let target_fields = described(t.as_ref(), t_conn.provider, tt).await?;
+            let source_fields = described(
+                s.as_ref(),
+                s_conn.provider,
+                st,
+                Extras::Mirrored(chosen.get(&st)),
+            )
+            .await?;
+            let target_fields = described(t.as_ref(), t_conn.provider, tt, Extras::All).await?;
             let mut mapping = mapping::suggest_fields(st, tt, &source_fields, &target_fields);
             // A lead's status says where it stands: the target person's lifecycle stage and lead
             // status, where it has them.
@@ -488,7 +495,8 @@ impl Engine {
         let mut out = Vec::new();
         let mut choices: HashMap<ObjectType, BTreeMap<String, Vec<String>>> = HashMap::new();
         for m in &plan.objects {
-            let fields = described(crm.as_ref(), conn.provider, m.target_object).await?;
+            let fields =
+                described(crm.as_ref(), conn.provider, m.target_object, Extras::All).await?;
             for f in fields.iter().filter(|f| f.name.starts_with("custom.")) {
                 if !f.options.is_empty() {
                     choices
@@ -539,11 +547,31 @@ fn carry_activity_kind(mapping: &mut FieldMapping) {
     }
 }
 
+/// Which of a CRM's standard fields beyond the canonical ones a side of a plan offers: a target
+/// every one (written by its key), a source those its mirror holds (chosen on Connections → Fields).
+pub(crate) enum Extras<'a> {
+    All,
+    Mirrored(Option<&'a HashSet<String>>),
+}
+
 /// A field list as the suggestion compares them: the canonical fields the client writes, and the
-/// CRM's custom fields as `custom.<key>`.
-async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<Vec<Described>> {
+/// CRM's custom fields (and the standard ones `extras` offers) as `custom.<key>`.
+async fn described(
+    crm: &dyn Crm,
+    provider: Provider,
+    t: ObjectType,
+    extras: Extras<'_>,
+) -> Result<Vec<Described>> {
     let listed = crm.fields(t).await?;
     let required = bridge_crm::required_fields(provider, t, &listed);
+    let (custom, standard): (Vec<_>, Vec<_>) = listed.into_iter().partition(|f| f.custom);
+    let offered: Vec<bridge_crm::FieldInfo> = bridge_crm::extra_fields(provider, t, standard)
+        .into_iter()
+        .filter(|f| match extras {
+            Extras::All => true,
+            Extras::Mirrored(chosen) => chosen.is_some_and(|c| c.contains(&f.key)),
+        })
+        .collect();
     let mut out: Vec<Described> = bridge_crm::writable_fields(provider, t)
         .into_iter()
         .map(|f| Described {
@@ -554,16 +582,14 @@ async fn described(crm: &dyn Crm, provider: Provider, t: ObjectType) -> Result<V
             required: required.contains(&f),
         })
         .collect();
-    for f in listed {
-        if f.custom {
-            out.push(Described {
-                name: crate::fields::custom_name(&f.key),
-                label: f.label,
-                kind: f.kind,
-                options: f.options,
-                required: f.required,
-            });
-        }
+    for f in custom.into_iter().chain(offered) {
+        out.push(Described {
+            name: crate::fields::custom_name(&f.key),
+            label: f.label,
+            kind: f.kind,
+            options: f.options,
+            required: f.required,
+        });
     }
     Ok(out)
 }

@@ -8,7 +8,7 @@ use bridge_model::{MigrationPlan, ObjectType, Provider};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{described, mapping};
+use super::{Extras, described, mapping};
 use crate::{Engine, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -120,14 +120,20 @@ impl Engine {
     pub async fn migration_options(&self, plan: &MigrationPlan) -> Result<MigrationOptions> {
         let (s_conn, t_conn) = (self.connection(plan.source)?, self.connection(plan.target)?);
         let (s, t) = (self.client(&s_conn)?, self.client(&t_conn)?);
+        let chosen = self.chosen_custom(plan.source)?;
         let mut fields = Vec::new();
         for m in &plan.objects {
             let names = |list: Vec<mapping::Described>| list.into_iter().map(|f| f.name).collect();
+            let mirrored = Extras::Mirrored(chosen.get(&m.source_object));
             fields.push(FieldChoices {
                 source_object: m.source_object,
                 target_object: m.target_object,
-                source: names(described(s.as_ref(), s_conn.provider, m.source_object).await?),
-                target: names(described(t.as_ref(), t_conn.provider, m.target_object).await?),
+                source: names(
+                    described(s.as_ref(), s_conn.provider, m.source_object, mirrored).await?,
+                ),
+                target: names(
+                    described(t.as_ref(), t_conn.provider, m.target_object, Extras::All).await?,
+                ),
                 source_options: picklists(s.as_ref(), s_conn.provider, m.source_object).await?,
                 target_options: picklists(t.as_ref(), t_conn.provider, m.target_object).await?,
             });

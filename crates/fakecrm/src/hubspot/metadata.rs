@@ -231,6 +231,13 @@ fn properties_of(kind: Kind) -> Vec<Value> {
             property("email", "Email", "string", "text", true),
             property("phone", "Phone Number", "string", "phonenumber", true),
             property("jobtitle", "Job Title", "string", "text", true),
+            property(
+                "mobilephone",
+                "Mobile Phone Number",
+                "string",
+                "phonenumber",
+                true,
+            ),
             property("company", "Company Name", "string", "text", true),
             property("city", "City", "string", "text", true),
             property("country", "Country/Region", "string", "text", true),

@@ -105,8 +105,13 @@ impl Generator for HubspotGenerator {
                 r.email = self.email(index);
                 let company = r.company;
                 let h = crate::seed::mix(&[s.seed, u64::from(index), 41]);
+                // A standard property beyond the ones CRM Bridge always reads: one contact in three.
+                let mobile = h
+                    .is_multiple_of(3)
+                    .then(|| format!("+1 415 555 {:04}", (h >> 16) % 10_000));
                 json!({
                     "firstname": r.first_name, "lastname": r.last_name, "email": r.email, "phone": r.phone,
+                    "mobilephone": mobile,
                     "jobtitle": r.title, "city": r.city, "country": r.country,
                     "company": s.company(p, r.company).name,
                     "associatedcompanyid": (company + 1).to_string(),

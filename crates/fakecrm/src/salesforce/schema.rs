@@ -81,6 +81,7 @@ fn fields(kind: Kind) -> &'static [Field] {
             ("Email", "Email", "email", false, true),
             ("Phone", "Business Phone", "phone", false, true),
             ("Title", "Title", "string", false, true),
+            ("MobilePhone", "Mobile Phone", "phone", false, true),
             ("AccountId", "Account ID", "reference", false, true),
             ("MailingCity", "Mailing City", "string", false, true),
             ("MailingCountry", "Mailing Country", "string", false, true),

@@ -1,5 +1,6 @@
 import { useCallback, useState } from "react";
 import type { Connection } from "../../bindings/Connection";
+import type { MirroredField } from "../../bindings/MirroredField";
 import type { MirroredObject } from "../../bindings/MirroredObject";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
@@ -7,7 +8,8 @@ import { objectTypeName } from "../../format";
 import { api } from "../../ipc";
 
 /** Which custom fields of each object type the mirror holds: every one by default; a person may keep
- *  fewer. A field a saved mapping or a sync pair needs stays, and says why. */
+ *  fewer. A field a saved mapping or a sync pair needs stays, and says why. The CRM's standard fields
+ *  beyond the ones CRM Bridge always mirrors (HubSpot's and Salesforce's) are mirrored when ticked. */
 export function MirroredFields({ connection, onClose }: { connection: Connection; onClose: () => void }) {
   const load = useCallback(() => api.mirroredFields(connection.id), [connection.id]);
   const listed = useCommand(load);
@@ -39,7 +41,7 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
       setNotice(
         kept === null
           ? `Every custom field of ${what} is mirrored, new ones too.`
-          : `${kept.length} custom field${kept.length === 1 ? "" : "s"} of ${what} mirrored; the others' values left this workspace and are not pulled.`,
+          : `${kept.length} field${kept.length === 1 ? "" : "s"} of ${what} mirrored; the others' values left this workspace and are not pulled.`,
       );
       setTicked((t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== o.object_type)));
       listed.reload();
@@ -57,10 +59,12 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
       aria-labelledby="mirrored-title"
       data-testid="mirrored-fields"
     >
-      <h2 id="mirrored-title">Custom fields mirrored from {connection.label}</h2>
+      <h2 id="mirrored-title">Fields mirrored from {connection.label}</h2>
       <p className="muted">
-        Every custom field is mirrored until you choose. Fewer fields pull faster; a field a saved mapping or
-        a sync pair uses stays mirrored.
+        Every custom field is mirrored until you choose. A standard field beyond the ones CRM Bridge always
+        mirrors (a contact&apos;s job title, an account&apos;s revenue) is mirrored once ticked, and can then
+        be mapped like a custom field. Fewer fields pull faster; a field a saved mapping or a sync pair uses
+        stays mirrored.
       </p>
       <ErrorBanner error={listed.error ?? error} />
       {notice ? (
@@ -73,27 +77,29 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
           <legend>
             {objectTypeName(o.object_type)} {o.all ? "· every custom field" : "· chosen"}
           </legend>
-          {o.fields.length === 0 ? (
-            <p className="muted">No custom fields.</p>
-          ) : (
-            <ul className="checks">
-              {o.fields.map((f) => (
-                <li key={f.key}>
-                  <label className="check">
-                    <input
-                      type="checkbox"
-                      checked={f.needed_by != null || tickedOf(o).has(f.key)}
-                      disabled={f.needed_by != null || busy}
-                      onChange={() => toggle(o, f.key)}
-                      data-testid={`mirror-${o.object_type}-${f.key}`}
-                    />
-                    {f.label} <span className="mono muted">{f.key}</span>
-                    {f.needed_by ? <span className="muted"> · needed by {f.needed_by}</span> : null}
-                  </label>
-                </li>
-              ))}
-            </ul>
-          )}
+          {o.fields.every((f) => f.standard) ? <p className="muted">No custom fields.</p> : null}
+          <FieldChecks
+            fields={o.fields.filter((f) => !f.standard)}
+            object={o}
+            checked={(key) => tickedOf(o).has(key)}
+            disabled={busy}
+            onToggle={(key) => toggle(o, key)}
+          />
+          {o.fields.some((f) => f.standard) ? (
+            <details className="standard-fields" open={o.fields.some((f) => f.standard && f.mirrored)}>
+              <summary data-testid={`standard-${o.object_type}`}>
+                Other standard fields of {connection.label} ({o.fields.filter((f) => f.standard).length}):
+                mirrored when ticked
+              </summary>
+              <FieldChecks
+                fields={o.fields.filter((f) => f.standard)}
+                object={o}
+                checked={(key) => tickedOf(o).has(key)}
+                disabled={busy}
+                onToggle={(key) => toggle(o, key)}
+              />
+            </details>
+          ) : null}
           {o.fields.length > 0 && (
             <div className="actions">
               <button
@@ -118,5 +124,41 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
         </button>
       </div>
     </div>
+  );
+}
+
+/** One list of fields to tick; a field something needs stays ticked and says what. */
+function FieldChecks({
+  fields,
+  object,
+  checked,
+  disabled,
+  onToggle,
+}: {
+  fields: MirroredField[];
+  object: MirroredObject;
+  checked: (key: string) => boolean;
+  disabled: boolean;
+  onToggle: (key: string) => void;
+}) {
+  if (fields.length === 0) return null;
+  return (
+    <ul className="checks">
+      {fields.map((f) => (
+        <li key={f.key}>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={f.needed_by != null || checked(f.key)}
+              disabled={f.needed_by != null || disabled}
+              onChange={() => onToggle(f.key)}
+              data-testid={`mirror-${object.object_type}-${f.key}`}
+            />
+            {f.label} <span className="mono muted">{f.key}</span>
+            {f.needed_by ? <span className="muted"> · needed by {f.needed_by}</span> : null}
+          </label>
+        </li>
+      ))}
+    </ul>
   );
 }
