@@ -318,13 +318,13 @@ async fn the_real_app_shows_every_screen() {
         let driver = &driver;
         let css = css.to_owned();
         async move {
-            driver
+            let element = driver
                 .find(By::Css(&css))
                 .await
-                .unwrap_or_else(|e| panic!("{css}: {e}"))
-                .click()
-                .await
-                .unwrap()
+                .unwrap_or_else(|e| panic!("{css}: {e}"));
+            // A button below the fold (a long dialog) is clicked where a person would scroll to.
+            element.scroll_into_view().await.unwrap();
+            element.click().await.unwrap()
         }
     };
     // The custom fields the demo HubSpot mirrors: every one until a person chooses.

@@ -61,10 +61,8 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
     >
       <h2 id="mirrored-title">Fields mirrored from {connection.label}</h2>
       <p className="muted">
-        Every custom field is mirrored until you choose. A standard field beyond the ones CRM Bridge always
-        mirrors (a contact&apos;s job title, an account&apos;s revenue) is mirrored once ticked, and can then
-        be mapped like a custom field. Fewer fields pull faster; a field a saved mapping or a sync pair uses
-        stays mirrored.
+        Every custom field is mirrored until you choose; fewer pull faster, and one a saved mapping or a sync
+        pair uses stays. Other standard fields (a contact&apos;s mobile phone) are mirrored once ticked.
       </p>
       <ErrorBanner error={listed.error ?? error} />
       {notice ? (
