@@ -305,25 +305,14 @@ async fn a_standard_field_beyond_the_canonical_ones_is_mirrored_once_chosen_and_
         .take(3)
         .collect();
     assert!(!with_mobile.is_empty());
-    let http = reqwest::Client::new();
     for (source, mobile) in with_mobile {
         let contact = results
             .iter()
             .find(|r| r.object_type == ObjectType::Person && r.source_remote_id == source)
             .and_then(|r| r.target_remote_id.clone())
             .unwrap();
-        let answer: serde_json::Value = http
-            .get(format!(
-                "{}/services/data/v60.0/sobjects/Contact/{contact}?fields=MobilePhone",
-                d.salesforce.instance_url
-            ))
-            .bearer_auth(&d.salesforce.access_token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(answer["MobilePhone"], mobile.as_str(), "{answer}");
+        let written =
+            two_crms::contact_field(d, Provider::Salesforce, &contact, "MobilePhone").await;
+        assert_eq!(written, mobile.as_str(), "{contact}");
     }
 }

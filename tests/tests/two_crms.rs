@@ -115,3 +115,42 @@ pub async fn hubspot_objects(
         }
     }
 }
+
+/// One field of a contact, read through the CRM's own API.
+pub async fn contact_field(
+    d: &bridge_fakecrm::Description,
+    provider: Provider,
+    id: &str,
+    key: &str,
+) -> Value {
+    let (url, token) = match provider {
+        Provider::Hubspot => (
+            format!(
+                "{}/crm/v3/objects/contacts/{id}?properties={key}",
+                d.hubspot.base_url
+            ),
+            &d.hubspot.token,
+        ),
+        Provider::Salesforce => (
+            format!(
+                "{}/services/data/v60.0/sobjects/Contact/{id}?fields={key}",
+                d.salesforce.instance_url
+            ),
+            &d.salesforce.access_token,
+        ),
+        other => unreachable!("no contact reader for {other}"),
+    };
+    let answer: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    match provider {
+        Provider::Hubspot => answer["properties"][key].clone(),
+        _ => answer[key].clone(),
+    }
+}
