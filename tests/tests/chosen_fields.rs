@@ -269,6 +269,15 @@ async fn a_standard_field_beyond_the_canonical_ones_is_mirrored_once_chosen_and_
             .target
             .contains(&"custom.MobilePhone".to_owned())
     );
+    // Not one Salesforce sets itself.
+    assert!(
+        !options.fields[at]
+            .target
+            .iter()
+            .any(|t| t == "custom.SystemModstamp" || t == "custom.Name"),
+        "{:?}",
+        options.fields[at].target
+    );
     plan.objects[at]
         .fields
         .retain(|f| f.target != "custom.MobilePhone");

@@ -493,6 +493,11 @@ test("properties getAll for contacts: names, types and options", async () => {
   assert.equal(typeof email.label, "string");
   assert.ok(Array.isArray(email.options));
   assert.ok(res.results.some((p) => p.name === "lifecyclestage" && p.options.length > 0));
+  // What HubSpot sets itself is read-only; a standard property beyond the usual ones is writable.
+  const byName = Object.fromEntries(res.results.map((p) => [p.name, p]));
+  assert.equal(byName.createdate.modificationMetadata.readOnlyValue, true);
+  assert.equal(byName.mobilephone.modificationMetadata.readOnlyValue, false);
+  assert.equal(byName.mobilephone.hubspotDefined, true);
 });
 
 test("properties create: a custom picklist, listed after, written to; a taken name is a 409", async () => {

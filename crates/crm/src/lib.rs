@@ -74,6 +74,10 @@ pub struct FieldInfo {
     pub kind: String,
     pub custom: bool,
     pub required: bool,
+    /// The CRM computes it (HubSpot's `readOnlyValue`, a Salesforce field neither createable nor
+    /// updateable): read, never written.
+    #[serde(default)]
+    pub read_only: bool,
     /// A picklist's values as a record holds them and a write sends them.
     pub options: Vec<String>,
 }

@@ -161,6 +161,7 @@ impl Close {
                 kind: (*kind).into(),
                 custom: false,
                 required: *required,
+                read_only: false,
                 options: Vec::new(),
             })
             .collect();
@@ -450,6 +451,7 @@ impl Crm for Close {
                 kind: (*kind).into(),
                 custom: false,
                 required: *key == "name" && object == "lead",
+                read_only: false,
                 options: Vec::new(),
             })
             .collect();
@@ -502,6 +504,7 @@ impl Crm for Close {
             kind: f.kind,
             custom: true,
             required: false,
+            read_only: false,
             options: choices.iter().map(|c| c.to_string()).collect(),
         })
     }
@@ -587,6 +590,7 @@ fn custom_field_info(f: wire::CustomField) -> FieldInfo {
         kind: f.kind,
         custom: true,
         required: false,
+        read_only: false,
         options: f
             .choices
             .unwrap_or_default()

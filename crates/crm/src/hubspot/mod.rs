@@ -473,6 +473,10 @@ impl Crm for Hubspot {
             .map(|p| FieldInfo {
                 custom: p.hubspot_defined != Some(true),
                 required: false,
+                read_only: p.calculated
+                    || p.modification_metadata
+                        .as_ref()
+                        .is_some_and(|m| m.read_only_value),
                 options: p.options.into_iter().map(|o| o.value).collect(),
                 key: p.name,
                 label: p.label,
@@ -539,6 +543,7 @@ impl Crm for Hubspot {
         Ok(FieldInfo {
             custom: true,
             required: false,
+            read_only: false,
             options: p.options.into_iter().map(|o| o.value).collect(),
             key: p.name,
             label: p.label,

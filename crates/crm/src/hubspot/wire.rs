@@ -50,6 +50,19 @@ pub struct Property {
     pub hubspot_defined: Option<bool>,
     #[serde(default)]
     pub options: Vec<Option_>,
+    /// Computed by HubSpot from other properties.
+    #[serde(default)]
+    pub calculated: bool,
+    #[serde(default)]
+    pub modification_metadata: Option<ModificationMetadata>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModificationMetadata {
+    /// HubSpot sets the value; a write is refused.
+    #[serde(default)]
+    pub read_only_value: bool,
 }
 
 #[derive(Debug, Deserialize)]

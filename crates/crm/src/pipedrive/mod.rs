@@ -257,6 +257,7 @@ fn field_info(f: wire::Field) -> FieldInfo {
     FieldInfo {
         custom: convert::is_custom_key(&f.key),
         required: matches!(f.mandatory_flag, Some(Value::Bool(true))),
+        read_only: false,
         options: f
             .options
             .unwrap_or_default()

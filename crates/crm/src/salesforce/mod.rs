@@ -578,6 +578,7 @@ impl Crm for Salesforce {
                     && !f.nillable
                     && !f.defaulted_on_create
                     && f.kind != "boolean",
+                read_only: !f.createable && !f.updateable,
                 custom: f.custom,
                 options: f.picklist_values.into_iter().map(|v| v.value).collect(),
                 key: f.name,

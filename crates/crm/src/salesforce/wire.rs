@@ -50,6 +50,8 @@ pub struct Field {
     #[serde(default)]
     pub createable: bool,
     #[serde(default)]
+    pub updateable: bool,
+    #[serde(default)]
     pub defaulted_on_create: bool,
     #[serde(default)]
     pub picklist_values: Vec<PicklistValue>,

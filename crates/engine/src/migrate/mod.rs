@@ -548,7 +548,8 @@ fn carry_activity_kind(mapping: &mut FieldMapping) {
 }
 
 /// Which of a CRM's standard fields beyond the canonical ones a side of a plan offers: a target
-/// every one (written by its key), a source those its mirror holds (chosen on Connections → Fields).
+/// every one it lets a client write (by its key), a source those its mirror holds (chosen on
+/// Connections → Fields).
 pub(crate) enum Extras<'a> {
     All,
     Mirrored(Option<&'a HashSet<String>>),
@@ -568,7 +569,8 @@ async fn described(
     let offered: Vec<bridge_crm::FieldInfo> = bridge_crm::extra_fields(provider, t, standard)
         .into_iter()
         .filter(|f| match extras {
-            Extras::All => true,
+            // Written into: not one the CRM computes.
+            Extras::All => !f.read_only,
             Extras::Mirrored(chosen) => chosen.is_some_and(|c| c.contains(&f.key)),
         })
         .collect();

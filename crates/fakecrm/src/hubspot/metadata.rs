@@ -16,12 +16,22 @@ use crate::{
     seed::{self, Kind, OWNERS, STAGES, StageKind},
 };
 
+/// Properties HubSpot sets itself: listed with `readOnlyValue`, as a portal lists them.
+const COMPUTED: [&str; 6] = [
+    "createdate",
+    "lastmodifieddate",
+    "hs_lastmodifieddate",
+    "hs_object_id",
+    "notes_last_updated",
+    "hubspotscore",
+];
+
 fn property(name: &str, label: &str, kind: &str, field_type: &str, hubspot_defined: bool) -> Value {
     json!({
         "name": name, "label": label, "type": kind, "fieldType": field_type, "groupName": "contactinformation",
         "description": "", "options": [], "hubspotDefined": hubspot_defined, "hasUniqueValue": name == "email",
         "calculated": false, "hidden": false, "displayOrder": -1, "formField": true,
-        "modificationMetadata": {"archivable": !hubspot_defined, "readOnlyDefinition": hubspot_defined, "readOnlyValue": false},
+        "modificationMetadata": {"archivable": !hubspot_defined, "readOnlyDefinition": hubspot_defined, "readOnlyValue": COMPUTED.contains(&name)},
     })
 }
 
