@@ -218,7 +218,7 @@ fn converted_lead(input: &DecideInput, s: &SyncView) -> Option<Decision> {
                 None => input
                     .planned_creates
                     .contains(&key)
-                    .then(|| format!("(new person {id})")),
+                    .then(|| super::mapping::pending_link(ObjectType::Person, id)),
             }
         });
     Some(Decision {

@@ -15,6 +15,24 @@ use serde_json::{Value, json};
 use crate::field_path::{self, id_text};
 use bridge_dedupe::merge_plan::blank as is_blank;
 
+/// What a dry run shows for a link to a record the run would create first: its id is not known
+/// until then.
+pub(crate) fn pending_link(parent: ObjectType, id: &str) -> String {
+    format!("{PENDING}{parent} {id})")
+}
+
+const PENDING: &str = "(new ";
+
+/// `fields` without the links to records not created yet (see [`pending_link`]): what a check
+/// of the target's ids should see.
+pub(crate) fn without_pending_links(fields: &Fields) -> Fields {
+    let mut out = fields.clone();
+    out.retain(|k, v| {
+        !(LINKS.iter().any(|(f, _)| f == k) && v.as_str().is_some_and(|t| t.starts_with(PENDING)))
+    });
+    out
+}
+
 /// Link fields: carried as the target's id of the record they point at.
 pub(crate) const LINKS: &[(&str, ObjectType)] = &[
     ("company_id", ObjectType::Company),
@@ -380,7 +398,7 @@ fn translate_id(
         });
         return match found {
             Some(t) => Some(json!(t)),
-            None if pending_links(*parent, &id) => Some(json!(format!("(new {parent} {id})"))),
+            None if pending_links(*parent, &id) => Some(json!(pending_link(*parent, &id))),
             None => {
                 problems.push(FieldProblem {
                     field: target.to_owned(),

@@ -419,6 +419,33 @@ impl Engine {
                 }
             }
         }
+        // A field the target refuses a create without, that nothing in the plan filled (a Close
+        // custom object's lead, from a Salesforce object whose account is a lookup of its own).
+        let required = check
+            .required
+            .get(&mapping.target_object)
+            .map_or(&[][..], Vec::as_slice);
+        for d in decisions
+            .iter_mut()
+            .filter(|d| d.item.action == MigrationAction::Create)
+        {
+            let filled = |f: &str| {
+                !bridge_dedupe::merge_plan::blank(crate::field_path::get(&d.item.fields, f))
+            };
+            for name in required {
+                // A person's name is its first and last names joined, by the client.
+                let joined =
+                    name == field::NAME && (filled(field::FIRST_NAME) || filled(field::LAST_NAME));
+                if !filled(name) && !joined && !d.item.problems.iter().any(|p| &p.field == name) {
+                    d.item.problems.push(bridge_model::FieldProblem {
+                        field: name.clone(),
+                        message: format!(
+                            "{label} requires `{name}` and the plan gives it no value: map a source field or a default to it (Fields step)"
+                        ),
+                    });
+                }
+            }
+        }
         // What the target's client would refuse before sending (a field it has no place for,
         // such as an outcome on a Salesforce Event): named now rather than failed in the run.
         let provider = target_connection.provider;
@@ -426,8 +453,10 @@ impl Engine {
             .iter_mut()
             .filter(|d| d.item.action == MigrationAction::Create && d.item.problems.is_empty())
         {
+            // A link to a record the run creates first has no target id yet: not the client's to judge.
+            let fields = mapping::without_pending_links(&d.item.fields);
             if let Some(refusal) =
-                bridge_crm::refused_create(provider, mapping.target_object, &d.item.fields)
+                bridge_crm::refused_create(provider, mapping.target_object, &fields)
             {
                 d.item.problems.push(bridge_model::FieldProblem {
                     field: refusal.field.unwrap_or_default(),
@@ -465,7 +494,7 @@ impl Engine {
                 let id = match translate.crosswalk.get(&key) {
                     Some(id) => id.clone(),
                     None if planned_creates.contains(&key) => {
-                        format!("(new {} {})", other.source_object, r.remote_id)
+                        mapping::pending_link(other.source_object, &r.remote_id)
                     }
                     None => continue,
                 };
@@ -494,9 +523,18 @@ impl Engine {
         let crm = self.client(&conn)?;
         let mut out = Vec::new();
         let mut choices: HashMap<ObjectType, BTreeMap<String, Vec<String>>> = HashMap::new();
+        let mut required: HashMap<ObjectType, Vec<String>> = HashMap::new();
         for m in &plan.objects {
             let fields =
                 described(crm.as_ref(), conn.provider, m.target_object, Extras::All).await?;
+            required.insert(
+                m.target_object,
+                fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| f.name.clone())
+                    .collect(),
+            );
             for f in fields.iter().filter(|f| f.name.starts_with("custom.")) {
                 if !f.options.is_empty() {
                     choices
@@ -519,6 +557,7 @@ impl Engine {
         Ok(TargetCheck {
             missing: out,
             choices,
+            required,
         })
     }
 }
@@ -528,6 +567,8 @@ pub(crate) struct TargetCheck {
     pub missing: Vec<MissingField>,
     /// Per target type, the values each custom picklist takes.
     pub choices: HashMap<ObjectType, BTreeMap<String, Vec<String>>>,
+    /// Per target type, the fields it refuses a create without.
+    pub required: HashMap<ObjectType, Vec<String>>,
 }
 
 /// An activity's kind decides what it is created as in the target: it always goes across, even in a
