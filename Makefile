@@ -9,7 +9,7 @@ CARGO_ALL := --workspace --all-targets --locked
 # Tests: the same features as CARGO_ALL, without running the benchmarks.
 CARGO_TESTS := --workspace --lib --bins --tests --locked
 
-.PHONY: help setup ui build run test check lint bindings screenshots bench clean-screenshots vendor-clients
+.PHONY: help setup ui build run test check lint bindings screenshots bench clean-screenshots vendor-clients package
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,8 +52,14 @@ test: lint ## everything CI checks
 	TAURI_E2E=1 CRM_BRIDGE_REQUIRE_KEYRING=1 .ci/desktop-session.sh cargo test $(CARGO_TESTS) 2>&1 | tee target/test-logs/rust.log
 	# Our clients' requests against HubSpot's and Pipedrive's published descriptions (needs the keyring).
 	.ci/desktop-session.sh node --test tests/vendor-clients/our-requests.session.mjs 2>&1 | tee target/test-logs/vendor-ours.log
+	# The packages as a user gets them: built (less optimised than `make package`), installed, run, removed.
+	PACKAGE_PROFILE=ci scripts/package.sh 2>&1 | tee target/test-logs/package.log
+	scripts/package-test.sh 2>&1 | tee target/test-logs/package-test.log
 	@echo "Screenshots of every screen: target/screenshots/"
 	@scripts/test-summary.sh
+
+package: ui ## the .deb and .rpm of the desktop app with the CLI inside (release build, no demo) into target/packages/
+	scripts/package.sh
 
 vendor-clients: ui ## the vendors' own client libraries (HubSpot, Pipedrive, jsforce, closeio) against the emulator
 	cargo build $(CARGO_ALL)

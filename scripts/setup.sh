@@ -18,6 +18,8 @@ packages=(
   gnome-keyring libsecret-tools keyutils curl
   # the vendor-client contract tests: Close's official Python client in a venv of its own
   python3-venv
+  # the package test: the .rpm's files are listed with rpm
+  rpm
 )
 missing=()
 for p in "${packages[@]}"; do

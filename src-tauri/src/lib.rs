@@ -1,20 +1,37 @@
 //! The Tauri shell: one `AppState`, one-line commands, IPC errors as `{ code, message }`.
 
 mod commands;
+mod notify;
 mod state;
+mod tray;
 
 use state::AppState;
 
-/// Starts the app on the sync database in `CRM_BRIDGE_DB`, or the default one in the OS app-data dir.
+/// Starts the app on the sync database in `CRM_BRIDGE_DB`, or the one last opened from Settings, or
+/// the default one in the OS app-data dir.
 pub fn run() {
-    let db = std::env::var_os("CRM_BRIDGE_DB")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(bridge_engine::default_database_path);
+    let given = std::env::var_os("CRM_BRIDGE_DB").map(std::path::PathBuf::from);
+    let remember = given.is_none();
+    let db = given.unwrap_or_else(bridge_engine::chosen_workspace_path);
+    let state = AppState::open(&db, remember);
+    let level = state
+        .engine()
+        .ok()
+        .and_then(|e| e.settings().ok())
+        .unwrap_or_default()
+        .log_level;
+    // Without a log file the app still runs; the reason goes to the terminal, if there is one.
+    if let Err(e) = bridge_engine::start_logging(&bridge_engine::default_log_dir(), level) {
+        eprintln!("CRM Bridge: no log file: {e}");
+    }
+    tracing::info!(target: "app", version = env!("CARGO_PKG_VERSION"), "desktop app started");
     // `make run` sets CRM_BRIDGE_DEMO=1: the window opens on the demo CRMs, connected and pulling.
     let demo = std::env::var("CRM_BRIDGE_DEMO").as_deref() == Ok("1");
     tauri::Builder::default()
-        .manage(AppState::open(&db))
+        .plugin(tauri_plugin_notification::init())
+        .manage(state)
         .setup(move |app| {
+            tray::add(app);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 use tauri::Manager;
@@ -44,6 +61,11 @@ pub fn run() {
             commands::workspace::audit_log,
             commands::workspace::backups,
             commands::workspace::restore_backup,
+            commands::settings::settings,
+            commands::settings::set_setting,
+            commands::settings::diagnostics,
+            commands::settings::about,
+            commands::settings::open_workspace,
             commands::connections::check_connection,
             commands::connections::open_demo,
             commands::connections::leave_demo,

@@ -1,7 +1,10 @@
 use std::{
     collections::HashMap,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, RwLock},
+    sync::{
+        Arc, Mutex, RwLock,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use bridge_engine::{Cancel, ConnectRequest, CrmError, DemoCrms, Engine, ErrorPayload, Login};
@@ -12,8 +15,13 @@ use bridge_model::{Connection, ConnectionId, Provider};
 pub struct AppState {
     /// The open workspace: the person's, or the demo's while it is open.
     engine: RwLock<Result<Arc<Engine>, ErrorPayload>>,
-    /// The person's own workspace file.
-    home: PathBuf,
+    /// The person's own workspace file ("Open another workspace…" changes it).
+    home: RwLock<PathBuf>,
+    /// Whether a workspace opened from Settings is remembered for the next start (not when the
+    /// workspace was given in `CRM_BRIDGE_DB`, as tests and `make run` do).
+    remember: bool,
+    /// "Pause scheduled syncs" in the tray menu.
+    paused: AtomicBool,
     /// The demo CRMs, served in-process while the app runs (started by "Open demo workspace").
     demo: tokio::sync::Mutex<Option<DemoCrms>>,
     /// How to stop each running pull.
@@ -27,10 +35,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn open(db: &Path) -> Self {
+    pub fn open(db: &Path, remember: bool) -> Self {
         AppState {
             engine: RwLock::new(open_workspace(Engine::open(db))),
-            home: db.to_owned(),
+            home: RwLock::new(db.to_owned()),
+            remember,
+            paused: AtomicBool::new(false),
             demo: tokio::sync::Mutex::new(None),
             pulls: Mutex::new(HashMap::new()),
             syncs: Mutex::new(HashMap::new()),
@@ -51,11 +61,57 @@ impl AppState {
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = engine;
     }
 
+    fn home(&self) -> PathBuf {
+        self.home.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Opens another workspace file (`create`: a new one, which must not exist yet) in place of the
+    /// open one, and remembers it for the next start. Work running on the old one finishes there.
+    pub fn open_other_workspace(&self, path: &Path, create: bool) -> Result<(), ErrorPayload> {
+        let invalid = |message: String| ErrorPayload {
+            code: bridge_engine::ErrorCode::InvalidInput,
+            message,
+        };
+        if !path.is_absolute() {
+            return Err(invalid(format!(
+                "the workspace must be given as a full path, not `{}`",
+                path.display()
+            )));
+        }
+        if create && path.exists() {
+            return Err(invalid(format!(
+                "{} exists already: open it instead, or choose a new file name",
+                path.display()
+            )));
+        }
+        if !create && !path.is_file() {
+            return Err(invalid(format!(
+                "there is no workspace file at {}",
+                path.display()
+            )));
+        }
+        let engine = open_workspace(Engine::open(path))?;
+        self.switch_to(Ok(engine));
+        *self.home.write().unwrap_or_else(|e| e.into_inner()) = path.to_owned();
+        if self.remember {
+            bridge_engine::remember_workspace(path)?;
+        }
+        Ok(())
+    }
+
+    pub fn pause_schedules(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
+
+    pub fn schedules_paused(&self) -> bool {
+        self.paused.load(Ordering::Relaxed)
+    }
+
     /// Opens the demo workspace (its own file and keyring service, never the person's), starts the
     /// demo CRMs (once per app run) and connects them, replacing earlier demo connections.
-    pub async fn open_demo(&self) -> Result<Vec<Connection>, ErrorPayload> {
+    pub async fn open_demo(&self, app: &tauri::AppHandle) -> Result<Vec<Connection>, ErrorPayload> {
         if !self.engine()?.is_demo() {
-            self.switch_to(open_workspace(Engine::open_demo_workspace(&self.home)));
+            self.switch_to(open_workspace(Engine::open_demo_workspace(&self.home())));
         }
         let engine = self.engine()?;
         let mut demo = self.demo.lock().await;
@@ -63,14 +119,16 @@ impl AppState {
             *demo = Some(bridge_engine::start_demo_crms(bridge_engine::DEMO_PEOPLE).await?);
         }
         let crms = demo.as_ref().expect("just started");
+        set_title(app, true);
         Ok(engine.connect_demo(crms).await?)
     }
 
     /// Back to the person's own workspace (the demo CRMs keep running for the next visit).
-    pub fn leave_demo(&self) -> Result<(), ErrorPayload> {
+    pub fn leave_demo(&self, app: &tauri::AppHandle) -> Result<(), ErrorPayload> {
         if self.engine()?.is_demo() {
-            self.switch_to(open_workspace(Engine::open(&self.home)));
+            self.switch_to(open_workspace(Engine::open(&self.home())));
         }
+        set_title(app, false);
         self.engine().map(drop)
     }
 
@@ -169,14 +227,24 @@ impl AppState {
             object_types: Vec::new(),
             full,
         };
-        let outcome = self.engine()?.pull(id, &options, &report, &cancel).await;
+        let engine = self.engine()?;
+        let outcome = engine.pull(id, &options, &report, &cancel).await;
         self.end_pull(id);
+        if let Ok(summary) = &outcome {
+            let records: i64 = summary.objects.iter().map(|o| o.records).sum();
+            crate::notify::job_done(
+                app,
+                &engine,
+                "Pull finished",
+                &format!("{records} records pulled from connection {}.", id.0),
+            );
+        }
         Ok(outcome?)
     }
 
     /// `make run` starts the app on a demo workspace: connect the demo CRMs and pull them all at once.
     pub async fn open_demo_and_pull(&self, app: &tauri::AppHandle) {
-        let Ok(connections) = self.open_demo().await else {
+        let Ok(connections) = self.open_demo(app).await else {
             return;
         };
         // Failures show in the window as failed progress; nothing else to do with them here.
@@ -261,6 +329,17 @@ impl AppState {
         let report = |p: &bridge_engine::MigrationProgress| drop(app.emit("migration-progress", p));
         let outcome = engine.run_migration(plan, &report, &cancel).await;
         self.end_migration();
+        if let Ok(r) = &outcome {
+            crate::notify::job_done(
+                app,
+                &engine,
+                "Migration finished",
+                &format!(
+                    "{} created, {} updated, {} failed.",
+                    r.created, r.updated, r.failed
+                ),
+            );
+        }
         Ok(outcome?)
     }
 
@@ -287,23 +366,40 @@ impl AppState {
         }
     }
 
-    /// While the app is open: pairs with a schedule sync when due, and transient failures are sent
-    /// again when their backoff has passed. Checked every 30 seconds.
+    /// While the app is open: pairs with a schedule sync when due (unless paused from the tray), and
+    /// transient failures are sent again when their backoff has passed. Checked every 30 seconds, on
+    /// whichever workspace is open then.
     pub async fn scheduler(&self, app: &tauri::AppHandle) {
-        let Ok(engine) = self.engine() else {
-            return;
-        };
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            let Ok(engine) = self.engine() else {
+                continue;
+            };
             let now = chrono::Utc::now();
-            if let Ok(due) = engine.due_sync_pairs(now) {
+            if !self.schedules_paused()
+                && let Ok(due) = engine.due_sync_pairs(now)
+            {
                 for id in due {
-                    // Errors show in the run history and as failed progress.
-                    drop(self.run_sync(app, id).await);
+                    crate::tray::busy(app, Some(&format!("Syncing pair {id}…")));
+                    let synced = self.run_sync(app, id).await;
+                    crate::tray::busy(app, None);
+                    crate::notify::scheduled_sync(app, &engine, id, &synced);
                 }
             }
             drop(engine.retry_due_failed(now).await);
         }
+    }
+}
+
+/// The window's title says when the demo workspace is open, so it is never taken for the real one.
+fn set_title(app: &tauri::AppHandle, demo: bool) {
+    use tauri::Manager;
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.set_title(if demo {
+            "CRM Bridge — Demo"
+        } else {
+            "CRM Bridge"
+        });
     }
 }
 

@@ -18,6 +18,9 @@ use thirtyfour::prelude::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// One app at a time: the demo workspace keeps its sign-ins under one keyring service.
+static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver down with it.
 struct TauriDriver(Child);
 
@@ -155,18 +158,10 @@ async fn open_screen(driver: &WebDriver, id: &str, heading: &str) {
     wait_for_text(driver, &format!("[data-testid=screen-{id}] h1"), heading).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_real_app_shows_every_screen() {
-    if std::env::var_os("TAURI_E2E").is_none() {
-        eprintln!("skipped: set TAURI_E2E=1 to drive the real app (make test does, under Xvfb)");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("e2e.sqlite3");
-    seed(&db);
-
+/// tauri-driver and a WebDriver session with `application` on the workspace `db`, its log in `dir`.
+async fn session(db: &Path, application: &Path, dir: &Path) -> (TauriDriver, WebDriver) {
     let (port, native_port) = (free_port(), free_port());
-    let _tauri_driver = TauriDriver(
+    let tauri_driver = TauriDriver(
         Command::new(tauri_driver_binary())
             .args([
                 "--port",
@@ -174,7 +169,8 @@ async fn the_real_app_shows_every_screen() {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("CRM_BRIDGE_DB", &db)
+            .env("CRM_BRIDGE_DB", db)
+            .env("CRM_BRIDGE_LOG_DIR", dir.join("logs"))
             // "Sign in with browser" opens $BROWSER: here a script that follows the sign-in page.
             .env(
                 "BROWSER",
@@ -189,18 +185,195 @@ async fn the_real_app_shows_every_screen() {
         assert!(started.elapsed() < WAIT, "tauri-driver did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-
     let mut caps = Capabilities::new();
     caps.set("browserName", "wry").unwrap();
-    caps.set(
-        "tauri:options",
-        json!({ "application": env!("CARGO_BIN_EXE_bridge-desktop") }),
-    )
-    .unwrap();
+    caps.set("tauri:options", json!({ "application": application }))
+        .unwrap();
     let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
         .await
         .expect("WebDriver session with the app");
+    (tauri_driver, driver)
+}
 
+async fn click(driver: &WebDriver, css: &str) {
+    let element = driver
+        .find(By::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    // A button below the fold (a long dialog) is clicked where a person would scroll to.
+    element.scroll_into_view().await.unwrap();
+    element.click().await.unwrap()
+}
+
+/// The first run on an empty workspace: the start screen offers the four CRMs (and the demo where the
+/// build has one); no other screen is a dead end. Also what the installed package is checked with.
+pub async fn first_run(driver: &WebDriver, demo_available: bool, shots: &str) {
+    assert_eq!(driver.title().await.unwrap(), "CRM Bridge");
+    let start = wait_for_text(
+        driver,
+        "[data-testid=start-screen]",
+        "Welcome to CRM Bridge",
+    )
+    .await;
+    let text = text_of(driver, &start).await;
+    for crm in ["HubSpot", "Salesforce", "Close", "Pipedrive"] {
+        assert!(text.contains(&format!("Connect {crm}")), "{text}");
+    }
+    assert!(
+        text.contains("Settings → Developer → API Keys"),
+        "where Close's key is: {text}"
+    );
+    assert_eq!(
+        count(driver, "[data-testid=start-demo]").await,
+        usize::from(demo_available)
+    );
+    screenshot(driver, &format!("{shots}-start")).await;
+    // Another screen says what to do and leads back.
+    click(driver, "[data-testid=nav-duplicates]").await;
+    wait_for_text(driver, "[data-testid=empty-state]", "Connect a CRM first").await;
+    click(driver, "[data-testid=go-connect]").await;
+    wait_for_text(driver, "[data-testid=start-screen]", "Welcome").await;
+    // A card opens the form on its CRM, with where its key is.
+    click(driver, "[data-testid=start-close]").await;
+    wait_for_text(driver, "[data-testid=add-connection]", "Add a connection").await;
+    click(driver, "[data-testid=method-key]").await;
+    wait_for_text(driver, "[data-testid=sign-in-help]", "API Keys").await;
+    click(driver, "[data-testid=cancel-sign-in]").await;
+    wait_for_text(driver, "[data-testid=start-screen]", "Welcome").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_run_opens_on_the_start_screen_and_settings_take_effect() {
+    if std::env::var_os("TAURI_E2E").is_none() {
+        eprintln!("skipped: set TAURI_E2E=1 to drive the real app (make test does, under Xvfb)");
+        return;
+    }
+    let _one = ONE_APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("first.sqlite3");
+    let (_tauri_driver, driver) = session(
+        &db,
+        Path::new(env!("CARGO_BIN_EXE_bridge-desktop")),
+        dir.path(),
+    )
+    .await;
+    first_run(&driver, true, "00").await;
+
+    // Settings: a bad value is refused by name and nothing changes; a good one takes effect at once.
+    open_screen(&driver, "settings", "Settings").await;
+    let field = driver.find(By::Css("#review-threshold")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("0.3" + Key::Enter).await.unwrap();
+    wait_for_text(
+        &driver,
+        "[data-testid=setting-review-threshold] [role=alert]",
+        "at least 0.5",
+    )
+    .await;
+    click(&driver, "[data-testid=setting-theme] input[value=dark]").await;
+    let started = Instant::now();
+    let theme = || async {
+        driver
+            .execute("return document.documentElement.dataset.theme;", vec![])
+            .await
+            .unwrap()
+            .json()
+            .as_str()
+            .map(str::to_owned)
+    };
+    while theme().await.as_deref() != Some("dark") && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(theme().await.as_deref(), Some("dark"));
+    screenshot(&driver, "12-settings-dark").await;
+    let stored = Engine::open(&db).unwrap().settings().unwrap();
+    assert_eq!(
+        stored.theme,
+        bridge_model::Theme::Dark,
+        "stored in the workspace"
+    );
+    assert_eq!(
+        stored.review_threshold, 0.5,
+        "the refused value was not stored"
+    );
+    click(&driver, "[data-testid=setting-theme] input[value=light]").await;
+    click(&driver, "[data-testid=copy-diagnostics]").await;
+    wait_for_text(&driver, "[data-testid=diagnostics-text]", "(desktop app)").await;
+    let licences = wait_for_text(
+        &driver,
+        "[data-testid=licences-summary]",
+        "bundled libraries",
+    )
+    .await;
+    let summary = text_of(&driver, &licences).await;
+    let listed: usize = summary
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap_or(0);
+    assert!(listed > 200, "every bundled library is listed: {summary}");
+    screenshot(&driver, "12-settings").await;
+
+    // The demo opens in its own workspace, labelled in the title and the sidebar, and leaves again.
+    open_screen(&driver, "connections", "").await;
+    click(&driver, "[data-testid=start-demo]").await;
+    wait_for_text(&driver, "[data-testid=demo-badge]", "Demo").await;
+    let started = Instant::now();
+    while driver.title().await.unwrap() != "CRM Bridge — Demo" && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(driver.title().await.unwrap(), "CRM Bridge — Demo");
+    click(&driver, "[data-testid=leave-demo]").await;
+    wait_for_text(&driver, "[data-testid=start-screen]", "Welcome").await;
+    assert_eq!(driver.title().await.unwrap(), "CRM Bridge");
+    driver.quit().await.unwrap();
+}
+
+/// The app as a user gets it: the binary the `.deb` installed (`CRM_BRIDGE_INSTALLED_APP`, set by
+/// `scripts/package-test.sh`), opened on an empty workspace: the start screen, no demo (a package holds
+/// no emulator).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_installed_package_opens_on_the_start_screen() {
+    let Some(app) = std::env::var_os("CRM_BRIDGE_INSTALLED_APP") else {
+        eprintln!("skipped: scripts/package-test.sh runs this on the installed package");
+        return;
+    };
+    let _one = ONE_APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_tauri_driver, driver) = session(
+        &dir.path().join("installed.sqlite3"),
+        Path::new(&app),
+        dir.path(),
+    )
+    .await;
+    first_run(&driver, false, "package").await;
+    open_screen(&driver, "settings", "Settings").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=about-version]",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .await;
+    screenshot(&driver, "package-settings").await;
+    driver.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_real_app_shows_every_screen() {
+    if std::env::var_os("TAURI_E2E").is_none() {
+        eprintln!("skipped: set TAURI_E2E=1 to drive the real app (make test does, under Xvfb)");
+        return;
+    }
+    let _one = ONE_APP.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.sqlite3");
+    seed(&db);
+
+    let (_tauri_driver, driver) = session(
+        &db,
+        Path::new(env!("CARGO_BIN_EXE_bridge-desktop")),
+        dir.path(),
+    )
+    .await;
     assert_eq!(driver.title().await.unwrap(), "CRM Bridge");
 
     // Connections: both CRMs with their counts, read from the real database.
@@ -315,17 +488,8 @@ async fn the_real_app_shows_every_screen() {
 
     // Sign in with the browser (OAuth + PKCE through the loopback listener) to the demo Pipedrive.
     let click = |css: &str| {
-        let driver = &driver;
-        let css = css.to_owned();
-        async move {
-            let element = driver
-                .find(By::Css(&css))
-                .await
-                .unwrap_or_else(|e| panic!("{css}: {e}"));
-            // A button below the fold (a long dialog) is clicked where a person would scroll to.
-            element.scroll_into_view().await.unwrap();
-            element.click().await.unwrap()
-        }
+        let (driver, css) = (&driver, css.to_owned());
+        async move { click(driver, &css).await }
     };
     // The custom fields the demo HubSpot mirrors: every one until a person chooses.
     click("[data-testid=mirrored-fields-button]").await;

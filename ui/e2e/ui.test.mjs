@@ -746,4 +746,71 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.waitForSelector("[data-testid=restore-notice]");
     assert.match(await text("[data-testid=backups] tbody tr"), /Before restoring a backup/);
   });
+
+  test("Settings: a bad value is refused by name beside its field; the theme applies at once", async () => {
+    await open("settings", "Settings");
+    await page.fill("#review-threshold", "0.2");
+    await page.press("#review-threshold", "Enter");
+    await page.waitForSelector("[data-testid=setting-review-threshold] [role=alert]");
+    assert.match(
+      await text("[data-testid=setting-review-threshold] [role=alert]"),
+      /invalid review-threshold: must be at least 0.5/,
+    );
+    assert.equal(await page.getAttribute("#review-threshold", "aria-invalid"), "true");
+    await page.fill("#review-threshold", "0.8");
+    await page.press("#review-threshold", "Enter");
+    await page.waitForFunction(
+      () => !document.querySelector("[data-testid=setting-review-threshold] [role=alert]"),
+    );
+    await page.screenshot({ path: join(shots, "settings.png"), fullPage: true });
+    await page.check("[data-testid=setting-theme] input[value=dark]");
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.notEqual(background, "rgb(246, 247, 249)", "the dark theme changes the page's colours");
+    await page.screenshot({ path: join(shots, "settings-dark.png"), fullPage: true });
+    await open("connections", "Connections");
+    await page.screenshot({ path: join(shots, "connections-dark.png") });
+    await open("settings", "Settings");
+    await page.check("[data-testid=setting-theme] input[value=light]");
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "light");
+    // Diagnostics are shown before they are copied; About lists the bundled libraries.
+    await page.click("[data-testid=copy-diagnostics]");
+    await page.waitForSelector("[data-testid=diagnostics-text]");
+    assert.match(await page.inputValue("[data-testid=diagnostics-text]"), /CRM Bridge 0.1.0 \(desktop app\)/);
+    assert.match(await text("[data-testid=licences-summary]"), /Licences of the 3 bundled libraries/);
+    // Opening another workspace takes a full path.
+    await page.click("[data-testid=open-workspace]");
+    await page.fill("[data-testid=workspace-path]", "relative.sqlite3");
+    await page.click("[data-testid=workspace-submit]");
+    await page.waitForSelector("[data-testid=workspace-form] [data-testid=error-banner]");
+    assert.match(await text("[data-testid=workspace-form]"), /full path/);
+  });
+
+  test("a first run opens on the start screen; every other screen leads back to it", async () => {
+    const first = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await first.goto(`${baseUrl}?empty`);
+    await first.waitForSelector("[data-testid=start-screen]");
+    const start = await first.locator("[data-testid=start-screen]").textContent();
+    for (const crm of ["HubSpot", "Salesforce", "Close", "Pipedrive"])
+      assert.match(start, new RegExp(`Connect ${crm}`));
+    assert.match(start, /Personal preferences → API/, "where Pipedrive's token is");
+    await first.screenshot({ path: join(shots, "start.png") });
+    for (const id of ["records", "duplicates", "sync", "conflicts", "mappings", "migration", "failed"]) {
+      await first.click(`[data-testid=nav-${id}]`);
+      await first.waitForSelector("[data-testid=empty-state]:has-text('Connect a CRM first')");
+    }
+    await first.click("[data-testid=go-connect]");
+    await first.waitForSelector("[data-testid=start-screen]");
+    // A card opens the form on its CRM.
+    await first.click("[data-testid=start-pipedrive]");
+    assert.equal(await first.inputValue("[data-testid=add-connection] select"), "pipedrive");
+    await first.click("[data-testid=cancel-sign-in]");
+    // The demo is labelled in the sidebar and the title, with a way back.
+    await first.click("[data-testid=start-demo]");
+    await first.waitForSelector("[data-testid=demo-badge]");
+    assert.equal(await first.title(), "CRM Bridge — Demo");
+    await first.waitForSelector("[data-testid=connection-card]");
+    await first.screenshot({ path: join(shots, "start-demo-opened.png") });
+    await first.close();
+  });
 });

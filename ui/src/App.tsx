@@ -1,4 +1,5 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { EmptyState } from "./components/EmptyState";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { useCommand } from "./components/useCommand";
 import { formatCount } from "./format";
@@ -13,6 +14,7 @@ import { MigrationScreen } from "./screens/MigrationScreen";
 import { RecordsScreen } from "./screens/RecordsScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { SyncScreen } from "./screens/SyncScreen";
+import { applyTheme } from "./theme";
 
 export type ScreenId =
   | "connections"
@@ -25,6 +27,9 @@ export type ScreenId =
   | "failed"
   | "log"
   | "settings";
+
+/** Screens that have something to show before any CRM is connected. */
+const WITHOUT_CONNECTIONS: ScreenId[] = ["connections", "log", "settings"];
 
 const SCREENS: { id: ScreenId; label: string }[] = [
   { id: "connections", label: "Connections" },
@@ -45,6 +50,25 @@ export function App() {
   const [workspace, setWorkspace] = useState(0);
   const loadOverview = useCallback(() => api.overview(), []);
   const overview = useCommand(loadOverview);
+  useEffect(() => {
+    api.settings().then(
+      (s) => applyTheme(s.theme),
+      () => applyTheme("system"),
+    );
+  }, [workspace]);
+  const demo = overview.data?.demo ?? false;
+  useEffect(() => {
+    document.title = demo ? "CRM Bridge — Demo" : "CRM Bridge";
+  }, [demo]);
+  // A workspace with nothing in it yet (failed records and conflicts outlive a removed connection).
+  const nothing =
+    overview.data !== undefined &&
+    overview.data.connections === 0 &&
+    overview.data.records === 0 &&
+    overview.data.open_failed_records === 0 &&
+    overview.data.open_conflicts === 0;
+  const empty = nothing && !WITHOUT_CONNECTIONS.includes(screen);
+  const label = SCREENS.find((s) => s.id === screen)?.label ?? "";
   const badge: Partial<Record<ScreenId, number>> = overview.data
     ? {
         connections: overview.data.connections,
@@ -58,7 +82,14 @@ export function App() {
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Screens">
-        <div className="brand">CRM Bridge</div>
+        <div className="brand">
+          CRM Bridge
+          {demo ? (
+            <span className="demo-badge" data-testid="demo-badge">
+              Demo
+            </span>
+          ) : null}
+        </div>
         {SCREENS.map((s) => (
           <button
             key={s.id}
@@ -100,18 +131,41 @@ export function App() {
       </nav>
       <main className="content" data-testid={`screen-${screen}`} key={workspace}>
         <ErrorBanner error={overview.error} />
+        {empty ? (
+          <EmptyState title={`${label}: nothing here yet`}>
+            <p>
+              Connect a CRM first: its records, duplicates, mappings and syncs appear here once it is pulled.
+            </p>
+            <button className="primary" onClick={() => setScreen("connections")} data-testid="go-connect">
+              Connect a CRM
+            </button>
+          </EmptyState>
+        ) : null}
         {screen === "connections" && (
-          <ConnectionsScreen onOpenRecords={() => setScreen("records")} onChanged={overview.reload} />
+          <ConnectionsScreen
+            onOpenRecords={() => setScreen("records")}
+            onChanged={overview.reload}
+            demoAvailable={overview.data?.demo_available ?? false}
+          />
         )}
-        {screen === "records" && <RecordsScreen />}
-        {screen === "duplicates" && <DuplicatesScreen onChanged={overview.reload} />}
-        {screen === "sync" && <SyncScreen onChanged={overview.reload} />}
-        {screen === "conflicts" && <ConflictsScreen onChanged={overview.reload} />}
-        {screen === "mappings" && <MappingsScreen />}
-        {screen === "migration" && <MigrationScreen onOpenFailed={() => setScreen("failed")} />}
-        {screen === "failed" && <FailedRecordsScreen onChanged={overview.reload} />}
+        {!empty && screen === "records" && <RecordsScreen />}
+        {!empty && screen === "duplicates" && <DuplicatesScreen onChanged={overview.reload} />}
+        {!empty && screen === "sync" && <SyncScreen onChanged={overview.reload} />}
+        {!empty && screen === "conflicts" && <ConflictsScreen onChanged={overview.reload} />}
+        {!empty && screen === "mappings" && <MappingsScreen />}
+        {!empty && screen === "migration" && <MigrationScreen onOpenFailed={() => setScreen("failed")} />}
+        {!empty && screen === "failed" && <FailedRecordsScreen onChanged={overview.reload} />}
         {screen === "log" && <LogScreen />}
-        {screen === "settings" && <SettingsScreen onChanged={overview.reload} />}
+        {screen === "settings" && (
+          <SettingsScreen
+            onChanged={overview.reload}
+            onWorkspaceChanged={() => {
+              setScreen("connections");
+              setWorkspace((n) => n + 1);
+              overview.reload();
+            }}
+          />
+        )}
       </main>
     </div>
   );

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use bridge_engine::{
     Cancel, ConnectRequest, Engine, ErrorPayload, Keyring, PullOptions, PullPhase, PullProgress,
-    Status, default_database_path,
+    Status, chosen_workspace_path,
 };
 use bridge_model::{ConnectionId, ObjectType, Provider};
 use clap::{Parser, Subcommand};
@@ -93,6 +93,14 @@ enum Command {
     },
     /// Replace the workspace with a backup; what it replaces is backed up first.
     RestoreBackup { file: PathBuf },
+    /// The workspace's settings (the app's Settings screen): `config get [KEY]`, `config set KEY VALUE`.
+    Config {
+        #[command(subcommand)]
+        action: workspace::ConfigAction,
+    },
+    /// What support asks first: versions, the OS, connections (no secrets), counts, the last errors
+    /// and the log's tail.
+    Diagnostics,
     /// Mirror CRM records into the database (incremental unless --full).
     Pull {
         /// Only this connection (default: every one).
@@ -276,7 +284,15 @@ struct ConnectArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let db = cli.db.unwrap_or_else(default_database_path);
+    let db = cli.db.unwrap_or_else(chosen_workspace_path);
+    // The CLI logs beside the app (at the level the workspace's settings name, once it is open);
+    // without a log file it still runs.
+    if let Err(e) = bridge_engine::start_logging(
+        &bridge_engine::default_log_dir(),
+        bridge_model::LogLevel::Info,
+    ) {
+        eprintln!("note: no log file: {e}");
+    }
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
     match runtime.block_on(run(&db, cli.keyring_service, cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -297,6 +313,11 @@ async fn run(
         return dedupe_csv(args);
     }
     let engine = Engine::open_with_secrets(db, Arc::new(Keyring::new(keyring_service)))?;
+    // Logging started in `main`: this sets the workspace's level.
+    let _ = bridge_engine::start_logging(
+        &bridge_engine::default_log_dir(),
+        engine.settings()?.log_level,
+    );
     match command {
         Command::DedupeCsv(_) => unreachable!("handled without a workspace"),
         Command::Dedupe { connections, json } => {
@@ -418,6 +439,8 @@ async fn run(
         }
         Command::Backups { json } => workspace::backups(&engine, json)?,
         Command::RestoreBackup { file } => workspace::restore(&engine, &file)?,
+        Command::Config { action } => workspace::config(&engine, action)?,
+        Command::Diagnostics => print!("{}", engine.diagnostics("command line")?),
         Command::Pull {
             connection,
             object,

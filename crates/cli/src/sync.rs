@@ -30,7 +30,7 @@ pub struct AddPair {
     /// Conflicts inbox).
     #[arg(long, default_value = "most_recent", value_parser = parse_policy)]
     conflicts: ConflictPolicy,
-    /// Sync every this many minutes while the app is open.
+    /// Sync every this many minutes while the app is open (default: the `sync-schedule` setting).
     #[arg(long)]
     every: Option<i64>,
     /// B's custom field (custom.KEY) that keeps A's record ids, for every object type: written by
@@ -95,7 +95,7 @@ pub async fn add_pair(engine: &Engine, args: AddPair) -> bridge_engine::Result<(
         o.deletions = args.deletions;
     }
     pair.conflicts = args.conflicts;
-    pair.every_minutes = args.every;
+    pair.every_minutes = args.every.or(pair.every_minutes);
     let pair = engine.add_sync_pair(&pair)?;
     println!("Added sync pair #{} “{}”.", pair.id, pair.name);
     Ok(())

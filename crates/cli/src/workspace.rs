@@ -102,3 +102,40 @@ pub fn restore(engine: &Engine, file: &Path) -> bridge_engine::Result<()> {
     );
     Ok(())
 }
+
+#[derive(clap::Subcommand)]
+pub enum ConfigAction {
+    /// Every setting with its value, or one setting's value.
+    Get { key: Option<String> },
+    /// Set a setting; it takes effect at once (in the app too).
+    Set { key: String, value: String },
+}
+
+pub fn config(engine: &Engine, action: ConfigAction) -> bridge_engine::Result<()> {
+    match action {
+        ConfigAction::Get { key: Some(key) } => {
+            let value = engine
+                .settings()?
+                .get(&key)
+                .ok_or(bridge_engine::Error::InvalidInput {
+                    field: "setting",
+                    message: format!(
+                        "`{key}` is not a setting; the settings are: {}",
+                        bridge_model::SETTING_KEYS.join(", ")
+                    ),
+                })?;
+            println!("{value}");
+        }
+        ConfigAction::Get { key: None } => {
+            let settings = engine.settings()?;
+            for key in bridge_model::SETTING_KEYS {
+                println!("{key:<22} {}", settings.get(key).unwrap_or_default());
+            }
+        }
+        ConfigAction::Set { key, value } => {
+            let settings = engine.set_setting(&key, &value)?;
+            println!("{key} = {}", settings.get(&key).unwrap_or_default());
+        }
+    }
+    Ok(())
+}

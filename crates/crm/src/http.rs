@@ -276,7 +276,28 @@ impl Http {
         Ok(Some(fresh))
     }
 
+    /// Sends `call` with retries; one log line says how it went (method, path without its query,
+    /// status, time, retries: never a secret, a query or a body).
     pub async fn send(&self, call: &Call) -> Result<Answer> {
+        let started = std::time::Instant::now();
+        let mut seen = Seen::default();
+        let answer = self.send_attempts(call, &mut seen).await;
+        let ms = started.elapsed().as_millis() as u64;
+        let provider = self.dialect.provider();
+        let request = call.describe();
+        let retries = seen.attempts.saturating_sub(1);
+        let status = seen
+            .status
+            .map_or_else(|| "none".to_owned(), |s| s.to_string());
+        if answer.is_ok() {
+            tracing::info!(target: "crm", provider, request, status = %status, ms, retries, "request");
+        } else {
+            tracing::warn!(target: "crm", provider, request, status = %status, ms, retries, "request failed");
+        }
+        answer
+    }
+
+    async fn send_attempts(&self, call: &Call, seen: &mut Seen) -> Result<Answer> {
         self.check_origin(call)?;
         let provider = self.dialect.provider();
         let mut backoff = backon::ExponentialBuilder::default()
@@ -289,6 +310,7 @@ impl Http {
         let mut refreshed = false;
         let mut last: Option<CrmError> = None;
         for attempt in 1..=self.max_attempts {
+            seen.attempts = attempt;
             if let Some(e) = &last {
                 let delay = match e {
                     CrmError::RateLimited { retry_after, .. } if !retry_after.is_zero() => {
@@ -337,6 +359,7 @@ impl Http {
                 }
             };
             let status = response.status();
+            seen.status = Some(status.as_u16());
             let headers = response.headers().clone();
             self.pacer.observe(self.dialect.rate_info(&headers)).await;
             let bytes = match read_capped(response, self.answer_cap).await {
@@ -453,6 +476,13 @@ impl Http {
             message: "no attempt was made".into(),
         }))
     }
+}
+
+/// What the log line of a request tells: how many attempts, and the last status answered.
+#[derive(Default)]
+struct Seen {
+    attempts: u32,
+    status: Option<u16>,
 }
 
 /// reqwest's message without the URL (whose query may hold a token).

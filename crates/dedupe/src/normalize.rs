@@ -89,6 +89,11 @@ pub struct Phones {
 }
 
 impl Phones {
+    /// Whether the phone library knows `region` (an ISO 3166 code such as "US") as a place numbers are in.
+    pub fn knows(region: &str) -> bool {
+        phonenumber::country::Id::from_str(&region.to_ascii_uppercase()).is_ok()
+    }
+
     /// `region` is an ISO 3166 code ("US", "DE"); an unknown one falls back to US.
     pub fn new(region: &str) -> Self {
         Phones {

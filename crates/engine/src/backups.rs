@@ -39,10 +39,9 @@ impl Engine {
 
     /// The workspace's backups, newest first.
     pub fn backups(&self) -> Result<Vec<BackupFile>> {
-        let Some(db) = self.store.path() else {
-            return Ok(Vec::new());
-        };
-        Ok(bridge_store::backups::list(db)?
+        Ok(self
+            .store
+            .backups()?
             .into_iter()
             .map(BackupFile::from)
             .collect())

@@ -19,6 +19,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::DisconnectPreview::export_all(&cfg)?;
     crate::RollbackPreview::export_all(&cfg)?;
     crate::BackupFile::export_all(&cfg)?;
+    crate::About::export_all(&cfg)?;
+    bridge_model::Settings::export_all(&cfg)?;
     crate::AuditQuery::export_all(&cfg)?;
     bridge_model::AuditEntry::export_all(&cfg)?;
     crate::FailedQuery::export_all(&cfg)?;

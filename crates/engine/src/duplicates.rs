@@ -107,6 +107,22 @@ impl Engine {
     /// Finds duplicate people and companies among the records of `connections` (all when empty),
     /// within and across CRMs, and keeps the groups not seen before for review.
     pub fn find_duplicates(&self, connections: &[ConnectionId]) -> Result<DedupeSummary> {
+        let job = crate::logging::Job::start(
+            "find-duplicates",
+            &format!("{} connections", connections.len()),
+        );
+        let found = self.find_duplicates_unlogged(connections);
+        job.end(&found, |s| {
+            format!(
+                "{} records, {} groups, {} new",
+                s.records, s.groups, s.new_groups
+            )
+        });
+        found
+    }
+
+    fn find_duplicates_unlogged(&self, connections: &[ConnectionId]) -> Result<DedupeSummary> {
+        let settings = self.settings()?;
         let (mut people, mut companies, decided) = self.store.read(|conn| {
             Ok((
                 records::fields_of(conn, &[ObjectType::Person, ObjectType::Lead], connections)?,
@@ -151,7 +167,7 @@ impl Engine {
             if records.len() < 2 {
                 continue;
             }
-            let groups = detect(shape, records, rows, &decided);
+            let groups = detect(shape, records, rows, &decided, &settings);
             summary.compared += groups.0;
             found.extend(groups.1);
         }
@@ -174,6 +190,7 @@ fn detect(
     records: &[FieldsOf],
     rows: &[Vec<String>],
     decided: &[(bool, Vec<RecordId>)],
+    settings: &bridge_model::Settings,
 ) -> (usize, Vec<NewGroup>) {
     let row_of: HashMap<RecordId, u32> = records
         .iter()
@@ -206,6 +223,9 @@ fn detect(
         rows,
         Settings {
             labels,
+            region: settings.phone_region.clone(),
+            review: settings.review_threshold,
+            automatic: settings.automatic_threshold,
             ..Settings::default()
         },
     );

@@ -1,6 +1,7 @@
 //! The application's Rust API: every use case of CRM Bridge, over the sync database (`store`), the CRM
 //! clients (`crm`) and duplicate detection (`dedupe`). The desktop app and the CLI are thin shells over it.
 
+mod about;
 mod audit;
 mod backups;
 mod bindings;
@@ -9,12 +10,14 @@ mod csv_cells;
 mod custom_objects;
 mod dedupe_csv;
 mod demo;
+mod diagnostics;
 mod duplicates;
 mod error;
 mod failed;
 mod field_path;
 mod fields;
 mod identity;
+mod logging;
 mod mapping_files;
 mod mappings;
 mod merges;
@@ -25,6 +28,7 @@ mod pull;
 mod queues;
 mod records;
 mod secrets;
+mod settings;
 mod status;
 mod sync;
 
@@ -35,6 +39,7 @@ use std::{
 
 use bridge_store::Store;
 
+pub use about::{About, Licence};
 pub use audit::AuditQuery;
 pub use backups::BackupFile;
 pub use bindings::export_bindings;
@@ -50,6 +55,7 @@ pub use error::{Error, ErrorCode, ErrorPayload, Result};
 pub use failed::{FailedQuery, ResyncSummary, retry_delay};
 pub use fields::CreatedField;
 pub use identity::LinkSummary;
+pub use logging::{LOG_PREFIX, default_log_dir, log_dir, log_tail, start_logging};
 pub use mapping_files::{FieldMappingFile, ImportedMapping, MAPPING_FILE_FORMAT};
 pub use mappings::{SavedMappingRow, SavedMappings, StageOwnerMapping};
 pub use merges::{
@@ -79,6 +85,37 @@ pub fn default_database_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
         .join(APP_IDENTIFIER)
         .join("crm-bridge.sqlite3")
+}
+
+/// The file naming the workspace a person opened last from Settings ("Open another workspace…").
+fn chosen_workspace_file() -> PathBuf {
+    dirs::config_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join("workspace")
+}
+
+/// The workspace the app and the CLI open when none is named: the one last opened from Settings, else
+/// [`default_database_path`].
+pub fn chosen_workspace_path() -> PathBuf {
+    std::fs::read_to_string(chosen_workspace_file())
+        .ok()
+        .map(|text| PathBuf::from(text.trim()))
+        .filter(|path| path.is_absolute())
+        .unwrap_or_else(default_database_path)
+}
+
+/// Remembers `path` as the workspace to open next time.
+pub fn remember_workspace(path: &Path) -> Result<()> {
+    let file = chosen_workspace_file();
+    let io = |e: std::io::Error| Error::Io {
+        path: file.display().to_string(),
+        message: e.to_string(),
+    };
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    std::fs::write(&file, path.display().to_string()).map_err(io)
 }
 
 /// One open workspace: a sync database and what acts on it.

@@ -140,6 +140,24 @@ impl Engine {
         progress: &(dyn Fn(&PullProgress) + Send + Sync),
         cancel: &Cancel,
     ) -> Result<PullSummary> {
+        let job = crate::logging::Job::start("pull", &format!("connection {}", connection_id.0));
+        let pulled = self
+            .pull_objects(connection_id, options, progress, cancel)
+            .await;
+        job.end(&pulled, |s| {
+            let records: i64 = s.objects.iter().map(|o| o.records).sum();
+            format!("{} object types, {records} records", s.objects.len())
+        });
+        pulled
+    }
+
+    async fn pull_objects(
+        &self,
+        connection_id: ConnectionId,
+        options: &PullOptions,
+        progress: &(dyn Fn(&PullProgress) + Send + Sync),
+        cancel: &Cancel,
+    ) -> Result<PullSummary> {
         let connection = self.connection(connection_id)?;
         let crm = self.client(&connection)?;
         // The CRM's custom objects come after its canonical types (a custom object belongs to a

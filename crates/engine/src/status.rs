@@ -33,6 +33,8 @@ pub struct Overview {
     pub database_path: Option<String>,
     /// The demo workspace is open (not the person's own).
     pub demo: bool,
+    /// This build can open the demo (packages hold no emulator).
+    pub demo_available: bool,
 }
 
 impl Engine {
@@ -76,6 +78,7 @@ impl Engine {
                 open_conflicts: bridge_store::conflicts::count_open(conn)?,
                 database_path: self.store.path().map(|p| p.display().to_string()),
                 demo: self.demo,
+                demo_available: cfg!(feature = "demo"),
             })
         })?)
     }

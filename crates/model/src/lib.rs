@@ -12,6 +12,7 @@ mod provider;
 mod query;
 mod record;
 mod review;
+mod settings;
 mod sync;
 
 pub use activity::{
@@ -33,6 +34,7 @@ pub use provider::Provider;
 pub use query::{ObjectCount, RecordPage, RecordQuery};
 pub use record::{Fields, NewRecord, Record, RecordRow, field};
 pub use review::{DuplicateGroupRow, FieldMappingRow, MigrationRow, MigrationStatus};
+pub use settings::{LOWEST_REVIEW_THRESHOLD, LogLevel, SETTING_KEYS, Settings, Theme};
 pub use sync::{
     ConflictField, ConflictPolicy, DeleteRule, FieldAcross, FieldRule, NewSyncPair, ObjectSync,
     RunStatus, ScopeCondition, Side, SyncCounts, SyncDeletion, SyncPair, SyncRun,

@@ -1,6 +1,7 @@
 //! Copies of the workspace file, taken before anything that could lose data (a schema migration, a bulk
-//! merge, a migration run or rollback, removing a connection): `VACUUM INTO` a timestamped file in a
-//! `backups` directory next to the database, private to the user, the newest few kept.
+//! merge, a migration run or rollback, removing a connection): `VACUUM INTO` a timestamped file in the
+//! backups folder (Settings; by default `backups` next to the database), private to the user, the newest
+//! few kept (Settings; by default five).
 
 use std::{
     fs,
@@ -12,8 +13,34 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::{Error, Result, files, schema};
 
-/// How many backups are kept; the oldest beyond this are deleted after each new one.
+/// How many backups are kept where Settings do not say; the oldest beyond are deleted after each new one.
 pub const KEPT: usize = 5;
+
+/// Where a workspace's backups go and how many are kept, as its settings say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub dir: PathBuf,
+    pub kept: usize,
+    /// The workspace file's stem: every backup's name starts with it.
+    stem: String,
+}
+
+impl Policy {
+    /// The policy of the database at `db`, read from its `settings` (defaults where it has none).
+    pub(crate) fn of(conn: &Connection, db: &Path) -> Policy {
+        let dir = crate::settings::get_if_any(conn, "backups-dir")
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| dir_of(db), PathBuf::from);
+        let kept = crate::settings::get_if_any(conn, "backups-kept")
+            .and_then(|k| k.parse().ok())
+            .unwrap_or(KEPT);
+        let stem = db
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "workspace".into());
+        Policy { dir, kept, stem }
+    }
+}
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +52,7 @@ pub struct Backup {
     pub bytes: u64,
 }
 
-/// The directory the backups of the database at `db` go to.
+/// The directory the backups of the database at `db` go to where Settings do not say.
 pub fn dir_of(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("backups")
 }
@@ -37,8 +64,8 @@ fn io(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-/// Copies `conn`'s database into a new backup file next to `db`; prunes to the newest [`KEPT`],
-/// never deleting `keep` (the backup a restore is about to read).
+/// Copies `conn`'s database into a new backup file in its backups folder; prunes to the newest its
+/// policy keeps, never deleting `keep` (the backup a restore is about to read).
 pub(crate) fn take(
     conn: &Connection,
     db: &Path,
@@ -46,14 +73,12 @@ pub(crate) fn take(
     now: DateTime<Utc>,
     keep: Option<&Path>,
 ) -> Result<Backup> {
-    let dir = dir_of(db);
-    files::private_dir(&dir)?;
-    let stem = db
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "workspace".into());
+    let policy = Policy::of(conn, db);
+    files::private_dir(&policy.dir)?;
     let stamp = now.format("%Y%m%dT%H%M%S%.3fZ");
-    let path = dir.join(format!("{stem}-{stamp}-{reason}.sqlite3"));
+    let path = policy
+        .dir
+        .join(format!("{}-{stamp}-{reason}.sqlite3", policy.stem));
     // Created empty and private first: VACUUM INTO fills an empty file, and would create one with the
     // default (often world-readable) mode.
     files::create_private(&path)?;
@@ -61,7 +86,7 @@ pub(crate) fn take(
         let _ = fs::remove_file(&path);
         return Err(e.into());
     }
-    prune(db, keep)?;
+    prune(&policy, keep)?;
     let bytes = fs::metadata(&path).map_err(|e| io(&path, e))?.len();
     Ok(Backup {
         path,
@@ -89,23 +114,19 @@ pub(crate) fn before_migration(db: &Path, now: DateTime<Utc>) -> Result<Option<B
     .map(Some)
 }
 
-/// Every backup of the database at `db`, newest first.
-pub fn list(db: &Path) -> Result<Vec<Backup>> {
-    let dir = dir_of(db);
-    let stem = db
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let entries = match fs::read_dir(&dir) {
+/// Every backup a policy's folder holds of its workspace, newest first.
+pub fn list(policy: &Policy) -> Result<Vec<Backup>> {
+    let (dir, stem) = (&policy.dir, &policy.stem);
+    let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io(&dir, e)),
+        Err(e) => return Err(io(dir, e)),
     };
     let mut out = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| io(&dir, e))?;
+        let entry = entry.map_err(|e| io(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some((taken_at, reason)) = parse_name(&name, &stem) else {
+        let Some((taken_at, reason)) = parse_name(&name, stem) else {
             continue;
         };
         let bytes = entry.metadata().map_err(|e| io(&entry.path(), e))?.len();
@@ -138,9 +159,13 @@ fn parse_name(name: &str, stem: &str) -> Option<(DateTime<Utc>, String)> {
     Some((taken_at, reason.to_owned()))
 }
 
-fn prune(db: &Path, keep: Option<&Path>) -> Result<()> {
+fn prune(policy: &Policy, keep: Option<&Path>) -> Result<()> {
     let kept = |path: &Path| keep.is_some_and(|k| same_file(k, path));
-    for old in list(db)?.into_iter().skip(KEPT).filter(|b| !kept(&b.path)) {
+    for old in list(policy)?
+        .into_iter()
+        .skip(policy.kept)
+        .filter(|b| !kept(&b.path))
+    {
         fs::remove_file(&old.path).map_err(|e| io(&old.path, e))?;
     }
     Ok(())

@@ -21,6 +21,7 @@ pub mod owner_mappings;
 pub mod records;
 mod schema;
 pub mod search_index;
+pub mod settings;
 pub mod stage_mappings;
 pub mod sync_cursors;
 pub mod sync_deletions;
@@ -167,6 +168,15 @@ impl Store {
             return Ok(None);
         };
         backups::take(&lock(&self.writer), path, reason, now, keep).map(Some)
+    }
+
+    /// The workspace's backups, newest first (none for an in-memory one).
+    pub fn backups(&self) -> Result<Vec<backups::Backup>> {
+        let Some(path) = &self.path else {
+            return Ok(Vec::new());
+        };
+        let policy = self.read(|c| Ok(backups::Policy::of(c, path)))?;
+        backups::list(&policy)
     }
 
     /// Replaces the whole database with `backup`'s content (an older schema is brought up to date).

@@ -32,11 +32,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             include_str!("../migrations/0014_custom_objects.sql"),
             records_take_custom_objects,
         ),
+        M::up(include_str!("../migrations/0015_settings.sql")),
     ])
 });
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 /// After migration 0008 edited the records table's check in `sqlite_schema`: a new schema version makes every
 /// connection (and every prepared statement) read it again. The edit must have happened, or the
@@ -183,7 +184,7 @@ mod tests {
             .unwrap();
         }
         let store = crate::Store::open(&path).unwrap();
-        let backups = crate::backups::list(&path).unwrap();
+        let backups = store.backups().unwrap();
         assert_eq!(backups.len(), 1, "{backups:?}");
         assert_eq!(backups[0].reason, format!("before-schema-{SCHEMA_VERSION}"));
         let copy = Connection::open(&backups[0].path).unwrap();
@@ -197,8 +198,8 @@ mod tests {
         assert_eq!((version, label.as_str()), (8, "Marketing"));
         drop(store);
         // Opened again at the current schema: no new backup.
-        let _store = crate::Store::open(&path).unwrap();
-        assert_eq!(crate::backups::list(&path).unwrap().len(), 1);
+        let store = crate::Store::open(&path).unwrap();
+        assert_eq!(store.backups().unwrap().len(), 1);
     }
 
     #[test]
@@ -318,6 +319,7 @@ mod tests {
             "migration_items",
             "audit_log",
             "sync_deletions",
+            "settings",
         ] {
             let strict: i64 = conn
                 .query_row(

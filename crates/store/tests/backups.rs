@@ -103,7 +103,7 @@ fn a_backup_restores_the_workspace_as_it_was_and_only_the_newest_are_kept() {
             .back_up("before-migration-run", t0 + Duration::minutes(i), None)
             .unwrap();
     }
-    let kept = backups::list(&path).unwrap();
+    let kept = store.backups().unwrap();
     assert_eq!(kept.len(), backups::KEPT);
     assert_eq!(kept[0].taken_at, t0 + Duration::minutes(7), "newest first");
     assert_eq!(kept[4].taken_at, t0 + Duration::minutes(3));
@@ -119,4 +119,35 @@ fn a_backup_restores_the_workspace_as_it_was_and_only_the_newest_are_kept() {
         .restore_backup(&dir.path().join("nope.sqlite3"))
         .unwrap_err();
     assert!(missing.to_string().contains("no such backup"), "{missing}");
+}
+
+#[test]
+fn backups_go_where_the_settings_say_and_as_many_as_they_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workspace.sqlite3");
+    let elsewhere = dir.path().join("elsewhere");
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let store = Store::open(&path).unwrap();
+    store
+        .write(|tx| {
+            bridge_store::settings::set(tx, "backups-kept", "2", t0)?;
+            bridge_store::settings::set(tx, "backups-dir", &elsewhere.to_string_lossy(), t0)
+        })
+        .unwrap();
+    for i in 1..=4 {
+        store
+            .back_up("before-bulk-merge", t0 + Duration::minutes(i), None)
+            .unwrap();
+    }
+    let kept = store.backups().unwrap();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|b| b.path.parent() == Some(elsewhere.as_path()))
+    );
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 2);
+    assert!(
+        !backups::dir_of(&path).exists(),
+        "nothing went to the default folder"
+    );
 }

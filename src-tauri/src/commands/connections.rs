@@ -82,14 +82,14 @@ pub async fn check_connection(state: State<'_>, id: ConnectionId) -> Answer<Conn
 
 /// Opens the demo workspace, beside (never in) the person's own.
 #[tauri::command(async)]
-pub async fn open_demo(state: State<'_>) -> Answer<Vec<Connection>> {
-    state.open_demo().await
+pub async fn open_demo(app: tauri::AppHandle, state: State<'_>) -> Answer<Vec<Connection>> {
+    state.open_demo(&app).await
 }
 
 /// Back to the person's own workspace.
 #[tauri::command(async)]
-pub fn leave_demo(state: State<'_>) -> Answer<()> {
-    state.leave_demo()
+pub fn leave_demo(app: tauri::AppHandle, state: State<'_>) -> Answer<()> {
+    state.leave_demo(&app)
 }
 
 /// Pulls one connection; progress arrives as `pull-progress` events after every page.

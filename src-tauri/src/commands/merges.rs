@@ -21,8 +21,16 @@ pub fn bulk_merge_preview(state: State<'_>) -> Answer<BulkMergePreview> {
 }
 
 #[tauri::command(async)]
-pub async fn merge_all_safe(state: State<'_>) -> Answer<BulkMergeSummary> {
-    Ok(state.engine()?.merge_all_safe().await?)
+pub async fn merge_all_safe(app: tauri::AppHandle, state: State<'_>) -> Answer<BulkMergeSummary> {
+    let engine = state.engine()?;
+    let merged = engine.merge_all_safe().await?;
+    let body = format!(
+        "{} groups merged, {} could not be.",
+        merged.merged,
+        merged.failed.len()
+    );
+    crate::notify::job_done(&app, &engine, "Merge all safe finished", &body);
+    Ok(merged)
 }
 
 #[tauri::command(async)]

@@ -10,6 +10,7 @@ pub mod merges;
 pub mod migrate;
 pub mod queues;
 pub mod records;
+pub mod settings;
 pub mod status;
 pub mod sync;
 pub mod workspace;

@@ -10,8 +10,19 @@ pub fn duplicate_groups(state: State<'_>, offset: i64, limit: i64) -> Answer<Dup
 
 /// Finds duplicates among the records of these connections (all when none are given).
 #[tauri::command(async)]
-pub fn find_duplicates(state: State<'_>, connections: Vec<ConnectionId>) -> Answer<DedupeSummary> {
-    Ok(state.engine()?.find_duplicates(&connections)?)
+pub fn find_duplicates(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    connections: Vec<ConnectionId>,
+) -> Answer<DedupeSummary> {
+    let engine = state.engine()?;
+    let found = engine.find_duplicates(&connections)?;
+    let body = format!(
+        "{} duplicate groups, {} new.",
+        found.groups, found.new_groups
+    );
+    crate::notify::job_done(&app, &engine, "Duplicates found", &body);
+    Ok(found)
 }
 
 #[tauri::command(async)]

@@ -11,4 +11,8 @@ open_conflicts: number, database_path: string | null,
 /**
  * The demo workspace is open (not the person's own).
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * This build can open the demo (packages hold no emulator).
+ */
+demo_available: boolean, };

@@ -1,6 +1,7 @@
 // The only module that talks to the Rust side. Every command is typed with the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { About } from "../bindings/About";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { AuditQuery } from "../bindings/AuditQuery";
 import type { BackupFile } from "../bindings/BackupFile";
@@ -48,6 +49,7 @@ import type { MigrationReport } from "../bindings/MigrationReport";
 import type { MigrationResult } from "../bindings/MigrationResult";
 import type { SavedMappings } from "../bindings/SavedMappings";
 import type { StageOwnerMapping } from "../bindings/StageOwnerMapping";
+import type { Settings } from "../bindings/Settings";
 import type { Status } from "../bindings/Status";
 import type { Conflict } from "../bindings/Conflict";
 import type { CreatedField } from "../bindings/CreatedField";
@@ -135,6 +137,14 @@ export const api = {
   reconnectWithBrowser: (id: ConnectionId) => call<Connection>("reconnect_with_browser", { id }),
   auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
   backups: () => call<BackupFile[]>("backups"),
+  settings: () => call<Settings>("settings"),
+  /** Sets one setting as `crm-bridge config set` names it; answers every setting after. */
+  setSetting: (key: string, value: string) => call<Settings>("set_setting", { key, value }),
+  /** Versions, OS, connections (no secrets), counts, last errors and the log's tail, as text. */
+  diagnostics: () => call<string>("diagnostics"),
+  about: () => call<About>("about"),
+  /** Opens another workspace file (`create`: a new one) in place of the open one. */
+  openWorkspace: (path: string, create: boolean) => call<null>("open_workspace", { path, create }),
   /** Restores a listed backup by file name; answers the backup of what it replaced. */
   restoreBackup: (name: string) => call<BackupFile>("restore_backup", { name }),
   checkConnection: (id: ConnectionId) => call<ConnectionCheck>("check_connection", { id }),

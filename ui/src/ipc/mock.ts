@@ -4,6 +4,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { type MockGroup, entryOf, previewOf } from "./mockMerges";
 import { migrateCommand } from "./mockMigrate";
 import { openConflicts, syncCommand } from "./mockSync";
+import { settingsCommand } from "./mockSettings";
 import { workspaceCommand } from "./mockWorkspace";
 import type { TimelineEntry } from "../bindings/TimelineEntry";
 import type { PullProgress } from "../bindings/PullProgress";
@@ -30,6 +31,8 @@ const COMPANY = ["Acme Inc.", "Globex GmbH", "Initech Ltd", "Umbrella SA", "Hool
 let giveUpSignIn = () => {};
 /** Whether the demo workspace is open (the mock keeps one set of data for both). */
 let inDemo = false;
+/** `?empty`: a first run, no connection until the demo opens. */
+let empty = new URLSearchParams(window.location.search).has("empty");
 
 function person(
   id: number,
@@ -423,18 +426,19 @@ export function installMockIpc() {
       switch (cmd) {
         case "overview":
           return {
-            connections: connections.filter((c) => !c.archived_at).length,
-            records: records.length,
+            connections: empty ? 0 : connections.filter((c) => !c.archived_at).length,
+            records: empty ? 0 : records.length,
             open_duplicate_groups: 0,
-            open_failed_records: failed.length,
-            open_conflicts: openConflicts(),
+            open_failed_records: empty ? 0 : failed.length,
+            open_conflicts: empty ? 0 : openConflicts(),
             database_path: inDemo
               ? "/home/demo/.local/share/com.crmbridge.desktop/demo/crm-bridge-demo.sqlite3"
               : "/home/demo/.local/share/com.crmbridge.desktop/crm-bridge.sqlite3",
             demo: inDemo,
+            demo_available: true,
           };
         case "status":
-          return status();
+          return empty ? { connections: [], total_records: 0 } : status();
         case "record_page": {
           const q = (args as { query: RecordQuery }).query;
           if (q.search === MOCK_FAILING_SEARCH) {
@@ -635,13 +639,14 @@ export function installMockIpc() {
           return null;
         case "open_demo":
           inDemo = true;
+          empty = false;
           return connections;
         case "leave_demo":
           inDemo = false;
           return null;
         default: {
           // `null` is an answer: only `undefined` passes the command on.
-          for (const handle of [syncCommand, migrateCommand]) {
+          for (const handle of [syncCommand, migrateCommand, settingsCommand]) {
             const answer = handle(cmd, args);
             if (answer !== undefined) return answer;
           }

@@ -5,7 +5,6 @@ import type { ConnectionId } from "../bindings/ConnectionId";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { Provider } from "../bindings/Provider";
 import type { PullProgress } from "../bindings/PullProgress";
-import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { PullProgressList } from "../components/PullProgressList";
@@ -15,38 +14,9 @@ import { IpcError, api } from "../ipc";
 import { MirroredFields } from "./connections/MirroredFields";
 import { RemoveConnection } from "./connections/RemoveConnection";
 import { SignInAgain } from "./connections/SignInAgain";
+import { PROVIDERS } from "./connections/providers";
 import { SignInChoice, useSignIn } from "./connections/signIn";
-
-const PROVIDERS: { id: Provider; label: string; baseUrl: string; key: string; withKey: string }[] = [
-  {
-    id: "hubspot",
-    label: "HubSpot",
-    baseUrl: "https://api.hubapi.com",
-    key: "Private app access token",
-    withKey: "With a private app token",
-  },
-  {
-    id: "salesforce",
-    label: "Salesforce",
-    baseUrl: "https://yourcompany.my.salesforce.com",
-    key: "Session id",
-    withKey: "With a session id",
-  },
-  {
-    id: "close",
-    label: "Close",
-    baseUrl: "https://api.close.com/api/v1",
-    key: "API key",
-    withKey: "With an API key",
-  },
-  {
-    id: "pipedrive",
-    label: "Pipedrive",
-    baseUrl: "https://api.pipedrive.com/api/v1",
-    key: "API token",
-    withKey: "With an API token",
-  },
-];
+import { StartPanel } from "./connections/StartPanel";
 
 type Pulls = Map<ConnectionId, Map<ObjectType, PullProgress>>;
 
@@ -59,16 +29,19 @@ const SALESFORCE_ORGS = [
 type SalesforceOrg = (typeof SALESFORCE_ORGS)[number]["id"];
 
 function AddConnection({
+  initial,
   demoAddresses,
   onAdded,
   onCancel,
 }: {
+  /** The CRM chosen first (the start screen's card). */
+  initial: Provider;
   /** The address of each demo CRM while the demo workspace runs: browser sign-in can target it. */
   demoAddresses: Map<Provider, string>;
   onAdded: () => void;
   onCancel: () => void;
 }) {
-  const [provider, setProvider] = useState<Provider>("hubspot");
+  const [provider, setProvider] = useState<Provider>(initial);
   const spec = PROVIDERS.find((p) => p.id === provider)!;
   const [baseUrl, setBaseUrl] = useState(spec.baseUrl);
   const [apiKey, setApiKey] = useState("");
@@ -182,7 +155,7 @@ function AddConnection({
           ? busy
             ? `Approve CRM Bridge on ${spec.label}'s page in your browser, then come back here. This waits up to five minutes.`
             : `Your browser opens ${spec.label}'s sign-in page. Approve access there and CRM Bridge finishes by itself.`
-          : `CRM Bridge checks the key with ${spec.label}.`}{" "}
+          : `${spec.where} CRM Bridge checks it with ${spec.label}.`}{" "}
         The sign-in is kept in your system keyring, never in the workspace file.
       </p>
       <div className="actions">
@@ -211,8 +184,11 @@ function AddConnection({
 export function ConnectionsScreen({
   onOpenRecords,
   onChanged,
+  demoAvailable,
 }: {
   onOpenRecords: () => void;
+  /** This build can open the demo (packages hold no emulator). */
+  demoAvailable: boolean;
   /** The workspace changed (connections added or removed, records pulled): the counts elsewhere are stale. */
   onChanged: () => void;
 }) {
@@ -222,7 +198,8 @@ export function ConnectionsScreen({
     reloadStatus();
     onChanged();
   }, [reloadStatus, onChanged]);
-  const [adding, setAdding] = useState(false);
+  /** The CRM the add-connection form starts on, while it is open. */
+  const [adding, setAdding] = useState<Provider | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [demoBusy, setDemoBusy] = useState(false);
   const [pulls, setPulls] = useState<Pulls>(new Map());
@@ -299,6 +276,19 @@ export function ConnectionsScreen({
   const all = data?.connections ?? [];
   const connections = all.filter((c) => !c.connection.archived_at);
   const archived = all.filter((c) => c.connection.archived_at);
+  if (data && all.length === 0 && !adding) {
+    return (
+      <>
+        <ErrorBanner error={error ?? actionError} />
+        <StartPanel
+          onConnect={setAdding}
+          onDemo={() => void openDemo()}
+          demoAvailable={demoAvailable}
+          demoBusy={demoBusy}
+        />
+      </>
+    );
+  }
   return (
     <section>
       <header className="screen-head with-actions">
@@ -314,10 +304,16 @@ export function ConnectionsScreen({
               Pull all
             </button>
           ) : null}
-          <button onClick={() => void openDemo()} disabled={demoBusy} data-testid="open-demo">
-            {demoBusy ? "Demo: connecting and pulling…" : "Open demo workspace"}
-          </button>
-          <button className="primary" onClick={() => setAdding(true)} data-testid="add-connection-button">
+          {demoAvailable ? (
+            <button onClick={() => void openDemo()} disabled={demoBusy} data-testid="open-demo">
+              {demoBusy ? "Demo: connecting and pulling…" : "Open demo workspace"}
+            </button>
+          ) : null}
+          <button
+            className="primary"
+            onClick={() => setAdding("hubspot")}
+            data-testid="add-connection-button"
+          >
             Add connection
           </button>
         </div>
@@ -363,6 +359,7 @@ export function ConnectionsScreen({
       ) : null}
       {adding ? (
         <AddConnection
+          initial={adding}
           demoAddresses={
             new Map(
               connections
@@ -371,26 +368,13 @@ export function ConnectionsScreen({
             )
           }
           onAdded={() => {
-            setAdding(false);
+            setAdding(null);
             reload();
           }}
-          onCancel={() => setAdding(false)}
+          onCancel={() => setAdding(null)}
         />
       ) : null}
       {loading && !data ? <p className="muted">Loading…</p> : null}
-      {data && all.length === 0 && !adding ? (
-        <EmptyState title="No CRM connected yet">
-          <p>
-            Connect HubSpot, Salesforce, Close or Pipedrive to mirror its companies, people, deals and
-            activities here. Sign-in keys are kept in your operating system's keyring, never in the workspace
-            file.
-          </p>
-          <p>
-            Or open the demo workspace: four emulated CRMs on this computer, with realistic data and
-            duplicates, to try every screen safely.
-          </p>
-        </EmptyState>
-      ) : null}
       <div className="cards">
         {connections.map(({ connection, counts, total }) => {
           const id = connection.id;

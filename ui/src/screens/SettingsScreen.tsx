@@ -1,118 +1,64 @@
-import { useCallback, useState } from "react";
-import type { BackupFile } from "../bindings/BackupFile";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { useCallback } from "react";
 import { useCommand } from "../components/useCommand";
-import { formatShortTime } from "../format";
 import { api } from "../ipc";
+import { AboutPanel } from "./settings/AboutPanel";
+import { Backups } from "./settings/Backups";
+import { Diagnostics } from "./settings/Diagnostics";
+import { Preferences } from "./settings/Preferences";
+import { WorkspaceFile } from "./settings/WorkspaceFile";
 
-const REASONS: Record<string, string> = {
-  "before-bulk-merge": "Before merging all safe groups",
-  "before-migration-run": "Before a migration run",
-  "before-migration-rollback": "Before a migration rollback",
-  "before-disconnect": "Before removing a connection",
-  "before-restore": "Before restoring a backup",
-};
+const SECTIONS = [
+  ["settings-preferences", "Preferences"],
+  ["settings-backups", "Backups"],
+  ["settings-workspace", "Workspace"],
+  ["settings-diagnostics", "Diagnostics"],
+  ["settings-about", "About"],
+] as const;
 
-const reasonLabel = (reason: string) =>
-  REASONS[reason] ?? (reason.startsWith("before-schema-") ? "Before upgrading the workspace" : reason);
-
-const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
-
-const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
-
-/** The workspace's settings: for now its backups, taken before anything that could lose data. */
-export function SettingsScreen({ onChanged }: { onChanged: () => void }) {
-  const load = useCallback(() => api.backups(), []);
-  const { data, error, reload } = useCommand(load);
-  const [confirming, setConfirming] = useState<BackupFile | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(undefined);
-  const [notice, setNotice] = useState("");
-
-  const restore = async (backup: BackupFile) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
-      const saved = await api.restoreBackup(fileName(backup.path));
-      setNotice(
-        `Restored the backup of ${formatShortTime(backup.taken_at)}. The workspace as it was just before is kept as a backup too (${fileName(saved.path)}).`,
-      );
-      setConfirming(null);
-      reload();
-      onChanged();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
+/** Settings of this workspace (each takes effect at once), its backups, the workspace file,
+ * diagnostics for support, and About. */
+export function SettingsScreen({
+  onChanged,
+  onWorkspaceChanged,
+}: {
+  onChanged: () => void;
+  /** Another workspace was opened in place of this one. */
+  onWorkspaceChanged: () => void;
+}) {
+  const load = useCallback(() => api.overview(), []);
+  const { data } = useCommand(load);
   return (
-    <section>
+    <section className="settings">
       <header className="screen-head">
         <h1>Settings</h1>
+        <p className="lede">Stored in this workspace; each change takes effect at once.</p>
+        <nav aria-label="Settings sections" className="section-links">
+          {SECTIONS.map(([id, label]) => (
+            <a key={id} href={`#${id}`}>
+              {label}
+            </a>
+          ))}
+        </nav>
       </header>
-      <h2>Backups</h2>
-      <p className="lede">
-        CRM Bridge copies this workspace before anything that could lose data: upgrading it, merging all safe
-        groups, running or rolling back a migration, removing a connection. The newest five are kept, readable
-        only by you.
-      </p>
-      <ErrorBanner error={error ?? actionError} />
-      {notice ? (
-        <p className="notice" role="status" data-testid="restore-notice">
-          {notice}
-        </p>
-      ) : null}
-      {confirming ? (
-        <div className="panel" role="dialog" aria-labelledby="restore-title" data-testid="confirm-restore">
-          <h3 id="restore-title">Restore the backup of {formatShortTime(confirming.taken_at)}?</h3>
-          <p>
-            The workspace goes back to how it was then: mirrored records, duplicates, merge history,
-            migrations, sync state and failed records. Your CRMs are not changed. What the workspace holds now
-            is backed up first, so this can be undone the same way.
-          </p>
-          <div className="actions">
-            <button className="danger" onClick={() => void restore(confirming)} disabled={busy}>
-              {busy ? "Restoring…" : "Restore"}
-            </button>
-            <button onClick={() => setConfirming(null)} disabled={busy} autoFocus>
-              Cancel
-            </button>
-          </div>
-        </div>
-      ) : null}
-      {data && data.length === 0 ? <p className="muted">No backups yet.</p> : null}
-      {data && data.length > 0 ? (
-        <table className="grid" data-testid="backups">
-          <thead>
-            <tr>
-              <th>Taken</th>
-              <th>Why</th>
-              <th className="num">Size</th>
-              <th>File</th>
-              <th aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((b) => (
-              <tr key={b.path}>
-                <td className="nowrap">{formatShortTime(b.taken_at)}</td>
-                <td>{reasonLabel(b.reason)}</td>
-                <td className="num nowrap">{megabytes(b.bytes)}</td>
-                <td className="mono small" title={b.path}>
-                  {fileName(b.path)}
-                </td>
-                <td>
-                  <button onClick={() => setConfirming(b)} disabled={busy}>
-                    Restore…
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <section id="settings-preferences" aria-label="Preferences">
+        <Preferences />
+      </section>
+      <section id="settings-backups" aria-labelledby="backups-title">
+        <h2 id="backups-title">Backups taken</h2>
+        <Backups onChanged={onChanged} />
+      </section>
+      <section id="settings-workspace" aria-labelledby="workspace-title">
+        <h2 id="workspace-title">Workspace</h2>
+        <WorkspaceFile path={data?.database_path ?? null} onOpened={onWorkspaceChanged} />
+      </section>
+      <section id="settings-diagnostics" aria-labelledby="diagnostics-title">
+        <h2 id="diagnostics-title">Diagnostics</h2>
+        <Diagnostics />
+      </section>
+      <section id="settings-about" aria-labelledby="about-title">
+        <h2 id="about-title">About</h2>
+        <AboutPanel />
+      </section>
     </section>
   );
 }

@@ -42,12 +42,14 @@ impl Scratch {
     }
 }
 
-/// `crm-bridge` on a database, its sign-ins under a test's own keyring service; output captured.
+/// `crm-bridge` on a database, its sign-ins under a test's own keyring service, its log in `logs`
+/// beside the database; output captured.
 pub fn cli(db: &Path, service: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_crm-bridge"));
     c.arg("--db")
         .arg(db)
         .env("CRM_BRIDGE_KEYRING_SERVICE", service)
+        .env("CRM_BRIDGE_LOG_DIR", db.with_file_name("logs"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     c

@@ -230,7 +230,7 @@ impl Engine {
 
     /// The open groups safe to merge without a look (scored at the automatic threshold or above).
     pub fn bulk_merge_preview(&self) -> Result<BulkMergePreview> {
-        let threshold = bridge_dedupe::Settings::default().automatic;
+        let threshold = self.settings()?.automatic_threshold;
         let groups = self.store.read(|c| {
             let ids = duplicate_groups::open_at_least(c, threshold)?;
             let rows = duplicate_groups::list_open(c, 0, ids.len() as i64)?;
@@ -242,7 +242,16 @@ impl Engine {
     /// Merges every open group at the automatic threshold or above with the default plan, after
     /// backing up the workspace.
     pub async fn merge_all_safe(&self) -> Result<BulkMergeSummary> {
-        let threshold = bridge_dedupe::Settings::default().automatic;
+        let job = crate::logging::Job::start("merge-all-safe", "open groups");
+        let merged = self.merge_all_safe_unlogged().await;
+        job.end(&merged, |s| {
+            format!("{} merged, {} failed", s.merged, s.failed.len())
+        });
+        merged
+    }
+
+    async fn merge_all_safe_unlogged(&self) -> Result<BulkMergeSummary> {
+        let threshold = self.settings()?.automatic_threshold;
         let ids = self
             .store
             .read(|c| duplicate_groups::open_at_least(c, threshold))?;

@@ -28,11 +28,34 @@ pub struct MigrationProgress {
 
 type Tell<'a> = dyn Fn(&MigrationProgress) + Send + Sync + 'a;
 
+/// A run's or rollback's counts, for the log.
+fn report_counts(r: &MigrationReport) -> String {
+    format!(
+        "{} created, {} updated, {} linked, {} skipped, {} failed, {} rolled back",
+        r.created, r.updated, r.linked, r.skipped, r.failed, r.rolled_back
+    )
+}
+
 impl Engine {
     /// Runs the plan: every source record created, updated, linked or skipped in the target as the
     /// dry run showed, parents first. A second run of the same plan (same name, source and target)
     /// brings over only what changed since; a run cut off resumes where it stopped.
     pub async fn run_migration(
+        &self,
+        plan: &MigrationPlan,
+        progress: &Tell<'_>,
+        cancel: &Cancel,
+    ) -> Result<MigrationReport> {
+        let job = crate::logging::Job::start(
+            "migration",
+            &format!("connection {} to {}", plan.source.0, plan.target.0),
+        );
+        let ran = self.run_migration_unlogged(plan, progress, cancel).await;
+        job.end(&ran, report_counts);
+        ran
+    }
+
+    async fn run_migration_unlogged(
         &self,
         plan: &MigrationPlan,
         progress: &Tell<'_>,
@@ -353,6 +376,20 @@ impl Engine {
     /// children first. Records changed in the target since the run wrote them are left alone (and
     /// counted) unless `overwrite_changed`.
     pub async fn rollback_migration(
+        &self,
+        id: i64,
+        overwrite_changed: bool,
+        progress: &Tell<'_>,
+    ) -> Result<MigrationReport> {
+        let job = crate::logging::Job::start("rollback", &format!("migration {id}"));
+        let rolled = self
+            .rollback_migration_unlogged(id, overwrite_changed, progress)
+            .await;
+        job.end(&rolled, report_counts);
+        rolled
+    }
+
+    async fn rollback_migration_unlogged(
         &self,
         id: i64,
         overwrite_changed: bool,

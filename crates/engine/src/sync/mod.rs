@@ -82,7 +82,16 @@ impl Engine {
         progress: &(dyn Fn(&SyncProgress) + Send + Sync),
         cancel: &Cancel,
     ) -> Result<SyncReport> {
-        self.sync_at(pair_id, progress, cancel, Utc::now()).await
+        let job = crate::logging::Job::start("sync", &format!("pair {pair_id}"));
+        let synced = self.sync_at(pair_id, progress, cancel, Utc::now()).await;
+        job.end(&synced, |r| {
+            let c = &r.counts;
+            format!(
+                "{:?}: {} created, {} updated, {} deleted, {} failed, {} conflicts",
+                r.status, c.created, c.updated, c.deleted, c.failed, c.conflicts
+            )
+        });
+        synced
     }
 
     async fn sync_at(

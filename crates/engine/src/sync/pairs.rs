@@ -101,7 +101,8 @@ impl Engine {
                 .map(|t| plain_object(*t))
                 .collect(),
             conflicts: ConflictPolicy::MostRecent,
-            every_minutes: None,
+            // Settings' default schedule for new pairs.
+            every_minutes: self.settings()?.sync_every_minutes,
         })
     }
 
@@ -313,8 +314,14 @@ mod tests {
                     .collect::<bridge_store::Result<Vec<_>>>()
             })
             .unwrap();
+        let unscheduled = engine.suggest_sync_pair(ids[0], ids[1]).unwrap();
+        assert_eq!(
+            unscheduled.every_minutes, None,
+            "no schedule unless Settings name one"
+        );
+        engine.set_setting("sync-schedule", "15").unwrap();
         let mut pair = engine.suggest_sync_pair(ids[0], ids[1]).unwrap();
-        pair.every_minutes = Some(15);
+        assert_eq!(pair.every_minutes, Some(15), "Settings' default schedule");
         let scheduled = engine.add_sync_pair_at(&pair, t0).unwrap().id;
         pair.name = "by hand".into();
         pair.every_minutes = None;
