@@ -29,7 +29,7 @@ command -v crm-bridge >/dev/null || fail "crm-bridge is not on the PATH"
 desktop=$(dpkg -L "$package" | grep -E '\.desktop$')
 grep -qx 'Categories=Office;Database;' "$desktop" || fail "the .desktop entry's categories: $(cat "$desktop")"
 grep -q '^Comment=.' "$desktop" || fail "the .desktop entry has no comment"
-for size in 32x32 64x64 128x128 256x256@2 512x512; do
+for size in 32x32 64x64 128x128 256x256 256x256@2 512x512; do
   dpkg -L "$package" | grep -q "/icons/hicolor/$size/apps/" || fail "no $size icon"
 done
 for binary in "$app" /usr/bin/crm-bridge; do
@@ -45,7 +45,7 @@ grep -q "no demo" "$scratch/demo.err" || fail "crm-bridge demo: $(cat "$scratch/
 
 say "the installed app, driven to its start screen"
 CRM_BRIDGE_INSTALLED_APP="$app" .ci/desktop-session.sh \
-  cargo test -p bridge-desktop --test e2e --locked the_installed_package_opens_on_the_start_screen -- --exact
+  cargo test --workspace --locked --test e2e -- --exact the_installed_package_opens_on_the_start_screen
 
 say "removing it"
 as_root apt-get remove -y -qq "$package" >/dev/null

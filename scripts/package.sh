@@ -17,6 +17,8 @@ fi
 export CARGO_PROFILE_RELEASE_STRIP=symbols CARGO_PROFILE_RELEASE_DEBUG=false
 
 started=$SECONDS
+say "the UI (the app embeds it)"
+npm --prefix ui run build >/dev/null
 say "release build of the app and the CLI (no demo, no debug symbols)"
 cargo build --release --locked -p bridge-desktop -p bridge-cli --no-default-features \
   --features bridge-desktop/custom-protocol
@@ -26,8 +28,11 @@ config=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/crm-bridge":"%s"}
 say "bundling .deb and .rpm"
 (cd src-tauri && ../ui/node_modules/.bin/tauri bundle --ci --bundles deb,rpm --config "$config")
 
+# Named as the package managers name them (the bundler uses the product name, with its space).
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 mkdir -p target/packages
 rm -f target/packages/*.deb target/packages/*.rpm
-cp "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb "$CARGO_TARGET_DIR"/release/bundle/rpm/*.rpm target/packages/
+cp "$CARGO_TARGET_DIR"/release/bundle/deb/*_"$version"_*.deb "target/packages/crm-bridge_${version}_amd64.deb"
+cp "$CARGO_TARGET_DIR"/release/bundle/rpm/*-"$version"-*.rpm "target/packages/crm-bridge-${version}-1.x86_64.rpm"
 say "packages in target/packages/ ($((SECONDS - started)) s):"
 ls -l target/packages/ >&2

@@ -16,6 +16,8 @@ packages=(
   # tests: a real window under Xvfb driven by WebKitWebDriver, the UI in chromium, a real keyring
   xvfb xauth webkit2gtk-driver dbus dbus-x11 chromium fonts-dejavu-core
   gnome-keyring libsecret-tools keyutils curl
+  # notifications drawn on the test screen (a notification server) and a screenshot of the whole screen
+  dunst imagemagick
   # the vendor-client contract tests: Close's official Python client in a venv of its own
   python3-venv
   # the package test: the .rpm's files are listed with rpm

@@ -232,11 +232,16 @@ impl AppState {
         self.end_pull(id);
         if let Ok(summary) = &outcome {
             let records: i64 = summary.objects.iter().map(|o| o.records).sum();
+            let label = engine
+                .connections()
+                .ok()
+                .and_then(|all| all.into_iter().find(|c| c.id == id))
+                .map_or_else(|| format!("connection {}", id.0), |c| c.label);
             crate::notify::job_done(
                 app,
                 &engine,
                 "Pull finished",
-                &format!("{records} records pulled from connection {}.", id.0),
+                &format!("{records} records pulled from {label}."),
             );
         }
         Ok(outcome?)

@@ -158,6 +158,16 @@ async fn open_screen(driver: &WebDriver, id: &str, heading: &str) {
     wait_for_text(driver, &format!("[data-testid=screen-{id}] h1"), heading).await;
 }
 
+/// Everything the app logged into `dir`.
+fn log_text(dir: &Path) -> String {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect()
+}
+
 /// tauri-driver and a WebDriver session with `application` on the workspace `db`, its log in `dir`.
 async fn session(db: &Path, application: &Path, dir: &Path) -> (TauriDriver, WebDriver) {
     let (port, native_port) = (free_port(), free_port());
@@ -317,11 +327,46 @@ async fn a_first_run_opens_on_the_start_screen_and_settings_take_effect() {
     open_screen(&driver, "connections", "").await;
     click(&driver, "[data-testid=start-demo]").await;
     wait_for_text(&driver, "[data-testid=demo-badge]", "Demo").await;
+    // A notification server on the session's bus (dunst, as a desktop has one), drawing on the screen.
+    let mut notifications = Command::new("dunst").stderr(Stdio::null()).spawn().ok();
+    // The window to the background: a pull that ends now is told by the OS.
+    driver.minimize_window().await.unwrap();
     let started = Instant::now();
     while driver.title().await.unwrap() != "CRM Bridge — Demo" && started.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(driver.title().await.unwrap(), "CRM Bridge — Demo");
+    // The pulls the demo started end; one finished while the window was not in front is told by the OS.
+    let started = Instant::now();
+    while count(&driver, "[data-testid=pull]").await < 4
+        && started.elapsed() < Duration::from_secs(120)
+    {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let started = Instant::now();
+    let told = || {
+        log_text(&dir.path().join("logs"))
+            .matches("notification sent title=\"Pull finished\"")
+            .count()
+    };
+    while told() == 0 && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(told() > 0, "a pull that ended in the background is told");
+    if notifications.is_some() {
+        // What the person sees: the whole screen, the notification drawn by the server.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let shot = screenshot_dir().join("13-notification.png");
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&shot)
+            .status();
+    }
+    if let Some(server) = notifications.as_mut() {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+    driver.maximize_window().await.unwrap();
     click(&driver, "[data-testid=leave-demo]").await;
     wait_for_text(&driver, "[data-testid=start-screen]", "Welcome").await;
     assert_eq!(driver.title().await.unwrap(), "CRM Bridge");
