@@ -74,16 +74,7 @@ fn rust_crates() -> Vec<[String; 3]> {
         .filter_map(|id| packages.get(id))
         // Our own crates are not third-party libraries.
         .filter(|p| p["source"].is_string())
-        .map(|p| {
-            [
-                p["name"].as_str().unwrap_or_default().to_owned(),
-                p["version"].as_str().unwrap_or_default().to_owned(),
-                p["license"]
-                    .as_str()
-                    .unwrap_or("see its repository")
-                    .to_owned(),
-            ]
-        })
+        .map(|p| row(p["name"].as_str().unwrap_or_default(), p))
         .collect();
     out.sort();
     out
@@ -102,19 +93,21 @@ fn npm_packages() -> Vec<[String; 3]> {
         .into_iter()
         .flatten()
         .filter(|(path, p)| !path.is_empty() && p["dev"] != true)
-        .filter_map(|(path, p)| {
-            let name = path.rsplit("node_modules/").next()?;
-            Some([
-                name.to_owned(),
-                p["version"].as_str().unwrap_or_default().to_owned(),
-                p["license"]
-                    .as_str()
-                    .unwrap_or("see its repository")
-                    .to_owned(),
-            ])
-        })
+        .filter_map(|(path, p)| Some(row(path.rsplit("node_modules/").next()?, p)))
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// A library's row: its name, and the version and licence its manifest (Cargo's or npm's) declares.
+fn row(name: &str, manifest: &Value) -> [String; 3] {
+    [
+        name.to_owned(),
+        manifest["version"].as_str().unwrap_or_default().to_owned(),
+        manifest["license"]
+            .as_str()
+            .unwrap_or("see its repository")
+            .to_owned(),
+    ]
 }

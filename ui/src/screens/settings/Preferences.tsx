@@ -40,6 +40,18 @@ export function Preferences() {
   };
 
   if (!data) return <ErrorBanner error={error} />;
+  /** A setting typed as text: its row, the field, and the engine's answer to a bad value. */
+  const text = (
+    key: string,
+    label: string,
+    hint: string,
+    value: string,
+    input: Omit<React.InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "id">,
+  ) => (
+    <SettingRow id={key} label={label} hint={hint} error={errors[key]}>
+      <TextSetting id={key} value={value} save={save(key, label)} error={errors[key]} {...input} />
+    </SettingRow>
+  );
   const schedule = data.sync_every_minutes === null ? "off" : String(data.sync_every_minutes);
   const schedules = SCHEDULES.some(([v]) => v === schedule)
     ? SCHEDULES
@@ -50,52 +62,27 @@ export function Preferences() {
         {saved}
       </p>
       <h2>Duplicates</h2>
-      <SettingRow
-        id="phone-region"
-        label="Phone numbers are in"
-        hint="Where phone numbers without a country code are, as a two-letter code (US, GB, DE, FR…). Duplicates compare numbers in this country's format."
-        error={errors["phone-region"]}
-      >
-        <TextSetting
-          id="phone-region"
-          value={data.phone_region}
-          save={save("phone-region", "Phone region")}
-          error={errors["phone-region"]}
-          maxLength={2}
-          size={4}
-          className="mono"
-        />
-      </SettingRow>
-      <SettingRow
-        id="review-threshold"
-        label="Show pairs for review from"
-        hint="A score from 0.5 to 1: how sure CRM Bridge must be before it shows two records as duplicates. Lower shows more, with more that are not."
-        error={errors["review-threshold"]}
-      >
-        <TextSetting
-          id="review-threshold"
-          value={String(data.review_threshold)}
-          save={save("review-threshold", "Review threshold")}
-          error={errors["review-threshold"]}
-          inputMode="decimal"
-          size={6}
-        />
-      </SettingRow>
-      <SettingRow
-        id="automatic-threshold"
-        label="Safe to merge without a look from"
-        hint="“Merge all safe” merges only groups scored at least this. Never below the review threshold."
-        error={errors["automatic-threshold"]}
-      >
-        <TextSetting
-          id="automatic-threshold"
-          value={String(data.automatic_threshold)}
-          save={save("automatic-threshold", "Automatic threshold")}
-          error={errors["automatic-threshold"]}
-          inputMode="decimal"
-          size={6}
-        />
-      </SettingRow>
+      {text(
+        "phone-region",
+        "Phone numbers are in",
+        "Where phone numbers without a country code are, as a two-letter code (US, GB, DE, FR…). Duplicates compare numbers in this country's format.",
+        data.phone_region,
+        { maxLength: 2, size: 4, className: "mono" },
+      )}
+      {text(
+        "review-threshold",
+        "Show pairs for review from",
+        "A score from 0.5 to 1: how sure CRM Bridge must be before it shows two records as duplicates. Lower shows more, with more that are not.",
+        String(data.review_threshold),
+        { inputMode: "decimal", size: 6 },
+      )}
+      {text(
+        "automatic-threshold",
+        "Safe to merge without a look from",
+        "“Merge all safe” merges only groups scored at least this. Never below the review threshold.",
+        String(data.automatic_threshold),
+        { inputMode: "decimal", size: 6 },
+      )}
 
       <h2>Sync</h2>
       <SettingRow
@@ -118,36 +105,20 @@ export function Preferences() {
       </SettingRow>
 
       <h2>Backups</h2>
-      <SettingRow
-        id="backups-dir"
-        label="Backups folder"
-        hint="A full path. Empty: the backups folder beside the workspace file."
-        error={errors["backups-dir"]}
-      >
-        <TextSetting
-          id="backups-dir"
-          value={data.backups_dir ?? ""}
-          save={save("backups-dir", "Backups folder")}
-          error={errors["backups-dir"]}
-          placeholder="Beside the workspace"
-          className="mono wide"
-        />
-      </SettingRow>
-      <SettingRow
-        id="backups-kept"
-        label="Backups kept"
-        hint="The newest this many are kept; older ones are deleted after each new backup."
-        error={errors["backups-kept"]}
-      >
-        <TextSetting
-          id="backups-kept"
-          value={String(data.backups_kept)}
-          save={save("backups-kept", "Backups kept")}
-          error={errors["backups-kept"]}
-          inputMode="numeric"
-          size={4}
-        />
-      </SettingRow>
+      {text(
+        "backups-dir",
+        "Backups folder",
+        "A full path. Empty: the backups folder beside the workspace file.",
+        data.backups_dir ?? "",
+        { placeholder: "Beside the workspace", className: "mono wide" },
+      )}
+      {text(
+        "backups-kept",
+        "Backups kept",
+        "The newest this many are kept; older ones are deleted after each new backup.",
+        String(data.backups_kept),
+        { inputMode: "numeric", size: 4 },
+      )}
 
       <h2>Appearance and notifications</h2>
       <div className="setting-row" data-testid="setting-theme">
