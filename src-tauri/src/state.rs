@@ -67,7 +67,12 @@ impl AppState {
 
     /// Opens another workspace file (`create`: a new one, which must not exist yet) in place of the
     /// open one, and remembers it for the next start. Work running on the old one finishes there.
-    pub fn open_other_workspace(&self, path: &Path, create: bool) -> Result<(), ErrorPayload> {
+    pub fn open_other_workspace(
+        &self,
+        app: &tauri::AppHandle,
+        path: &Path,
+        create: bool,
+    ) -> Result<(), ErrorPayload> {
         let invalid = |message: String| ErrorPayload {
             code: bridge_engine::ErrorCode::InvalidInput,
             message,
@@ -92,6 +97,7 @@ impl AppState {
         }
         let engine = open_workspace(Engine::open(path))?;
         self.switch_to(Ok(engine));
+        set_title(app, false);
         *self.home.write().unwrap_or_else(|e| e.into_inner()) = path.to_owned();
         if self.remember {
             bridge_engine::remember_workspace(path)?;

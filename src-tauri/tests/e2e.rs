@@ -307,6 +307,23 @@ async fn a_first_run_opens_on_the_start_screen_and_settings_take_effect() {
         "the refused value was not stored"
     );
     click(&driver, "[data-testid=setting-theme] input[value=light]").await;
+    // A new workspace opens in place of this one (its own settings), and this one opens again.
+    let second = dir.path().join("second.sqlite3");
+    for (button, path) in [("new-workspace", &second), ("open-workspace", &db)] {
+        click(&driver, &format!("[data-testid={button}]")).await;
+        let field = driver
+            .find(By::Css("[data-testid=workspace-path]"))
+            .await
+            .unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(path.display().to_string()).await.unwrap();
+        click(&driver, "[data-testid=workspace-submit]").await;
+        wait_for_text(&driver, "[data-testid=start-screen]", "Welcome").await;
+        let shown = path.display().to_string();
+        wait_for_text(&driver, ".sidebar-foot", &shown).await;
+        open_screen(&driver, "settings", "Settings").await;
+    }
+    assert!(second.is_file(), "the new workspace was created");
     click(&driver, "[data-testid=copy-diagnostics]").await;
     wait_for_text(&driver, "[data-testid=diagnostics-text]", "(desktop app)").await;
     let licences = wait_for_text(

@@ -27,8 +27,13 @@ pub fn about(state: State<'_>) -> Answer<About> {
 
 /// Opens another workspace file (`create`: a new one) in place of the open one.
 #[tauri::command(async)]
-pub fn open_workspace(state: State<'_>, path: String, create: bool) -> Answer<()> {
-    state.open_other_workspace(std::path::Path::new(&path), create)
+pub fn open_workspace(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    path: String,
+    create: bool,
+) -> Answer<()> {
+    state.open_other_workspace(&app, std::path::Path::new(&path), create)
 }
 
 /// The libraries this build bundles, as `build.rs` listed them.
