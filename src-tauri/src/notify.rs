@@ -30,7 +30,9 @@ pub fn scheduled_sync(
         return;
     }
     let body = match synced {
-        Err(e) => format!("The scheduled sync of pair {pair} failed: {}", e.message),
+        // The reason stays in the app: a CRM's message may quote a record's values, and a
+        // notification server may keep a history.
+        Err(_) => format!("The scheduled sync of pair {pair} failed: Sync in CRM Bridge says why."),
         Ok(r) if r.counts.failed > 0 => format!(
             "The scheduled sync of pair {pair} left {} failed records to fix in Failed records.",
             r.counts.failed
