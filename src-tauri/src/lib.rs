@@ -24,7 +24,7 @@ pub fn run() {
     if let Err(e) = bridge_engine::start_logging(&bridge_engine::default_log_dir(), level) {
         eprintln!("CRM Bridge: no log file: {e}");
     }
-    tracing::info!(target: "app", version = env!("CARGO_PKG_VERSION"), "desktop app started");
+    tracing::info!(target: "desktop-app", version = env!("CARGO_PKG_VERSION"), "desktop app started");
     // `make run` sets CRM_BRIDGE_DEMO=1: the window opens on the demo CRMs, connected and pulling.
     let demo = std::env::var("CRM_BRIDGE_DEMO").as_deref() == Ok("1");
     tauri::Builder::default()

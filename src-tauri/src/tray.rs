@@ -14,7 +14,7 @@ const IDLE: &str = "CRM Bridge";
 /// Adds the icon. A desktop without a tray shows none; the app works the same.
 pub fn add(app: &tauri::App) {
     if let Err(e) = try_add(app) {
-        tracing::warn!(target: "tray", error = %e, "no tray icon");
+        tracing::warn!(target: "tray-menu", error = %e, "no tray icon");
     }
 }
 
@@ -44,7 +44,7 @@ fn try_add(app: &tauri::App) -> tauri::Result<()> {
             "pause" => {
                 let paused = pause.is_checked().unwrap_or(false);
                 app.state::<AppState>().pause_schedules(paused);
-                tracing::info!(target: "tray", paused, "scheduled syncs paused or resumed");
+                tracing::info!(target: "tray-menu", paused, "scheduled syncs paused or resumed");
             }
             "quit" => app.exit(0),
             _ => {}

@@ -9,7 +9,12 @@ use std::{
 };
 
 use bridge_model::LogLevel;
-use tracing_subscriber::{Registry, filter::LevelFilter, prelude::*, reload};
+use tracing_subscriber::{
+    Registry,
+    filter::{LevelFilter, Targets},
+    prelude::*,
+    reload,
+};
 
 use crate::APP_IDENTIFIER;
 
@@ -17,7 +22,20 @@ use crate::APP_IDENTIFIER;
 pub const LOG_PREFIX: &str = "crm-bridge";
 const KEPT_DAYS: usize = 7;
 
-static LEVEL: OnceLock<reload::Handle<LevelFilter, Registry>> = OnceLock::new();
+/// Our own lines (targets `crm`, `job`, `settings`, `notification`, `tray-menu`, `desktop-app`, and
+/// our crates' module paths; a target matches by prefix, so none may begin another crate's name): Settings' level applies to them; the libraries beneath (HTTP, D-Bus, the webview)
+/// log warnings only, whatever the level, since their debug lines may carry headers or bodies.
+const OURS: [&str; 7] = [
+    "crm",
+    "job",
+    "settings",
+    "notification",
+    "tray-menu",
+    "desktop-app",
+    "bridge_",
+];
+
+static LEVEL: OnceLock<reload::Handle<Targets, Registry>> = OnceLock::new();
 static DIR: OnceLock<PathBuf> = OnceLock::new();
 
 /// Where logs go: `CRM_BRIDGE_LOG_DIR`, else the OS's per-user state folder (on Linux
@@ -79,14 +97,17 @@ pub(crate) fn set_level(level: LogLevel) {
     }
 }
 
-fn filter_of(level: LogLevel) -> LevelFilter {
-    match level {
+fn filter_of(level: LogLevel) -> Targets {
+    let ours = match level {
         LogLevel::Error => LevelFilter::ERROR,
         LogLevel::Warn => LevelFilter::WARN,
         LogLevel::Info => LevelFilter::INFO,
         LogLevel::Debug => LevelFilter::DEBUG,
         LogLevel::Trace => LevelFilter::TRACE,
-    }
+    };
+    Targets::new()
+        .with_default(ours.min(LevelFilter::WARN))
+        .with_targets(OURS.map(|target| (target, ours)))
 }
 
 /// The last `lines` lines of the newest log files, oldest first (for diagnostics).
@@ -144,5 +165,26 @@ impl Job {
                 tracing::warn!(target: "job", job = self.name, ms, code = ?e.code(), "failed")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    use super::*;
+
+    #[test]
+    fn the_libraries_beneath_log_warnings_only_whatever_the_level() {
+        let loud = filter_of(LogLevel::Trace);
+        assert!(loud.would_enable("crm", &Level::TRACE));
+        assert!(loud.would_enable("bridge_engine::pull", &Level::DEBUG));
+        assert!(!loud.would_enable("hyper::proto::h1", &Level::DEBUG));
+        assert!(!loud.would_enable("tray_icon", &Level::INFO));
+        assert!(loud.would_enable("zbus", &Level::WARN));
+        let quiet = filter_of(LogLevel::Error);
+        assert!(!quiet.would_enable("crm", &Level::WARN));
+        assert!(!quiet.would_enable("zbus", &Level::WARN));
+        assert!(quiet.would_enable("job", &Level::ERROR));
     }
 }
