@@ -370,6 +370,29 @@ async fn a_first_run_opens_on_the_start_screen_and_settings_take_effect() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(told() > 0, "a pull that ended in the background is told");
+    // A scheduled sync that fails is told too, window or not: a pair due at once whose other side has
+    // no sign-in (the scheduler looks every 30 seconds).
+    let demo = Engine::open(&bridge_engine::demo_database_path(&db)).unwrap();
+    let signed_out = fixtures::add_connection(demo.store(), Provider::Close, "Close — signed out");
+    let hubspot = demo
+        .connections()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.provider == Provider::Hubspot)
+        .unwrap()
+        .id;
+    let mut pair = demo.suggest_sync_pair(hubspot, signed_out).unwrap();
+    pair.every_minutes = Some(5);
+    demo.add_sync_pair(&pair).unwrap();
+    let failed_told = || {
+        log_text(&dir.path().join("logs"))
+            .contains("notification sent title=\"Scheduled sync needs you\"")
+    };
+    let started = Instant::now();
+    while !failed_told() && started.elapsed() < Duration::from_secs(50) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(failed_told(), "a scheduled sync that failed is told");
     if notifications.is_some() {
         // What the person sees: the whole screen, the notification drawn by the server.
         tokio::time::sleep(Duration::from_millis(500)).await;
