@@ -28,13 +28,12 @@ pub struct About {
 
 impl Engine {
     pub fn about(&self, licences: Vec<Licence>) -> Result<About> {
-        let settings = self.settings()?;
         let workspace = self.store.path();
-        let backups = match (&settings.backups_dir, workspace) {
-            (Some(dir), _) => dir.clone(),
-            (None, Some(db)) => bridge_store::backups::dir_of(db).display().to_string(),
-            (None, None) => "none (an in-memory workspace)".into(),
-        };
+        // The folder the store itself backs up into, from the same settings.
+        let backups = self.store.backups_dir()?.map_or_else(
+            || "none (an in-memory workspace)".into(),
+            |d| d.display().to_string(),
+        );
         Ok(About {
             version: env!("CARGO_PKG_VERSION").into(),
             workspace: workspace.map(|p| p.display().to_string()),

@@ -170,13 +170,25 @@ impl Store {
         backups::take(&lock(&self.writer), path, reason, now, keep).map(Some)
     }
 
+    /// Where backups go and how many are kept, as the settings say (none for an in-memory workspace).
+    fn backup_policy(&self) -> Result<Option<backups::Policy>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        self.read(|c| Ok(Some(backups::Policy::of(c, path))))
+    }
+
     /// The workspace's backups, newest first (none for an in-memory one).
     pub fn backups(&self) -> Result<Vec<backups::Backup>> {
-        let Some(path) = &self.path else {
-            return Ok(Vec::new());
-        };
-        let policy = self.read(|c| Ok(backups::Policy::of(c, path)))?;
-        backups::list(&policy)
+        match self.backup_policy()? {
+            Some(policy) => backups::list(&policy),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The folder the workspace's backups go to (none for an in-memory one).
+    pub fn backups_dir(&self) -> Result<Option<PathBuf>> {
+        Ok(self.backup_policy()?.map(|p| p.dir))
     }
 
     /// Replaces the whole database with `backup`'s content (an older schema is brought up to date).
