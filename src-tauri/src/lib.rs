@@ -102,6 +102,7 @@ pub fn run() {
             commands::migrate::cancel_migration,
             commands::migrate::rollback_preview,
             commands::migrate::rollback_migration,
+            commands::migrate::migration_report,
             commands::migrate::migration_results,
             commands::mappings::stage_and_owner_mappings,
             commands::mappings::save_stage_owner_mapping,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use bridge_crm::{Endpoint, Secret, Update};
 use bridge_engine::{Cancel, Engine, PullOptions};
 use bridge_fakecrm::{Config, Running, start};
-use bridge_model::{Connection, ObjectType, Provider};
+use bridge_model::{Connection, MigrationReport, MigrationStatus, ObjectType, Provider};
 use bridge_tests::emulator::connect_with_key;
 use keyring_workspace::workspace;
 use serde_json::json;
@@ -80,6 +80,14 @@ async fn a_rollback_leaves_records_changed_since_the_run_alone_unless_told_to_ov
         .await
         .unwrap();
     assert!(report.created > 5, "{report:?}");
+    // Reopened from the list after the wizard closed, the report counts what the run did.
+    assert_eq!(
+        ws.engine.migration_report(report.migration_id).unwrap(),
+        MigrationReport {
+            left_changed: 0,
+            ..report.clone()
+        }
+    );
     let created: Vec<String> = ws
         .engine
         .migration_results(report.migration_id)
@@ -142,4 +150,12 @@ async fn a_rollback_leaves_records_changed_since_the_run_alone_unless_told_to_ov
         .unwrap();
     assert_eq!((rolled.rolled_back, rolled.left_changed), (1, 0));
     assert!(!exists(&ws.engine, &target, &edited).await);
+    let reopened = ws.engine.migration_report(report.migration_id).unwrap();
+    assert_eq!(
+        (reopened.created, reopened.rolled_back),
+        (0, created.len() as i64),
+        "{reopened:?}"
+    );
+    let listed = ws.engine.migrations().unwrap();
+    assert_eq!(listed[0].status, MigrationStatus::RolledBack);
 }

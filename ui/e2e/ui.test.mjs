@@ -248,6 +248,20 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(dialog, /Merge 1 group without a look\?/);
     assert.match(dialog, /William Smith · Bill Smith/);
     assert.doesNotMatch(dialog, /Globex/, "a 97% group is left for review");
+    // A modal dialog: focus starts on Cancel (Enter never merges by accident), the page behind is
+    // inert, Esc closes it with nothing merged.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel");
+    assert.equal(await page.getAttribute("[data-testid=bulk-merge]", "role"), "alertdialog");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.ok(
+      await page.evaluate(() => !!document.activeElement?.closest("[data-testid=bulk-merge]")),
+      "Tab stays inside the dialog",
+    );
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("[data-testid=bulk-merge]", { state: "detached" });
+    assert.equal(await page.locator("[data-testid=group]").count(), 2, "Esc merged nothing");
+    await page.click("[data-testid=bulk-merge-open]");
     await page.click("[data-testid=confirm-bulk]");
     await page.waitForSelector("[data-testid=found]:has-text('1 group merged.')");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
@@ -288,6 +302,20 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.selectOption("[data-testid=keep-rule]", "prefer:close");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=keep]")[1]?.checked === true);
     await page.selectOption("[data-testid=keep-rule]", "most_complete");
+    // Letters typed on the select pick its options; Ctrl/⌘ with a letter belongs to the system. Neither
+    // merges nor dismisses.
+    await page.focus("[data-testid=keep-rule]");
+    await page.keyboard.press("n");
+    await page.keyboard.press("m");
+    await page.click("[data-testid=group-detail] h2");
+    await page.keyboard.press("Control+n");
+    await page.keyboard.press("Meta+m");
+    await page.keyboard.press("Alt+n");
+    assert.equal(await page.locator("[data-testid=group]").count(), 2, "no shortcut acted");
+    assert.equal(await page.locator("[data-testid=merged-notice]").count(), 0);
+    await page.selectOption("[data-testid=keep-rule]", "most_complete");
+    // Focus on the review itself (a click on it): N dismisses the group.
+    await page.click("[data-testid=group-detail] h2");
     await page.keyboard.press("n");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
     assert.match(await text("main"), /1 group to review/);
@@ -387,7 +415,19 @@ describe("CRM Bridge UI (mock IPC)", () => {
       await text("[data-testid=sync-pair]"),
       /every 15 min while the app is open · conflicts: ask me · deletions carried: Person/,
     );
+    // A pair's first run writes to both CRMs: it asks first, naming them. Remove asks too.
+    await page.click("[data-testid=remove-pair]");
+    await page.waitForSelector("[data-testid=confirm-remove-pair]:has-text('Both keep their records')");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("[data-testid=confirm-remove-pair]", { state: "detached" });
     await page.click("[data-testid=run-sync]");
+    assert.match(
+      await text("[data-testid=confirm-first-sync]"),
+      /in HubSpot — Sales EU and in Salesforce — HQ by the pair's rules/,
+    );
+    assert.equal(await page.locator("[data-testid=sync-progress]").count(), 0, "nothing sent yet");
+    await page.screenshot({ path: join(shots, "sync-confirm-first-run.png") });
+    await page.click("[data-testid=confirm-first-sync] [data-testid=confirm-action]");
     await page.waitForSelector("[data-testid=sync-progress]:has-text('Sending person')");
     await page.screenshot({ path: join(shots, "sync-running.png"), fullPage: true });
     await page.waitForSelector("[data-testid=sync-notice]:has-text('397 created')");
@@ -582,9 +622,21 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.waitForSelector("[data-testid=dry-run-summary]");
     await page.click("text=With problems");
     assert.equal(await page.locator("[data-testid=dry-run-items] tbody tr").count(), 2);
-    await page.click(".wizard-nav button.primary");
+    // The run writes to the target only after a confirmation naming it and the counts.
+    await page.click("[data-testid=run-migration]");
+    const confirmRun = await text("[data-testid=confirm-run]");
+    assert.match(confirmRun, /into HubSpot — Sales EU\?/);
+    assert.match(confirmRun, /This writes to HubSpot — Sales EU: create 8/);
+    assert.equal(await page.locator("[data-testid=migration-progress]").count(), 0, "nothing runs yet");
+    await page.screenshot({ path: join(shots, "migration-confirm-run.png") });
+    await page.click("[data-testid=confirm-action]");
     await page.waitForSelector("[data-testid=migration-progress]:has-text('Writing person records')");
     await shot(7, "run");
+    // Closing the wizard meanwhile asks first; staying keeps the run going.
+    await page.click("text=Close (the plan is saved)");
+    await page.waitForSelector("[data-testid=confirm-leave-run]:has-text('Leave while the migration runs?')");
+    await page.click("[data-testid=confirm-cancel]");
+    await page.waitForSelector("[data-testid=confirm-leave-run]", { state: "detached" });
     // The run carries the value map as chosen.
     const sentMap = await page.evaluate(
       () =>
@@ -598,23 +650,45 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(await text("[data-testid=migration-report]"), /9,985 created.*2 failed/s);
     assert.match(await text("[data-testid=migration-results] tbody tr"), /failed/);
     await shot(8, "report");
+    // Back from the report lands on the dry run, never on the finished run's live view; the report is
+    // one click on.
+    await page.click("[data-testid=wizard-back]");
+    await page.waitForSelector("h2:has-text('Dry run')");
+    assert.equal(await page.locator("[data-testid=migration-progress]").count(), 0);
+    await page.click("[data-testid=to-report]");
+    await page.waitForSelector("[data-testid=migration-report]");
     await page.click("text=Roll back…");
     await page.waitForSelector("h2:has-text('Rollback')");
     // Records changed since the run are listed and left alone; a rollback this large asks for its count.
     await page.waitForSelector("[data-testid=changed-since]:has-text('2 records changed in the target')");
-    const rollback = page.locator("[data-testid=rollback]");
-    assert.equal(await rollback.isDisabled(), true, "the count is typed first");
+    await page.click("[data-testid=rollback]");
+    const confirm = page.locator("[data-testid=confirm-rollback] [data-testid=confirm-action]");
+    assert.match(
+      await text("[data-testid=confirm-rollback]"),
+      /Roll back 11,137 records in HubSpot — Sales EU\?/,
+    );
+    assert.equal(await confirm.isDisabled(), true, "the count is typed first");
     assert.equal(await page.getAttribute("[data-testid=rollback-confirm]", "data-count"), "11137");
     await page.fill("[data-testid=rollback-confirm]", "11,000");
-    assert.equal(await rollback.isDisabled(), true, "a wrong count does not do");
+    assert.equal(await confirm.isDisabled(), true, "a wrong count does not do");
     await page.fill("[data-testid=rollback-confirm]", "11137");
     await shot(9, "rollback-confirm");
-    await rollback.click();
+    await confirm.click();
     await page.waitForSelector("[data-testid=rollback-result]:has-text('11,137')");
     assert.match(await text("[data-testid=rollback-result]"), /2 records changed since the run left alone/);
     await shot(10, "rollback");
     await page.click("text=Close (the plan is saved)");
-    await page.waitForSelector("[data-testid=migrations] tbody tr:has-text('Completed')");
+    // The list says it was rolled back; its report stays reachable from there, and Back from it goes to
+    // the step that makes a dry run.
+    await page.waitForSelector("[data-testid=migration-status]:has-text('Rolled back')");
+    assert.equal(await page.locator("[data-testid=open-rollback]").count(), 0, "nothing left to roll back");
+    await page.screenshot({ path: join(shots, "migration-list.png") });
+    await page.click("[data-testid=open-report]");
+    await page.waitForSelector("[data-testid=migration-report]");
+    await page.click("[data-testid=wizard-back]");
+    await page.waitForSelector("h2:has-text('Match existing')");
+    await page.click("text=Close (the plan is saved)");
+    await page.waitForSelector("[data-testid=migrations]");
   });
 
   test("Fields, stages and owners are mapped outside a migration, saved as versions, exported and imported", async () => {

@@ -1,7 +1,8 @@
 //! The `migrations` table (CRM-to-CRM migrations, not schema migrations) with item counts.
 
 use bridge_model::{
-    ConnectionId, Fields, MigrationAction, MigrationRow, MigrationStatus, ObjectType,
+    ConnectionId, Fields, MigrationAction, MigrationReport, MigrationRow, MigrationStatus,
+    ObjectType,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -100,6 +101,41 @@ pub fn last_run(conn: &rusqlite::Connection, id: i64) -> Result<i64> {
             "SELECT coalesce(max(run), 0) FROM migration_items WHERE migration_id = ?1",
         )?
         .query_row([id], |r| r.get(0))?)
+}
+
+/// What a migration's items come to across its runs: the report reopened from the list after the
+/// wizard that ran it has closed. Items rolled back are counted as such, not as what they were.
+pub fn report(conn: &rusqlite::Connection, id: i64) -> Result<MigrationReport> {
+    let counts = conn
+        .prepare_cached(
+            "SELECT coalesce(max(run), 0),
+                    count(*) FILTER (WHERE status = 'done' AND action = 'create'),
+                    count(*) FILTER (WHERE status = 'done' AND action = 'update'
+                                       AND before_image IS NOT NULL),
+                    count(*) FILTER (WHERE status = 'done' AND action = 'link'),
+                    count(*) FILTER (WHERE status = 'done' AND action = 'skip'),
+                    count(*) FILTER (WHERE status = 'done' AND action = 'update'
+                                       AND before_image IS NULL),
+                    count(*) FILTER (WHERE status = 'failed'),
+                    count(*) FILTER (WHERE status = 'rolled_back')
+             FROM migration_items WHERE migration_id = ?1",
+        )?
+        .query_row([id], |r| {
+            <(i64, i64, i64, i64, i64, i64, i64, i64)>::try_from(r)
+        })?;
+    let (run, created, updated, linked, skipped, unchanged, failed, rolled_back) = counts;
+    Ok(MigrationReport {
+        migration_id: id,
+        run,
+        created,
+        updated,
+        linked,
+        skipped,
+        unchanged,
+        failed,
+        rolled_back,
+        left_changed: 0,
+    })
 }
 
 /// What a migration did with one source record: the crosswalk entry, and what undoes it.

@@ -72,6 +72,12 @@ pub async fn rollback_migration(
     state.rollback_migration(&app, id, overwrite_changed).await
 }
 
+/// What a migration did, counted from its items (its report, reopened from the list).
+#[tauri::command(async)]
+pub fn migration_report(state: State<'_>, id: i64) -> Answer<MigrationReport> {
+    Ok(state.engine()?.migration_report(id)?)
+}
+
 #[tauri::command(async)]
 pub fn migration_results(state: State<'_>, id: i64) -> Answer<Vec<MigrationResult>> {
     Ok(state.engine()?.migration_results(id)?)

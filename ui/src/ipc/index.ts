@@ -216,6 +216,8 @@ export const api = {
   /** Records changed since the run are left alone unless `overwriteChanged`. */
   rollbackMigration: (id: number, overwriteChanged: boolean) =>
     call<MigrationReport>("rollback_migration", { id, overwriteChanged }),
+  /** What a migration did, counted from its items: its report, reopened from the list. */
+  migrationReport: (id: number) => call<MigrationReport>("migration_report", { id }),
   migrationResults: (id: number) => call<MigrationResult[]>("migration_results", { id }),
   stageAndOwnerMappings: () => call<SavedMappings>("stage_and_owner_mappings"),
   /** The next plan between the two connections starts from it. */

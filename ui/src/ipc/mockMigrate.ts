@@ -562,13 +562,19 @@ export function migrateCommand(cmd: string, args: unknown): Promise<unknown> | u
       }));
     case "rollback_migration": {
       const overwrite = a.overwriteChanged as boolean;
-      return sleep(300).then(() => ({
-        ...report!,
-        rolled_back: overwrite ? 11139 : 11137,
-        failed: 0,
-        left_changed: overwrite ? 0 : 2,
-      }));
+      return sleep(300).then(() => {
+        report = {
+          ...report!,
+          rolled_back: overwrite ? 11139 : 11137,
+          failed: 0,
+          left_changed: overwrite ? 0 : 2,
+        };
+        for (const m of migrations) if (m.id === a.id) m.status = "rolled_back";
+        return report;
+      });
     }
+    case "migration_report":
+      return report;
     default:
       return undefined;
   }

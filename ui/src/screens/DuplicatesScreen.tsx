@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { BulkMergePreview } from "../bindings/BulkMergePreview";
 import type { DuplicateGroup } from "../bindings/DuplicateGroup";
 import type { DuplicateGroupRow } from "../bindings/DuplicateGroupRow";
@@ -220,20 +220,20 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     }
   };
 
-  useEffect(() => {
-    if (tab !== "review" || bulk) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
-      if (e.key === "m" || e.key === "M") void merge();
-      else if (e.key === "n" || e.key === "N") void dismiss();
-      else if (e.key === "s" || e.key === "S" || e.key === "ArrowDown" || e.key === "j") move(1);
-      else if (e.key === "ArrowUp" || e.key === "k") move(-1);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [tab, bulk, merge, dismiss, move]);
+  // The review's shortcuts: only with focus inside the review, never from a form control (a select
+  // takes letters to pick an option), never with Ctrl, ⌘ or Alt held (Ctrl+N, ⌘M belong to the system).
+  const onReviewKey = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || bulk) return;
+    const t = e.target as HTMLElement;
+    if (t.closest("input, select, textarea, [contenteditable=true]")) return;
+    const key = e.key.toLowerCase();
+    if (key === "m") void merge();
+    else if (key === "n") void dismiss();
+    else if (key === "s" || key === "j" || e.key === "ArrowDown") move(1);
+    else if (key === "k" || e.key === "ArrowUp") move(-1);
+    else return;
+    e.preventDefault();
+  };
 
   const find = async () => {
     setFinding(true);
@@ -365,7 +365,15 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
             </EmptyState>
           ) : null}
           {total ? (
-            <div className="review">
+            <div
+              className="review"
+              role="region"
+              aria-label="Review: M merges, N is not a duplicate, S skips"
+              aria-keyshortcuts="M N S"
+              tabIndex={-1}
+              onKeyDown={onReviewKey}
+              data-testid="review"
+            >
               <aside>
                 <p className="muted small" data-testid="groups-count">
                   {countOf(total, "group")} to review

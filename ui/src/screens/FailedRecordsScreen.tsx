@@ -4,6 +4,7 @@ import type { ErrorCategory } from "../bindings/ErrorCategory";
 import type { FailedQuery } from "../bindings/FailedQuery";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { WriteOperation } from "../bindings/WriteOperation";
+import { Confirm } from "../components/Confirm";
 import { EmptyState } from "../components/EmptyState";
 import { ConnectionFilter } from "../components/ConnectionFilter";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -39,6 +40,16 @@ function ConnectionCell({ connection }: { connection: Connection | undefined }) 
       <ProviderBadge provider={connection.provider} /> {connection.label}
     </span>
   );
+}
+
+/** Who a failed write was about, as the mirror names records: name, first + last, e-mail, domain, id. */
+export function whoOf(record: FailedRecord): string {
+  const text = (key: string) => {
+    const v = record.payload[key];
+    return typeof v === "string" && v.trim() ? v.trim() : undefined;
+  };
+  const full = [text("first_name"), text("last_name")].filter(Boolean).join(" ");
+  return text("name") ?? (full || text("email") || text("domain") || record.remote_id || "(no name)");
 }
 
 /** A value as it can be typed: text as is, anything else as JSON. */
@@ -174,6 +185,7 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const [confirmAll, setConfirmAll] = useState(false);
 
   const done = (message: string) => {
     setNotice(message);
@@ -203,6 +215,9 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
   };
   const openRecord = data?.rows.find((r) => r.id === open);
   const filtered = category !== "" || connection !== "";
+  const shownIn = [...new Set((data?.rows ?? []).map((r) => connectionById.get(r.connection_id)?.label))]
+    .filter(Boolean)
+    .join(", ");
 
   return (
     <section>
@@ -269,11 +284,35 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
             >
               Re-sync selected ({selected.size})
             </button>
-            <button onClick={() => void resync(query)} disabled={busy} data-testid="resync-all">
-              {filtered ? "Re-sync all shown" : "Re-sync all"}
+            <button onClick={() => setConfirmAll(true)} disabled={busy} data-testid="resync-all">
+              {filtered ? "Re-sync all shown…" : "Re-sync all…"}
             </button>
           </div>
-          <div className={openRecord ? "failed-body with-detail" : "failed-body"}>
+          {confirmAll ? (
+            <Confirm
+              title={`Send ${countOf(data.total, "record")} again?`}
+              action={`Re-sync ${countOf(data.total, "record")}`}
+              busyLabel="Sending…"
+              onConfirm={() => resync(query)}
+              onClose={() => setConfirmAll(false)}
+              testid="confirm-resync-all"
+            >
+              <p>
+                Each {filtered ? "shown " : ""}write is sent again as it stands now to {shownIn || "its CRM"}.
+                What a CRM takes leaves the queue; what it refuses stays here with its new message.
+              </p>
+            </Confirm>
+          ) : null}
+          <div
+            className={openRecord ? "failed-body with-detail" : "failed-body"}
+            onKeyDown={(e) => {
+              // Esc closes the detail from its row or from inside it, and focus returns to the row.
+              if (e.key !== "Escape" || open === null) return;
+              const row = document.querySelector<HTMLElement>(`[data-failed-id="${open}"]`);
+              setOpen(null);
+              row?.focus();
+            }}
+          >
             <table className="grid" data-testid="failed-records">
               <thead>
                 <tr>
@@ -287,6 +326,7 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
                       }
                     />
                   </th>
+                  <th>Record</th>
                   <th>Problem</th>
                   <th>CRM</th>
                   <th>Write</th>
@@ -302,12 +342,22 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
                     key={f.id}
                     className={f.id === open ? "selected clickable" : "clickable"}
                     onClick={() => setOpen(f.id === open ? null : f.id)}
+                    onKeyDown={(e) => {
+                      if (e.target !== e.currentTarget) return;
+                      if (e.key === "Enter" || e.key === " ") {
+                        e.preventDefault();
+                        setOpen(f.id === open ? null : f.id);
+                      }
+                    }}
+                    tabIndex={0}
+                    data-failed-id={f.id}
+                    aria-current={f.id === open ? "true" : undefined}
                     data-testid="failed-row"
                   >
                     <td onClick={(e) => e.stopPropagation()}>
                       <input
                         type="checkbox"
-                        aria-label={`Select failed record ${f.id}`}
+                        aria-label={`Select ${whoOf(f)}`}
                         checked={selected.has(f.id)}
                         onChange={(e) => {
                           const next = new Set(selected);
@@ -317,6 +367,7 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
                         }}
                       />
                     </td>
+                    <td className="who">{whoOf(f)}</td>
                     <td>
                       <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
                     </td>

@@ -1,21 +1,26 @@
 import { useCallback, useState } from "react";
 import type { MigrationPlan } from "../bindings/MigrationPlan";
+import type { MigrationReport } from "../bindings/MigrationReport";
+import type { MigrationRow } from "../bindings/MigrationRow";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime } from "../format";
 import { api } from "../ipc";
-import { Wizard } from "./migration/Wizard";
+import { STEPS, Wizard } from "./migration/Wizard";
 
-const STATUS_LABEL: Record<string, string> = {
+const STATUS_LABEL: { [S in MigrationRow["status"]]: string } = {
   draft: "Draft",
   dry_run: "Dry run done",
   running: "Running",
-  paused: "Paused",
+  paused: "Cancelled (can go on)",
   completed: "Completed",
-  failed: "Failed",
+  failed: "Completed with failures",
   rolled_back: "Rolled back",
 };
+
+/** A migration that wrote (or tried to): its report and result file can be reopened. */
+const ran = (m: MigrationRow) => m.items_total > 0 && m.status !== "draft" && m.status !== "dry_run";
 
 export function MigrationScreen({ onOpenFailed }: { onOpenFailed?: () => void }) {
   const load = useCallback(() => api.migrations(), []);
@@ -26,8 +31,22 @@ export function MigrationScreen({ onOpenFailed }: { onOpenFailed?: () => void })
   );
   const connections = useCommand(loadConnections);
   // The wizard, on a new plan (null) or a saved one.
-  const [open, setOpen] = useState<{ plan: MigrationPlan | null } | null>(null);
+  const [open, setOpen] = useState<{
+    plan: MigrationPlan | null;
+    report?: MigrationReport;
+    step?: number;
+  } | null>(null);
   const [openError, setOpenError] = useState<unknown>(null);
+
+  const reopen = async (m: MigrationRow, step: number) => {
+    setOpenError(null);
+    try {
+      const [plan, report] = await Promise.all([api.migrationPlan(m.id), api.migrationReport(m.id)]);
+      setOpen({ plan, report, step });
+    } catch (e) {
+      setOpenError(e);
+    }
+  };
 
   if (open && connections.data) {
     return (
@@ -38,7 +57,8 @@ export function MigrationScreen({ onOpenFailed }: { onOpenFailed?: () => void })
         <Wizard
           connections={connections.data}
           initial={open.plan}
-          initialStep={open.plan ? 1 : 0}
+          initialStep={open.step ?? (open.plan ? 1 : 0)}
+          initialReport={open.report ?? null}
           onClose={() => {
             setOpen(null);
             reload();
@@ -88,24 +108,47 @@ export function MigrationScreen({ onOpenFailed }: { onOpenFailed?: () => void })
               <th className="num">Failed</th>
               <th className="num">Planned</th>
               <th>Updated</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {data.map((m) => (
               <tr key={m.id}>
                 <td>{m.name}</td>
-                <td>{STATUS_LABEL[m.status] ?? m.status}</td>
+                <td data-testid="migration-status">{STATUS_LABEL[m.status]}</td>
                 <td className="num">{formatCount(m.items_done)}</td>
                 <td className="num">{formatCount(m.items_failed)}</td>
                 <td className="num">{formatCount(m.items_total)}</td>
                 <td>{formatTime(m.updated_at)}</td>
-                <td>
+                <td className="row-actions">
+                  {ran(m) ? (
+                    <button
+                      className="link"
+                      onClick={() => void reopen(m, STEPS.indexOf("Report"))}
+                      data-testid="open-report"
+                      aria-label={`Report of ${m.name}`}
+                    >
+                      Report
+                    </button>
+                  ) : null}
+                  {ran(m) && m.status !== "rolled_back" && m.status !== "running" ? (
+                    <button
+                      className="link"
+                      onClick={() => void reopen(m, STEPS.indexOf("Rollback"))}
+                      data-testid="open-rollback"
+                      aria-label={`Roll back ${m.name}`}
+                    >
+                      Roll back…
+                    </button>
+                  ) : null}
                   <button
                     className="link"
                     onClick={() =>
                       void api.migrationPlan(m.id).then((plan) => setOpen({ plan }), setOpenError)
                     }
+                    aria-label={`Open the plan of ${m.name}`}
                   >
                     Open plan
                   </button>

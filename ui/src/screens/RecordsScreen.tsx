@@ -9,6 +9,7 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
+import { useRovingRows } from "../components/useRovingRows";
 import type { CustomObjectInfo } from "../bindings/CustomObjectInfo";
 import {
   countOf,
@@ -135,6 +136,20 @@ export function RecordsScreen() {
   const open = (id: RecordRow["id"]) => {
     api.record(id).then(setSelected).catch(setError);
   };
+  const rows = useRovingRows({
+    count: total ?? 0,
+    scrollToIndex: (i) => virtualizer.scrollToIndex(i),
+    onOpen: (i) => {
+      const row = cache.row(i);
+      if (row) open(row.id);
+    },
+  });
+  const close = () => {
+    rows.refocus();
+    setSelected(null);
+  };
+  const connectionLabel = (id: ConnectionId) =>
+    status.data?.connections.find((c) => c.connection.id === id)?.connection.label;
 
   const connections = status.data?.connections ?? [];
   if (status.data && connections.length === 0) {
@@ -205,17 +220,24 @@ export function RecordsScreen() {
       </div>
       <ErrorBanner error={error} />
       <div className={selected ? "records-body with-detail" : "records-body"}>
-        <div className="records-table">
-          <div className="table-head" role="row">
-            <span>Name</span>
-            <span>Type</span>
-            <span>E-mail</span>
-            <span>Phone</span>
-            <span>Company</span>
-            <span>CRM</span>
-            <span>Modified</span>
+        <div
+          className="records-table"
+          role="grid"
+          aria-label="Records"
+          aria-rowcount={(total ?? 0) + 1}
+          ref={rows.container}
+          onKeyDown={(e) => {
+            if (e.key === "Escape" && selected) close();
+          }}
+        >
+          <div className="table-head" role="row" aria-rowindex={1}>
+            {["Name", "Type", "E-mail", "Phone", "Company", "Connection", "Modified"].map((h) => (
+              <span key={h} role="columnheader">
+                {h}
+              </span>
+            ))}
           </div>
-          <div className="table-body" ref={scrollRef} data-testid="records-list">
+          <div className="table-body" ref={scrollRef} data-testid="records-list" role="rowgroup">
             {total === 0 ? (
               <p className="muted pad">
                 {search ? `Nothing matches “${search}”.` : "No records of this kind in this connection."}
@@ -230,25 +252,39 @@ export function RecordsScreen() {
                     className={row && selected?.id === row.id ? "row selected" : "row"}
                     data-testid="record-row"
                     role="row"
+                    aria-rowindex={item.index + 2}
+                    aria-selected={!!row && selected?.id === row.id}
                     style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                     onClick={() => row && open(row.id)}
+                    {...rows.rowProps(item.index)}
                   >
                     {row ? (
                       <>
-                        <span className="strong" title={row.display_name}>
+                        <span role="gridcell" className="strong" title={row.display_name}>
                           {row.display_name}
                         </span>
-                        <span>{objectTypeName(row.object_type)}</span>
-                        <span title={row.email ?? undefined}>{row.email ?? ""}</span>
-                        <span className="mono">{row.phone ?? ""}</span>
-                        <span title={row.company ?? undefined}>{row.company ?? ""}</span>
-                        <span>
-                          <ProviderCell provider={providerById.get(row.connection_id)} />
+                        <span role="gridcell">{objectTypeName(row.object_type)}</span>
+                        <span role="gridcell" title={row.email ?? undefined}>
+                          {row.email ?? ""}
                         </span>
-                        <span className="muted">{formatShortTime(row.remote_modified_at)}</span>
+                        <span role="gridcell" className="mono">
+                          {row.phone ?? ""}
+                        </span>
+                        <span role="gridcell" title={row.company ?? undefined}>
+                          {row.company ?? ""}
+                        </span>
+                        <span role="gridcell" title={connectionLabel(row.connection_id)}>
+                          <ProviderCell provider={providerById.get(row.connection_id)} />{" "}
+                          <span className="conn-name">{connectionLabel(row.connection_id)}</span>
+                        </span>
+                        <span role="gridcell" className="muted">
+                          {formatShortTime(row.remote_modified_at)}
+                        </span>
                       </>
                     ) : (
-                      <span className="placeholder">Loading…</span>
+                      <span role="gridcell" className="placeholder">
+                        Loading…
+                      </span>
                     )}
                   </div>
                 );
@@ -263,7 +299,7 @@ export function RecordsScreen() {
               status.data?.connections.find((c) => c.connection.id === selected.connection_id)?.connection
                 .label
             }
-            onClose={() => setSelected(null)}
+            onClose={close}
           />
         ) : null}
       </div>

@@ -3,6 +3,7 @@ import type { Connection } from "../bindings/Connection";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
 import type { SyncPair } from "../bindings/SyncPair";
 import type { SyncProgress } from "../bindings/SyncProgress";
+import { Confirm } from "../components/Confirm";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
@@ -70,6 +71,8 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
   const [progress, setProgress] = useState<Map<number, SyncProgress>>(new Map());
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  // A pair's first run (it writes to both CRMs) and a removal wait for a confirmation.
+  const [asking, setAsking] = useState<{ what: "first-run" | "remove"; pair: SyncPair } | null>(null);
 
   useEffect(() => {
     const off = api.onSyncProgress((p) =>
@@ -118,15 +121,11 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
     }
   };
   const remove = async (p: SyncPair) => {
-    setError(undefined);
-    try {
-      await api.removeSyncPair(p.id);
-      setNotice(`Removed “${p.name}”. Both CRMs keep their records.`);
-      pairs.reload();
-    } catch (e) {
-      setError(e);
-    }
+    await api.removeSyncPair(p.id);
+    setNotice(`Removed “${p.name}”. Both CRMs keep their records.`);
+    pairs.reload();
   };
+  const sideLabel = (id: number) => connections.get(id)?.label ?? "a removed connection";
   const list = pairs.data ?? [];
   const all = [...connections.values()];
 
@@ -144,6 +143,41 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
         <p className="notice" role="status" data-testid="sync-notice">
           {notice}
         </p>
+      ) : null}
+      {asking?.what === "first-run" ? (
+        <Confirm
+          title={`First sync of “${asking.pair.name}”?`}
+          action={`Sync ${sideLabel(asking.pair.a)} and ${sideLabel(asking.pair.b)}`}
+          onConfirm={async () => void run(asking.pair)}
+          onClose={() => setAsking(null)}
+          testid="confirm-first-sync"
+        >
+          <p>
+            This pair has never run. Both CRMs are read, then each gets what the other has and it lacks:{" "}
+            {asking.pair.objects.map((o) => objectTypeName(o.object_type).toLowerCase()).join(", ")} are
+            created or updated in <strong>{sideLabel(asking.pair.a)}</strong> and in{" "}
+            <strong>{sideLabel(asking.pair.b)}</strong> by the pair&apos;s rules.
+          </p>
+          <p className="muted">
+            Every write is recorded before it is sent; what a CRM refuses waits in Failed records.
+          </p>
+        </Confirm>
+      ) : null}
+      {asking?.what === "remove" ? (
+        <Confirm
+          title={`Remove the sync pair “${asking.pair.name}”?`}
+          action="Remove sync pair"
+          busyLabel="Removing…"
+          danger
+          onConfirm={() => remove(asking.pair)}
+          onClose={() => setAsking(null)}
+          testid="confirm-remove-pair"
+        >
+          <p>
+            Its rules go and scheduled runs stop. Nothing changes in {sideLabel(asking.pair.a)} or{" "}
+            {sideLabel(asking.pair.b)}: both keep their records as they are now.
+          </p>
+        </Confirm>
       ) : null}
       {editing ? (
         <PairEditor
@@ -231,7 +265,7 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
               <div className="actions">
                 <button
                   className="primary"
-                  onClick={() => void run(p)}
+                  onClick={() => (mine.length ? void run(p) : setAsking({ what: "first-run", pair: p }))}
                   disabled={!!live}
                   data-testid="run-sync"
                 >
@@ -244,8 +278,13 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
                 >
                   Edit rules
                 </button>
-                <button className="danger" onClick={() => void remove(p)} disabled={!!live}>
-                  Remove
+                <button
+                  className="danger"
+                  onClick={() => setAsking({ what: "remove", pair: p })}
+                  disabled={!!live}
+                  data-testid="remove-pair"
+                >
+                  Remove…
                 </button>
               </div>
             </div>

@@ -526,6 +526,12 @@ impl Engine {
         Ok(())
     }
 
+    /// What the migration did, counted from its items: its report, reopened from the list.
+    pub fn migration_report(&self, id: i64) -> Result<MigrationReport> {
+        self.stored_plan(id)?;
+        Ok(self.store.read(|c| migrations::report(c, id))?)
+    }
+
     /// Every record the migration accounted for, as the result file lists them.
     pub fn migration_results(&self, id: i64) -> Result<Vec<MigrationResult>> {
         let items = self.store.read(|c| migrations::items(c, id))?;

@@ -55,7 +55,7 @@ export function MirroredFields({ connection, onClose }: { connection: Connection
   return (
     <div
       className="panel mirrored-fields"
-      role="dialog"
+      role="region"
       aria-labelledby="mirrored-title"
       data-testid="mirrored-fields"
     >

@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import type { Connection } from "../../bindings/Connection";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { Modal } from "../../components/Modal";
 import { useCommand } from "../../components/useCommand";
 import { countOf as count } from "../../format";
 import { api } from "../../ipc";
@@ -36,13 +37,13 @@ export function RemoveConnection({
   };
 
   return (
-    <div
-      className="panel remove-connection"
-      role="dialog"
-      aria-labelledby="remove-title"
-      data-testid="remove-connection"
+    <Modal
+      title={`Remove ${connection.label}?`}
+      onClose={onCancel}
+      busy={busy}
+      className="wide remove-connection"
+      testid="remove-connection"
     >
-      <h2 id="remove-title">Remove {connection.label}?</h2>
       <ErrorBanner error={preview.error ?? error} />
       {p ? (
         <>
@@ -91,10 +92,10 @@ export function RemoveConnection({
         >
           {busy ? "Removing…" : "Remove connection"}
         </button>
-        <button onClick={onCancel} disabled={busy} autoFocus>
+        <button onClick={onCancel} disabled={busy} data-cancel>
           Cancel
         </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { BulkMergePreview } from "../../bindings/BulkMergePreview";
+import { Modal } from "../../components/Modal";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { countOf } from "../../format";
 import { api } from "../../ipc";
@@ -41,13 +42,13 @@ export function BulkMerge({
     }
   };
   return (
-    <div
-      className="bulk-merge panel"
-      role="dialog"
-      aria-label="Merge all safe groups"
-      data-testid="bulk-merge"
+    <Modal
+      title={`Merge ${countOf(groups.length, "group")} without a look?`}
+      onClose={onCancel}
+      busy={running}
+      className="wide bulk-merge"
+      testid="bulk-merge"
     >
-      <h2>Merge {countOf(groups.length, "group")} without a look?</h2>
       <p className="muted">
         These groups scored {percent(preview.threshold)} or more: the engine is sure they are one entity. Each
         is merged with the default plan (the most complete record is kept, blanks filled from the others);
@@ -75,10 +76,10 @@ export function BulkMerge({
         >
           {running ? "Merging…" : `Merge ${countOf(groups.length, "group")}`}
         </button>
-        <button onClick={onCancel} disabled={running}>
+        <button onClick={onCancel} disabled={running} data-cancel>
           Cancel
         </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -3,6 +3,7 @@ import type { MergeEntry } from "../../bindings/MergeEntry";
 import type { MergePage } from "../../bindings/MergePage";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { Modal } from "../../components/Modal";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { countOf, formatShortTime, objectTypeName } from "../../format";
 import { IpcError, api } from "../../ipc";
@@ -140,8 +141,7 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
     <div className="merge-history" data-testid="merge-history">
       <ErrorBanner error={error} />
       {changed ? (
-        <div className="panel" role="alertdialog" aria-labelledby="changed-title" data-testid="changed-since">
-          <h3 id="changed-title">Changed since the merge</h3>
+        <Modal title="Changed since the merge" onClose={() => setChanged(null)} testid="changed-since">
           <p>{sentence(changed.message)}</p>
           <div className="actions">
             <button
@@ -151,11 +151,11 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
             >
               Undo anyway
             </button>
-            <button onClick={() => setChanged(null)} autoFocus>
+            <button onClick={() => setChanged(null)} data-cancel>
               Keep the merge
             </button>
           </div>
-        </div>
+        </Modal>
       ) : null}
       {notice ? (
         <p className="notice" role="status" data-testid="undo-notice">

@@ -4,6 +4,7 @@ import type { FieldType } from "../../bindings/FieldType";
 import type { NewField } from "../../bindings/NewField";
 import type { ObjectType } from "../../bindings/ObjectType";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { Modal } from "../../components/Modal";
 import { api } from "../../ipc";
 
 const TYPE_LABEL: { [T in FieldType]: string } = {
@@ -70,7 +71,7 @@ export function CreateFields({
         {intro ??
           `Custom fields of the source that nothing is mapped from: ${targetLabel} has no field for them yet.`}
       </p>
-      <ErrorBanner error={error} />
+      {draft ? null : <ErrorBanner error={error} />}
       <ul className="plain">
         {fields.map((f) => (
           <li key={f}>
@@ -82,10 +83,17 @@ export function CreateFields({
         ))}
       </ul>
       {draft ? (
-        <div className="panel" role="dialog" aria-labelledby="create-field-title" data-testid="create-field">
-          <h3 id="create-field-title">
-            A new field in {targetLabel}, filled from <span className="mono">{draft.from}</span>
-          </h3>
+        <Modal
+          title={
+            <>
+              A new field in {targetLabel}, filled from <span className="mono">{draft.from}</span>
+            </>
+          }
+          onClose={() => setDraft(null)}
+          busy={busy}
+          testid="create-field"
+        >
+          <ErrorBanner error={error} />
           <div className="form-row">
             <label>
               Label
@@ -93,7 +101,6 @@ export function CreateFields({
                 value={draft.field.label}
                 onChange={(e) => setDraft({ ...draft, field: { ...draft.field, label: e.target.value } })}
                 data-testid="new-field-label"
-                autoFocus
               />
             </label>
           </div>
@@ -120,7 +127,7 @@ export function CreateFields({
               Cancel
             </button>
           </div>
-        </div>
+        </Modal>
       ) : null}
     </div>
   );

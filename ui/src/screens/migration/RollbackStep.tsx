@@ -1,5 +1,6 @@
 import { useCallback, useState } from "react";
 import type { MigrationReport } from "../../bindings/MigrationReport";
+import { Confirm } from "../../components/Confirm";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
 import { countOf, formatCount, formatShortTime, objectTypeName } from "../../format";
@@ -12,7 +13,16 @@ const LISTED = 10;
 
 /** Rolling a run back: what it writes, the target records changed since (left alone unless told), and
  *  a typed count before a large rollback. */
-export function RollbackStep({ report }: { report: MigrationReport }) {
+export function RollbackStep({
+  report,
+  targetLabel,
+  onRunning,
+}: {
+  report: MigrationReport;
+  targetLabel: string;
+  /** The rollback started (true) or ended (false). */
+  onRunning?: (running: boolean) => void;
+}) {
   const id = report.migration_id;
   const load = useCallback(() => api.rollbackPreview(id), [id]);
   const preview = useCommand(load);
@@ -21,6 +31,7 @@ export function RollbackStep({ report }: { report: MigrationReport }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<MigrationReport | null>(null);
+  const [asking, setAsking] = useState(false);
   const progress = useMigrationProgress();
   const p = preview.data;
   const changed = p?.changed_since ?? [];
@@ -30,6 +41,7 @@ export function RollbackStep({ report }: { report: MigrationReport }) {
 
   const rollback = async () => {
     setBusy(true);
+    onRunning?.(true);
     setError(undefined);
     try {
       setDone(await api.rollbackMigration(id, overwrite));
@@ -37,6 +49,7 @@ export function RollbackStep({ report }: { report: MigrationReport }) {
       setError(e);
     } finally {
       setBusy(false);
+      onRunning?.(false);
     }
   };
 
@@ -91,27 +104,45 @@ export function RollbackStep({ report }: { report: MigrationReport }) {
           </label>
         </div>
       ) : null}
-      {p && mustType ? (
-        <label className="type-to-confirm">
-          Type {writes} to roll back {countOf(writes, "record")}
-          <input
-            inputMode="numeric"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            data-testid="rollback-confirm"
-            data-count={writes}
-            autoComplete="off"
-          />
-        </label>
+      {asking && p ? (
+        <Confirm
+          title={`Roll back ${countOf(writes, "record")} in ${targetLabel}?`}
+          action={`Roll back ${countOf(writes, "record")}`}
+          danger
+          ready={confirmed}
+          onConfirm={async () => void rollback()}
+          onClose={() => {
+            setAsking(false);
+            setTyped("");
+          }}
+          testid="confirm-rollback"
+        >
+          <p>
+            In <strong>{targetLabel}</strong>, the records migration #{id} created are deleted and the ones it
+            updated get their values from before the run back
+            {overwrite || !changed.length
+              ? ""
+              : `; ${countOf(changed.length, "record")} changed since stay as they are`}
+            . The workspace is backed up first.
+          </p>
+          {mustType ? (
+            <label className="type-to-confirm">
+              Type {writes} to roll back {countOf(writes, "record")}
+              <input
+                inputMode="numeric"
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                data-testid="rollback-confirm"
+                data-count={writes}
+                autoComplete="off"
+              />
+            </label>
+          ) : null}
+        </Confirm>
       ) : null}
       {busy ? <ProgressLine p={progress} /> : null}
-      <button
-        className="danger"
-        data-testid="rollback"
-        disabled={busy || !p || !confirmed}
-        onClick={() => void rollback()}
-      >
-        Roll back {p ? countOf(writes, "record") : ""} of migration #{id}
+      <button className="danger" data-testid="rollback" disabled={busy || !p} onClick={() => setAsking(true)}>
+        Roll back {p ? countOf(writes, "record") : ""} of migration #{id}…
       </button>
     </div>
   );

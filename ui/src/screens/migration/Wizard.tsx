@@ -6,11 +6,12 @@ import type { MigrationOptions } from "../../bindings/MigrationOptions";
 import type { MigrationPlan } from "../../bindings/MigrationPlan";
 import type { MigrationReport } from "../../bindings/MigrationReport";
 import type { ObjectType } from "../../bindings/ObjectType";
+import { Confirm } from "../../components/Confirm";
 import { ConnectionPick } from "../../components/ConnectionPick";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { useAttempt } from "../../components/useAttempt";
-import { rememberCustomObjects } from "../../format";
+import { countOf, formatCount, rememberCustomObjects } from "../../format";
 import { api } from "../../ipc";
 import { DryRunStep } from "./DryRunStep";
 import { FieldsStep } from "./FieldsStep";
@@ -42,19 +43,37 @@ const EXISTING: { value: ExistingRecords; label: string; detail: string }[] = [
   { value: "skip", label: "Skip", detail: "Left out of the migration, with its children's links to it." },
 ];
 
-/** The guided migration: every step can go back, the plan is saved as it changes. */
+const RUN = STEPS.indexOf("Run");
+const REPORT = STEPS.indexOf("Report");
+const DRY_RUN = STEPS.indexOf("Dry run");
+
+/** What a dry run says the run will write, as a sentence ("create 9,985, update 1,152"). */
+function writes(dry: DryRun): string {
+  return Object.entries(dry.counts)
+    .filter(([action]) => action !== "unchanged" && action !== "skip")
+    .map(([action, n]) => `${action} ${formatCount(n)}`)
+    .join(", ");
+}
+
+/** The guided migration: every step can go back, the plan is saved as it changes. A finished run
+ *  reopens on its report (`initialReport`), with Rollback one step on. */
 export function Wizard({
   connections,
   initial,
   initialStep = 0,
+  initialReport = null,
   onClose,
   onOpenFailed,
+  onRunning,
 }: {
   connections: Connection[];
   initial: MigrationPlan | null;
   initialStep?: number;
+  initialReport?: MigrationReport | null;
   onClose: () => void;
   onOpenFailed?: () => void;
+  /** A run or rollback started (true) or ended (false): the screen asks before leaving meanwhile. */
+  onRunning?: (running: boolean) => void;
 }) {
   const [step, setStep] = useState(initialStep);
   const [source, setSource] = useState<number>(initial?.source ?? connections[0]?.id ?? 0);
@@ -64,8 +83,13 @@ export function Wizard({
   const [options, setOptions] = useState<MigrationOptions | null>(null);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [dry, setDry] = useState<DryRun | null>(null);
-  const [report, setReport] = useState<MigrationReport | null>(null);
+  const [report, setReport] = useState<MigrationReport | null>(initialReport);
+  const [confirmRun, setConfirmRun] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const { busy, error, setError, attempt } = useAttempt();
+  const [rollingBack, setRollingBack] = useState(false);
+  const running = (busy && step === RUN) || rollingBack;
+  useEffect(() => onRunning?.(running), [running, onRunning]);
   const progress = useMigrationProgress();
 
   // The plan that runs: the objects a person kept.
@@ -106,11 +130,23 @@ export function Wizard({
   const run = () =>
     attempt(async () => {
       if (!plan) return;
-      setStep(6);
-      const r = await api.runMigration(chosen(plan));
-      setReport(r);
-      setStep(7);
+      setStep(RUN);
+      try {
+        setReport(await api.runMigration(chosen(plan)));
+        setStep(REPORT);
+      } catch (e) {
+        // A refused or cancelled run goes back to the dry run, never stays on a live view of nothing.
+        setStep(DRY_RUN);
+        throw e;
+      }
     });
+  // Back never lands on the Run step's live view: from the report it goes to the dry run if one is
+  // on screen, else to the step that makes one.
+  const back = () => {
+    if (step === REPORT) setStep(dry ? DRY_RUN : DRY_RUN - 1);
+    else setStep(step - 1);
+  };
+  const targetName = plan ? (connections.find((c) => c.id === plan.target)?.label ?? "the target") : "";
 
   const label = (id: number) => {
     const c = connections.find((x) => x.id === id);
@@ -254,16 +290,59 @@ export function Wizard({
         />
       ) : null}
 
-      {step === 6 ? (
+      {step === RUN ? (
         <ProgressLine p={progress} onCancel={busy ? () => void api.cancelMigration() : undefined} />
+      ) : null}
+
+      {confirmRun && dry && plan ? (
+        <Confirm
+          title={`Run “${plan.name}” into ${targetName}?`}
+          action={`Write to ${targetName}`}
+          onConfirm={async () => void run()}
+          onClose={() => setConfirmRun(false)}
+          testid="confirm-run"
+        >
+          <p>
+            This writes to <strong>{targetName}</strong>: {writes(dry) || "nothing new"}.
+            {dry.with_problems
+              ? ` ${countOf(dry.with_problems, "record")} with problems go to Failed records.`
+              : ""}
+          </p>
+          <p className="muted">
+            The workspace is backed up first; every record written is kept in the result file, and the whole
+            run can be rolled back from its report.
+          </p>
+        </Confirm>
+      ) : null}
+      {leaving ? (
+        <Confirm
+          title={rollingBack ? "Leave while the rollback runs?" : "Leave while the migration runs?"}
+          action={rollingBack ? "Close; the rollback goes on" : "Stop the run and close"}
+          busyLabel="Stopping…"
+          danger={!rollingBack}
+          onConfirm={async () => {
+            if (!rollingBack) await api.cancelMigration();
+            onClose();
+          }}
+          onClose={() => setLeaving(false)}
+          testid="confirm-leave-run"
+        >
+          <p>
+            {rollingBack
+              ? "A rollback is not stopped half-way: it goes on, and the migration's row says when it is rolled back."
+              : "The run stops after the batch it is writing; what was written stays, and running the plan again goes on where it stopped."}
+          </p>
+        </Confirm>
       ) : null}
 
       {step === 7 && report ? <ReportStep report={report} onOpenFailed={onOpenFailed} /> : null}
 
-      {step === 8 && report ? <RollbackStep report={report} /> : null}
+      {step === 8 && report ? (
+        <RollbackStep report={report} targetLabel={targetName} onRunning={setRollingBack} />
+      ) : null}
 
       <div className="actions wizard-nav">
-        <button disabled={busy || step === 0 || step === 6} onClick={() => setStep(step - 1)}>
+        <button disabled={busy || step === 0 || step === RUN} onClick={back} data-testid="wizard-back">
           Back
         </button>
         {step < 5 ? (
@@ -271,17 +350,27 @@ export function Wizard({
             {step === 4 ? "Dry run" : "Next"}
           </button>
         ) : null}
-        {step === 5 ? (
-          <button className="primary" disabled={busy || !dry} onClick={() => void run()}>
-            Run the migration
+        {step === DRY_RUN ? (
+          <button
+            className="primary"
+            disabled={busy || !dry}
+            onClick={() => setConfirmRun(true)}
+            data-testid="run-migration"
+          >
+            Run the migration…
           </button>
         ) : null}
-        {step === 7 ? (
+        {step === DRY_RUN && report ? (
+          <button disabled={busy} onClick={() => setStep(REPORT)} data-testid="to-report">
+            Last run&apos;s report
+          </button>
+        ) : null}
+        {step === REPORT ? (
           <button disabled={busy} data-testid="to-rollback" onClick={() => setStep(8)}>
             Roll back…
           </button>
         ) : null}
-        <button className="link" onClick={onClose}>
+        <button className="link" onClick={() => (running ? setLeaving(true) : onClose())}>
           Close (the plan is saved)
         </button>
       </div>

@@ -1,5 +1,6 @@
 import { useCallback, useState } from "react";
 import type { BackupFile } from "../../bindings/BackupFile";
+import { Confirm } from "../../components/Confirm";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
 import { formatShortTime } from "../../format";
@@ -25,26 +26,15 @@ export function Backups({ onChanged }: { onChanged: () => void }) {
   const load = useCallback(() => api.backups(), []);
   const { data, error, reload } = useCommand(load);
   const [confirming, setConfirming] = useState<BackupFile | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState("");
 
   const restore = async (backup: BackupFile) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
-      const saved = await api.restoreBackup(fileName(backup.path));
-      setNotice(
-        `Restored the backup of ${formatShortTime(backup.taken_at)}. The workspace as it was just before is kept as a backup too (${fileName(saved.path)}).`,
-      );
-      setConfirming(null);
-      reload();
-      onChanged();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
+    const saved = await api.restoreBackup(fileName(backup.path));
+    setNotice(
+      `Restored the backup of ${formatShortTime(backup.taken_at)}. The workspace as it was just before is kept as a backup too (${fileName(saved.path)}).`,
+    );
+    reload();
+    onChanged();
   };
 
   return (
@@ -53,29 +43,28 @@ export function Backups({ onChanged }: { onChanged: () => void }) {
         CRM Bridge copies this workspace before anything that could lose data: upgrading it, merging all safe
         groups, running or rolling back a migration, removing a connection. Backups are readable only by you.
       </p>
-      <ErrorBanner error={error ?? actionError} />
+      <ErrorBanner error={error} />
       {notice ? (
         <p className="notice" role="status" data-testid="restore-notice">
           {notice}
         </p>
       ) : null}
       {confirming ? (
-        <div className="panel" role="dialog" aria-labelledby="restore-title" data-testid="confirm-restore">
-          <h3 id="restore-title">Restore the backup of {formatShortTime(confirming.taken_at)}?</h3>
+        <Confirm
+          title={`Restore the backup of ${formatShortTime(confirming.taken_at)}?`}
+          action="Restore"
+          busyLabel="Restoring…"
+          danger
+          onConfirm={() => restore(confirming)}
+          onClose={() => setConfirming(null)}
+          testid="confirm-restore"
+        >
           <p>
             The workspace goes back to how it was then: mirrored records, duplicates, merge history,
             migrations, sync state and failed records. Your CRMs are not changed. What the workspace holds now
             is backed up first, so this can be undone the same way.
           </p>
-          <div className="actions">
-            <button className="danger" onClick={() => void restore(confirming)} disabled={busy}>
-              {busy ? "Restoring…" : "Restore"}
-            </button>
-            <button onClick={() => setConfirming(null)} disabled={busy} autoFocus>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </Confirm>
       ) : null}
       {data && data.length === 0 ? <p className="muted">No backups yet.</p> : null}
       {data && data.length > 0 ? (
@@ -99,7 +88,10 @@ export function Backups({ onChanged }: { onChanged: () => void }) {
                   {fileName(b.path)}
                 </td>
                 <td>
-                  <button onClick={() => setConfirming(b)} disabled={busy}>
+                  <button
+                    onClick={() => setConfirming(b)}
+                    aria-label={`Restore the backup of ${formatShortTime(b.taken_at)}`}
+                  >
                     Restore…
                   </button>
                 </td>
