@@ -181,6 +181,9 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
             "{:?}",
             preview.actions
         );
+        // The plan counts what moves with a merged-away record, as the mirror holds it.
+        let counted = names_what_moves(&preview.actions);
+        assert!(counted, "{:?}", preview.actions);
         // A person's pick wins over the rule: keep the other member's name.
         let other = group
             .members
@@ -557,4 +560,15 @@ async fn an_undo_stops_at_a_survivor_changed_since_the_merge_unless_told_to_over
     let undone = ws.engine.undo_merge(entry.id, true).await.unwrap();
     assert_eq!(undone.status, "undone");
     drop(crms);
+}
+
+/// Whether a merge action names the count of what moves ("moves 2 contacts and 1 deal").
+fn names_what_moves(actions: &[String]) -> bool {
+    actions.iter().any(|a| {
+        a.split_once(" and moves ").is_some_and(|(_, what)| {
+            what.split(|c: char| c == ',' || c == ' ')
+                .next()
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
+        })
+    })
 }

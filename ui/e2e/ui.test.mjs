@@ -2,54 +2,23 @@
 // Records list, search, filters and error display. Run by `npm run test:ui` after `build:mock`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { shots, startUi } from "./harness.mjs";
 
-const root = fileURLToPath(new URL("../dist-mock/", import.meta.url));
-const shots = fileURLToPath(new URL("../test-results/", import.meta.url));
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png" };
-
-let server;
+let ui;
 let browser;
 let page;
 let baseUrl;
 
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^\/+/, "");
-    const file = join(root, path || "index.html");
-    try {
-      const body = await readFile(file.startsWith(root) ? file : join(root, "index.html"));
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  await mkdir(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  ui = await startUi();
+  ({ browser, baseUrl } = ui);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(baseUrl);
 });
 
 after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await ui?.close();
 });
 
 const text = (selector) => page.locator(selector).first().textContent();
@@ -289,12 +258,32 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(comparison, /William/);
     assert.match(comparison, /Bill/);
     // First names and e-mails are written differently: highlighted; the last name is the same.
+    // Not by colour alone: each differing row's heading carries "≠" and, for screen readers, "(differs)".
     const differing = await page.locator("[data-testid=differs] th").allTextContents();
-    assert.ok(differing.includes("First name") && differing.includes("E-mail"), differing.join(","));
-    assert.ok(!differing.includes("Last name"));
+    assert.ok(
+      differing.every((d) => d.endsWith("≠ (differs)")),
+      differing.join(","),
+    );
+    const names = differing.map((d) => d.replace(/\s*≠ \(differs\)$/, ""));
+    assert.ok(names.includes("First name") && names.includes("E-mail"), names.join(","));
+    assert.ok(!names.includes("Last name"));
+    // Each "Keep" radio says which record it keeps.
+    const keeps = await page.locator("[data-testid=keep]").evaluateAll((all) => all.map((r) => r.ariaLabel));
+    assert.equal(new Set(keeps).size, keeps.length, keeps.join(" | "));
+    assert.match(keeps[0], /^Keep the HubSpot — Sales EU record William Smith/);
     const why = await text("[data-testid=why]");
     assert.match(why, /99\.9% likely the same/);
     assert.match(why, /E-mail\s*same/);
+    // The values as compared: after which cleanup two different spellings count as the same.
+    assert.equal(
+      await text("[data-testid=compared-email]"),
+      "“w.smith@acme.com” = “W.Smith+crm@ACME.com” after lower-casing and removing “+crm”",
+    );
+    assert.equal(
+      await text("[data-testid=compared-first_name]"),
+      "“William” = “Bill” after reading “Bill” as a short form of “William”",
+    );
+    await page.locator("[data-testid=why]").first().screenshot({ path: join(shots, "duplicates-why.png") });
     assert.match(why, /\+13\.8/);
     await page.screenshot({ path: join(shots, "duplicates-review.png"), fullPage: true });
     // "Keep the Close record" moves the kept record to the Close column.
@@ -335,6 +324,12 @@ describe("CRM Bridge UI (mock IPC)", () => {
       "blanks filled from the other record",
     );
     assert.match(await text("[data-testid=merge-actions]"), /Merge “Globex” into “Globex GmbH”/);
+    // A company group says why it matched and what moves with the merged-away record.
+    assert.match(await text("[data-testid=merge-actions]"), /moves 3 contacts, 1 deal and 12 activities/);
+    assert.equal(
+      await text("[data-testid=compared-name]"),
+      "“Globex GmbH” = “Globex” after lower-casing and dropping “GmbH”",
+    );
     await page.screenshot({ path: join(shots, "duplicates-merge-plan.png"), fullPage: true });
     await page.keyboard.press("m");
     await page.waitForSelector("[data-testid=merged-notice]:has-text('Merged into “Globex GmbH”')");
@@ -886,5 +881,59 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await first.waitForSelector("[data-testid=connection-card]");
     await first.screenshot({ path: join(shots, "start-demo-opened.png") });
     await first.close();
+  });
+
+  test("Records and Failed records work by keyboard: arrows move, Enter opens, Esc closes and returns", async () => {
+    const kb = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    await kb.goto(baseUrl);
+    await kb.waitForSelector("[data-testid=connection-card]");
+    await kb.click("[data-testid=nav-records]");
+    await kb.waitForSelector("[data-testid=record-row]:not(:has-text('Loading'))");
+    // A grid that tells its size; each row its position.
+    assert.equal(await kb.getAttribute("[role=grid]", "aria-rowcount"), "5001");
+    assert.equal(await kb.locator("[data-testid=record-row]").first().getAttribute("aria-rowindex"), "2");
+    await kb.focus("[data-testid=record-row][tabindex='0']");
+    await kb.keyboard.press("ArrowDown");
+    await kb.keyboard.press("ArrowDown");
+    const focused = () => kb.evaluate(() => document.activeElement?.getAttribute("aria-rowindex"));
+    assert.equal(await focused(), "4");
+    await kb.keyboard.press("End");
+    await kb.waitForFunction(() => document.activeElement?.getAttribute("aria-rowindex") === "5001");
+    await kb.keyboard.press("Home");
+    await kb.waitForFunction(() => document.activeElement?.getAttribute("aria-rowindex") === "2");
+    await kb.keyboard.press("Enter");
+    await kb.waitForSelector("[data-testid=record-detail]");
+    await kb.screenshot({ path: join(shots, "records-keyboard-1024.png") });
+    await kb.keyboard.press("Escape");
+    await kb.waitForSelector("[data-testid=record-detail]", { state: "detached" });
+    assert.equal(await focused(), "2", "focus is back on the row");
+
+    await kb.click("[data-testid=nav-failed]");
+    await kb.waitForSelector("[data-testid=failed-row]");
+    assert.match(await kb.locator("[data-testid=failed-row]").first().textContent(), /^Ann Lee/);
+    await kb.focus("[data-testid=failed-row]");
+    await kb.keyboard.press("Enter");
+    await kb.waitForSelector("[data-testid=failed-detail]");
+    // At 1024×700 the detail sits beside the list: the CRM's message stays readable, nothing covered.
+    const list = await kb.locator("[data-testid=failed-records]").boundingBox();
+    const detail = await kb.locator("[data-testid=failed-detail]").boundingBox();
+    assert.ok(list.x + list.width <= detail.x, `list ends at ${list.x + list.width}, detail at ${detail.x}`);
+    assert.match(
+      await kb.locator("[data-testid=failed-records]").textContent(),
+      /Property values were not valid/,
+    );
+    await kb.keyboard.press("Escape");
+    await kb.waitForSelector("[data-testid=failed-detail]", { state: "detached" });
+    assert.ok(await kb.evaluate(() => document.activeElement?.dataset.testid === "failed-row"));
+    // Re-sync all asks first, naming the count.
+    await kb.click("[data-testid=resync-all]");
+    assert.match(
+      await kb.locator("[data-testid=confirm-resync-all]").textContent(),
+      /Send 2 records again\?/,
+    );
+    await kb.keyboard.press("Escape");
+    await kb.waitForSelector("[data-testid=confirm-resync-all]", { state: "detached" });
+    assert.equal(await kb.locator("[data-testid=failed-row]").count(), 2, "nothing sent");
+    await kb.close();
   });
 });

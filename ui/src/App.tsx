@@ -1,3 +1,16 @@
+import {
+  ArrowLeftRight,
+  CircleAlert,
+  Copy,
+  Database,
+  GitCompareArrows,
+  LogOut,
+  Plug,
+  Route,
+  ScrollText,
+  Settings,
+  type LucideIcon,
+} from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "./components/EmptyState";
 import { ErrorBanner } from "./components/ErrorBanner";
@@ -31,17 +44,19 @@ export type ScreenId =
 /** Screens that have something to show before any CRM is connected. */
 const WITHOUT_CONNECTIONS: ScreenId[] = ["connections", "log", "settings"];
 
-const SCREENS: { id: ScreenId; label: string }[] = [
-  { id: "connections", label: "Connections" },
-  { id: "records", label: "Records" },
-  { id: "duplicates", label: "Duplicates" },
-  { id: "sync", label: "Sync" },
-  { id: "conflicts", label: "Conflicts" },
-  { id: "mappings", label: "Mappings" },
-  { id: "migration", label: "Migration" },
-  { id: "failed", label: "Failed records" },
-  { id: "log", label: "Activity log" },
-  { id: "settings", label: "Settings" },
+/** Each screen with its icon: below 1,100 px the sidebar narrows to the icons (the label stays the
+ *  button's name and shows as a tooltip). */
+const SCREENS: { id: ScreenId; label: string; icon: LucideIcon }[] = [
+  { id: "connections", label: "Connections", icon: Plug },
+  { id: "records", label: "Records", icon: Database },
+  { id: "duplicates", label: "Duplicates", icon: Copy },
+  { id: "sync", label: "Sync", icon: ArrowLeftRight },
+  { id: "conflicts", label: "Conflicts", icon: GitCompareArrows },
+  { id: "mappings", label: "Mappings", icon: Route },
+  { id: "migration", label: "Migration", icon: LogOut },
+  { id: "failed", label: "Failed records", icon: CircleAlert },
+  { id: "log", label: "Activity log", icon: ScrollText },
+  { id: "settings", label: "Settings", icon: Settings },
 ];
 
 export function App() {
@@ -83,7 +98,10 @@ export function App() {
     <div className="app">
       <nav className="sidebar" aria-label="Screens">
         <div className="brand">
-          CRM Bridge
+          <span className="brand-name">CRM Bridge</span>
+          <span className="brand-short" aria-hidden>
+            CB
+          </span>
           {demo ? (
             <span className="demo-badge" data-testid="demo-badge">
               Demo
@@ -96,12 +114,14 @@ export function App() {
             className={s.id === screen ? "nav-item active" : "nav-item"}
             aria-current={s.id === screen ? "page" : undefined}
             data-testid={`nav-${s.id}`}
+            title={badge[s.id] ? `${s.label} (${formatCount(badge[s.id]!)})` : s.label}
             onClick={() => {
               setScreen(s.id);
               overview.reload();
             }}
           >
-            <span>{s.label}</span>
+            <s.icon className="nav-icon" size={18} aria-hidden />
+            <span className="nav-label">{s.label}</span>
             {badge[s.id] ? (
               <span className={s.id === "failed" || s.id === "conflicts" ? "count count-alert" : "count"}>
                 {formatCount(badge[s.id]!)}
@@ -110,8 +130,12 @@ export function App() {
           </button>
         ))}
         <div className="sidebar-foot" title={overview.data?.database_path ?? undefined}>
-          {overview.data?.demo ? "Demo workspace" : "Local workspace"}
-          {overview.data?.database_path ? <div className="db-path">{overview.data.database_path}</div> : null}
+          <div className="foot-text">
+            {overview.data?.demo ? "Demo workspace" : "Local workspace"}
+            {overview.data?.database_path ? (
+              <div className="db-path">{overview.data.database_path}</div>
+            ) : null}
+          </div>
           {overview.data?.demo ? (
             <button
               className="leave-demo"

@@ -221,7 +221,19 @@ const duplicateGroups: MockGroup[] = [
           ),
         },
       ],
-      pairs: [],
+      pairs: [
+        {
+          a: 301,
+          b: 302,
+          probability: 0.97,
+          evidence: evidence([
+            ["name", "globex", "globex", "exact", 7.4],
+            ["domain", "globex.de", "globex.de", "exact", 12.6],
+            ["city", "berlin", null, "missing", 0],
+            ["phone", null, "+49301234567", "missing", 0],
+          ]),
+        },
+      ],
     },
   },
 ];

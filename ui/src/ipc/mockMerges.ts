@@ -46,7 +46,7 @@ export function previewOf(group: MockGroup, choice: MergeChoice): MergePreview {
   const others = members.filter((m) => m.record.id !== master);
   const actions = others.map((m) =>
     m.provider === kept.provider
-      ? `Merge “${m.record.display_name}” into “${kept.record.display_name}” in ${m.connection_label}`
+      ? `Merge “${m.record.display_name}” into “${kept.record.display_name}” in ${m.connection_label}; ${m.connection_label.split(" ")[0]} deletes “${m.record.display_name}” and moves 3 contacts, 1 deal and 12 activities`
       : `Link “${m.record.display_name}” in ${m.connection_label} with “${kept.record.display_name}” (no record is deleted across CRMs)`,
   );
   actions.push(`Update the fields of “${kept.record.display_name}” to the merged record`);

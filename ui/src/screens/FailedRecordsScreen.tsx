@@ -313,79 +313,81 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
               row?.focus();
             }}
           >
-            <table className="grid" data-testid="failed-records">
-              <thead>
-                <tr>
-                  <th>
-                    <input
-                      type="checkbox"
-                      aria-label="Select all"
-                      checked={selected.size > 0 && selected.size === data.rows.length}
-                      onChange={(e) =>
-                        setSelected(e.target.checked ? new Set(data.rows.map((r) => r.id)) : new Set())
-                      }
-                    />
-                  </th>
-                  <th>Record</th>
-                  <th>Problem</th>
-                  <th>CRM</th>
-                  <th>Write</th>
-                  <th>Field</th>
-                  <th>What the CRM said</th>
-                  <th className="num">Attempts</th>
-                  <th>Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.rows.map((f) => (
-                  <tr
-                    key={f.id}
-                    className={f.id === open ? "selected clickable" : "clickable"}
-                    onClick={() => setOpen(f.id === open ? null : f.id)}
-                    onKeyDown={(e) => {
-                      if (e.target !== e.currentTarget) return;
-                      if (e.key === "Enter" || e.key === " ") {
-                        e.preventDefault();
-                        setOpen(f.id === open ? null : f.id);
-                      }
-                    }}
-                    tabIndex={0}
-                    data-failed-id={f.id}
-                    aria-current={f.id === open ? "true" : undefined}
-                    data-testid="failed-row"
-                  >
-                    <td onClick={(e) => e.stopPropagation()}>
+            <div className="table-scroll">
+              <table className="grid" data-testid="failed-records">
+                <thead>
+                  <tr>
+                    <th>
                       <input
                         type="checkbox"
-                        aria-label={`Select ${whoOf(f)}`}
-                        checked={selected.has(f.id)}
-                        onChange={(e) => {
-                          const next = new Set(selected);
-                          if (e.target.checked) next.add(f.id);
-                          else next.delete(f.id);
-                          setSelected(next);
-                        }}
+                        aria-label="Select all"
+                        checked={selected.size > 0 && selected.size === data.rows.length}
+                        onChange={(e) =>
+                          setSelected(e.target.checked ? new Set(data.rows.map((r) => r.id)) : new Set())
+                        }
                       />
-                    </td>
-                    <td className="who">{whoOf(f)}</td>
-                    <td>
-                      <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
-                    </td>
-                    <td>
-                      <ConnectionCell connection={connectionById.get(f.connection_id)} />
-                    </td>
-                    <td>
-                      {OPERATION_LABEL[f.operation]} {objectTypeName(f.object_type).toLowerCase()}
-                      {f.remote_id ? <span className="mono muted"> {f.remote_id}</span> : null}
-                    </td>
-                    <td className="mono">{f.field ?? "—"}</td>
-                    <td>{f.message}</td>
-                    <td className="num">{f.attempts}</td>
-                    <td>{formatTime(f.created_at)}</td>
+                    </th>
+                    <th>Record</th>
+                    <th>Problem</th>
+                    <th>CRM</th>
+                    <th>Write</th>
+                    <th>Field</th>
+                    <th>What the CRM said</th>
+                    <th className="num">Attempts</th>
+                    <th>Since</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {data.rows.map((f) => (
+                    <tr
+                      key={f.id}
+                      className={f.id === open ? "selected clickable" : "clickable"}
+                      onClick={() => setOpen(f.id === open ? null : f.id)}
+                      onKeyDown={(e) => {
+                        if (e.target !== e.currentTarget) return;
+                        if (e.key === "Enter" || e.key === " ") {
+                          e.preventDefault();
+                          setOpen(f.id === open ? null : f.id);
+                        }
+                      }}
+                      tabIndex={0}
+                      data-failed-id={f.id}
+                      aria-current={f.id === open ? "true" : undefined}
+                      data-testid="failed-row"
+                    >
+                      <td onClick={(e) => e.stopPropagation()}>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${whoOf(f)}`}
+                          checked={selected.has(f.id)}
+                          onChange={(e) => {
+                            const next = new Set(selected);
+                            if (e.target.checked) next.add(f.id);
+                            else next.delete(f.id);
+                            setSelected(next);
+                          }}
+                        />
+                      </td>
+                      <td className="who">{whoOf(f)}</td>
+                      <td>
+                        <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
+                      </td>
+                      <td>
+                        <ConnectionCell connection={connectionById.get(f.connection_id)} />
+                      </td>
+                      <td>
+                        {OPERATION_LABEL[f.operation]} {objectTypeName(f.object_type).toLowerCase()}
+                        {f.remote_id ? <span className="mono muted"> {f.remote_id}</span> : null}
+                      </td>
+                      <td className="mono">{f.field ?? "—"}</td>
+                      <td>{f.message}</td>
+                      <td className="num">{f.attempts}</td>
+                      <td>{formatTime(f.created_at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             {openRecord ? (
               <Detail
                 key={`${openRecord.id}-${openRecord.attempts}`}

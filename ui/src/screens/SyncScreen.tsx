@@ -34,7 +34,11 @@ function ProgressLine({ p, onCancel }: { p: SyncProgress; onCancel: () => void }
     p.eta_seconds != null && p.phase === "sending" ? `, about ${Math.ceil(p.eta_seconds)} s left` : "";
   return (
     <div className="sync-progress" data-testid="sync-progress">
-      <progress max={Math.max(p.planned, 1)} value={p.phase === "pulling" ? undefined : p.sent} />
+      <progress
+        aria-label="Sync progress"
+        max={Math.max(p.planned, 1)}
+        value={p.phase === "pulling" ? undefined : p.sent}
+      />
       <span>
         {what}
         {p.rate > 0 && p.phase === "sending" ? ` (${p.rate.toFixed(0)}/s${eta})` : ""} · {p.counts.created}{" "}

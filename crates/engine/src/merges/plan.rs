@@ -196,6 +196,44 @@ impl Engine {
         })
     }
 
+    /// What a merged-away record's CRM moves to the survivor, counted from the mirror: "2 contacts,
+    /// 1 deal and 5 activities", or "what is linked to it" when the mirror holds nothing linked.
+    fn what_moves(&self, record: &Record) -> Result<String> {
+        let Some(field) = link_field(record.object_type) else {
+            return Ok("what is linked to it".into());
+        };
+        let children = self
+            .store
+            .read(|c| records::children(c, record.connection_id, field, &record.remote_id))?;
+        let mut counts: Vec<(ObjectType, usize)> = Vec::new();
+        for (_, object_type, _) in &children {
+            match counts.iter_mut().find(|(t, _)| t == object_type) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((object_type.clone(), 1)),
+            }
+        }
+        if counts.is_empty() {
+            return Ok("nothing else: no contact, deal or activity is linked to it here".into());
+        }
+        counts.sort_by_key(|(t, _)| t.as_str().to_owned());
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|(t, n)| {
+                let many = plural(t.clone());
+                // "1 contact", "3 contacts": the singular drops the plural's ending.
+                let one = many
+                    .strip_suffix("ies")
+                    .map(|s| format!("{s}y"))
+                    .unwrap_or_else(|| many.trim_end_matches('s').to_owned());
+                format!("{n} {}", if *n == 1 { one.as_str() } else { many })
+            })
+            .collect();
+        Ok(match parts.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => parts.join(""),
+        })
+    }
+
     /// The plan of merging a group, without writing anything.
     pub fn merge_preview(&self, group_id: i64, choice: &MergeChoice) -> Result<MergePreview> {
         let loaded = self.load_group(group_id)?;
@@ -206,11 +244,12 @@ impl Engine {
             let crm = set.connection.provider.label();
             for &m in &set.merged {
                 actions.push(format!(
-                    "Merge “{}” into “{}” in {crm} ({}); {crm} deletes “{}” and moves its deals, notes and contacts",
+                    "Merge “{}” into “{}” in {crm} ({}); {crm} deletes “{}” and moves {}",
                     name(m),
                     name(set.survivor),
                     set.connection.label,
-                    name(m)
+                    name(m),
+                    self.what_moves(&loaded.members[m].0)?
                 ));
             }
             let survivor = &loaded.members[set.survivor].0;

@@ -3,6 +3,7 @@ import type { MergePreview } from "../../bindings/MergePreview";
 import type { PairExplanation } from "../../bindings/PairExplanation";
 import type { RecordId } from "../../bindings/RecordId";
 import { ProviderBadge } from "../../components/ProviderBadge";
+import { comparedInWords } from "./compared";
 import { RULE_LABEL, fieldLabel, fieldsOf, percent, shown } from "./fields";
 
 /**
@@ -39,6 +40,7 @@ export function Comparison({
                   checked={preview?.master === m.record.id}
                   onChange={() => onKeep(m.record.id)}
                   data-testid="keep"
+                  aria-label={`Keep the ${m.connection_label} record ${m.record.display_name} (${m.record.remote_id})`}
                 />{" "}
                 Keep this record
               </label>
@@ -59,7 +61,16 @@ export function Comparison({
               className={differs ? "differs" : undefined}
               data-testid={differs ? "differs" : undefined}
             >
-              <th scope="row">{fieldLabel(key)}</th>
+              <th scope="row">
+                {fieldLabel(key)}
+                {/* Not by colour alone: a differing row says so in text too. */}
+                {differs ? (
+                  <span className="differs-mark" title="The records differ here">
+                    {" "}
+                    ≠<span className="sr-only"> (differs)</span>
+                  </span>
+                ) : null}
+              </th>
               {group.members.map((m) => {
                 const v = shown(m.record.fields[key]);
                 if (v === "")
@@ -117,7 +128,9 @@ const AGREEMENT_LABEL: { [a: string]: string } = {
 
 /** Why two members matched: each field's agreement and how much it weighed. */
 export function Why({ group, pair }: { group: DuplicateGroup; pair: PairExplanation }) {
-  const name = (id: number) => group.members.find((m) => m.record.id === id)?.record.display_name ?? `#${id}`;
+  const member = (id: number) => group.members.find((m) => m.record.id === id);
+  const name = (id: number) => member(id)?.record.display_name ?? `#${id}`;
+  const value = (id: number, column: string) => shown(member(id)?.record.fields[column]);
   const strongest = Math.max(1, ...pair.evidence.map((e) => Math.abs(e.weight)));
   return (
     <div className="why" data-testid="why">
@@ -130,7 +143,19 @@ export function Why({ group, pair }: { group: DuplicateGroup; pair: PairExplanat
             <tr key={e.column}>
               <th scope="row">{fieldLabel(e.column)}</th>
               <td className={`agreement agreement-${e.agreement}`}>
-                {AGREEMENT_LABEL[e.agreement] ?? e.agreement}
+                {e.agreement === "exact" && value(pair.a, e.column).trim() !== value(pair.b, e.column).trim()
+                  ? "same after cleanup"
+                  : (AGREEMENT_LABEL[e.agreement] ?? e.agreement)}
+              </td>
+              <td className="compared" data-testid={`compared-${e.column}`}>
+                {comparedInWords(
+                  e.column,
+                  e.agreement,
+                  value(pair.a, e.column),
+                  value(pair.b, e.column),
+                  e.left,
+                  e.right,
+                )}
               </td>
               <td className="weight">
                 <span

@@ -18,7 +18,11 @@ export function ProgressLine({ p, onCancel }: { p: MigrationProgress | null; onC
     p.eta_seconds != null && p.step === "writing" ? `, about ${Math.ceil(p.eta_seconds)} s left` : "";
   return (
     <div className="sync-progress" data-testid="migration-progress">
-      <progress max={Math.max(p.planned, 1)} value={p.step === "pulling" ? undefined : p.done} />
+      <progress
+        aria-label={p.step === "rolling_back" ? "Rollback progress" : "Migration progress"}
+        max={Math.max(p.planned, 1)}
+        value={p.step === "pulling" ? undefined : p.done}
+      />
       <span>
         {what}
         {eta}
