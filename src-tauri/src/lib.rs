@@ -46,7 +46,20 @@ pub fn run() {
             }
             Ok(())
         })
+        .on_window_event(|window, event| {
+            // Closing the window while a pull, sync or migration runs asks first (in the UI).
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                use tauri::{Emitter, Manager};
+                let state = window.state::<AppState>();
+                let running = state.running_jobs();
+                if running > 0 && !state.quitting() {
+                    api.prevent_close();
+                    let _ = window.emit("close-requested", running);
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
+            commands::window::quit_anyway,
             commands::status::overview,
             commands::connections::connect_with_key,
             commands::connections::mirrored_fields,

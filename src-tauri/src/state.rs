@@ -32,6 +32,8 @@ pub struct AppState {
     migration: Mutex<Option<Cancel>>,
     /// How to give up the browser sign-in being waited for.
     sign_in: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    /// The person chose to quit while jobs ran: the window closes without asking again.
+    quitting: AtomicBool,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             syncs: Mutex::new(HashMap::new()),
             migration: Mutex::new(None),
             sign_in: Mutex::new(None),
+            quitting: AtomicBool::new(false),
         }
     }
 
@@ -298,6 +301,31 @@ impl AppState {
         if let Some(cancel) = self.syncs.lock().expect("sync registry").get(&id) {
             cancel.cancel();
         }
+    }
+
+    /// Pulls, syncs and migrations running now: closing the window asks first while any runs.
+    pub fn running_jobs(&self) -> usize {
+        self.pulls.lock().expect("pull registry").len()
+            + self.syncs.lock().expect("sync registry").len()
+            + usize::from(self.migration.lock().expect("migration slot").is_some())
+    }
+
+    pub fn quitting(&self) -> bool {
+        self.quitting.load(Ordering::SeqCst)
+    }
+
+    /// Stops every running job after the batch it is sending (each write is stored before it is
+    /// sent, so the next run finds what was cut off), then lets the window close.
+    pub fn quit_anyway(&self) {
+        self.quitting.store(true, Ordering::SeqCst);
+        let pulls = self.pulls.lock().expect("pull registry");
+        let syncs = self.syncs.lock().expect("sync registry");
+        let migration = self.migration.lock().expect("migration slot");
+        pulls
+            .values()
+            .chain(syncs.values())
+            .chain(migration.iter())
+            .for_each(Cancel::cancel);
     }
 
     fn start_migration(&self) -> Result<Cancel, ErrorPayload> {

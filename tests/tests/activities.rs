@@ -8,7 +8,7 @@ mod two_crms;
 
 use std::collections::HashMap;
 
-use bridge_engine::Cancel;
+use bridge_engine::{Cancel, MigrationStep};
 use bridge_fakecrm::Running;
 use bridge_model::{ObjectType, Provider};
 use serde_json::{Value, json};
@@ -112,12 +112,44 @@ async fn every_kind_of_activity_crosses_from_close_to_hubspot_with_its_links() {
         "{activities:?}"
     );
 
+    let told = std::sync::Mutex::new(Vec::new());
     let report = ws
         .engine
-        .run_migration(&plan, &|_| {}, &Cancel::default())
+        .run_migration(
+            &plan,
+            &|p| told.lock().unwrap().push(p.clone()),
+            &Cancel::default(),
+        )
         .await
         .unwrap();
     assert_eq!(report.failed, 0, "{report:?}");
+    // One progress for the whole run: across every object it only grows, never past its total,
+    // and the total is the run's, not the object being written.
+    let told = told.into_inner().unwrap();
+    let writing: Vec<_> = told
+        .iter()
+        .filter(|p| p.step == MigrationStep::Writing)
+        .collect();
+    assert!(
+        writing
+            .windows(2)
+            .all(|w| w[0].overall_done <= w[1].overall_done),
+        "{writing:?}"
+    );
+    assert!(writing.iter().all(|p| p.overall_done <= p.overall_planned));
+    let first = writing.first().unwrap();
+    assert!(first.overall_planned > first.planned, "{first:?}");
+    let last = told.last().unwrap();
+    assert_eq!(last.step, MigrationStep::Done);
+    let accounted = ws
+        .engine
+        .migration_results(report.migration_id)
+        .unwrap()
+        .len() as i64;
+    assert_eq!(
+        (last.overall_done, last.overall_planned),
+        (accounted, accounted)
+    );
     let results = ws.engine.migration_results(report.migration_id).unwrap();
     let failures: Vec<_> = results.iter().filter(|r| r.error.is_some()).collect();
     assert!(failures.is_empty(), "{failures:?}");

@@ -283,7 +283,10 @@ describe("CRM Bridge UI (mock IPC)", () => {
       await text("[data-testid=compared-first_name]"),
       "“William” = “Bill” after reading “Bill” as a short form of “William”",
     );
-    await page.locator("[data-testid=why]").first().screenshot({ path: join(shots, "duplicates-why.png") });
+    await page
+      .locator("[data-testid=why]")
+      .first()
+      .screenshot({ path: join(shots, "duplicates-why.png") });
     assert.match(why, /\+13\.8/);
     await page.screenshot({ path: join(shots, "duplicates-review.png"), fullPage: true });
     // "Keep the Close record" moves the kept record to the Close column.
@@ -625,7 +628,12 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.equal(await page.locator("[data-testid=migration-progress]").count(), 0, "nothing runs yet");
     await page.screenshot({ path: join(shots, "migration-confirm-run.png") });
     await page.click("[data-testid=confirm-action]");
+    // One progress for the whole run: the bar and the time left are the run's, the words name the
+    // object being written; the sidebar lists the run with its Cancel.
     await page.waitForSelector("[data-testid=migration-progress]:has-text('Writing person records')");
+    assert.match(await text("[data-testid=migration-progress]"), /of 11,513 records · now writing person/);
+    await page.waitForSelector("[data-testid=jobs] [data-testid=job]:has-text('Migration “')");
+    assert.equal(await page.locator("[data-testid=jobs] button:has-text('Cancel')").count(), 1);
     await shot(7, "run");
     // Closing the wizard meanwhile asks first; staying keeps the run going.
     await page.click("text=Close (the plan is saved)");
@@ -925,6 +933,18 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await kb.keyboard.press("Escape");
     await kb.waitForSelector("[data-testid=failed-detail]", { state: "detached" });
     assert.ok(await kb.evaluate(() => document.activeElement?.dataset.testid === "failed-row"));
+    // A job started on one screen stays in the sidebar on every other, and leads back.
+    await kb.click("[data-testid=nav-duplicates]");
+    await kb.click("[data-testid=find-duplicates]");
+    await kb.click("[data-testid=nav-failed]");
+    await kb.waitForSelector("[data-testid=jobs] [role=status]:has-text('1 job running')");
+    await kb.screenshot({ path: join(shots, "jobs-indicator-1024.png") });
+    // The sidebar is narrowed at 1,024 px: the jobs' head alone shows, and leads back.
+    await kb.click("[data-testid=jobs-head]");
+    await kb.waitForSelector("[data-testid=screen-duplicates]");
+    await kb.waitForSelector("[data-testid=jobs]", { state: "detached" });
+    await kb.click("[data-testid=nav-failed]");
+    await kb.waitForSelector("[data-testid=failed-row]");
     // Re-sync all asks first, naming the count.
     await kb.click("[data-testid=resync-all]");
     assert.match(

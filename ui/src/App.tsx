@@ -12,8 +12,10 @@ import {
   type LucideIcon,
 } from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
+import { Confirm } from "./components/Confirm";
 import { EmptyState } from "./components/EmptyState";
 import { ErrorBanner } from "./components/ErrorBanner";
+import { JobsIndicator } from "./components/JobsIndicator";
 import { useCommand } from "./components/useCommand";
 import { formatCount } from "./format";
 import { api } from "./ipc";
@@ -71,6 +73,12 @@ export function App() {
       () => applyTheme("system"),
     );
   }, [workspace]);
+  // Closing the window while jobs run: the app asks, and stops them only when told.
+  const [closing, setClosing] = useState(0);
+  useEffect(() => {
+    const off = api.onCloseRequested(setClosing);
+    return () => void off.then((f) => f());
+  }, []);
   const demo = overview.data?.demo ?? false;
   useEffect(() => {
     document.title = demo ? "CRM Bridge — Demo" : "CRM Bridge";
@@ -129,6 +137,12 @@ export function App() {
             ) : null}
           </button>
         ))}
+        <JobsIndicator
+          onOpen={(id) => {
+            setScreen(id);
+            overview.reload();
+          }}
+        />
         <div className="sidebar-foot" title={overview.data?.database_path ?? undefined}>
           <div className="foot-text">
             {overview.data?.demo ? "Demo workspace" : "Local workspace"}
@@ -153,6 +167,22 @@ export function App() {
           ) : null}
         </div>
       </nav>
+      {closing ? (
+        <Confirm
+          title={closing === 1 ? "Quit while a job runs?" : `Quit while ${closing} jobs run?`}
+          action="Stop and quit"
+          busyLabel="Stopping…"
+          danger
+          onConfirm={() => api.quitAnyway()}
+          onClose={() => setClosing(0)}
+          testid="confirm-quit"
+        >
+          <p>
+            Each stops after the batch it is sending. Nothing is lost: every write is recorded before it is
+            sent, and the next run goes on where this one stopped.
+          </p>
+        </Confirm>
+      ) : null}
       <main className="content" data-testid={`screen-${screen}`} key={workspace}>
         <ErrorBanner error={overview.error} />
         {empty ? (

@@ -13,6 +13,7 @@ pub mod records;
 pub mod settings;
 pub mod status;
 pub mod sync;
+pub mod window;
 pub mod workspace;
 
 type Answer<T> = Result<T, bridge_engine::ErrorPayload>;

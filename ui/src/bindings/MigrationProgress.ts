@@ -5,4 +5,17 @@ import type { ObjectType } from "./ObjectType";
 /**
  * Where a run or rollback is: records written of those planned, and the time left at this rate.
  */
-export type MigrationProgress = { migration_id: number, step: MigrationStep, object_type: ObjectType | null, done: number, planned: number, eta_seconds: number | null, };
+export type MigrationProgress = { migration_id: number, step: MigrationStep, object_type: ObjectType | null, 
+/**
+ * Records written of those planned, for the object type being written.
+ */
+done: number, planned: number, 
+/**
+ * Source records accounted for (written, linked, skipped or refused) of all the plan's objects:
+ * the whole run, not one type (objects not reached yet are counted from the mirror).
+ */
+overall_done: number, overall_planned: number, 
+/**
+ * At the overall rate so far.
+ */
+eta_seconds: number | null, };

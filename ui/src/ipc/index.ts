@@ -231,6 +231,11 @@ export const api = {
     call<ImportedMapping>("import_field_mapping", { source, target, text }),
   onMigrationProgress: (handler: (p: MigrationProgress) => void): Promise<UnlistenFn> =>
     listen<MigrationProgress>("migration-progress", (e) => handler(e.payload)),
+  /** The window was closed while jobs ran (their number): the app asks before quitting. */
+  onCloseRequested: (handler: (running: number) => void): Promise<UnlistenFn> =>
+    listen<number>("close-requested", (e) => handler(e.payload)),
+  /** Stops every running job after its current batch and closes the window. */
+  quitAnyway: () => call<null>("quit_anyway"),
   /** Progress of every running pull, after each page. */
   onPullProgress: (handler: (p: PullProgress) => void): Promise<UnlistenFn> =>
     listen<PullProgress>("pull-progress", (e) => handler(e.payload)),

@@ -584,7 +584,13 @@ export function installMockIpc() {
           return { merged: safe.length, failed: [] };
         }
         case "find_duplicates":
-          return { records: 3900, compared: 5210, groups: duplicateGroups.length, new_groups: 0 };
+          // Long enough to leave the screen meanwhile, as tests do.
+          return sleep(800).then(() => ({
+            records: 3900,
+            compared: 5210,
+            groups: duplicateGroups.length,
+            new_groups: 0,
+          }));
         case "connect_with_key": {
           const a = args as { provider: Connection["provider"]; baseUrl: string; apiKey: string };
           if (a.apiKey !== "good-key") {

@@ -352,10 +352,14 @@ async function run(p: MigrationPlan): Promise<MigrationReport> {
     object_type: null,
     done: 0,
     planned: 0,
+    overall_done: 0,
+    overall_planned: 0,
     eta_seconds: null,
   };
   await emit("migration-progress", base);
   await sleep(250);
+  const total = 11513;
+  let before = 0;
   for (const [t, planned] of [
     ["company", 2000],
     ["person", 9000],
@@ -367,10 +371,13 @@ async function run(p: MigrationPlan): Promise<MigrationReport> {
         object_type: t,
         done,
         planned,
-        eta_seconds: (planned - done) / 400,
+        overall_done: before + done,
+        overall_planned: total,
+        eta_seconds: (total - before - done) / 400,
       });
       await sleep(150);
     }
+    before += planned;
   }
   report = {
     migration_id: 1,

@@ -11,6 +11,7 @@ import { PullProgressList } from "../components/PullProgressList";
 import { useCommand } from "../components/useCommand";
 import { formatCount, formatTime, objectTypeName } from "../format";
 import { IpcError, api } from "../ipc";
+import { track } from "../jobs";
 import { MirroredFields } from "./connections/MirroredFields";
 import { RemoveConnection } from "./connections/RemoveConnection";
 import { SignInAgain } from "./connections/SignInAgain";
@@ -238,7 +239,21 @@ export function ConnectionsScreen({
     setRunning((s) => new Set(s).add(id));
     setPulls((old) => new Map(old).set(id, new Map()));
     try {
-      await api.pull(id, full);
+      const label = data?.connections.find((c) => c.connection.id === id)?.connection.label ?? "a CRM";
+      await track(
+        { label: `Pulling ${label}`, screen: "connections", cancel: () => void api.cancelPull(id) },
+        async (update) => {
+          const off = await api.onPullProgress((p) => {
+            if (p.connection_id === id && p.fraction !== null)
+              update({ done: Math.round(p.fraction * 1000), total: 1000 });
+          });
+          try {
+            return await api.pull(id, full);
+          } finally {
+            off();
+          }
+        },
+      );
     } catch (err) {
       needsSignIn(err, id);
       if (!(err instanceof Error && "code" in err && err.code === "cancelled")) setActionError(err);

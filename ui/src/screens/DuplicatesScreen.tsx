@@ -13,6 +13,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { countOf, formatCount, listOf, objectTypeName, providerLabel } from "../format";
 import { api } from "../ipc";
+import { track } from "../jobs";
 import { PageCache } from "../records/pages";
 import { BulkMerge } from "./duplicates/BulkMerge";
 import { Comparison, Why } from "./duplicates/Comparison";
@@ -239,7 +240,9 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     setFinding(true);
     setError(undefined);
     try {
-      const s = await api.findDuplicates([]);
+      const s = await track({ label: "Finding duplicates", screen: "duplicates" }, () =>
+        api.findDuplicates([]),
+      );
       setFound(
         `${formatCount(s.records)} records compared: ${countOf(s.groups, "group")} of duplicates, ${formatCount(s.new_groups)} new.`,
       );

@@ -12,6 +12,7 @@ import { useCommand } from "../components/useCommand";
 import { ProviderBadge } from "../components/ProviderBadge";
 import { countOf, formatTime, objectTypeName } from "../format";
 import { api } from "../ipc";
+import { track } from "../jobs";
 import { fieldLabel } from "./duplicates/fields";
 
 const CATEGORY_LABEL: { [C in ErrorCategory]: string } = {
@@ -197,7 +198,9 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
     setBusy(true);
     setActionError(undefined);
     try {
-      const s = await api.resyncFailed(q);
+      const s = await track({ label: "Re-sending failed records", screen: "failed" }, () =>
+        api.resyncFailed(q),
+      );
       done(`${countOf(s.resolved, "record")} written and out of the queue, ${s.failed} refused again.`);
     } catch (e) {
       setActionError(e);

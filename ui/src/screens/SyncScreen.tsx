@@ -10,6 +10,7 @@ import { ProviderBadge } from "../components/ProviderBadge";
 import { useCommand } from "../components/useCommand";
 import { countOf, formatCount, objectTypeName } from "../format";
 import { api } from "../ipc";
+import { track } from "../jobs";
 import { PairEditor } from "./sync/PairEditor";
 import { DeletionHistory } from "./sync/DeletionHistory";
 import { RunHistory } from "./sync/RunHistory";
@@ -110,7 +111,20 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
     setError(undefined);
     setNotice(undefined);
     try {
-      const r = await api.runSync(p.id);
+      const r = await track(
+        { label: `Sync “${p.name}”`, screen: "sync", cancel: () => void api.cancelSync(p.id) },
+        async (update) => {
+          const off = await api.onSyncProgress((s) => {
+            if (s.pair_id === p.id)
+              update(s.phase === "sending" ? { done: s.sent, total: Math.max(s.planned, 1) } : undefined);
+          });
+          try {
+            return await api.runSync(p.id);
+          } finally {
+            off();
+          }
+        },
+      );
       const c = r.counts;
       setNotice(
         r.status === "cancelled"

@@ -5,7 +5,7 @@ use std::{collections::HashSet, time::Instant};
 use bridge_crm::{Update, WriteResult};
 use bridge_model::{
     ErrorCategory, MigrationAction, MigrationPlan, MigrationReport, MigrationResult,
-    MigrationStatus, NewFailedRecord, ObjectType, WriteOperation,
+    MigrationStatus, NewFailedRecord, ObjectType, RecordQuery, WriteOperation,
 };
 use bridge_store::{failed_records, migrations, migrations::MigrationItem, records};
 use chrono::Utc;
@@ -21,8 +21,14 @@ pub struct MigrationProgress {
     pub migration_id: i64,
     pub step: MigrationStep,
     pub object_type: Option<ObjectType>,
+    /// Records written of those planned, for the object type being written.
     pub done: i64,
     pub planned: i64,
+    /// Source records accounted for (written, linked, skipped or refused) of all the plan's objects:
+    /// the whole run, not one type (objects not reached yet are counted from the mirror).
+    pub overall_done: i64,
+    pub overall_planned: i64,
+    /// At the overall rate so far.
     pub eta_seconds: Option<f64>,
 }
 
@@ -72,6 +78,8 @@ impl Engine {
             object_type: None,
             done: 0,
             planned: 0,
+            overall_done: 0,
+            overall_planned: 0,
             eta_seconds: None,
         };
         progress(&tell_pull);
@@ -121,7 +129,23 @@ impl Engine {
         let started = Instant::now();
         let none = HashSet::new();
         let check = self.target_check(plan).await?;
-        for mapping in &plan.objects {
+        // The whole run's size: each object counted from the source's mirror until it is decided.
+        let mut sizes = self.store.read(|c| {
+            plan.objects
+                .iter()
+                .map(|m| {
+                    records::count(
+                        c,
+                        &RecordQuery {
+                            connection_id: Some(plan.source),
+                            object_type: Some(m.source_object),
+                            ..RecordQuery::default()
+                        },
+                    )
+                })
+                .collect::<bridge_store::Result<Vec<i64>>>()
+        })?;
+        for (index, mapping) in plan.objects.iter().enumerate() {
             if cancel.is_cancelled() {
                 return Err(bridge_crm::CrmError::Cancelled.into());
             }
@@ -132,23 +156,35 @@ impl Engine {
             let planned = decisions
                 .iter()
                 .filter(|d| {
+                    // Records that cannot be written go to the queue at once, not in batches.
                     matches!(
                         d.item.action,
                         MigrationAction::Create | MigrationAction::Update
                     ) && !d.unchanged
+                        && d.item.problems.is_empty()
                 })
                 .count() as i64;
+            sizes[index] = decisions.len() as i64;
+            // Objects before this one are all accounted for; of this one, what is not written is
+            // settled at once (links, skips, unchanged, refused).
+            let before: i64 = sizes[..index].iter().sum();
+            let settled = decisions.len() as i64 - planned;
+            let overall_planned: i64 = sizes.iter().sum();
             let mut done = 0i64;
             let tell = |done: i64| {
                 let secs = started.elapsed().as_secs_f64().max(1e-3);
-                let rate = done as f64 / secs;
+                let overall_done = before + settled + done;
+                let rate = overall_done as f64 / secs;
                 progress(&MigrationProgress {
                     migration_id: id,
                     step: MigrationStep::Writing,
                     object_type: Some(mapping.source_object),
                     done,
                     planned,
-                    eta_seconds: (rate > 0.0).then(|| (planned - done).max(0) as f64 / rate),
+                    overall_done,
+                    overall_planned,
+                    eta_seconds: (rate > 0.0)
+                        .then(|| (overall_planned - overall_done).max(0) as f64 / rate),
                 });
             };
             tell(0);
@@ -262,12 +298,15 @@ impl Engine {
                 }
             }
         }
+        let total: i64 = sizes.iter().sum();
         progress(&MigrationProgress {
             migration_id: id,
             step: MigrationStep::Done,
             object_type: None,
             done: 0,
             planned: 0,
+            overall_done: total,
+            overall_planned: total,
             eta_seconds: Some(0.0),
         });
         Ok(report)
@@ -442,6 +481,8 @@ impl Engine {
                     object_type: Some(mapping.source_object),
                     done,
                     planned,
+                    overall_done: done,
+                    overall_planned: planned,
                     eta_seconds: None,
                 });
             }
@@ -473,6 +514,8 @@ impl Engine {
             object_type: None,
             done,
             planned,
+            overall_done: done,
+            overall_planned: planned,
             eta_seconds: Some(0.0),
         });
         self.audit(

@@ -4,6 +4,7 @@ import { Modal } from "../../components/Modal";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { countOf } from "../../format";
 import { api } from "../../ipc";
+import { track } from "../../jobs";
 import { percent } from "./fields";
 
 /** How many groups the preview lists by name; the rest are counted. */
@@ -27,7 +28,10 @@ export function BulkMerge({
   const run = async () => {
     setRunning(true);
     try {
-      const s = await api.mergeAllSafe();
+      const s = await track(
+        { label: `Merging ${countOf(groups.length, "group")}`, screen: "duplicates" },
+        () => api.mergeAllSafe(),
+      );
       const failed = s.failed.length
         ? ` ${countOf(s.failed.length, "group")} could not be merged and stay in the list: ${s.failed
             .slice(0, 3)

@@ -5,6 +5,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { useCommand } from "../../components/useCommand";
 import { countOf, formatCount, formatShortTime, objectTypeName } from "../../format";
 import { api } from "../../ipc";
+import { track } from "../../jobs";
 import { ProgressLine, useMigrationProgress } from "./RunStep";
 
 /** Above this many records, the count is typed to confirm a rollback. */
@@ -44,7 +45,20 @@ export function RollbackStep({
     onRunning?.(true);
     setError(undefined);
     try {
-      setDone(await api.rollbackMigration(id, overwrite));
+      setDone(
+        await track({ label: `Rollback of migration #${id}`, screen: "migration" }, async (update) => {
+          const off = await api.onMigrationProgress((p) =>
+            update(
+              p.step === "rolling_back" ? { done: p.overall_done, total: p.overall_planned } : undefined,
+            ),
+          );
+          try {
+            return await api.rollbackMigration(id, overwrite);
+          } finally {
+            off();
+          }
+        }),
+      );
     } catch (e) {
       setError(e);
     } finally {

@@ -2,29 +2,37 @@ import { useEffect, useMemo, useState } from "react";
 import type { MigrationProgress } from "../../bindings/MigrationProgress";
 import type { MigrationReport } from "../../bindings/MigrationReport";
 import type { MigrationResult } from "../../bindings/MigrationResult";
-import { countOf, formatCount, objectTypeName } from "../../format";
+import { countOf, formatCount, formatDuration, objectTypeName } from "../../format";
 import { api } from "../../ipc";
 
 /** Where a run or a rollback is, after every batch. */
 export function ProgressLine({ p, onCancel }: { p: MigrationProgress | null; onCancel?: () => void }) {
   if (!p) return null;
-  const what =
+  // The bar and the time left are the whole run's; the words say which object is being written.
+  const overall =
     p.step === "pulling"
       ? "Reading both CRMs…"
-      : `${p.step === "rolling_back" ? "Rolling back" : "Writing"} ${
-          p.object_type ? objectTypeName(p.object_type).toLowerCase() + " records" : ""
-        }: ${formatCount(p.done)} of ${formatCount(p.planned)}`;
+      : `${formatCount(p.overall_done)} of ${formatCount(p.overall_planned)} records`;
+  const current =
+    p.step === "writing" && p.object_type
+      ? ` · now writing ${objectTypeName(p.object_type).toLowerCase()} records: ${formatCount(p.done)} of ${formatCount(p.planned)}`
+      : p.step === "rolling_back"
+        ? " rolled back"
+        : "";
   const eta =
-    p.eta_seconds != null && p.step === "writing" ? `, about ${Math.ceil(p.eta_seconds)} s left` : "";
+    p.eta_seconds != null && p.step === "writing"
+      ? ` · about ${formatDuration(Math.ceil(p.eta_seconds))} left`
+      : "";
   return (
     <div className="sync-progress" data-testid="migration-progress">
       <progress
         aria-label={p.step === "rolling_back" ? "Rollback progress" : "Migration progress"}
-        max={Math.max(p.planned, 1)}
-        value={p.step === "pulling" ? undefined : p.done}
+        max={Math.max(p.overall_planned, 1)}
+        value={p.step === "pulling" ? undefined : p.overall_done}
       />
       <span>
-        {what}
+        {overall}
+        {current}
         {eta}
       </span>
       {onCancel ? <button onClick={onCancel}>Cancel</button> : null}

@@ -13,6 +13,7 @@ import { ProviderBadge } from "../../components/ProviderBadge";
 import { useAttempt } from "../../components/useAttempt";
 import { countOf, formatCount, rememberCustomObjects } from "../../format";
 import { api } from "../../ipc";
+import { track } from "../../jobs";
 import { DryRunStep } from "./DryRunStep";
 import { FieldsStep } from "./FieldsStep";
 import { ObjectsStep } from "./ObjectsStep";
@@ -132,7 +133,26 @@ export function Wizard({
       if (!plan) return;
       setStep(RUN);
       try {
-        setReport(await api.runMigration(chosen(plan)));
+        const running = chosen(plan);
+        setReport(
+          await track(
+            {
+              label: `Migration “${running.name}”`,
+              screen: "migration",
+              cancel: () => void api.cancelMigration(),
+            },
+            async (update) => {
+              const off = await api.onMigrationProgress((p) =>
+                update(p.step === "writing" ? { done: p.overall_done, total: p.overall_planned } : undefined),
+              );
+              try {
+                return await api.runMigration(running);
+              } finally {
+                off();
+              }
+            },
+          ),
+        );
         setStep(REPORT);
       } catch (e) {
         // A refused or cancelled run goes back to the dry run, never stays on a live view of nothing.
