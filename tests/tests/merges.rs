@@ -566,7 +566,7 @@ async fn an_undo_stops_at_a_survivor_changed_since_the_merge_unless_told_to_over
 fn names_what_moves(actions: &[String]) -> bool {
     actions.iter().any(|a| {
         a.split_once(" and moves ").is_some_and(|(_, what)| {
-            what.split(|c: char| c == ',' || c == ' ')
+            what.split([',', ' '])
                 .next()
                 .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
         })

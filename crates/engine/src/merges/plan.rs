@@ -209,7 +209,7 @@ impl Engine {
         for (_, object_type, _) in &children {
             match counts.iter_mut().find(|(t, _)| t == object_type) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((object_type.clone(), 1)),
+                None => counts.push((*object_type, 1)),
             }
         }
         if counts.is_empty() {
@@ -219,7 +219,7 @@ impl Engine {
         let parts: Vec<String> = counts
             .iter()
             .map(|(t, n)| {
-                let many = plural(t.clone());
+                let many = plural(*t);
                 // "1 contact", "3 contacts": the singular drops the plural's ending.
                 let one = many
                     .strip_suffix("ies")
