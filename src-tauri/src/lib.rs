@@ -91,6 +91,8 @@ pub fn run() {
             commands::failed::failed_records,
             commands::failed::edit_failed,
             commands::failed::resync_failed,
+            commands::failed::failed_groups,
+            commands::failed::fix_failed_group,
             commands::failed::discard_failed,
             commands::failed::export_failed,
             commands::queues::duplicate_groups,

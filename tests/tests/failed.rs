@@ -172,3 +172,97 @@ async fn refused_writes_are_fixed_and_sent_again_or_discarded_with_a_reason() {
         ws.engine.disconnect(c.id, false).unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_with_one_cause_are_grouped_and_fixed_at_once() {
+    let Some(ws) = keyring_workspace::workspace("failed-groups") else {
+        return;
+    };
+    let crms = bridge_engine::start_demo_crms(20).await.unwrap();
+    let connections = ws.engine.connect_demo(&crms).await.unwrap();
+    let hubspot = connections
+        .iter()
+        .find(|c| c.provider == Provider::Hubspot)
+        .unwrap();
+    // Three people HubSpot refused for their e-mail, one company for something else.
+    let ids = ws
+        .engine
+        .store()
+        .write(|tx| {
+            let now = chrono::Utc::now();
+            let person = |n: u32| NewFailedRecord {
+                connection_id: hubspot.id,
+                object_type: ObjectType::Person,
+                remote_id: None,
+                operation: WriteOperation::Create,
+                payload: json!({"first_name": format!("Grouped{n}"), "last_name": "Person", "email": format!("person{n} at example")}),
+                category: ErrorCategory::Validation,
+                // The message quotes the value: three messages, one cause.
+                message: format!("Email address person{n} at example is invalid"),
+                field: Some("email".into()),
+            };
+            let mut ids = Vec::new();
+            for n in 0..3 {
+                ids.push(failed_records::insert(tx, &person(n), now)?);
+            }
+            ids.push(failed_records::insert(
+                tx,
+                &NewFailedRecord {
+                    object_type: ObjectType::Company,
+                    payload: json!({"name": "", "domain": "grouped.example"}),
+                    message: "Required fields are missing: name".into(),
+                    field: Some("name".into()),
+                    ..person(9)
+                },
+                now,
+            )?);
+            Ok(ids)
+        })
+        .unwrap();
+    let groups = ws.engine.failed_groups(&FailedQuery::default()).unwrap();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    let emails = &groups[0];
+    assert_eq!(
+        (emails.count, emails.messages, emails.field.as_deref()),
+        (3, 3, Some("email"))
+    );
+    assert_eq!(emails.ids, ids[..3]);
+    assert_eq!(
+        emails.message,
+        "Email address person0 at example is invalid"
+    );
+
+    // "Fix all 3": the e-mail taken out of each write, and all three are created.
+    let s = ws
+        .engine
+        .fix_failed_group(&emails.ids, "email", serde_json::Value::Null)
+        .await
+        .unwrap();
+    assert_eq!((s.resolved, s.failed), (3, 0));
+    let left = ws.engine.failed_groups(&FailedQuery::default()).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].object_type, ObjectType::Company);
+
+    // One value for every write of the group: the company gets its name and goes.
+    let s = ws
+        .engine
+        .fix_failed_group(&left[0].ids, "name", json!("Grouped Inc."))
+        .await
+        .unwrap();
+    assert_eq!((s.resolved, s.failed), (1, 0));
+    assert!(
+        ws.engine
+            .failed_groups(&FailedQuery::default())
+            .unwrap()
+            .is_empty()
+    );
+    let refused = ws
+        .engine
+        .fix_failed_group(&[], "name", json!("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("no failed record"),
+        "{refused}"
+    );
+}

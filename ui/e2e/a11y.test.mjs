@@ -60,7 +60,11 @@ const STATES = {
   duplicates: [
     ["bulk-merge", (page) => page.click("[data-testid=bulk-merge-open]"), "[data-testid=bulk-merge]"],
   ],
-  failed: [["detail", (page) => page.click("[data-testid=failed-row]"), "[data-testid=failed-detail]"]],
+  failed: [
+    ["detail", (page) => page.click("[data-testid=failed-row]"), "[data-testid=failed-detail]"],
+    ["causes", (page) => page.click("[data-testid=view-causes]"), "[data-testid=failed-group]"],
+    ["fix-all", (page) => page.click("[data-testid=fix-all]"), "[data-testid=fix-group]"],
+  ],
   records: [["detail", (page) => page.click("[data-testid=record-row]"), "[data-testid=record-detail]"]],
 };
 

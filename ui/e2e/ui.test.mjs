@@ -954,6 +954,19 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await kb.keyboard.press("Escape");
     await kb.waitForSelector("[data-testid=confirm-resync-all]", { state: "detached" });
     assert.equal(await kb.locator("[data-testid=failed-row]").count(), 2, "nothing sent");
+
+    // By cause: one row per problem and field, and "Fix all" sets one value in each write and re-sends.
+    await kb.click("[data-testid=view-causes]");
+    await kb.waitForSelector("[data-testid=failed-group]");
+    assert.equal(await kb.locator("[data-testid=failed-group]").count(), 2);
+    await kb.click("[data-testid=failed-group]:has-text('email') [data-testid=fix-all]");
+    await kb.waitForSelector("[data-testid=fix-group]:has-text('Fix all 1: E-mail')");
+    assert.equal(await kb.locator("[data-testid=fix-confirm]").isDisabled(), true, "a value first");
+    await kb.fill("[data-testid=fix-value]", "ann@example.com");
+    await kb.screenshot({ path: join(shots, "failed-fix-all.png") });
+    await kb.click("[data-testid=fix-confirm]");
+    await kb.waitForSelector("[data-testid=failed-notice]:has-text('1 record written and out of the queue')");
+    assert.equal(await kb.locator("[data-testid=failed-group]").count(), 1);
     await kb.close();
   });
 });

@@ -26,6 +26,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::FailedQuery::export_all(&cfg)?;
     crate::ResyncSummary::export_all(&cfg)?;
     bridge_model::FailedRecord::export_all(&cfg)?;
+    bridge_model::FailedGroup::export_all(&cfg)?;
     crate::MergeChoice::export_all(&cfg)?;
     crate::MergePreview::export_all(&cfg)?;
     crate::MergeEntry::export_all(&cfg)?;

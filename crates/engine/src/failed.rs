@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use bridge_crm::{RecordError, Update, WriteResult};
-use bridge_model::{ConnectionId, ErrorCategory, FailedRecord, ObjectType, WriteOperation, field};
+use bridge_model::{
+    ConnectionId, ErrorCategory, FailedGroup, FailedRecord, ObjectType, WriteOperation, field,
+};
 use bridge_store::failed_records::{self, Filter, Refusal};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -87,6 +89,59 @@ impl Engine {
                 total: failed_records::count(c, &filter)?,
             })
         })?)
+    }
+
+    /// The open failed records matching `query`, grouped by cause, the largest group first.
+    pub fn failed_groups(&self, query: &FailedQuery) -> Result<Vec<FailedGroup>> {
+        let filter = query.filter();
+        Ok(self.store.read(|c| failed_records::groups(c, &filter))?)
+    }
+
+    /// "Fix all": one value for `field` in each of these writes (`null` takes the field out of
+    /// them, as for an e-mail the CRM will never take), then each is sent again.
+    pub async fn fix_failed_group(
+        &self,
+        ids: &[i64],
+        name: &str,
+        value: Value,
+    ) -> Result<ResyncSummary> {
+        if name.trim().is_empty() {
+            return Err(Error::InvalidInput {
+                field: "field",
+                message: "name the field to set in every write".into(),
+            });
+        }
+        if ids.is_empty() {
+            return Err(Error::InvalidInput {
+                field: "ids",
+                message: "no failed record to fix".into(),
+            });
+        }
+        let now = Utc::now();
+        self.store.write(|tx| {
+            for &id in ids {
+                // One already sent or discarded meanwhile is left as it is.
+                let Some(record) = failed_records::get(tx, id)? else {
+                    continue;
+                };
+                let mut fields = match record.payload {
+                    Value::Object(map) => map,
+                    _ => Default::default(),
+                };
+                if value.is_null() {
+                    crate::field_path::remove(&mut fields, name);
+                } else {
+                    crate::field_path::put(&mut fields, name, value.clone());
+                }
+                failed_records::set_payload(tx, id, &Value::Object(fields), now)?;
+            }
+            Ok(())
+        })?;
+        self.resync_failed(&FailedQuery {
+            ids: ids.to_vec(),
+            ..FailedQuery::default()
+        })
+        .await
     }
 
     /// A person's fix: the fields to send next time (the CRM's message stays until then).

@@ -30,6 +30,20 @@ pub(crate) fn put(fields: &mut Fields, name: &str, value: Value) {
     }
 }
 
+/// Takes field `name` out of a record.
+pub(crate) fn remove(fields: &mut Fields, name: &str) {
+    match name.strip_prefix("custom.") {
+        Some(key) => {
+            if let Some(map) = fields.get_mut(CUSTOM).and_then(Value::as_object_mut) {
+                map.remove(key);
+            }
+        }
+        None => {
+            fields.remove(name);
+        }
+    }
+}
+
 /// An id as text, however the CRM sent it (a string or a number).
 pub(crate) fn id_text(v: &Value) -> String {
     match v {

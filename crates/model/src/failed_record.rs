@@ -110,6 +110,24 @@ pub struct FailedRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// Failed writes with one cause: the same problem, CRM, object, operation and field. The CRM's
+/// message often quotes the refused value, so it is shown (the first one) but not grouped on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FailedGroup {
+    pub category: ErrorCategory,
+    pub connection_id: ConnectionId,
+    pub object_type: ObjectType,
+    pub operation: WriteOperation,
+    pub field: Option<String>,
+    /// The first write's message, as an example.
+    pub message: String,
+    /// How many different messages the group holds.
+    pub messages: i64,
+    pub count: i64,
+    /// The writes in the group, oldest first.
+    pub ids: Vec<i64>,
+}
+
 /// What is needed to queue a failed write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewFailedRecord {

@@ -21,7 +21,9 @@ pub use activity::{
 };
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use connection::{Connection, NewConnection};
-pub use failed_record::{ErrorCategory, FailedRecord, NewFailedRecord, WriteOperation};
+pub use failed_record::{
+    ErrorCategory, FailedGroup, FailedRecord, NewFailedRecord, WriteOperation,
+};
 pub use ids::{ConnectionId, RecordId};
 pub use migration::{
     DryRun, ExistingRecords, FieldMapping, FieldProblem, MappedField, MappedOwner, MappedStage,

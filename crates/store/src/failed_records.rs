@@ -1,7 +1,8 @@
 //! The `failed_records` table: the queue of writes that did not succeed.
 
 use bridge_model::{
-    ConnectionId, ErrorCategory, FailedRecord, NewFailedRecord, ObjectType, WriteOperation,
+    ConnectionId, ErrorCategory, FailedGroup, FailedRecord, NewFailedRecord, ObjectType,
+    WriteOperation,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -115,6 +116,57 @@ pub fn list(
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, limit, offset], |r| Raw::try_from(r))?;
     rows.map(|row| failed(row?)).collect()
+}
+
+/// Open failed writes matching `filter` grouped by cause (problem, connection, object, operation,
+/// field), the largest group first.
+pub fn groups(conn: &rusqlite::Connection, filter: &Filter) -> Result<Vec<FailedGroup>> {
+    let (sql, p) = filter.sql();
+    let mut stmt = conn.prepare_cached(&format!(
+        // With one min(), SQLite takes the bare `message` from the row holding it: the oldest.
+        "SELECT category, connection_id, object_type, operation, field, message, min(id),
+                count(DISTINCT message), count(*), json_group_array(id)
+         FROM (SELECT * FROM failed_records WHERE {sql} ORDER BY id) g
+         GROUP BY category, connection_id, object_type, operation, field
+         ORDER BY count(*) DESC, min(id)"
+    ))?;
+    let rows = stmt.query_map(params![p.0, p.1, p.2], |r| {
+        <(
+            String,
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            i64,
+            i64,
+            i64,
+            String,
+        )>::try_from(r)
+    })?;
+    rows.map(|row| {
+        let (category, connection, object_type, op, field, message, _, messages, count, ids) = row?;
+        let corrupt = |column: &str, detail: String| Error::Corrupt {
+            what: format!("failed_records.{column} of a failed group"),
+            detail,
+        };
+        Ok(FailedGroup {
+            category: ErrorCategory::parse(&category)
+                .ok_or_else(|| corrupt("category", category.clone()))?,
+            connection_id: ConnectionId(connection),
+            object_type: object_type
+                .parse::<ObjectType>()
+                .map_err(|e| corrupt("object_type", e.to_string()))?,
+            operation: WriteOperation::parse(&op)
+                .ok_or_else(|| corrupt("operation", op.clone()))?,
+            field,
+            message,
+            messages,
+            count,
+            ids: serde_json::from_str(&ids).map_err(|e| corrupt("id", e.to_string()))?,
+        })
+    })
+    .collect()
 }
 
 /// One failed write, whatever its status.

@@ -1,5 +1,5 @@
 use bridge_engine::{FailedQuery, FailedRecordPage, ResyncSummary};
-use bridge_model::FailedRecord;
+use bridge_model::{FailedGroup, FailedRecord};
 
 use super::{Answer, State};
 
@@ -22,6 +22,26 @@ pub fn edit_failed(state: State<'_>, id: i64, payload: serde_json::Value) -> Ans
 #[tauri::command(async)]
 pub async fn resync_failed(state: State<'_>, query: FailedQuery) -> Answer<ResyncSummary> {
     Ok(state.engine()?.resync_failed(&query).await?)
+}
+
+/// The queue grouped by cause, the largest group first.
+#[tauri::command(async)]
+pub fn failed_groups(state: State<'_>, query: FailedQuery) -> Answer<Vec<FailedGroup>> {
+    Ok(state.engine()?.failed_groups(&query)?)
+}
+
+/// "Fix all": one value for a field in each of these writes (null takes it out), then re-sent.
+#[tauri::command(async)]
+pub async fn fix_failed_group(
+    state: State<'_>,
+    ids: Vec<i64>,
+    field: String,
+    value: serde_json::Value,
+) -> Answer<ResyncSummary> {
+    Ok(state
+        .engine()?
+        .fix_failed_group(&ids, &field, value)
+        .await?)
 }
 
 #[tauri::command(async)]

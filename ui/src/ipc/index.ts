@@ -17,6 +17,7 @@ import type { DuplicateGroupPage } from "../bindings/DuplicateGroupPage";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FailedQuery } from "../bindings/FailedQuery";
+import type { FailedGroup } from "../bindings/FailedGroup";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { FailedRecordPage } from "../bindings/FailedRecordPage";
 import type { FieldMappingRow } from "../bindings/FieldMappingRow";
@@ -101,6 +102,11 @@ export const api = {
     call<FailedRecord>("edit_failed", { id, payload }),
   resyncFailed: (query: FailedQuery) => call<ResyncSummary>("resync_failed", { query }),
   discardFailed: (ids: number[], reason: string) => call<number>("discard_failed", { ids, reason }),
+  /** The queue grouped by cause (problem, CRM, object, operation, field), the largest group first. */
+  failedGroups: (query: FailedQuery) => call<FailedGroup[]>("failed_groups", { query }),
+  /** "Fix all": one value for `field` in each write (null takes it out), then each is sent again. */
+  fixFailedGroup: (ids: number[], field: string, value: unknown) =>
+    call<ResyncSummary>("fix_failed_group", { ids, field, value }),
   /** Writes the queue as CSV into Downloads; answers the file's path. */
   exportFailed: (query: FailedQuery) => call<string>("export_failed", { query }),
   duplicateGroups: (offset: number, limit: number) =>

@@ -11,6 +11,7 @@ import type { PullProgress } from "../bindings/PullProgress";
 import type { Connection } from "../bindings/Connection";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FailedQuery } from "../bindings/FailedQuery";
+import type { FailedGroup } from "../bindings/FailedGroup";
 import type { FailedRecord } from "../bindings/FailedRecord";
 import type { ObjectType } from "../bindings/ObjectType";
 import type { MergeChoice } from "../bindings/MergeChoice";
@@ -430,6 +431,24 @@ async function mockPull(id: number, full: boolean) {
   return { connection_id: id, objects: results };
 }
 
+/** Sends failed writes again, refused like the CRMs: an e-mail needs one @, a name must not be empty. */
+function mockResync(q: FailedQuery) {
+  let resolved = 0;
+  let refused = 0;
+  for (const f of failed.filter((r) => mockMatches(r, q))) {
+    const email = f.payload.email;
+    const ok = (typeof email !== "string" || /^[^@\s]+@[^@\s]+$/.test(email)) && f.payload.name !== "";
+    if (ok) {
+      failed.splice(failed.indexOf(f), 1);
+      resolved += 1;
+    } else {
+      f.attempts += 1;
+      refused += 1;
+    }
+  }
+  return { resolved, failed: refused };
+}
+
 export function installMockIpc() {
   (window as unknown as { __mockCalls: typeof mockCalls }).__mockCalls = mockCalls;
   mockIPC(
@@ -479,25 +498,39 @@ export function installMockIpc() {
           f.payload = a.payload;
           return f;
         }
-        case "resync_failed": {
+        case "failed_groups": {
           const q = (args as { query: FailedQuery }).query;
-          let resolved = 0;
-          let refused = 0;
+          const groups = new Map<string, FailedGroup>();
           for (const f of failed.filter((r) => mockMatches(r, q))) {
-            // Like the CRMs: an e-mail needs one @ and a name must not be empty.
-            const email = f.payload.email;
-            const ok =
-              (typeof email !== "string" || /^[^@\s]+@[^@\s]+$/.test(email)) && f.payload.name !== "";
-            if (ok) {
-              failed.splice(failed.indexOf(f), 1);
-              resolved += 1;
-            } else {
-              f.attempts += 1;
-              refused += 1;
-            }
+            const key = [f.category, f.connection_id, f.object_type, f.operation, f.field].join("|");
+            const g = groups.get(key) ?? {
+              category: f.category,
+              connection_id: f.connection_id,
+              object_type: f.object_type,
+              operation: f.operation,
+              field: f.field,
+              message: f.message,
+              messages: 0,
+              count: 0,
+              ids: [],
+            };
+            g.count += 1;
+            g.ids.push(f.id);
+            g.messages = new Set(failed.filter((r) => g.ids.includes(r.id)).map((r) => r.message)).size;
+            groups.set(key, g);
           }
-          return { resolved, failed: refused };
+          return [...groups.values()].sort((a, b) => b.count - a.count);
         }
+        case "fix_failed_group": {
+          const a = args as { ids: number[]; field: string; value: unknown };
+          for (const f of failed.filter((r) => a.ids.includes(r.id))) {
+            if (a.value === null) delete f.payload[a.field];
+            else f.payload[a.field] = a.value;
+          }
+          return mockResync({ category: null, connection: null, ids: a.ids });
+        }
+        case "resync_failed":
+          return mockResync((args as { query: FailedQuery }).query);
         case "discard_failed": {
           const a = args as { ids: number[]; reason: string };
           if (!a.reason.trim())

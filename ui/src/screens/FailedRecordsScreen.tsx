@@ -3,7 +3,6 @@ import type { Connection } from "../bindings/Connection";
 import type { ErrorCategory } from "../bindings/ErrorCategory";
 import type { FailedQuery } from "../bindings/FailedQuery";
 import type { FailedRecord } from "../bindings/FailedRecord";
-import type { WriteOperation } from "../bindings/WriteOperation";
 import { Confirm } from "../components/Confirm";
 import { EmptyState } from "../components/EmptyState";
 import { ConnectionFilter } from "../components/ConnectionFilter";
@@ -14,25 +13,8 @@ import { countOf, formatTime, objectTypeName } from "../format";
 import { api } from "../ipc";
 import { track } from "../jobs";
 import { fieldLabel } from "./duplicates/fields";
-
-const CATEGORY_LABEL: { [C in ErrorCategory]: string } = {
-  validation: "Invalid data",
-  auth: "Sign-in",
-  permission: "Permission",
-  rate_limit: "Rate limit",
-  not_found: "Not found",
-  conflict: "Conflict",
-  server: "CRM error",
-  network: "Network",
-};
-
-const OPERATION_LABEL: { [O in WriteOperation]: string } = {
-  create: "Create",
-  update: "Update",
-  upsert: "Create or update",
-  delete: "Delete",
-  merge: "Merge",
-};
+import { Groups } from "./failed/Groups";
+import { CATEGORY_LABEL, OPERATION_LABEL } from "./failed/labels";
 
 function ConnectionCell({ connection }: { connection: Connection | undefined }) {
   if (!connection) return null;
@@ -187,6 +169,8 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const [confirmAll, setConfirmAll] = useState(false);
+  // A thousand failures read better by cause: one row per problem and field, with "Fix all".
+  const [byCause, setByCause] = useState(false);
 
   const done = (message: string) => {
     setNotice(message);
@@ -291,6 +275,28 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
               {filtered ? "Re-sync all shown…" : "Re-sync all…"}
             </button>
           </div>
+          <nav className="tabs" role="tablist" aria-label="Show">
+            <button
+              role="tab"
+              aria-selected={!byCause}
+              onClick={() => setByCause(false)}
+              data-testid="view-records"
+            >
+              Each record
+            </button>
+            <button
+              role="tab"
+              aria-selected={byCause}
+              onClick={() => {
+                setByCause(true);
+                setOpen(null);
+              }}
+              data-testid="view-causes"
+            >
+              By cause
+            </button>
+          </nav>
+          {byCause ? <Groups query={query} connections={connectionById} onDone={done} /> : null}
           {confirmAll ? (
             <Confirm
               title={`Send ${countOf(data.total, "record")} again?`}
@@ -307,6 +313,7 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
             </Confirm>
           ) : null}
           <div
+            hidden={byCause}
             className={openRecord ? "failed-body with-detail" : "failed-body"}
             onKeyDown={(e) => {
               // Esc closes the detail from its row or from inside it, and focus returns to the row.
