@@ -429,7 +429,13 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.waitForSelector("[data-testid=sync-progress]:has-text('Sending person')");
     await page.screenshot({ path: join(shots, "sync-running.png"), fullPage: true });
     await page.waitForSelector("[data-testid=sync-notice]:has-text('397 created')");
-    assert.match(await text("[data-testid=sync-runs] tbody tr"), /Done\s*397\s*12\s*1\s*1588\s*3\s*2/);
+    assert.match(await text("[data-testid=sync-runs] tbody tr"), /Done\s*397\s*12\s*1\s*1,588\s*3\s*2/);
+    // A run's failures and conflicts lead to where they wait.
+    assert.equal(
+      await page.locator("[data-testid=sync-runs] tbody tr").first().locator("button").count(),
+      2,
+      "Failed and Conflicts are links",
+    );
     // What the run deleted is listed with the side it was deleted on, and an undo creates it again.
     await page.waitForSelector("[data-testid=sync-deletions]:has-text('Ines Duarte')");
     await page.screenshot({ path: join(shots, "sync-deletions.png"), fullPage: true });

@@ -204,7 +204,7 @@ export function App() {
         )}
         {!empty && screen === "records" && <RecordsScreen />}
         {!empty && screen === "duplicates" && <DuplicatesScreen onChanged={overview.reload} />}
-        {!empty && screen === "sync" && <SyncScreen onChanged={overview.reload} />}
+        {!empty && screen === "sync" && <SyncScreen onChanged={overview.reload} onOpen={setScreen} />}
         {!empty && screen === "conflicts" && <ConflictsScreen onChanged={overview.reload} />}
         {!empty && screen === "mappings" && <MappingsScreen />}
         {!empty && screen === "migration" && <MigrationScreen onOpenFailed={() => setScreen("failed")} />}

@@ -1,5 +1,6 @@
 use bridge_model::{Connection, ObjectType};
-use bridge_store::{connections, duplicate_groups, failed_records, records};
+use bridge_store::{connections, duplicate_groups, failed_records, records, sync_cursors};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -12,6 +13,8 @@ pub struct ConnectionStatus {
     /// `[object type, count]` for each object type present, in object-type order.
     pub counts: Vec<(ObjectType, i64)>,
     pub total: i64,
+    /// When a pull last finished for it (none before the first).
+    pub last_pulled_at: Option<DateTime<Utc>>,
 }
 
 /// What the workspace holds, per connection (the CLI's `status`, the Connections screen).
@@ -41,6 +44,7 @@ impl Engine {
     pub fn status(&self) -> Result<Status> {
         Ok(self.store.read(|conn| {
             let counts = records::counts(conn)?;
+            let pulled = sync_cursors::last_pulled(conn)?;
             let connections = connections::list(conn)?
                 .into_iter()
                 .map(|connection| {
@@ -50,6 +54,10 @@ impl Engine {
                         .map(|c| (c.object_type, c.count))
                         .collect();
                     ConnectionStatus {
+                        last_pulled_at: pulled
+                            .iter()
+                            .find(|(id, _)| *id == connection.id)
+                            .map(|(_, at)| *at),
                         total: counts.iter().map(|(_, n)| n).sum(),
                         counts,
                         connection,

@@ -46,6 +46,24 @@ pub fn get(
     })
 }
 
+/// When each connection last finished pulling an object type (its cursor cleared): the Connections
+/// screen's "Last pulled".
+pub fn last_pulled(conn: &rusqlite::Connection) -> Result<Vec<(ConnectionId, DateTime<Utc>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT connection_id, max(updated_at) FROM sync_cursors WHERE cursor IS NULL
+         GROUP BY connection_id",
+    )?;
+    let rows = stmt.query_map([], |r| <(i64, String)>::try_from(r))?;
+    rows.map(|row| {
+        let (id, at) = row?;
+        Ok((
+            ConnectionId(id),
+            time::from_sql("sync_cursors.updated_at", &at)?,
+        ))
+    })
+    .collect()
+}
+
 pub fn put(
     conn: &rusqlite::Connection,
     connection: ConnectionId,

@@ -9,4 +9,8 @@ export type ConnectionStatus = { connection: Connection,
 /**
  * `[object type, count]` for each object type present, in object-type order.
  */
-counts: Array<[ObjectType, number]>, total: number, };
+counts: Array<[ObjectType, number]>, total: number, 
+/**
+ * When a pull last finished for it (none before the first).
+ */
+last_pulled_at: string | null, };

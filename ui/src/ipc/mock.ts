@@ -380,7 +380,9 @@ function status(): Status {
         t,
         mine.filter((r) => r.object_type === t).length,
       ]);
-      return { connection, counts, total: mine.length };
+      // A pulled connection says when; the others were never pulled.
+      const last_pulled_at = mine.length ? "2026-12-01T08:30:00.000Z" : null;
+      return { connection, counts, total: mine.length, last_pulled_at };
     }),
     total_records: records.length,
   };

@@ -391,7 +391,7 @@ export function ConnectionsScreen({
       ) : null}
       {loading && !data ? <p className="muted">Loading…</p> : null}
       <div className="cards">
-        {connections.map(({ connection, counts, total }) => {
+        {connections.map(({ connection, counts, total, last_pulled_at }) => {
           const id = connection.id;
           const progress = pulls.get(id);
           const check = checks.get(id);
@@ -409,6 +409,8 @@ export function ConnectionsScreen({
                 <dd className="mono">{connection.base_url}</dd>
                 <dt>Connected</dt>
                 <dd>{formatTime(connection.created_at)}</dd>
+                <dt>Last pulled</dt>
+                <dd data-testid="last-pulled">{last_pulled_at ? formatTime(last_pulled_at) : "never"}</dd>
                 {check ? (
                   <>
                     <dt>Signed in to</dt>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
+import type { ScreenId } from "../App";
 import type { Connection } from "../bindings/Connection";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
 import type { SyncPair } from "../bindings/SyncPair";
@@ -60,7 +61,14 @@ function deletionSummary(p: SyncPair): string {
   ].join("");
 }
 
-export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
+export function SyncScreen({
+  onChanged,
+  onOpen,
+}: {
+  onChanged?: () => void;
+  /** Opens another screen (a run's failed records or conflicts). */
+  onOpen?: (screen: ScreenId) => void;
+}) {
   const loadPairs = useCallback(() => api.syncPairs(), []);
   const pairs = useCommand(loadPairs);
   const loadStatus = useCallback(() => api.status(), []);
@@ -308,7 +316,7 @@ export function SyncScreen({ onChanged }: { onChanged?: () => void }) {
             </div>
             {live ? <ProgressLine p={live} onCancel={() => void api.cancelSync(p.id)} /> : null}
             <h3>Runs</h3>
-            <RunHistory runs={mine.slice(0, 10)} />
+            <RunHistory runs={mine.slice(0, 10)} onOpen={onOpen} />
             <DeletionHistory
               key={`${p.id}-${mine.length}`}
               pairId={p.id}

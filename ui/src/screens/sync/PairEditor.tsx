@@ -322,7 +322,7 @@ export function PairEditor({
         these two connections on the Mappings screen, and are left out (deals with them) until one is saved.
         Links (a person's company, a deal's contact) go across as the other side's record.
       </p>
-      <div className="actions">
+      <div className="actions sticky-actions">
         <button className="primary" onClick={() => void save()} disabled={busy} data-testid="save-pair">
           {busy ? "Saving…" : "Save rules"}
         </button>

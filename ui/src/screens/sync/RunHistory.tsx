@@ -1,5 +1,6 @@
 import type { SyncRun } from "../../bindings/SyncRun";
-import { formatTime } from "../../format";
+import type { ScreenId } from "../../App";
+import { formatCount, formatTime } from "../../format";
 
 const STATUS_LABEL: { [S in SyncRun["status"]]: string } = {
   running: "Running",
@@ -9,8 +10,17 @@ const STATUS_LABEL: { [S in SyncRun["status"]]: string } = {
   interrupted: "Interrupted",
 };
 
-/** The runs of a pair, newest first, with their counts and errors. */
-export function RunHistory({ runs }: { runs: SyncRun[] }) {
+/** The runs of a pair, newest first, with their counts and errors; failures and conflicts lead to
+ *  where they wait. */
+export function RunHistory({ runs, onOpen }: { runs: SyncRun[]; onOpen?: (screen: ScreenId) => void }) {
+  const count = (n: number, screen: ScreenId, what: string) =>
+    n && onOpen ? (
+      <button className="link" onClick={() => onOpen(screen)} aria-label={`${formatCount(n)} ${what}: open`}>
+        {formatCount(n)}
+      </button>
+    ) : (
+      formatCount(n)
+    );
   if (runs.length === 0) return <p className="muted">No runs yet.</p>;
   return (
     <table className="grid" data-testid="sync-runs">
@@ -34,12 +44,16 @@ export function RunHistory({ runs }: { runs: SyncRun[] }) {
             <td>
               <span className={`tag tag-run-${r.status}`}>{STATUS_LABEL[r.status]}</span>
             </td>
-            <td className="num">{r.counts.created}</td>
-            <td className="num">{r.counts.updated}</td>
-            <td className="num">{r.counts.deleted}</td>
-            <td className="num">{r.counts.unchanged}</td>
-            <td className={r.counts.failed ? "num alert" : "num"}>{r.counts.failed}</td>
-            <td className={r.counts.conflicts ? "num alert" : "num"}>{r.counts.conflicts}</td>
+            <td className="num">{formatCount(r.counts.created)}</td>
+            <td className="num">{formatCount(r.counts.updated)}</td>
+            <td className="num">{formatCount(r.counts.deleted)}</td>
+            <td className="num">{formatCount(r.counts.unchanged)}</td>
+            <td className={r.counts.failed ? "num alert" : "num"}>
+              {count(r.counts.failed, "failed", "failed records")}
+            </td>
+            <td className={r.counts.conflicts ? "num alert" : "num"}>
+              {count(r.counts.conflicts, "conflicts", "conflicts")}
+            </td>
             <td>{r.error ?? ""}</td>
           </tr>
         ))}
