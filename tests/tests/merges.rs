@@ -213,6 +213,14 @@ async fn merges_in_each_crm_are_undone_to_the_crms_exact_data() {
             .unwrap();
         assert_eq!(entry.status, "applied", "{entry:?}");
         assert_eq!(entry.members.len(), group.members.len());
+        // The history names the kept record by the picked value, not the name it had.
+        if let Some(picked) = overrides.get(name_field).and_then(|v| v.as_str()) {
+            assert!(
+                entry.master_name.contains(picked.trim()),
+                "{} / {picked}",
+                entry.master_name
+            );
+        }
         assert!(
             entry.members.iter().any(|m| !m.children.is_empty()),
             "the before-image keeps the children that move"

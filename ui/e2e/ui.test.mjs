@@ -329,13 +329,15 @@ describe("CRM Bridge UI (mock IPC)", () => {
     assert.match(await text("[data-testid=merge-actions]"), /Merge “Globex” into “Globex GmbH”/);
     // A company group says why it matched and what moves with the merged-away record.
     assert.match(await text("[data-testid=merge-actions]"), /moves 3 contacts, 1 deal and 12 activities/);
+    assert.match(await text("[data-testid=merge-actions]"), /Rename “Globex GmbH” to “Globex”/);
     assert.equal(
       await text("[data-testid=compared-name]"),
       "“Globex GmbH” = “Globex” after lower-casing and dropping “GmbH”",
     );
     await page.screenshot({ path: join(shots, "duplicates-merge-plan.png"), fullPage: true });
     await page.keyboard.press("m");
-    await page.waitForSelector("[data-testid=merged-notice]:has-text('Merged into “Globex GmbH”')");
+    // The kept record is named by the name picked for it, in the notice and the history.
+    await page.waitForSelector("[data-testid=merged-notice]:has-text('Merged into “Globex”')");
     await page.waitForSelector("[data-testid=empty-state]:has-text('No duplicate candidates')");
     await page.click("[data-testid=tab-history]");
     await page.waitForSelector("[data-testid=merge-row]");
@@ -973,6 +975,17 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await kb.click("[data-testid=fix-confirm]");
     await kb.waitForSelector("[data-testid=failed-notice]:has-text('1 record written and out of the queue')");
     assert.equal(await kb.locator("[data-testid=failed-group]").count(), 1);
+
+    // Closing the window while jobs run (the Rust side stops the close and says how many) asks first;
+    // "Stop and quit" lets it go.
+    await kb.evaluate(() => window.__mockEmit("close-requested", 2));
+    await kb.waitForSelector("[data-testid=confirm-quit]:has-text('Quit while 2 jobs run?')");
+    await kb.keyboard.press("Escape");
+    await kb.waitForSelector("[data-testid=confirm-quit]", { state: "detached" });
+    assert.ok(!(await kb.evaluate(() => window.__mockCalls.some((c) => c.cmd === "quit_anyway"))));
+    await kb.evaluate(() => window.__mockEmit("close-requested", 1));
+    await kb.click("[data-testid=confirm-quit] [data-testid=confirm-action]");
+    await kb.waitForFunction(() => window.__mockCalls.some((c) => c.cmd === "quit_anyway"));
     await kb.close();
   });
 });

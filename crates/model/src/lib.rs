@@ -34,7 +34,7 @@ pub use new_field::{FieldType, NewField};
 pub use object_type::{CustomObject, CustomObjectInfo, ObjectType};
 pub use provider::Provider;
 pub use query::{ObjectCount, RecordPage, RecordQuery};
-pub use record::{Fields, NewRecord, Record, RecordRow, field};
+pub use record::{Fields, NewRecord, Record, RecordRow, display_name_of, field};
 pub use review::{DuplicateGroupRow, FieldMappingRow, MigrationRow, MigrationStatus};
 pub use settings::{LOWEST_REVIEW_THRESHOLD, LogLevel, SETTING_KEYS, Settings, Theme};
 pub use sync::{

@@ -31,29 +31,32 @@ pub struct NewRecord {
     pub remote_modified_at: Option<DateTime<Utc>>,
 }
 
+/// The name a person would recognise from these fields: `name`, else first + last name, else e-mail.
+pub fn display_name_of(fields: &Fields) -> Option<String> {
+    let text = |key: &str| {
+        fields
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(name) = text(field::NAME) {
+        return Some(name.to_owned());
+    }
+    let full: Vec<&str> = [text(field::FIRST_NAME), text(field::LAST_NAME)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !full.is_empty() {
+        return Some(full.join(" "));
+    }
+    text(field::EMAIL).map(str::to_owned)
+}
+
 impl NewRecord {
     /// The name a person would recognise: `name`, else first + last name, else e-mail, else the remote id.
     pub fn display_name(&self) -> String {
-        let text = |key: &str| {
-            self.fields
-                .get(key)
-                .and_then(|v| v.as_str())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        if let Some(name) = text(field::NAME) {
-            return name.to_owned();
-        }
-        let full: Vec<&str> = [text(field::FIRST_NAME), text(field::LAST_NAME)]
-            .into_iter()
-            .flatten()
-            .collect();
-        if !full.is_empty() {
-            return full.join(" ");
-        }
-        text(field::EMAIL)
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.remote_id.clone())
+        display_name_of(&self.fields).unwrap_or_else(|| self.remote_id.clone())
     }
 
     /// Lowercased text that the Records search matches against. A phone is also given as its digits

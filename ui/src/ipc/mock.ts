@@ -452,7 +452,8 @@ function mockResync(q: FailedQuery) {
 }
 
 export function installMockIpc() {
-  (window as unknown as { __mockCalls: typeof mockCalls }).__mockCalls = mockCalls;
+  // Tests play the Rust side's events (a window closed while jobs run) through `__mockEmit`.
+  Object.assign(window, { __mockCalls: mockCalls, __mockEmit: emit });
   mockIPC(
     async (cmd, args) => {
       mockCalls.push({ cmd, args });
@@ -696,6 +697,8 @@ export function installMockIpc() {
           return connections;
         case "leave_demo":
           inDemo = false;
+          return null;
+        case "quit_anyway":
           return null;
         default: {
           // `null` is an answer: only `undefined` passes the command on.

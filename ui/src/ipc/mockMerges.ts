@@ -50,7 +50,20 @@ export function previewOf(group: MockGroup, choice: MergeChoice): MergePreview {
       : `Link “${m.record.display_name}” in ${m.connection_label} with “${kept.record.display_name}” (no record is deleted across CRMs)`,
   );
   actions.push(`Update the fields of “${kept.record.display_name}” to the merged record`);
+  const after = mergedName(fields);
+  if (after && after !== kept.record.display_name)
+    actions.push(`Rename “${kept.record.display_name}” to “${after}”, the name chosen for the merged record`);
   return { group_id: group.row.id, master, fields, actions };
+}
+
+/** The kept record's name after the merge, as the engine names it (a picked name wins). */
+function mergedName(fields: PlannedField[]): string | undefined {
+  const text = (key: string) => {
+    const v = fields.find((f) => f.field === key)?.value;
+    return typeof v === "string" && v.trim() ? v.trim() : undefined;
+  };
+  const full = [text("first_name"), text("last_name")].filter(Boolean).join(" ");
+  return text("name") ?? (full || text("email"));
 }
 
 export function entryOf(id: number, group: MockGroup, preview: MergePreview): MergeEntry {
@@ -66,7 +79,7 @@ export function entryOf(id: number, group: MockGroup, preview: MergePreview): Me
     undone_at: null,
     error: null,
     master: preview.master,
-    master_name: kept.record.display_name,
+    master_name: mergedName(preview.fields) ?? kept.record.display_name,
     members: members.map((m) => ({
       record_id: m.record.id,
       connection_id: m.record.connection_id,

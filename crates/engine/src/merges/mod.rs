@@ -294,6 +294,16 @@ impl Engine {
     }
 }
 
+/// The kept record's name after the merge: a value a person picked ("Globex" over "Globex GmbH")
+/// names it, not the name it had.
+fn merged_name(fields: &[PlannedField]) -> Option<String> {
+    let merged: Fields = fields
+        .iter()
+        .map(|f| (f.field.clone(), f.value.clone()))
+        .collect();
+    bridge_model::display_name_of(&merged)
+}
+
 fn corrupt_json<T: serde::de::DeserializeOwned>(id: i64, column: &str, text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| {
         Error::Store(bridge_store::Error::Corrupt {
@@ -306,11 +316,12 @@ fn corrupt_json<T: serde::de::DeserializeOwned>(id: i64, column: &str, text: &st
 fn entry(row: MergeRow) -> Result<MergeEntry> {
     let members: Vec<MergedMember> = corrupt_json(row.id, "before_image", &row.before_image)?;
     let plan: StoredPlan = corrupt_json(row.id, "plan", &row.plan)?;
-    let master_name = members
+    let kept = members
         .iter()
         .find(|m| m.record_id == plan.master)
         .map(|m| m.display_name.clone())
         .unwrap_or_default();
+    let master_name = merged_name(&plan.fields).unwrap_or(kept);
     Ok(MergeEntry {
         id: row.id,
         group_id: row.group_id,

@@ -262,6 +262,16 @@ impl Engine {
                 ));
             }
         }
+        // A picked name renames the kept record: said in so many words, not left to the field table.
+        let kept = loaded.members.iter().find(|m| m.0.id == worked.plan.master);
+        if let (Some((kept, _)), Some(after)) = (kept, merged_name(&worked.plan.fields))
+            && after != kept.display_name
+        {
+            actions.push(format!(
+                "Rename “{}” to “{after}”, the name chosen for the merged record",
+                kept.display_name
+            ));
+        }
         if worked.sets.len() > 1 {
             let mut labels: Vec<&str> = Vec::new();
             for set in &worked.sets {

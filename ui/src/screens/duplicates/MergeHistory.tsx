@@ -170,7 +170,9 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
             <th>Kept</th>
             <th>Merged or linked</th>
             <th>Status</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -6,6 +6,7 @@ import type { Transform } from "../../bindings/Transform";
 import { objectTypeName } from "../../format";
 import type { CreatedField } from "../../bindings/CreatedField";
 import { CreateFields } from "./CreateField";
+import { fieldLabel } from "../duplicates/fields";
 import { ValueMap } from "./ValueMap";
 
 const TRANSFORMS: { kind: Transform["kind"]; label: string; make: () => Transform }[] = [
@@ -143,9 +144,11 @@ export function FieldsStep({
             <th>Source field</th>
             <th>Target field</th>
             <th>Change</th>
-            <th />
+            <th>Setting</th>
             <th>Required</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -166,7 +169,9 @@ export function FieldsStep({
                       onChange={(e) => setField(i, { ...f, source: e.target.value })}
                     >
                       {[f.source, ...(choices?.source ?? []).filter((s) => s !== f.source)].map((s) => (
-                        <option key={s}>{s}</option>
+                        <option key={s} value={s}>
+                          {fieldOption(s)}
+                        </option>
                       ))}
                     </select>
                   </td>
@@ -177,7 +182,9 @@ export function FieldsStep({
                       onChange={(e) => setField(i, { ...f, target: e.target.value })}
                     >
                       {[f.target, ...unmappedTargets].map((t) => (
-                        <option key={t}>{t}</option>
+                        <option key={t} value={t}>
+                          {fieldOption(t)}
+                        </option>
                       ))}
                     </select>
                   </td>
@@ -273,4 +280,12 @@ export function FieldsStep({
       />
     </div>
   );
+}
+
+/** A field in a drop-down: its name for people where it has one, with the CRM's own name after it. */
+function fieldOption(key: string): string {
+  const label = fieldLabel(key);
+  if (label !== key) return `${label} (${key})`;
+  const custom = key.startsWith("custom.") ? key.slice("custom.".length) : undefined;
+  return custom ? `${custom} (custom field)` : key;
 }
