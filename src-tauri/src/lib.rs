@@ -99,6 +99,7 @@ pub fn run() {
             commands::queues::find_duplicates,
             commands::queues::duplicate_group,
             commands::queues::dismiss_duplicate_group,
+            commands::queues::reopen_duplicate_group,
             commands::merges::merge_preview,
             commands::merges::merge_group,
             commands::merges::bulk_merge_preview,

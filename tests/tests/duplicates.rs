@@ -53,6 +53,25 @@ async fn the_demo_workspace_has_duplicates_within_and_across_crms() {
     let again = ws.engine.find_duplicates(&[]).unwrap();
     assert_eq!(again.new_groups, 0, "a second run adds no copies");
     assert_eq!(again.groups, summary.groups);
+
+    // "Not a duplicate" is undone like a merge: the group is back, and a run after sees it again.
+    let first = page.rows[0].id;
+    ws.engine.dismiss_duplicate_group(first).unwrap();
+    let open = |engine: &bridge_engine::Engine| {
+        engine
+            .duplicate_groups(0, 500)
+            .unwrap()
+            .rows
+            .iter()
+            .any(|g| g.id == first)
+    };
+    assert!(!open(&ws.engine));
+    ws.engine.reopen_duplicate_group(first).unwrap();
+    assert!(open(&ws.engine));
+    let refused = ws.engine.reopen_duplicate_group(first).unwrap_err();
+    assert!(refused.to_string().contains("dismissed duplicate group"), "{refused}");
+    let after = ws.engine.find_duplicates(&[]).unwrap();
+    assert_eq!((after.groups, after.new_groups), (summary.groups, 0));
     for c in &connections {
         ws.engine.disconnect(c.id, false).unwrap();
     }

@@ -59,6 +59,11 @@ async function violations(page) {
 const STATES = {
   duplicates: [
     ["bulk-merge", (page) => page.click("[data-testid=bulk-merge-open]"), "[data-testid=bulk-merge]"],
+    [
+      "history",
+      (page) => page.click("[data-testid=tab-history]"),
+      "[data-testid=tab-history][aria-selected=true]",
+    ],
   ],
   failed: [
     ["detail", (page) => page.click("[data-testid=failed-row]"), "[data-testid=failed-detail]"],

@@ -310,6 +310,14 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await page.click("[data-testid=group-detail] h2");
     await page.keyboard.press("n");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
+    // Dismissing is undoable too: the group comes back; N again sets it aside.
+    assert.match(await text("[data-testid=dismissed-notice]"), /William Smith · Bill Smith/);
+    await page.click("[data-testid=undo-dismiss]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 2);
+    assert.match(await text("[data-testid=found]"), /is back in the list/);
+    await page.click("[data-testid=group]:has-text('William Smith')");
+    await page.keyboard.press("n");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=group]").length === 1);
     assert.match(await text("main"), /1 group to review/);
   });
 
@@ -345,6 +353,8 @@ describe("CRM Bridge UI (mock IPC)", () => {
     const before = await text("[data-testid=before-image]");
     assert.match(before, /Globex GmbH/);
     assert.match(before, /merged into the kept record/);
+    // Beside what was, what the merge made: the picked name.
+    assert.equal(await text("[data-testid=after-name]"), "Globex");
     await page.locator("[data-testid=undo-merge]").first().click();
     await page.waitForSelector("[data-testid=undo-notice]:has-text('undone')");
     assert.equal(await page.locator("[data-testid=merge-status]:has-text('Undone')").count(), 2);
@@ -941,6 +951,17 @@ describe("CRM Bridge UI (mock IPC)", () => {
     await kb.keyboard.press("Escape");
     await kb.waitForSelector("[data-testid=failed-detail]", { state: "detached" });
     assert.ok(await kb.evaluate(() => document.activeElement?.dataset.testid === "failed-row"));
+    // Pull all: each pull a job in the sidebar; "Stop all" stops them, with no error.
+    await kb.click("[data-testid=nav-connections]");
+    await kb.click("[data-testid=pull-all]");
+    await kb.waitForSelector("[data-testid=stop-all-pulls]:has-text('Stop all 3 pulls')");
+    await kb.waitForSelector("[data-testid=jobs] [role=status]:has-text('3 jobs running')");
+    await kb.click("[data-testid=stop-all-pulls]");
+    await kb.waitForSelector("[data-testid=pull-all]");
+    await kb.waitForSelector("[data-testid=jobs]", { state: "detached" });
+    assert.equal(await kb.locator("[data-testid=error-banner]").count(), 0);
+    await kb.click("[data-testid=nav-failed]");
+    await kb.waitForSelector("[data-testid=failed-row]");
     // A job started on one screen stays in the sidebar on every other, and leads back.
     await kb.click("[data-testid=nav-duplicates]");
     await kb.click("[data-testid=find-duplicates]");

@@ -401,4 +401,20 @@ impl Engine {
             })
         }
     }
+
+    /// Undoes "Not a duplicate": the group is back in the review list, and the next "Find duplicates"
+    /// no longer takes its records for different entities.
+    pub fn reopen_duplicate_group(&self, id: i64) -> Result<()> {
+        let changed = self
+            .store
+            .write(|tx| duplicate_groups::reopen_dismissed(tx, id))?;
+        if changed {
+            Ok(())
+        } else {
+            Err(crate::Error::NotFound {
+                what: "dismissed duplicate group",
+                id: id.to_string(),
+            })
+        }
+    }
 }

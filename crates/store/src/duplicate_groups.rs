@@ -186,6 +186,17 @@ pub fn decide(
     Ok(changed == 1)
 }
 
+/// Undoes "Not a duplicate": a dismissed group is open again (and no longer teaches the next run).
+pub fn reopen_dismissed(tx: &rusqlite::Transaction, id: i64) -> Result<bool> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE duplicate_groups SET status = 'open', decided_at = NULL
+             WHERE id = ?1 AND status = 'dismissed'",
+        )?
+        .execute([id])?;
+    Ok(changed == 1)
+}
+
 /// Sets a group's status whatever it was: `merged` when a merge is applied, `open` again when undone.
 pub fn set_status(
     tx: &rusqlite::Transaction,

@@ -36,6 +36,12 @@ pub fn dismiss_duplicate_group(state: State<'_>, id: i64) -> Answer<()> {
     Ok(state.engine()?.dismiss_duplicate_group(id)?)
 }
 
+/// Undoes "Not a duplicate".
+#[tauri::command(async)]
+pub fn reopen_duplicate_group(state: State<'_>, id: i64) -> Answer<()> {
+    Ok(state.engine()?.reopen_duplicate_group(id)?)
+}
+
 #[tauri::command(async)]
 pub fn field_mappings(state: State<'_>) -> Answer<Vec<FieldMappingRow>> {
     Ok(state.engine()?.field_mappings()?)

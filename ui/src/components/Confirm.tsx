@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { ErrorBanner } from "./ErrorBanner";
 import { Modal } from "./Modal";
+import { useAttempt } from "./useAttempt";
 
 /**
  * "Are you sure?" before a write to a CRM or a deletion: what will happen, one button that does it, one
@@ -29,20 +30,12 @@ export function Confirm({
   onClose: () => void;
   testid?: string;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, attempt } = useAttempt();
+  const confirm = () =>
+    attempt(async () => {
       await onConfirm();
       onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal title={title} onClose={onClose} busy={busy} testid={testid ?? "confirm"}>
       <div className="modal-body">{children}</div>

@@ -114,6 +114,8 @@ export const api = {
   findDuplicates: (connections: ConnectionId[]) => call<DedupeSummary>("find_duplicates", { connections }),
   duplicateGroup: (id: number) => call<DuplicateGroup>("duplicate_group", { id }),
   dismissDuplicateGroup: (id: number) => call<null>("dismiss_duplicate_group", { id }),
+  /** Undoes "Not a duplicate": the group is back in the list. */
+  reopenDuplicateGroup: (id: number) => call<null>("reopen_duplicate_group", { id }),
   /** What merging a group does with these picks; writes nothing. */
   mergePreview: (group: number, choice: MergeChoice) =>
     call<MergePreview>("merge_preview", { group, choice }),

@@ -240,6 +240,8 @@ const duplicateGroups: MockGroup[] = [
 ];
 
 const merges: MergeEntry[] = [];
+/** Groups a person said are not duplicates, kept for "Undo". */
+const dismissedGroups: MockGroup[] = [];
 const mergedGroups = new Map<number, MockGroup>();
 
 const connections: Connection[] = [
@@ -394,7 +396,11 @@ export const mockCalls: { cmd: string; args: unknown }[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A pull of a mock connection: progress events for each object type, slow enough to be seen. */
+/** Pulls asked to stop; each stops after its page, as the engine's do. */
+const stoppedPulls = new Set<number>();
+
 async function mockPull(id: number, full: boolean) {
+  stoppedPulls.delete(id);
   const objects: ObjectType[] = ["company", "person", "deal", "activity"];
   const results: PullProgress[] = [];
   for (const [i, object_type] of objects.entries()) {
@@ -415,6 +421,8 @@ async function mockPull(id: number, full: boolean) {
     };
     for (let page = 1; page <= 4; page++) {
       await sleep(150);
+      if (stoppedPulls.has(id))
+        throw { code: "cancelled", message: "the pull was cancelled" } as ErrorPayload;
       p = {
         ...p,
         pages: page,
@@ -560,7 +568,15 @@ export function installMockIpc() {
         }
         case "dismiss_duplicate_group": {
           const i = duplicateGroups.findIndex((d) => d.row.id === (args as { id: number }).id);
-          duplicateGroups.splice(i, 1);
+          dismissedGroups.push(...duplicateGroups.splice(i, 1));
+          return null;
+        }
+        case "reopen_duplicate_group": {
+          const i = dismissedGroups.findIndex((d) => d.row.id === (args as { id: number }).id);
+          if (i < 0)
+            throw { code: "not_found", message: "dismissed duplicate group does not exist" } as ErrorPayload;
+          duplicateGroups.push(...dismissedGroups.splice(i, 1));
+          duplicateGroups.sort((a, b) => b.row.score - a.row.score);
           return null;
         }
         case "merge_preview": {
@@ -690,6 +706,7 @@ export function installMockIpc() {
           return mockPull(a.id, a.full);
         }
         case "cancel_pull":
+          stoppedPulls.add((args as { id: number }).id);
           return null;
         case "open_demo":
           inDemo = true;

@@ -314,8 +314,19 @@ export function ConnectionsScreen({
           </p>
         </div>
         <div className="actions">
-          {connections.length > 0 ? (
-            <button onClick={() => connections.forEach((c) => void pull(c.connection.id, false))}>
+          {connections.length > 0 && running.size > 0 ? (
+            <button
+              onClick={() => running.forEach((id) => void act(() => api.cancelPull(id)))}
+              data-testid="stop-all-pulls"
+            >
+              Stop {running.size === 1 ? "the pull" : `all ${running.size} pulls`}
+            </button>
+          ) : null}
+          {connections.length > 0 && running.size === 0 ? (
+            <button
+              onClick={() => connections.forEach((c) => void pull(c.connection.id, false))}
+              data-testid="pull-all"
+            >
               Pull all
             </button>
           ) : null}

@@ -73,6 +73,8 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
   const [merging, setMerging] = useState(false);
   const [found, setFound] = useState<string | undefined>(undefined);
   const [merged, setMerged] = useState<MergeEntry | undefined>(undefined);
+  // The last group dismissed, for its Undo (a dismissal also teaches the next run, so it is undoable).
+  const [dismissed, setDismissed] = useState<{ id: number; names: string } | undefined>(undefined);
   const [bulk, setBulk] = useState<BulkMergePreview | undefined>(undefined);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -181,17 +183,34 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
     setError(undefined);
     try {
       await api.dismissDuplicateGroup(currentId);
+      setMerged(undefined);
+      setDismissed({ id: currentId, names: current?.names.join(" · ") ?? `group ${currentId}` });
       decided();
     } catch (e) {
       setError(e);
     }
-  }, [currentId, decided]);
+  }, [currentId, current, decided]);
+
+  const undoDismiss = async () => {
+    if (!dismissed) return;
+    setError(undefined);
+    try {
+      await api.reopenDuplicateGroup(dismissed.id);
+      setDismissed(undefined);
+      setFound(`“${dismissed.names}” is back in the list.`);
+      refresh();
+      onChanged?.();
+    } catch (e) {
+      setError(e);
+    }
+  };
 
   const merge = useCallback(async () => {
     if (currentId === undefined || merging || !preview || preview.group_id !== currentId) return;
     setMerging(true);
     setError(undefined);
     setMerged(undefined);
+    setDismissed(undefined);
     try {
       const entry = await api.mergeGroup(currentId, {
         master: preview.master,
@@ -335,6 +354,14 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
               {found}
             </p>
           ) : null}
+          {dismissed && !merged ? (
+            <p className="notice" role="status" data-testid="dismissed-notice">
+              “{dismissed.names}” marked as not a duplicate; the next search keeps them apart.{" "}
+              <button className="link" onClick={() => void undoDismiss()} data-testid="undo-dismiss">
+                Undo
+              </button>
+            </p>
+          ) : null}
           {merged ? (
             <p className="notice" role="status" data-testid="merged-notice">
               Merged into “{merged.master_name}” in{" "}
@@ -382,12 +409,18 @@ export function DuplicatesScreen({ onChanged }: { onChanged?: () => void }) {
                   {countOf(total, "group")} to review
                 </p>
                 <div className="groups" ref={scrollRef} data-testid="duplicate-groups">
-                  <ul style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+                  <ul
+                    style={{ height: virtualizer.getTotalSize(), position: "relative" }}
+                    aria-label="Groups to review"
+                  >
                     {items.map((item) => {
                       const row = cache.row(item.index);
                       return (
                         <li
                           key={item.key}
+                          // Only the visible groups are in the page: each says where it is in the whole list.
+                          aria-setsize={total}
+                          aria-posinset={item.index + 1}
                           style={{
                             position: "absolute",
                             top: 0,

@@ -2,6 +2,7 @@ import type { DuplicateGroup } from "../../bindings/DuplicateGroup";
 import type { MergePreview } from "../../bindings/MergePreview";
 import type { PairExplanation } from "../../bindings/PairExplanation";
 import type { RecordId } from "../../bindings/RecordId";
+import { Breakable } from "../../components/Breakable";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { comparedInWords } from "./compared";
 import { RULE_LABEL, fieldLabel, fieldsOf, percent, shown } from "./fields";
@@ -90,10 +91,10 @@ export function Comparison({
                         onClick={() => onPick(key, m.record.fields[key])}
                         data-testid={`pick-${key}`}
                       >
-                        {v}
+                        <Breakable text={v} />
                       </button>
                     ) : (
-                      v
+                      <Breakable text={v} />
                     )}
                   </td>
                 );
@@ -101,7 +102,9 @@ export function Comparison({
               <td className="merged" data-testid={`merged-${key}`}>
                 {plan ? (
                   <>
-                    <strong>{shown(plan.value) || "—"}</strong>{" "}
+                    <strong>
+                      <Breakable text={shown(plan.value) || "—"} />
+                    </strong>{" "}
                     {differs ? (
                       <span className="muted small">{RULE_LABEL[plan.rule] ?? plan.rule}</span>
                     ) : null}

@@ -4,6 +4,7 @@ import type { MergePage } from "../../bindings/MergePage";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Modal } from "../../components/Modal";
+import { Breakable } from "../../components/Breakable";
 import { ProviderBadge } from "../../components/ProviderBadge";
 import { countOf, formatShortTime, objectTypeName } from "../../format";
 import { IpcError, api } from "../../ipc";
@@ -22,6 +23,8 @@ const STATUS_LABEL: { [status: string]: string } = {
 /** Every record of a merge as it was before, side by side. */
 function BeforeImage({ entry }: { entry: MergeEntry }) {
   const fields = fieldsOf(entry.members.map((m) => m.fields));
+  // What the merge made of each field: the kept record as it was written.
+  const after = new Map(entry.fields.map((f) => [f.field, shown(f.value)]));
   return (
     <table className="grid comparison before" data-testid="before-image">
       <thead>
@@ -41,6 +44,7 @@ function BeforeImage({ entry }: { entry: MergeEntry }) {
               </div>
             </th>
           ))}
+          <th className="merged-head">After the merge</th>
         </tr>
       </thead>
       <tbody>
@@ -51,10 +55,13 @@ function BeforeImage({ entry }: { entry: MergeEntry }) {
               const v = shown(m.fields[key]);
               return (
                 <td key={m.record_id} className={v === "" ? "blank" : undefined}>
-                  {v === "" ? "—" : v}
+                  {v === "" ? "—" : <Breakable text={v} />}
                 </td>
               );
             })}
+            <td className="merged" data-testid={`after-${key}`}>
+              <strong>{after.get(key) || "—"}</strong>
+            </td>
           </tr>
         ))}
         <tr>
@@ -62,6 +69,13 @@ function BeforeImage({ entry }: { entry: MergeEntry }) {
           {entry.members.map((m) => (
             <td key={m.record_id}>{m.children.length ? countOf(m.children.length, "record") : "—"}</td>
           ))}
+          <td className="merged">
+            {countOf(
+              entry.members.reduce((n, m) => n + m.children.length, 0),
+              "record",
+            )}{" "}
+            moved to it
+          </td>
         </tr>
       </tbody>
     </table>
@@ -208,7 +222,7 @@ export function MergeHistory({ onChanged }: { onChanged: () => void }) {
                       onClick={() => setOpen(open === e.id ? null : e.id)}
                       aria-expanded={open === e.id}
                     >
-                      {open === e.id ? "Hide before" : "Before"}
+                      {open === e.id ? "Hide before and after" : "Before and after"}
                     </button>{" "}
                     {undoable ? (
                       <button onClick={() => void undo(e)} disabled={busy !== null} data-testid="undo-merge">

@@ -5,6 +5,7 @@ import type { FailedQuery } from "../../bindings/FailedQuery";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Modal } from "../../components/Modal";
 import { ProviderBadge } from "../../components/ProviderBadge";
+import { useAttempt } from "../../components/useAttempt";
 import { useCommand } from "../../components/useCommand";
 import { countOf, formatCount, objectTypeName } from "../../format";
 import { api } from "../../ipc";
@@ -114,24 +115,16 @@ function FixAll({
 }) {
   const [value, setValue] = useState("");
   const [remove, setRemove] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, attempt } = useAttempt();
   const label = fieldLabel(field);
-  const fix = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const fix = () =>
+    attempt(async () => {
       const s = await track(
         { label: `Fixing ${countOf(group.count, "failed record")}`, screen: "failed" },
         () => api.fixFailedGroup(group.ids, field, remove ? null : value),
       );
       onDone(`${countOf(s.resolved, "record")} written and out of the queue, ${s.failed} refused again.`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal
       title={`Fix all ${formatCount(group.count)}: ${label}`}
