@@ -69,7 +69,10 @@ async fn the_demo_workspace_has_duplicates_within_and_across_crms() {
     ws.engine.reopen_duplicate_group(first).unwrap();
     assert!(open(&ws.engine));
     let refused = ws.engine.reopen_duplicate_group(first).unwrap_err();
-    assert!(refused.to_string().contains("dismissed duplicate group"), "{refused}");
+    assert!(
+        refused.to_string().contains("dismissed duplicate group"),
+        "{refused}"
+    );
     let after = ws.engine.find_duplicates(&[]).unwrap();
     assert_eq!((after.groups, after.new_groups), (summary.groups, 0));
     for c in &connections {
