@@ -722,7 +722,16 @@ async fn the_real_app_shows_every_screen() {
     click("[data-testid=conflict-policy] option[value=ask]").await;
     click("[data-testid=save-pair]").await;
     wait_for_text(&driver, "[data-testid=sync-pair]", "conflicts: ask me").await;
+    // A pair's first run writes to both CRMs: a modal dialog names them first.
     click("[data-testid=run-sync]").await;
+    wait_for_text(
+        &driver,
+        "[data-testid=confirm-first-sync]",
+        "Demo Salesforce",
+    )
+    .await;
+    screenshot(&driver, "15a-sync-confirm-first-run").await;
+    click("[data-testid=confirm-first-sync] [data-testid=confirm-action]").await;
     let long = Duration::from_secs(180);
     wait_longer_for_text(&driver, "[data-testid=sync-notice]", "Synced", long).await;
     wait_for_text(&driver, "[data-testid=sync-runs]", "Done").await;
@@ -845,6 +854,10 @@ async fn the_real_app_shows_every_screen() {
     .await;
     screenshot(&driver, "18-migration-dry-run").await;
     click(next).await;
+    // The run writes only once the dialog naming the target and the counts is confirmed.
+    wait_for_text(&driver, "[data-testid=confirm-run]", "This writes to").await;
+    screenshot(&driver, "18a-migration-confirm-run").await;
+    click("[data-testid=confirm-run] [data-testid=confirm-action]").await;
     wait_longer_for_text(&driver, "[data-testid=migration-report]", "created", long).await;
     screenshot(&driver, "19-migration-report").await;
     click("[data-testid=to-rollback]").await;
@@ -857,6 +870,8 @@ async fn the_real_app_shows_every_screen() {
         long,
     )
     .await;
+    click("[data-testid=rollback]").await;
+    wait_for_text(&driver, "[data-testid=confirm-rollback]", "Roll back").await;
     if count(&driver, "[data-testid=rollback-confirm]").await > 0 {
         let confirm = driver
             .find(By::Css("[data-testid=rollback-confirm]"))
@@ -864,9 +879,9 @@ async fn the_real_app_shows_every_screen() {
             .unwrap();
         let records = confirm.attr("data-count").await.unwrap().unwrap();
         confirm.send_keys(&records).await.unwrap();
-        screenshot(&driver, "20-migration-rollback-confirm").await;
     }
-    click("[data-testid=rollback]").await;
+    screenshot(&driver, "20-migration-rollback-confirm").await;
+    click("[data-testid=confirm-rollback] [data-testid=confirm-action]").await;
     wait_longer_for_text(
         &driver,
         "[data-testid=rollback-result]",
@@ -875,8 +890,14 @@ async fn the_real_app_shows_every_screen() {
     )
     .await;
     screenshot(&driver, "20-migration-rolled-back").await;
-    // The plan's field mapping is saved, versioned, on the Mappings screen.
+    // Closed, the migration is listed as rolled back, and its report opens again from the list.
     click(".wizard-nav button.link").await;
+    wait_for_text(&driver, "[data-testid=migrations]", "Rolled back").await;
+    click("[data-testid=open-report]").await;
+    wait_for_text(&driver, "[data-testid=migration-report]", "rolled back").await;
+    screenshot(&driver, "20b-migration-report-reopened").await;
+    click(".wizard-nav button.link").await;
+    // The plan's field mapping is saved, versioned, on the Mappings screen.
     open_screen(&driver, "mappings", "Mappings").await;
     wait_for_text(
         &driver,

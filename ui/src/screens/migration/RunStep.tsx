@@ -71,7 +71,8 @@ export function ReportStep({ report, onOpenFailed }: { report: MigrationReport; 
         Run {report.run}: {formatCount(report.created)} created, {formatCount(report.updated)} updated,{" "}
         {formatCount(report.linked)} linked, {formatCount(report.skipped)} skipped,{" "}
         {formatCount(report.unchanged)} already up to date,{" "}
-        <span className={report.failed ? "alert-text" : ""}>{formatCount(report.failed)} failed</span>.
+        <span className={report.failed ? "alert-text" : ""}>{formatCount(report.failed)} failed</span>
+        {report.rolled_back ? `, ${formatCount(report.rolled_back)} rolled back` : ""}.
         {report.failed > 0 && onOpenFailed ? (
           <>
             {" "}
