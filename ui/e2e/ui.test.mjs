@@ -913,6 +913,9 @@ describe("CRM Bridge UI (mock IPC)", () => {
     const kb = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     await kb.goto(baseUrl);
     await kb.waitForSelector("[data-testid=connection-card]");
+    // Narrowed below 1,100 px, the sidebar's badges are short; the button's name keeps the screen's.
+    assert.equal(await kb.locator("[data-testid=nav-records] .count").innerText(), "5K");
+    assert.equal(await kb.getAttribute("[data-testid=nav-records]", "title"), "Records (5,000)");
     await kb.click("[data-testid=nav-records]");
     await kb.waitForSelector("[data-testid=record-row]:not(:has-text('Loading'))");
     // A grid that tells its size; each row its position.

@@ -43,6 +43,8 @@ export type ScreenId =
   | "log"
   | "settings";
 
+const compact = new Intl.NumberFormat("en-US", { notation: "compact" });
+
 /** Screens that have something to show before any CRM is connected. */
 const WITHOUT_CONNECTIONS: ScreenId[] = ["connections", "log", "settings"];
 
@@ -132,7 +134,9 @@ export function App() {
             <span className="nav-label">{s.label}</span>
             {badge[s.id] ? (
               <span className={s.id === "failed" || s.id === "conflicts" ? "count count-alert" : "count"}>
-                {formatCount(badge[s.id]!)}
+                <span className="count-full">{formatCount(badge[s.id]!)}</span>
+                {/* The narrowed sidebar's badge: "5K" fits beside an icon where "5,000" covers it. */}
+                <span className="count-short">{compact.format(badge[s.id]!)}</span>
               </span>
             ) : null}
           </button>
