@@ -21,10 +21,15 @@ let jobs: Job[] = [];
 const listeners = new Set<() => void>();
 const changed = () => listeners.forEach((l) => l());
 
-/** Runs `work` as a job listed in the sidebar until it settles; answers what it answers. */
+/**
+ * Runs `work` as a job listed in the sidebar until it settles; answers what it answers. `follow`, if
+ * given, subscribes to the job's progress events (answering how to unsubscribe) and tells each to
+ * `update`; it is unsubscribed when the work settles.
+ */
 export async function track<T>(
   job: Omit<Job, "id" | "started">,
-  work: (update: (progress: Job["progress"]) => void) => Promise<T>,
+  work: () => Promise<T>,
+  follow?: (update: (progress: Job["progress"]) => void) => Promise<() => void>,
 ): Promise<T> {
   const id = next++;
   jobs = [...jobs, { ...job, id, started: Date.now() }];
@@ -33,9 +38,12 @@ export async function track<T>(
     jobs = jobs.map((j) => (j.id === id ? { ...j, progress } : j));
     changed();
   };
+  let unfollow: (() => void) | undefined;
   try {
-    return await work(update);
+    unfollow = await follow?.(update);
+    return await work();
   } finally {
+    unfollow?.();
     jobs = jobs.filter((j) => j.id !== id);
     changed();
   }

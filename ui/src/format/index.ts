@@ -7,6 +7,17 @@ const number = new Intl.NumberFormat("en-US");
 
 export const formatCount = (n: number | bigint) => number.format(n);
 
+/** The name a person would recognise from a record's fields, as the engine names records (`name`,
+ *  else first + last name, else e-mail); none when the fields hold none of them. */
+export function displayNameOf(fields: { [key in string]?: unknown }): string | undefined {
+  const text = (key: string) => {
+    const v = fields[key];
+    return typeof v === "string" && v.trim() ? v.trim() : undefined;
+  };
+  const full = [text("first_name"), text("last_name")].filter(Boolean).join(" ");
+  return text("name") ?? (full || text("email"));
+}
+
 /** "1 record", "1,600 records". */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(n)} ${n === 1 ? singular : plural}`;

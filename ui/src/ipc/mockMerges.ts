@@ -6,6 +6,7 @@ import type { MergeChoice } from "../bindings/MergeChoice";
 import type { MergeEntry } from "../bindings/MergeEntry";
 import type { MergePreview } from "../bindings/MergePreview";
 import type { PlannedField } from "../bindings/PlannedField";
+import { displayNameOf } from "../format";
 
 export interface MockGroup {
   row: DuplicateGroupRow;
@@ -57,14 +58,8 @@ export function previewOf(group: MockGroup, choice: MergeChoice): MergePreview {
 }
 
 /** The kept record's name after the merge, as the engine names it (a picked name wins). */
-function mergedName(fields: PlannedField[]): string | undefined {
-  const text = (key: string) => {
-    const v = fields.find((f) => f.field === key)?.value;
-    return typeof v === "string" && v.trim() ? v.trim() : undefined;
-  };
-  const full = [text("first_name"), text("last_name")].filter(Boolean).join(" ");
-  return text("name") ?? (full || text("email"));
-}
+const mergedName = (fields: PlannedField[]) =>
+  displayNameOf(Object.fromEntries(fields.map((f) => [f.field, f.value])));
 
 export function entryOf(id: number, group: MockGroup, preview: MergePreview): MergeEntry {
   const members = group.detail.members;

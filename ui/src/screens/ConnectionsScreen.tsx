@@ -242,17 +242,12 @@ export function ConnectionsScreen({
       const label = data?.connections.find((c) => c.connection.id === id)?.connection.label ?? "a CRM";
       await track(
         { label: `Pulling ${label}`, screen: "connections", cancel: () => void api.cancelPull(id) },
-        async (update) => {
-          const off = await api.onPullProgress((p) => {
+        () => api.pull(id, full),
+        (update) =>
+          api.onPullProgress((p) => {
             if (p.connection_id === id && p.fraction !== null)
               update({ done: Math.round(p.fraction * 1000), total: 1000 });
-          });
-          try {
-            return await api.pull(id, full);
-          } finally {
-            off();
-          }
-        },
+          }),
       );
     } catch (err) {
       needsSignIn(err, id);

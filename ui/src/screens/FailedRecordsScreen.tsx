@@ -8,31 +8,21 @@ import { EmptyState } from "../components/EmptyState";
 import { ConnectionFilter } from "../components/ConnectionFilter";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useCommand } from "../components/useCommand";
-import { ProviderBadge } from "../components/ProviderBadge";
-import { countOf, formatTime, objectTypeName } from "../format";
+import { ConnectionName } from "../components/ConnectionName";
+import { countOf, displayNameOf, formatTime, objectTypeName } from "../format";
 import { api } from "../ipc";
 import { track } from "../jobs";
 import { fieldLabel } from "./duplicates/fields";
 import { Groups } from "./failed/Groups";
 import { CATEGORY_LABEL, OPERATION_LABEL } from "./failed/labels";
 
-function ConnectionCell({ connection }: { connection: Connection | undefined }) {
-  if (!connection) return null;
-  return (
-    <span className="nowrap">
-      <ProviderBadge provider={connection.provider} /> {connection.label}
-    </span>
-  );
-}
-
 /** Who a failed write was about, as the mirror names records: name, first + last, e-mail, domain, id. */
 export function whoOf(record: FailedRecord): string {
-  const text = (key: string) => {
-    const v = record.payload[key];
-    return typeof v === "string" && v.trim() ? v.trim() : undefined;
-  };
-  const full = [text("first_name"), text("last_name")].filter(Boolean).join(" ");
-  return text("name") ?? (full || text("email") || text("domain") || record.remote_id || "(no name)");
+  const domain = record.payload.domain;
+  return (
+    displayNameOf(record.payload) ??
+    ((typeof domain === "string" && domain.trim()) || record.remote_id || "(no name)")
+  );
 }
 
 /** A value as it can be typed: text as is, anything else as JSON. */
@@ -104,7 +94,7 @@ function Detail({
     <div className="panel failed-detail" data-testid="failed-detail">
       <h2>
         {OPERATION_LABEL[record.operation]} {objectTypeName(record.object_type).toLowerCase()} in{" "}
-        <ConnectionCell connection={connection} />
+        <ConnectionName connection={connection} />
       </h2>
       <p className="crm-message" data-testid="crm-message">
         <span className={`tag tag-${record.category}`}>{CATEGORY_LABEL[record.category]}</span>{" "}
@@ -383,7 +373,7 @@ export function FailedRecordsScreen({ onChanged }: { onChanged?: () => void }) {
                         <span className={`tag tag-${f.category}`}>{CATEGORY_LABEL[f.category]}</span>
                       </td>
                       <td>
-                        <ConnectionCell connection={connectionById.get(f.connection_id)} />
+                        <ConnectionName connection={connectionById.get(f.connection_id)} />
                       </td>
                       <td>
                         {OPERATION_LABEL[f.operation]} {objectTypeName(f.object_type).toLowerCase()}

@@ -1,13 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ScreenId } from "../App";
-import type { Connection } from "../bindings/Connection";
 import type { NewSyncPair } from "../bindings/NewSyncPair";
 import type { SyncPair } from "../bindings/SyncPair";
 import type { SyncProgress } from "../bindings/SyncProgress";
 import { Confirm } from "../components/Confirm";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { ProviderBadge } from "../components/ProviderBadge";
+import { ConnectionName } from "../components/ConnectionName";
 import { useCommand } from "../components/useCommand";
 import { countOf, formatCount, objectTypeName } from "../format";
 import { api } from "../ipc";
@@ -17,15 +16,6 @@ import { DeletionHistory } from "./sync/DeletionHistory";
 import { RunHistory } from "./sync/RunHistory";
 
 type Editing = { id: number | null; pair: NewSyncPair } | null;
-
-function Side({ connection }: { connection: Connection | undefined }) {
-  if (!connection) return <span className="muted">a removed connection</span>;
-  return (
-    <span className="nowrap">
-      <ProviderBadge provider={connection.provider} /> {connection.label}
-    </span>
-  );
-}
 
 function ProgressLine({ p, onCancel }: { p: SyncProgress; onCancel: () => void }) {
   const what =
@@ -121,17 +111,12 @@ export function SyncScreen({
     try {
       const r = await track(
         { label: `Sync “${p.name}”`, screen: "sync", cancel: () => void api.cancelSync(p.id) },
-        async (update) => {
-          const off = await api.onSyncProgress((s) => {
+        () => api.runSync(p.id),
+        (update) =>
+          api.onSyncProgress((s) => {
             if (s.pair_id === p.id)
               update(s.phase === "sending" ? { done: s.sent, total: Math.max(s.planned, 1) } : undefined);
-          });
-          try {
-            return await api.runSync(p.id);
-          } finally {
-            off();
-          }
-        },
+          }),
       );
       const c = r.counts;
       setNotice(
@@ -275,7 +260,8 @@ export function SyncScreen({
               <div>
                 <h2>{p.name}</h2>
                 <p>
-                  <Side connection={connections.get(p.a)} /> ⇄ <Side connection={connections.get(p.b)} /> ·{" "}
+                  <ConnectionName connection={connections.get(p.a)} missing="a removed connection" /> ⇄{" "}
+                  <ConnectionName connection={connections.get(p.b)} missing="a removed connection" /> ·{" "}
                   {p.objects
                     .map((o) =>
                       o.b_object_type && o.b_object_type !== o.object_type

@@ -252,6 +252,18 @@ fn plural(object_type: ObjectType) -> &'static str {
     }
 }
 
+/// "contact", "company": one record of a type in a sentence.
+fn singular(object_type: ObjectType) -> &'static str {
+    match object_type {
+        ObjectType::Company => "company",
+        ObjectType::Person => "contact",
+        ObjectType::Lead => "lead",
+        ObjectType::Deal => "deal",
+        ObjectType::Activity => "activity",
+        ObjectType::Custom(_) => "record",
+    }
+}
+
 /// Who is merging: the OS user.
 fn who() -> String {
     std::env::var("USER")

@@ -218,15 +218,7 @@ impl Engine {
         counts.sort_by_key(|(t, _)| t.as_str().to_owned());
         let parts: Vec<String> = counts
             .iter()
-            .map(|(t, n)| {
-                let many = plural(*t);
-                // "1 contact", "3 contacts": the singular drops the plural's ending.
-                let one = many
-                    .strip_suffix("ies")
-                    .map(|s| format!("{s}y"))
-                    .unwrap_or_else(|| many.trim_end_matches('s').to_owned());
-                format!("{n} {}", if *n == 1 { one.as_str() } else { many })
-            })
+            .map(|(t, n)| format!("{n} {}", if *n == 1 { singular(*t) } else { plural(*t) }))
             .collect();
         Ok(match parts.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),

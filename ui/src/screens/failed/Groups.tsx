@@ -4,7 +4,7 @@ import type { FailedGroup } from "../../bindings/FailedGroup";
 import type { FailedQuery } from "../../bindings/FailedQuery";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Modal } from "../../components/Modal";
-import { ProviderBadge } from "../../components/ProviderBadge";
+import { ConnectionName } from "../../components/ConnectionName";
 import { useAttempt } from "../../components/useAttempt";
 import { useCommand } from "../../components/useCommand";
 import { countOf, formatCount, objectTypeName } from "../../format";
@@ -52,11 +52,7 @@ export function Groups({
                   <span className={`tag tag-${g.category}`}>{CATEGORY_LABEL[g.category]}</span>
                 </td>
                 <td className="nowrap">
-                  {connection ? (
-                    <>
-                      <ProviderBadge provider={connection.provider} /> {connection.label}
-                    </>
-                  ) : null}
+                  <ConnectionName connection={connection} />
                 </td>
                 <td>
                   {OPERATION_LABEL[g.operation]} {objectTypeName(g.object_type).toLowerCase()}

@@ -1,12 +1,13 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { MigrationReport } from "../../bindings/MigrationReport";
 import { Confirm } from "../../components/Confirm";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { useAttempt } from "../../components/useAttempt";
 import { useCommand } from "../../components/useCommand";
 import { countOf, formatCount, formatShortTime, objectTypeName } from "../../format";
 import { api } from "../../ipc";
 import { track } from "../../jobs";
-import { ProgressLine, useMigrationProgress } from "./RunStep";
+import { ProgressLine, followMigration, useMigrationProgress } from "./RunStep";
 
 /** Above this many records, the count is typed to confirm a rollback. */
 const TYPE_TO_CONFIRM = 100;
@@ -29,8 +30,8 @@ export function RollbackStep({
   const preview = useCommand(load);
   const [overwrite, setOverwrite] = useState(false);
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, attempt } = useAttempt();
+  useEffect(() => onRunning?.(busy), [busy, onRunning]);
   const [done, setDone] = useState<MigrationReport | null>(null);
   const [asking, setAsking] = useState(false);
   const progress = useMigrationProgress();
@@ -40,32 +41,16 @@ export function RollbackStep({
   const mustType = writes > TYPE_TO_CONFIRM;
   const confirmed = !mustType || typed.replace(/[ ,.]/g, "") === String(writes);
 
-  const rollback = async () => {
-    setBusy(true);
-    onRunning?.(true);
-    setError(undefined);
-    try {
+  const rollback = () =>
+    attempt(async () => {
       setDone(
-        await track({ label: `Rollback of migration #${id}`, screen: "migration" }, async (update) => {
-          const off = await api.onMigrationProgress((p) =>
-            update(
-              p.step === "rolling_back" ? { done: p.overall_done, total: p.overall_planned } : undefined,
-            ),
-          );
-          try {
-            return await api.rollbackMigration(id, overwrite);
-          } finally {
-            off();
-          }
-        }),
+        await track(
+          { label: `Rollback of migration #${id}`, screen: "migration" },
+          () => api.rollbackMigration(id, overwrite),
+          followMigration("rolling_back"),
+        ),
       );
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-      onRunning?.(false);
-    }
-  };
+    });
 
   if (done) {
     return (

@@ -2,8 +2,10 @@ import { useEffect, useMemo, useState } from "react";
 import type { MigrationProgress } from "../../bindings/MigrationProgress";
 import type { MigrationReport } from "../../bindings/MigrationReport";
 import type { MigrationResult } from "../../bindings/MigrationResult";
+import type { MigrationStep } from "../../bindings/MigrationStep";
 import { countOf, formatCount, formatDuration, objectTypeName } from "../../format";
 import { api } from "../../ipc";
+import type { Job } from "../../jobs";
 
 /** Where a run or a rollback is, after every batch. */
 export function ProgressLine({ p, onCancel }: { p: MigrationProgress | null; onCancel?: () => void }) {
@@ -39,6 +41,15 @@ export function ProgressLine({ p, onCancel }: { p: MigrationProgress | null; onC
     </div>
   );
 }
+
+/** A migration job's progress for the sidebar (`track`'s `follow`): the whole run's, from the
+ *  events of this step. */
+export const followMigration =
+  (step: MigrationStep) =>
+  (update: (progress: Job["progress"]) => void): Promise<() => void> =>
+    api.onMigrationProgress((p) =>
+      update(p.step === step ? { done: p.overall_done, total: p.overall_planned } : undefined),
+    );
 
 export function useMigrationProgress(): MigrationProgress | null {
   const [progress, setProgress] = useState<MigrationProgress | null>(null);

@@ -18,7 +18,7 @@ import { DryRunStep } from "./DryRunStep";
 import { FieldsStep } from "./FieldsStep";
 import { ObjectsStep } from "./ObjectsStep";
 import { RollbackStep } from "./RollbackStep";
-import { ProgressLine, ReportStep, useMigrationProgress } from "./RunStep";
+import { ProgressLine, ReportStep, followMigration, useMigrationProgress } from "./RunStep";
 import { StagesStep } from "./StagesStep";
 
 export const STEPS = [
@@ -65,7 +65,6 @@ export function Wizard({
   initialReport = null,
   onClose,
   onOpenFailed,
-  onRunning,
 }: {
   connections: Connection[];
   initial: MigrationPlan | null;
@@ -73,8 +72,6 @@ export function Wizard({
   initialReport?: MigrationReport | null;
   onClose: () => void;
   onOpenFailed?: () => void;
-  /** A run or rollback started (true) or ended (false): the screen asks before leaving meanwhile. */
-  onRunning?: (running: boolean) => void;
 }) {
   const [step, setStep] = useState(initialStep);
   const [source, setSource] = useState<number>(initial?.source ?? connections[0]?.id ?? 0);
@@ -89,8 +86,8 @@ export function Wizard({
   const [leaving, setLeaving] = useState(false);
   const { busy, error, setError, attempt } = useAttempt();
   const [rollingBack, setRollingBack] = useState(false);
+  // Closing the wizard asks first while a run or a rollback goes on.
   const running = (busy && step === RUN) || rollingBack;
-  useEffect(() => onRunning?.(running), [running, onRunning]);
   const progress = useMigrationProgress();
 
   // The plan that runs: the objects a person kept.
@@ -141,16 +138,8 @@ export function Wizard({
               screen: "migration",
               cancel: () => void api.cancelMigration(),
             },
-            async (update) => {
-              const off = await api.onMigrationProgress((p) =>
-                update(p.step === "writing" ? { done: p.overall_done, total: p.overall_planned } : undefined),
-              );
-              try {
-                return await api.runMigration(running);
-              } finally {
-                off();
-              }
-            },
+            () => api.runMigration(running),
+            followMigration("writing"),
           ),
         );
         setStep(REPORT);
